@@ -1,0 +1,1 @@
+"""RNN Lab's engine: data, models, training and figures. Never imports streamlit."""

@@ -1,0 +1,70 @@
+"""RNN Lab: the entry point. Navigation over the screens, and the home page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.runtime import use_one_thread
+
+SCREENS = [
+    ("pages/basics.py", "Basics", "🧮", "The cell's arithmetic step by step: one-hot inputs, shapes, why tanh."),
+    ("pages/hihello.py", "HiHello", "👋", 'Character-level next-character prediction: "hihell" → "ihello".'),
+    (
+        "pages/long_sequences.py",
+        "Long sequences",
+        "📜",
+        "A sentence cut into sliding windows, a stacked RNN with a linear head, text generation.",
+    ),
+    (
+        "pages/time_series.py",
+        "Time series",
+        "📈",
+        "Past days → next value on stock-like data or your own CSV, against a naive baseline.",
+    ),
+    (
+        "pages/rnn_vs_lstm_gru.py",
+        "RNN vs LSTM/GRU",
+        "⚖️",
+        "The same memory task on all three cells: long-term dependencies and vanishing gradients.",
+    ),
+]
+
+
+def home() -> None:
+    st.title("RNN Lab")
+    st.markdown(
+        "Watch a recurrent neural network learn. Every screen trains a small PyTorch model while you "
+        "watch, and shows the loss, the hidden activations and how much gradient reaches each time step."
+    )
+    st.subheader("What is a recurrent network?")
+    st.markdown(
+        "A recurrent neural network (RNN) reads a sequence one element at a time and keeps a **hidden "
+        "state** $h_t$, a vector that summarises what it has read so far. At every step the same weights "
+        "combine the new input $x_t$ with the previous state $h_{t-1}$:"
+    )
+    st.latex(r"h_t = \tanh\left(W_{hh}\, h_{t-1} + W_{xh}\, x_t + b\right)")
+    st.markdown(
+        "- $h_{t-1}$ starts at zero; the output at step $t$ is read from $h_t$ (directly, or through a "
+        "linear layer).\n"
+        "- The order of the data matters: the same letters in another order give other states.\n"
+        "- **Why tanh?** Stacking linear maps $h(x) = c\\,x$ gives $c^3 x$, still one linear map; a "
+        "nonlinearity is what makes depth and recurrence worth having. tanh keeps the state in $(-1, 1)$.\n"
+        "- **The catch:** the gradient that trains step $t$ is multiplied by $W_{hh}$ and tanh's slope once "
+        "per step it travels back, so over long distances it shrinks (vanishes) or grows (explodes). "
+        "LSTM and GRU add gates to control that flow."
+    )
+    st.subheader("The screens")
+    for path, title, icon, blurb in SCREENS:
+        st.page_link(path, label=f"**{title}**: {blurb}", icon=icon)
+    st.caption("Use the menu on the left to move between screens; each one trains its own model.")
+
+
+def main() -> None:
+    use_one_thread()
+    st.set_page_config(page_title="RNN Lab", page_icon="🔁", layout="wide")
+    pages = [st.Page(home, title="Home", icon="🏠", default=True)]
+    pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _ in SCREENS]
+    st.navigation(pages).run()
+
+
+main()

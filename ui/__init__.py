@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: error display, charts with captions, run caching."""

@@ -1,0 +1,54 @@
+"""What every page does the same way: show errors, draw a chart with its caption, set up torch."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.errors import InputError
+from core.runtime import use_one_thread
+
+log = logging.getLogger("rnnlab")
+
+GENERIC_ERROR = (
+    "Something unexpected went wrong while computing this. The details went to the server log; "
+    "try other settings, or reload the page."
+)
+
+
+@contextmanager
+def learner_errors() -> Iterator[None]:
+    """Turn an InputError into its message and anything else into a short generic one.
+
+    The page keeps running after the block, so the rest of the screen stays usable.
+    """
+    try:
+        yield
+    except InputError as error:
+        st.error(str(error))
+    except Exception:  # noqa: BLE001 - the learner gets a sentence, the log gets the traceback
+        log.exception("unexpected error on a page")
+        st.error(GENERIC_ERROR)
+
+
+def chart(fig: go.Figure, caption: str, key: str | None = None) -> None:
+    """A plotly chart across the page, with the one-line caption of what to notice."""
+    st.plotly_chart(fig, width="stretch", key=key)
+    st.caption(caption)
+
+
+def page_setup(title: str, intro: str) -> None:
+    """Title, one-paragraph introduction, and torch's one-thread setting."""
+    use_one_thread()
+    st.title(title)
+    st.markdown(intro)
+
+
+def guarded(render: Callable[[], None]) -> None:
+    """Run a page body inside ``learner_errors``."""
+    with learner_errors():
+        render()
