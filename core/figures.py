@@ -100,7 +100,10 @@ def heatmap(
             y=list(range(len(y_labels))),
             customdata=np.array([[[str(xl), str(yl)] for xl in x_labels] for yl in y_labels], dtype=object),
             colorbar=dict(title=dict(text=value_name)),
-            hovertemplate=f"{x_title}: %{{customdata[0]}}<br>{y_title}: %{{customdata[1]}}<br>{value_name}: %{{z:.4f}}<extra></extra>",
+            hovertemplate=(
+                f"{x_title}: %{{customdata[0]}}<br>{y_title}: %{{customdata[1]}}<br>"
+                f"{value_name}: %{{z:.4f}}<extra></extra>"
+            ),
             text=text,
             texttemplate="%{text}" if text is not None else None,
             **kwargs,

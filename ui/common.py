@@ -30,7 +30,7 @@ def learner_errors() -> Iterator[None]:
         yield
     except InputError as error:
         st.error(str(error))
-    except Exception:  # noqa: BLE001 - the learner gets a sentence, the log gets the traceback
+    except Exception:  # the learner gets a sentence, the log gets the traceback
         log.exception("unexpected error on a page")
         st.error(GENERIC_ERROR)
 

@@ -1,0 +1,114 @@
+"""One sequence model over rnn | lstm | gru: stacked recurrent layers and an optional linear head."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from core.cell_math import CELLS, NONLINEARITIES
+from core.errors import InputError
+
+MAX_HIDDEN_SIZE = 512
+MAX_LAYERS = 4
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """What a learner chooses about the network; validated on construction.
+
+    ``linear_head=False`` is the seed lab's set-up: the last layer's hidden state is used directly as
+    the logits, so that layer's size is fixed to ``output_size`` (``hidden_size`` then sizes the layers
+    below it, if any).
+    """
+
+    input_size: int
+    output_size: int
+    hidden_size: int = 8
+    num_layers: int = 1
+    cell: str = "rnn"
+    nonlinearity: str = "tanh"
+    linear_head: bool = True
+    # An LSTM whose forget gate starts open (bias > 0) remembers over longer gaps from the start.
+    forget_gate_bias: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise InputError(f"Unknown cell type '{self.cell}': choose one of {', '.join(CELLS)}.")
+        if self.nonlinearity not in NONLINEARITIES:
+            raise InputError(f"Unknown nonlinearity '{self.nonlinearity}': choose tanh or relu.")
+        if not 1 <= int(self.hidden_size) <= MAX_HIDDEN_SIZE:
+            raise InputError(f"Hidden size must be between 1 and {MAX_HIDDEN_SIZE} (got {self.hidden_size}).")
+        if not 1 <= int(self.num_layers) <= MAX_LAYERS:
+            raise InputError(f"Depth must be between 1 and {MAX_LAYERS} layers (got {self.num_layers}).")
+        if self.input_size < 1 or self.output_size < 1:
+            raise InputError("The data has no features or no classes to predict.")
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        """Hidden size of each layer, bottom to top."""
+        sizes = [int(self.hidden_size)] * int(self.num_layers)
+        if not self.linear_head:
+            sizes[-1] = int(self.output_size)
+        return sizes
+
+
+_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class SequenceModel(nn.Module):
+    """Stacked single-layer fused torch modules, so every layer's hidden sequence is visible.
+
+    Stacking ``num_layers`` modules of one layer computes exactly what one ``num_layers`` module
+    computes, at no measurable cost, and hands us each layer's output on the way.
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        layers = []
+        layer_input = config.input_size
+        for size in config.layer_sizes:
+            kwargs = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
+            layers.append(_MODULES[config.cell](layer_input, size, batch_first=True, **kwargs))
+            layer_input = size
+        self.layers = nn.ModuleList(layers)
+        self.head = nn.Linear(layer_input, config.output_size) if config.linear_head else None
+        if config.cell == "lstm" and config.forget_gate_bias is not None:
+            with torch.no_grad():
+                for layer in self.layers:
+                    size = layer.hidden_size
+                    # torch orders the LSTM blocks input, forget, candidate, output; b_ih + b_hh is the bias.
+                    layer.bias_ih_l0[size : 2 * size].fill_(config.forget_gate_bias / 2)
+                    layer.bias_hh_l0[size : 2 * size].fill_(config.forget_gate_bias / 2)
+
+    def forward(self, inputs: Tensor) -> tuple[Tensor, list[Tensor]]:
+        """inputs (batch, time, input) → outputs (batch, time, output), hidden sequence per layer."""
+        hidden_sequences = []
+        sequence = inputs
+        for layer in self.layers:
+            sequence, _ = layer(sequence)  # (batch, time, hidden of this layer)
+            hidden_sequences.append(sequence)
+        outputs = self.head(sequence) if self.head is not None else sequence
+        return outputs, hidden_sequences
+
+    def read_out(self, hidden: Tensor) -> Tensor:
+        """The top layer's hidden state(s) → outputs: the head, or the identity."""
+        return self.head(hidden) if self.head is not None else hidden
+
+    def parameter_names(self) -> list[str]:
+        """Learner-facing names, as torch's multi-layer modules call them (weight_hh_l1, …, head.weight)."""
+        return [display_name(name) for name, _ in self.named_parameters()]
+
+
+def display_name(name: str) -> str:
+    """'layers.1.weight_hh_l0' → 'weight_hh_l1'; head parameters keep their name."""
+    if name.startswith("layers."):
+        _, layer, tensor = name.split(".")
+        return tensor.replace("_l0", f"_l{layer}")
+    return name
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(parameter.numel() for parameter in model.parameters())

@@ -1,0 +1,46 @@
+"""What a task asks of the outputs: the loss and the accuracy for each kind of task."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+from torch.nn import functional
+
+# classify_each_step: one class per time step (next character). targets (batch, time)
+# classify_last_step: one class per sequence, read at the last step (memory task). targets (batch,)
+# regress_last_step: values read at the last step (next day's close). targets (batch, horizon)
+OBJECTIVES = ("classify_each_step", "classify_last_step", "regress_last_step")
+
+
+def compute_loss(outputs: Tensor, targets: Tensor, objective: str) -> Tensor:
+    """outputs (batch, time, output) → scalar loss (cross-entropy or mean squared error)."""
+    if objective == "classify_each_step":
+        return functional.cross_entropy(outputs.reshape(-1, outputs.shape[-1]), targets.reshape(-1))
+    if objective == "classify_last_step":
+        return functional.cross_entropy(outputs[:, -1], targets)
+    if objective == "regress_last_step":
+        return functional.mse_loss(outputs[:, -1], targets)
+    raise ValueError(f"unknown objective {objective!r}")
+
+
+def predicted_classes(outputs: Tensor, objective: str) -> Tensor | None:
+    """Class ids the model predicts: (batch, time) or (batch,); None for regression."""
+    if objective == "classify_each_step":
+        return outputs.argmax(dim=-1)
+    if objective == "classify_last_step":
+        return outputs[:, -1].argmax(dim=-1)
+    return None
+
+
+def count_correct(predictions: Tensor | None, targets: Tensor) -> tuple[int, int]:
+    if predictions is None:
+        return 0, 0
+    return int((predictions == targets).sum()), targets.numel()
+
+
+def accuracy(outputs: Tensor, targets: Tensor, objective: str) -> float | None:
+    predictions = predicted_classes(outputs, objective)
+    if predictions is None:
+        return None
+    with torch.no_grad():
+        return float((predictions == targets).float().mean())

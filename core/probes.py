@@ -1,0 +1,100 @@
+"""Looking inside a model at its current weights: activations, gates, and gradients per time step.
+
+A fused torch module hides its intermediate states from autograd: ``retain_grad()`` on its
+output gives only the *direct* part of dL/dh_t (through the head), not what flows back through
+h_{t+1}. So a probe unrolls the sequence step by step with the same weights (core.cell_math) and
+asks autograd for dL/dh_t of every step. It runs on snapshot epochs only, so it costs little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from core.cell_math import CellWeights, cell_step
+from core.models import SequenceModel, display_name
+from core.objectives import compute_loss
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one sequence batch looks like inside the model. Arrays are numpy, batch first."""
+
+    loss: float
+    outputs: np.ndarray  # (batch, time, output) the model's outputs (logits or values)
+    hidden: list[np.ndarray]  # per layer (batch, time, hidden)
+    cell_states: list[np.ndarray] | None  # per layer (batch, time, hidden), LSTM only
+    gates: list[dict[str, np.ndarray]]  # per layer, gate name → (batch, time, hidden)
+    hidden_gradient_norms: np.ndarray  # (layers, time): ‖dL/dh_t‖ over batch and units
+
+
+def unroll(model: SequenceModel, inputs: Tensor):
+    """Run the model step by step: returns outputs and, per layer, the list of step terms."""
+    config = model.config
+    layer_steps = []
+    sequence = inputs  # (batch, time, features)
+    for layer in model.layers:
+        weights = CellWeights.of_layer(layer, 0)
+        batch, time = sequence.shape[0], sequence.shape[1]
+        h = sequence.new_zeros(batch, layer.hidden_size)
+        c = sequence.new_zeros(batch, layer.hidden_size) if config.cell == "lstm" else None
+        steps = []
+        for t in range(time):
+            terms = cell_step(config.cell, sequence[:, t], h, c, weights, config.nonlinearity)
+            h, c = terms.hidden, terms.cell
+            steps.append(terms)
+        layer_steps.append(steps)
+        sequence = torch.stack([terms.hidden for terms in steps], dim=1)  # (batch, time, hidden)
+    return model.read_out(sequence), layer_steps
+
+
+def probe(model: SequenceModel, inputs: Tensor, targets: Tensor, objective: str) -> Probe:
+    """Activations, gates and the true per-time-step gradient of the loss, at the current weights."""
+    with torch.enable_grad():
+        outputs, layer_steps = unroll(model, inputs)
+        loss = compute_loss(outputs, targets, objective)
+        states = [terms.hidden for steps in layer_steps for terms in steps]
+        # autograd.grad leaves the parameters' .grad untouched, so probing never disturbs training.
+        gradients = torch.autograd.grad(loss, states, allow_unused=True)
+    time = inputs.shape[1]
+    norms = np.array([0.0 if g is None else float(g.norm()) for g in gradients], dtype=np.float64).reshape(
+        len(layer_steps), time
+    )
+
+    def stacked(tensors: list[Tensor]) -> np.ndarray:
+        return torch.stack(tensors, dim=1).detach().cpu().numpy()  # (batch, time, hidden)
+
+    gates = [
+        {name: stacked([terms.gates[name] for terms in steps]) for name in steps[0].gates} for steps in layer_steps
+    ]
+    cells = None
+    if model.config.cell == "lstm":
+        cells = [stacked([terms.cell for terms in steps]) for steps in layer_steps]
+    return Probe(
+        loss=float(loss.detach()),
+        outputs=outputs.detach().cpu().numpy(),
+        hidden=[stacked([terms.hidden for terms in steps]) for steps in layer_steps],
+        cell_states=cells,
+        gates=gates,
+        hidden_gradient_norms=norms,
+    )
+
+
+def parameter_gradient_norms(model: nn.Module) -> dict[str, float]:
+    """‖∂L/∂W‖ for every parameter tensor, read from .grad after a backward pass."""
+    named = [(display_name(name), p.grad) for name, p in model.named_parameters() if p.grad is not None]
+    if not named:
+        return {}
+    norms = torch._foreach_norm([grad for _, grad in named])
+    return {name: float(norm) for (name, _), norm in zip(named, norms, strict=True)}
+
+
+def saturation(gate_values: np.ndarray, margin: float = 0.05) -> float:
+    """Share of gate values within ``margin`` of 0 or 1: a saturated gate passes all or nothing."""
+    values = np.asarray(gate_values)
+    if values.size == 0:
+        return 0.0
+    return float(np.mean((values < margin) | (values > 1 - margin)))

@@ -1,0 +1,109 @@
+"""Characters as data: vocabulary, one-hot vectors, next-character pairs, sliding windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+from core.errors import InputError
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The distinct characters of a text, in order of first appearance (h, i, e, l, o for "hihello")."""
+
+    characters: tuple[str, ...]
+
+    @classmethod
+    def from_text(cls, text: str) -> Vocabulary:
+        return cls(tuple(dict.fromkeys(text)))
+
+    @property
+    def size(self) -> int:
+        return len(self.characters)
+
+    def encode(self, text: str) -> list[int]:
+        index = {char: i for i, char in enumerate(self.characters)}
+        unknown = sorted({char for char in text if char not in index})
+        if unknown:
+            shown = ", ".join(repr(char) for char in unknown[:8])
+            raise InputError(
+                f"{shown} {'is' if len(unknown) == 1 else 'are'} not in the vocabulary "
+                f"({' '.join(self.characters)}): the model can only output characters it has seen in the input."
+            )
+        return [index[char] for char in text]
+
+    def decode(self, ids) -> str:
+        return "".join(self.characters[int(i)] for i in ids)
+
+    def one_hot(self, ids: list[int] | Tensor) -> Tensor:
+        """(…) ids → (…, vocabulary size) float32 one-hot rows."""
+        ids = torch.as_tensor(ids, dtype=torch.long)
+        return torch.nn.functional.one_hot(ids, self.size).float()
+
+
+def describe(char: str) -> str:
+    """A character as a learner can read it in a chart label (spaces and newlines made visible)."""
+    return {" ": "␣", "\n": "⏎", "\t": "⇥"}.get(char, char)
+
+
+def validate_text(text: str, what: str, min_length: int, max_length: int) -> str:
+    """The server-side check behind every text box: length limits with a message that says what to do."""
+    if text is None or len(text) == 0:
+        raise InputError(f"The {what} is empty: type at least {min_length} characters.")
+    if len(text) < min_length:
+        raise InputError(
+            f"The {what} has {len(text)} character{'s' if len(text) != 1 else ''}; it needs at least "
+            f"{min_length}, since each step predicts the character that follows."
+        )
+    if len(text) > max_length:
+        raise InputError(
+            f"The {what} has {len(text)} characters; the limit is {max_length} on this screen. Shorten it."
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class CharacterTask:
+    """A next-character task: input text, target text (same length) and their encodings."""
+
+    vocabulary: Vocabulary
+    input_text: str
+    target_text: str
+    inputs: Tensor  # (1, time, vocabulary) one-hot
+    targets: Tensor  # (1, time) class ids
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        return list(zip(self.input_text, self.target_text, strict=True))
+
+
+def next_character_task(word: str, target: str | None = None, max_length: int = 40) -> CharacterTask:
+    """The HiHello lab: "hihello" → input "hihell", target "ihello".
+
+    With ``target`` the learner supplies their own target string for the same input (same length,
+    characters from the word's vocabulary: without a linear head the outputs *are* the vocabulary).
+    """
+    validate_text(word, "word", 2, max_length)
+    vocabulary = Vocabulary.from_text(word)
+    input_text = word[:-1]
+    if target is None or target == "":
+        target_text = word[1:]
+    else:
+        target_text = target
+        if len(target_text) != len(input_text):
+            raise InputError(
+                f"The custom target has {len(target_text)} characters but the input '{input_text}' has "
+                f"{len(input_text)}: the model predicts one character per input character."
+            )
+    input_ids = vocabulary.encode(input_text)
+    target_ids = vocabulary.encode(target_text)
+    return CharacterTask(
+        vocabulary=vocabulary,
+        input_text=input_text,
+        target_text=target_text,
+        inputs=vocabulary.one_hot([input_ids]),
+        targets=torch.tensor([target_ids], dtype=torch.long),
+    )

@@ -1,0 +1,25 @@
+"""Shared test set-up: one torch thread, and Streamlit caches cleared between tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+# Importing torch and training inside a script run takes far longer than AppTest's 3 s default.
+APP_TIMEOUT = 120
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches():
+    """st.cache_data / st.cache_resource are process-global and would leak between AppTests."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
