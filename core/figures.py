@@ -84,9 +84,15 @@ def heatmap(
     value_name: str,
     signed: bool = True,
     text: np.ndarray | None = None,
+    show_values: bool = False,
     height: int | None = None,
+    value_format: str = ".2f",
 ) -> go.Figure:
-    """A labelled heatmap; signed values get a diverging scale centred on zero."""
+    """A labelled heatmap; signed values get a diverging scale centred on zero.
+
+    ``text`` (strings) or ``show_values`` write each value in its cell: small matrices are read number
+    by number.
+    """
     values = np.asarray(values, dtype=float)
     kwargs: dict = dict(colorscale=DIVERGING if signed else SEQUENTIAL)
     if signed:
@@ -105,7 +111,7 @@ def heatmap(
                 f"{value_name}: %{{z:.4f}}<extra></extra>"
             ),
             text=text,
-            texttemplate="%{text}" if text is not None else None,
+            texttemplate="%{text}" if text is not None else (f"%{{z:{value_format}}}" if show_values else None),
             **kwargs,
         )
     )
@@ -115,3 +121,122 @@ def heatmap(
         tickmode="array", tickvals=list(range(len(y_labels))), ticktext=list(y_labels), autorange="reversed"
     )
     return fig
+
+
+# ---- Training views shared by every screen that trains -------------------------------------------
+
+
+def loss_figure(
+    epochs: Sequence[int],
+    losses: Sequence[float],
+    validation_losses: Sequence[float | None] | None = None,
+    loss_name: str = "cross-entropy loss",
+    log_y: bool = True,
+) -> go.Figure:
+    """Training (and validation) loss per epoch."""
+    series = {"training": losses}
+    if validation_losses is not None and any(v is not None for v in validation_losses):
+        series["validation"] = [np.nan if v is None else v for v in validation_losses]
+    colors = {"training": PALETTE["blue"], "validation": PALETTE["orange"]}
+    return line_chart(
+        epochs,
+        series,
+        "Loss per epoch",
+        "epoch",
+        f"{loss_name}{' (log scale)' if log_y else ''}",
+        colors=colors,
+        log_y=log_y,
+    )
+
+
+def accuracy_figure(
+    epochs: Sequence[int], accuracies: Sequence[float], validation: Sequence[float | None] | None = None
+) -> go.Figure:
+    """Share of correctly predicted targets per epoch, in percent."""
+    series = {"training": [100 * a for a in accuracies]}
+    if validation is not None and any(v is not None for v in validation):
+        series["validation"] = [np.nan if v is None else 100 * v for v in validation]
+    fig = line_chart(
+        epochs,
+        series,
+        "Accuracy per epoch",
+        "epoch",
+        "correct predictions (%)",
+        colors={"training": PALETTE["green"], "validation": PALETTE["orange"]},
+        hover_format=".1f",
+    )
+    fig.update_yaxes(range=[-2, 102])
+    return fig
+
+
+def hidden_state_figure(hidden: np.ndarray, step_labels: Sequence[str], layer: int, epoch: int) -> go.Figure:
+    """hidden (time, units) → heatmap with one row per hidden unit and one column per time step."""
+    units = hidden.shape[1]
+    return heatmap(
+        hidden.T,
+        x_labels=step_labels,
+        y_labels=[f"unit {u}" for u in range(units)],
+        title=f"Hidden state h_t of layer {layer + 1} after {epoch} epochs",
+        x_title="time step (input character)",
+        y_title="hidden unit",
+        value_name="activation",
+        show_values=hidden.size <= 400,
+    )
+
+
+def gradient_per_step_figure(norms: np.ndarray, step_labels: Sequence[str], epoch: int) -> go.Figure:
+    """norms (layers, time) → one line per layer of ‖∂L/∂h_t‖ against the time step, log scale."""
+    fig = go.Figure()
+    colors = list(PALETTE.values())
+    for layer, row in enumerate(norms):
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(len(step_labels))),
+                y=[float(v) if v > 0 else None for v in row],
+                customdata=list(step_labels),
+                mode="lines+markers",
+                name=f"layer {layer + 1}",
+                line=dict(color=colors[layer % len(colors)], width=2),
+                hovertemplate="step %{x} (%{customdata})<br>‖∂L/∂h_t‖ = %{y:.3g}<extra>layer "
+                + str(layer + 1)
+                + "</extra>",
+            )
+        )
+    fig = styled(
+        fig,
+        f"How much gradient reaches each time step (after {epoch} epochs)",
+        "time step (input character)",
+        "‖∂L/∂h_t‖ (log scale)",
+    )
+    fig.update_xaxes(tickmode="array", tickvals=list(range(len(step_labels))), ticktext=list(step_labels))
+    fig.update_yaxes(type="log")
+    return fig
+
+
+def parameter_gradients_figure(epochs: Sequence[int], norms_per_epoch: Sequence[dict[str, float]]) -> go.Figure:
+    """One line per parameter tensor: ‖∂L/∂W‖ over training, log scale."""
+    names = list(norms_per_epoch[0]) if norms_per_epoch else []
+    series = {name: [norms.get(name, np.nan) for norms in norms_per_epoch] for name in names}
+    series = {name: [v if v and v > 0 else np.nan for v in values] for name, values in series.items()}
+    fig = line_chart(
+        epochs, series, "Gradient norm of each weight tensor per epoch", "epoch", "‖∂L/∂W‖ (log scale)", log_y=True
+    )
+    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.01))
+    return fig
+
+
+def probabilities_figure(
+    probabilities: np.ndarray, step_labels: Sequence[str], class_labels: Sequence[str], epoch: int
+) -> go.Figure:
+    """probabilities (time, classes) → heatmap of what the model predicts at every step."""
+    return heatmap(
+        probabilities.T,
+        x_labels=step_labels,
+        y_labels=class_labels,
+        title=f"Predicted probability of each next character (after {epoch} epochs)",
+        x_title="time step (input character)",
+        y_title="next character",
+        value_name="probability",
+        signed=False,
+        show_values=probabilities.size <= 400,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import Tensor
 from torch.nn import functional
@@ -44,3 +45,10 @@ def accuracy(outputs: Tensor, targets: Tensor, objective: str) -> float | None:
         return None
     with torch.no_grad():
         return float((predictions == targets).float().mean())
+
+
+def probabilities(logits) -> np.ndarray:
+    """Softmax over the last axis of numpy logits: what the model believes comes next."""
+    logits = np.asarray(logits, dtype=np.float64)
+    exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return exp / exp.sum(axis=-1, keepdims=True)

@@ -9,6 +9,7 @@ stops being a finite number. ``fit`` runs it to the end and collects a ``Trainin
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -109,6 +110,7 @@ class TrainingHistory:
     snapshots: list[Snapshot] = field(default_factory=list)
     stopped: Stopped | None = None
     model: SequenceModel | None = None
+    seconds: float = 0.0  # wall-clock time of the whole run
 
     def add(self, item: EpochRecord | Snapshot | Stopped) -> None:
         if isinstance(item, EpochRecord):
@@ -258,6 +260,7 @@ def fit(
 ) -> TrainingHistory:
     """Run ``train`` to the end; ``on_item`` sees every record as it happens (for live charts)."""
     history = TrainingHistory()
+    started = time.perf_counter()
     for item in train(model_config, data, config, device):
         if isinstance(item, SequenceModel):
             history.model = item
@@ -265,4 +268,5 @@ def fit(
         history.add(item)
         if on_item is not None:
             on_item(item)
+    history.seconds = time.perf_counter() - started
     return history

@@ -1,0 +1,40 @@
+# RNN Lab. `make run` starts the app, `make test` runs every test; both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint unit e2e bench clean
+
+# The stamps depend on the requirement files: a second install is skipped unless they change.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed-runtime
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q --ignore=tests/e2e
+
+e2e: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q tests/e2e
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-runtime
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache
