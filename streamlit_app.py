@@ -7,24 +7,24 @@ import streamlit as st
 from core.runtime import use_one_thread
 
 SCREENS = [
-    ("pages/basics.py", "Basics", "🧮", "The cell's arithmetic step by step: one-hot inputs, shapes, why tanh."),
-    ("pages/hihello.py", "HiHello", "👋", 'Character-level next-character prediction: "hihell" → "ihello".'),
+    ("pages/basics.py", "Basics", ":material/calculate:", "The cell's arithmetic step by step: one-hot inputs, shapes, why tanh."),
+    ("pages/hihello.py", "HiHello", ":material/waving_hand:", 'Character-level next-character prediction: "hihell" → "ihello".'),
     (
         "pages/long_sequences.py",
         "Long sequences",
-        "📜",
+        ":material/notes:",
         "A sentence cut into sliding windows, a stacked RNN with a linear head, text generation.",
     ),
     (
         "pages/time_series.py",
         "Time series",
-        "📈",
+        ":material/show_chart:",
         "Past days → next value on stock-like data or your own CSV, against a naive baseline.",
     ),
     (
         "pages/rnn_vs_lstm_gru.py",
         "RNN vs LSTM/GRU",
-        "⚖️",
+        ":material/compare_arrows:",
         "The same memory task on all three cells: long-term dependencies and vanishing gradients.",
     ),
 ]
@@ -61,8 +61,8 @@ def home() -> None:
 
 def main() -> None:
     use_one_thread()
-    st.set_page_config(page_title="RNN Lab", page_icon="🔁", layout="wide")
-    pages = [st.Page(home, title="Home", icon="🏠", default=True)]
+    st.set_page_config(page_title="RNN Lab", page_icon=":material/cycle:", layout="wide")
+    pages = [st.Page(home, title="Home", icon=":material/home:", default=True)]
     pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _ in SCREENS]
     st.navigation(pages).run()
 
