@@ -7,8 +7,18 @@ import streamlit as st
 from core.runtime import use_one_thread
 
 SCREENS = [
-    ("pages/basics.py", "Basics", ":material/calculate:", "The cell's arithmetic step by step: one-hot inputs, shapes, why tanh."),
-    ("pages/hihello.py", "HiHello", ":material/waving_hand:", 'Character-level next-character prediction: "hihell" → "ihello".'),
+    (
+        "pages/basics.py",
+        "Basics",
+        ":material/calculate:",
+        "The cell's arithmetic step by step: one-hot inputs, shapes, why tanh.",
+    ),
+    (
+        "pages/hihello.py",
+        "HiHello",
+        ":material/waving_hand:",
+        'Character-level next-character prediction: "hihell" → "ihello".',
+    ),
     (
         "pages/long_sequences.py",
         "Long sequences",

@@ -161,14 +161,13 @@ def unit_arithmetic(step: OneStep, unit: int = 0) -> str:
     """LaTeX of hidden unit ``unit`` (0-based) computed by hand, numbers rounded to 3 decimals."""
     unit = _whole(unit, "The hidden unit", 0, len(step.hidden) - 1)
     i, t = unit + 1, step.time_step
+
     def num(value: float) -> str:
         return f"({value:.3f})" if value < 0 else f"{value:.3f}"
 
     active = np.flatnonzero(step.x)
-    if active.size:  # one-hot: the product picks one column of W_xh
-        x_part = rf"{num(step.w_xh[unit, int(active[0])])}\cdot 1"
-    else:
-        x_part = r"0\ (x_t = 0)"
+    # One-hot: the product picks one column of W_xh.
+    x_part = rf"{num(step.w_xh[unit, int(active[0])])}\cdot 1" if active.size else r"0\ (x_t = 0)"
     if np.any(step.h_prev):
         h_part = " + ".join(rf"{num(w)}\cdot{num(h)}" for w, h in zip(step.w_hh[unit], step.h_prev, strict=True))
     else:
@@ -282,7 +281,9 @@ def linear_collapse(size: int = 4, layers: int = 3, samples: int = 256, seed: in
     size = _whole(size, "The layer size", *SIZE_RANGE)
     layers = _whole(layers, "The number of layers", 2, 6)
     generator = torch.Generator().manual_seed(int(seed))
-    weights = [1.5 * torch.randn(size, size, generator=generator, dtype=torch.float64) / size**0.5 for _ in range(layers)]
+    weights = [
+        1.5 * torch.randn(size, size, generator=generator, dtype=torch.float64) / size**0.5 for _ in range(layers)
+    ]
     x = 1.5 * torch.randn(samples, size, generator=generator, dtype=torch.float64)  # (samples, size)
     linear, bent = x, x
     for w in weights:
@@ -326,9 +327,7 @@ class GradientTravel:
     mean_slope: float  # average slope of the nonlinearity along the sequence (tanh' or relu')
 
 
-def random_cell(
-    spectral_radius: float, hidden_size: int = 16, seed: int = 0
-) -> tuple[CellWeights, torch.Generator]:
+def random_cell(spectral_radius: float, hidden_size: int = 16, seed: int = 0) -> tuple[CellWeights, torch.Generator]:
     """A float64 cell whose W_hh has random positive entries, rescaled to the given spectral radius.
 
     Positive weights keep the ReLU units switched on (slope 1) once the state grows, so the radius
@@ -352,12 +351,16 @@ def gradient_through_time(
 ) -> GradientTravel:
     """Unroll a random cell over random inputs and take ∂h_T/∂h_t for every t with autograd."""
     low, high = RADIUS_RANGE
-    if not isinstance(spectral_radius, (int, float)) or not low <= spectral_radius <= high:
+    if (
+        isinstance(spectral_radius, bool)
+        or not isinstance(spectral_radius, (int, float))
+        or not low <= spectral_radius <= high
+    ):
         raise InputError(f"The spectral radius must be between {low} and {high} (got {spectral_radius!r}).")
     nonlinearity = _check_nonlinearity(nonlinearity)
     steps = _whole(steps, "The sequence length T", *SEQUENCE_RANGE)
     hidden_size = _whole(hidden_size, "The hidden size", 1, 64)
-    if not 0 < input_scale <= 10:
+    if not isinstance(input_scale, (int, float)) or not 0 < input_scale <= 10:
         raise InputError(f"The input scale must be in (0, 10] (got {input_scale!r}).")
     weights, generator = random_cell(float(spectral_radius), hidden_size, seed)
     inputs = input_scale * torch.randn(steps, 1, hidden_size, generator=generator, dtype=torch.float64)
@@ -369,10 +372,14 @@ def gradient_through_time(
         slopes.append(1 - torch.tanh(pre) ** 2 if nonlinearity == "tanh" else (pre > 0).double())
         states.append(terms.hidden)
     # Row i of every Jacobian ∂h_T/∂h_t comes from one backward pass of h_T[i].
-    rows = [torch.autograd.grad(states[-1][0, i], states, retain_graph=True, allow_unused=True) for i in range(hidden_size)]
+    rows = [
+        torch.autograd.grad(states[-1][0, i], states, retain_graph=True, allow_unused=True) for i in range(hidden_size)
+    ]
     norms = []
     for t in range(steps, -1, -1):  # distance 0 .. T
-        jacobian = torch.stack([row[t][0] if row[t] is not None else torch.zeros(hidden_size, dtype=torch.float64) for row in rows])
+        jacobian = torch.stack(
+            [row[t][0] if row[t] is not None else torch.zeros(hidden_size, dtype=torch.float64) for row in rows]
+        )
         norms.append(float(torch.linalg.matrix_norm(jacobian, ord=2)))
     distances = np.arange(steps + 1)
     return GradientTravel(

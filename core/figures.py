@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # Okabe-Ito: a palette that stays distinguishable for colour-blind viewers.
 PALETTE = {
@@ -25,22 +26,48 @@ CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 DIVERGING = "RdBu_r"
 SEQUENTIAL = "Viridis"
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+# Set once: passing template= to every figure costs ~60 ms per figure (the template is deep-copied).
+pio.templates.default = "plotly_white"
 
 
-def styled(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 360) -> go.Figure:
-    """Apply the app's look: a title, axis titles (with units), unified layout."""
-    fig.update_layout(
+def styled(
+    fig: go.Figure,
+    title: str,
+    x_title: str,
+    y_title: str,
+    height: int = 360,
+    xaxis: dict | None = None,
+    yaxis: dict | None = None,
+) -> go.Figure:
+    """Apply the app's look: a title, axis titles (with units), unified layout.
+
+    Extra axis settings come in the same call: each plotly update re-validates the layout (~10 ms).
+    """
+    layout = dict(
         title=dict(text=title, x=0.0, xanchor="left"),
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        template="plotly_white",
+        xaxis=dict(title=dict(text=x_title), **(xaxis or {})),
+        yaxis=dict(title=dict(text=y_title), **(yaxis or {})),
         font=FONT,
         height=height,
         margin=dict(l=60, r=20, t=60, b=50),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
         hovermode="closest",
     )
+    # One overwrite of a merged dict is ~4x faster than plotly's incremental update_layout, and keeps
+    # whatever the caller set before (subplot domains, annotations).
+    current = {key: value for key, value in fig.layout.to_plotly_json().items() if key != "template"}
+    fig.update_layout(_merged(current, layout), overwrite=True)
     return fig
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def line_chart(
@@ -68,10 +95,7 @@ def line_chart(
                 hovertemplate=f"{x_title}: %{{x}}<br>{name}: %{{y:{hover_format}}}<extra></extra>",
             )
         )
-    fig = styled(fig, title, x_title, y_title)
-    if log_y:
-        fig.update_yaxes(type="log")
-    return fig
+    return styled(fig, title, x_title, y_title, yaxis=dict(type="log") if log_y else None)
 
 
 def heatmap(
@@ -115,12 +139,17 @@ def heatmap(
             **kwargs,
         )
     )
-    fig = styled(fig, title, x_title, y_title, height=height or max(260, 40 + 28 * len(y_labels)))
-    fig.update_xaxes(tickmode="array", tickvals=list(range(len(x_labels))), ticktext=list(x_labels))
-    fig.update_yaxes(
-        tickmode="array", tickvals=list(range(len(y_labels))), ticktext=list(y_labels), autorange="reversed"
+    return styled(
+        fig,
+        title,
+        x_title,
+        y_title,
+        height=height or max(260, 40 + 28 * len(y_labels)),
+        xaxis=dict(tickmode="array", tickvals=list(range(len(x_labels))), ticktext=list(x_labels)),
+        yaxis=dict(
+            tickmode="array", tickvals=list(range(len(y_labels))), ticktext=list(y_labels), autorange="reversed"
+        ),
     )
-    return fig
 
 
 # ---- Training views shared by every screen that trains -------------------------------------------

@@ -41,8 +41,23 @@ def chart(fig: go.Figure, caption: str, key: str | None = None) -> None:
     st.caption(caption)
 
 
+def run_inside_navigation() -> None:
+    """Make a deep link (/hihello on a fresh server) run through streamlit_app.py's navigation.
+
+    Streamlit decides once per process whether a folder named pages/ means the old multipage mode;
+    until the entry point has called st.navigation, a deep link runs the page file alone, without
+    the app's menu and layout. Flip that decision and rerun: the rerun goes through the entry point.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_setup(title: str, intro: str) -> None:
     """Title, one-paragraph introduction, and torch's one-thread setting."""
+    run_inside_navigation()
     use_one_thread()
     st.title(title)
     st.markdown(intro)

@@ -129,23 +129,27 @@ def assert_no_exception(page) -> None:
     ).first.inner_text()
 
 
-def wait_for_charts(page, at_least: int) -> int:
-    """Plotly draws into div.js-plotly-plot with an svg.main-svg once it has rendered."""
-    page.wait_for_function(
-        f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {at_least}", timeout=120_000
-    )
-    return page.locator(".js-plotly-plot").count()
-
-
-def full_page_screenshot(page, name: str) -> Path:
-    """Streamlit scrolls inside its main block, so grow the viewport to the content before the shot."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def expand_viewport(page) -> None:
+    """Streamlit scrolls inside its main block and draws charts lazily: show the whole page at once."""
     height = page.evaluate(
         '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
         '[data-testid="stAppViewContainer"], section.main\')].map(e => e.scrollHeight), 900)'
     )
     page.set_viewport_size({"width": 1400, "height": min(int(height) + 80, 16000)})
     page.wait_for_timeout(800)  # plotly re-lays out on resize
+
+
+def wait_for_charts(page, at_least: int) -> int:
+    """Count plotly charts that have rendered (a div.js-plotly-plot holding its svg.main-svg)."""
+    expand_viewport(page)
+    script = "() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length"
+    page.wait_for_function(f"() => ({script})() >= {at_least}", timeout=120_000)
+    return page.evaluate(script)
+
+
+def full_page_screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    expand_viewport(page)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000

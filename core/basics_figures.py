@@ -1,0 +1,151 @@
+"""Figures of the Basics screen, in the app's one look (``core.figures``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.basics import GradientTravel, OneStep
+from core.figures import CELL_COLORS, DIVERGING, PALETTE, heatmap, line_chart, styled
+
+VALUE_NAME = "value (unitless)"
+
+
+def _units(n: int) -> list[str]:
+    return [f"unit {i + 1}" for i in range(n)]
+
+
+def _cell_text(values: np.ndarray) -> np.ndarray:
+    return np.vectorize(lambda v: f"{v:.2f}")(values)
+
+
+def _place(
+    fig: go.Figure,
+    values: np.ndarray,
+    x_labels: Sequence[str],
+    y_labels: Sequence[str],
+    row: int,
+    col: int,
+    x_title: str,
+    y_title: str,
+) -> None:
+    """One labelled matrix, values written in the cells, into a subplot.
+
+    The trace follows ``core.figures.heatmap`` (diverging scale centred on 0, numeric positions with
+    tick labels), built directly: a whole ``heatmap`` figure per matrix costs ~0.2 s in ``styled``.
+    """
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    bound = max(float(np.abs(values).max()), 1e-12)
+    hover_x = x_title or "column"
+    fig.add_trace(
+        go.Heatmap(
+            z=values, x=list(range(len(x_labels))), y=list(range(len(y_labels))),
+            customdata=np.array([[[str(xl), str(yl)] for xl in x_labels] for yl in y_labels], dtype=object),
+            colorscale=DIVERGING, zmid=0.0, zmin=-bound, zmax=bound, showscale=False,
+            text=_cell_text(values), texttemplate="%{text}",
+            hovertemplate=f"{hover_x}: %{{customdata[0]}}<br>{y_title or 'row'}: %{{customdata[1]}}"
+            f"<br>{VALUE_NAME}: %{{z:.4f}}<extra></extra>",
+        ),
+        row=row, col=col,
+    )  # fmt: skip
+    fig.update_xaxes(
+        tickmode="array", tickvals=list(range(len(x_labels))), ticktext=list(x_labels), title_text=x_title,
+        row=row, col=col,
+    )  # fmt: skip
+    fig.update_yaxes(
+        tickmode="array", tickvals=list(range(len(y_labels))), ticktext=list(y_labels), autorange="reversed",
+        title_text=y_title, row=row, col=col,
+    )  # fmt: skip
+
+
+def _column(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=float).reshape(-1, 1)  # a vector drawn as a column
+
+
+def step_products_figure(step: OneStep) -> go.Figure:
+    """W_xh · x_t = W_xh x_t (top row) and W_hh · h_{t-1} = W_hh h_{t-1} (bottom row)."""
+    t, d, hidden = step.time_step, len(step.x), len(step.hidden)
+    letter = f"'{step.letter}'" if step.letter in step.vocabulary else f"'{step.letter}' = 0"
+    titles = (
+        f"W<sub>xh</sub> ({hidden}×{d})", f"· x<sub>{t}</sub> ({letter})", f"= W<sub>xh</sub> x<sub>{t}</sub>",
+        f"W<sub>hh</sub> ({hidden}×{hidden})", f"· h<sub>{t - 1}</sub>", f"= W<sub>hh</sub> h<sub>{t - 1}</sub>",
+    )  # fmt: skip
+    width = max(d, hidden)
+    fig = make_subplots(
+        rows=2, cols=3, subplot_titles=titles, column_widths=[width, 1.4, 1.4], horizontal_spacing=0.09,
+        vertical_spacing=0.2,
+    )  # fmt: skip
+    rows = max(d, hidden)
+    styled(fig, f"Step {t}: the two matrix products", "", "", height=240 + 2 * 30 * rows)
+    fig.update_layout(margin=dict(t=90))
+    units = _units(hidden)
+    labels = list(step.dimension_labels)
+    _place(fig, step.w_xh, labels, units, 1, 1, "input dimension (letter)", "row (hidden unit)")
+    _place(fig, _column(step.x), [f"x_{t}"], labels, 1, 2, "", "input dimension")
+    _place(fig, _column(step.input_product), [f"W_xh x_{t}"], units, 1, 3, "", "hidden unit")
+    _place(fig, step.w_hh, units, units, 2, 1, "column (hidden unit of h_t-1)", "row (hidden unit)")
+    _place(fig, _column(step.h_prev), [f"h_{t - 1}"], units, 2, 2, "", "hidden unit")
+    _place(fig, _column(step.recurrent_product), [f"W_hh h_{t - 1}"], units, 2, 3, "", "hidden unit")
+    return fig
+
+
+def step_sum_figure(step: OneStep) -> go.Figure:
+    """W_xh x_t + W_hh h_{t-1} + b = a_t, then the nonlinearity gives h_t."""
+    t, hidden = step.time_step, len(step.hidden)
+    act = "tanh" if step.nonlinearity == "tanh" else "relu"
+    titles = (
+        f"W<sub>xh</sub> x<sub>{t}</sub>", f"+ W<sub>hh</sub> h<sub>{t - 1}</sub>", "+ b",
+        f"= a<sub>{t}</sub>", f"→ h<sub>{t}</sub> = {act}(a<sub>{t}</sub>)",
+    )  # fmt: skip
+    fig = make_subplots(rows=1, cols=5, subplot_titles=titles, horizontal_spacing=0.07)
+    styled(fig, f"Step {t}: add the three, then apply {act}", "", "", height=190 + 30 * hidden)
+    fig.update_layout(margin=dict(t=90))
+    units = _units(hidden)
+    vectors = (step.input_product, step.recurrent_product, step.bias, step.pre_activation, step.hidden)
+    names = (f"W_xh x_{t}", f"W_hh h_{t - 1}", "b = b_ih + b_hh", f"a_{t}", f"h_{t}")
+    for col, (values, name) in enumerate(zip(vectors, names, strict=True), start=1):
+        _place(fig, _column(values), [name], units, 1, col, "", "hidden unit" if col == 1 else "")
+    return fig
+
+
+def matrix_figure(values: np.ndarray, title: str, row_name: str, col_name: str) -> go.Figure:
+    """A small square matrix with its values written in the cells."""
+    values = np.asarray(values, dtype=float)
+    rows = [f"{row_name} {i + 1}" for i in range(values.shape[0])]
+    cols = [f"{col_name} {j + 1}" for j in range(values.shape[1])]
+    fig = heatmap(values, cols, rows, title, f"{col_name} (index)", f"{row_name} (index)", VALUE_NAME,
+                  text=_cell_text(values), height=120 + 40 * len(rows))  # fmt: skip
+    return fig.update_traces(showscale=False)
+
+
+def activation_figure(curves: dict[str, np.ndarray]) -> go.Figure:
+    """tanh and its slope, ReLU and its slope, over the pre-activation a."""
+    colors = {"tanh": PALETTE["blue"], "tanh slope": PALETTE["sky"], "relu": PALETTE["vermillion"],
+              "relu slope": PALETTE["orange"]}  # fmt: skip
+    series = {name: curves[name] for name in colors}
+    fig = line_chart(
+        curves["a"], series, "tanh squeezes into (−1, 1); its slope is at most 1 and fades away from 0",
+        "pre-activation a (unitless)", "output or slope (unitless)", colors=colors, hover_format=".3f",
+    )  # fmt: skip
+    fig.update_traces(line_dash="dot", selector=dict(name="tanh slope"))
+    fig.update_traces(line_dash="dot", selector=dict(name="relu slope"))
+    return fig
+
+
+def gradient_figure(travel: GradientTravel) -> go.Figure:
+    """‖∂h_T/∂h_t‖ against the distance T − t on a log axis, with radius^distance for reference."""
+    measured = np.where(travel.norms > 0, travel.norms, np.nan)  # a log axis cannot show 0
+    name = f"‖∂h_T/∂h_t‖, {travel.nonlinearity}"
+    reference = f"radius^distance = {travel.spectral_radius:.2f}^(T−t)"
+    fig = line_chart(
+        travel.distances, {name: measured, reference: travel.reference},
+        f"How much of h_t still reaches h_T (radius {travel.spectral_radius:.2f}, {travel.nonlinearity})",
+        "distance T − t (time steps)", "‖∂h_T/∂h_t‖ (unitless, log scale)",
+        colors={name: CELL_COLORS["rnn"], reference: PALETTE["grey"]}, log_y=True, hover_format=".3g",
+    )  # fmt: skip
+    fig.update_traces(line_dash="dash", selector=dict(name=reference))
+    fig.add_hline(y=1.0, line_width=1, line_color=PALETTE["grey"], opacity=0.5)
+    return fig

@@ -1,0 +1,117 @@
+"""The Basics page under AppTest: it runs, every control changes the screen, extremes are safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+import torch
+from streamlit.testing.v1 import AppTest
+
+torch.set_num_threads(1)
+
+APP = str(Path(__file__).parents[1] / "streamlit_app.py")
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/basics.py").run()
+    assert not at.exception
+    return at
+
+
+def screen(at: AppTest) -> dict[str, str]:
+    """What each section shows, as text to compare before and after a control moves."""
+    return {
+        "step": at.latex[1].value + at.dataframe[0].value.to_csv() + at.get("plotly_chart")[0].proto.spec,
+        "shapes": at.dataframe[1].value.to_csv() + at.get("graphviz_chart")[0].proto.spec,
+        "gradient": "".join(str(m.value) for m in at.metric[-3:]) + at.get("plotly_chart")[-1].proto.spec,
+    }
+
+
+def assert_healthy(at: AppTest) -> None:
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_page_renders_every_section():
+    at = open_page()
+    assert_healthy(at)
+    assert [h.value for h in at.header] == [
+        "One step of the cell, by hand",
+        "Shapes",
+        "Why a nonlinearity",
+        "How the gradient travels back through time",
+    ]
+    assert len(at.get("plotly_chart")) == 5 and len(at.get("graphviz_chart")) == 1
+    assert float(at.metric[0].value) <= 1e-6  # hand computation vs nn.RNN
+    assert float(at.metric[1].value) < 1e-12  # linear stack vs one matrix
+    assert at.dataframe[1].value["shape"].tolist() == ["(3, 5, 4)", "(3, 5, 2)", "(1, 3, 2)"]
+
+
+CONTROLS = [
+    ("slider", "basics_input_size", 3, "step"),
+    ("slider", "basics_hidden_size", 6, "step"),
+    ("number_input", "basics_seed", 7, "step"),
+    ("radio", "basics_nonlinearity", "relu", "step"),
+    ("slider", "basics_time_step", 4, "step"),
+    ("toggle", "basics_batch_first", False, "shapes"),
+    ("slider", "basics_num_layers", 3, "shapes"),
+    ("slider", "basics_shapes_hidden", 5, "shapes"),
+    ("slider", "basics_radius", 1.2, "gradient"),
+    ("radio", "basics_grad_nonlinearity", "relu", "gradient"),
+]
+
+
+def test_every_control_changes_what_is_shown():
+    at = open_page()
+    for kind, key, value, section in CONTROLS:
+        before = screen(at)
+        getattr(at, kind)(key=key).set_value(value).run()
+        assert_healthy(at)
+        after = screen(at)
+        assert after[section] != before[section], f"{key} changed nothing in {section}"
+        others = [name for name in before if name != section]
+        assert all(after[name] == before[name] for name in others), f"{key} changed another section"
+
+
+def test_shapes_follow_the_controls():
+    at = open_page()
+    at.toggle(key="basics_batch_first").set_value(False).run()
+    at.slider(key="basics_num_layers").set_value(4).run()
+    at.slider(key="basics_shapes_hidden").set_value(8).run()
+    assert_healthy(at)
+    assert at.dataframe[1].value["shape"].tolist() == ["(5, 3, 4)", "(5, 3, 8)", "(4, 3, 8)"]
+    assert "output[-1]" in "".join(m.value for m in at.markdown)
+
+
+EXTREMES = [
+    {"basics_input_size": 1, "basics_hidden_size": 8, "basics_time_step": 5, "basics_radius": 0.5,
+     "basics_num_layers": 4, "basics_shapes_hidden": 8},
+    {"basics_input_size": 8, "basics_hidden_size": 1, "basics_time_step": 1, "basics_radius": 1.5,
+     "basics_num_layers": 1, "basics_shapes_hidden": 1},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("settings", EXTREMES)
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+def test_extreme_values_raise_nothing(settings, nonlinearity):
+    at = open_page()
+    for key, value in settings.items():  # set them all, then one rerun
+        at.slider(key=key).set_value(value)
+    at.radio(key="basics_nonlinearity").set_value(nonlinearity)
+    at.radio(key="basics_grad_nonlinearity").set_value(nonlinearity)
+    at.toggle(key="basics_batch_first").set_value(settings["basics_num_layers"] > 1)
+    at.run()
+    assert_healthy(at)
+    assert at.slider(key="basics_radius").value == settings["basics_radius"]
+    assert float(at.metric[0].value) <= 1e-6
