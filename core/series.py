@@ -1,0 +1,481 @@
+"""The data side of forecasting: read a time-series CSV, check it, scale it honestly, cut it into windows.
+
+Honest means two things the seed lab skips. The scaler is fitted on the training rows only (the
+lab scaled the test part with its own min/max, which lets the model peek at the future). And every
+model is compared with the naive forecast "tomorrow = today", which is hard to beat on prices.
+
+Reading the bytes is in ``core.csv_reading``; this module turns the text cells into a table of
+numbers with an ordered date column, and says in plain sentences what it understood.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+
+from core.csv_reading import MAX_BYTES as MAX_BYTES  # the limits, re-exported for the page's help text
+from core.csv_reading import MAX_COLUMNS as MAX_COLUMNS
+from core.csv_reading import MAX_ROWS as MAX_ROWS
+from core.csv_reading import (
+    DecimalVotes,
+    TextTable,
+    decimal_votes,
+    guess_date_format,
+    is_date_name,
+    looks_like_date,
+    looks_numeric,
+    parse_dates,
+    parse_numbers,
+    read_text_table,
+)
+from core.errors import InputError
+
+log = logging.getLogger("rnnlab")
+
+MISSING_POLICIES = ("drop", "fill_forward")
+TRAIN_FRACTION_LIMITS = (0.1, 0.95)
+
+
+@dataclass(frozen=True)
+class SeriesTable:
+    """A time series as understood from a file, with the sentences that explain how it was read."""
+
+    frame: pd.DataFrame  # the date column (if any) then the numeric columns as float64, oldest row first
+    date_column: str | None
+    numeric_columns: list[str]  # the candidate features and targets
+    dropped_columns: list[str]  # text or empty columns: shown in the preview, never fed to a model
+    notes: list[str]
+    missing_cells: int  # NaN in the numeric columns (blank, NaN, ±inf or not a number in the file)
+
+
+def _quote(names: Sequence[str], limit: int = 10) -> str:
+    shown = ", ".join(f"'{name}'" for name in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _find_date_column(table: TextTable) -> tuple[int, str] | None:
+    """The column of dates: by name first (Date, 일자, …), then any text column that mostly parses.
+
+    A numeric column counts only when its name says date and every cell is 8 digits (20240131),
+    so a column of plain numbers is never mistaken for dates.
+    """
+    order = sorted(range(len(table.names)), key=lambda i: not is_date_name(table.names[i]))
+    for index in order:
+        cells, by_name = table.columns[index], is_date_name(table.names[index])
+        first = next((cell for cell in cells if cell.strip()), "")
+        if not looks_like_date(first) and looks_numeric(first):
+            sample = [cell.strip() for cell in cells[:200] if cell.strip()]
+            if by_name and sample and all(len(cell) == 8 and cell.isdigit() for cell in sample):
+                return index, "%Y%m%d"
+            continue
+        if not (by_name or looks_like_date(first)):
+            continue
+        date_format, rate = guess_date_format(cells)
+        if date_format is not None and rate >= (0.8 if by_name else 0.9):
+            return index, date_format
+    return None
+
+
+def _date_text(moment: pd.Timestamp) -> str:
+    """2024-01-31, or 2024-01-31 09:30 when there is a time (built by hand: strftime fails before year 1)."""
+    day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    return day if moment == moment.normalize() else f"{day} {moment.hour:02d}:{moment.minute:02d}"
+
+
+def read_series(raw: bytes, filename: str = "upload.csv") -> SeriesTable:
+    """Read an uploaded CSV into a ``SeriesTable``, or refuse it with a sentence for the learner.
+
+    Whatever the bytes, only ``InputError`` leaves this function: an unexpected failure is logged
+    (it is a bug to fix) and reported as a file that could not be read.
+    """
+    try:
+        return _read_series(raw)
+    except InputError:
+        raise
+    except Exception as error:
+        log.exception("read_series failed on %r", filename)
+        raise InputError(
+            f"'{filename}' could not be read as a table of numbers. Save it as a CSV file (UTF-8, one row "
+            "per time step, a header row with column names) and upload it again."
+        ) from error
+
+
+def _read_numbers(table: TextTable, date_index: int | None) -> tuple[dict[str, np.ndarray], list[str], list[str]]:
+    """Every column but the dates, read as numbers; returns the numeric ones, the others' names, and notes.
+
+    Decimal comma or point: each column's own evidence, else the whole file's (a column of "55,800"
+    alone cannot tell), else the convention of the delimiter (";" files come from decimal-comma locales).
+    """
+    votes = [decimal_votes(cells) if i != date_index else DecimalVotes() for i, cells in enumerate(table.columns)]
+    total = sum(votes, DecimalVotes())
+    file_comma = total.comma > total.point or (
+        total.comma == total.point == 0 and table.delimiter == ";" and total.ambiguous_comma > 0
+    )
+    numbers: dict[str, np.ndarray] = {}
+    text, empty, missing_notes = [], [], []
+    separators: dict[bool, list[str]] = {True: [], False: []}  # decimal comma? → columns it changed
+    examples: dict[bool, str] = {}
+    symbols = []
+    for index, (name, cells) in enumerate(zip(table.names, table.columns, strict=True)):
+        if index == date_index:
+            continue
+        vote = votes[index]
+        decimal_comma = vote.comma > vote.point if (vote.comma or vote.point) else file_comma
+        parsed = parse_numbers(cells, decimal_comma)
+        if not parsed.numeric:
+            (empty if all(not cell.strip() for cell in cells) else text).append(name)
+            continue
+        infinite = int(np.isinf(parsed.values).sum())
+        numbers[name] = np.where(np.isinf(parsed.values), np.nan, parsed.values)  # (rows,) float64, gaps as NaN
+        if parsed.had_separators:
+            separators[decimal_comma].append(name)
+            examples.setdefault(decimal_comma, parsed.separator_example or "")
+        if parsed.had_symbols:
+            symbols.append(name)
+        missing = int(np.isnan(numbers[name]).sum())
+        if missing:
+            blank = missing - infinite - parsed.not_numbers
+            parts = [f"{blank:,} blank or NaN"] if blank else []
+            parts += [f"{infinite:,} infinite"] if infinite else []
+            if parsed.not_numbers:
+                parts.append(f"{parsed.not_numbers:,} not a number, e.g. '{parsed.example_not_number}'")
+            missing_notes.append(f"Column '{name}' has {missing:,} missing cells ({'; '.join(parts)}).")
+
+    if not numbers:
+        raise InputError(
+            f"No column holds numbers, so there is nothing to forecast (columns found: {_quote(table.names)}). "
+            "Upload a table with at least one column of numbers."
+        )
+    notes = []
+    if separators[True]:
+        notes.append(f"Numbers use a decimal comma in {_quote(separators[True])} (e.g. {examples[True]}).")
+    if separators[False]:
+        notes.append(
+            f"Commas inside numbers were read as thousands separators in {_quote(separators[False])} "
+            f"(e.g. {examples[False]})."
+        )
+    if symbols:
+        notes.append(f"Percent and currency signs were removed from the numbers in {_quote(symbols)}.")
+    if text:
+        notes.append(f"{_quote(text)} {'holds' if len(text) == 1 else 'hold'} text, not numbers: not used as features.")
+    if empty:
+        notes.append(f"{_quote(empty)} {'is' if len(empty) == 1 else 'are'} empty and not used.")
+    return numbers, text + empty, notes + missing_notes
+
+
+def _read_series(raw: bytes) -> SeriesTable:
+    table = read_text_table(raw)
+    found = _find_date_column(table)
+    numbers, dropped, number_notes = _read_numbers(table, found[0] if found else None)
+    notes = list(table.notes)
+    frame = pd.DataFrame(numbers)  # (rows, numeric columns) float64
+    date_column = None
+    if found is not None:
+        date_column = table.names[found[0]]
+        dates = parse_dates(table.columns[found[0]], found[1]).reset_index(drop=True)
+        unreadable = dates.isna().to_numpy()
+        if unreadable.all():
+            notes.append(f"Column '{date_column}' looked like dates but could not be read; the file order is used.")
+            date_column = None
+        else:
+            frame.insert(0, date_column, dates)
+            if unreadable.any():
+                example = table.columns[found[0]][int(np.flatnonzero(unreadable)[0])]
+                count = int(unreadable.sum())
+                notes.append(f"{count:,} rows whose date could not be read (e.g. '{example}') were left out.")
+                frame = frame[~unreadable].reset_index(drop=True)
+            notes.extend(_sort_by_date(frame, date_column))
+            frame = frame.sort_values(date_column, kind="stable").reset_index(drop=True)
+    if date_column is None:
+        notes.append("No date column was found; the rows are used in file order, first row oldest.")
+    numeric_columns = list(numbers)
+    return SeriesTable(
+        frame=frame,
+        date_column=date_column,
+        numeric_columns=numeric_columns,
+        dropped_columns=dropped,
+        notes=notes + number_notes,
+        missing_cells=int(frame[numeric_columns].isna().to_numpy().sum()),
+    )
+
+
+def _sort_by_date(frame: pd.DataFrame, date_column: str) -> list[str]:
+    """Sentences about the order of the dates; the caller sorts oldest-first (a model reads past → future)."""
+    dates = frame[date_column]
+    notes = [f"Column '{date_column}' holds the dates, from {_date_text(dates.min())} to {_date_text(dates.max())}."]
+    if dates.is_monotonic_increasing:
+        notes.append("The rows are in date order, oldest first.")
+    elif dates.is_monotonic_decreasing:
+        notes.append("The file was newest-first; the rows were sorted oldest-first.")
+    else:
+        notes.append("The rows were not in date order; they were sorted by date, oldest first.")
+    repeated = int(dates.duplicated().sum())
+    if repeated:
+        notes.append(f"{repeated:,} dates appear more than once; those rows keep their file order.")
+    return notes
+
+
+def apply_missing_policy(frame: pd.DataFrame, columns: Sequence[str], policy: str) -> tuple[pd.DataFrame, str]:
+    """Remove the gaps in the chosen columns, and say how many rows or cells it took.
+
+    ``drop`` removes every row with a gap. ``fill_forward`` repeats the last value seen, the
+    assumption "nothing changed" that is safe for prices (it never borrows from the future), then
+    drops the leading rows that have no earlier value. Infinite values count as gaps.
+    """
+    if policy not in MISSING_POLICIES:
+        raise InputError(f"Unknown missing-value policy '{policy}': choose one of {', '.join(MISSING_POLICIES)}.")
+    columns = list(columns)
+    unknown = [column for column in columns if column not in frame.columns]
+    if unknown or not columns:
+        raise InputError(f"Choose at least one column of the table (unknown: {_quote(unknown) or 'none chosen'}).")
+    result = frame.copy()
+    values = result[columns].astype("float64").replace([np.inf, -np.inf], np.nan)  # (rows, columns)
+    result[columns] = values
+    gaps = values.isna().any(axis=1).to_numpy()
+    if not gaps.any():
+        return result.reset_index(drop=True), "No missing values in the chosen columns."
+    if policy == "drop":
+        result = result[~gaps]
+        note = f"Dropped {int(gaps.sum()):,} rows with a missing value in the chosen columns."
+    else:
+        cells = int(values.isna().to_numpy().sum())
+        result[columns] = values.ffill()
+        leading = result[columns].isna().any(axis=1).to_numpy()
+        filled = cells - int(result[columns].isna().to_numpy().sum())
+        result = result[~leading]
+        note = f"Filled {filled:,} missing cells with the last value seen before them"
+        if leading.any():
+            note += f"; dropped the first {int(leading.sum()):,} rows, which had no earlier value"
+        note += "."
+    if result.empty:
+        raise InputError("No rows are left once the missing values are removed. Choose other columns or fix the file.")
+    return result.reset_index(drop=True), note
+
+
+@dataclass(frozen=True)
+class ChronologicalSplit:
+    """Rows ``[0, train_rows)`` train, the rest test; which windows belong to which part.
+
+    Window ``i`` reads rows ``i .. i+window-1`` and predicts rows ``i+window .. i+window+horizon-1``.
+    A training window has all its *targets* in the training rows. A test window has all its targets
+    in the test rows; its inputs may reach back into the last ``window`` training rows, which is
+    fair: at forecast time those past values are known. With ``horizon > 1`` the few windows whose
+    targets straddle the boundary belong to neither part.
+    """
+
+    rows: int
+    train_rows: int
+    window: int
+    horizon: int
+
+    @property
+    def windows(self) -> int:
+        """How many windows ``make_windows`` cuts from ``rows`` rows."""
+        return max(0, self.rows - self.window - self.horizon + 1)
+
+    @property
+    def train_windows(self) -> slice:
+        return slice(0, max(0, self.train_rows - self.window - self.horizon + 1))
+
+    @property
+    def test_windows(self) -> slice:
+        return slice(max(0, self.train_rows - self.window), self.windows)
+
+    def first_target_rows(self, windows: slice) -> np.ndarray:
+        """The row of each window's first target, to draw predictions at the right time: (windows,)."""
+        return np.arange(self.windows)[windows] + self.window
+
+
+def _split_is_usable(split: ChronologicalSplit) -> bool:
+    train, test = split.train_windows, split.test_windows
+    return train.stop - train.start >= 1 and test.stop - test.start >= 1
+
+
+def _check_train_fraction(train_fraction: float) -> None:
+    low, high = TRAIN_FRACTION_LIMITS
+    if not low <= train_fraction <= high:
+        raise InputError(f"The training share must be between {low:.0%} and {high:.0%} so that both parts have rows.")
+
+
+def chronological_split(rows: int, train_fraction: float, window: int, horizon: int) -> ChronologicalSplit:
+    """Split at ``round(train_fraction * rows)``, never shuffling: the test part is the future."""
+    _check_train_fraction(train_fraction)
+    split = ChronologicalSplit(rows, round(train_fraction * rows), window, horizon)
+    if not _split_is_usable(split):
+        needed = window + horizon + 1
+        while not _split_is_usable(ChronologicalSplit(needed, round(train_fraction * needed), window, horizon)):
+            needed += 1
+        raise InputError(
+            f"The series has {rows:,} rows, but a window of {window} and a horizon of {horizon} with "
+            f"{train_fraction:.0%} for training need at least {needed:,} rows (one training and one test window). "
+            "Shorten the window or the horizon, or use a longer series."
+        )
+    return split
+
+
+def _is_whole_and_positive(value: object) -> bool:
+    try:
+        return int(value) == value and int(value) >= 1  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def validate_target(
+    frame: pd.DataFrame,
+    target: str,
+    window: int,
+    horizon: int,
+    train_fraction: float,
+    features: Sequence[str] = (),
+) -> ChronologicalSplit:
+    """Refuse a forecast that cannot be made, before any training starts; return the split it will use."""
+    _check_train_fraction(train_fraction)
+    if not (_is_whole_and_positive(window) and _is_whole_and_positive(horizon)):
+        raise InputError("The window and the horizon must be whole numbers of at least 1 time step.")
+    if target not in frame.columns or not pd.api.types.is_numeric_dtype(frame[target]):
+        raise InputError(f"The target '{target}' is not a numeric column of the table: choose one of its numbers.")
+    for column in [target, *features]:
+        if column not in frame.columns or not pd.api.types.is_numeric_dtype(frame[column]):
+            raise InputError(f"The feature '{column}' is not a numeric column of the table: choose one of its numbers.")
+        gaps = int((~np.isfinite(frame[column].to_numpy(dtype="float64"))).sum())
+        if gaps:
+            raise InputError(
+                f"The column '{column}' still has {gaps:,} missing values: choose a missing-value policy "
+                "(drop rows or fill forward)."
+            )
+    values = frame[target].to_numpy(dtype="float64")
+    if len(values) and values.min() == values.max():
+        raise InputError(
+            f"The target column '{target}' has the same value in every row: nothing to forecast. Choose another column."
+        )
+    return chronological_split(len(frame), train_fraction, int(window), int(horizon))
+
+
+@dataclass(frozen=True)
+class MinMaxScaler:
+    """Maps each column to [0, 1] using the minimum and maximum *of the training rows*.
+
+    Test values outside the training range map below 0 or above 1, and that is the honest
+    picture: the model has never seen such values. A column that is constant in the training
+    part maps to 0 (its span is taken as 1, so nothing is divided by zero).
+    """
+
+    minimum: np.ndarray  # (columns,)
+    span: np.ndarray  # (columns,) maximum - minimum, or 1 for a constant column
+
+    @classmethod
+    def fit(cls, train_values: np.ndarray) -> MinMaxScaler:
+        """Learn min and span from (rows, columns) or (rows,) training values."""
+        values = np.asarray(train_values, dtype="float64")
+        values = values.reshape(len(values), -1)  # (rows, columns)
+        if len(values) == 0:
+            raise InputError("There are no training rows to fit the scaling on: raise the training share.")
+        if not np.isfinite(values).all():
+            raise InputError("The training part has missing or infinite values: choose a missing-value policy first.")
+        minimum = values.min(axis=0)
+        span = values.max(axis=0) - minimum
+        return cls(minimum=minimum, span=np.where(span > 0, span, 1.0))
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        """Original units → scaled; the last axis is the columns (or any shape for a one-column scaler)."""
+        return (np.asarray(values, dtype="float64") - self.minimum) / self.span
+
+    def inverse_transform(self, scaled: np.ndarray) -> np.ndarray:
+        """Scaled → original units, e.g. predictions (windows, horizon) with the target's scaler."""
+        return np.asarray(scaled, dtype="float64") * self.span + self.minimum
+
+
+def make_windows(
+    values: np.ndarray, target_values: np.ndarray, window: int, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut the series into (inputs, targets) samples, window ``i`` reading rows ``i .. i+window-1``.
+
+    values: (rows, features), target_values: (rows,). Returns inputs (N, window, features) and
+    targets (N, horizon) as float32 copies, N = rows - window - horizon + 1. The copy costs
+    N * window * features * 4 bytes (200,000 rows, window 120, 5 features: 480 MB); for large
+    series keep the (rows, features) array and index windows per mini-batch instead.
+    """
+    values = np.asarray(values, dtype=np.float32)
+    values = values.reshape(len(values), -1)  # (rows, features)
+    target_values = np.asarray(target_values, dtype=np.float32).reshape(-1)  # (rows,)
+    if len(target_values) != len(values):
+        raise ValueError(f"values has {len(values)} rows but target_values has {len(target_values)}")
+    count = len(values) - window - horizon + 1
+    if window < 1 or horizon < 1 or count < 1:
+        raise InputError(
+            f"{len(values):,} rows are too few for a window of {window} and a horizon of {horizon}: "
+            f"at least {window + horizon} are needed."
+        )
+    inputs = sliding_window_view(values, window, axis=0)[:count]  # (N, features, window), a view
+    targets = sliding_window_view(target_values[window:], horizon)[:count]  # (N, horizon), a view
+    return np.ascontiguousarray(inputs.transpose(0, 2, 1)), np.ascontiguousarray(targets)
+
+
+def naive_forecast(target_values: np.ndarray, window: int, horizon: int) -> np.ndarray:
+    """The naive forecast "tomorrow = today": each window's last target value, repeated over the horizon.
+
+    Aligned with ``make_windows``: row ``i`` is the forecast for window ``i``. (N, horizon) float64.
+    """
+    target_values = np.asarray(target_values, dtype="float64").reshape(-1)  # (rows,)
+    count = len(target_values) - window - horizon + 1
+    last_seen = target_values[window - 1 : window - 1 + max(count, 0)]  # (N,)
+    return np.repeat(last_seen[:, None], horizon, axis=1)  # (N, horizon)
+
+
+def _errors(truth: np.ndarray, prediction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    truth, prediction = np.asarray(truth, dtype="float64"), np.asarray(prediction, dtype="float64")
+    if truth.shape != prediction.shape:
+        raise ValueError(f"truth {truth.shape} and prediction {prediction.shape} must have the same shape")
+    return truth, prediction - truth
+
+
+def rmse(truth: np.ndarray, prediction: np.ndarray) -> float:
+    """Root mean squared error, in the units of the target; big misses weigh more."""
+    _, error = _errors(truth, prediction)
+    return float(np.sqrt(np.mean(error**2)))
+
+
+def mae(truth: np.ndarray, prediction: np.ndarray) -> float:
+    """Mean absolute error, in the units of the target: the typical miss."""
+    _, error = _errors(truth, prediction)
+    return float(np.mean(np.abs(error)))
+
+
+def mape(truth: np.ndarray, prediction: np.ndarray) -> float:
+    """Mean absolute percentage error, in percent.
+
+    A miss relative to a true value of 0 is infinite, so those points are left out; NaN when
+    every true value is 0. Also unreliable near 0: prefer RMSE/MAE for series that cross zero.
+    """
+    truth, error = _errors(truth, prediction)
+    nonzero = truth != 0
+    if not nonzero.any():
+        return float("nan")
+    return float(np.mean(np.abs(error[nonzero] / truth[nonzero])) * 100)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _escape_cell(cell: object) -> object:
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
+def escape_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy safe to open in a spreadsheet: text starting with = + - @ (or tab/CR) gets a leading '.
+
+    Otherwise a cell like ``=HYPERLINK(...)`` from an uploaded column name would run as a
+    formula in Excel (CSV injection). Numbers and dates are left as they are.
+    """
+    result = frame.copy()
+    result.columns = [_escape_cell(column) for column in frame.columns]
+    for position in range(result.shape[1]):  # by position: two names may escape to the same text
+        series = result.iloc[:, position]
+        if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series)):
+            result.isetitem(position, series.map(_escape_cell).astype(object))
+    return result
