@@ -50,7 +50,10 @@ def run_inside_navigation() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    # Once per session: AppTest resets the flag before every run, and a rerun there would swallow
+    # the button click that started the run.
+    if PagesManager.uses_pages_directory and not st.session_state.get("_navigation_rerun_done"):
+        st.session_state["_navigation_rerun_done"] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
 
