@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -257,16 +257,23 @@ def fit(
     config: TrainConfig,
     on_item: Callable[[EpochRecord | Snapshot | Stopped], None] | None = None,
     device: torch.device | None = None,
+    keep_predictions: bool = True,
 ) -> TrainingHistory:
-    """Run ``train`` to the end; ``on_item`` sees every record as it happens (for live charts)."""
+    """Run ``train`` to the end; ``on_item`` sees every record as it happens (for live charts).
+
+    ``keep_predictions=False`` drops each epoch's predictions once ``on_item`` has seen them: they grow
+    as epochs x sequences x time, so a caller that summarises them (a read-back sentence) keeps less.
+    """
     history = TrainingHistory()
     started = time.perf_counter()
     for item in train(model_config, data, config, device):
         if isinstance(item, SequenceModel):
             history.model = item
             continue
-        history.add(item)
         if on_item is not None:
             on_item(item)
+        if isinstance(item, EpochRecord) and not keep_predictions:
+            item = replace(item, predictions=None)
+        history.add(item)
     history.seconds = time.perf_counter() - started
     return history

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import streamlit as st
 
@@ -21,17 +22,24 @@ def train_live(
     train_config: TrainConfig,
     label: str = "Training",
     loss_name: str = "cross-entropy loss",
+    on_epoch: Callable[[EpochRecord], str | None] | None = None,
+    keep_predictions: bool = True,
 ) -> TrainingHistory:
-    """Train with a progress bar and a loss chart that grows while it trains."""
+    """Train with a progress bar and a loss chart that grows while it trains.
+
+    ``on_epoch`` sees every epoch record; the text it returns is shown live under the chart
+    (e.g. the sentence as the model reads it back right now).
+    """
     progress = st.progress(0.0, text=f"{label}: starting…")
-    live_chart = st.empty()
+    live_chart, live_text = st.empty(), st.empty()
     records: list[EpochRecord] = []
     every = max(1, train_config.epochs // LIVE_REDRAWS)
 
     def on_item(item: EpochRecord | Snapshot | Stopped) -> None:
         if not isinstance(item, EpochRecord):
             return
-        records.append(item)
+        records.append(replace(item, predictions=None))
+        text = on_epoch(item) if on_epoch is not None else None
         if item.epoch % every == 0 or item.epoch == train_config.epochs:
             progress.progress(
                 item.epoch / train_config.epochs,
@@ -46,10 +54,13 @@ def train_live(
                 ),
                 width="stretch",
             )
+            if text:
+                live_text.code(text, language=None)
 
-    history = fit(model_config, data, train_config, on_item=on_item)
+    history = fit(model_config, data, train_config, on_item=on_item, keep_predictions=keep_predictions)
     progress.empty()
     live_chart.empty()
+    live_text.empty()
     return history
 
 

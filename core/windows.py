@@ -1,0 +1,317 @@
+"""A long text as sliding windows: windowing, reading the sentence back, generation.
+
+The seed's second lab: the text is cut into every window of ``sequence_length`` characters; each
+window's target is the same window shifted by one character. The model's predictions for all windows
+are read back as one sentence: the first window's prediction, then the last character of every later
+window (each adds the one new character it predicts).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from core.errors import InputError
+from core.models import ModelConfig, SequenceModel
+from core.objectives import probabilities
+from core.text import Vocabulary, validate_text
+from core.training import EpochRecord, SequenceData, TrainConfig, TrainingHistory, fit
+
+SEED_SENTENCE = (
+    "if you want to build a ship, don't drum up people together to collect wood and don't assign them "
+    "tasks and work, but rather teach them to long for the endless immensity of the sea."
+)
+MAX_TEXT_LENGTH = 1000
+MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH = 2, 50
+MAX_GENERATED = 1000
+# Floats one snapshot may keep (activations, gates, outputs of the probed windows): ~0.8 MB.
+PROBE_BUDGET = 200_000
+# The longest run this screen starts, estimated before training (the server is shared).
+MAX_SECONDS = 600
+# Snapshots per run: enough to scrub through training, few enough to cost little (see the benchmark).
+SNAPSHOTS = 20
+
+
+def snapshot_every(epochs: int) -> int:
+    return max(1, int(epochs) // SNAPSHOTS)
+
+
+@dataclass(frozen=True)
+class WindowTask:
+    """Every window of a text and its one-step-shifted target, as class ids."""
+
+    text: str
+    vocabulary: Vocabulary
+    sequence_length: int
+    input_ids: np.ndarray  # (windows, time)
+    target_ids: np.ndarray  # (windows, time)
+
+    @property
+    def windows(self) -> int:
+        return int(self.input_ids.shape[0])
+
+    @property
+    def target_text(self) -> str:
+        """What the read-back sentence should say: the text without its first character."""
+        return self.text[1:]
+
+    @property
+    def inputs(self) -> Tensor:
+        return self.vocabulary.one_hot(torch.from_numpy(self.input_ids))  # (windows, time, vocabulary)
+
+    @property
+    def targets(self) -> Tensor:
+        return torch.from_numpy(self.target_ids).long()  # (windows, time)
+
+    def window(self, index: int) -> tuple[str, str]:
+        """Input and target text of one window."""
+        start = int(index)
+        return self.text[start : start + self.sequence_length], self.text[start + 1 : start + 1 + self.sequence_length]
+
+    def data(self, probe_indices: np.ndarray | None = None) -> SequenceData:
+        """The training data; snapshots look inside the windows ``probe_indices`` (default: all)."""
+        inputs, targets = self.inputs, self.targets
+        probe_inputs, probe_targets = inputs, targets
+        if probe_indices is not None:
+            index = torch.as_tensor(np.asarray(probe_indices), dtype=torch.long)
+            probe_inputs, probe_targets = inputs[index], targets[index]
+        return SequenceData(inputs, targets, "classify_each_step", probe_inputs, probe_targets)
+
+
+def check_sequence_length(sequence_length: int) -> int:
+    if not MIN_SEQUENCE_LENGTH <= int(sequence_length) <= MAX_SEQUENCE_LENGTH:
+        raise InputError(
+            f"The sequence length must be between {MIN_SEQUENCE_LENGTH} and {MAX_SEQUENCE_LENGTH} characters "
+            f"(got {sequence_length})."
+        )
+    return int(sequence_length)
+
+
+def sliding_windows(text: str, sequence_length: int = 10, max_length: int = MAX_TEXT_LENGTH) -> WindowTask:
+    """Cut ``text`` into len(text) - sequence_length windows; window i reads text[i : i + L]."""
+    length = check_sequence_length(sequence_length)
+    if text is not None and 0 < len(text) < length + 1:
+        raise InputError(
+            f"The text has {len(text)} character{'s' if len(text) != 1 else ''}, but a window of {length} "
+            f"characters needs at least {length + 1}: one window plus the character it predicts. "
+            "Type a longer text or choose a shorter sequence length."
+        )
+    validate_text(text, "text", length + 1, max_length)
+    vocabulary = Vocabulary.from_text(text)
+    ids = np.asarray(vocabulary.encode(text), dtype=np.int64)
+    starts = np.arange(len(text) - length)[:, None]  # (windows, 1)
+    offsets = np.arange(length)[None, :]  # (1, time)
+    return WindowTask(text, vocabulary, length, ids[starts + offsets], ids[starts + offsets + 1])
+
+
+def assemble(per_window: np.ndarray) -> np.ndarray:
+    """(windows, time, …) → (windows + time - 1, …): the first window whole, then each later window's last step.
+
+    Window i's step t reads text[i + t]; the assembled row p therefore belongs to input character p.
+    """
+    per_window = np.asarray(per_window)
+    return np.concatenate([per_window[0], per_window[1:, -1]], axis=0)
+
+
+def read_back(task: WindowTask, predictions: np.ndarray) -> str:
+    """The sentence as the model reads it back from per-window predictions (windows, time)."""
+    return task.vocabulary.decode(assemble(predictions))
+
+
+def character_accuracy(predicted_ids: np.ndarray, target_ids: np.ndarray) -> float:
+    predicted_ids, target_ids = np.asarray(predicted_ids), np.asarray(target_ids)
+    return float(np.mean(predicted_ids == target_ids)) if target_ids.size else 0.0
+
+
+def accuracy_per_position(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """(windows, time) predictions and targets → (time,) share right at each position inside the window."""
+    return np.mean(np.asarray(predictions) == np.asarray(targets), axis=0)
+
+
+@dataclass
+class ReadBackLog:
+    """Per epoch: the read-back sentence (as ids) and the accuracy at each window position.
+
+    Kept instead of every epoch's full predictions, which grow as epochs × windows × time.
+    """
+
+    epochs: list[int] = field(default_factory=list)
+    ids: list[np.ndarray] = field(default_factory=list)  # each (len(text) - 1,)
+    position_accuracy: list[np.ndarray] = field(default_factory=list)  # each (time,)
+    accuracy: list[float] = field(default_factory=list)  # read-back characters right
+
+    def add(self, task: WindowTask, record: EpochRecord) -> None:
+        ids = assemble(record.predictions).astype(np.int32)
+        self.epochs.append(record.epoch)
+        self.ids.append(ids)
+        self.position_accuracy.append(accuracy_per_position(record.predictions, task.target_ids))
+        self.accuracy.append(character_accuracy(ids, assemble(task.target_ids)))
+
+    def text_at(self, task: WindowTask, epoch: int) -> str:
+        return task.vocabulary.decode(self.ids[self.epochs.index(epoch)])
+
+
+def probe_indices(task: WindowTask, model_config: ModelConfig, budget: int = PROBE_BUDGET) -> np.ndarray:
+    """Which windows the snapshots look inside: all of them when they fit the budget, else evenly spaced ones."""
+    per_step = sum(model_config.layer_sizes) * {"rnn": 1, "gru": 4, "lstm": 6}[model_config.cell]
+    per_window = task.sequence_length * (per_step + model_config.output_size)
+    count = max(1, budget // per_window)
+    if count >= task.windows:
+        return np.arange(task.windows)
+    return np.unique(np.linspace(0, task.windows - 1, count).round().astype(np.int64))
+
+
+def multiply_adds_per_epoch(model_config: ModelConfig, task: WindowTask) -> int:
+    """Multiply-adds of one forward pass over every window: the size of the computation."""
+    gates = {"rnn": 1, "gru": 3, "lstm": 4}[model_config.cell]
+    per_step, layer_input = 0, model_config.input_size
+    for size in model_config.layer_sizes:
+        per_step += gates * size * (layer_input + size)
+        layer_input = size
+    per_step += layer_input * model_config.output_size if model_config.linear_head else 0
+    return per_step * task.windows * task.sequence_length
+
+
+def estimated_seconds(model_config: ModelConfig, task: WindowTask, train_config: TrainConfig) -> float:
+    """A rough training time on one CPU thread (measured: ~10^10 multiply-adds per second, forward and backward
+    three times a forward pass, ~2 ms of overhead per optimisation step)."""
+    batches = -(-task.windows // min(int(train_config.batch_size or task.windows), task.windows))
+    per_epoch = 3 * multiply_adds_per_epoch(model_config, task) / 1e10 + 0.002 * batches
+    return int(train_config.epochs) * per_epoch
+
+
+def check_workload(model_config: ModelConfig, task: WindowTask, train_config: TrainConfig) -> float:
+    """Refuse runs that would hold the shared server for longer than MAX_SECONDS; return the estimate."""
+    seconds = estimated_seconds(model_config, task, train_config)
+    if seconds > MAX_SECONDS:
+        raise InputError(
+            f"This run would take about {seconds / 60:.0f} minutes on this server (the limit is "
+            f"{MAX_SECONDS // 60} minutes). Make the hidden size, the depth, the sequence length, the text or the "
+            "number of epochs smaller."
+        )
+    return seconds
+
+
+def train_windows(
+    model_config: ModelConfig,
+    task: WindowTask,
+    train_config: TrainConfig,
+    probe_windows: np.ndarray | None = None,
+    on_epoch: Callable[[EpochRecord, ReadBackLog], None] | None = None,
+) -> tuple[TrainingHistory, ReadBackLog]:
+    """``core.training.fit``, logging the read-back sentence of every epoch instead of all predictions."""
+    log = ReadBackLog()
+    data = task.data(probe_indices(task, model_config) if probe_windows is None else probe_windows)
+    on_item = read_back_logger(task, log, on_epoch)
+    history = fit(model_config, data, train_config, on_item=on_item, keep_predictions=False)
+    return history, log
+
+
+def read_back_logger(
+    task: WindowTask, log: ReadBackLog, on_epoch: Callable[[EpochRecord, ReadBackLog], object] | None = None
+) -> Callable[[object], object]:
+    """An ``on_item`` hook for ``fit``/``train_live`` that adds each epoch to ``log``; returns on_epoch's answer."""
+
+    def on_item(item: object) -> object:
+        if isinstance(item, EpochRecord):
+            log.add(task, item)
+            return on_epoch(item, log) if on_epoch is not None else None
+        return None
+
+    return on_item
+
+
+@torch.no_grad()
+def unit_activations(model: SequenceModel, task: WindowTask, layer: int) -> np.ndarray:
+    """Hidden state of ``layer`` after reading each input character, as the read-back uses it.
+
+    (len(text) - 1, hidden): row p is the state that predicts character p + 1.
+    """
+    model.eval()
+    _, hidden = model(task.inputs)  # per layer (windows, time, hidden)
+    return assemble(hidden[layer].cpu().numpy())
+
+
+@dataclass(frozen=True)
+class Generation:
+    prompt: str
+    generated: str  # the new characters only
+    confidence: np.ndarray  # (len(generated),) the probability the model gave each chosen character
+
+
+def check_generation(length: int, temperature: float) -> None:
+    if not 1 <= int(length) <= MAX_GENERATED:
+        raise InputError(f"Generate between 1 and {MAX_GENERATED} characters (got {length}).")
+    if not (math.isfinite(temperature) and 0 <= temperature <= 10):
+        raise InputError(f"The temperature must be between 0 and 10 (got {temperature}).")
+
+
+@torch.no_grad()
+def generate(
+    model: SequenceModel,
+    vocabulary: Vocabulary,
+    prompt: str,
+    length: int,
+    temperature: float = 0.0,
+    seed: int = 0,
+    context: int = 10,
+) -> Generation:
+    """Continue ``prompt`` by feeding each predicted character back in.
+
+    The model was trained on windows of ``context`` characters starting from a zero state, so each step
+    reads the last ``context`` characters afresh, like one training window. Temperature 0 takes the most
+    likely character (greedy, deterministic); above 0 it samples from softmax(logits / temperature),
+    seeded by ``seed``: low temperatures play safe, high ones take risks.
+    """
+    check_generation(length, temperature)
+    if not prompt:
+        raise InputError("The prompt is empty: type at least one character to start from.")
+    try:
+        ids = vocabulary.encode(prompt)
+    except InputError as error:
+        raise InputError(f"The prompt can only use characters of the training text. {error}") from None
+    generator = torch.Generator().manual_seed(int(seed))
+    model.eval()
+    chosen, confidence = [], []
+    for _ in range(int(length)):
+        window = vocabulary.one_hot([ids[-int(context) :]])  # (1, time, vocabulary)
+        outputs, _ = model(window)
+        logits = outputs[0, -1].double()  # (vocabulary,)
+        if temperature == 0:
+            next_id = int(logits.argmax())
+        else:
+            weights = torch.softmax(logits / temperature, dim=-1)
+            next_id = int(torch.multinomial(weights, 1, generator=generator))
+        confidence.append(float(probabilities(logits.numpy())[next_id]))
+        ids.append(next_id)
+        chosen.append(next_id)
+    return Generation(prompt, vocabulary.decode(chosen), np.asarray(confidence))
+
+
+def display_width(char: str) -> int:
+    """Columns a character takes in a monospace font: Korean and other wide characters take two."""
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def marked_lines(predicted: str, target: str, width: int = 60) -> str:
+    """Monospace text with a line of ^ under every wrong character, wrapped every ``width`` characters."""
+    lines = []
+    for start in range(0, len(predicted), width):
+        chunk = predicted[start : start + width]
+        shown, marks = [], []
+        for offset, char in enumerate(chunk):
+            char = {"\n": "⏎", "\t": "⇥"}.get(char, char)
+            columns = display_width(char)
+            wrong = start + offset >= len(target) or predicted[start + offset] != target[start + offset]
+            shown.append(char)
+            marks.append(("^" if wrong else " ") * columns)
+        lines.append("".join(shown))
+        if any(m.strip() for m in marks):
+            lines.append("".join(marks).rstrip())
+    return "\n".join(lines)

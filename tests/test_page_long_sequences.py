@@ -1,0 +1,109 @@
+"""The Long sequences page under AppTest: trains, takes Korean, refuses a too-short text, scrubs without retraining."""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, APP_TIMEOUT
+
+PAGE = "pages/long_sequences.py"
+KOREAN = "나는 한국에서 자랐고 나는 한국어를 유창하게 한다. 하늘에 떠있는 구름"
+SECTIONS = [
+    "The sentence read back",
+    "Accuracy per position inside the window",
+    "One neuron across the text",
+    "Inside one window",
+    "Gradients",
+    "Generate text",
+]
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def chart_spec(at: AppTest, key: str) -> str:
+    return next(c.proto.spec for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
+
+
+def run_of(at: AppTest) -> dict:
+    return at.session_state["longseq_run"]
+
+
+def train_with(at: AppTest, **values) -> AppTest:
+    for key, value in values.items():
+        widget = at.text_area(key=f"longseq_{key}") if key == "text" else at.slider(key=f"longseq_{key}")
+        widget.set_value(value)
+    at.button(key="longseq_train").click().run()
+    return at
+
+
+def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
+    at = open_page()
+    assert not at.error, [e.value for e in at.error]
+    assert [h.value for h in at.subheader] == SECTIONS
+    assert at.metric[0].label == "Sentence read back right"
+    assert float(at.metric[0].value.rstrip("%")) >= 95
+    assert at.success  # "reads the sentence back almost perfectly"
+    assert len(at.get("plotly_chart")) >= 11
+    run = run_of(at)
+    assert run["task"].windows == 170 and run["model_config"].hidden_size == 25
+    assert at.text_input(key="longseq_prompt").value == "if you wan"
+    assert at.code[-1].value.startswith("if you want to build")  # greedy generation recites the sentence
+
+
+def test_a_korean_text_trains():
+    at = open_page()
+    train_with(at, text=KOREAN, sequence_length=5, epochs=40)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    run = run_of(at)
+    assert run["task"].text == KOREAN and run["task"].windows == len(KOREAN) - 5
+    assert len(run["log"].epochs) == 40
+    assert at.text_input(key="longseq_prompt").value == KOREAN[:5]  # the prompt follows the new text
+    cells = json.loads(chart_spec(at, "longseq_neuron"))["data"][0]["text"]
+    assert "".join(c for row in cells for c in row) == KOREAN  # the neuron view writes the Korean text
+
+
+def test_a_too_short_text_says_why_and_keeps_the_previous_run():
+    at = open_page()
+    before = run_of(at)["history"]
+    train_with(at, text="짧은 글")
+    assert not at.exception
+    assert len(at.error) == 1 and "needs at least 11" in at.error[0].value
+    assert run_of(at)["history"] is before
+    assert [h.value for h in at.subheader] == SECTIONS  # the last run is still on screen
+
+
+def test_display_controls_change_the_charts_without_retraining():
+    at = open_page()
+    history = run_of(at)["history"]
+    controls = [
+        (at.slider(key="longseq_neuron_unit"), 7, "longseq_neuron"),
+        (at.radio(key="longseq_neuron_layer"), 1, "longseq_neuron"),
+        (at.select_slider(key="longseq_readback_epoch"), 3, "longseq_readback"),
+        (at.select_slider(key="longseq_window"), 42, "longseq_hidden"),
+        (at.select_slider(key="longseq_epoch"), 10, "longseq_hidden"),
+        (at.radio(key="longseq_layer"), 1, "longseq_hidden"),
+        (at.slider(key="longseq_temperature"), 1.0, "longseq_generation"),
+    ]
+    for widget, value, chart_key in controls:
+        before = chart_spec(at, chart_key)
+        widget.set_value(value).run()
+        assert not at.exception and not at.error
+        assert chart_spec(at, chart_key) != before, widget.key
+        assert run_of(at)["history"] is history
+
+
+def test_a_prompt_outside_the_vocabulary_is_explained():
+    at = open_page()
+    at.text_input(key="longseq_prompt").set_value("Zebra!").run()
+    assert not at.exception
+    assert len(at.error) == 1 and "prompt can only use characters of the training text" in at.error[0].value
+    assert "Gradients" in [h.value for h in at.subheader]
