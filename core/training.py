@@ -38,6 +38,7 @@ class TrainConfig:
     snapshot_every: int = 10
     clip_grad_norm: float | None = None
     shuffle: bool = True
+    validate_every: int = 1  # epochs between two measurements on the validation data
 
     def __post_init__(self) -> None:
         if not 1 <= int(self.epochs) <= MAX_EPOCHS:
@@ -46,6 +47,8 @@ class TrainConfig:
             raise InputError(f"The learning rate must be a number above 0 and at most 10 (got {self.learning_rate}).")
         if self.batch_size is not None and int(self.batch_size) < 1:
             raise InputError(f"Batch size must be at least 1 (got {self.batch_size}).")
+        if int(self.validate_every) < 1:
+            raise InputError("Validation must happen at least every epoch (validate_every ≥ 1).")
         if int(self.snapshot_every) < 1:
             raise InputError("Snapshots must be taken at least every epoch (snapshot_every ≥ 1).")
         if self.clip_grad_norm is not None and not self.clip_grad_norm > 0:
@@ -63,6 +66,10 @@ class SequenceData:
     probe_targets: Tensor | None = None
     validation_inputs: Tensor | None = None
     validation_targets: Tensor | None = None
+    # A task that can draw endless examples (the memory task) trains on a fresh batch every epoch:
+    # epoch -> (inputs, targets). Then an "epoch" is one optimisation step on data never seen before,
+    # and ``inputs``/``targets`` only describe the shapes.
+    fresh_batch: Callable[[int], tuple[Tensor, Tensor]] | None = None
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
@@ -179,6 +186,9 @@ def train(
     first_loss = first_snapshot.loss if math.isfinite(first_snapshot.loss) else None
     for epoch in range(1, int(config.epochs) + 1):
         model.train()
+        if data.fresh_batch is not None:
+            inputs, targets = (tensor.to(device) for tensor in data.fresh_batch(epoch))
+            count = inputs.shape[0]
         if full_batch:
             batches = [None]
         else:
@@ -216,7 +226,8 @@ def train(
             yield Stopped(epoch, divergence_message(epoch, config.learning_rate))
             return
         validation_loss = validation_accuracy = None
-        if validation is not None:
+        last_epoch = epoch == int(config.epochs)
+        if validation is not None and (epoch % int(config.validate_every) == 0 or last_epoch):
             validation_loss, validation_accuracy = evaluate(model, *validation, data.objective, batch_size)
         yield EpochRecord(
             epoch=epoch,

@@ -167,3 +167,33 @@ def test_regression_with_validation():
 def test_invalid_train_configs(kwargs, phrase):
     with pytest.raises(InputError, match=phrase):
         TrainConfig(**kwargs)
+
+
+def test_fresh_batch_every_epoch_and_sparse_validation():
+    calls = []
+
+    def fresh_batch(epoch):
+        calls.append(epoch)
+        generator = torch.Generator().manual_seed(epoch)
+        ids = torch.randint(0, 3, (16, 4), generator=generator)
+        return torch.nn.functional.one_hot(ids, 3).float(), ids[:, 0]  # recall the first symbol
+
+    shapes_inputs, shapes_targets = fresh_batch(0)
+    calls.clear()
+    data = SequenceData(
+        shapes_inputs,
+        shapes_targets,
+        "classify_last_step",
+        validation_inputs=shapes_inputs,
+        validation_targets=shapes_targets,
+        fresh_batch=fresh_batch,
+    )
+    history = fit(
+        ModelConfig(input_size=3, output_size=3, hidden_size=8, cell="gru"),
+        data,
+        TrainConfig(epochs=10, learning_rate=0.05, validate_every=4),
+        keep_predictions=False,
+    )
+    assert calls == list(range(1, 11))
+    assert [r.epoch for r in history.records if r.validation_accuracy is not None] == [4, 8, 10]
+    assert all(r.predictions is None for r in history.records)
