@@ -16,7 +16,7 @@ import torch
 
 from core.runtime import use_one_thread
 
-BENCHMARKS = ["benchmarks.bench_hihello", "benchmarks.bench_long_sequences"]
+BENCHMARKS = ["benchmarks.bench_hihello", "benchmarks.bench_long_sequences", "benchmarks.bench_time_series"]
 
 
 def main(names: list[str]) -> None:

@@ -92,6 +92,7 @@ def line_chart(
                 name=name,
                 mode="lines",
                 line=dict(color=color, width=2),
+                connectgaps=True,  # validation measured every k epochs
                 hovertemplate=f"{x_title}: %{{x}}<br>{name}: %{{y:{hover_format}}}<extra></extra>",
             )
         )
@@ -198,7 +199,12 @@ def accuracy_figure(
     return fig
 
 
-def hidden_state_figure(hidden: np.ndarray, step_labels: Sequence[str], layer: int, epoch: int) -> go.Figure:
+STEP_TITLE = "time step (input character)"
+
+
+def hidden_state_figure(
+    hidden: np.ndarray, step_labels: Sequence[str], layer: int, epoch: int, step_title: str = STEP_TITLE
+) -> go.Figure:
     """hidden (time, units) → heatmap with one row per hidden unit and one column per time step."""
     units = hidden.shape[1]
     return heatmap(
@@ -206,14 +212,16 @@ def hidden_state_figure(hidden: np.ndarray, step_labels: Sequence[str], layer: i
         x_labels=step_labels,
         y_labels=[f"unit {u}" for u in range(units)],
         title=f"Hidden state h_t of layer {layer + 1} after {epoch} epochs",
-        x_title="time step (input character)",
+        x_title=step_title,
         y_title="hidden unit",
         value_name="activation",
         show_values=hidden.size <= 400,
     )
 
 
-def gradient_per_step_figure(norms: np.ndarray, step_labels: Sequence[str], epoch: int) -> go.Figure:
+def gradient_per_step_figure(
+    norms: np.ndarray, step_labels: Sequence[str], epoch: int, step_title: str = STEP_TITLE
+) -> go.Figure:
     """norms (layers, time) → one line per layer of ‖∂L/∂h_t‖ against the time step, log scale."""
     fig = go.Figure()
     colors = list(PALETTE.values())
@@ -231,15 +239,14 @@ def gradient_per_step_figure(norms: np.ndarray, step_labels: Sequence[str], epoc
                 + "</extra>",
             )
         )
-    fig = styled(
+    return styled(
         fig,
         f"How much gradient reaches each time step (after {epoch} epochs)",
-        "time step (input character)",
+        step_title,
         "‖∂L/∂h_t‖ (log scale)",
+        xaxis=dict(tickmode="array", tickvals=list(range(len(step_labels))), ticktext=list(step_labels)),
+        yaxis=dict(type="log"),
     )
-    fig.update_xaxes(tickmode="array", tickvals=list(range(len(step_labels))), ticktext=list(step_labels))
-    fig.update_yaxes(type="log")
-    return fig
 
 
 def parameter_gradients_figure(epochs: Sequence[int], norms_per_epoch: Sequence[dict[str, float]]) -> go.Figure:
@@ -263,7 +270,7 @@ def probabilities_figure(
         x_labels=step_labels,
         y_labels=class_labels,
         title=f"Predicted probability of each next character (after {epoch} epochs)",
-        x_title="time step (input character)",
+        x_title=STEP_TITLE,
         y_title="next character",
         value_name="probability",
         signed=False,

@@ -1,4 +1,387 @@
+"""Time series: past values in, the next value out, on a built-in sample or the learner's own CSV."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-st.title("Coming soon")
-st.info("This screen is being built. The HiHello screen shows what every screen will offer.")
+from core import figures
+from core import forecast_figures as ff
+from core.forecasting import (
+    HORIZON_LIMITS,
+    MAX_FORECAST_STEPS,
+    WINDOW_LIMITS,
+    ForecastSettings,
+    default_batch_size,
+    default_epochs,
+    default_target,
+    device_for,
+    evaluate,
+    forecast_beyond,
+    format_number,
+    future_times,
+    predictions_csv,
+    prepare,
+    summary_json,
+)
+from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
+from ui.common import chart, learner_errors, page_setup, plain_text
+from ui.training_views import choose_layer, choose_snapshot, learning_curves, store_run, stored_run, train_live
+
+log = logging.getLogger("rnnlab")
+
+KEY = "timeseries"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SOURCES = {
+    "stock": "Built-in: stock-like daily prices (synthetic)",
+    "seasonal": "Built-in: seasonal series (synthetic)",
+    "upload": "Upload your own CSV file",
+}
+SAMPLE_FILES = {"stock": "stock_like.csv", "seasonal": "seasonal.csv"}
+POLICIES = {"drop": "drop rows with a gap", "fill_forward": "fill forward (repeat the last value)"}
+CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+BATCH_SIZES = [0, 16, 32, 64, 128, 256, 512, 1024, 4096]
+LOSS_NAME = "mean squared error (scaled 0–1 values)"
+# Widgets whose options or defaults depend on the table carry the table's tag in their key, and those that
+# depend on a run carry the run's number: a new key is a fresh widget. (A selectbox remembers its choice
+# as text; with a stable key the browser would send back an option of the previous table.)
+
+page_setup(
+    "Time series: forecast the next value",
+    "The seed's third lab: an LSTM reads the last **7 days** of prices (open, high, low, volume, close) and "
+    "predicts the next day's close. Here you can also bring your own CSV. Two things are done more honestly "
+    "than in the lab:\n"
+    "- **Scaling is fitted on the training part only.** The lab scaled the test part with its own min/max, "
+    "which lets the model peek at the future it is meant to predict.\n"
+    "- **Every result is shown next to a naive forecast**, “the next value = the last one”. On prices it is "
+    "hard to beat: a model that does not beat it has learned nothing useful.",
+)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def read_cached(raw: bytes, filename: str) -> SeriesTable:
+    return read_series(raw, filename)
+
+
+def choose_data() -> tuple[SeriesTable | None, str, str]:
+    """The data source and its table (None when there is nothing usable), its label and identity."""
+    st.subheader("1. The data")
+    source = st.radio("Data source", list(SOURCES), format_func=SOURCES.get, horizontal=True, key=f"{KEY}_source")
+    if source != "upload":
+        st.caption(
+            "The built-in samples are **synthetic**, made by `data/make_samples.py`: no real market or measurement."
+        )
+        name = SAMPLE_FILES[source]
+        raw = (DATA / name).read_bytes()
+        return read_cached(raw, name), f"built-in sample {name}", f"sample:{name}"
+    uploaded = st.file_uploader(
+        f"CSV file (.csv, .txt or .tsv; at most {MAX_BYTES // 2**20} MB, {MAX_ROWS:,} rows, {MAX_COLUMNS} columns)",
+        type=["csv", "txt", "tsv"],
+        key=f"{KEY}_upload",
+        help="One row per time step, one column per series, ideally a date column. Commas, semicolons, tabs or "
+        "vertical bars; UTF-8, UTF-16 or Korean CP949; decimal commas are all understood.",
+    )
+    if uploaded is None:
+        st.info("Choose a file above. Until then the last run stays on screen.")
+        return None, "", ""
+    raw = uploaded.getvalue()
+    identity = f"upload:{uploaded.name}:{hashlib.sha1(raw).hexdigest()[:16]}"
+    return read_cached(raw, uploaded.name), f"uploaded file {uploaded.name}", identity
+
+
+def preview(table: SeriesTable) -> None:
+    """What was understood, as plain text: the notes quote the file's own column names."""
+    frame = table.frame
+    with st.expander(f"What was read: {len(frame):,} rows, {len(table.numeric_columns)} numeric columns", True):
+        st.text("\n".join(f"• {note}" for note in table.notes))
+        shown = frame.head(8).copy()
+        dates = shown[table.date_column] if table.date_column else None
+        if dates is not None and (dates == dates.dt.normalize()).all():
+            shown[table.date_column] = dates.dt.date  # 2024-01-31, not 2024-01-31 00:00:00
+        st.caption("The first rows, oldest first, as the network will read them:")
+        st.dataframe(shown, hide_index=True, key=f"{KEY}_preview")
+        if table.missing_cells:
+            st.caption(f"{table.missing_cells:,} missing cells: pick what to do with them in the sidebar.")
+
+
+def settings_form(table: SeriesTable, identity: str) -> tuple[dict, bool]:
+    """The sidebar form; returns the chosen settings and whether Train was pressed."""
+    columns = table.numeric_columns
+    tag = hashlib.sha1(identity.encode()).hexdigest()[:8]
+    windows_guess = max(1, len(table.frame) - 7)
+    with st.sidebar.form(f"{KEY}_form"):
+        st.markdown("**What to forecast**")
+        target = st.selectbox(
+            "Target column", columns, index=columns.index(default_target(columns)), key=f"{KEY}_target_{tag}"
+        )
+        features = st.multiselect(
+            "Feature columns (what the network reads)",
+            columns,
+            default=columns,
+            key=f"{KEY}_features_{tag}",
+            help="The lab reads open, high, low, volume and close. Only the target: a univariate model.",
+        )
+        missing_policy = st.radio(
+            "Missing values", list(POLICIES), format_func=POLICIES.get, key=f"{KEY}_missing_policy"
+        )
+        window = st.slider("Window (time steps read)", *WINDOW_LIMITS, 7, key=f"{KEY}_window")
+        horizon = st.slider(
+            "Horizon (steps predicted)", *HORIZON_LIMITS, 1, key=f"{KEY}_horizon", help="1 = the next value only."
+        )
+        train_percent = st.slider("Training part (%)", 10, 95, 70, step=5, key=f"{KEY}_train_percent")
+        st.markdown("**The network**")
+        cell = st.selectbox("Cell type", list(CELL_LABELS), index=1, format_func=CELL_LABELS.get, key=f"{KEY}_cell")
+        hidden_size = st.slider("Hidden size", 1, 128, 10, key=f"{KEY}_hidden_size")
+        num_layers = st.slider("Depth (stacked layers)", 1, 4, 1, key=f"{KEY}_num_layers")
+        st.markdown("**Training**")
+        learning_rate = st.select_slider("Learning rate (Adam)", LEARNING_RATES, 0.01, key=f"{KEY}_learning_rate")
+        epochs = st.slider(
+            "Epochs", 1, 1000, default_epochs(windows_guess), key=f"{KEY}_epochs_{tag}", help="The lab ran 500."
+        )
+        batch_size = st.select_slider(
+            "Batch size (windows per step)",
+            BATCH_SIZES,
+            default_batch_size(windows_guess),
+            format_func=lambda b: "all" if b == 0 else str(b),
+            key=f"{KEY}_batch_size_{tag}",
+            help="'all' is the lab's full batch. Long series need mini-batches to fit in memory.",
+        )
+        seed = st.number_input("Seed", 0, 10_000, 0, key=f"{KEY}_seed", help="Draws the initial weights.")
+        device = st.radio(
+            "Device",
+            ["auto", "cpu", "cuda"],
+            horizontal=True,
+            key=f"{KEY}_device",
+            help="auto: a CUDA GPU when there is one and the run is big enough to gain, else one CPU thread.",
+        )
+        pressed = st.form_submit_button("Train", type="primary", key=f"{KEY}_train")
+    settings = dict(
+        target=target,
+        features=tuple(features),
+        missing_policy=missing_policy,
+        window=window,
+        horizon=horizon,
+        train_fraction=train_percent / 100,
+        cell=cell,
+        hidden_size=hidden_size,
+        num_layers=num_layers,
+        learning_rate=learning_rate,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=int(seed),
+        device=device,
+    )
+    return settings, pressed
+
+
+def train(table: SeriesTable, settings: dict, source: str, identity: str) -> None:
+    forecast_settings = ForecastSettings(**settings)
+    prepared = prepare(table, forecast_settings)
+    device = device_for(prepared)
+    label = f"Training a {CELL_LABELS[forecast_settings.cell]} on {prepared.split.windows:,} windows ({device.type})"
+    history = train_live(
+        forecast_settings.model_config(),
+        prepared.data,
+        forecast_settings.train_config(),
+        label,
+        LOSS_NAME,
+        device=device,
+    )
+    result = evaluate(prepared, history.model)
+    number = st.session_state.get(f"{KEY}_runs", 0) + 1
+    st.session_state[f"{KEY}_runs"] = number
+    store_run(
+        KEY, {**settings, "data": identity}, history, prepared=prepared, result=result, source=source, number=number
+    )
+
+
+def scores(run: dict) -> None:
+    history, prepared, result = run["history"], run["prepared"], run["result"]
+    model, naive = result.model_metrics, result.naive_metrics
+    columns = st.columns(4)
+    columns[0].metric(
+        "Test RMSE, model",
+        format_number(model["RMSE"]),
+        delta=f"{format_number(model['RMSE'] - naive['RMSE'])} vs naive" if result.finite else None,
+        delta_color="inverse",
+    )
+    columns[1].metric("Test RMSE, naive", format_number(naive["RMSE"]), help="“the next value = the last one”")
+    columns[2].metric("Final training loss", f"{history.losses[-1]:.5f}" if history.records else "n/a")
+    columns[3].metric(
+        "Training time", f"{history.seconds:.1f} s", help=plain_text(f"{len(history.records)} epochs, {run['source']}")
+    )
+    (st.success if result.finite and model["RMSE"] < naive["RMSE"] else st.info)(result.verdict)
+    table = pd.DataFrame(
+        {
+            "test metric": list(model),
+            "model": [format_number(v) for v in model.values()],
+            "naive: last value": [format_number(v) for v in naive.values()],
+        }
+    )
+    left, right = st.columns([1, 2])
+    with left:
+        st.dataframe(table, hide_index=True, key=f"{KEY}_metrics")
+        st.caption(
+            f"Measured on the {prepared.split.test_windows.stop - prepared.split.test_windows.start:,} test windows "
+            "in the file's units. RMSE weighs big misses more, MAE is the typical miss, MAPE the miss in percent."
+        )
+    with right:
+        chart(
+            ff.metrics_figure(model, naive),
+            "Lower is better in each panel. A bar of the model above the grey one means the naive forecast wins.",
+            key=f"{KEY}_metrics_chart",
+        )
+
+
+def predictions(run: dict) -> None:
+    prepared, result = run["prepared"], run["result"]
+    horizon = prepared.settings.horizon
+    step = 0
+    if horizon > 1:
+        step = st.select_slider(
+            "Steps ahead shown",
+            list(range(horizon)),
+            format_func=lambda s: f"t+{s + 1}",
+            key=f"{KEY}_r{run['number']}_step_ahead",
+        )
+    thinned = ff.stride(prepared.rows) > 1
+    chart(
+        ff.prediction_figure(prepared, result, step),
+        "Shaded: the test part, never trained on. Where the orange line just trails the black one by a step, the "
+        "model is copying the last value; click the grey legend entry to overlay the naive forecast."
+        + (" (Long series: every n-th point is drawn; metrics use all.)" if thinned else ""),
+        key=f"{KEY}_prediction",
+    )
+    chart(
+        ff.residual_figure(prepared, result, step),
+        "Errors should scatter around zero. A drift away from zero in the test part means the series left the range "
+        "the model saw in training.",
+        key=f"{KEY}_residuals",
+    )
+
+
+def beyond_the_end(run: dict):
+    prepared, history = run["prepared"], run["history"]
+    steps = st.slider("Steps to forecast beyond the end", 1, MAX_FORECAST_STEPS, 30, key=f"{KEY}_forecast_steps")
+    future = forecast_beyond(prepared, history.model, steps)
+    times = future_times(prepared.times, prepared.has_dates, steps)
+    others = [f for f in prepared.settings.features if f != prepared.settings.target]
+    held = " The other features' future is unknown: they are held at their last value." if others else ""
+    chart(
+        ff.forecast_figure(prepared, future, times),
+        "Each predicted value is fed back as the next input, so errors compound: far ahead, the forecast usually "
+        "flattens or drifts." + held,
+        key=f"{KEY}_forecast",
+    )
+    return future
+
+
+def inside(run: dict) -> None:
+    history, prepared = run["history"], run["prepared"]
+    probes = list(range(len(prepared.probe_windows)))
+    pick = st.selectbox(
+        "Window to look inside",
+        probes,
+        index=len(probes) - 1,
+        format_func=lambda i: ff.window_label(prepared, int(prepared.probe_windows[i])),
+        key=f"{KEY}_r{run['number']}_window_pick",
+    )
+    snapshot = choose_snapshot(history, f"{KEY}_r{run['number']}")
+    layer = choose_layer(len(snapshot.probe.hidden), f"{KEY}_r{run['number']}")
+    labels = ff.step_labels(prepared.settings.window)
+    chart(
+        ff.hidden_figure(snapshot.probe.hidden[layer][pick], labels, layer, snapshot.epoch),
+        "Each column is the hidden state after reading that time step; the last column is what the prediction is "
+        "made from. Scrub the epoch to watch the pattern form.",
+        key=f"{KEY}_hidden",
+    )
+    chart(
+        ff.gradient_steps_figure(snapshot.probe.hidden_gradient_norms, labels, snapshot.epoch),
+        f"Measured over the {len(probes)} windows of the picker together. Far-back steps get less gradient: they "
+        "matter less to the loss, or the signal fades on its way back (vanishing gradient).",
+        key=f"{KEY}_gradient_steps",
+    )
+    if history.records:
+        chart(
+            figures.parameter_gradients_figure(
+                [r.epoch for r in history.records], [r.parameter_gradient_norms for r in history.records]
+            ),
+            "Gradients shrink as the loss falls; a tensor whose gradient collapses to zero has stopped learning.",
+            key=f"{KEY}_gradient_params",
+        )
+
+
+def downloads(run: dict, future) -> None:
+    prepared, result, history = run["prepared"], run["result"], run["history"]
+    left, right = st.columns(2)
+    left.download_button(
+        "Download predictions (CSV)",
+        lambda: predictions_csv(prepared, result, future),
+        file_name="predictions.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"{KEY}_download_csv",
+        help="Cells starting with = + - @ are escaped so a spreadsheet does not run them as formulas.",
+    )
+    right.download_button(
+        "Download settings and metrics (JSON)",
+        lambda: summary_json(prepared, result, history, run["source"]),
+        file_name="run.json",
+        mime="application/json",
+        on_click="ignore",
+        key=f"{KEY}_download_json",
+    )
+
+
+def show_results(run: dict) -> None:
+    history, prepared, result = run["history"], run["prepared"], run["result"]
+    if history.stopped:
+        st.warning(history.stopped.reason)
+    st.subheader("2. How good is the forecast?")
+    st.caption(plain_text(f"Trained on the {run['source']}. " + " ".join(prepared.notes)))
+    if not result.finite:
+        st.error(
+            "The model's predictions are not finite numbers, so there is nothing to compare. Lower the learning "
+            "rate and train again."
+        )
+    else:
+        scores(run)
+        predictions(run)
+        st.subheader("3. Beyond the end of the data")
+        future = beyond_the_end(run)
+    st.subheader("4. Training")
+    learning_curves(history, loss_name=LOSS_NAME, key=KEY)
+    st.caption("The validation curve is the loss on the test part after each epoch; it never updates the weights.")
+    st.subheader("5. Inside the network")
+    inside(run)
+    if result.finite:
+        st.subheader("6. Take the results with you")
+        downloads(run, future)
+
+
+table, source, identity = None, "", ""
+with learner_errors():
+    table, source, identity = choose_data()
+pressed, settings = False, None
+if table is not None:
+    preview(table)
+    settings, pressed = settings_form(table, identity)
+    with learner_errors():
+        if pressed or (stored_run(KEY) is None and identity.startswith("sample:")):
+            train(table, settings, source, identity)
+# A bad file or bad settings show their message above and leave the previous run on screen.
+run = stored_run(KEY)
+if run is not None:
+    with learner_errors():
+        if settings is None or run["settings"] != {**settings, "data": identity}:
+            st.caption(
+                plain_text(
+                    f"Showing the last run, on the {run['source']}. Press Train to use the current data and settings."
+                )
+            )
+        show_results(run)

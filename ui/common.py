@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import string
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -20,6 +21,16 @@ GENERIC_ERROR = (
 )
 
 
+def plain_text(message: str) -> str:
+    """A sentence that may quote a user's column, file or word, made safe for st.error / st.markdown.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows it), so a name like
+    ``**x**``, ``<b>x</b>``, ``$x$`` or ``:red[x]`` shows as typed instead of being formatted.
+    """
+    text = " ".join(str(message).split())
+    return "".join("\\" + c if c in string.punctuation else c for c in text)
+
+
 @contextmanager
 def learner_errors() -> Iterator[None]:
     """Turn an InputError into its message and anything else into a short generic one.
@@ -29,7 +40,7 @@ def learner_errors() -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        st.error(str(error))
+        st.error(plain_text(str(error)))
     except Exception:  # the learner gets a sentence, the log gets the traceback
         log.exception("unexpected error on a page")
         st.error(GENERIC_ERROR)

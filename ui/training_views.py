@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import streamlit as st
+import torch
 
 from core import figures
 from core.models import ModelConfig
@@ -24,6 +25,7 @@ def train_live(
     loss_name: str = "cross-entropy loss",
     on_epoch: Callable[[EpochRecord], str | None] | None = None,
     keep_predictions: bool = True,
+    device: torch.device | None = None,
 ) -> TrainingHistory:
     """Train with a progress bar and a loss chart that grows while it trains.
 
@@ -57,7 +59,7 @@ def train_live(
             if text:
                 live_text.code(text, language=None)
 
-    history = fit(model_config, data, train_config, on_item=on_item, keep_predictions=keep_predictions)
+    history = fit(model_config, data, train_config, on_item=on_item, keep_predictions=keep_predictions, device=device)
     progress.empty()
     live_chart.empty()
     live_text.empty()

@@ -1,0 +1,220 @@
+"""Plotly figures of the Time series screen: predictions in original units, residuals, the forecast past
+the end, model against baseline, and the network's inside with time-series axis titles.
+
+Column names come from uploaded files, so every name placed in a figure is HTML-escaped: plotly
+reads a few HTML tags in titles, legends and hover labels.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core import figures
+from core.figures import PALETTE, styled
+from core.forecasting import ForecastResult, PreparedForecast
+
+MAX_POINTS = 4000  # points per line drawn; longer series are thinned for the browser, never for metrics
+COLORS = {
+    "truth": "#333333",
+    "train": PALETTE["blue"],
+    "test": PALETTE["vermillion"],
+    "naive": PALETTE["grey"],
+    "forecast": PALETTE["green"],
+}
+
+
+def plain(text: str) -> str:
+    """A user's column name as literal text in plotly (which reads <b>, <a>, … in labels)."""
+    return html.escape(str(text), quote=False)
+
+
+def stride(count: int) -> int:
+    """Keep every n-th point so a line has at most ``MAX_POINTS`` points."""
+    return max(1, -(-count // MAX_POINTS))
+
+
+def time_title(prepared: PreparedForecast) -> str:
+    return "date" if prepared.has_dates else "row of the file (time step)"
+
+
+def value_title(prepared: PreparedForecast, what: str = "") -> str:
+    return f"{what}{plain(prepared.settings.target)} (units of the file)"
+
+
+def _line(x, y, name: str, color: str, dash: str = "solid", width: float = 1.6, visible=True, fmt=",.4g") -> go.Scatter:
+    step = stride(len(y))
+    return go.Scatter(
+        x=np.asarray(x)[::step],
+        y=np.asarray(y, dtype=float)[::step],
+        name=name,
+        mode="lines",
+        line=dict(color=color, width=width, dash=dash),
+        visible=visible,
+        hovertemplate=f"%{{x}}<br>%{{y:{fmt}}}<extra>{name}</extra>",
+    )
+
+
+def _mark_parts(fig: go.Figure, prepared: PreparedForecast) -> None:
+    """Shade the test part and label both parts: the model never trained on the shaded rows."""
+    times, split = prepared.times, prepared.split
+    start, end = times[split.train_rows], times[-1]
+    fig.add_vrect(x0=start, x1=end, fillcolor=PALETTE["orange"], opacity=0.10, line_width=0, layer="below")
+    fig.add_annotation(x=start, y=1.0, yref="paper", text="test part →", showarrow=False, xanchor="left", yanchor="top")
+    fig.add_annotation(
+        x=start, y=1.0, yref="paper", text="← training part", showarrow=False, xanchor="right", yanchor="top"
+    )
+
+
+def _predicted_rows(prepared: PreparedForecast, step: int) -> np.ndarray:
+    """(windows,) the row each window's prediction ``step`` steps ahead (0 = next) lands on."""
+    return np.arange(prepared.split.windows) + prepared.settings.window + step
+
+
+def prediction_figure(prepared: PreparedForecast, result: ForecastResult, step: int = 0) -> go.Figure:
+    """The true series and the model's predictions in original units, training and test parts marked."""
+    split, rows = prepared.split, _predicted_rows(prepared, step)
+    ahead = "next value" if step == 0 else f"{step + 1} steps ahead"
+    fig = go.Figure()
+    fig.add_trace(_line(prepared.times, prepared.target_values, "true value", COLORS["truth"], width=1.2))
+    train, test = split.train_windows, split.test_windows
+    fig.add_trace(
+        _line(prepared.times[rows[train]], result.predictions[train, step], "model (training part)", COLORS["train"])
+    )
+    fig.add_trace(
+        _line(prepared.times[rows[test]], result.predictions[test, step], "model (test part)", COLORS["test"])
+    )
+    fig.add_trace(
+        _line(
+            prepared.times[rows[test]],
+            result.naive[test, step],
+            "naive: last value",
+            COLORS["naive"],
+            dash="dot",
+            visible="legendonly",
+        )
+    )
+    _mark_parts(fig, prepared)
+    fig = styled(
+        fig,
+        f"Prediction ({ahead}) against the true {plain(prepared.settings.target)}",
+        time_title(prepared),
+        value_title(prepared),
+        height=420,
+    )
+    fig.update_layout(hovermode="x unified")
+    return fig
+
+
+def residual_figure(prepared: PreparedForecast, result: ForecastResult, step: int = 0) -> go.Figure:
+    """prediction − truth over time: above zero the model guessed too high."""
+    split, rows = prepared.split, _predicted_rows(prepared, step)
+    truth = prepared.truth[:, step]  # (windows,)
+    residual = result.predictions[:, step] - truth
+    fig = go.Figure()
+    fig.add_hline(y=0, line=dict(color=COLORS["truth"], width=1))
+    for part, window_slice in (("training part", split.train_windows), ("test part", split.test_windows)):
+        color = COLORS["train" if part == "training part" else "test"]
+        fig.add_trace(_line(prepared.times[rows[window_slice]], residual[window_slice], f"model, {part}", color))
+    test = split.test_windows
+    naive = result.naive[test, step] - truth[test]
+    fig.add_trace(
+        _line(prepared.times[rows[test]], naive, "naive, test part", COLORS["naive"], dash="dot", visible="legendonly")
+    )
+    _mark_parts(fig, prepared)
+    return styled(fig, "Residuals: prediction − truth", time_title(prepared), value_title(prepared, "error in "))
+
+
+def forecast_figure(
+    prepared: PreparedForecast, future: np.ndarray, future_times: pd.Index, history: int | None = None
+) -> go.Figure:
+    """The end of the series, then the recursive forecast drawn after it, next to the naive flat line."""
+    shown = history or max(4 * len(future), 3 * prepared.settings.window, 60)
+    times, values = prepared.times[-shown:], prepared.target_values[-shown:]
+    joined_times = pd.Index([times[-1], *future_times])  # start the forecast line at the last true value
+    fig = go.Figure()
+    fig.add_trace(_line(times, values, "true value", COLORS["truth"], width=1.4))
+    fig.add_trace(
+        _line(joined_times, [values[-1], *future], "model forecast", COLORS["forecast"], dash="dash", width=2.2)
+    )
+    fig.add_trace(
+        _line(joined_times, np.full(len(joined_times), values[-1]), "naive: last value", COLORS["naive"], dash="dot")
+    )
+    fig.add_vline(x=times[-1], line=dict(color=COLORS["truth"], width=1, dash="dot"))
+    fig.add_annotation(x=times[-1], y=1.0, yref="paper", text="end of the data", showarrow=False, xanchor="right")
+    fig = styled(
+        fig,
+        f"Forecast of {len(future)} steps beyond the end of the data",
+        time_title(prepared),
+        value_title(prepared),
+    )
+    fig.update_layout(hovermode="x unified")
+    return fig
+
+
+METRIC_UNITS = {"RMSE": "units of the target", "MAE": "units of the target", "MAPE (%)": "percent"}
+
+
+def metrics_figure(model: dict[str, float], naive: dict[str, float]) -> go.Figure:
+    """RMSE, MAE and MAPE on the test part, model next to baseline; lower is better in each panel."""
+    names = list(METRIC_UNITS)
+    fig = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.12)
+    for column, name in enumerate(names, start=1):
+        for label, values, color in (("model", model, COLORS["test"]), ("naive: last value", naive, COLORS["naive"])):
+            value = values[name]
+            fig.add_trace(
+                go.Bar(
+                    x=[label],
+                    y=[value if np.isfinite(value) else None],
+                    name=label,
+                    marker_color=color,
+                    showlegend=False,  # the bars are named on the x axis
+                    text=[figures_number(value)],
+                    textposition="outside",
+                    cliponaxis=False,
+                    hovertemplate=f"{name} of the {label}: %{{y:,.4g}}<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+        fig.update_yaxes(title_text=METRIC_UNITS[name], rangemode="tozero", row=1, col=column)
+    fig = styled(fig, "Test error: model against the naive forecast (lower is better)", "", METRIC_UNITS["RMSE"])
+    fig.update_layout(margin=dict(t=90))
+    return fig
+
+
+def figures_number(value: float) -> str:
+    return f"{value:,.3g}" if np.isfinite(value) else "n/a"
+
+
+def window_label(prepared: PreparedForecast, index: int) -> str:
+    """'window 12: reads 2024-01-02 … 2024-01-10 (training)' for the window picker."""
+    settings, split = prepared.settings, prepared.split
+    first, last = prepared.times[index], prepared.times[index + settings.window - 1]
+    train, test = split.train_windows, split.test_windows
+    part = "training" if train.start <= index < train.stop else ("test" if test.start <= index < test.stop else "gap")
+    text = (lambda t: f"{t:%Y-%m-%d}") if prepared.has_dates else (lambda t: f"row {t}")
+    return f"window {index}: reads {text(first)} … {text(last)} ({part})"
+
+
+def step_labels(window: int) -> list[str]:
+    """'t-6', …, 't-1', 't': the inputs of a window, t being the last row the model reads."""
+    return [f"t-{window - 1 - i}" if i < window - 1 else "t" for i in range(window)]
+
+
+STEP_TITLE = "time step in the window (t = last row read, the model predicts t+1)"
+
+
+def hidden_figure(hidden: np.ndarray, labels: Sequence[str], layer: int, epoch: int) -> go.Figure:
+    """hidden (time, units) of one window: the shared heatmap, with time-series axis titles."""
+    return figures.hidden_state_figure(hidden, labels, layer, epoch, step_title=STEP_TITLE)
+
+
+def gradient_steps_figure(norms: np.ndarray, labels: Sequence[str], epoch: int) -> go.Figure:
+    """norms (layers, time): the shared per-step gradient chart, with time-series axis titles."""
+    return figures.gradient_per_step_figure(norms, labels, epoch, step_title=STEP_TITLE)

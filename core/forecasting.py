@@ -1,0 +1,475 @@
+"""The glue between a series table and training: settings, windows, predictions, metrics, exports.
+
+``prepare`` turns a ``SeriesTable`` and ``ForecastSettings`` into scaled windows and ``SequenceData``
+(the scalers are fitted on the training rows only); ``evaluate`` puts the trained model's predictions
+back into the original units and compares them with the naive forecast "the next value = the last
+one"; ``forecast_beyond`` feeds the model its own predictions to go past the end of the data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+from numpy.lib.stride_tricks import sliding_window_view
+from torch import Tensor
+
+from core.cell_math import CELLS
+from core.errors import InputError
+from core.models import MAX_HIDDEN_SIZE, MAX_LAYERS, ModelConfig, SequenceModel
+from core.runtime import DEVICES, resolve_device
+from core.series import (
+    MISSING_POLICIES,
+    ChronologicalSplit,
+    MinMaxScaler,
+    SeriesTable,
+    apply_missing_policy,
+    escape_for_spreadsheet,
+    mae,
+    mape,
+    naive_forecast,
+    rmse,
+    validate_target,
+)
+from core.training import MAX_EPOCHS, SequenceData, TrainConfig, TrainingHistory, fit
+
+WINDOW_LIMITS = (2, 120)
+HORIZON_LIMITS = (1, 30)
+MAX_FORECAST_STEPS = 365
+SNAPSHOTS = 20
+PROBE_WINDOWS = 8
+# Floats one snapshot keeps per probed window and step and unit: hidden, cell state and up to 4 gates.
+PROBE_BUDGET = 200_000
+# Windows × window × features above which the windows stay a view of the series instead of a copy.
+COPY_LIMIT = 4_000_000
+# Window passes (epochs × windows) a default run makes at most: a few seconds on one CPU thread.
+DEFAULT_WORK = 400_000
+DEFAULT_EPOCHS = 200
+FULL_BATCH_UP_TO = 4096
+PREDICT_BATCH = 4096
+CLOSE_NAMES = ("close", "종가", "adj close", "value", "target")
+
+
+def _whole(value: object, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)  # type: ignore[call-overload]
+        whole = number == value
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole or not low <= number <= high:
+        raise InputError(f"{name} must be a whole number from {low:,} to {high:,} (got {value!r}).")
+    return number
+
+
+@dataclass(frozen=True)
+class ForecastSettings:
+    """Everything a learner chooses for one forecasting run; validated on construction."""
+
+    target: str
+    features: tuple[str, ...]
+    missing_policy: str = "drop"
+    window: int = 7
+    horizon: int = 1
+    train_fraction: float = 0.7
+    cell: str = "lstm"
+    hidden_size: int = 10
+    num_layers: int = 1
+    learning_rate: float = 0.01
+    epochs: int = 200  # the lab ran 500; 200 reach the same picture in a few seconds on one CPU thread
+    batch_size: int = 0  # 0: every training window in one step (full batch), as the lab does
+    seed: int = 0
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        features = (self.features,) if isinstance(self.features, str) else tuple(self.features)
+        object.__setattr__(self, "features", features)
+        if not isinstance(self.target, str) or not self.target:
+            raise InputError("Choose the column to forecast (the target).")
+        if not features:
+            raise InputError("Choose at least one feature column for the network to read.")
+        if len(set(features)) != len(features):
+            raise InputError("Each feature column can be chosen once only.")
+        for value, options, what in (
+            (self.missing_policy, MISSING_POLICIES, "missing-value policy"),
+            (self.cell, CELLS, "cell type"),
+            (self.device, DEVICES, "device"),
+        ):
+            if value not in options:
+                raise InputError(f"Unknown {what} '{value}': choose one of {', '.join(options)}.")
+        if not (isinstance(self.train_fraction, int | float) and 0.1 <= self.train_fraction <= 0.95):
+            raise InputError(f"The training share must be between 10% and 95% (got {self.train_fraction!r}).")
+        if not (isinstance(self.learning_rate, int | float) and 0 < self.learning_rate <= 10):  # NaN fails too
+            raise InputError(f"The learning rate must be a number above 0 and at most 10 (got {self.learning_rate}).")
+        for name, what, low, high in (
+            ("window", "The window", *WINDOW_LIMITS),
+            ("horizon", "The horizon", *HORIZON_LIMITS),
+            ("hidden_size", "The hidden size", 1, MAX_HIDDEN_SIZE),
+            ("num_layers", "The depth", 1, MAX_LAYERS),
+            ("epochs", "Epochs", 1, MAX_EPOCHS),
+            ("batch_size", "The batch size (0 = all windows)", 0, 1_000_000),
+            ("seed", "The seed", 0, 2**31 - 1),
+        ):
+            _whole(getattr(self, name), what, low, high)
+
+    def model_config(self) -> ModelConfig:
+        return ModelConfig(
+            input_size=len(self.features),
+            output_size=int(self.horizon),
+            hidden_size=int(self.hidden_size),
+            num_layers=int(self.num_layers),
+            cell=self.cell,
+        )
+
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(
+            epochs=int(self.epochs),
+            learning_rate=float(self.learning_rate),
+            seed=int(self.seed),
+            batch_size=int(self.batch_size) or None,
+            snapshot_every=max(1, int(self.epochs) // SNAPSHOTS),
+            # The validation pass costs about one training step: ~50 points make the curve, at a few % of the time.
+            validate_every=max(1, int(self.epochs) // 50),
+        )
+
+
+def default_target(columns: list[str]) -> str:
+    """The lab's target (Close, 종가, Value) when there is one, else the last numeric column."""
+    for name in CLOSE_NAMES:
+        for column in columns:
+            if column.strip().lower() == name:
+                return column
+    return columns[-1]
+
+
+def default_batch_size(windows: int) -> int:
+    """Full batch (0) as the lab does while it fits comfortably; mini-batches of 512 beyond."""
+    return 0 if windows <= FULL_BATCH_UP_TO else 512
+
+
+def default_epochs(windows: int) -> int:
+    """200 epochs on small series; fewer on long ones (each epoch is many mini-batch steps there)."""
+    return int(max(1, min(DEFAULT_EPOCHS, DEFAULT_WORK // max(windows, 1))))
+
+
+@dataclass(frozen=True)
+class PreparedForecast:
+    """The windows, scalers and training data of one run, and what the page needs to draw them."""
+
+    settings: ForecastSettings
+    times: pd.Index  # (rows,) the dates, or row numbers 0..rows-1 when the file has no date column
+    has_dates: bool
+    target_values: np.ndarray  # (rows,) the target in original units
+    scaled_features: np.ndarray  # (rows, features) float32, scaled with the training rows' min/max
+    split: ChronologicalSplit
+    feature_scaler: MinMaxScaler
+    target_scaler: MinMaxScaler
+    inputs: Tensor  # (windows, window, features): every window, train and test
+    targets: Tensor  # (windows, horizon) scaled
+    data: SequenceData
+    probe_windows: np.ndarray  # (probes,) indices of the windows the snapshots look inside
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.target_values)
+
+    @property
+    def truth(self) -> np.ndarray:
+        """(windows, horizon) the true targets in original units, taken from the file, not inverted."""
+        return sliding_window_view(self.target_values[self.settings.window :], self.settings.horizon)[
+            : self.split.windows
+        ]
+
+
+def _windows(scaled: np.ndarray, scaled_target: np.ndarray, window: int, horizon: int) -> tuple[Tensor, Tensor]:
+    """(rows, features), (rows,) → inputs (N, window, features) and targets (N, horizon), N = rows-window-horizon+1.
+
+    ``unfold`` gives views, no copy: 200,000 rows × window 120 would otherwise take 480 MB per feature
+    set. Small series are copied to contiguous memory, which the recurrent kernels read fastest.
+    """
+    count = len(scaled) - window - horizon + 1
+    values = torch.from_numpy(scaled)  # (rows, features)
+    inputs = values.unfold(0, window, 1).transpose(1, 2)[:count]  # (N, window, features), a view
+    targets = torch.from_numpy(scaled_target[window:]).unfold(0, horizon, 1)[:count]  # (N, horizon), a view
+    if inputs.numel() <= COPY_LIMIT:
+        inputs, targets = inputs.contiguous(), targets.contiguous()
+    return inputs, targets
+
+
+def probe_indices(split: ChronologicalSplit, settings: ForecastSettings) -> np.ndarray:
+    """Windows spread evenly from the first to the last, as many as the snapshot budget allows."""
+    per_window = settings.window * settings.hidden_size * settings.num_layers * 6
+    count = int(np.clip(PROBE_BUDGET // per_window, 1, PROBE_WINDOWS))
+    return np.unique(np.linspace(0, split.windows - 1, count).round().astype(int))
+
+
+def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
+    """Check the settings against the table, fit the scalers on the training rows, cut the windows."""
+    unknown = [c for c in (settings.target, *settings.features) if c not in table.numeric_columns]
+    if unknown:
+        raise InputError(f"'{unknown[0]}' is not a numeric column of this table: choose among its numeric columns.")
+    columns = list(dict.fromkeys([settings.target, *settings.features]))
+    frame, policy_note = apply_missing_policy(table.frame, columns, settings.missing_policy)
+    split = validate_target(
+        frame, settings.target, settings.window, settings.horizon, settings.train_fraction, settings.features
+    )
+    features = frame[list(settings.features)].to_numpy(dtype="float64")  # (rows, features)
+    target = frame[settings.target].to_numpy(dtype="float64")  # (rows,)
+    # The honest part: min and max come from the training rows only, never from the future.
+    feature_scaler = MinMaxScaler.fit(features[: split.train_rows])
+    target_scaler = MinMaxScaler.fit(target[: split.train_rows])
+    scaled = feature_scaler.transform(features).astype(np.float32)  # (rows, features)
+    scaled_target = target_scaler.transform(target).reshape(-1).astype(np.float32)  # (rows,)
+    inputs, targets = _windows(scaled, scaled_target, settings.window, settings.horizon)
+    train, test = split.train_windows, split.test_windows
+    probes = probe_indices(split, settings)
+    data = SequenceData(
+        inputs=inputs[train],
+        targets=targets[train],
+        objective="regress_last_step",
+        probe_inputs=inputs[probes].contiguous(),
+        probe_targets=targets[probes].contiguous(),
+        validation_inputs=inputs[test],
+        validation_targets=targets[test],
+    )
+    has_dates = table.date_column is not None
+    times = pd.Index(frame[table.date_column]) if has_dates else pd.RangeIndex(len(frame))
+    return PreparedForecast(
+        settings=settings,
+        times=times,
+        has_dates=has_dates,
+        target_values=target,
+        scaled_features=scaled,
+        split=split,
+        feature_scaler=feature_scaler,
+        target_scaler=target_scaler,
+        inputs=inputs,
+        targets=targets,
+        data=data,
+        probe_windows=probes,
+        notes=[policy_note],
+    )
+
+
+def device_for(prepared: PreparedForecast) -> torch.device:
+    """``auto`` takes CUDA only for big runs; ``cuda`` on a machine without one is refused in a sentence."""
+    settings = prepared.settings
+    workload = prepared.split.windows * settings.window * settings.hidden_size * settings.num_layers
+    return resolve_device(settings.device, workload)
+
+
+def train_forecast(prepared: PreparedForecast, on_item=None, device: torch.device | None = None) -> TrainingHistory:
+    """Train the settings' model on the prepared windows (the page uses ui.training_views.train_live)."""
+    settings = prepared.settings
+    return fit(settings.model_config(), prepared.data, settings.train_config(), on_item=on_item, device=device)
+
+
+@torch.no_grad()
+def predict_scaled(model: SequenceModel, inputs: Tensor, batch_size: int = PREDICT_BATCH) -> np.ndarray:
+    """(N, window, features) → (N, horizon) scaled predictions, in batches so 200,000 windows fit in memory."""
+    model.eval()
+    device = next(model.parameters()).device
+    parts = []
+    for start in range(0, inputs.shape[0], batch_size):
+        outputs, _ = model(inputs[start : start + batch_size].to(device))  # (batch, window, horizon)
+        parts.append(outputs[:, -1].cpu().numpy())
+    return np.concatenate(parts).astype("float64")
+
+
+def metrics(truth: np.ndarray, prediction: np.ndarray) -> dict[str, float]:
+    return {"RMSE": rmse(truth, prediction), "MAE": mae(truth, prediction), "MAPE (%)": mape(truth, prediction)}
+
+
+def format_number(value: float) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3f}" if abs(value) >= 1 else f"{value:.4g}"
+
+
+def verdict(model: dict[str, float], naive: dict[str, float]) -> str:
+    """One plain sentence from the numbers: which forecast misses less on the test part, by RMSE and MAE."""
+    if not all(math.isfinite(model[name]) for name in ("RMSE", "MAE")):
+        return "The model's predictions are not finite numbers, so they cannot be compared with the baseline."
+    ours, theirs = model["RMSE"], naive["RMSE"]
+    numbers = f"RMSE {format_number(ours)} against {format_number(theirs)}"
+    mae_winner = "model" if model["MAE"] < naive["MAE"] else "naive forecast"
+    if theirs == 0 or abs(ours / theirs - 1) < 0.02:
+        sentence = (
+            f"On the test part the model and the naive forecast are about as good ({numbers}): the network "
+            "has learned little more than “the next value equals the last one”."
+        )
+    elif ours < theirs:
+        sentence = (
+            f"On the test part the model beats the naive forecast: {numbers}, {1 - ours / theirs:.0%} lower. "
+            "It has learned something beyond “the next value equals the last one”."
+        )
+        mae_winner = "" if mae_winner == "model" else mae_winner
+    else:
+        sentence = (
+            f"On the test part the naive forecast “the next value equals the last one” beats the model: "
+            f"{numbers}, {ours / theirs - 1:.0%} higher for the model. On prices this is common."
+        )
+        mae_winner = "" if mae_winner == "naive forecast" else mae_winner
+    if mae_winner:
+        sentence += f" By MAE (the typical miss), though, the {mae_winner} is better."
+    return sentence
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """Predictions for every window in original units, and the test metrics of model and baseline."""
+
+    predictions: np.ndarray  # (windows, horizon)
+    naive: np.ndarray  # (windows, horizon)
+    model_metrics: dict[str, float]
+    naive_metrics: dict[str, float]
+    verdict: str
+
+    @property
+    def finite(self) -> bool:
+        return bool(np.isfinite(self.predictions).all())
+
+
+def evaluate(prepared: PreparedForecast, model: SequenceModel) -> ForecastResult:
+    """Predict every window, invert the scaling, and score model and naive forecast on the test windows."""
+    scaled = predict_scaled(model, prepared.inputs)  # (windows, horizon)
+    predictions = prepared.target_scaler.inverse_transform(scaled)  # (windows, horizon), original units
+    settings = prepared.settings
+    naive = naive_forecast(prepared.target_values, settings.window, settings.horizon)  # (windows, horizon)
+    test, truth = prepared.split.test_windows, prepared.truth
+    model_metrics = metrics(truth[test], predictions[test])
+    naive_metrics = metrics(truth[test], naive[test])
+    return ForecastResult(predictions, naive, model_metrics, naive_metrics, verdict(model_metrics, naive_metrics))
+
+
+def future_times(times: pd.Index, has_dates: bool, steps: int) -> pd.Index:
+    """The next ``steps`` time points after the data: the dates' own frequency, else the median gap."""
+    if not has_dates:
+        return pd.RangeIndex(len(times), len(times) + steps)
+    dates = pd.DatetimeIndex(times)
+    last = dates[-1]
+    recent = dates[-30:]
+    frequency = None
+    if len(recent) >= 3 and recent.is_unique and recent.is_monotonic_increasing:
+        with warnings.catch_warnings():  # pandas 3 announces infer_freq returning an offset; both work below
+            warnings.simplefilter("ignore")
+            try:
+                frequency = pd.infer_freq(recent)
+            except (TypeError, ValueError):
+                frequency = None
+    if frequency is not None:
+        return pd.date_range(last, periods=steps + 1, freq=frequency)[1:]
+    gaps = pd.Series(dates[-200:]).diff()
+    gaps = gaps[gaps > pd.Timedelta(0)]
+    gap = gaps.median() if len(gaps) else pd.Timedelta(days=1)
+    return pd.DatetimeIndex([last + gap * step for step in range(1, steps + 1)])
+
+
+@torch.no_grad()
+def forecast_beyond(prepared: PreparedForecast, model: SequenceModel, steps: int) -> np.ndarray:
+    """Recursive forecast past the end: (steps,) in original units.
+
+    The model reads the last ``window`` rows, predicts the next ``horizon`` values, and those become
+    rows of its next input. The future of the other features is unknown, so they are held at their
+    last value (a univariate model, features = target only, avoids that assumption).
+    """
+    steps = _whole(steps, "The number of forecast steps", 1, MAX_FORECAST_STEPS)
+    settings = prepared.settings
+    model.eval()
+    device = next(model.parameters()).device
+    rows = list(prepared.scaled_features[-settings.window :])  # window × (features,)
+    column = settings.features.index(settings.target) if settings.target in settings.features else None
+    values: list[float] = []
+    while len(values) < steps:
+        window = torch.from_numpy(np.stack(rows[-settings.window :]))[None].to(device)  # (1, window, features)
+        outputs, _ = model(window)
+        scaled = outputs[0, -1].cpu().numpy().astype("float64")  # (horizon,)
+        original = prepared.target_scaler.inverse_transform(scaled).reshape(-1)  # (horizon,)
+        for value in original:
+            row = rows[-1].copy()
+            if column is not None:
+                row[column] = prepared.feature_scaler.transform(np.full(row.shape, value))[column]
+            rows.append(row.astype(np.float32))
+            values.append(float(value))
+    return np.array(values[:steps])
+
+
+def _part(prepared: PreparedForecast) -> np.ndarray:
+    part = np.full(prepared.split.windows, "between", dtype=object)
+    part[prepared.split.train_windows] = "train"
+    part[prepared.split.test_windows] = "test"
+    return part
+
+
+def predictions_frame(
+    prepared: PreparedForecast, result: ForecastResult, future: np.ndarray | None = None
+) -> pd.DataFrame:
+    """One row per window (time of its first target) and per future step, escaped for spreadsheets."""
+    settings = prepared.settings
+    first_rows = np.arange(prepared.split.windows) + settings.window
+    frame = pd.DataFrame({"time": prepared.times[first_rows], "part": _part(prepared)})
+    truth = prepared.truth
+    for step in range(settings.horizon):
+        suffix = "" if settings.horizon == 1 else f" (t+{step + 1})"
+        frame[f"{settings.target}{suffix}"] = truth[:, step]  # the true value, named like the file's column
+        frame[f"model prediction{suffix}"] = result.predictions[:, step]
+        frame[f"naive prediction{suffix}"] = result.naive[:, step]
+    if future is not None and len(future):
+        times = future_times(prepared.times, prepared.has_dates, len(future))
+        model_column = "model prediction" if settings.horizon == 1 else "model prediction (t+1)"
+        extra = pd.DataFrame({"time": times, "part": "forecast beyond the data", model_column: future})
+        frame = pd.concat([frame, extra], ignore_index=True)
+    return escape_for_spreadsheet(frame)
+
+
+def predictions_csv(prepared: PreparedForecast, result: ForecastResult, future: np.ndarray | None = None) -> bytes:
+    return predictions_frame(prepared, result, future).to_csv(index=False).encode("utf-8")
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def summary(prepared: PreparedForecast, result: ForecastResult, history: TrainingHistory, source: str) -> dict:
+    """The run's settings, data and metrics, ready for ``json.dumps`` (no NaN: missing numbers are null)."""
+    split = prepared.split
+    last = history.records[-1] if history.records else None
+    return {
+        "source": source,
+        "settings": asdict(prepared.settings),
+        "data": {
+            "rows": prepared.rows,
+            "training_rows": split.train_rows,
+            "windows": split.windows,
+            "training_windows": split.train_windows.stop - split.train_windows.start,
+            "test_windows": split.test_windows.stop - split.test_windows.start,
+            "first": str(prepared.times[0]),
+            "last": str(prepared.times[-1]),
+            "scaler_fitted_on": "training rows only",
+            "notes": prepared.notes,
+        },
+        "test_metrics": {
+            "model": {name: _finite(value) for name, value in result.model_metrics.items()},
+            "naive_last_value": {name: _finite(value) for name, value in result.naive_metrics.items()},
+            "verdict": result.verdict,
+        },
+        "training": {
+            "epochs_run": len(history.records),
+            "final_loss": _finite(last.loss) if last else None,
+            "final_validation_loss": _finite(last.validation_loss) if last and last.validation_loss else None,
+            "stopped": history.stopped.reason if history.stopped else None,
+            "seconds": round(history.seconds, 3),
+            "torch": torch.__version__,
+        },
+    }
+
+
+def summary_json(prepared: PreparedForecast, result: ForecastResult, history: TrainingHistory, source: str) -> bytes:
+    return json.dumps(summary(prepared, result, history, source), indent=2, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,220 @@
+"""The Time series screen under AppTest: samples and uploads train and plot, bad files are refused in a sentence."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, APP_TIMEOUT
+
+KEY = "timeseries"
+
+
+def csv_bytes(
+    rows: int = 150, names: tuple[str, str] = ("Temperature", "Sales"), constant: bool = False, gap_at: int = -1
+) -> bytes:
+    lines = [f"Date,{names[0]},{names[1]}"]
+    for day in range(rows):
+        date = f"2024-{1 + day // 28:02d}-{1 + day % 28:02d}"
+        temperature = 20 + 8 * math.sin(day / 5)
+        sales = 5 if constant else 100 + 30 * math.sin(day / 3) + day * 0.2
+        lines.append(f"{date},{temperature:.2f},{'' if day == gap_at else f'{sales:.2f}'}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture
+def screen():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
+    at.switch_page("pages/time_series.py").run()
+    assert not at.exception
+    return at
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def widget(at, name):
+    """By key: widgets tied to the table end in its tag (_3f2a9c1b), those tied to a run start with _r<number>."""
+    pattern = re.compile(rf"{KEY}_(r\d+_)?{name}(_[0-9a-f]{{8}})?")
+    for kind in ("slider", "select_slider", "selectbox", "multiselect", "radio", "number_input"):
+        matches = [w for w in at.get(kind) if pattern.fullmatch(getattr(w, "key", None) or "")]
+        if matches:
+            return matches[0]
+    raise AssertionError(f"no widget {name}")
+
+
+def train(at, **settings):
+    for name, value in settings.items():
+        widget(at, name).set_value(value)
+    at.button(key=f"{KEY}_train").click().run()
+    assert not at.exception
+    return at
+
+
+def upload(at, content: bytes, name: str = "mine.csv"):
+    if widget(at, "source").value != "upload":
+        widget(at, "source").set_value("upload").run()
+    at.file_uploader(key=f"{KEY}_upload").set_value((name, content, "text/csv")).run()
+    assert not at.exception
+    return at
+
+
+def unescaped(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def errors(at) -> str:
+    return " ".join(unescaped(e.value) for e in at.error)
+
+
+def test_first_visit_trains_the_stock_sample_and_draws_everything(screen):
+    assert not screen.error
+    assert metric(screen, "Test RMSE, naive") == "1.678"
+    assert len(screen.get("plotly_chart")) >= 8  # metrics, prediction, residuals, forecast, loss, hidden, 2 gradients
+    assert any("synthetic" in c.value for c in screen.caption)
+    assert any("naive forecast" in i.value for i in [*screen.info, *screen.success])
+    assert widget(screen, "target").value == "Close"
+    assert len(screen.get("download_button")) == 2  # predictions CSV, settings and metrics JSON
+    assert widget(screen, "features").value == ["Open", "High", "Low", "Volume", "Close"]
+
+
+def test_a_good_csv_trains_and_plots(screen):
+    upload(screen, csv_bytes(), "weather.csv")
+    assert not screen.error
+    assert widget(screen, "target").value == "Sales"  # the table's own columns, last numeric as target
+    assert any("Showing the last run" in c.value for c in screen.caption)
+    train(screen, epochs=30)
+    assert not screen.error
+    assert not any("Showing the last run" in c.value for c in screen.caption)
+    assert "weather" in metric_help(screen)
+    assert len(screen.get("plotly_chart")) >= 8
+
+
+def metric_help(at) -> str:
+    return unescaped(next(m.proto.help for m in at.metric if m.label == "Training time"))
+
+
+BAD_FILES = {
+    "empty": (b"", "empty"),
+    "header only": (b"Date,Open,Close\n", "no data rows"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary data"),
+    "no numeric column": (b"name,city\nfoo,bar\nbaz,qux\n", "No column holds numbers"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_FILES))
+def test_each_bad_file_shows_a_sentence_and_the_last_run_stays(screen, kind):
+    before = metric(screen, "Test RMSE, model")
+    content, message = BAD_FILES[kind]
+    upload(screen, content, f"{kind}.csv")
+    assert message in errors(screen)
+    assert metric(screen, "Test RMSE, model") == before  # the previous run is still on screen
+    assert any("Showing the last run" in c.value for c in screen.caption)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (csv_bytes(rows=9), "need at least"),  # fewer rows than window + horizon allow
+        (csv_bytes(constant=True), "same value in every row"),
+    ],
+)
+def test_files_that_read_but_cannot_be_forecast_are_refused_at_train(screen, content, message):
+    before = metric(screen, "Test RMSE, model")
+    upload(screen, content)
+    train(screen, epochs=10)
+    assert message in errors(screen)
+    assert metric(screen, "Test RMSE, model") == before
+
+
+def test_html_and_markdown_in_column_names_stay_plain_text(screen):
+    names = ("<b>temp</b>", "**sales** $x$")
+    upload(screen, csv_bytes(names=names, constant=True))
+    assert widget(screen, "target").value == names[1]  # the name is kept exactly, as an option
+    train(screen, epochs=10)
+    shown = [e.value for e in screen.error]
+    assert shown and "\\*\\*sales\\*\\* \\$x\\$" in shown[0]  # escaped: shows as typed, not bold or maths
+    assert any(names[0] in frame.value.columns for frame in screen.dataframe)  # the preview shows it as typed
+    widget(screen, "target").set_value(names[0])
+    train(screen, epochs=10, features=[names[0]])
+    assert not screen.error
+    specs = " ".join(c.proto.spec for c in screen.get("plotly_chart"))
+    assert "temp" in specs and "<b>temp" not in specs and "\\u003cb\\u003etemp" not in specs
+
+
+def test_the_page_recovers_when_a_good_file_follows_a_bad_one(screen):
+    upload(screen, b"", "empty.csv")
+    assert screen.error
+    upload(screen, csv_bytes(), "good.csv")
+    assert not screen.error
+    train(screen, epochs=20)
+    assert not screen.error and "good.csv" in metric_help(screen)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"window": 14},
+        {"cell": "gru"},
+        {"features": ["Close"]},
+        {"learning_rate": 0.1},
+        {"seed": 3},
+    ],
+)
+def test_controls_change_the_outcome(screen, settings):
+    before = metric(screen, "Test RMSE, model")
+    train(screen, epochs=100, **settings)
+    assert not screen.error
+    assert metric(screen, "Test RMSE, model") != before
+
+
+def test_a_horizon_of_several_steps_offers_the_step_to_show(screen):
+    train(screen, epochs=20, horizon=3)
+    assert not screen.error
+    step = widget(screen, "step_ahead")
+    assert step.options == ["t+1", "t+2", "t+3"]
+    step.set_value(2).run()
+    assert any("3 steps ahead" in c.proto.spec for c in screen.get("plotly_chart"))
+
+
+def test_cuda_on_a_machine_without_one_is_a_sentence(screen, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    train(screen, device="cuda")
+    assert "no CUDA GPU" in errors(screen)
+
+
+def test_display_controls_never_retrain(screen):
+    seconds = metric(screen, "Training time")
+    specs = [c.proto.spec for c in screen.get("plotly_chart")]
+    widget(screen, "forecast_steps").set_value(90).run()
+    widget(screen, "epoch").set_value(0).run()
+    widget(screen, "window_pick").set_value(0).run()
+    assert not screen.exception
+    assert metric(screen, "Training time") == seconds
+    after = [c.proto.spec for c in screen.get("plotly_chart")]
+    assert after != specs
+    assert any("90 steps beyond the end" in spec for spec in after)
+    assert any("after 0 epochs" in spec for spec in after)
+
+
+def test_missing_values_follow_the_chosen_policy(screen):
+    upload(screen, csv_bytes(gap_at=40))
+    assert any("1 missing cells" in c.value for c in screen.caption)
+    train(screen, epochs=10, missing_policy="fill_forward")
+    assert any("Filled 1 missing cells" in unescaped(c.value) for c in screen.caption)
+
+
+def test_a_loss_that_explodes_stops_training_with_a_sentence(screen, monkeypatch):
+    from core import training
+
+    monkeypatch.setattr(training, "has_diverged", lambda loss, first_loss: True)
+    train(screen, epochs=50)
+    assert any("Training stopped at epoch 1" in w.value for w in screen.warning)
+    assert any("No epoch finished" in i.value for i in screen.info)
+    assert metric(screen, "Final training loss") == "n/a"
