@@ -30,8 +30,10 @@ class ModelConfig:
     cell: str = "rnn"
     nonlinearity: str = "tanh"
     linear_head: bool = True
-    # An LSTM whose forget gate starts open (bias > 0) remembers over longer gaps from the start.
+    # An LSTM whose forget gate starts open (bias > 0) remembers over longer gaps from the start;
+    # a GRU whose update gate starts near 1 likewise copies its state forward (h_t ≈ h_{t-1}).
     forget_gate_bias: float | None = None
+    update_gate_bias: float | None = None
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -75,13 +77,15 @@ class SequenceModel(nn.Module):
             layer_input = size
         self.layers = nn.ModuleList(layers)
         self.head = nn.Linear(layer_input, config.output_size) if config.linear_head else None
-        if config.cell == "lstm" and config.forget_gate_bias is not None:
+        # torch orders the LSTM blocks input, forget, candidate, output and the GRU's reset, update, new:
+        # block 1 is the "keep the old state" gate of both. b_ih + b_hh is its bias.
+        keep_bias = {"lstm": config.forget_gate_bias, "gru": config.update_gate_bias}.get(config.cell)
+        if keep_bias is not None:
             with torch.no_grad():
                 for layer in self.layers:
                     size = layer.hidden_size
-                    # torch orders the LSTM blocks input, forget, candidate, output; b_ih + b_hh is the bias.
-                    layer.bias_ih_l0[size : 2 * size].fill_(config.forget_gate_bias / 2)
-                    layer.bias_hh_l0[size : 2 * size].fill_(config.forget_gate_bias / 2)
+                    layer.bias_ih_l0[size : 2 * size].fill_(keep_bias / 2)
+                    layer.bias_hh_l0[size : 2 * size].fill_(keep_bias / 2)
 
     def forward(self, inputs: Tensor) -> tuple[Tensor, list[Tensor]]:
         """inputs (batch, time, input) → outputs (batch, time, output), hidden sequence per layer."""

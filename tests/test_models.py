@@ -67,6 +67,14 @@ def test_forget_gate_bias_is_set_in_the_forget_block_only():
     assert not torch.allclose(total[:4], torch.full((4,), 3.0))
 
 
+def test_update_gate_bias_is_set_in_the_gru_update_block_only():
+    model = SequenceModel(ModelConfig(input_size=3, output_size=2, hidden_size=4, cell="gru", update_gate_bias=2.0))
+    layer = model.layers[0]
+    total = (layer.bias_ih_l0 + layer.bias_hh_l0).detach()
+    assert torch.allclose(total[4:8], torch.full((4,), 2.0))
+    assert not torch.allclose(total[8:], torch.full((4,), 2.0))
+
+
 def test_parameter_names_read_like_torch():
     model = SequenceModel(ModelConfig(input_size=3, output_size=2, hidden_size=4, num_layers=2))
     assert model.parameter_names() == [
