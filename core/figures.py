@@ -146,11 +146,16 @@ def heatmap(
         x_title,
         y_title,
         height=height or max(260, 40 + 28 * len(y_labels)),
-        xaxis=dict(tickmode="array", tickvals=list(range(len(x_labels))), ticktext=list(x_labels)),
-        yaxis=dict(
-            tickmode="array", tickvals=list(range(len(y_labels))), ticktext=list(y_labels), autorange="reversed"
-        ),
+        xaxis=_ticks(x_labels),
+        yaxis=dict(_ticks(y_labels), autorange="reversed"),
     )
+
+
+def _ticks(labels: Sequence[str], most: int = 24) -> dict:
+    """Text ticks at every position, or at every k-th when there are more than ``most`` (hover shows all)."""
+    step = max(1, -(-len(labels) // most))
+    positions = list(range(0, len(labels), step))
+    return dict(tickmode="array", tickvals=positions, ticktext=[str(labels[i]) for i in positions])
 
 
 # ---- Training views shared by every screen that trains -------------------------------------------

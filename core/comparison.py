@@ -1,0 +1,266 @@
+"""RNN vs LSTM vs GRU: the same task, data, seed and budget for all three cells.
+
+``compare`` trains the three cells one after the other and keeps, per cell, the training history
+(loss and accuracy curves, snapshots with the gradient per time step at initialisation and after
+training, gates and cell states), the held-out accuracy and the parameter count. ``gap_sweep``
+repeats the memory task over several gaps. ``reading`` turns the measured numbers into sentences,
+so the screen says what *this* run shows, whatever it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from core.cell_math import CELLS
+from core.errors import InputError
+from core.models import ModelConfig, count_parameters
+from core.tasks import MAX_GAP, MIN_GAP, held_out_seed, matched_hidden_sizes, memory_task, training_batch_seed
+from core.text import describe, next_character_task
+from core.training import EpochRecord, SequenceData, Snapshot, Stopped, TrainConfig, TrainingHistory, evaluate, fit
+from core.windows import SEED_SENTENCE, sliding_windows
+
+TASKS = {
+    "memory": "Recall the first symbol after a gap",
+    "hihello": 'HiHello ("hihell" → "ihello")',
+    "sentence": "The long sentence, windows of 10 characters",
+}
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+PROBE_SEQUENCES = 32  # held-out sequences the snapshots look inside
+MAX_STEPS = 3000
+MAX_SWEEP_GAPS = 8
+
+
+@dataclass(frozen=True)
+class ComparisonSettings:
+    """One comparison run; defaults chosen by measurement (README, "RNN vs LSTM/GRU")."""
+
+    task: str = "memory"
+    gap: int = 30
+    num_symbols: int = 8
+    num_distractors: int = 8
+    noise: float = 0.2
+    hidden_size: int = 32
+    match_parameters: bool = True
+    steps: int = 300  # optimisation steps; on the memory task each sees a fresh batch
+    batch_size: int = 128
+    learning_rate: float = 0.01
+    # Both gated cells start with their "keep the old state" gate open: the LSTM's forget gate and the
+    # GRU's update gate. With torch's default (0) they start half-open and, measured here, forget too.
+    keep_gate_bias: float = 3.0
+    clip_grad_norm: float = 1.0
+    seed: int = 0
+    test_sequences: int = 512
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise InputError(f"Unknown task '{self.task}': choose one of {', '.join(TASKS)}.")
+        if not MIN_GAP <= int(self.gap) <= MAX_GAP:
+            raise InputError(f"The gap must be between {MIN_GAP} and {MAX_GAP} steps (got {self.gap}).")
+        if not 1 <= int(self.steps) <= MAX_STEPS:
+            raise InputError(f"Training steps must be between 1 and {MAX_STEPS} (got {self.steps}).")
+        if not 2 <= int(self.hidden_size) <= 256:
+            raise InputError(f"Hidden size must be between 2 and 256 for this comparison (got {self.hidden_size}).")
+        if not 1 <= int(self.batch_size) <= 1024:
+            raise InputError(f"Batch size must be between 1 and 1024 (got {self.batch_size}).")
+
+
+@dataclass(frozen=True)
+class TaskData:
+    data: SequenceData
+    step_labels: list[str]  # one label per time step of a probed sequence
+    class_labels: list[str]
+    chance_accuracy: float
+    probe_texts: list[str]  # the probed sequences written out
+
+
+@dataclass
+class CellResult:
+    cell: str
+    hidden_size: int
+    parameter_count: int
+    history: TrainingHistory
+    test_accuracy: float | None
+
+    @property
+    def at_initialisation(self) -> Snapshot:
+        return self.history.snapshots[0]
+
+    @property
+    def after_training(self) -> Snapshot:
+        return self.history.snapshots[-1]
+
+
+def build_task(settings: ComparisonSettings, gap: int | None = None) -> TaskData:
+    """The data all three cells share. The memory task trains on fresh batches and tests on held-out ones."""
+    if settings.task == "hihello":
+        task = next_character_task("hihello")
+        labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.input_text)]
+        data = SequenceData(task.inputs, task.targets, "classify_each_step")
+        return TaskData(data, labels, list(task.vocabulary.characters), 1 / task.vocabulary.size, [task.input_text])
+    if settings.task == "sentence":
+        task = sliding_windows(SEED_SENTENCE, 10)
+        data = task.data(np.arange(min(PROBE_SEQUENCES, task.windows)))
+        labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.text[:10])]
+        return TaskData(data, labels, list(task.vocabulary.characters), 1 / task.vocabulary.size, [task.text[:10]])
+    gap = int(settings.gap if gap is None else gap)
+
+    def draw(count: int, seed: int):
+        return memory_task(count, gap, settings.num_symbols, settings.num_distractors, settings.noise, seed)
+
+    test = draw(settings.test_sequences, held_out_seed(settings.seed))
+
+    def fresh_batch(epoch: int):
+        batch = draw(settings.batch_size, training_batch_seed(settings.seed, epoch - 1))
+        return batch.inputs, batch.targets
+
+    shapes = draw(settings.batch_size, training_batch_seed(settings.seed, 0))
+    probe = slice(0, PROBE_SEQUENCES)
+    data = SequenceData(
+        shapes.inputs,
+        shapes.targets,
+        "classify_last_step",
+        probe_inputs=test.inputs[probe],
+        probe_targets=test.targets[probe],
+        validation_inputs=test.inputs,
+        validation_targets=test.targets,
+        fresh_batch=fresh_batch,
+    )
+    labels = [f"{t}: {test.vocabulary[s]}" for t, s in enumerate(test.symbols[0].tolist())]
+    return TaskData(data, labels, list(test.labels), test.chance_accuracy, [test.as_text(0)])
+
+
+def cell_sizes(settings: ComparisonSettings, input_size: int, output_size: int) -> dict[str, int]:
+    if settings.match_parameters:
+        return matched_hidden_sizes(int(settings.hidden_size), input_size, 1, output_size)
+    return dict.fromkeys(CELLS, int(settings.hidden_size))
+
+
+def train_config(settings: ComparisonSettings) -> TrainConfig:
+    steps = int(settings.steps)
+    return TrainConfig(
+        epochs=steps,
+        learning_rate=float(settings.learning_rate),
+        seed=int(settings.seed),
+        batch_size=None if settings.task != "sentence" else int(settings.batch_size),
+        snapshot_every=max(1, steps // 10),
+        clip_grad_norm=float(settings.clip_grad_norm) if settings.clip_grad_norm else None,
+        validate_every=max(1, steps // 30),
+    )
+
+
+def compare(
+    settings: ComparisonSettings,
+    on_item: Callable[[str, EpochRecord | Snapshot | Stopped], None] | None = None,
+    gap: int | None = None,
+    cells: Sequence[str] = CELLS,
+) -> tuple[TaskData, dict[str, CellResult]]:
+    """Train each cell on the same data with the same seed; ``on_item(cell, record)`` reports progress."""
+    task = build_task(settings, gap)
+    sizes = cell_sizes(settings, task.data.inputs.shape[-1], len(task.class_labels))
+    results = {}
+    for cell in cells:
+        model_config = ModelConfig(
+            input_size=task.data.inputs.shape[-1],
+            output_size=len(task.class_labels),
+            hidden_size=sizes[cell],
+            cell=cell,
+            forget_gate_bias=float(settings.keep_gate_bias) if cell == "lstm" else None,
+            update_gate_bias=float(settings.keep_gate_bias) if cell == "gru" else None,
+        )
+        hook = (lambda item, cell=cell: on_item(cell, item)) if on_item is not None else None
+        history = fit(model_config, task.data, train_config(settings), on_item=hook, keep_predictions=False)
+        results[cell] = CellResult(
+            cell, sizes[cell], count_parameters(history.model), history, held_out_accuracy(history, task.data)
+        )
+    return task, results
+
+
+def held_out_accuracy(history: TrainingHistory, data: SequenceData) -> float | None:
+    """Accuracy on the held-out sequences (memory task), or on the training data (familiar texts)."""
+    if history.stopped is not None and not history.records:
+        return None
+    inputs, targets = (data.validation_inputs, data.validation_targets)
+    if inputs is None:
+        inputs, targets = data.inputs, data.targets
+    return evaluate(history.model, inputs, targets, data.objective)[1]
+
+
+def gap_sweep(
+    settings: ComparisonSettings,
+    gaps: Sequence[int],
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, list[float]]:
+    """Held-out accuracy per cell for each gap (memory task): where does each cell fall off?"""
+    gaps = sorted({int(g) for g in gaps})
+    if settings.task != "memory":
+        raise InputError("The gap sweep needs the memory task: the other tasks have no gap.")
+    if not gaps or len(gaps) > MAX_SWEEP_GAPS or gaps[0] < MIN_GAP or gaps[-1] > MAX_GAP:
+        raise InputError(f"Choose 1 to {MAX_SWEEP_GAPS} gaps between {MIN_GAP} and {MAX_GAP}.")
+    accuracy = {cell: [] for cell in CELLS}
+    for index, gap in enumerate(gaps):
+        for cell in CELLS:
+            if on_progress is not None:
+                on_progress(index, len(gaps), cell)
+            _, results = compare(replace(settings, gap=gap), gap=gap, cells=[cell])
+            accuracy[cell].append(results[cell].test_accuracy or 0.0)
+    return accuracy
+
+
+def gradient_reach(snapshot: Snapshot, layer: int = 0) -> np.ndarray:
+    """‖∂L/∂h_t‖ per time step, divided by its value at the last step: 1 at the end, small if it vanished."""
+    norms = snapshot.probe.hidden_gradient_norms[layer]
+    last = norms[-1] if norms[-1] > 0 else 1.0
+    return norms / last
+
+
+def gate_saturation(snapshot: Snapshot, layer: int = 0, margin: float = 0.05) -> dict[str, float]:
+    """Share of each sigmoid gate's values within ``margin`` of 0 or 1 (all or nothing)."""
+    from core.probes import saturation
+
+    gates = snapshot.probe.gates[layer]
+    return {name: saturation(values, margin) for name, values in gates.items() if name not in ("candidate", "new")}
+
+
+def reading(task: TaskData, results: dict[str, CellResult], settings: ComparisonSettings) -> list[str]:
+    """What this run shows, in words computed from its numbers."""
+    sentences = []
+    accuracy = {cell: r.test_accuracy for cell, r in results.items() if r.test_accuracy is not None}
+    if accuracy:
+        what = f"at gap {settings.gap} " if settings.task == "memory" else ""
+        parts = [f"the {CELL_NAMES[c]} {100 * a:.0f}%" for c, a in accuracy.items()]
+        scope = "held-out sequences" if settings.task == "memory" else "training targets"
+        sentences.append(
+            f"Accuracy {what}on {scope}: {', '.join(parts)} (chance is {100 * task.chance_accuracy:.0f}%)."
+        )
+        best = max(accuracy, key=accuracy.get)
+        worst = min(accuracy, key=accuracy.get)
+        if accuracy[best] - accuracy[worst] >= 0.1:
+            sentences.append(
+                f"The {CELL_NAMES[best]} remembers best; the {CELL_NAMES[worst]} is "
+                f"{100 * (accuracy[best] - accuracy[worst]):.0f} points behind."
+            )
+        else:
+            sentences.append("All three cells end within 10 points of each other on this setting.")
+    reach = {cell: float(gradient_reach(r.after_training)[0]) for cell, r in results.items()}
+    first = {cell: float(gradient_reach(r.at_initialisation)[0]) for cell, r in results.items()}
+    sentences.append(
+        "Gradient reaching the first step, relative to the last step: "
+        + ", ".join(f"{CELL_NAMES[c]} {first[c]:.1e} at initialisation → {reach[c]:.1e} after training" for c in reach)
+        + "."
+    )
+    return sentences
+
+
+def sweep_reading(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: float) -> str:
+    """Where each cell falls to near chance in the sweep, in one sentence."""
+    parts = []
+    for cell, values in accuracy.items():
+        failed = [g for g, a in zip(sorted(gaps), values, strict=True) if a < chance + 0.15]
+        parts.append(
+            f"the {CELL_NAMES[cell]} "
+            + (f"is near chance from gap {failed[0]}" if failed else "stays well above chance at every gap")
+        )
+    return "In this sweep " + "; ".join(parts) + "."

@@ -1,0 +1,77 @@
+"""Figures of the RNN vs LSTM/GRU screen: one fixed colour per cell (core.figures.CELL_COLORS)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.figures import CELL_COLORS, CELL_NAMES, heatmap, styled
+
+
+def per_cell_lines(
+    curves: dict[str, tuple[Sequence[float], Sequence[float]]],
+    title: str,
+    x_title: str,
+    y_title: str,
+    log_y: bool = False,
+    dashed: dict[str, tuple[Sequence[float], Sequence[float]]] | None = None,
+    dashed_label: str = "",
+    percent: bool = False,
+) -> go.Figure:
+    """One solid line per cell (and optionally a dashed one each, e.g. at initialisation)."""
+    fig = go.Figure()
+    unit = "%" if percent else ""
+    for style, group, suffix in (("solid", curves, ""), ("dash", dashed or {}, f" {dashed_label}")):
+        for cell, (x, y) in group.items():
+            values = [None if v is None or not np.isfinite(v) or (log_y and v <= 0) else float(v) for v in y]
+            fig.add_trace(
+                go.Scatter(
+                    x=list(x),
+                    y=values,
+                    mode="lines",
+                    name=CELL_NAMES[cell] + suffix,
+                    line=dict(color=CELL_COLORS[cell], width=2.5 if style == "solid" else 1.5, dash=style),
+                    connectgaps=True,
+                    hovertemplate=f"{CELL_NAMES[cell]}{suffix}<br>{x_title}: %{{x}}<br>{y_title}: "
+                    f"%{{y:.3g}}{unit}<extra></extra>",
+                )
+            )
+    return styled(fig, title, x_title, y_title, yaxis=dict(type="log") if log_y else None)
+
+
+def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: float) -> go.Figure:
+    curves = {cell: (list(gaps), [100 * a for a in values]) for cell, values in accuracy.items()}
+    fig = per_cell_lines(
+        curves,
+        "Held-out accuracy against the gap",
+        "gap (distractor steps to remember across)",
+        "correct recalls (%)",
+        percent=True,
+    )
+    for trace in fig.data:
+        trace.mode = "lines+markers"
+    fig.add_hline(
+        y=100 * chance,
+        line=dict(color="#7F7F7F", dash="dot"),
+        annotation_text=f"chance ({100 * chance:.0f}%)",
+        annotation_position="bottom right",
+    )
+    fig.update_yaxes(range=[0, 105])
+    return fig
+
+
+def gate_figure(values: np.ndarray, step_labels: Sequence[str], gate: str, cell: str, signed: bool) -> go.Figure:
+    """values (time, units) of one gate or state for one sequence → heatmap units × time."""
+    return heatmap(
+        values.T,
+        x_labels=step_labels,
+        y_labels=[f"unit {u}" for u in range(values.shape[1])],
+        title=f"{CELL_NAMES[cell]} {gate}",
+        x_title="time step (input symbol)",
+        y_title="unit",
+        value_name="value",
+        signed=signed,
+        height=max(240, 60 + 9 * values.shape[1]),
+    )

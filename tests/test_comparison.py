@@ -1,0 +1,128 @@
+"""The comparison core: same data for every cell, fair sizes, honest readings."""
+
+import numpy as np
+import pytest
+import torch
+
+from core.comparison import (
+    ComparisonSettings,
+    build_task,
+    cell_sizes,
+    compare,
+    gap_sweep,
+    gate_saturation,
+    gradient_reach,
+    reading,
+    sweep_reading,
+)
+from core.errors import InputError
+from core.models import ModelConfig, SequenceModel
+from core.probes import probe
+
+QUICK = ComparisonSettings(gap=5, steps=20, hidden_size=8, test_sequences=64, batch_size=16)
+
+
+def test_every_cell_sees_the_same_batches():
+    task = build_task(QUICK)
+    first, again = task.data.fresh_batch(3), task.data.fresh_batch(3)
+    assert torch.equal(first[0], again[0]) and torch.equal(first[1], again[1])
+    assert not torch.equal(task.data.fresh_batch(4)[0], first[0])
+    # held-out sequences are never training batches
+    assert not any(torch.equal(task.data.validation_inputs[:16], task.data.fresh_batch(k)[0]) for k in range(1, 50))
+
+
+def test_matched_sizes_are_within_ten_percent():
+    sizes = cell_sizes(ComparisonSettings(hidden_size=32), input_size=12, output_size=4)
+    counts = {}
+    for cell, hidden in sizes.items():
+        counts[cell] = sum(
+            p.numel()
+            for p in SequenceModel(
+                ModelConfig(input_size=12, output_size=4, hidden_size=hidden, cell=cell)
+            ).parameters()
+        )
+    assert max(counts.values()) <= 1.1 * min(counts.values())
+    assert cell_sizes(ComparisonSettings(hidden_size=32, match_parameters=False), 12, 4) == dict.fromkeys(counts, 32)
+
+
+def test_compare_runs_all_three_cells_with_snapshots_and_readings():
+    seen = []
+    task, results = compare(QUICK, on_item=lambda cell, item: seen.append(cell))
+    assert list(results) == ["rnn", "lstm", "gru"]
+    assert set(seen) == {"rnn", "lstm", "gru"}
+    for result in results.values():
+        assert 0.0 <= result.test_accuracy <= 1.0
+        assert result.at_initialisation.epoch == 0 and result.after_training.epoch == QUICK.steps
+        reach = gradient_reach(result.after_training)
+        assert reach.shape == (QUICK.gap + 1,) and reach[-1] == pytest.approx(1.0)
+    assert set(gate_saturation(results["lstm"].after_training)) == {"input", "forget", "output"}
+    assert set(gate_saturation(results["gru"].after_training)) == {"reset", "update"}
+    text = " ".join(reading(task, results, QUICK))
+    assert "at gap 5" in text and "chance is 12%" in text
+
+
+def test_same_settings_same_numbers():
+    _, first = compare(QUICK, cells=["gru"])
+    _, second = compare(QUICK, cells=["gru"])
+    assert first["gru"].history.losses == second["gru"].history.losses
+
+
+@pytest.mark.parametrize("task_name", ["hihello", "sentence"])
+def test_familiar_tasks(task_name):
+    settings = ComparisonSettings(task=task_name, steps=5, hidden_size=8)
+    task, results = compare(settings, cells=["lstm"])
+    assert results["lstm"].test_accuracy is not None
+    assert len(task.step_labels) == (6 if task_name == "hihello" else 10)
+
+
+def test_gates_by_hand_reproduce_torch_states():
+    torch.manual_seed(0)
+    model = SequenceModel(ModelConfig(input_size=5, output_size=3, hidden_size=4, cell="lstm"))
+    inputs = torch.randn(2, 7, 5)
+    result = probe(model, inputs, torch.tensor([0, 1]), "classify_last_step")
+    hidden, (_, c_n) = model.layers[0](inputs)
+    assert np.allclose(result.hidden[0], hidden.detach().numpy(), atol=1e-6)
+    assert np.allclose(result.cell_states[0][:, -1], c_n[0].detach().numpy(), atol=1e-6)
+    forget = result.gates[0]["forget"]
+    assert forget.shape == (2, 7, 4) and ((forget > 0) & (forget < 1)).all()
+
+
+def test_sweep_and_its_sentence():
+    accuracy = gap_sweep(QUICK, [2, 4])
+    assert set(accuracy) == {"rnn", "lstm", "gru"} and all(len(v) == 2 for v in accuracy.values())
+    sentence = sweep_reading([2, 4], {"rnn": [1.0, 0.25], "lstm": [1.0, 1.0], "gru": [1.0, 0.9]}, 0.25)
+    assert "the RNN is near chance from gap 4" in sentence and "the LSTM stays well above chance" in sentence
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "phrase"),
+    [
+        ({"gap": 0}, "gap"),
+        ({"gap": 101}, "gap"),
+        ({"task": "chess"}, "Unknown task"),
+        ({"steps": 0}, "steps"),
+        ({"hidden_size": 1}, "Hidden size"),
+    ],
+)
+def test_invalid_settings(kwargs, phrase):
+    with pytest.raises(InputError, match=phrase):
+        ComparisonSettings(**kwargs)
+
+
+def test_sweep_needs_the_memory_task():
+    with pytest.raises(InputError, match="memory task"):
+        gap_sweep(ComparisonSettings(task="hihello"), [5])
+
+
+@pytest.mark.slow
+def test_default_settings_show_the_textbook_effect_over_three_seeds():
+    """The screen's claim, asserted on the numbers it shows. Measured (torch 2.13, seeds 0-2): RNN 0.69/0.19/0.54,
+    LSTM 0.99/0.98/0.97, GRU 0.99/1.00/0.99; gradient at the first step ÷ last step: RNN 1e-8..1e-5,
+    LSTM 0.2..14, GRU 9..29. Margins below are about half the measured gaps."""
+    for seed in (0, 1, 2):
+        _, results = compare(ComparisonSettings(seed=seed))
+        accuracy = {cell: r.test_accuracy for cell, r in results.items()}
+        assert min(accuracy["lstm"], accuracy["gru"]) >= 0.9, (seed, accuracy)
+        assert accuracy["rnn"] <= min(accuracy["lstm"], accuracy["gru"]) - 0.2, (seed, accuracy)
+        reach = {cell: gradient_reach(r.after_training)[0] for cell, r in results.items()}
+        assert reach["rnn"] < 1e-3 < min(reach["lstm"], reach["gru"]), (seed, reach)
