@@ -18,7 +18,8 @@ def median_seconds(function: Callable[[], object], repeats: int) -> float:
 
 def compare(baseline: Callable[[], object], ours: Callable[[], object], repeats: int = 5, rounds: int = 3) -> dict:
     """Median time of each, measured in alternating rounds, and ours / baseline."""
-    baseline(), ours()  # warm-up: first calls pay for lazy imports and allocator growth
+    # Warm-up: first calls pay for lazy imports and allocator growth. Their outputs show both sides agree.
+    baseline_output, our_output = baseline(), ours()
     baseline_times, our_times = [], []
     for _ in range(rounds):
         baseline_times.append(median_seconds(baseline, repeats))
@@ -28,4 +29,6 @@ def compare(baseline: Callable[[], object], ours: Callable[[], object], repeats:
         "plain_pytorch_seconds": round(baseline_seconds, 4),
         "rnn_lab_seconds": round(our_seconds, 4),
         "ratio": round(our_seconds / baseline_seconds, 3),
+        "plain_pytorch_output": baseline_output,
+        "rnn_lab_output": our_output,
     }

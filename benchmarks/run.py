@@ -16,7 +16,12 @@ import torch
 
 from core.runtime import use_one_thread
 
-BENCHMARKS = ["benchmarks.bench_hihello", "benchmarks.bench_long_sequences", "benchmarks.bench_time_series"]
+BENCHMARKS = [
+    "benchmarks.bench_hihello",
+    "benchmarks.bench_long_sequences",
+    "benchmarks.bench_time_series",
+    "benchmarks.bench_comparison",
+]
 
 
 def main(names: list[str]) -> None:
