@@ -16,6 +16,7 @@ import numpy as np
 
 from core.cell_math import CELLS
 from core.errors import InputError
+from core.figures import CELL_NAMES
 from core.models import ModelConfig, count_parameters
 from core.tasks import MAX_GAP, MIN_GAP, held_out_seed, matched_hidden_sizes, memory_task, training_batch_seed
 from core.text import describe, next_character_task
@@ -27,7 +28,6 @@ TASKS = {
     "hihello": 'HiHello ("hihell" → "ihello")',
     "sentence": "The long sentence, windows of 10 characters",
 }
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 PROBE_SEQUENCES = 32  # held-out sequences the snapshots look inside
 MAX_STEPS = 3000
 MAX_SWEEP_GAPS = 8

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import figures
+from core.figures import CELL_NAMES
 from core.models import ModelConfig
 from core.objectives import probabilities
 from core.text import describe, next_character_task
@@ -27,7 +28,6 @@ READOUTS = {
     "logits": "RNN output used directly as the scores (the lab)",
     "linear": "a linear layer on top (hidden size is free)",
 }
-CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 # The lab's settings, with seed 2: with torch 2.13 the lab's own seed 0 stops at "ilello".
 DEFAULTS = dict(
     word="hihello",
@@ -63,7 +63,7 @@ def settings_form() -> tuple[dict, bool]:
             "from the word's own letters.",
         )
         st.markdown("**The network**")
-        cell = st.selectbox("Cell type", list(CELL_LABELS), format_func=CELL_LABELS.get, key=f"{KEY}_cell")
+        cell = st.selectbox("Cell type", list(CELL_NAMES), format_func=CELL_NAMES.get, key=f"{KEY}_cell")
         readout = st.radio("Output", list(READOUTS), format_func=READOUTS.get, key=f"{KEY}_readout")
         hidden_size = st.slider("Hidden size", 1, 64, DEFAULTS["hidden_size"], key=f"{KEY}_hidden_size")
         num_layers = st.slider("Depth (stacked layers)", 1, 4, DEFAULTS["num_layers"], key=f"{KEY}_num_layers")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import figures, sequence_figures
+from core.figures import CELL_NAMES
 from core.models import ModelConfig
 from core.objectives import probabilities
 from core.text import describe
@@ -39,7 +40,6 @@ from ui.training_views import (
 
 KEY = "longseq"
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
-CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 BATCH_SIZES = [0, 8, 16, 32, 64, 128, 256]  # 0: every window in one step (full batch)
 # The lab's settings. Seed 0 reads the sentence back with 178 of 179 characters right (torch 2.13).
 DEFAULTS = dict(
@@ -86,7 +86,7 @@ def settings_form() -> tuple[dict, bool]:
             key=f"{KEY}_sequence_length",
         )
         st.markdown("**The network**")
-        cell = st.selectbox("Cell type", list(CELL_LABELS), format_func=CELL_LABELS.get, key=f"{KEY}_cell")
+        cell = st.selectbox("Cell type", list(CELL_NAMES), format_func=CELL_NAMES.get, key=f"{KEY}_cell")
         hidden_is_vocabulary = st.checkbox(
             "Hidden size = vocabulary size (the lab)", DEFAULTS["hidden_is_vocabulary"], key=f"{KEY}_hidden_auto"
         )
@@ -197,7 +197,7 @@ def summary(run: dict) -> None:
         "Final loss", f"{history.losses[-1]:.4f}", help=f"{len(history.records)} epochs in {history.seconds:.2f} s"
     )
     st.caption(
-        f"Model: {model_config.num_layers} × {CELL_LABELS[model_config.cell]} layer(s) of {model_config.hidden_size} "
+        f"Model: {model_config.num_layers} × {CELL_NAMES[model_config.cell]} layer(s) of {model_config.hidden_size} "
         f"units{' (= vocabulary size)' if run['settings']['hidden_is_vocabulary'] else ''}, then a linear layer to "
         f"{task.vocabulary.size} character scores."
     )

@@ -11,6 +11,7 @@ import streamlit as st
 
 from core import figures
 from core import forecast_figures as ff
+from core.figures import CELL_NAMES
 from core.forecasting import (
     HORIZON_LIMITS,
     MAX_FORECAST_STEPS,
@@ -43,7 +44,6 @@ SOURCES = {
 }
 SAMPLE_FILES = {"stock": "stock_like.csv", "seasonal": "seasonal.csv"}
 POLICIES = {"drop": "drop rows with a gap", "fill_forward": "fill forward (repeat the last value)"}
-CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 BATCH_SIZES = [0, 16, 32, 64, 128, 256, 512, 1024, 4096]
 LOSS_NAME = "mean squared error (scaled 0–1 values)"
@@ -135,7 +135,7 @@ def settings_form(table: SeriesTable, identity: str) -> tuple[dict, bool]:
         )
         train_percent = st.slider("Training part (%)", 10, 95, 70, step=5, key=f"{KEY}_train_percent")
         st.markdown("**The network**")
-        cell = st.selectbox("Cell type", list(CELL_LABELS), index=1, format_func=CELL_LABELS.get, key=f"{KEY}_cell")
+        cell = st.selectbox("Cell type", list(CELL_NAMES), index=1, format_func=CELL_NAMES.get, key=f"{KEY}_cell")
         hidden_size = st.slider("Hidden size", 1, 128, 10, key=f"{KEY}_hidden_size")
         num_layers = st.slider("Depth (stacked layers)", 1, 4, 1, key=f"{KEY}_num_layers")
         st.markdown("**Training**")
@@ -183,7 +183,7 @@ def train(table: SeriesTable, settings: dict, source: str, identity: str) -> Non
     forecast_settings = ForecastSettings(**settings)
     prepared = prepare(table, forecast_settings)
     device = device_for(prepared)
-    label = f"Training a {CELL_LABELS[forecast_settings.cell]} on {prepared.split.windows:,} windows ({device.type})"
+    label = f"Training a {CELL_NAMES[forecast_settings.cell]} on {prepared.split.windows:,} windows ({device.type})"
     history = train_live(
         forecast_settings.model_config(),
         prepared.data,
