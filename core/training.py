@@ -252,9 +252,11 @@ def evaluate(
 ) -> tuple[float, float | None]:
     """Mean loss and accuracy (None for regression) on held-out data, in batches."""
     model.eval()
+    device = next(model.parameters()).device
     loss_sum, correct, counted = 0.0, 0, 0
     for start in range(0, inputs.shape[0], max(batch_size, 1)):
-        batch_inputs, batch_targets = inputs[start : start + batch_size], targets[start : start + batch_size]
+        batch_inputs = inputs[start : start + batch_size].to(device)
+        batch_targets = targets[start : start + batch_size].to(device)
         outputs, _ = model(batch_inputs)
         loss_sum += float(compute_loss(outputs, batch_targets, objective)) * len(batch_targets)
         batch_correct, batch_count = count_correct(predicted_classes(outputs, objective), batch_targets)
