@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 from torch import Tensor, nn
@@ -106,6 +107,7 @@ class SequenceModel(nn.Module):
         return [display_name(name) for name, _ in self.named_parameters()]
 
 
+@lru_cache(maxsize=256)  # called for every tensor after every optimisation step
 def display_name(name: str) -> str:
     """'layers.1.weight_hh_l0' → 'weight_hh_l1'; head parameters keep their name."""
     if name.startswith("layers."):

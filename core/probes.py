@@ -88,8 +88,9 @@ def parameter_gradient_norms(model: nn.Module) -> dict[str, float]:
     named = [(display_name(name), p.grad) for name, p in model.named_parameters() if p.grad is not None]
     if not named:
         return {}
-    norms = torch._foreach_norm([grad for _, grad in named])
-    return {name: float(norm) for (name, _), norm in zip(named, norms, strict=True)}
+    # One fused norm kernel and one conversion to Python: this runs after every optimisation step.
+    norms = torch.stack(torch._foreach_norm([grad for _, grad in named])).tolist()
+    return {name: norm for (name, _), norm in zip(named, norms, strict=True)}
 
 
 def saturation(gate_values: np.ndarray, margin: float = 0.05) -> float:
