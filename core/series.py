@@ -18,21 +18,11 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
+from core.csv_cells import DecimalVotes, decimal_votes, guess_date_format, is_date_name, parse_dates, parse_numbers
 from core.csv_reading import MAX_BYTES as MAX_BYTES  # the limits, re-exported for the page's help text
 from core.csv_reading import MAX_COLUMNS as MAX_COLUMNS
 from core.csv_reading import MAX_ROWS as MAX_ROWS
-from core.csv_reading import (
-    DecimalVotes,
-    TextTable,
-    decimal_votes,
-    guess_date_format,
-    is_date_name,
-    looks_like_date,
-    looks_numeric,
-    parse_dates,
-    parse_numbers,
-    read_text_table,
-)
+from core.csv_reading import TextTable, looks_like_date, looks_numeric, read_text_table
 from core.errors import InputError
 
 log = logging.getLogger("rnnlab")
@@ -414,68 +404,3 @@ def make_windows(
     inputs = sliding_window_view(values, window, axis=0)[:count]  # (N, features, window), a view
     targets = sliding_window_view(target_values[window:], horizon)[:count]  # (N, horizon), a view
     return np.ascontiguousarray(inputs.transpose(0, 2, 1)), np.ascontiguousarray(targets)
-
-
-def naive_forecast(target_values: np.ndarray, window: int, horizon: int) -> np.ndarray:
-    """The naive forecast "tomorrow = today": each window's last target value, repeated over the horizon.
-
-    Aligned with ``make_windows``: row ``i`` is the forecast for window ``i``. (N, horizon) float64.
-    """
-    target_values = np.asarray(target_values, dtype="float64").reshape(-1)  # (rows,)
-    count = len(target_values) - window - horizon + 1
-    last_seen = target_values[window - 1 : window - 1 + max(count, 0)]  # (N,)
-    return np.repeat(last_seen[:, None], horizon, axis=1)  # (N, horizon)
-
-
-def _errors(truth: np.ndarray, prediction: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    truth, prediction = np.asarray(truth, dtype="float64"), np.asarray(prediction, dtype="float64")
-    if truth.shape != prediction.shape:
-        raise ValueError(f"truth {truth.shape} and prediction {prediction.shape} must have the same shape")
-    return truth, prediction - truth
-
-
-def rmse(truth: np.ndarray, prediction: np.ndarray) -> float:
-    """Root mean squared error, in the units of the target; big misses weigh more."""
-    _, error = _errors(truth, prediction)
-    return float(np.sqrt(np.mean(error**2)))
-
-
-def mae(truth: np.ndarray, prediction: np.ndarray) -> float:
-    """Mean absolute error, in the units of the target: the typical miss."""
-    _, error = _errors(truth, prediction)
-    return float(np.mean(np.abs(error)))
-
-
-def mape(truth: np.ndarray, prediction: np.ndarray) -> float:
-    """Mean absolute percentage error, in percent.
-
-    A miss relative to a true value of 0 is infinite, so those points are left out; NaN when
-    every true value is 0. Also unreliable near 0: prefer RMSE/MAE for series that cross zero.
-    """
-    truth, error = _errors(truth, prediction)
-    nonzero = truth != 0
-    if not nonzero.any():
-        return float("nan")
-    return float(np.mean(np.abs(error[nonzero] / truth[nonzero])) * 100)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _escape_cell(cell: object) -> object:
-    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
-
-
-def escape_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy safe to open in a spreadsheet: text starting with = + - @ (or tab/CR) gets a leading '.
-
-    Otherwise a cell like ``=HYPERLINK(...)`` from an uploaded column name would run as a
-    formula in Excel (CSV injection). Numbers and dates are left as they are.
-    """
-    result = frame.copy()
-    result.columns = [_escape_cell(column) for column in frame.columns]
-    for position in range(result.shape[1]):  # by position: two names may escape to the same text
-        series = result.iloc[:, position]
-        if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series)):
-            result.isetitem(position, series.map(_escape_cell).astype(object))
-    return result

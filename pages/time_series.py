@@ -12,6 +12,7 @@ import streamlit as st
 from core import figures
 from core import forecast_figures as ff
 from core.figures import CELL_NAMES
+from core.forecast_export import predictions_csv, summary_json
 from core.forecasting import (
     HORIZON_LIMITS,
     MAX_FORECAST_STEPS,
@@ -25,9 +26,7 @@ from core.forecasting import (
     forecast_beyond,
     format_number,
     future_times,
-    predictions_csv,
     prepare,
-    summary_json,
 )
 from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
 from ui.common import chart, learner_errors, page_setup, plain_text

@@ -14,6 +14,7 @@ import torch
 
 from core import forecast_figures, forecasting
 from core.errors import InputError
+from core.forecast_export import predictions_csv, predictions_frame, summary_json
 from core.forecasting import (
     ForecastSettings,
     default_batch_size,
@@ -22,10 +23,7 @@ from core.forecasting import (
     evaluate,
     forecast_beyond,
     future_times,
-    predictions_csv,
-    predictions_frame,
     prepare,
-    summary_json,
     train_forecast,
     verdict,
 )

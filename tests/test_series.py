@@ -12,18 +12,15 @@ import pytest
 
 from core import csv_reading
 from core.errors import InputError
+from core.forecast_export import escape_for_spreadsheet
+from core.metrics import mae, mape, naive_forecast, rmse
 from core.series import (
     ChronologicalSplit,
     MinMaxScaler,
     apply_missing_policy,
     chronological_split,
-    escape_for_spreadsheet,
-    mae,
     make_windows,
-    mape,
-    naive_forecast,
     read_series,
-    rmse,
     validate_target,
 )
 

@@ -1,0 +1,109 @@
+"""Taking a forecast away: predictions as CSV (safe to open in a spreadsheet) and the run as JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+import torch
+
+from core.forecasting import ForecastResult, PreparedForecast, future_times
+from core.training import TrainingHistory
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _escape_cell(cell: object) -> object:
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
+def escape_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy safe to open in a spreadsheet: text starting with = + - @ (or tab/CR) gets a leading '.
+
+    Otherwise a cell like ``=HYPERLINK(...)`` from an uploaded column name would run as a
+    formula in Excel (CSV injection). Numbers and dates are left as they are.
+    """
+    result = frame.copy()
+    result.columns = [_escape_cell(column) for column in frame.columns]
+    for position in range(result.shape[1]):  # by position: two names may escape to the same text
+        series = result.iloc[:, position]
+        if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series)):
+            result.isetitem(position, series.map(_escape_cell).astype(object))
+    return result
+
+
+def _part(prepared: PreparedForecast) -> np.ndarray:
+    part = np.full(prepared.split.windows, "between", dtype=object)
+    part[prepared.split.train_windows] = "train"
+    part[prepared.split.test_windows] = "test"
+    return part
+
+
+def predictions_frame(
+    prepared: PreparedForecast, result: ForecastResult, future: np.ndarray | None = None
+) -> pd.DataFrame:
+    """One row per window (time of its first target) and per future step, escaped for spreadsheets."""
+    settings = prepared.settings
+    first_rows = np.arange(prepared.split.windows) + settings.window
+    frame = pd.DataFrame({"time": prepared.times[first_rows], "part": _part(prepared)})
+    truth = prepared.truth
+    for step in range(settings.horizon):
+        suffix = "" if settings.horizon == 1 else f" (t+{step + 1})"
+        frame[f"{settings.target}{suffix}"] = truth[:, step]  # the true value, named like the file's column
+        frame[f"model prediction{suffix}"] = result.predictions[:, step]
+        frame[f"naive prediction{suffix}"] = result.naive[:, step]
+    if future is not None and len(future):
+        times = future_times(prepared.times, prepared.has_dates, len(future))
+        model_column = "model prediction" if settings.horizon == 1 else "model prediction (t+1)"
+        extra = pd.DataFrame({"time": times, "part": "forecast beyond the data", model_column: future})
+        frame = pd.concat([frame, extra], ignore_index=True)
+    return escape_for_spreadsheet(frame)
+
+
+def predictions_csv(prepared: PreparedForecast, result: ForecastResult, future: np.ndarray | None = None) -> bytes:
+    return predictions_frame(prepared, result, future).to_csv(index=False).encode("utf-8")
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def summary(prepared: PreparedForecast, result: ForecastResult, history: TrainingHistory, source: str) -> dict:
+    """The run's settings, data and metrics, ready for ``json.dumps`` (no NaN: missing numbers are null)."""
+    split = prepared.split
+    last = history.records[-1] if history.records else None
+    return {
+        "source": source,
+        "settings": asdict(prepared.settings),
+        "data": {
+            "rows": prepared.rows,
+            "training_rows": split.train_rows,
+            "windows": split.windows,
+            "training_windows": split.train_windows.stop - split.train_windows.start,
+            "test_windows": split.test_windows.stop - split.test_windows.start,
+            "first": str(prepared.times[0]),
+            "last": str(prepared.times[-1]),
+            "scaler_fitted_on": "training rows only",
+            "notes": prepared.notes,
+        },
+        "test_metrics": {
+            "model": {name: _finite(value) for name, value in result.model_metrics.items()},
+            "naive_last_value": {name: _finite(value) for name, value in result.naive_metrics.items()},
+            "verdict": result.verdict,
+        },
+        "training": {
+            "epochs_run": len(history.records),
+            "final_loss": _finite(last.loss) if last else None,
+            "final_validation_loss": _finite(last.validation_loss) if last and last.validation_loss else None,
+            "stopped": history.stopped.reason if history.stopped else None,
+            "seconds": round(history.seconds, 3),
+            "torch": torch.__version__,
+        },
+    }
+
+
+def summary_json(prepared: PreparedForecast, result: ForecastResult, history: TrainingHistory, source: str) -> bytes:
+    return json.dumps(summary(prepared, result, history, source), indent=2, ensure_ascii=False).encode("utf-8")
