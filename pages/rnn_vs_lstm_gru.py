@@ -45,6 +45,12 @@ def settings_form() -> tuple[ComparisonSettings | None, dict, bool]:
         gap = st.slider("Gap (distractor steps)", 1, 100, DEFAULTS.gap, key=f"{KEY}_gap")
         symbols = st.slider("Symbols to remember", 2, 26, DEFAULTS.num_symbols, key=f"{KEY}_symbols")
         distractors = st.slider("Distractor symbols", 1, 26, DEFAULTS.num_distractors, key=f"{KEY}_distractors")
+        marker = st.checkbox(
+            "End with a recall marker (?)",
+            DEFAULTS.recall_marker,
+            key=f"{KEY}_marker",
+            help="A last step that says 'recall now', the same in every sequence.",
+        )
         noise = st.slider("Input noise", 0.0, 1.0, DEFAULTS.noise, step=0.1, key=f"{KEY}_noise")
         st.markdown("**The cells**")
         hidden_size = st.slider("LSTM hidden size", 4, 128, DEFAULTS.hidden_size, key=f"{KEY}_hidden_size")
@@ -76,6 +82,7 @@ def settings_form() -> tuple[ComparisonSettings | None, dict, bool]:
         gap=gap,
         num_symbols=symbols,
         num_distractors=distractors,
+        recall_marker=marker,
         noise=noise,
         hidden_size=hidden_size,
         match_parameters=match,

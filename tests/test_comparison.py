@@ -54,7 +54,7 @@ def test_compare_runs_all_three_cells_with_snapshots_and_readings():
         assert 0.0 <= result.test_accuracy <= 1.0
         assert result.at_initialisation.epoch == 0 and result.after_training.epoch == QUICK.steps
         reach = gradient_reach(result.after_training)
-        assert reach.shape == (QUICK.gap + 1,) and reach[-1] == pytest.approx(1.0)
+        assert reach.shape == (QUICK.gap + 2,) and reach[-1] == pytest.approx(1.0)  # symbol, gap, recall marker
     assert set(gate_saturation(results["lstm"].after_training)) == {"input", "forget", "output"}
     assert set(gate_saturation(results["gru"].after_training)) == {"reset", "update"}
     text = " ".join(reading(task, results, QUICK))
@@ -116,13 +116,13 @@ def test_sweep_needs_the_memory_task():
 
 @pytest.mark.slow
 def test_default_settings_show_the_textbook_effect_over_three_seeds():
-    """The screen's claim, asserted on the numbers it shows. Measured (torch 2.13, seeds 0-2): RNN 0.69/0.19/0.54,
-    LSTM 0.99/0.98/0.97, GRU 0.99/1.00/0.99; gradient at the first step ÷ last step: RNN 1e-8..1e-5,
-    LSTM 0.2..14, GRU 9..29. Margins below are about half the measured gaps."""
+    """The screen's claim, asserted on the numbers it shows. Measured (torch 2.13, seeds 0-2): RNN 0.17/0.42/0.24,
+    LSTM 0.98/0.99/0.98, GRU 0.99/1.00/0.99; gradient at the first step ÷ last step: RNN 0 (underflow) to 1e-11,
+    LSTM 0.6..12, GRU 16..27. Margins below are about half the measured gaps."""
     for seed in (0, 1, 2):
         _, results = compare(ComparisonSettings(seed=seed))
         accuracy = {cell: r.test_accuracy for cell, r in results.items()}
         assert min(accuracy["lstm"], accuracy["gru"]) >= 0.9, (seed, accuracy)
-        assert accuracy["rnn"] <= min(accuracy["lstm"], accuracy["gru"]) - 0.2, (seed, accuracy)
+        assert accuracy["rnn"] <= min(accuracy["lstm"], accuracy["gru"]) - 0.25, (seed, accuracy)
         reach = {cell: gradient_reach(r.after_training)[0] for cell, r in results.items()}
         assert reach["rnn"] < 1e-3 < min(reach["lstm"], reach["gru"]), (seed, reach)

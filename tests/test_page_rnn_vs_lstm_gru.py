@@ -49,7 +49,7 @@ def test_first_visit_trains_three_cells_and_explains(compare_page):
         {"gap": 1, "steps": 50},
         {"gap": 100, "steps": 50, "hidden_size": 4},
         {"match": False, "steps": 50, "gap": 5},
-        {"keep_bias": 0.0, "steps": 50, "gap": 5, "noise": 1.0, "symbols": 2, "distractors": 1},
+        {"keep_bias": 0.0, "steps": 50, "gap": 5, "noise": 1.0, "symbols": 2, "distractors": 1, "marker": False},
     ],
 )
 def test_extreme_settings_train_without_error(compare_page, settings):
