@@ -52,8 +52,9 @@ class ComparisonSettings:
     batch_size: int = 128
     learning_rate: float = 0.01
     # Both gated cells start with their "keep the old state" gate open: the LSTM's forget gate and the
-    # GRU's update gate. With torch's default (0) they start half-open and, measured here, forget too.
-    keep_gate_bias: float = 3.0
+    # GRU's update gate. With torch's default (0) they start half-open and, measured here, forget too;
+    # with 3 the LSTM still lost 2 of 10 seeds at gap 40, with 5 none.
+    keep_gate_bias: float = 5.0
     clip_grad_norm: float = 1.0
     seed: int = 0
     test_sequences: int = 512

@@ -60,7 +60,11 @@ def _seed(seed: int) -> int:
 
 
 def _whole_in(name: str, value: int, low: int, high: int) -> int:
-    if isinstance(value, bool) or not float(value).is_integer():
+    try:
+        whole = not isinstance(value, bool) and float(value).is_integer()
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
         raise InputError(f"{name} must be a whole number, not {value!r}.")
     value = int(value)
     if not low <= value <= high:

@@ -68,7 +68,7 @@ def settings_form() -> tuple[ComparisonSettings | None, dict, bool]:
             step=0.5,
             key=f"{KEY}_keep_bias",
             help="The LSTM's forget gate and the GRU's update gate start this open: 0 is torch's default (half "
-            "open); 3 starts them near 1, so the old state is kept.",
+            "open); 5 starts them near 1, so the old state is kept.",
         )
         st.markdown("**Training (same for all three)**")
         steps = st.slider("Training steps", 50, 3000, DEFAULTS.steps, step=50, key=f"{KEY}_steps")

@@ -117,8 +117,8 @@ def test_sweep_needs_the_memory_task():
 @pytest.mark.slow
 def test_default_settings_show_the_textbook_effect_over_three_seeds():
     """The screen's claim, asserted on the numbers it shows. Measured (torch 2.13, seeds 0-2): RNN 0.17/0.42/0.24,
-    LSTM 0.98/0.99/0.98, GRU 0.99/1.00/0.99; gradient at the first step ÷ last step: RNN 0 (underflow) to 1e-11,
-    LSTM 0.6..12, GRU 16..27. Margins below are about half the measured gaps."""
+    LSTM 0.99/0.99/0.98, GRU 0.99/0.99/0.99; gradient at the first step ÷ last step: RNN 0 (underflow) to 1e-11,
+    LSTM 0.75..2.3, GRU 23..27. Margins below are about half the measured gaps."""
     for seed in (0, 1, 2):
         _, results = compare(ComparisonSettings(seed=seed))
         accuracy = {cell: r.test_accuracy for cell, r in results.items()}

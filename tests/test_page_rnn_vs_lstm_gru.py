@@ -65,7 +65,7 @@ def test_controls_change_the_outcome(compare_page):
         steps=50,
         seed=0,
         match=True,
-        keep_bias=3.0,
+        keep_bias=5.0,
         noise=0.2,
         symbols=8,
         distractors=8,

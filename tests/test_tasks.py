@@ -104,6 +104,8 @@ def test_memory_task_accepts_the_extreme_gaps(gap):
         ({"gap": 0}, "gap"),
         ({"gap": 101}, "gap"),
         ({"gap": 2.5}, "whole number"),
+        ({"gap": "ten"}, "whole number"),
+        ({"gap": float("nan")}, "whole number"),
         ({"gap": 10, "num_symbols": 1}, "symbols"),
         ({"gap": 10, "num_distractors": 0}, "distractor"),
         ({"gap": 10, "noise": -0.1}, "noise"),
