@@ -213,8 +213,3 @@ STEP_TITLE = "time step in the window (t = last row read, the model predicts t+1
 def hidden_figure(hidden: np.ndarray, labels: Sequence[str], layer: int, epoch: int) -> go.Figure:
     """hidden (time, units) of one window: the shared heatmap, with time-series axis titles."""
     return figures.hidden_state_figure(hidden, labels, layer, epoch, step_title=STEP_TITLE)
-
-
-def gradient_steps_figure(norms: np.ndarray, labels: Sequence[str], epoch: int) -> go.Figure:
-    """norms (layers, time): the shared per-step gradient chart, with time-series axis titles."""
-    return figures.gradient_per_step_figure(norms, labels, epoch, step_title=STEP_TITLE)

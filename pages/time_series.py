@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import figures
 from core import forecast_figures as ff
 from core.figures import CELL_NAMES
 from core.forecast_export import predictions_csv, summary_json
@@ -30,7 +29,15 @@ from core.forecasting import (
 )
 from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
 from ui.common import chart, learner_errors, page_setup, plain_text
-from ui.training_views import choose_layer, choose_snapshot, learning_curves, store_run, stored_run, train_live
+from ui.training_views import (
+    choose_layer,
+    choose_snapshot,
+    gradient_views,
+    learning_curves,
+    store_run,
+    stored_run,
+    train_live,
+)
 
 log = logging.getLogger("rnnlab")
 
@@ -299,20 +306,15 @@ def inside(run: dict) -> None:
         "made from. Scrub the epoch to watch the pattern form.",
         key=f"{KEY}_hidden",
     )
-    chart(
-        ff.gradient_steps_figure(snapshot.probe.hidden_gradient_norms, labels, snapshot.epoch),
-        f"Measured over the {len(probes)} windows of the picker together. Far-back steps get less gradient: they "
-        "matter less to the loss, or the signal fades on its way back (vanishing gradient).",
-        key=f"{KEY}_gradient_steps",
+    gradient_views(
+        history,
+        snapshot,
+        labels,
+        KEY,
+        step_title=ff.STEP_TITLE,
+        step_caption=f"Measured over the {len(probes)} windows of the picker together. Far-back steps get less "
+        "gradient: they matter less to the loss, or the signal fades on its way back (vanishing gradient).",
     )
-    if history.records:
-        chart(
-            figures.parameter_gradients_figure(
-                [r.epoch for r in history.records], [r.parameter_gradient_norms for r in history.records]
-            ),
-            "Gradients shrink as the loss falls; a tensor whose gradient collapses to zero has stopped learning.",
-            key=f"{KEY}_gradient_params",
-        )
 
 
 def downloads(run: dict, future) -> None:

@@ -132,12 +132,26 @@ def inside_the_network(snapshot: Snapshot, step_labels: Sequence[str], key: str,
     )
 
 
-def gradient_views(history: TrainingHistory, snapshot: Snapshot, step_labels: Sequence[str], key: str) -> None:
+STEP_GRADIENT_CAPTION = (
+    "‖∂L/∂h_t‖ counts every path from the loss back to step t, through the output and through later steps. "
+    "Where it is small, the loss barely trains what the network does at that step."
+)
+
+
+def gradient_views(
+    history: TrainingHistory,
+    snapshot: Snapshot,
+    step_labels: Sequence[str],
+    key: str,
+    step_title: str = figures.STEP_TITLE,
+    step_caption: str = STEP_GRADIENT_CAPTION,
+) -> None:
     """Gradient per time step at the chosen epoch, and per weight tensor over all epochs."""
     chart(
-        figures.gradient_per_step_figure(snapshot.probe.hidden_gradient_norms, step_labels, snapshot.epoch),
-        "‖∂L/∂h_t‖ counts every path from the loss back to step t, through the output and through later steps. "
-        "Where it is small, the loss barely trains what the network does at that step.",
+        figures.gradient_per_step_figure(
+            snapshot.probe.hidden_gradient_norms, step_labels, snapshot.epoch, step_title=step_title
+        ),
+        step_caption,
         key=f"{key}_gradient_steps",
     )
     if history.records:
