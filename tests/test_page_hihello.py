@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, APP_TIMEOUT
+from tests.conftest import APP, APP_TIMEOUT, widget_by_key
 
 KEY = "hihello"
 
@@ -22,14 +22,7 @@ def metric(at, label):
 
 def train(at, **settings):
     for name, value in settings.items():
-        widget = None
-        for kind in ("text_input", "slider", "select_slider", "selectbox", "radio", "number_input"):
-            matches = [w for w in at.get(kind) if getattr(w, "key", None) == f"{KEY}_{name}"]
-            if matches:
-                widget = matches[0]
-                break
-        assert widget is not None, name
-        widget.set_value(value)
+        widget_by_key(at, f"{KEY}_{name}").set_value(value)
     at.button(key=f"{KEY}_train").click().run()
     assert not at.exception
     return at

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, APP_TIMEOUT
+from tests.conftest import APP, APP_TIMEOUT, widget_by_key
 
 KEY = "compare"
 
@@ -23,13 +23,7 @@ def accuracies(at):
 
 def train(at, **settings):
     for name, value in settings.items():
-        for kind in ("slider", "select_slider", "selectbox", "checkbox", "number_input"):
-            matches = [w for w in at.get(kind) if getattr(w, "key", None) == f"{KEY}_{name}"]
-            if matches:
-                matches[0].set_value(value)
-                break
-        else:
-            raise AssertionError(name)
+        widget_by_key(at, f"{KEY}_{name}").set_value(value)
     at.button(key=f"{KEY}_train").click().run()
     assert not at.exception
     return at

@@ -8,7 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, APP_TIMEOUT
+from tests.conftest import APP, APP_TIMEOUT, widget_by_key
 
 KEY = "timeseries"
 
@@ -39,12 +39,7 @@ def metric(at, label):
 
 def widget(at, name):
     """By key: widgets tied to the table end in its tag (_3f2a9c1b), those tied to a run start with _r<number>."""
-    pattern = re.compile(rf"{KEY}_(r\d+_)?{name}(_[0-9a-f]{{8}})?")
-    for kind in ("slider", "select_slider", "selectbox", "multiselect", "radio", "number_input"):
-        matches = [w for w in at.get(kind) if pattern.fullmatch(getattr(w, "key", None) or "")]
-        if matches:
-            return matches[0]
-    raise AssertionError(f"no widget {name}")
+    return widget_by_key(at, re.compile(rf"{KEY}_(r\d+_)?{name}(_[0-9a-f]{{8}})?"))
 
 
 def train(at, **settings):
