@@ -8,6 +8,7 @@ from functools import lru_cache
 import torch
 from torch import Tensor, nn
 
+from core.budget import ModelCost
 from core.cell_math import CELLS, NONLINEARITIES
 from core.errors import InputError
 
@@ -58,6 +59,8 @@ class ModelConfig:
 
 
 _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+# Stacked blocks in torch's weight_ih / weight_hh: one per gate (and the candidate).
+GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 class SequenceModel(nn.Module):
@@ -101,6 +104,32 @@ class SequenceModel(nn.Module):
     def read_out(self, hidden: Tensor) -> Tensor:
         """The top layer's hidden state(s) → outputs: the head, or the identity."""
         return self.head(hidden) if self.head is not None else hidden
+
+    def probe(self, inputs: Tensor, targets: Tensor, objective: str):
+        """Activations, gates and the gradient per time step at the current weights (core.probes)."""
+        from core.probes import probe  # probes reads this module's names, so it is imported here
+
+        return probe(self, inputs, targets, objective)
+
+    def cost(self) -> ModelCost:
+        """Per sequence and time step: multiply-adds, floats kept for backward; for estimates (core.budget)."""
+        multiply_adds = activation_floats = 0
+        layer_input = self.config.input_size
+        for size in self.config.layer_sizes:
+            blocks = GATE_BLOCKS[self.config.cell]
+            multiply_adds += blocks * size * (layer_input + size)
+            # each block's pre-activation and activation, plus h (and c) and the layer's output
+            activation_floats += 2 * blocks * size + 3 * size
+            layer_input = size
+        if self.head is not None:
+            multiply_adds += layer_input * self.config.output_size
+            activation_floats += self.config.output_size
+        return ModelCost(
+            multiply_adds=multiply_adds,
+            activation_floats=activation_floats + self.config.input_size,
+            recurrent_layers=len(self.layers),
+            parameter_count=count_parameters(self),
+        )
 
     def parameter_names(self) -> list[str]:
         """Learner-facing names, as torch's multi-layer modules call them (weight_hh_l1, …, head.weight)."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -31,6 +34,19 @@ def seed_everything(seed: int) -> torch.Generator:
     generator = torch.Generator()
     generator.manual_seed(seed)
     return generator
+
+
+T = TypeVar("T")
+# torch's global generator seeds a model's initial weights (so the seed lab's seed gives the lab's
+# weights); two models built at once in two threads of one server must not interleave there.
+_BUILD_LOCK = threading.Lock()
+
+
+def build_seeded(make: Callable[[], T], seed: int) -> T:
+    """Seed first, then build: the same seed gives the same initial weights as the seed lab's code."""
+    with _BUILD_LOCK:
+        seed_everything(seed)
+        return make()
 
 
 def resolve_device(device: str = "auto", workload: int = 0, gpu_worth_it_from: int = 200_000) -> torch.device:

@@ -1,17 +1,16 @@
-"""The training loop. It knows nothing of the UI: it yields what happened, a page draws it.
+"""What a training run is made of: its settings, its records, and the history that collects them.
 
-``train`` is an iterator: one ``EpochRecord`` per epoch (loss, accuracy, predictions, gradient
-norms of the parameters), a ``Snapshot`` at initialisation and every ``snapshot_every`` epochs
-(a ``Probe``: activations, gates, gradient per time step), and a ``Stopped`` record if the loss
-stops being a finite number. ``fit`` runs it to the end and collects a ``TrainingHistory``.
+A run produces one ``EpochRecord`` per epoch (loss, accuracy, predictions, gradient norms of the
+parameters), a ``Snapshot`` at initialisation and every ``snapshot_every`` epochs (a ``Probe``:
+activations, gates, gradient per time step), and a ``Stopped`` record if the loss stops being a
+finite number. ``core.session.TrainingSession`` runs it in chunks; ``fit`` runs it to the end.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -20,13 +19,24 @@ from torch import Tensor
 from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
 from core.objectives import OBJECTIVES, compute_loss, count_correct, predicted_classes
-from core.probes import Probe, parameter_gradient_norms, probe
-from core.runtime import seed_everything
+from core.probes import Probe
+from core.runtime import build_seeded
 
 MAX_EPOCHS = 5000
 # Adam keeps float32 weights finite for a long time even when training has blown up, so a loss a
 # million times its first value counts as diverged too, not only inf/NaN.
 EXPLOSION_FACTOR = 1e6
+
+
+def check_learning_rate(learning_rate: object) -> float:
+    """A learning rate above 0 and at most 10 (NaN and infinity fail too), as a float."""
+    try:
+        value = float(learning_rate)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(learning_rate, bool) or not (math.isfinite(value) and 0 < value <= 10):
+        raise InputError(f"The learning rate must be a number above 0 and at most 10 (got {learning_rate}).")
+    return value
 
 
 @dataclass(frozen=True)
@@ -43,8 +53,7 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if not 1 <= int(self.epochs) <= MAX_EPOCHS:
             raise InputError(f"Epochs must be between 1 and {MAX_EPOCHS} (got {self.epochs}).")
-        if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 10):
-            raise InputError(f"The learning rate must be a number above 0 and at most 10 (got {self.learning_rate}).")
+        check_learning_rate(self.learning_rate)
         if self.batch_size is not None and int(self.batch_size) < 1:
             raise InputError(f"Batch size must be at least 1 (got {self.batch_size}).")
         if int(self.validate_every) < 1:
@@ -95,6 +104,16 @@ class EpochRecord:
     predictions: np.ndarray | None = None  # class ids in data order (classification only)
     validation_loss: float | None = None
     validation_accuracy: float | None = None
+    learning_rate: float | None = None  # the rate of this epoch's last step (the learner can change it)
+
+
+@dataclass(frozen=True)
+class LearningRateChange:
+    """The learner changed the learning rate after ``epoch`` epochs (``step`` optimisation steps)."""
+
+    epoch: int
+    step: int
+    learning_rate: float
 
 
 @dataclass(frozen=True)
@@ -117,7 +136,8 @@ class TrainingHistory:
     snapshots: list[Snapshot] = field(default_factory=list)
     stopped: Stopped | None = None
     model: SequenceModel | None = None
-    seconds: float = 0.0  # wall-clock time of the whole run
+    seconds: float = 0.0  # time spent computing (pauses excluded)
+    learning_rate_changes: list[LearningRateChange] = field(default_factory=list)
 
     def add(self, item: EpochRecord | Snapshot | Stopped) -> None:
         if isinstance(item, EpochRecord):
@@ -157,93 +177,8 @@ def divergence_message(epoch: int, learning_rate: float) -> str:
 
 
 def build_model(model_config: ModelConfig, seed: int) -> SequenceModel:
-    """Seed first, then build: the same seed gives the same initial weights as the seed lab's code."""
-    seed_everything(seed)
-    return SequenceModel(model_config)
-
-
-def train(
-    model_config: ModelConfig, data: SequenceData, config: TrainConfig, device: torch.device | None = None
-) -> Iterator[EpochRecord | Snapshot | Stopped | SequenceModel]:
-    """Train from scratch; yield the model first, then records as they happen (see module docstring)."""
-    device = device or torch.device("cpu")
-    model = build_model(model_config, config.seed).to(device)
-    shuffle_generator = torch.Generator().manual_seed(int(config.seed))
-    yield model
-    inputs, targets = data.inputs.to(device), data.targets.to(device)
-    probe_inputs, probe_targets = (tensor.to(device) for tensor in data.probe_batch)
-    validation = None
-    if data.validation_inputs is not None:
-        validation = (data.validation_inputs.to(device), data.validation_targets.to(device))
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
-    count = inputs.shape[0]
-    batch_size = min(int(config.batch_size or count), count)
-    full_batch = batch_size == count
-    classify = data.objective != "regress_last_step"
-
-    first_snapshot = probe(model, probe_inputs, probe_targets, data.objective)
-    yield Snapshot(0, first_snapshot)
-    first_loss = first_snapshot.loss if math.isfinite(first_snapshot.loss) else None
-    for epoch in range(1, int(config.epochs) + 1):
-        model.train()
-        if data.fresh_batch is not None:
-            inputs, targets = (tensor.to(device) for tensor in data.fresh_batch(epoch))
-            count = inputs.shape[0]
-        if full_batch:
-            batches = [None]
-        else:
-            order = torch.randperm(count, generator=shuffle_generator) if config.shuffle else torch.arange(count)
-            batches = list(order.to(device).split(batch_size))
-        predictions = torch.empty_like(targets) if classify else None
-        loss_sum, correct, counted, diverged = 0.0, 0, 0, False
-        norm_sums: dict[str, float] = {}
-        for batch in batches:
-            batch_inputs = inputs if batch is None else inputs[batch]
-            batch_targets = targets if batch is None else targets[batch]
-            optimizer.zero_grad(set_to_none=True)
-            outputs, _ = model(batch_inputs)
-            loss = compute_loss(outputs, batch_targets, data.objective)
-            loss_value = float(loss.detach())
-            if has_diverged(loss_value, first_loss):
-                diverged = True
-                break
-            loss.backward()
-            if config.clip_grad_norm is not None:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
-            for name, norm in parameter_gradient_norms(model).items():
-                norm_sums[name] = norm_sums.get(name, 0.0) + norm
-            optimizer.step()
-            loss_sum += loss_value * len(batch_targets)
-            if classify:
-                batch_predictions = predicted_classes(outputs.detach(), data.objective)
-                batch_correct, batch_count = count_correct(batch_predictions, batch_targets)
-                correct, counted = correct + batch_correct, counted + batch_count
-                if batch is None:
-                    predictions = batch_predictions
-                else:
-                    predictions[batch] = batch_predictions
-        if diverged:
-            yield Stopped(epoch, divergence_message(epoch, config.learning_rate))
-            return
-        validation_loss = validation_accuracy = None
-        last_epoch = epoch == int(config.epochs)
-        if validation is not None and (epoch % int(config.validate_every) == 0 or last_epoch):
-            validation_loss, validation_accuracy = evaluate(model, *validation, data.objective, batch_size)
-        yield EpochRecord(
-            epoch=epoch,
-            loss=loss_sum / count,
-            accuracy=correct / counted if classify else None,
-            parameter_gradient_norms={name: total / len(batches) for name, total in norm_sums.items()},
-            predictions=predictions.cpu().numpy() if classify else None,
-            validation_loss=validation_loss,
-            validation_accuracy=validation_accuracy,
-        )
-        if epoch % int(config.snapshot_every) == 0 or epoch == int(config.epochs):
-            snapshot = probe(model, probe_inputs, probe_targets, data.objective)
-            if has_diverged(snapshot.loss, first_loss):
-                yield Stopped(epoch, divergence_message(epoch, config.learning_rate))
-                return
-            yield Snapshot(epoch, snapshot)
+    """The model of ``model_config`` with the initial weights that ``seed`` draws."""
+    return build_seeded(lambda: SequenceModel(model_config), seed)
 
 
 @torch.no_grad()
@@ -272,21 +207,27 @@ def fit(
     device: torch.device | None = None,
     keep_predictions: bool = True,
 ) -> TrainingHistory:
-    """Run ``train`` to the end; ``on_item`` sees every record as it happens (for live charts).
+    """Train ``model_config`` from scratch to the end in one call; ``on_item`` sees every record and snapshot.
 
     ``keep_predictions=False`` drops each epoch's predictions once ``on_item`` has seen them: they grow
     as epochs x sequences x time, so a caller that summarises them (a read-back sentence) keeps less.
     """
-    history = TrainingHistory()
-    started = time.perf_counter()
-    for item in train(model_config, data, config, device):
-        if isinstance(item, SequenceModel):
-            history.model = item
-            continue
-        if on_item is not None:
+    from core.session import TrainingSession
+
+    session = TrainingSession(
+        lambda: SequenceModel(model_config),
+        data,
+        config,
+        device=device,
+        keep_predictions=keep_predictions,
+        on_record=on_item,  # records reach on_item before their predictions may be dropped
+    )
+    if on_item is None:
+        session.advance()
+        return session.history
+    on_item(session.history.snapshots[0])
+    while not session.finished:
+        progress = session.advance(epochs=1)
+        for item in [*progress.snapshots, *([progress.stopped] if progress.stopped else [])]:
             on_item(item)
-        if isinstance(item, EpochRecord) and not keep_predictions:
-            item = replace(item, predictions=None)
-        history.add(item)
-    history.seconds = time.perf_counter() - started
-    return history
+    return session.history

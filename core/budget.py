@@ -1,0 +1,165 @@
+"""How long and how much memory a run will take, estimated from its settings before it starts, and the
+per-run budget a shared server holds every run to.
+
+The time model counts what costs on one CPU thread (constants measured on the 2-core reference
+machine with torch 2.13; ``tests/test_budget.py`` holds real runs to within a factor of 3):
+- every optimisation step has a fixed cost (Python, Adam, gradient norms);
+- every fused recurrent kernel call (one per layer and time step of each pass) has a fixed cost;
+- every multiply-add costs its share of the machine's arithmetic rate, three times over for
+  forward and backward;
+- every snapshot unrolls the probed sequences step by step in Python.
+
+The budget comes from the environment, so a teacher can set it for a classroom server:
+``RNNLAB_MAX_RUN_SECONDS`` (default 300) and ``RNNLAB_MAX_RUN_MB`` (default 1024).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+from core.errors import InputError
+
+# Fitted to nine runs of the four screens (hihello to a 4-layer LSTM of 128 on 120-step windows):
+# every estimate within a factor of 2 of its measured time.
+STEP_SECONDS = 6.6e-4  # per optimisation step
+KERNEL_SECONDS_TRAIN = 2.2e-5  # per layer and time step of a forward + backward pass
+KERNEL_SECONDS_EVAL = 5.5e-6  # per layer and time step of a forward pass
+PROBE_STEP_SECONDS = 2.2e-4  # per layer and time step of a snapshot's unrolled pass and autograd
+MULTIPLY_ADDS_PER_SECOND = 6.8e10
+BYTES_PER_FLOAT = 4
+# What autograd keeps per activation float, measured against the raw count.
+AUTOGRAD_FACTOR = 3
+BASELINE_BYTES = 8 * 2**20  # buffers, optimiser bookkeeping, the first allocation of each kind
+
+DEFAULT_MAX_SECONDS = 300.0
+DEFAULT_MAX_MB = 1024.0
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    """What one sequence costs the model per time step: the basis of time and memory estimates."""
+
+    multiply_adds: int  # per sequence and time step, forward pass
+    activation_floats: int  # kept per sequence and time step for the backward pass
+    recurrent_layers: int  # each layer runs one fused kernel call per time step
+    parameter_count: int
+
+
+@dataclass(frozen=True)
+class RunShape:
+    """How much work a run is, counted from its data and settings."""
+
+    sequences: int  # per epoch
+    time_steps: int
+    steps_per_epoch: int  # optimisation steps
+    passes_per_step: int  # forward/backward passes per step (more than 1 when a big batch is sliced)
+    micro_batch: int
+    epochs: int
+    validation_sequences: int
+    validations: int
+    probe_sequences: int
+    snapshots: int
+    data_bytes: int  # the tensors the run keeps (inputs, targets, validation), views counted once
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    seconds: float
+    seconds_per_epoch: float
+    peak_bytes: int
+
+    @property
+    def megabytes(self) -> float:
+        return self.peak_bytes / 2**20
+
+    def describe(self) -> str:
+        return f"about {format_duration(self.seconds)} and {self.megabytes:,.0f} MB"
+
+
+@dataclass(frozen=True)
+class Budget:
+    max_seconds: float = DEFAULT_MAX_SECONDS
+    max_megabytes: float = DEFAULT_MAX_MB
+
+    @classmethod
+    def from_environment(cls) -> Budget:
+        return cls(
+            max_seconds=_positive_from_env("RNNLAB_MAX_RUN_SECONDS", DEFAULT_MAX_SECONDS),
+            max_megabytes=_positive_from_env("RNNLAB_MAX_RUN_MB", DEFAULT_MAX_MB),
+        )
+
+
+def _positive_from_env(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+def format_duration(seconds: float) -> str:
+    if seconds < 1:
+        return "under a second"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 86400:.0f} days"
+
+
+def estimate(cost: ModelCost, shape: RunShape) -> CostEstimate:
+    """Time and peak memory of a run of ``shape`` on a model of ``cost`` (see the module docstring)."""
+    layers, time_steps = cost.recurrent_layers, shape.time_steps
+    train_epoch = (
+        shape.steps_per_epoch * STEP_SECONDS
+        + shape.steps_per_epoch * shape.passes_per_step * layers * time_steps * KERNEL_SECONDS_TRAIN
+        + 3 * shape.sequences * time_steps * cost.multiply_adds / MULTIPLY_ADDS_PER_SECOND
+    )
+    eval_passes = -(-shape.validation_sequences // max(1, 4 * shape.micro_batch)) if shape.validation_sequences else 0
+    validation = (
+        eval_passes * layers * time_steps * KERNEL_SECONDS_EVAL
+        + shape.validation_sequences * time_steps * cost.multiply_adds / MULTIPLY_ADDS_PER_SECOND
+    )
+    probe = layers * time_steps * PROBE_STEP_SECONDS + (
+        3 * shape.probe_sequences * time_steps * cost.multiply_adds / MULTIPLY_ADDS_PER_SECOND
+    )
+    seconds = shape.epochs * train_epoch + shape.validations * validation + shape.snapshots * probe
+    activations = shape.micro_batch * time_steps * cost.activation_floats * BYTES_PER_FLOAT * AUTOGRAD_FACTOR
+    weights = 4 * cost.parameter_count * BYTES_PER_FLOAT  # weights, gradients, Adam's two moments
+    # A snapshot keeps the probed sequences' activations, gates and outputs.
+    snapshots = shape.snapshots * shape.probe_sequences * time_steps * cost.activation_floats * BYTES_PER_FLOAT
+    peak = BASELINE_BYTES + shape.data_bytes + weights + activations + snapshots
+    return CostEstimate(seconds=seconds, seconds_per_epoch=seconds / max(1, shape.epochs), peak_bytes=int(peak))
+
+
+def check_budget(
+    estimate: CostEstimate,
+    budget: Budget,
+    epochs: int,
+    epochs_setting: str = "Epochs",
+    size_settings: str = "the hidden size, the depth or the data",
+) -> None:
+    """Refuse, with a message naming the setting to change, a run that would exceed the budget."""
+    if estimate.megabytes > budget.max_megabytes:
+        raise InputError(
+            f"This run would need about {estimate.megabytes:,.0f} MB of memory; the limit on this server is "
+            f"{budget.max_megabytes:,.0f} MB per run. Make {size_settings} smaller."
+        )
+    if estimate.seconds <= budget.max_seconds:
+        return
+    limit = format_duration(budget.max_seconds)
+    affordable = int(budget.max_seconds // max(estimate.seconds_per_epoch, 1e-9))
+    if affordable >= 1:
+        raise InputError(
+            f"This run would take {format_duration(estimate.seconds)} of computing; the limit on this server is "
+            f"{limit} per run. Set {epochs_setting} to at most {affordable:,} (now {epochs:,}), or make "
+            f"{size_settings} smaller."
+        )
+    raise InputError(
+        f"One epoch alone would take {format_duration(estimate.seconds_per_epoch)} of computing; the limit on "
+        f"this server is {limit} per run. Make {size_settings} smaller."
+    )

@@ -1,0 +1,343 @@
+"""A training run the learner drives: advance it a little, look, change the learning rate, go on.
+
+``TrainingSession`` holds everything a run needs between two calls: the model, the optimiser, the
+data, the random generators, the history, and the half-finished epoch. ``advance`` runs it on for a
+number of epochs, optimisation steps or seconds and returns what happened meanwhile. Advancing in
+chunks gives bit-identical losses, weights and snapshots to one uninterrupted run: the work is one
+generator that the chunks resume, so the computation is the same whatever the chunking.
+
+The session reaches the model only through ``Trainable``: a forward pass, a probe (activations and
+gradients per time step) and a cost description. A new kind of model is new files, not a change here.
+
+Memory is bounded whatever the batch size: a step over more sequences than ``micro_batch`` is
+computed in slices whose gradients are added up (the same gradient as one pass, up to float
+rounding), so "batch: all" on a long series never holds gigabytes of activations.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Protocol, runtime_checkable
+
+import torch
+from torch import Tensor, nn
+
+from core.budget import Budget, CostEstimate, ModelCost, RunShape, check_budget, estimate
+from core.objectives import compute_loss, count_correct, predicted_classes
+from core.probes import Probe, parameter_gradient_norms
+from core.runtime import build_seeded
+from core.training import (
+    EpochRecord,
+    LearningRateChange,
+    SequenceData,
+    Snapshot,
+    Stopped,
+    TrainConfig,
+    TrainingHistory,
+    check_learning_rate,
+    divergence_message,
+    has_diverged,
+)
+
+# Activation floats one forward pass may hold (sequences x time x per-step floats): ~16 MB raw,
+# about 60 MB with what autograd keeps for the backward pass. Larger steps are sliced.
+MICRO_BATCH_FLOATS = 4_000_000
+
+
+@runtime_checkable
+class Trainable(Protocol):
+    """The small interface the session needs from a model."""
+
+    def forward(self, inputs: Tensor) -> tuple[Tensor, list[Tensor]]: ...  # outputs (batch, time, out)
+
+    def probe(self, inputs: Tensor, targets: Tensor, objective: str) -> Probe: ...
+
+    def cost(self) -> ModelCost: ...
+
+    def parameters(self) -> Iterator[nn.Parameter]: ...
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What one ``advance`` call produced."""
+
+    records: list[EpochRecord] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    stopped: Stopped | None = None
+    steps: int = 0  # optimisation steps taken
+    seconds: float = 0.0
+
+
+# Markers the work generator yields between pieces of work; the session may pause at any of them.
+_UNIT, _STEP, _EPOCH = "unit", "step", "epoch"
+class TrainingSession:
+    """A resumable training run (see the module docstring). It never imports streamlit."""
+
+    def __init__(
+        self,
+        make_model: Callable[[], nn.Module],
+        data: SequenceData,
+        config: TrainConfig,
+        device: torch.device | None = None,
+        keep_predictions: bool = True,
+        on_record: Callable[[EpochRecord], None] | None = None,
+    ) -> None:
+        self._make_model = make_model
+        self.data = data
+        self.config = config
+        self.device = device or torch.device("cpu")
+        self.keep_predictions = keep_predictions
+        # Sees every epoch record before its predictions may be dropped (a read-back log keeps a summary).
+        self.on_record = on_record
+        self.reset()
+
+    # -- state -------------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Start over: fresh weights from the seed, fresh optimiser and generators, empty history."""
+        config = self.config
+        self.model = build_seeded(self._make_model, config.seed).to(self.device)
+        if not isinstance(self.model, Trainable):
+            raise TypeError("the model must offer forward, probe and cost (core.session.Trainable)")
+        self.learning_rate = float(config.learning_rate)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=self.learning_rate)
+        self.history = TrainingHistory(model=self.model)
+        self.epoch = 0  # epochs completed
+        self.steps_done = 0
+        self._work = self._run()
+        self._collect(next(self._work))  # the snapshot at initialisation: epoch 0 is visible at once
+
+    @property
+    def total_epochs(self) -> int:
+        return int(self.config.epochs)
+
+    @property
+    def finished(self) -> bool:
+        return self.history.stopped is not None or self.epoch >= self.total_epochs
+
+    @property
+    def sequences_per_epoch(self) -> int:
+        return int(self.data.inputs.shape[0])
+
+    @property
+    def batch_size(self) -> int:
+        count = self.sequences_per_epoch
+        return min(int(self.config.batch_size or count), count)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return -(-self.sequences_per_epoch // self.batch_size)
+
+    @property
+    def micro_batch(self) -> int:
+        """Sequences in one forward/backward pass: the batch, or a slice of it when it would not fit."""
+        per_sequence = self.data.inputs.shape[1] * max(1, self.model.cost().activation_floats)
+        return max(1, min(self.batch_size, MICRO_BATCH_FLOATS // per_sequence))
+
+    def run_shape(self) -> RunShape:
+        config, data = self.config, self.data
+        epochs = self.total_epochs
+        validation = 0 if data.validation_inputs is None else int(data.validation_inputs.shape[0])
+        probes = int(data.probe_batch[0].shape[0])
+        every = int(config.snapshot_every)
+        tensors = [data.inputs, data.targets, data.validation_inputs, data.validation_targets, *data.probe_batch]
+        storages = {id(t.untyped_storage()): t.untyped_storage().nbytes() for t in tensors if t is not None}
+        return RunShape(
+            sequences=self.sequences_per_epoch,
+            time_steps=int(data.inputs.shape[1]),
+            steps_per_epoch=self.steps_per_epoch,
+            passes_per_step=-(-self.batch_size // self.micro_batch),
+            micro_batch=self.micro_batch,
+            epochs=epochs,
+            validation_sequences=validation,
+            validations=(epochs // int(config.validate_every) + 1) if validation else 0,
+            probe_sequences=probes,
+            snapshots=epochs // every + 2,
+            data_bytes=sum(storages.values()),
+        )
+
+    def estimate(self) -> CostEstimate:
+        """Time and memory of the whole run, from its settings (core.budget)."""
+        return estimate(self.model.cost(), self.run_shape())
+
+    def check_budget(self, budget: Budget | None = None, **names: str) -> CostEstimate:
+        """Refuse a run over the budget with a message naming the setting to change; return the estimate."""
+        cost = self.estimate()
+        check_budget(cost, budget or Budget.from_environment(), self.total_epochs, **names)
+        return cost
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """Takes effect at the next optimisation step; the change is kept in the history for the loss curve."""
+        learning_rate = check_learning_rate(learning_rate)
+        if learning_rate == self.learning_rate:
+            return
+        for group in self.optimizer.param_groups:
+            group["lr"] = learning_rate
+        self.learning_rate = learning_rate
+        self.history.learning_rate_changes.append(LearningRateChange(self.epoch, self.steps_done, learning_rate))
+
+    # -- driving -----------------------------------------------------------------------------------------
+    def advance(self, epochs: int | None = None, steps: int | None = None, seconds: float | None = None) -> Progress:
+        """Run on until ``epochs`` more epochs or ``steps`` more steps are done, ``seconds`` have passed, or
+        the run ends, whichever comes first. Without any limit it runs to the end."""
+        started = time.perf_counter()
+        records, snapshots = [], []
+        target_epoch = self.epoch + int(epochs) if epochs is not None else None
+        target_step = self.steps_done + int(steps) if steps is not None else None
+        steps_before = self.steps_done
+        while not self.finished:
+            try:
+                item = next(self._work)
+            except StopIteration:
+                break
+            collected = self._collect(item)
+            if isinstance(collected, EpochRecord):
+                records.append(collected)
+            elif isinstance(collected, Snapshot):
+                snapshots.append(collected)
+            if target_epoch is not None and item == _EPOCH and self.epoch >= target_epoch:
+                break
+            if target_step is not None and item == _STEP and self.steps_done >= target_step:
+                break
+            if seconds is not None and item in (_UNIT, _STEP, _EPOCH) and time.perf_counter() - started >= seconds:
+                break
+        elapsed = time.perf_counter() - started
+        self.history.seconds += elapsed
+        return Progress(records, snapshots, self.history.stopped, self.steps_done - steps_before, elapsed)
+
+    def _collect(self, item: object) -> EpochRecord | Snapshot | Stopped | None:
+        if item == _STEP:
+            self.steps_done += 1
+        elif item == _EPOCH:
+            self.epoch += 1
+        elif isinstance(item, EpochRecord):
+            if self.on_record is not None:
+                self.on_record(item)
+            if not self.keep_predictions:
+                item = replace(item, predictions=None)
+            self.history.add(item)
+            return item
+        elif isinstance(item, Snapshot | Stopped):
+            self.history.add(item)
+            return item
+        return None
+
+    # -- the work ----------------------------------------------------------------------------------------
+    def _run(self) -> Iterator[object]:
+        """The whole run as a generator: it yields records, snapshots and pause points (_UNIT, _STEP, _EPOCH)."""
+        config, data, model, device = self.config, self.data, self.model, self.device
+        shuffle_generator = torch.Generator().manual_seed(int(config.seed))
+        inputs, targets = data.inputs.to(device), data.targets.to(device)
+        probe_inputs, probe_targets = (tensor.to(device) for tensor in data.probe_batch)
+        validation = None
+        if data.validation_inputs is not None:
+            validation = (data.validation_inputs.to(device), data.validation_targets.to(device))
+        count, batch_size = inputs.shape[0], self.batch_size
+        full_batch = batch_size == count
+        classify = data.objective != "regress_last_step"
+
+        first = model.probe(probe_inputs, probe_targets, data.objective)
+        yield Snapshot(0, first)
+        first_loss = first.loss if math.isfinite(first.loss) else None
+        for epoch in range(1, self.total_epochs + 1):
+            model.train()
+            if data.fresh_batch is not None:
+                inputs, targets = (tensor.to(device) for tensor in data.fresh_batch(epoch))
+                count = inputs.shape[0]
+            if full_batch:
+                batches = [None]
+            else:
+                order = torch.randperm(count, generator=shuffle_generator) if config.shuffle else torch.arange(count)
+                batches = list(order.to(device).split(batch_size))
+            predictions = torch.empty_like(targets) if classify else None
+            loss_sum, correct, counted = 0.0, 0, 0
+            norm_sums: dict[str, float] = {}
+            for batch in batches:
+                batch_inputs = inputs if batch is None else inputs[batch]
+                batch_targets = targets if batch is None else targets[batch]
+                self.optimizer.zero_grad(set_to_none=True)
+                step = yield from self._forward_backward(batch_inputs, batch_targets, first_loss)
+                if step is None:  # the loss exploded: stop with the last good state on screen
+                    yield Stopped(epoch, divergence_message(epoch, self.learning_rate))
+                    return
+                loss_value, batch_predictions = step
+                if config.clip_grad_norm is not None:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
+                for name, norm in parameter_gradient_norms(model).items():
+                    norm_sums[name] = norm_sums.get(name, 0.0) + norm
+                self.optimizer.step()
+                loss_sum += loss_value * len(batch_targets)
+                if classify:
+                    batch_correct, batch_count = count_correct(batch_predictions, batch_targets)
+                    correct, counted = correct + batch_correct, counted + batch_count
+                    if batch is None:
+                        predictions = batch_predictions
+                    else:
+                        predictions[batch] = batch_predictions
+                yield _STEP
+            validation_loss = validation_accuracy = None
+            last_epoch = epoch == self.total_epochs
+            if validation is not None and (epoch % int(config.validate_every) == 0 or last_epoch):
+                validation_loss, validation_accuracy = yield from self._evaluate(*validation)
+            yield EpochRecord(
+                epoch=epoch,
+                loss=loss_sum / count,
+                accuracy=correct / counted if classify else None,
+                parameter_gradient_norms={name: total / len(batches) for name, total in norm_sums.items()},
+                predictions=predictions.cpu().numpy() if classify else None,
+                validation_loss=validation_loss,
+                validation_accuracy=validation_accuracy,
+                learning_rate=self.learning_rate,
+            )
+            if epoch % int(config.snapshot_every) == 0 or last_epoch:
+                snapshot = model.probe(probe_inputs, probe_targets, data.objective)
+                if has_diverged(snapshot.loss, first_loss):
+                    yield Stopped(epoch, divergence_message(epoch, self.learning_rate))
+                    return
+                yield Snapshot(epoch, snapshot)
+            yield _EPOCH
+
+    def _forward_backward(self, inputs: Tensor, targets: Tensor, first_loss: float | None):
+        """Gradients of the mean loss over ``inputs`` in slices of ``micro_batch``; (loss, predictions) or None."""
+        count, size = inputs.shape[0], self.micro_batch
+        if size >= count:  # one pass, exactly as a plain training loop does it
+            outputs, _ = self.model(inputs)
+            loss = compute_loss(outputs, targets, self.data.objective)
+            loss_value = float(loss.detach())
+            if has_diverged(loss_value, first_loss):
+                return None
+            loss.backward()
+            return loss_value, predicted_classes(outputs.detach(), self.data.objective)
+        loss_sum, parts = 0.0, []
+        for start in range(0, count, size):
+            outputs, _ = self.model(inputs[start : start + size])
+            part_targets = targets[start : start + size]
+            loss = compute_loss(outputs, part_targets, self.data.objective)
+            share = len(part_targets) / count  # each slice's mean, weighted by its share, adds up to the mean
+            (loss * share).backward()
+            loss_sum += float(loss.detach()) * share
+            parts.append(predicted_classes(outputs.detach(), self.data.objective))
+            yield _UNIT
+        if has_diverged(loss_sum, first_loss):
+            return None
+        return loss_sum, (None if parts[0] is None else torch.cat(parts))
+
+    def _evaluate(self, inputs: Tensor, targets: Tensor):
+        """Mean loss and accuracy on held-out data, in slices, pausable between them."""
+        self.model.eval()
+        size = max(1, 4 * self.micro_batch)  # no activations are kept for a backward pass here
+        loss_sum, correct, counted = 0.0, 0, 0
+        with torch.no_grad():
+            for start in range(0, inputs.shape[0], size):
+                outputs, _ = self.model(inputs[start : start + size])
+                part_targets = targets[start : start + size]
+                loss_sum += float(compute_loss(outputs, part_targets, self.data.objective)) * len(part_targets)
+                part_correct, part_count = count_correct(
+                    predicted_classes(outputs, self.data.objective), part_targets
+                )
+                correct, counted = correct + part_correct, counted + part_count
+                yield _UNIT
+        self.model.train()
+        return loss_sum / inputs.shape[0], (correct / counted if counted else None)
