@@ -104,7 +104,7 @@ def test_too_many_epochs_names_the_epochs_and_how_many_fit():
 
 def test_one_epoch_over_the_budget_names_the_sizes():
     estimate = CostEstimate(seconds=400 * 86400, seconds_per_epoch=460, peak_bytes=2**20)
-    with pytest.raises(InputError, match="One epoch alone would take 8 min.*the window") as error:
+    with pytest.raises(InputError, match=r"One epoch alone would take 8 min.*the window") as error:
         check_budget(estimate, Budget(300, 1024), 1000, size_settings="the window, the hidden size or the file")
     assert "Epochs" not in str(error.value)
 
