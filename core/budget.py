@@ -75,7 +75,8 @@ class CostEstimate:
         return self.peak_bytes / 2**20
 
     def describe(self) -> str:
-        return f"about {format_duration(self.seconds)} and {self.megabytes:,.0f} MB"
+        duration = format_duration(self.seconds)
+        return f"{duration if self.seconds < 1 else 'about ' + duration} and {self.megabytes:,.0f} MB"
 
 
 @dataclass(frozen=True)

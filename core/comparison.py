@@ -14,14 +14,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from core.budget import Budget, format_duration
 from core.cell_math import CELLS
 from core.errors import InputError
 from core.figures import CELL_NAMES
-from core.models import ModelConfig, count_parameters
+from core.models import ModelConfig, SequenceModel, count_parameters
 from core.runtime import resolve_device
+from core.session import TrainingSession
 from core.tasks import MAX_GAP, MIN_GAP, held_out_seed, matched_hidden_sizes, memory_task, training_batch_seed
 from core.text import describe, next_character_task
-from core.training import EpochRecord, SequenceData, Snapshot, Stopped, TrainConfig, TrainingHistory, evaluate, fit
+from core.training import EpochRecord, SequenceData, Snapshot, TrainConfig, TrainingHistory, evaluate
 from core.windows import SEED_SENTENCE, sliding_windows
 
 TASKS = {
@@ -158,36 +160,67 @@ def train_config(settings: ComparisonSettings) -> TrainConfig:
     )
 
 
-def compare(
-    settings: ComparisonSettings,
-    on_item: Callable[[str, EpochRecord | Snapshot | Stopped], None] | None = None,
-    gap: int | None = None,
-    cells: Sequence[str] = CELLS,
-) -> tuple[TaskData, dict[str, CellResult]]:
-    """Train each cell on the same data with the same seed; ``on_item(cell, record)`` reports progress."""
-    task = build_task(settings, gap)
-    sizes = cell_sizes(settings, task.data.inputs.shape[-1], len(task.class_labels))
-    batch, time_steps = task.data.inputs.shape[0], task.data.inputs.shape[1]
-    # Measured: an LSTM of 64 on 256 sequences of 100 steps is 37x faster on a GPU; small runs gain nothing.
-    device = resolve_device("auto", workload=batch * time_steps * max(sizes.values()))
-    results = {}
-    for cell in cells:
-        model_config = ModelConfig(
-            input_size=task.data.inputs.shape[-1],
-            output_size=len(task.class_labels),
+def cell_models(settings: ComparisonSettings, task: TaskData) -> dict[str, ModelConfig]:
+    """One model per cell, sized by ``cell_sizes``, with the keep-gate bias on the gated cells."""
+    input_size, output_size = task.data.inputs.shape[-1], len(task.class_labels)
+    sizes = cell_sizes(settings, input_size, output_size)
+    return {
+        cell: ModelConfig(
+            input_size=input_size,
+            output_size=output_size,
             hidden_size=sizes[cell],
             cell=cell,
             forget_gate_bias=float(settings.keep_gate_bias) if cell == "lstm" else None,
             update_gate_bias=float(settings.keep_gate_bias) if cell == "gru" else None,
         )
-        hook = (lambda item, cell=cell: on_item(cell, item)) if on_item is not None else None
-        history = fit(
-            model_config, task.data, train_config(settings), on_item=hook, keep_predictions=False, device=device
+        for cell in CELLS
+    }
+
+
+def cell_sessions(
+    settings: ComparisonSettings, task: TaskData, cells: Sequence[str] = CELLS
+) -> dict[str, TrainingSession]:
+    """A training session per cell, on the same data with the same seed, ready to advance together."""
+    models = cell_models(settings, task)
+    batch, time_steps = task.data.inputs.shape[0], task.data.inputs.shape[1]
+    # Measured: an LSTM of 64 on 256 sequences of 100 steps is 37x faster on a GPU; small runs gain nothing.
+    largest = max(models[cell].hidden_size for cell in cells)
+    device = resolve_device("auto", workload=batch * time_steps * largest)
+    config = train_config(settings)
+    return {
+        cell: TrainingSession(
+            lambda model=models[cell]: SequenceModel(model), task.data, config, device=device, keep_predictions=False
         )
-        results[cell] = CellResult(
-            cell, sizes[cell], count_parameters(history.model), history, held_out_accuracy(history, task.data)
-        )
-    return task, results
+        for cell in cells
+    }
+
+
+def cell_result(cell: str, session: TrainingSession, task: TaskData) -> CellResult:
+    """What one cell's session has reached: sizes, history and held-out accuracy at its current weights."""
+    return CellResult(
+        cell,
+        session.model.config.hidden_size,
+        count_parameters(session.model),
+        session.history,
+        held_out_accuracy(session.history, task.data),
+    )
+
+
+def compare(
+    settings: ComparisonSettings,
+    on_item: Callable[[str, EpochRecord], None] | None = None,
+    gap: int | None = None,
+    cells: Sequence[str] = CELLS,
+) -> tuple[TaskData, dict[str, CellResult]]:
+    """Train each cell to the end on the same data with the same seed; ``on_item(cell, record)`` sees every
+    epoch record (for progress)."""
+    task = build_task(settings, gap)
+    sessions = cell_sessions(settings, task, cells)
+    for cell, session in sessions.items():
+        if on_item is not None:
+            session.on_record = lambda item, cell=cell: on_item(cell, item)
+        session.advance()
+    return task, {cell: cell_result(cell, session, task) for cell, session in sessions.items()}
 
 
 def held_out_accuracy(history: TrainingHistory, data: SequenceData) -> float | None:
@@ -200,23 +233,44 @@ def held_out_accuracy(history: TrainingHistory, data: SequenceData) -> float | N
     return evaluate(history.model, inputs, targets, data.objective)[1]
 
 
-def gap_sweep(
-    settings: ComparisonSettings,
-    gaps: Sequence[int],
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> dict[str, list[float]]:
-    """Held-out accuracy per cell for each gap (memory task): where does each cell fall off?"""
+def check_sweep(settings: ComparisonSettings, gaps: Sequence[int], budget: Budget | None = None) -> list[int]:
+    """The sweep's gaps, sorted; refused when they make no sense or would exceed the per-run budget."""
     gaps = sorted({int(g) for g in gaps})
     if settings.task != "memory":
         raise InputError("The gap sweep needs the memory task: the other tasks have no gap.")
     if not gaps or len(gaps) > MAX_SWEEP_GAPS or gaps[0] < MIN_GAP or gaps[-1] > MAX_GAP:
         raise InputError(f"Choose 1 to {MAX_SWEEP_GAPS} gaps between {MIN_GAP} and {MAX_GAP}.")
+    budget = budget or Budget.from_environment()
+    seconds = sum(
+        session.estimate().seconds
+        for gap in gaps
+        for session in cell_sessions(replace(settings, gap=gap), build_task(settings, gap)).values()
+    )
+    if seconds > budget.max_seconds:
+        raise InputError(
+            f"This sweep would take {format_duration(seconds)} of computing; the limit on this server is "
+            f"{format_duration(budget.max_seconds)} per run. Choose fewer or shorter gaps, or fewer training steps."
+        )
+    return gaps
+
+
+def gap_sweep(
+    settings: ComparisonSettings,
+    gaps: Sequence[int],
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, list[float]]:
+    """Held-out accuracy per cell for each gap (memory task): where does each cell fall off?
+
+    ``on_progress(gap index, gaps, cell)`` is called at the start of each cell and after every epoch record,
+    so a caller can show progress (and a page can be interrupted) often."""
+    gaps = check_sweep(settings, gaps)
     accuracy = {cell: [] for cell in CELLS}
     for index, gap in enumerate(gaps):
         for cell in CELLS:
             if on_progress is not None:
                 on_progress(index, len(gaps), cell)
-            _, results = compare(replace(settings, gap=gap), gap=gap, cells=[cell])
+            report = (lambda _cell, _item, i=index, c=cell: on_progress(i, len(gaps), c)) if on_progress else None
+            _, results = compare(replace(settings, gap=gap), report, gap=gap, cells=[cell])
             accuracy[cell].append(results[cell].test_accuracy or 0.0)
     return accuracy
 

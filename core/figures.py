@@ -161,19 +161,38 @@ def _ticks(labels: Sequence[str], most: int = 24) -> dict:
 # ---- Training views shared by every screen that trains -------------------------------------------
 
 
+def mark_changes(
+    fig: go.Figure, marks: Sequence[tuple[float, str]] = (), x_max: float | None = None, x_title: str = "epoch"
+) -> go.Figure:
+    """Dotted vertical lines where the learner changed something mid-run (the learning rate), and a fixed
+    x range up to the end of the run, so a curve that grows while it trains does not rescale every tick."""
+    for x, label in marks:
+        fig.add_vline(
+            x=x,
+            line=dict(color=PALETTE["grey"], dash="dot", width=1.5),
+            annotation=dict(text=label, font=dict(size=11, color=PALETTE["grey"])),
+            annotation_position="top right",
+        )
+    if x_max is not None:
+        fig.update_xaxes(range=[0, max(1, x_max)])
+    return fig
+
+
 def loss_figure(
     epochs: Sequence[int],
     losses: Sequence[float],
     validation_losses: Sequence[float | None] | None = None,
     loss_name: str = "cross-entropy loss",
     log_y: bool = True,
+    marks: Sequence[tuple[float, str]] = (),
+    x_max: float | None = None,
 ) -> go.Figure:
-    """Training (and validation) loss per epoch."""
+    """Training (and validation) loss per epoch; ``marks`` are the learner's mid-run changes."""
     series = {"training": losses}
     if validation_losses is not None and any(v is not None for v in validation_losses):
         series["validation"] = [np.nan if v is None else v for v in validation_losses]
     colors = {"training": PALETTE["blue"], "validation": PALETTE["orange"]}
-    return line_chart(
+    fig = line_chart(
         epochs,
         series,
         "Loss per epoch",
@@ -182,10 +201,14 @@ def loss_figure(
         colors=colors,
         log_y=log_y,
     )
+    return mark_changes(fig, marks, x_max)
 
 
 def accuracy_figure(
-    epochs: Sequence[int], accuracies: Sequence[float], validation: Sequence[float | None] | None = None
+    epochs: Sequence[int],
+    accuracies: Sequence[float],
+    validation: Sequence[float | None] | None = None,
+    x_max: float | None = None,
 ) -> go.Figure:
     """Share of correctly predicted targets per epoch, in percent."""
     series = {"training": [100 * a for a in accuracies]}
@@ -201,7 +224,7 @@ def accuracy_figure(
         hover_format=".1f",
     )
     fig.update_yaxes(range=[-2, 102])
-    return fig
+    return mark_changes(fig, x_max=x_max)
 
 
 STEP_TITLE = "time step (input character)"

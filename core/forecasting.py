@@ -259,7 +259,7 @@ def device_for(prepared: PreparedForecast) -> torch.device:
 
 
 def train_forecast(prepared: PreparedForecast, on_item=None, device: torch.device | None = None) -> TrainingHistory:
-    """Train the settings' model on the prepared windows (the page uses ui.training_views.train_live)."""
+    """Train the settings' model on the prepared windows to the end (the page drives a session instead)."""
     settings = prepared.settings
     return fit(settings.model_config(), prepared.data, settings.train_config(), on_item=on_item, device=device)
 

@@ -73,6 +73,8 @@ class Progress:
 
 # Markers the work generator yields between pieces of work; the session may pause at any of them.
 _UNIT, _STEP, _EPOCH = "unit", "step", "epoch"
+
+
 class TrainingSession:
     """A resumable training run (see the module docstring). It never imports streamlit."""
 
@@ -334,9 +336,7 @@ class TrainingSession:
                 outputs, _ = self.model(inputs[start : start + size])
                 part_targets = targets[start : start + size]
                 loss_sum += float(compute_loss(outputs, part_targets, self.data.objective)) * len(part_targets)
-                part_correct, part_count = count_correct(
-                    predicted_classes(outputs, self.data.objective), part_targets
-                )
+                part_correct, part_count = count_correct(predicted_classes(outputs, self.data.objective), part_targets)
                 correct, counted = correct + part_correct, counted + part_count
                 yield _UNIT
         self.model.train()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,8 +19,9 @@ from torch import Tensor
 from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
 from core.objectives import probabilities
+from core.session import TrainingSession
 from core.text import Vocabulary, validate_text
-from core.training import EpochRecord, SequenceData, TrainConfig, TrainingHistory, fit
+from core.training import EpochRecord, SequenceData, TrainConfig, TrainingHistory
 
 SEED_SENTENCE = (
     "if you want to build a ship, don't drum up people together to collect wood and don't assign them "
@@ -32,8 +32,6 @@ MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH = 2, 50
 MAX_GENERATED = 1000
 # Floats one snapshot may keep (activations, gates, outputs of the probed windows): ~0.8 MB.
 PROBE_BUDGET = 200_000
-# The longest run this screen starts, estimated before training (the server is shared).
-MAX_SECONDS = 600
 # Snapshots per run: enough to scrub through training, few enough to cost little (see the benchmark).
 SNAPSHOTS = 20
 
@@ -167,64 +165,24 @@ def probe_indices(task: WindowTask, model_config: ModelConfig, budget: int = PRO
     return np.unique(np.linspace(0, task.windows - 1, count).round().astype(np.int64))
 
 
-def multiply_adds_per_epoch(model_config: ModelConfig, task: WindowTask) -> int:
-    """Multiply-adds of one forward pass over every window: the size of the computation."""
-    gates = {"rnn": 1, "gru": 3, "lstm": 4}[model_config.cell]
-    per_step, layer_input = 0, model_config.input_size
-    for size in model_config.layer_sizes:
-        per_step += gates * size * (layer_input + size)
-        layer_input = size
-    per_step += layer_input * model_config.output_size if model_config.linear_head else 0
-    return per_step * task.windows * task.sequence_length
-
-
-def estimated_seconds(model_config: ModelConfig, task: WindowTask, train_config: TrainConfig) -> float:
-    """A rough training time on one CPU thread (measured: ~10^10 multiply-adds per second, forward and backward
-    three times a forward pass, ~2 ms of overhead per optimisation step)."""
-    batches = -(-task.windows // min(int(train_config.batch_size or task.windows), task.windows))
-    per_epoch = 3 * multiply_adds_per_epoch(model_config, task) / 1e10 + 0.002 * batches
-    return int(train_config.epochs) * per_epoch
-
-
-def check_workload(model_config: ModelConfig, task: WindowTask, train_config: TrainConfig) -> float:
-    """Refuse runs that would hold the shared server for longer than MAX_SECONDS; return the estimate."""
-    seconds = estimated_seconds(model_config, task, train_config)
-    if seconds > MAX_SECONDS:
-        raise InputError(
-            f"This run would take about {seconds / 60:.0f} minutes on this server (the limit is "
-            f"{MAX_SECONDS // 60} minutes). Make the hidden size, the depth, the sequence length, the text or the "
-            "number of epochs smaller."
-        )
-    return seconds
-
-
 def train_windows(
     model_config: ModelConfig,
     task: WindowTask,
     train_config: TrainConfig,
     probe_windows: np.ndarray | None = None,
-    on_epoch: Callable[[EpochRecord, ReadBackLog], None] | None = None,
 ) -> tuple[TrainingHistory, ReadBackLog]:
-    """``core.training.fit``, logging the read-back sentence of every epoch instead of all predictions."""
+    """Train to the end, logging the read-back sentence of every epoch instead of all predictions."""
     log = ReadBackLog()
     data = task.data(probe_indices(task, model_config) if probe_windows is None else probe_windows)
-    on_item = read_back_logger(task, log, on_epoch)
-    history = fit(model_config, data, train_config, on_item=on_item, keep_predictions=False)
-    return history, log
-
-
-def read_back_logger(
-    task: WindowTask, log: ReadBackLog, on_epoch: Callable[[EpochRecord, ReadBackLog], object] | None = None
-) -> Callable[[object], object]:
-    """An ``on_item`` hook for ``fit``/``train_live`` that adds each epoch to ``log``; returns on_epoch's answer."""
-
-    def on_item(item: object) -> object:
-        if isinstance(item, EpochRecord):
-            log.add(task, item)
-            return on_epoch(item, log) if on_epoch is not None else None
-        return None
-
-    return on_item
+    session = TrainingSession(
+        lambda: SequenceModel(model_config),
+        data,
+        train_config,
+        keep_predictions=False,
+        on_record=lambda record: log.add(task, record),
+    )
+    session.advance()
+    return session.history, log
 
 
 @torch.no_grad()

@@ -8,71 +8,60 @@ import streamlit as st
 
 from core import figures, sequence_figures
 from core.figures import CELL_NAMES
-from core.models import ModelConfig
+from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, LongSequenceSettings
+from core.models import SequenceModel
 from core.objectives import probabilities
+from core.session import TrainingSession
 from core.text import describe
-from core.training import TrainConfig
+from core.training import Snapshot
 from core.windows import (
     MAX_GENERATED,
     MAX_SEQUENCE_LENGTH,
     MAX_TEXT_LENGTH,
     MIN_SEQUENCE_LENGTH,
-    SEED_SENTENCE,
     ReadBackLog,
-    check_workload,
     generate,
     marked_lines,
     probe_indices,
-    read_back_logger,
-    sliding_windows,
-    snapshot_every,
     unit_activations,
 )
 from ui.common import chart, learner_errors, page_setup
-from ui.training_views import (
-    choose_snapshot,
-    gradient_views,
-    inside_the_network,
-    store_run,
-    stored_run,
-    train_live,
-)
+from ui.live import LiveRun, drive, epoch_control
+from ui.training_views import gradient_views, inside_the_network, learning_rate_marks
 
 KEY = "longseq"
+DEFAULTS = LongSequenceSettings()
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
-BATCH_SIZES = [0, 8, 16, 32, 64, 128, 256]  # 0: every window in one step (full batch)
-# The lab's settings. Seed 0 reads the sentence back with 178 of 179 characters right (torch 2.13).
-DEFAULTS = dict(
-    text=SEED_SENTENCE,
-    sequence_length=10,
-    cell="rnn",
-    hidden_is_vocabulary=True,
-    hidden_size=32,
-    num_layers=2,
-    learning_rate=0.1,
-    epochs=100,
-    batch_size=0,
-    seed=0,
-)
-# Controls that only change what is shown; reset when a new run replaces the old one.
-DISPLAY_KEYS = ["readback_epoch", "neuron_layer", "neuron_unit", "window", "epoch", "layer"]
+LABELS = {
+    "text": "the text",
+    "sequence_length": "the sequence length",
+    "cell": "the cell type",
+    "hidden_is_vocabulary": "hidden size = vocabulary",
+    "hidden_size": "the hidden size",
+    "num_layers": "the depth",
+    "epochs": "the epochs",
+    "batch_size": "the batch size",
+    "seed": "the seed",
+}
+# Controls that only change what is shown; a new run starts them afresh.
+DISPLAY_KEYS = ["neuron_layer", "neuron_unit", "window", "layer", "prompt"]
 
 page_setup(
     "Long sequences: learning a sentence through sliding windows",
     "The seed's second lab. A sentence is cut into every **window** of `sequence length` characters; each window "
     "must predict the same window shifted by one character. A 2-layer RNN with a linear layer on top learns all "
     "windows at once. Then it **reads the sentence back**: the first window's prediction, plus the one new "
-    "character that every later window predicts.",
+    "character that every later window predicts. Training starts at once; watch the sentence appear.",
 )
 
 
-def settings_form() -> tuple[dict, bool]:
-    """The sidebar form; returns the chosen settings and whether Train was pressed."""
-    with st.sidebar.form(f"{KEY}_form"):
+def settings_sidebar() -> LongSequenceSettings | None:
+    """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong."""
+    with st.sidebar:
         st.markdown("**What to learn**")
         text = st.text_area(
             f"Text to learn (at most {MAX_TEXT_LENGTH:,} characters)",
-            DEFAULTS["text"],
+            DEFAULTS.text,
             height=150,
             max_chars=2 * MAX_TEXT_LENGTH,
             key=f"{KEY}_text",
@@ -82,23 +71,25 @@ def settings_form() -> tuple[dict, bool]:
             "Sequence length (characters per window)",
             MIN_SEQUENCE_LENGTH,
             MAX_SEQUENCE_LENGTH,
-            DEFAULTS["sequence_length"],
+            DEFAULTS.sequence_length,
             key=f"{KEY}_sequence_length",
         )
         st.markdown("**The network**")
         cell = st.selectbox("Cell type", list(CELL_NAMES), format_func=CELL_NAMES.get, key=f"{KEY}_cell")
         hidden_is_vocabulary = st.checkbox(
-            "Hidden size = vocabulary size (the lab)", DEFAULTS["hidden_is_vocabulary"], key=f"{KEY}_hidden_auto"
+            "Hidden size = vocabulary size (the lab)", DEFAULTS.hidden_is_vocabulary, key=f"{KEY}_hidden_is_vocabulary"
         )
         hidden_size = st.slider(
-            "Hidden size (when not tied to the vocabulary)", 2, 256, DEFAULTS["hidden_size"], key=f"{KEY}_hidden_size"
+            "Hidden size (when not tied to the vocabulary)",
+            2,
+            MAX_HIDDEN,
+            DEFAULTS.hidden_size,
+            key=f"{KEY}_hidden_size",
+            disabled=hidden_is_vocabulary,
         )
-        num_layers = st.slider("Depth (stacked layers)", 1, 4, DEFAULTS["num_layers"], key=f"{KEY}_num_layers")
+        num_layers = st.slider("Depth (stacked layers)", 1, 4, DEFAULTS.num_layers, key=f"{KEY}_num_layers")
         st.markdown("**Training**")
-        learning_rate = st.select_slider(
-            "Learning rate (Adam)", LEARNING_RATES, value=DEFAULTS["learning_rate"], key=f"{KEY}_learning_rate"
-        )
-        epochs = st.slider("Epochs", 10, 1000, DEFAULTS["epochs"], step=10, key=f"{KEY}_epochs")
+        epochs = st.slider("Epochs", 10, 1000, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs")
         batch_size = st.selectbox(
             "Batch size (windows per step)",
             BATCH_SIZES,
@@ -106,113 +97,87 @@ def settings_form() -> tuple[dict, bool]:
             key=f"{KEY}_batch_size",
             help="Full batch is the lab's choice. For long texts, mini-batches take several smaller steps per epoch.",
         )
-        seed = st.number_input(
-            "Seed", 0, 10_000, DEFAULTS["seed"], key=f"{KEY}_seed", help="Draws the initial weights."
+        seed = st.number_input("Seed", 0, 10_000, DEFAULTS.seed, key=f"{KEY}_seed", help="Draws the initial weights.")
+        st.caption("Changes here start a new run: press **Reset** above the charts.")
+    settings = None
+    with learner_errors():
+        settings = LongSequenceSettings(
+            text=text,
+            sequence_length=sequence_length,
+            cell=cell,
+            hidden_is_vocabulary=hidden_is_vocabulary,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed,
         )
-        pressed = st.form_submit_button("Train", type="primary", key=f"{KEY}_train")
-    settings = dict(
-        text=text,
-        sequence_length=sequence_length,
-        cell=cell,
-        hidden_is_vocabulary=hidden_is_vocabulary,
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        learning_rate=learning_rate,
-        epochs=epochs,
-        batch_size=batch_size,
-        seed=seed,
-    )
-    return settings, pressed
+    return settings
 
 
-def train_with_live_view(model_config, task, train_config, probe_windows):
-    """Train with the shared live view, plus the sentence as it is read back right now."""
-    log = ReadBackLog()
-
-    def live_read_back(record, log) -> str:
-        return (
-            f"Read back after epoch {record.epoch}: {100 * log.accuracy[-1]:.1f}% right (^ marks a wrong character)\n"
-            + marked_lines(task.vocabulary.decode(log.ids[-1]), task.target_text)
-        )
-
-    history = train_live(
-        model_config,
-        task.data(probe_windows),
-        train_config,
-        on_epoch=read_back_logger(task, log, live_read_back),
-        keep_predictions=False,
-    )
-    return history, log
-
-
-def train(settings: dict) -> None:
-    task = sliding_windows(settings["text"], int(settings["sequence_length"]))
-    size = task.vocabulary.size
-    model_config = ModelConfig(
-        input_size=size,
-        output_size=size,
-        hidden_size=size if settings["hidden_is_vocabulary"] else int(settings["hidden_size"]),
-        num_layers=int(settings["num_layers"]),
-        cell=settings["cell"],
-    )
-    train_config = TrainConfig(
-        epochs=int(settings["epochs"]),
-        learning_rate=float(settings["learning_rate"]),
-        seed=int(settings["seed"]),
-        batch_size=int(settings["batch_size"]) or None,
-        snapshot_every=snapshot_every(settings["epochs"]),
-    )
-    seconds = check_workload(model_config, task, train_config)
-    if seconds > 30:
-        st.warning(f"A big run: it takes roughly {seconds / 60:.1f} minutes on this server.")
+def build(settings: LongSequenceSettings) -> LiveRun:
+    task = settings.task()
+    model_config = settings.model_config(task)
     probe_windows = probe_indices(task, model_config)
-    history, log = train_with_live_view(model_config, task, train_config, probe_windows)
-    for key in DISPLAY_KEYS:
-        st.session_state.pop(f"{KEY}_{key}", None)
-    st.session_state[f"{KEY}_prompt"] = task.text[: task.sequence_length]
-    store_run(KEY, settings, history, task=task, model_config=model_config, log=log, probe_windows=probe_windows)
+    log = ReadBackLog()
+    session = TrainingSession(
+        lambda: SequenceModel(model_config),
+        task.data(probe_windows),
+        settings.train_config(),
+        keep_predictions=False,  # the log keeps each epoch's read-back; full predictions grow too fast
+        on_record=lambda record: log.add(task, record),
+    )
+    estimate = session.check_budget(
+        size_settings="the hidden size, the depth, the sequence length or the text", epochs_setting="Epochs"
+    )
+    extra = dict(task=task, model_config=model_config, log=log, probe_windows=probe_windows)
+    return LiveRun(settings, {"model": session}, estimate, extra=extra)
 
 
-def remembered(run: dict, name: str, key, compute):
-    """Computed once per run and key, so moving another control does not recompute it."""
-    store = run.setdefault(name, {})
-    if key not in store:
-        if len(store) >= 20:
-            store.clear()
-        store[key] = compute()
-    return store[key]
-
-
-def summary(run: dict) -> None:
-    history, task, log, model_config = run["history"], run["task"], run["log"], run["model_config"]
-    if history.stopped:
-        st.warning(history.stopped.reason)
-    if not log.epochs:
-        return
+def summary(run: LiveRun) -> None:
+    history, task, log, model_config = run.history, run.extra["task"], run.extra["log"], run.extra["model_config"]
     columns = st.columns(4)
-    columns[0].metric("Sentence read back right", f"{100 * log.accuracy[-1]:.1f}%")
+    columns[0].metric(
+        "Sentence read back right", f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
+        help=f"after epoch {log.epochs[-1]}" if log.epochs else "no epoch trained yet",
+    )  # fmt: skip
     columns[1].metric("Windows", task.windows, help=f"{len(task.text)} characters − {task.sequence_length}")
     columns[2].metric("Vocabulary", task.vocabulary.size, help="distinct characters = inputs and outputs")
     columns[3].metric(
-        "Final loss", f"{history.losses[-1]:.4f}", help=f"{len(history.records)} epochs in {history.seconds:.2f} s"
-    )
+        "Loss", f"{history.losses[-1]:.4f}" if history.records else "—",
+        help=f"{len(history.records)} epochs in {history.seconds:.2f} s",
+    )  # fmt: skip
     st.caption(
         f"Model: {model_config.num_layers} × {CELL_NAMES[model_config.cell]} layer(s) of {model_config.hidden_size} "
-        f"units{' (= vocabulary size)' if run['settings']['hidden_is_vocabulary'] else ''}, then a linear layer to "
+        f"units{' (= vocabulary size)' if run.settings.hidden_is_vocabulary else ''}, then a linear layer to "
         f"{task.vocabulary.size} character scores."
     )
-    if log.accuracy[-1] >= 0.95:
+    if history.stopped:
+        st.warning(history.stopped.reason)
+    elif log.epochs and log.accuracy[-1] >= 0.95:
         st.success("The network reads the sentence back almost perfectly.")
-    else:
+    elif run.finished and log.epochs:
         st.info("Not there yet: try more epochs, another seed, a larger hidden size or an LSTM/GRU cell.")
 
 
-def readback_section(run: dict) -> None:
-    history, task, log = run["history"], run["task"], run["log"]
-    st.subheader("The sentence read back")
+def live_read_back(run: LiveRun) -> None:
+    """The sentence as the network reads it back now, in a box of fixed height so the page does not jump."""
+    task, log = run.extra["task"], run.extra["log"]
+    box = st.container(height=170, border=True)
     if not log.epochs:
-        st.info("No epoch finished: there is nothing to read back yet.")
+        box.caption("The read-back appears after the first epoch.")
         return
+    box.code(
+        f"Read back after epoch {log.epochs[-1]}: {100 * log.accuracy[-1]:.1f}% right (^ marks a wrong character)\n"
+        + marked_lines(task.vocabulary.decode(log.ids[-1]), task.target_text),
+        language=None,
+    )
+
+
+def readback_section(run: LiveRun, snapshot: Snapshot) -> None:
+    history, task, log = run.history, run.extra["task"], run.extra["log"]
+    st.subheader("The sentence read back")
     first = [task.window(i) for i in range(min(3, task.windows))]
     st.dataframe(
         pd.DataFrame(
@@ -225,13 +190,18 @@ def readback_section(run: dict) -> None:
         hide_index=True,
         key=f"{KEY}_windows",
     )
-    epoch = st.select_slider("Epoch to read back", log.epochs, value=log.epochs[-1], key=f"{KEY}_readback_epoch")
-    chart(
-        sequence_figures.readback_figure(log.text_at(task, epoch), task.target_text, epoch),
-        "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece by "
-        "piece. Hover a cell to see what it should have been.",
-        key=f"{KEY}_readback",
-    )
+    epoch = snapshot.epoch
+    if epoch in log.epochs:
+        chart(
+            sequence_figures.readback_figure(log.text_at(task, epoch), task.target_text, epoch),
+            "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece by "
+            "piece. Hover a cell to see what it should have been.",
+            key=f"{KEY}_readback",
+        )
+    else:
+        st.caption("Epoch 0 is before training: there is no read-back yet. Move the epoch control above.")
+    if not log.epochs:
+        return
     chart(
         sequence_figures.readback_overview_figure(
             log.epochs, np.stack(log.ids), task.vocabulary.encode(task.target_text), task.vocabulary.characters
@@ -244,15 +214,20 @@ def readback_section(run: dict) -> None:
     epochs = [r.epoch for r in history.records]
     with left:
         chart(
-            figures.loss_figure(epochs, history.losses),
+            figures.mark_changes(
+                figures.loss_figure(epochs, history.losses), learning_rate_marks(history), run.total_epochs
+            ),
             "The loss falls as the windows are learned; on a log scale a flat stretch means it is stuck.",
             key=f"{KEY}_loss",
         )
     with right:
         chart(
-            sequence_figures.readback_accuracy_figure(log.epochs, log.accuracy, history.accuracies),
+            figures.mark_changes(
+                sequence_figures.readback_accuracy_figure(log.epochs, log.accuracy, history.accuracies),
+                x_max=run.total_epochs,
+            ),
             "The read-back sentence uses the end of every window, where the network has the most context, so it "
-            "scores higher than all window positions together.",
+            "usually scores higher than all window positions together.",
             key=f"{KEY}_accuracy",
         )
     with st.expander("Every epoch's read-back as a table"):
@@ -274,37 +249,18 @@ def readback_section(run: dict) -> None:
     )
 
 
-def neuron_section(run: dict) -> None:
-    history, task, model_config = run["history"], run["task"], run["model_config"]
-    st.subheader("One neuron across the text")
-    st.markdown(
-        "In the style of Karpathy's *Visualizing and understanding recurrent networks*: pick one hidden unit and "
-        "colour every character by that unit's activation right after the network reads it (final weights)."
-    )
-    left, right = st.columns(2)
-    with left:
-        layer = st.radio(
-            "Layer",
-            list(range(model_config.num_layers)),
-            format_func=lambda i: f"layer {i + 1}",
-            horizontal=True,
-            key=f"{KEY}_neuron_layer",
-        )
-    size = model_config.layer_sizes[layer]
-    with right:
-        unit = st.slider("Hidden unit", 0, size - 1, 0, key=f"{KEY}_neuron_unit") if size > 1 else 0
-    activations = remembered(run, "activations", layer, lambda: unit_activations(history.model, task, layer))[:, unit]
-    chart(
-        sequence_figures.neuron_figure(task.text, activations, layer, unit),
-        "Look for a pattern: a unit that lights up at spaces, after certain letters or inside certain words. "
-        "Most units mix several jobs; try a few.",
-        key=f"{KEY}_neuron",
-    )
+def draw_live(run: LiveRun) -> None:
+    """Everything that moves while the run plays (inside the page's live fragment)."""
+    summary(run)
+    live_read_back(run)
+    snapshot = epoch_control(KEY, run)
+    readback_section(run, snapshot)
+    inside_section(run, snapshot)
 
 
-def inside_section(run: dict) -> None:
-    history, task = run["history"], run["task"]
-    probe_windows = [int(i) for i in run["probe_windows"]]
+def inside_section(run: LiveRun, snapshot: Snapshot) -> None:
+    history, task = run.history, run.extra["task"]
+    probe_windows = [int(i) for i in run.extra["probe_windows"]]
     st.subheader("Inside one window")
     window = probe_windows[0]
     if len(probe_windows) > 1:
@@ -320,7 +276,6 @@ def inside_section(run: dict) -> None:
             f"With this model size the snapshots keep {len(probe_windows)} of the {task.windows} windows, evenly "
             "spaced, to stay within memory."
         )
-    snapshot = choose_snapshot(history, KEY)
     index = probe_windows.index(window)
     step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.window(window)[0])]
     inside_the_network(snapshot, step_labels, KEY, sequence_index=index)
@@ -344,12 +299,42 @@ def inside_section(run: dict) -> None:
     gradient_views(history, snapshot, [f"t={t}" for t in range(task.sequence_length)], KEY)
 
 
-def generation_section(run: dict) -> None:
-    history, task = run["history"], run["task"]
+def neuron_section(run: LiveRun) -> None:
+    task, model_config = run.extra["task"], run.extra["model_config"]
+    st.subheader("One neuron across the text")
+    st.markdown(
+        "In the style of Karpathy's *Visualizing and understanding recurrent networks*: pick one hidden unit and "
+        "colour every character by that unit's activation right after the network reads it, with the weights after "
+        f"epoch {run.epoch}."
+    )
+    left, right = st.columns(2)
+    with left:
+        layer = st.radio(
+            "Layer",
+            list(range(model_config.num_layers)),
+            format_func=lambda i: f"layer {i + 1}",
+            horizontal=True,
+            key=f"{KEY}_neuron_layer",
+        )
+    size = model_config.layer_sizes[layer]
+    with right:
+        unit = st.slider("Hidden unit", 0, size - 1, 0, key=f"{KEY}_neuron_unit") if size > 1 else 0
+    activations = run.cached(f"activations {layer}", lambda: unit_activations(run.session.model, task, layer))[:, unit]
+    chart(
+        sequence_figures.neuron_figure(task.text, activations, layer, unit),
+        "Look for a pattern: a unit that lights up at spaces, after certain letters or inside certain words. "
+        "Most units mix several jobs; try a few.",
+        key=f"{KEY}_neuron",
+    )
+
+
+def generation_section(run: LiveRun) -> None:
+    task = run.extra["task"]
     st.subheader("Generate text")
     st.markdown(
-        "Give the trained network a start; it predicts the next character, appends it, and reads the last "
-        f"{task.sequence_length} characters again (one window, as in training), for as many characters as you ask."
+        f"Give the network (as trained after epoch {run.epoch}) a start; it predicts the next character, appends "
+        f"it, and reads the last {task.sequence_length} characters again (one window, as in training), for as many "
+        "characters as you ask."
     )
     st.session_state.setdefault(f"{KEY}_prompt", task.text[: task.sequence_length])
     columns = st.columns([3, 2, 2, 1])
@@ -367,11 +352,11 @@ def generation_section(run: dict) -> None:
     )
     seed = columns[3].number_input("Sampling seed", 0, 10_000, 0, key=f"{KEY}_sample_seed")
     with learner_errors():
-        result = remembered(
-            run,
-            "generations",
-            (prompt, length, temperature, seed),
-            lambda: generate(history.model, task.vocabulary, prompt, length, temperature, seed, task.sequence_length),
+        result = run.cached(
+            f"generation {(prompt, length, temperature, seed)}",
+            lambda: generate(
+                run.session.model, task.vocabulary, prompt, length, temperature, seed, task.sequence_length
+            ),
         )
         chart(
             sequence_figures.generation_figure(result.prompt, result.generated, result.confidence),
@@ -382,18 +367,13 @@ def generation_section(run: dict) -> None:
         st.code(result.prompt + result.generated, language=None, wrap_lines=True)
 
 
-settings, pressed = settings_form()
-with learner_errors():
-    if pressed or stored_run(KEY) is None:
-        train(settings)
-# A bad input above shows its message and leaves the previous run on screen.
-run = stored_run(KEY)
+settings = settings_sidebar()
+run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
 if run is not None:
+    if run.playing:
+        st.caption(
+            f"The two sections below show the network as it was after epoch {run.epoch}; they follow when it pauses."
+        )
     with learner_errors():
-        if run["settings"] != settings:
-            st.caption("Showing the last run; press **Train** to use the changed settings.")
-        summary(run)
-        readback_section(run)
         neuron_section(run)
-        inside_section(run)
         generation_section(run)

@@ -2,53 +2,75 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import dataclasses
+import time
 
 import pandas as pd
 import streamlit as st
 
 from core import comparison_figures as cf
+from core import figures
+from core.budget import Budget, check_budget
 from core.comparison import (
     CELL_NAMES,
     TASKS,
     ComparisonSettings,
-    compare,
+    build_task,
+    cell_result,
+    cell_sessions,
+    check_sweep,
     gap_sweep,
     gate_saturation,
     gradient_reach,
     reading,
     sweep_reading,
 )
-from core.training import EpochRecord
+from core.tasks import MAX_GAP, MIN_GAP
 from ui.common import chart, learner_errors, page_setup
-from ui.training_views import store_run, stored_run
+from ui.live import LiveRun, drive
 
 KEY = "compare"
 DEFAULTS = ComparisonSettings()
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1]
 SWEEP_GAPS = [1, 2, 5, 10, 15, 20, 30, 40, 50, 60, 80, 100]
+STEP_UNIT = 10  # optimisation steps per press of Step
+LABELS = {
+    "task": "the task",
+    "gap": "the gap",
+    "num_symbols": "the symbols",
+    "num_distractors": "the distractors",
+    "recall_marker": "the recall marker",
+    "noise": "the noise",
+    "hidden_size": "the hidden size",
+    "match_parameters": "matching parameter counts",
+    "keep_gate_bias": "the keep-gate bias",
+    "steps": "the training steps",
+    "seed": "the seed",
+}
+DISPLAY_KEYS = ["sequence"]
 
 page_setup(
     "RNN vs LSTM/GRU: long-term dependencies",
     "A plain RNN has to carry everything it remembers through the same squashing step, again and again; "
     "the gradient that would teach it to remember shrinks at every step back. LSTM and GRU add **gates** "
     "that let information (and gradient) pass unchanged. Here the three cells learn the same task with the "
-    "same data, seed and budget. The default task: remember the first symbol of a sequence, then recall it "
-    "after a gap of distractor symbols.",
+    "same data, seed and budget, side by side: watch them race. The default task: remember the first symbol of "
+    "a sequence, then recall it after a gap of distractor symbols.",
 )
 
 
-def settings_form() -> tuple[ComparisonSettings | None, dict, bool]:
-    with st.sidebar.form(f"{KEY}_form"):
+def settings_sidebar() -> ComparisonSettings | None:
+    """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong."""
+    with st.sidebar:
         task = st.selectbox("Task", list(TASKS), format_func=TASKS.get, key=f"{KEY}_task")
         st.markdown("**Memory task**")
-        gap = st.slider("Gap (distractor steps)", 1, 100, DEFAULTS.gap, key=f"{KEY}_gap")
-        symbols = st.slider("Symbols to remember", 2, 26, DEFAULTS.num_symbols, key=f"{KEY}_symbols")
-        distractors = st.slider("Distractor symbols", 1, 26, DEFAULTS.num_distractors, key=f"{KEY}_distractors")
+        gap = st.slider("Gap (distractor steps)", MIN_GAP, MAX_GAP, DEFAULTS.gap, key=f"{KEY}_gap")
+        symbols = st.slider("Symbols to remember", 2, 26, DEFAULTS.num_symbols, key=f"{KEY}_num_symbols")
+        distractors = st.slider("Distractor symbols", 1, 26, DEFAULTS.num_distractors, key=f"{KEY}_num_distractors")
         marker = st.checkbox(
             "End with a recall marker (?)",
             DEFAULTS.recall_marker,
-            key=f"{KEY}_marker",
+            key=f"{KEY}_recall_marker",
             help="A last step that says 'recall now', the same in every sequence.",
         )
         noise = st.slider("Input noise", 0.0, 1.0, DEFAULTS.noise, step=0.1, key=f"{KEY}_noise")
@@ -57,65 +79,67 @@ def settings_form() -> tuple[ComparisonSettings | None, dict, bool]:
         match = st.checkbox(
             "Match parameter counts",
             DEFAULTS.match_parameters,
-            key=f"{KEY}_match",
+            key=f"{KEY}_match_parameters",
             help="The RNN and GRU get the hidden size that gives them as many weights as the LSTM.",
         )
-        keep_bias = st.slider(
+        keep_gate_bias = st.slider(
             "Keep-gate bias at start",
             0.0,
             5.0,
             DEFAULTS.keep_gate_bias,
             step=0.5,
-            key=f"{KEY}_keep_bias",
+            key=f"{KEY}_keep_gate_bias",
             help="The LSTM's forget gate and the GRU's update gate start this open: 0 is torch's default (half "
             "open); 5 starts them near 1, so the old state is kept.",
         )
         st.markdown("**Training (same for all three)**")
         steps = st.slider("Training steps", 50, 3000, DEFAULTS.steps, step=50, key=f"{KEY}_steps")
-        learning_rate = st.select_slider(
-            "Learning rate (Adam)", LEARNING_RATES, DEFAULTS.learning_rate, key=f"{KEY}_learning_rate"
-        )
         seed = st.number_input("Seed", 0, 10_000, DEFAULTS.seed, key=f"{KEY}_seed")
-        pressed = st.form_submit_button("Train all three", type="primary", key=f"{KEY}_train")
-    raw = dict(
-        task=task,
-        gap=gap,
-        num_symbols=symbols,
-        num_distractors=distractors,
-        recall_marker=marker,
-        noise=noise,
-        hidden_size=hidden_size,
-        match_parameters=match,
-        keep_gate_bias=keep_bias,
-        steps=steps,
-        learning_rate=learning_rate,
-        seed=seed,
+        st.caption("Changes here start a new run: press **Reset** above the charts.")
+    settings = None
+    with learner_errors():
+        settings = ComparisonSettings(
+            task=task,
+            gap=gap,
+            num_symbols=symbols,
+            num_distractors=distractors,
+            recall_marker=marker,
+            noise=noise,
+            hidden_size=hidden_size,
+            match_parameters=match,
+            keep_gate_bias=keep_gate_bias,
+            steps=steps,
+            learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
+            seed=seed,
+        )
+    return settings
+
+
+def build(settings: ComparisonSettings) -> LiveRun:
+    task = build_task(settings)
+    sessions = cell_sessions(settings, task)
+    estimates = [
+        session.check_budget(epochs_setting="Training steps", size_settings="the hidden size or the gap")
+        for session in sessions.values()
+    ]
+    total = dataclasses.replace(
+        estimates[0],
+        seconds=sum(e.seconds for e in estimates),
+        seconds_per_epoch=sum(e.seconds_per_epoch for e in estimates),
+        peak_bytes=sum(e.peak_bytes for e in estimates),
     )
-    return raw, pressed
+    check_budget(total, Budget.from_environment(), settings.steps, "Training steps", "the hidden size or the gap")
+    return LiveRun(settings, sessions, total, extra=dict(task=task), unit_epochs=STEP_UNIT, unit_name="step")
 
 
-def train(raw: dict) -> None:
-    settings = ComparisonSettings(**{**asdict(DEFAULTS), **raw})
-    progress = st.progress(0.0, text="Starting…")
-    cells = list(CELL_NAMES)
-    steps = int(settings.steps)
-
-    def on_item(cell: str, item) -> None:
-        if isinstance(item, EpochRecord) and (item.epoch % max(1, steps // 25) == 0 or item.epoch == steps):
-            done = (cells.index(cell) + item.epoch / steps) / len(cells)
-            progress.progress(
-                done,
-                text=f"Training the {CELL_NAMES[cell]} ({cells.index(cell) + 1} of 3): "
-                f"step {item.epoch} of {steps}, loss {item.loss:.3f}",
-            )
-
-    task, results = compare(settings, on_item=on_item)
-    progress.empty()
-    store_run(KEY, raw, None, comparison=settings, task=task, results=results)
+def results_now(run: LiveRun) -> dict:
+    """Each cell's result at its current weights (held-out accuracy is measured here, once per state)."""
+    task = run.extra["task"]
+    return run.cached("results", lambda: {c: cell_result(c, s, task) for c, s in run.sessions.items()})
 
 
-def summary(run: dict) -> None:
-    task, results, settings = run["task"], run["results"], run["comparison"]
+def summary(run: LiveRun) -> None:
+    task, results, settings = run.extra["task"], results_now(run), run.settings
     for cell, result in results.items():
         if result.history.stopped:
             st.warning(f"{CELL_NAMES[cell]}: {result.history.stopped.reason}")
@@ -136,42 +160,63 @@ def summary(run: dict) -> None:
     )
     st.dataframe(table, hide_index=True, key=f"{KEY}_sizes")
     st.caption(f"Example sequence: `{task.probe_texts[0]}`")
-    st.info(" ".join(reading(task, results, settings)))
+    what = "after all" if run.finished else f"after {run.epoch} of"
+    st.info(f"{what.capitalize()} {run.total_epochs} training steps: " + " ".join(reading(task, results, settings)))
 
 
-def curves(run: dict) -> None:
-    results, settings = run["results"], run["comparison"]
-    loss = {c: ([x.epoch for x in r.history.records], r.history.losses) for c, r in results.items()}
+def curves(run: LiveRun) -> None:
+    """The three cells' loss and accuracy, growing together while they train (inside the live fragment)."""
+    settings = run.settings
+    histories = {cell: session.history for cell, session in run.sessions.items()}
+    columns = st.columns(3)
+    for column, (cell, history) in zip(columns, histories.items(), strict=True):
+        measured = [r for r in history.records if r.validation_accuracy is not None]
+        if settings.task == "memory":
+            value = f"{100 * measured[-1].validation_accuracy:.0f}%" if measured else "—"
+            label = f"{CELL_NAMES[cell]} held-out accuracy now"
+        else:
+            value = f"{100 * history.records[-1].accuracy:.0f}%" if history.records else "—"
+            label = f"{CELL_NAMES[cell]} training accuracy now"
+        column.metric(label, value, help=f"after {history.records[-1].epoch if history.records else 0} steps")
+    loss = {c: ([x.epoch for x in h.records], h.losses) for c, h in histories.items()}
     left, right = st.columns(2)
     with left:
+        fig = cf.per_cell_lines(
+            loss, "Training loss per step", "training step", "cross-entropy (log scale)", log_y=True
+        )
+        marks = [(c.epoch + 0.5, f"lr → {c.learning_rate:g}") for c in run.session.history.learning_rate_changes]
         chart(
-            cf.per_cell_lines(loss, "Training loss per step", "training step", "cross-entropy (log scale)", log_y=True),
+            figures.mark_changes(fig, marks, run.total_epochs),
             "Each cell saw exactly the same batches in the same order; only the cell differs.",
             key=f"{KEY}_loss",
         )
     if settings.task == "memory":
         accuracy = {
             c: (
-                [x.epoch for x in r.history.records if x.validation_accuracy is not None],
-                [100 * x.validation_accuracy for x in r.history.records if x.validation_accuracy is not None],
+                [x.epoch for x in h.records if x.validation_accuracy is not None],
+                [100 * x.validation_accuracy for x in h.records if x.validation_accuracy is not None],
             )
-            for c, r in results.items()
+            for c, h in histories.items()
         }
         title = "Held-out accuracy during training"
     else:
         accuracy = {
-            c: ([x.epoch for x in r.history.records], [100 * (x.accuracy or 0) for x in r.history.records])
-            for c, r in results.items()
+            c: ([x.epoch for x in h.records], [100 * (x.accuracy or 0) for x in h.records])
+            for c, h in histories.items()
         }
         title = "Training accuracy"
     with right:
         fig = cf.per_cell_lines(accuracy, title, "training step", "correct (%)", percent=True)
         fig.update_yaxes(range=[0, 105])
-        chart(fig, "A cell that cannot carry the first symbol across the gap stays near chance.", key=f"{KEY}_accuracy")
+        chart(
+            figures.mark_changes(fig, x_max=run.total_epochs),
+            "A cell that cannot carry the first symbol across the gap stays near chance.",
+            key=f"{KEY}_accuracy",
+        )
 
 
-def gradients(run: dict) -> None:
-    task, results = run["task"], run["results"]
+def gradients(run: LiveRun) -> None:
+    task, results = run.extra["task"], results_now(run)
     steps = list(range(len(task.step_labels)))
     trained = {c: (steps, gradient_reach(r.after_training)) for c, r in results.items()}
     initial = {c: (steps, gradient_reach(r.at_initialisation)) for c, r in results.items()}
@@ -192,8 +237,8 @@ def gradients(run: dict) -> None:
     )
 
 
-def gates(run: dict) -> None:
-    task, results = run["task"], run["results"]
+def gates(run: LiveRun) -> None:
+    task, results = run.extra["task"], results_now(run)
     index = 0
     if len(task.probe_texts) > 1:
         index = st.slider("Sequence", 0, len(task.probe_texts) - 1, 0, key=f"{KEY}_sequence")
@@ -223,45 +268,52 @@ def gates(run: dict) -> None:
     )
 
 
-def sweep(run: dict) -> None:
-    settings = run["comparison"]
+def sweep(run: LiveRun) -> None:
+    settings = run.settings
     if settings.task != "memory":
         st.caption("The gap sweep needs the memory task.")
         return
     gaps = st.multiselect("Gaps to sweep", SWEEP_GAPS, default=[5, 10, 20, 30, 40], key=f"{KEY}_gaps")
     if st.button("Run the sweep (trains 3 cells per gap)", key=f"{KEY}_run_sweep"):
+        swept = check_sweep(settings, gaps)
         progress = st.progress(0.0)
+        shown = [0.0]
 
         def on_progress(index: int, total: int, cell: str) -> None:
-            progress.progress(
-                (index + list(CELL_NAMES).index(cell) / 3) / total,
-                text=f"Gap {sorted(gaps)[index]} ({index + 1} of {total}): training the {CELL_NAMES[cell]}",
-            )
+            # Touching the page every few tenths of a second is what lets leaving it stop the sweep.
+            now = time.perf_counter()
+            if now - shown[0] > 0.2:
+                shown[0] = now
+                progress.progress(
+                    (index + list(CELL_NAMES).index(cell) / 3) / total,
+                    text=f"Gap {swept[index]} ({index + 1} of {total}): training the {CELL_NAMES[cell]}",
+                )
 
-        accuracy = gap_sweep(settings, gaps, on_progress)
+        accuracy = gap_sweep(settings, swept, on_progress)
         progress.empty()
-        run["sweep"] = (sorted(set(gaps)), accuracy)
-    if "sweep" in run:
-        swept, accuracy = run["sweep"]
+        run.extra["sweep"] = (swept, accuracy)
+    if "sweep" in run.extra:
+        swept, accuracy = run.extra["sweep"]
         chart(
-            cf.sweep_figure(swept, accuracy, run["task"].chance_accuracy),
-            sweep_reading(swept, accuracy, run["task"].chance_accuracy),
+            cf.sweep_figure(swept, accuracy, run.extra["task"].chance_accuracy),
+            sweep_reading(swept, accuracy, run.extra["task"].chance_accuracy),
             key=f"{KEY}_sweep_chart",
         )
 
 
-raw, pressed = settings_form()
-with learner_errors():
-    if pressed or stored_run(KEY) is None:
-        train(raw)
-run = stored_run(KEY)
-if run is not None:
+def draw_live(run: LiveRun) -> None:
+    st.subheader("Learning curves")
+    curves(run)
+
+
+settings = settings_sidebar()
+run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
+if run is not None and run.history.records:
     with learner_errors():
-        if run["settings"] != raw:
-            st.caption("Showing the last run; press **Train all three** to use the changed settings.")
+        if run.playing:
+            st.caption(f"The sections below show the cells after step {run.epoch}; they follow when training pauses.")
+        st.subheader("What this run shows")
         summary(run)
-        st.subheader("Learning curves")
-        curves(run)
         st.subheader("Vanishing gradients")
         gradients(run)
         st.subheader("Inside the gates")

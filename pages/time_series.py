@@ -27,17 +27,13 @@ from core.forecasting import (
     future_times,
     prepare,
 )
+from core.models import SequenceModel
 from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
+from core.session import TrainingSession
+from core.training import Snapshot
 from ui.common import chart, learner_errors, page_setup, plain_text
-from ui.training_views import (
-    choose_layer,
-    choose_snapshot,
-    gradient_views,
-    learning_curves,
-    store_run,
-    stored_run,
-    train_live,
-)
+from ui.live import LiveRun, drive, epoch_control
+from ui.training_views import choose_layer, gradient_views, learning_curves
 
 log = logging.getLogger("rnnlab")
 
@@ -53,6 +49,21 @@ POLICIES = {"drop": "drop rows with a gap", "fill_forward": "fill forward (repea
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 BATCH_SIZES = [0, 16, 32, 64, 128, 256, 512, 1024, 4096]
 LOSS_NAME = "mean squared error (scaled 0–1 values)"
+LABELS = {
+    "target": "the target column",
+    "features": "the feature columns",
+    "missing_policy": "the missing values",
+    "window": "the window",
+    "horizon": "the horizon",
+    "train_fraction": "the training part",
+    "cell": "the cell type",
+    "hidden_size": "the hidden size",
+    "num_layers": "the depth",
+    "epochs": "the epochs",
+    "batch_size": "the batch size",
+    "seed": "the seed",
+    "device": "the device",
+}
 # Widgets whose options or defaults depend on the table carry the table's tag in their key, and those that
 # depend on a run carry the run's number: a new key is a fresh widget. (A selectbox remembers its choice
 # as text; with a stable key the browser would send back an option of the previous table.)
@@ -115,12 +126,12 @@ def preview(table: SeriesTable) -> None:
             st.caption(f"{table.missing_cells:,} missing cells: pick what to do with them in the sidebar.")
 
 
-def settings_form(table: SeriesTable, identity: str) -> tuple[dict, bool]:
-    """The sidebar form; returns the chosen settings and whether Train was pressed."""
+def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | None:
+    """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong."""
     columns = table.numeric_columns
     tag = hashlib.sha1(identity.encode()).hexdigest()[:8]
     windows_guess = max(1, len(table.frame) - 7)
-    with st.sidebar.form(f"{KEY}_form"):
+    with st.sidebar:
         st.markdown("**What to forecast**")
         target = st.selectbox(
             "Target column", columns, index=columns.index(default_target(columns)), key=f"{KEY}_target_{tag}"
@@ -145,7 +156,6 @@ def settings_form(table: SeriesTable, identity: str) -> tuple[dict, bool]:
         hidden_size = st.slider("Hidden size", 1, 128, 10, key=f"{KEY}_hidden_size")
         num_layers = st.slider("Depth (stacked layers)", 1, 4, 1, key=f"{KEY}_num_layers")
         st.markdown("**Training**")
-        learning_rate = st.select_slider("Learning rate (Adam)", LEARNING_RATES, 0.01, key=f"{KEY}_learning_rate")
         epochs = st.slider(
             "Epochs", 1, 1000, default_epochs(windows_guess), key=f"{KEY}_epochs_{tag}", help="The lab ran 500."
         )
@@ -165,49 +175,54 @@ def settings_form(table: SeriesTable, identity: str) -> tuple[dict, bool]:
             key=f"{KEY}_device",
             help="auto: a CUDA GPU when there is one and the run is big enough to gain, else one CPU thread.",
         )
-        pressed = st.form_submit_button("Train", type="primary", key=f"{KEY}_train")
-    settings = dict(
-        target=target,
-        features=tuple(features),
-        missing_policy=missing_policy,
-        window=window,
-        horizon=horizon,
-        train_fraction=train_percent / 100,
-        cell=cell,
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        learning_rate=learning_rate,
-        epochs=epochs,
-        batch_size=batch_size,
-        seed=int(seed),
-        device=device,
-    )
-    return settings, pressed
+        st.caption("Changes here start a new run: press **Reset** above the charts.")
+    settings = None
+    with learner_errors():
+        settings = ForecastSettings(
+            target=target,
+            features=tuple(features),
+            missing_policy=missing_policy,
+            window=window,
+            horizon=horizon,
+            train_fraction=train_percent / 100,
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            learning_rate=st.session_state.get(f"{KEY}_learning_rate", 0.01),
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=int(seed),
+            device=device,
+        )
+    return settings
 
 
-def train(table: SeriesTable, settings: dict, source: str, identity: str) -> None:
-    forecast_settings = ForecastSettings(**settings)
-    prepared = prepare(table, forecast_settings)
-    device = device_for(prepared)
-    label = f"Training a {CELL_NAMES[forecast_settings.cell]} on {prepared.split.windows:,} windows ({device.type})"
-    history = train_live(
-        forecast_settings.model_config(),
-        prepared.data,
-        forecast_settings.train_config(),
-        label,
-        LOSS_NAME,
-        device=device,
-    )
-    result = evaluate(prepared, history.model)
-    number = st.session_state.get(f"{KEY}_runs", 0) + 1
-    st.session_state[f"{KEY}_runs"] = number
-    store_run(
-        KEY, {**settings, "data": identity}, history, prepared=prepared, result=result, source=source, number=number
-    )
+def builder(table: SeriesTable, source: str, identity: str):
+    """A function from settings to a new run on this table (the page's ``build``)."""
+
+    def build(settings: ForecastSettings) -> LiveRun:
+        prepared = prepare(table, settings)
+        device = device_for(prepared)
+        session = TrainingSession(
+            lambda: SequenceModel(settings.model_config()), prepared.data, settings.train_config(), device=device
+        )
+        estimate = session.check_budget(
+            size_settings="the window, the horizon, the hidden size, the depth or the file (fewer rows), or choose a "
+            "larger batch size",
+        )
+        extra = dict(prepared=prepared, source=source, identity=identity, device=device)
+        return LiveRun(settings, {"model": session}, estimate, extra=extra)
+
+    return build
 
 
-def scores(run: dict) -> None:
-    history, prepared, result = run["history"], run["prepared"], run["result"]
+def evaluated(run: LiveRun):
+    """The forecast and its metrics at the run's current weights (computed once per state of training)."""
+    return run.cached("result", lambda: evaluate(run.extra["prepared"], run.session.model))
+
+
+def scores(run: LiveRun) -> None:
+    history, prepared, result = run.history, run.extra["prepared"], evaluated(run)
     model, naive = result.model_metrics, result.naive_metrics
     columns = st.columns(4)
     columns[0].metric(
@@ -219,7 +234,9 @@ def scores(run: dict) -> None:
     columns[1].metric("Test RMSE, naive", format_number(naive["RMSE"]), help="“the next value = the last one”")
     columns[2].metric("Final training loss", f"{history.losses[-1]:.5f}" if history.records else "n/a")
     columns[3].metric(
-        "Training time", f"{history.seconds:.1f} s", help=plain_text(f"{len(history.records)} epochs, {run['source']}")
+        "Training time",
+        f"{history.seconds:.1f} s",
+        help=plain_text(f"{len(history.records)} epochs, {run.extra['source']}"),
     )
     (st.success if result.finite and model["RMSE"] < naive["RMSE"] else st.info)(result.verdict)
     table = pd.DataFrame(
@@ -244,8 +261,8 @@ def scores(run: dict) -> None:
         )
 
 
-def predictions(run: dict) -> None:
-    prepared, result = run["prepared"], run["result"]
+def predictions(run: LiveRun) -> None:
+    prepared, result = run.extra["prepared"], evaluated(run)
     horizon = prepared.settings.horizon
     step = 0
     if horizon > 1:
@@ -253,7 +270,7 @@ def predictions(run: dict) -> None:
             "Steps ahead shown",
             list(range(horizon)),
             format_func=lambda s: f"t+{s + 1}",
-            key=f"{KEY}_r{run['number']}_step_ahead",
+            key=f"{KEY}_r{run.number}_step_ahead",
         )
     thinned = ff.stride(prepared.rows) > 1
     chart(
@@ -271,10 +288,10 @@ def predictions(run: dict) -> None:
     )
 
 
-def beyond_the_end(run: dict):
-    prepared, history = run["prepared"], run["history"]
+def beyond_the_end(run: LiveRun):
+    prepared, model = run.extra["prepared"], run.session.model
     steps = st.slider("Steps to forecast beyond the end", 1, MAX_FORECAST_STEPS, 30, key=f"{KEY}_forecast_steps")
-    future = forecast_beyond(prepared, history.model, steps)
+    future = run.cached(f"future {steps}", lambda: forecast_beyond(prepared, model, steps))
     times = future_times(prepared.times, prepared.has_dates, steps)
     others = [f for f in prepared.settings.features if f != prepared.settings.target]
     held = " The other features' future is unknown: they are held at their last value." if others else ""
@@ -287,18 +304,17 @@ def beyond_the_end(run: dict):
     return future
 
 
-def inside(run: dict) -> None:
-    history, prepared = run["history"], run["prepared"]
+def inside(run: LiveRun, snapshot: Snapshot) -> None:
+    history, prepared = run.history, run.extra["prepared"]
     probes = list(range(len(prepared.probe_windows)))
     pick = st.selectbox(
         "Window to look inside",
         probes,
         index=len(probes) - 1,
         format_func=lambda i: ff.window_label(prepared, int(prepared.probe_windows[i])),
-        key=f"{KEY}_r{run['number']}_window_pick",
+        key=f"{KEY}_r{run.number}_window_pick",
     )
-    snapshot = choose_snapshot(history, f"{KEY}_r{run['number']}")
-    layer = choose_layer(len(snapshot.probe.hidden), f"{KEY}_r{run['number']}")
+    layer = choose_layer(len(snapshot.probe.hidden), f"{KEY}_r{run.number}")
     labels = ff.step_labels(prepared.settings.window)
     chart(
         ff.hidden_figure(snapshot.probe.hidden[layer][pick], labels, layer, snapshot.epoch),
@@ -317,8 +333,8 @@ def inside(run: dict) -> None:
     )
 
 
-def downloads(run: dict, future) -> None:
-    prepared, result, history = run["prepared"], run["result"], run["history"]
+def downloads(run: LiveRun, future) -> None:
+    prepared, result, history = run.extra["prepared"], evaluated(run), run.history
     left, right = st.columns(2)
     left.download_button(
         "Download predictions (CSV)",
@@ -331,7 +347,7 @@ def downloads(run: dict, future) -> None:
     )
     right.download_button(
         "Download settings and metrics (JSON)",
-        lambda: summary_json(prepared, result, history, run["source"]),
+        lambda: summary_json(prepared, result, history, run.extra["source"]),
         file_name="run.json",
         mime="application/json",
         on_click="ignore",
@@ -339,50 +355,73 @@ def downloads(run: dict, future) -> None:
     )
 
 
-def show_results(run: dict) -> None:
-    history, prepared, result = run["history"], run["prepared"], run["result"]
+def draw_live(run: LiveRun) -> None:
+    """Everything that moves while the run plays (inside the page's live fragment)."""
+    history, prepared = run.history, run.extra["prepared"]
     if history.stopped:
         st.warning(history.stopped.reason)
-    st.subheader("2. How good is the forecast?")
-    st.caption(plain_text(f"Trained on the {run['source']}. " + " ".join(prepared.notes)))
+    st.caption(
+        plain_text(
+            f"Training on the {run.extra['source']} ({prepared.split.windows:,} windows, {run.extra['device'].type}). "
+            + " ".join(prepared.notes)
+        )
+    )
+    learning_curves(history, loss_name=LOSS_NAME, key=KEY, total_epochs=run.total_epochs)
+    every = run.session.config.validate_every
+    st.caption(
+        "The validation curve is the loss on the test part, "
+        + ("after every epoch" if every == 1 else f"measured every {every} epochs (and after the last)")
+        + "; it never updates the weights."
+    )
+    st.subheader("Inside the network")
+    inside(run, epoch_control(KEY, run))
+
+
+def results(run: LiveRun) -> None:
+    """The forecast at the current weights: computed when the page reruns, not at every tick."""
+    if not run.history.records:
+        st.info("Press **Play** or **Step**: the forecast is scored once the network has trained.")
+        return
+    if run.playing:
+        st.caption(f"The sections below show the network after epoch {run.epoch}; they follow when it pauses.")
+    result = evaluated(run)
+    st.subheader("3. How good is the forecast?")
     if not result.finite:
         st.error(
             "The model's predictions are not finite numbers, so there is nothing to compare. Lower the learning "
-            "rate and train again."
+            "rate and press Reset."
         )
-    else:
-        scores(run)
-        predictions(run)
-        st.subheader("3. Beyond the end of the data")
-        future = beyond_the_end(run)
-    st.subheader("4. Training")
-    learning_curves(history, loss_name=LOSS_NAME, key=KEY)
-    st.caption("The validation curve is the loss on the test part after each epoch; it never updates the weights.")
-    st.subheader("5. Inside the network")
-    inside(run)
-    if result.finite:
-        st.subheader("6. Take the results with you")
-        downloads(run, future)
+        return
+    scores(run)
+    predictions(run)
+    st.subheader("4. Beyond the end of the data")
+    future = beyond_the_end(run)
+    st.subheader("5. Take the results with you")
+    downloads(run, future)
 
 
 table, source, identity = None, "", ""
 with learner_errors():
     table, source, identity = choose_data()
-pressed, settings = False, None
+settings = None
 if table is not None:
     preview(table)
-    settings, pressed = settings_form(table, identity)
-    with learner_errors():
-        if pressed or (stored_run(KEY) is None and identity.startswith("sample:")):
-            train(table, settings, source, identity)
-# A bad file or bad settings show their message above and leave the previous run on screen.
-run = stored_run(KEY)
+    settings = settings_sidebar(table, identity)
+st.subheader("2. Training")
+existing = st.session_state.get(f"{KEY}_run")
+other = ["the data"] if existing is not None and table is not None and existing.extra["identity"] != identity else []
+run = None
+if table is not None or existing is not None:
+    run = drive(
+        KEY,
+        settings if table is not None else None,
+        builder(table, source, identity) if table is not None else None,
+        draw_live,
+        LEARNING_RATES,
+        LABELS,
+        autoplay=identity.startswith("sample:"),
+        other_changes=other,
+    )
 if run is not None:
     with learner_errors():
-        if settings is None or run["settings"] != {**settings, "data": identity}:
-            st.caption(
-                plain_text(
-                    f"Showing the last run, on the {run['source']}. Press Train to use the current data and settings."
-                )
-            )
-        show_results(run)
+        results(run)

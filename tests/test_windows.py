@@ -2,15 +2,17 @@ import numpy as np
 import pytest
 import torch
 
+from core.budget import Budget
 from core.errors import InputError
+from core.long_sequences import LongSequenceSettings
 from core.models import ModelConfig, SequenceModel
+from core.session import TrainingSession
 from core.training import TrainConfig
 from core.windows import (
     SEED_SENTENCE,
     accuracy_per_position,
     assemble,
     character_accuracy,
-    check_workload,
     generate,
     marked_lines,
     probe_indices,
@@ -90,12 +92,18 @@ def test_probe_windows_all_when_small_evenly_spaced_when_large():
 
 
 def test_runs_too_big_for_the_shared_server_are_refused_before_training():
-    seed_lab = sliding_windows(SEED_SENTENCE, 10)
-    assert check_workload(ModelConfig(25, 25, hidden_size=25, num_layers=2), seed_lab, TrainConfig()) < 5
-    big = sliding_windows((SEED_SENTENCE * 6)[:1000], 50)
-    huge = ModelConfig(25, 25, hidden_size=256, num_layers=4, cell="lstm")
-    with pytest.raises(InputError, match="minutes on this server"):
-        check_workload(huge, big, TrainConfig(epochs=100))
+    seed_lab = LongSequenceSettings()
+    task = seed_lab.task()
+    session = TrainingSession(lambda: SequenceModel(seed_lab.model_config(task)), task.data(), seed_lab.train_config())
+    assert session.check_budget(Budget()).seconds < 5
+    huge = LongSequenceSettings(
+        text=(SEED_SENTENCE * 6)[:1000], sequence_length=50, hidden_is_vocabulary=False, hidden_size=256,
+        num_layers=4, cell="lstm", epochs=1000,
+    )  # fmt: skip
+    task, model = huge.task(), huge.model_config(huge.task())
+    session = TrainingSession(lambda: SequenceModel(model), task.data(probe_indices(task, model)), huge.train_config())
+    with pytest.raises(InputError, match="Set Epochs to at most"):
+        session.check_budget(Budget())
 
 
 def test_train_windows_logs_the_read_back_and_drops_full_predictions():

@@ -1,0 +1,80 @@
+"""The Long sequences screen's settings: the text, its windows, the stacked model, validated in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.cell_math import CELLS
+from core.errors import InputError
+from core.models import ModelConfig
+from core.training import MAX_EPOCHS, TrainConfig, check_learning_rate
+from core.validation import one_of, whole_number
+from core.windows import (
+    MAX_SEQUENCE_LENGTH,
+    MIN_SEQUENCE_LENGTH,
+    SEED_SENTENCE,
+    WindowTask,
+    sliding_windows,
+    snapshot_every,
+)
+
+BATCH_SIZES = (0, 8, 16, 32, 64, 128, 256)  # 0: every window in one step (full batch)
+MAX_HIDDEN = 256
+MAX_SEED = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class LongSequenceSettings:
+    """What the learner chooses on the Long sequences screen. The defaults are the lab's: a 2-layer RNN whose
+    hidden size is the vocabulary size, Adam 0.1, full batch; seed 0 reads the sentence back almost perfectly."""
+
+    text: str = SEED_SENTENCE
+    sequence_length: int = 10
+    cell: str = "rnn"
+    hidden_is_vocabulary: bool = True
+    hidden_size: int = 32  # used when not tied to the vocabulary
+    num_layers: int = 2
+    learning_rate: float = 0.1
+    epochs: int = 100
+    batch_size: int = 0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise InputError("The text must be text.")
+        one_of(self.cell, CELLS, "cell type")
+        if not isinstance(self.hidden_is_vocabulary, bool):
+            raise InputError("'Hidden size = vocabulary size' is either on or off.")
+        one_of(self.batch_size, BATCH_SIZES, "batch size")
+        for name, what, low, high in (
+            ("sequence_length", "The sequence length", MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH),
+            ("hidden_size", "The hidden size", 2, MAX_HIDDEN),
+            ("num_layers", "The depth", 1, 4),
+            ("epochs", "Epochs", 1, MAX_EPOCHS),
+            ("seed", "The seed", 0, MAX_SEED),
+        ):
+            object.__setattr__(self, name, whole_number(getattr(self, name), what, low, high))
+        object.__setattr__(self, "learning_rate", check_learning_rate(self.learning_rate))
+        self.task()  # a text too short for its window is refused with the settings, before any run
+
+    def task(self) -> WindowTask:
+        return sliding_windows(self.text, self.sequence_length)
+
+    def model_config(self, task: WindowTask) -> ModelConfig:
+        size = task.vocabulary.size
+        return ModelConfig(
+            input_size=size,
+            output_size=size,
+            hidden_size=size if self.hidden_is_vocabulary else self.hidden_size,
+            num_layers=self.num_layers,
+            cell=self.cell,
+        )
+
+    def train_config(self) -> TrainConfig:
+        return TrainConfig(
+            epochs=self.epochs,
+            learning_rate=self.learning_rate,
+            seed=self.seed,
+            batch_size=self.batch_size or None,
+            snapshot_every=snapshot_every(self.epochs),
+        )

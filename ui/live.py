@@ -1,0 +1,373 @@
+"""Training as a session the learner drives: Play, Pause, Step, Run to the end, Reset, Replay.
+
+A page hands ``drive`` its settings (a frozen, validated dataclass, or None when they are wrong) and
+a ``build`` function that turns settings into a ``LiveRun`` (the training session or sessions, plus
+whatever the page needs to draw them). ``drive`` owns the flow every training page shares:
+- the first visit builds the defaults and plays them (the README says why);
+- the run lives in ``st.session_state`` (never a cache: those are shared by every user);
+- the live part of the page is one ``st.fragment``: while the run plays, the fragment reruns every
+  ``TICK_SECONDS`` on its own, advances the run by about ``WORK_SECONDS`` of computing, and redraws
+  only itself. Pause, leaving the page and closing the tab end the ticks, so the computing stops
+  within one tick;
+- settings that change the model or the data take effect on Reset, never in the middle of a curve;
+  the learning rate takes effect at the next step, and the loss curve marks the change;
+- an epoch control drives every snapshot view; it follows the newest snapshot while playing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from core.budget import CostEstimate
+from core.session import TrainingSession
+from core.training import Snapshot, TrainingHistory
+from ui.common import learner_errors
+
+TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
+WORK_SECONDS = 0.15  # computing per tick at full speed: the rest of the tick draws
+# Units per redraw (a unit is one epoch, or a page's own "step" such as 10 optimisation steps).
+SPEEDS = {"slow": 1, "normal": 5, "fast": 20, "full": None}
+SPEED_LABELS = {
+    "slow": "slow: 1 per redraw",
+    "normal": "normal: 5 per redraw",
+    "fast": "fast: 20 per redraw",
+    "full": "full speed",
+}
+DEFAULT_SPEED = "normal"
+MODES = ("paused", "playing", "finishing", "stepping", "replaying")
+
+
+@dataclass(eq=False)
+class LiveRun:
+    """One page's run: the settings it was built from, its training session(s), and what the page needs."""
+
+    settings: Any
+    sessions: dict[str, TrainingSession]
+    estimate: CostEstimate
+    extra: dict[str, Any] = field(default_factory=dict)
+    unit_epochs: int = 1  # epochs (or optimisation steps) one Step advances
+    unit_name: str = "epoch"
+    mode: str = "paused"
+    step_target: int | None = None
+    replay_epoch: int | None = None
+    number: int = 0
+    _cache: dict[str, tuple[int, Any]] = field(default_factory=dict)
+
+    @property
+    def session(self) -> TrainingSession:
+        return next(iter(self.sessions.values()))
+
+    @property
+    def history(self) -> TrainingHistory:
+        return self.session.history
+
+    @property
+    def epoch(self) -> int:
+        return min(session.epoch for session in self.sessions.values())
+
+    @property
+    def total_epochs(self) -> int:
+        return max(session.total_epochs for session in self.sessions.values())
+
+    @property
+    def finished(self) -> bool:
+        return all(session.finished for session in self.sessions.values())
+
+    @property
+    def playing(self) -> bool:
+        return self.mode != "paused"
+
+    @property
+    def seconds(self) -> float:
+        return sum(session.history.seconds for session in self.sessions.values())
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        for session in self.sessions.values():
+            session.set_learning_rate(learning_rate)
+
+    def cached(self, name: str, compute: Callable[[], Any]) -> Any:
+        """Computed once per state of training: moving a display control does not recompute it."""
+        progress = sum(session.steps_done for session in self.sessions.values())
+        if name not in self._cache or self._cache[name][0] != progress:
+            self._cache[name] = (progress, compute())
+        return self._cache[name][1]
+
+
+def run_key(key: str) -> str:
+    return f"{key}_run"
+
+
+def current_run(key: str) -> LiveRun | None:
+    return st.session_state.get(run_key(key))
+
+
+# -- advancing ------------------------------------------------------------------------------------------
+def tick(run: LiveRun, speed: str) -> None:
+    """Advance a playing run by one tick's worth; the sessions move together (the comparison's race)."""
+    if run.mode == "replaying":
+        epochs = [s.epoch for s in run.history.snapshots]
+        later = [e for e in epochs if run.replay_epoch is None or e > run.replay_epoch]
+        run.replay_epoch = later[0] if later else epochs[-1]
+        if not later or run.replay_epoch == epochs[-1]:
+            run.mode = "paused"
+        return
+    if run.mode == "paused":
+        return
+    if run.finished:
+        run.mode = "paused"
+        return
+    units = None if run.mode == "finishing" else SPEEDS.get(speed, SPEEDS[DEFAULT_SPEED])
+    if run.mode == "stepping":
+        target = run.step_target or run.epoch + run.unit_epochs
+    elif units is not None:
+        target = run.epoch + units * run.unit_epochs
+    else:
+        target = run.epoch + affordable_epochs(run)
+    for session in run.sessions.values():
+        if session.epoch < target and not session.finished:
+            session.advance(epochs=target - session.epoch, seconds=WORK_SECONDS / len(run.sessions))
+    if run.finished or (run.mode == "stepping" and run.epoch >= target):
+        run.mode, run.step_target = "paused", None
+
+
+def affordable_epochs(run: LiveRun) -> int:
+    """How many epochs of every session fit in one tick's computing, from the time measured so far."""
+    per_epoch = 0.0
+    for session in run.sessions.values():
+        measured = session.history.seconds / session.epoch if session.epoch else None
+        per_epoch += measured if measured else session.estimate().seconds_per_epoch
+    return max(1, int(WORK_SECONDS / max(per_epoch, 1e-6)))
+
+
+# -- the page flow --------------------------------------------------------------------------------------
+def start(key: str, settings: Any, build: Callable[[Any], LiveRun], display_keys: Sequence[str] = ()) -> LiveRun:
+    """Build a new run from ``settings`` (an InputError leaves the previous run as it was)."""
+    previous = current_run(key)
+    run = build(settings)
+    run.number = (previous.number if previous else 0) + 1
+    for name in (*display_keys, "epoch"):
+        st.session_state.pop(f"{key}_{name}", None)
+    st.session_state[run_key(key)] = run
+    return run
+
+
+def pause_other_pages(key: str) -> None:
+    """Leaving a page pauses its run: nothing computes for a page nobody looks at."""
+    for name, value in list(st.session_state.items()):
+        if isinstance(value, LiveRun) and name != run_key(key):
+            value.mode = "paused"
+
+
+def changed_settings(run_settings: Any, settings: Any, labels: dict[str, str]) -> list[str]:
+    """The settings (by their labels) that differ from the run's, except the steerable learning rate."""
+    if settings is None or not dataclasses.is_dataclass(settings) or type(settings) is not type(run_settings):
+        return []
+    changed = []
+    for item in dataclasses.fields(settings):
+        if item.name == "learning_rate":
+            continue
+        before, after = getattr(run_settings, item.name), getattr(settings, item.name)
+        if before != after:
+            changed.append(labels.get(item.name, item.name.replace("_", " ")))
+    return changed
+
+
+def drive(
+    key: str,
+    settings: Any,
+    build: Callable[[Any], LiveRun],
+    draw: Callable[[LiveRun], None],
+    learning_rates: Sequence[float],
+    labels: dict[str, str],
+    display_keys: Sequence[str] = (),
+    autoplay: bool = True,
+    other_changes: Sequence[str] = (),
+) -> LiveRun | None:
+    """The training part of a page: first visit, the changed-settings note, and the live fragment.
+
+    ``other_changes`` names what changed outside the settings class (another data file)."""
+    pause_other_pages(key)
+    run = current_run(key)
+    if run is None and settings is not None:
+        with learner_errors():
+            run = start(key, settings, build, display_keys)
+            run.mode = "playing" if autoplay else "paused"
+    if run is None:
+        return None
+    changed = [*other_changes, *changed_settings(run.settings, settings, labels)]
+    if changed:
+        st.info(
+            f"Changed: {', '.join(changed)}. These change the model or the data, so they start a new run: press "
+            "**Reset** to use them. The run below keeps its own settings."
+        )
+    live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
+    return run
+
+
+def live_fragment(key, run, settings, build, draw, learning_rates, display_keys) -> None:
+    playing_when_drawn = run.playing
+
+    def body() -> None:
+        current = current_run(key)
+        with learner_errors():
+            transport(key, current, settings, build, learning_rates, display_keys)
+            tick(current, st.session_state.get(f"{key}_speed", DEFAULT_SPEED))
+            status_line(current)
+            draw(current)
+        if current.playing != playing_when_drawn:
+            st.rerun()  # the whole page: the timer starts or stops, and the views below catch up
+
+    # The timer exists only while the run plays: a paused page costs the server nothing.
+    st.fragment(body, run_every=TICK_SECONDS if playing_when_drawn else None)()
+
+
+def _play(key: str) -> None:
+    run = current_run(key)
+    if run is not None and not run.finished:
+        run.mode = "playing"
+
+
+def _pause(key: str) -> None:
+    run = current_run(key)
+    if run is not None:
+        run.mode, run.step_target = "paused", None
+
+
+def _step(key: str) -> None:
+    run = current_run(key)
+    if run is not None and not run.finished:
+        run.mode, run.step_target = "stepping", run.epoch + run.unit_epochs
+
+
+def _finish(key: str) -> None:
+    run = current_run(key)
+    if run is not None and not run.finished:
+        run.mode = "finishing"
+
+
+def _replay(key: str) -> None:
+    run = current_run(key)
+    if run is not None:
+        run.mode, run.replay_epoch = "replaying", None
+
+
+def _steer(key: str) -> None:
+    run = current_run(key)
+    if run is not None:
+        run.set_learning_rate(st.session_state[f"{key}_learning_rate"])
+
+
+def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) -> None:
+    """The run's controls in one row, above the views they drive."""
+    columns = st.columns([1, 1, 1.2, 1, 1.1, 2, 2.6], vertical_alignment="bottom")
+    if run.playing and run.mode != "replaying":
+        columns[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", on_click=_pause, args=(key,))
+    else:
+        columns[0].button(
+            "Play",
+            icon=":material/play_arrow:",
+            key=f"{key}_play",
+            on_click=_play,
+            args=(key,),
+            type="primary",
+            disabled=run.finished,
+            help="Train on, at the chosen speed.",
+        )
+    unit = f"{run.unit_epochs} {run.unit_name}s" if run.unit_epochs > 1 else f"one {run.unit_name}"
+    columns[1].button(
+        "Step",
+        icon=":material/skip_next:",
+        key=f"{key}_step",
+        on_click=_step,
+        args=(key,),
+        disabled=run.finished or run.playing,
+        help=f"Train {unit}, then pause.",
+    )
+    columns[2].button(
+        "Run to end",
+        icon=":material/fast_forward:",
+        key=f"{key}_finish",
+        on_click=_finish,
+        args=(key,),
+        disabled=run.finished,
+        help="Full speed to the last epoch; Pause still works.",
+    )
+    reset = columns[3].button(
+        "Reset",
+        icon=":material/restart_alt:",
+        key=f"{key}_reset",
+        disabled=settings is None,
+        help="Start over from new initial weights, with the settings as they are now.",
+    )
+    columns[4].button(
+        "Replay",
+        icon=":material/replay:",
+        key=f"{key}_replay",
+        on_click=_replay,
+        args=(key,),
+        disabled=run.playing or len(run.history.snapshots) < 2,
+        help="Animate the snapshots from epoch 0 to the last one.",
+    )
+    st.session_state.setdefault(f"{key}_speed", DEFAULT_SPEED)
+    columns[5].selectbox(
+        "Speed",
+        list(SPEEDS),
+        format_func=SPEED_LABELS.get,
+        key=f"{key}_speed",
+        help=f"How many {run.unit_name}s each redraw of the charts advances; full speed computes as many as fit in "
+        f"{WORK_SECONDS} s per redraw.",
+    )
+    st.session_state.setdefault(f"{key}_learning_rate", run.session.learning_rate)
+    columns[6].select_slider(
+        "Learning rate (Adam): changes apply at the next step",
+        learning_rates,
+        key=f"{key}_learning_rate",
+        on_change=_steer,
+        args=(key,),
+    )
+    if reset:
+        start(key, settings, build, display_keys).mode = "paused"  # an InputError keeps the current run
+        st.rerun()
+
+
+def status_line(run: LiveRun) -> None:
+    state = {
+        "paused": "finished" if run.finished else "paused",
+        "playing": "playing",
+        "finishing": "running to the end",
+        "stepping": "stepping",
+        "replaying": "replaying the snapshots",
+    }[run.mode]
+    stopped = next((s.history.stopped for s in run.sessions.values() if s.history.stopped), None)
+    if stopped is not None:
+        state = f"stopped at {run.unit_name} {stopped.epoch}"
+    st.caption(
+        f"**{run.unit_name.capitalize()} {run.epoch:,} of {run.total_epochs:,}** · {state} · "
+        f"{run.seconds:.1f} s of computing so far · estimated before the start: {run.estimate.describe()}"
+    )
+
+
+def epoch_control(key: str, run: LiveRun, history: TrainingHistory | None = None) -> Snapshot:
+    """The screen's one epoch control: every snapshot view follows it; it follows training while playing."""
+    history = history or run.history
+    epochs = [snapshot.epoch for snapshot in history.snapshots]
+    state_key = f"{key}_epoch"
+    if run.mode == "replaying" and run.replay_epoch in epochs:
+        st.session_state[state_key] = run.replay_epoch
+    elif run.playing or st.session_state.get(state_key) not in epochs:
+        st.session_state[state_key] = epochs[-1]
+    if len(epochs) > 1:
+        st.select_slider(
+            f"{run.unit_name.capitalize()} to look inside (0 = before training)",
+            epochs,
+            key=state_key,
+            disabled=run.playing,
+            help="Snapshots are taken at the start and every few epochs. While the run plays this follows the "
+            "newest; pause to move it, or press Replay.",
+        )
+    return history.snapshot_at(st.session_state[state_key])
