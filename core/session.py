@@ -71,6 +71,10 @@ class Progress:
     seconds: float = 0.0
 
 
+FAILED_MESSAGE = (
+    "Training stopped: something unexpected went wrong (the details went to the server log). Press Reset to "
+    "start again."
+)
 # Markers the work generator yields between pieces of work; the session may pause at any of them.
 _UNIT, _STEP, _EPOCH = "unit", "step", "epoch"
 
@@ -194,6 +198,10 @@ class TrainingSession:
                 item = next(self._work)
             except StopIteration:
                 break
+            except Exception:
+                # A generator that raised cannot be resumed: end the run, so nothing keeps trying.
+                self.history.add(Stopped(self.epoch + 1, FAILED_MESSAGE))
+                raise
             collected = self._collect(item)
             if isinstance(collected, EpochRecord):
                 records.append(collected)
@@ -304,6 +312,7 @@ class TrainingSession:
     def _forward_backward(self, inputs: Tensor, targets: Tensor, first_loss: float | None):
         """Gradients of the mean loss over ``inputs`` in slices of ``micro_batch``; (loss, predictions) or None."""
         count, size = inputs.shape[0], self.micro_batch
+        self.model.train()  # a page may have looked at the model (eval mode) while the run was paused
         if size >= count:  # one pass, exactly as a plain training loop does it
             outputs, _ = self.model(inputs)
             loss = compute_loss(outputs, targets, self.data.objective)
@@ -328,16 +337,18 @@ class TrainingSession:
 
     def _evaluate(self, inputs: Tensor, targets: Tensor):
         """Mean loss and accuracy on held-out data, in slices, pausable between them."""
-        self.model.eval()
         size = max(1, 4 * self.micro_batch)  # no activations are kept for a backward pass here
         loss_sum, correct, counted = 0.0, 0, 0
-        with torch.no_grad():
-            for start in range(0, inputs.shape[0], size):
+        for start in range(0, inputs.shape[0], size):
+            # Never pause inside no_grad: grad mode belongs to the thread, and whatever runs during the pause
+            # (another session's step, a page's chart) would run without gradients.
+            self.model.eval()
+            with torch.no_grad():
                 outputs, _ = self.model(inputs[start : start + size])
                 part_targets = targets[start : start + size]
                 loss_sum += float(compute_loss(outputs, part_targets, self.data.objective)) * len(part_targets)
                 part_correct, part_count = count_correct(predicted_classes(outputs, self.data.objective), part_targets)
-                correct, counted = correct + part_correct, counted + part_count
-                yield _UNIT
+            correct, counted = correct + part_correct, counted + part_count
+            yield _UNIT
         self.model.train()
         return loss_sum / inputs.shape[0], (correct / counted if counted else None)

@@ -26,6 +26,15 @@ def clear_streamlit_caches():
     yield
 
 
+@pytest.fixture(autouse=True)
+def long_ticks(monkeypatch):
+    """AppTest reruns the whole page for every tick (a browser reruns only the live fragment), so page tests
+    compute more per tick: the same code path, fewer redraws."""
+    import ui.live
+
+    monkeypatch.setattr(ui.live, "WORK_SECONDS", 1.5)
+
+
 WIDGET_KINDS = (
     "text_input",
     "slider",
@@ -46,3 +55,49 @@ def widget_by_key(at, key: str | re.Pattern):
         if found:
             return found[0]
     raise AssertionError(f"no widget with key {key}")
+
+
+def finish(at, key: str, limit: int = 1000):
+    """Let a playing run tick until it pauses. AppTest has no timer: each ``run()`` is one tick of the
+    live fragment (the browser's ``run_every``)."""
+    for _ in range(limit):
+        try:
+            run = at.session_state[f"{key}_run"]
+        except KeyError:
+            break
+        if not run.playing:
+            break
+        at.run()
+    else:
+        raise AssertionError(f"the run still plays after {limit} ticks")
+    assert not at.exception, at.exception
+    return at
+
+
+def open_screen(page: str, key: str, **state):
+    """A fresh session on ``page`` at full speed (``state`` goes into session state first), played to the end."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
+    at.session_state[f"{key}_speed"] = "full"
+    for name, value in state.items():
+        at.session_state[name] = value
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return finish(at, key)
+
+
+def reset_and_finish(at, key: str, find=None, **settings):
+    """Set sidebar widgets (found by ``find(at, name)``, default by key), press Reset, then Run to end."""
+    for name, value in settings.items():
+        (find or (lambda at, name: widget_by_key(at, f"{key}_{name}")))(at, name).set_value(value)
+    at.button(key=f"{key}_reset").click().run()
+    assert not at.exception, at.exception
+    if at.error:  # the settings were refused: the previous run stays
+        return at
+    at.button(key=f"{key}_finish").click().run()
+    return finish(at, key)
+
+
+def live_run(at, key: str):
+    return at.session_state[f"{key}_run"]

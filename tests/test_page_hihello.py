@@ -1,73 +1,154 @@
-"""The HiHello screen under AppTest: it trains, draws, reacts to its controls, and refuses bad input."""
+"""The HiHello screen under AppTest: it plays, steps, steers, resets, refuses bad input and over-budget runs."""
+
+import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, APP_TIMEOUT, widget_by_key
+from tests.conftest import finish, live_run, open_screen, reset_and_finish
 
 KEY = "hihello"
+PAGE = "pages/hihello.py"
 
 
 @pytest.fixture
 def hihello():
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
-    at.switch_page("pages/hihello.py").run()
-    assert not at.exception
-    return at
+    return open_screen(PAGE, KEY)
 
 
 def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+    return next(m.value for m in at.metric if m.label.startswith(label))
 
 
 def train(at, **settings):
-    for name, value in settings.items():
-        widget_by_key(at, f"{KEY}_{name}").set_value(value)
-    at.button(key=f"{KEY}_train").click().run()
-    assert not at.exception
-    return at
+    return reset_and_finish(at, KEY, **settings)
 
 
-def test_first_visit_trains_the_defaults_and_learns_the_word(hihello):
-    assert metric(hihello, "Prediction after training") == "ihello"
+def test_first_visit_plays_the_defaults_and_learns_the_word(hihello):
+    assert metric(hihello, "Prediction after epoch 100") == "ihello"
     assert metric(hihello, "Accuracy") == "100%"
     assert len(hihello.get("plotly_chart")) >= 6  # loss, accuracy, probabilities, hidden, 2 gradient charts
     assert any("learned the sequence" in s.value for s in hihello.success)
+    assert any("Epoch 100 of 100" in c.value and "finished" in c.value for c in hihello.caption)
+
+
+def test_the_first_visit_plays_and_a_new_run_waits_for_play():
+    at = open_screen(PAGE, KEY, hihello_speed="slow")  # one epoch per tick: still playing after the first ticks
+    run = live_run(at, KEY)
+    assert run.mode == "paused" and run.epoch == 100  # finish() ticked it to the end
+    at.button(key=f"{KEY}_reset").click().run()
+    run = live_run(at, KEY)
+    assert run.epoch == 0 and run.mode == "paused" and not run.history.records
+    assert [s.epoch for s in run.history.snapshots] == [0]
+    assert metric(at, "Prediction") == "—"  # epoch 0 is drawn: the initial weights
+
+
+def test_play_advances_at_the_chosen_speed_and_pause_holds_it():
+    at = open_screen(PAGE, KEY, hihello_speed="slow")
+    at.button(key=f"{KEY}_reset").click().run()
+    at.button(key=f"{KEY}_play").click().run()
+    epochs = [live_run(at, KEY).epoch]
+    for _ in range(3):
+        at.run()
+        epochs.append(live_run(at, KEY).epoch)
+    assert epochs == sorted(epochs) and len(set(epochs)) == 4  # one epoch per tick
+    at.button(key=f"{KEY}_pause").click().run()
+    held = live_run(at, KEY).epoch
+    at.run()
+    at.run()
+    assert live_run(at, KEY).epoch == held and live_run(at, KEY).mode == "paused"
+
+
+def test_step_advances_exactly_one_epoch(hihello):
+    at = hihello
+    at.button(key=f"{KEY}_reset").click().run()
+    for expected in (1, 2, 3):
+        at.button(key=f"{KEY}_step").click().run()
+        run = live_run(at, KEY)
+        assert run.epoch == expected and len(run.history.records) == expected and run.mode == "paused"
+    assert metric(at, "Prediction after epoch 3")
+
+
+def test_run_to_end_then_reset_clears_the_run(hihello):
+    at = hihello
+    first = live_run(at, KEY)
+    at.button(key=f"{KEY}_reset").click().run()
+    run = live_run(at, KEY)
+    assert run is not first and run.epoch == 0 and run.number == first.number + 1
+    at.button(key=f"{KEY}_finish").click().run()
+    finish(at, KEY)
+    assert live_run(at, KEY).epoch == 100
+    assert [r.loss for r in live_run(at, KEY).history.records] == [r.loss for r in first.history.records]
+
+
+def test_a_learning_rate_change_while_paused_keeps_the_history_and_marks_the_curve(hihello):
+    at = hihello
+    at.button(key=f"{KEY}_reset").click().run()
+    for _ in range(5):
+        at.button(key=f"{KEY}_step").click().run()
+    before = [r.loss for r in live_run(at, KEY).history.records]
+    at.select_slider(key=f"{KEY}_learning_rate").set_value(0.01).run()
+    run = live_run(at, KEY)
+    assert [r.loss for r in run.history.records] == before and run.session.learning_rate == 0.01
+    assert not any("Changed:" in i.value for i in at.info)  # the learning rate needs no reset
+    at.button(key=f"{KEY}_step").click().run()
+    assert live_run(at, KEY).history.records[-1].learning_rate == 0.01
+    loss_chart = next(c.proto.spec for c in at.get("plotly_chart") if "Loss per epoch" in c.proto.spec)
+    assert "lr → 0.01" in json.loads(loss_chart)["layout"]["annotations"][0]["text"]
+
+
+def test_changed_settings_ask_for_a_reset_and_never_mix_into_the_run(hihello):
+    at = hihello
+    run = live_run(at, KEY)
+    at.slider(key=f"{KEY}_hidden_size").set_value(16).run()
+    at.selectbox(key=f"{KEY}_cell").set_value("lstm").run()
+    note = next(i.value for i in at.info if "Changed:" in i.value)
+    assert "the hidden size" in note and "the cell type" in note and "Reset" in note
+    assert live_run(at, KEY) is run  # the run goes on with its own settings
 
 
 def test_the_labs_own_seed_is_stuck(hihello):
     train(hihello, seed=0)
-    assert metric(hihello, "Prediction after training") == "ilello"
+    assert metric(hihello, "Prediction after epoch 100") == "ilello"
     assert any("instead of" in i.value for i in hihello.info)
 
 
 def test_hidden_size_2_with_depth_3_still_trains(hihello):
     train(hihello, hidden_size=2, num_layers=3, readout="linear")
     assert not hihello.error
-    assert len(metric(hihello, "Prediction after training")) == 6
+    assert len(metric(hihello, "Prediction after epoch")) == 6
     assert hihello.radio(key=f"{KEY}_layer").options == ["layer 1", "layer 2", "layer 3"]
 
 
 @pytest.mark.parametrize("word", ["", "h", "x" * 500])
-def test_bad_words_show_an_error_not_an_exception(hihello, word):
-    train(hihello, word=word)
+def test_bad_words_show_an_error_and_keep_the_run(hihello, word):
+    run = live_run(hihello, KEY)
+    hihello.text_input(key=f"{KEY}_word").set_value(word).run()
     assert hihello.error, word
-    # the previous run stays on screen
-    assert metric(hihello, "Prediction after training") == "ihello"
+    assert hihello.button(key=f"{KEY}_reset").disabled  # nothing to reset to
+    assert live_run(hihello, KEY) is run
+    assert metric(hihello, "Prediction after epoch 100") == "ihello"  # the previous run stays on screen
 
 
 def test_custom_target_outside_the_vocabulary_is_refused(hihello):
-    train(hihello, target="ihellz")
+    hihello.text_input(key=f"{KEY}_target").set_value("ihellz").run()
     assert "not in the vocabulary" in hihello.error[0].value
+
+
+def test_a_run_over_the_budget_is_refused_and_the_previous_run_stays(hihello, monkeypatch):
+    monkeypatch.setenv("RNNLAB_MAX_RUN_SECONDS", "0.001")
+    run = live_run(hihello, KEY)
+    train(hihello, epochs=1000)
+    message = " ".join(e.value for e in hihello.error)
+    assert "limit on this server" in message and "Epochs" in message
+    assert live_run(hihello, KEY) is run
 
 
 @pytest.mark.parametrize(
     ("settings", "changed"),
     [
-        ({"cell": "lstm", "readout": "linear"}, "Final loss"),
-        ({"epochs": 20}, "Final loss"),
-        ({"learning_rate": 0.01}, "Final loss"),
-        ({"nonlinearity": "relu"}, "Final loss"),
+        ({"cell": "lstm", "readout": "linear"}, "Loss"),
+        ({"epochs": 20}, "Loss"),
+        ({"nonlinearity": "relu"}, "Loss"),
         ({"word": "hello world"}, "Target"),
     ],
 )
@@ -77,19 +158,46 @@ def test_controls_change_the_outcome(hihello, settings, changed):
     assert metric(hihello, changed) != before
 
 
+def test_the_learning_rate_of_a_new_run_changes_the_outcome(hihello):
+    before = metric(hihello, "Loss")
+    hihello.select_slider(key=f"{KEY}_learning_rate").set_value(0.01).run()
+    train(hihello)
+    assert live_run(hihello, KEY).session.learning_rate == 0.01
+    assert metric(hihello, "Loss") != before
+
+
 def test_epoch_control_scrubs_without_retraining(hihello):
     charts_before = [c.proto.spec for c in hihello.get("plotly_chart")]
-    loss_before = metric(hihello, "Final loss")
+    loss_before = metric(hihello, "Loss")
     hihello.select_slider(key=f"{KEY}_epoch").set_value(0).run()
     assert not hihello.exception
     charts_after = [c.proto.spec for c in hihello.get("plotly_chart")]
-    assert metric(hihello, "Final loss") == loss_before
+    assert metric(hihello, "Loss") == loss_before
     assert charts_after != charts_before
     assert any("after 0 epochs" in spec for spec in charts_after)
 
 
+def test_after_a_new_run_the_epoch_control_shows_the_charts_epoch(hihello):
+    hihello.select_slider(key=f"{KEY}_epoch").set_value(0).run()
+    train(hihello, epochs=40)
+    assert hihello.select_slider(key=f"{KEY}_epoch").value == 40
+    assert any("after 40 epochs" in c.proto.spec for c in hihello.get("plotly_chart"))
+
+
+def test_replay_walks_the_snapshots_from_epoch_0(hihello):
+    at = hihello
+    at.button(key=f"{KEY}_replay").click().run()
+    seen = [at.select_slider(key=f"{KEY}_epoch").value]
+    while live_run(at, KEY).mode == "replaying":
+        at.run()
+        seen.append(at.select_slider(key=f"{KEY}_epoch").value)
+    snapshots = [s.epoch for s in live_run(at, KEY).history.snapshots]
+    assert seen[0] == 0 and seen[-1] == snapshots[-1] and seen == sorted(seen)
+
+
 def test_a_diverging_learning_rate_is_explained(hihello):
-    train(hihello, readout="linear", hidden_size=64, num_layers=4, nonlinearity="relu", learning_rate=10.0, epochs=300)
+    hihello.select_slider(key=f"{KEY}_learning_rate").set_value(10.0).run()
+    train(hihello, readout="linear", hidden_size=64, num_layers=4, nonlinearity="relu", epochs=300)
     warnings = [w.value for w in hihello.warning]
     assert any("learning rate (10) is too high" in w for w in warnings)
     assert len(hihello.get("plotly_chart")) >= 5  # the last good state is still drawn

@@ -6,42 +6,38 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, APP_TIMEOUT
+from tests.conftest import live_run, open_screen, reset_and_finish
 
 PAGE = "pages/long_sequences.py"
+KEY = "longseq"
 KOREAN = "나는 한국에서 자랐고 나는 한국어를 유창하게 한다. 하늘에 떠있는 구름"
 SECTIONS = [
     "The sentence read back",
     "Accuracy per position inside the window",
-    "One neuron across the text",
     "Inside one window",
     "Gradients",
+    "One neuron across the text",
     "Generate text",
 ]
 
 
 def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_screen(PAGE, KEY)
 
 
 def chart_spec(at: AppTest, key: str) -> str:
     return next(c.proto.spec for c in at.get("plotly_chart") if c.proto.id and key in c.proto.id)
 
 
-def run_of(at: AppTest) -> dict:
-    return at.session_state["longseq_run"]
+def run_of(at: AppTest):
+    return live_run(at, KEY)
 
 
 def train_with(at: AppTest, **values) -> AppTest:
-    for key, value in values.items():
-        widget = at.text_area(key=f"longseq_{key}") if key == "text" else at.slider(key=f"longseq_{key}")
-        widget.set_value(value)
-    at.button(key="longseq_train").click().run()
-    return at
+    def find(at, name):
+        return at.text_area(key=f"{KEY}_{name}") if name == "text" else at.slider(key=f"{KEY}_{name}")
+
+    return reset_and_finish(at, KEY, find, **values)
 
 
 def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
@@ -53,7 +49,7 @@ def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
     assert at.success  # "reads the sentence back almost perfectly"
     assert len(at.get("plotly_chart")) >= 11
     run = run_of(at)
-    assert run["task"].windows == 170 and run["model_config"].hidden_size == 25
+    assert run.extra["task"].windows == 170 and run.extra["model_config"].hidden_size == 25
     assert at.text_input(key="longseq_prompt").value == "if you wan"
     assert at.code[-1].value.startswith("if you want to build")  # greedy generation recites the sentence
 
@@ -64,8 +60,8 @@ def test_a_korean_text_trains():
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     run = run_of(at)
-    assert run["task"].text == KOREAN and run["task"].windows == len(KOREAN) - 5
-    assert len(run["log"].epochs) == 40
+    assert run.extra["task"].text == KOREAN and run.extra["task"].windows == len(KOREAN) - 5
+    assert len(run.extra["log"].epochs) == 40
     assert at.text_input(key="longseq_prompt").value == KOREAN[:5]  # the prompt follows the new text
     cells = json.loads(chart_spec(at, "longseq_neuron"))["data"][0]["text"]
     assert "".join(c for row in cells for c in row) == KOREAN  # the neuron view writes the Korean text
@@ -73,23 +69,23 @@ def test_a_korean_text_trains():
 
 def test_a_too_short_text_says_why_and_keeps_the_previous_run():
     at = open_page()
-    before = run_of(at)["history"]
+    before = run_of(at)
     train_with(at, text="짧은 글")
     assert not at.exception
     assert len(at.error) == 1 and "needs at least 11" in at.error[0].value
-    assert run_of(at)["history"] is before
+    assert run_of(at) is before
     assert [h.value for h in at.subheader] == SECTIONS  # the last run is still on screen
 
 
 def test_display_controls_change_the_charts_without_retraining():
     at = open_page()
-    history = run_of(at)["history"]
+    run = run_of(at)
     controls = [
         (at.slider(key="longseq_neuron_unit"), 7, "longseq_neuron"),
         (at.radio(key="longseq_neuron_layer"), 1, "longseq_neuron"),
-        (at.select_slider(key="longseq_readback_epoch"), 3, "longseq_readback"),
         (at.select_slider(key="longseq_window"), 42, "longseq_hidden"),
         (at.select_slider(key="longseq_epoch"), 10, "longseq_hidden"),
+        (at.select_slider(key="longseq_epoch"), 25, "longseq_readback"),
         (at.radio(key="longseq_layer"), 1, "longseq_hidden"),
         (at.slider(key="longseq_temperature"), 1.0, "longseq_generation"),
     ]
@@ -98,7 +94,7 @@ def test_display_controls_change_the_charts_without_retraining():
         widget.set_value(value).run()
         assert not at.exception and not at.error
         assert chart_spec(at, chart_key) != before, widget.key
-        assert run_of(at)["history"] is history
+        assert run_of(at) is run and run.epoch == 100
 
 
 def test_a_prompt_outside_the_vocabulary_is_explained():
@@ -107,3 +103,23 @@ def test_a_prompt_outside_the_vocabulary_is_explained():
     assert not at.exception
     assert len(at.error) == 1 and "prompt can only use characters of the training text" in at.error[0].value
     assert "Gradients" in [h.value for h in at.subheader]
+
+
+def test_one_epoch_control_drives_the_read_back_and_the_snapshots():
+    at = open_page()
+    at.select_slider(key="longseq_epoch").set_value(25).run()
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any("after epoch 25" in s for s in specs) and any("after 25 epochs" in s for s in specs)
+    train_with(at, epochs=40)
+    assert at.select_slider(key="longseq_epoch").value == 40  # a new run shows its own last epoch everywhere
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any("after epoch 40" in s for s in specs) and any("after 40 epochs" in s for s in specs)
+
+
+def test_step_adds_one_epoch_to_the_read_back():
+    at = open_page()
+    at.button(key="longseq_reset").click().run()
+    at.button(key="longseq_step").click().run()
+    at.button(key="longseq_step").click().run()
+    assert run_of(at).extra["log"].epochs == [1, 2]
+    assert "Read back after epoch 2" in at.code[0].value

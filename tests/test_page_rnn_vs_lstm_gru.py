@@ -1,9 +1,8 @@
 """The RNN vs LSTM/GRU screen under AppTest: trains all three cells, every control matters, extremes hold."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, APP_TIMEOUT, widget_by_key
+from tests.conftest import finish, live_run, open_screen, reset_and_finish
 
 KEY = "compare"
 
@@ -11,10 +10,7 @@ KEY = "compare"
 @pytest.fixture(scope="module")
 def compare_page():
     """One page for the module: the first visit trains the defaults (three cells), which takes a while."""
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT * 3).run()
-    at.switch_page("pages/rnn_vs_lstm_gru.py").run()
-    assert not at.exception
-    return at
+    return open_screen("pages/rnn_vs_lstm_gru.py", KEY)
 
 
 def accuracies(at):
@@ -22,17 +18,14 @@ def accuracies(at):
 
 
 def train(at, **settings):
-    for name, value in settings.items():
-        widget_by_key(at, f"{KEY}_{name}").set_value(value)
-    at.button(key=f"{KEY}_train").click().run()
-    assert not at.exception
-    return at
+    return reset_and_finish(at, KEY, **settings)
 
 
 def test_first_visit_trains_three_cells_and_explains(compare_page):
     at = compare_page
     assert set(accuracies(at)) == {"RNN accuracy", "LSTM accuracy", "GRU accuracy"}
     reading = at.info[0].value
+    assert reading.startswith("After all 300 training steps")
     assert "at gap 30" in reading and "chance is 12%" in reading
     assert len(at.get("plotly_chart")) >= 3 + 7  # curves, gradients, LSTM and GRU gates
 
@@ -42,8 +35,16 @@ def test_first_visit_trains_three_cells_and_explains(compare_page):
     [
         {"gap": 1, "steps": 50},
         {"gap": 100, "steps": 50, "hidden_size": 4},
-        {"match": False, "steps": 50, "gap": 5},
-        {"keep_bias": 0.0, "steps": 50, "gap": 5, "noise": 1.0, "symbols": 2, "distractors": 1, "marker": False},
+        {"match_parameters": False, "steps": 50, "gap": 5},
+        {
+            "keep_gate_bias": 0.0,
+            "steps": 50,
+            "gap": 5,
+            "noise": 1.0,
+            "num_symbols": 2,
+            "num_distractors": 1,
+            "recall_marker": False,
+        },
     ],
 )
 def test_extreme_settings_train_without_error(compare_page, settings):
@@ -58,11 +59,11 @@ def test_controls_change_the_outcome(compare_page):
         gap=5,
         steps=50,
         seed=0,
-        match=True,
-        keep_bias=5.0,
+        match_parameters=True,
+        keep_gate_bias=5.0,
         noise=0.2,
-        symbols=8,
-        distractors=8,
+        num_symbols=8,
+        num_distractors=8,
         hidden_size=32,
     )
     first = accuracies(at), at.info[0].value
@@ -79,3 +80,18 @@ def test_the_sweep_runs_per_gap(compare_page):
     at.button(key=f"{KEY}_run_sweep").click().run()
     assert not at.exception
     assert any(c.value.startswith("In this sweep") for c in at.caption)
+
+
+def test_the_three_cells_race_together_and_step_is_ten_optimiser_steps(compare_page):
+    at = train(compare_page, gap=5, steps=50)
+    at.button(key=f"{KEY}_reset").click().run()
+    at.button(key=f"{KEY}_step").click().run()
+    run = live_run(at, KEY)
+    assert {cell: s.epoch for cell, s in run.sessions.items()} == {"rnn": 10, "lstm": 10, "gru": 10}
+    at.button(key=f"{KEY}_play").click().run()
+    while live_run(at, KEY).playing:
+        epochs = [s.epoch for s in live_run(at, KEY).sessions.values()]
+        assert max(epochs) - min(epochs) <= 50  # no cell runs away from the others
+        at.run()
+    finish(at, KEY)
+    assert all(s.epoch == 50 for s in live_run(at, KEY).sessions.values())

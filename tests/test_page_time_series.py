@@ -6,9 +6,8 @@ import math
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, APP_TIMEOUT, widget_by_key
+from tests.conftest import live_run, open_screen, reset_and_finish, widget_by_key
 
 KEY = "timeseries"
 
@@ -27,10 +26,7 @@ def csv_bytes(
 
 @pytest.fixture
 def screen():
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
-    at.switch_page("pages/time_series.py").run()
-    assert not at.exception
-    return at
+    return open_screen("pages/time_series.py", KEY)
 
 
 def metric(at, label):
@@ -43,11 +39,11 @@ def widget(at, name):
 
 
 def train(at, **settings):
-    for name, value in settings.items():
-        widget(at, name).set_value(value)
-    at.button(key=f"{KEY}_train").click().run()
-    assert not at.exception
-    return at
+    return reset_and_finish(at, KEY, widget, **settings)
+
+
+def data_changed(at) -> bool:
+    return any("Changed: the data" in i.value for i in at.info)
 
 
 def upload(at, content: bytes, name: str = "mine.csv"):
@@ -81,10 +77,10 @@ def test_a_good_csv_trains_and_plots(screen):
     upload(screen, csv_bytes(), "weather.csv")
     assert not screen.error
     assert widget(screen, "target").value == "Sales"  # the table's own columns, last numeric as target
-    assert any("Showing the last run" in c.value for c in screen.caption)
+    assert data_changed(screen)  # the sample's run stays until Reset
     train(screen, epochs=30)
     assert not screen.error
-    assert not any("Showing the last run" in c.value for c in screen.caption)
+    assert not data_changed(screen)
     assert "weather" in metric_help(screen)
     assert len(screen.get("plotly_chart")) >= 8
 
@@ -108,7 +104,6 @@ def test_each_bad_file_shows_a_sentence_and_the_last_run_stays(screen, kind):
     upload(screen, content, f"{kind}.csv")
     assert message in errors(screen)
     assert metric(screen, "Test RMSE, model") == before  # the previous run is still on screen
-    assert any("Showing the last run" in c.value for c in screen.caption)
 
 
 @pytest.mark.parametrize(
@@ -118,7 +113,7 @@ def test_each_bad_file_shows_a_sentence_and_the_last_run_stays(screen, kind):
         (csv_bytes(constant=True), "same value in every row"),
     ],
 )
-def test_files_that_read_but_cannot_be_forecast_are_refused_at_train(screen, content, message):
+def test_files_that_read_but_cannot_be_forecast_are_refused_at_reset(screen, content, message):
     before = metric(screen, "Test RMSE, model")
     upload(screen, content)
     train(screen, epochs=10)
@@ -150,13 +145,19 @@ def test_the_page_recovers_when_a_good_file_follows_a_bad_one(screen):
     assert not screen.error and "good.csv" in metric_help(screen)
 
 
+def test_the_learning_rate_of_a_new_run_changes_the_outcome(screen):
+    before = metric(screen, "Test RMSE, model")
+    screen.select_slider(key=f"{KEY}_learning_rate").set_value(0.1).run()
+    train(screen, epochs=100)
+    assert metric(screen, "Test RMSE, model") != before
+
+
 @pytest.mark.parametrize(
     "settings",
     [
         {"window": 14},
         {"cell": "gru"},
         {"features": ["Close"]},
-        {"learning_rate": 0.1},
         {"seed": 3},
     ],
 )
@@ -188,7 +189,7 @@ def test_display_controls_never_retrain(screen):
     seconds = metric(screen, "Training time")
     specs = [c.proto.spec for c in screen.get("plotly_chart")]
     widget(screen, "forecast_steps").set_value(90).run()
-    widget(screen, "epoch").set_value(0).run()
+    screen.select_slider(key=f"{KEY}_epoch").set_value(0).run()
     widget(screen, "window_pick").set_value(0).run()
     assert not screen.exception
     assert metric(screen, "Training time") == seconds
@@ -206,10 +207,21 @@ def test_missing_values_follow_the_chosen_policy(screen):
 
 
 def test_a_loss_that_explodes_stops_training_with_a_sentence(screen, monkeypatch):
-    from core import training
+    from core import session
 
-    monkeypatch.setattr(training, "has_diverged", lambda loss, first_loss: True)
+    monkeypatch.setattr(session, "has_diverged", lambda loss, first_loss: True)
     train(screen, epochs=50)
     assert any("Training stopped at epoch 1" in w.value for w in screen.warning)
-    assert any("No epoch finished" in i.value for i in screen.info)
-    assert metric(screen, "Final training loss") == "n/a"
+    assert any("the forecast is scored once the network has trained" in i.value for i in screen.info)
+    assert live_run(screen, KEY).epoch == 0 and live_run(screen, KEY).finished
+
+
+def test_the_issues_heavy_settings_are_refused_before_any_computing(screen, monkeypatch):
+    # The issue's run: window 120, horizon 30, hidden 128, depth 4, LSTM, 1000 epochs, batch 16, on a long file.
+    long_file = csv_bytes(rows=4000)
+    upload(screen, long_file, "long.csv")
+    run = live_run(screen, KEY)
+    train(screen, window=120, horizon=30, hidden_size=128, num_layers=4, cell="lstm", epochs=1000, batch_size=16)
+    message = errors(screen)
+    assert "limit on this server" in message and "Epochs to at most" in message
+    assert live_run(screen, KEY) is run

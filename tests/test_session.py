@@ -249,3 +249,28 @@ def test_a_model_without_the_interface_is_refused():
     data = SequenceData(task.inputs, task.targets, "classify_each_step")
     with pytest.raises(TypeError, match="forward, probe and cost"):
         TrainingSession(lambda: nn.Linear(5, 5), data, TrainConfig(epochs=1))
+
+
+def test_sessions_interleaved_in_tiny_slices_equal_each_run_alone_and_leave_grad_mode_on():
+    # The comparison's race: three sessions advanced in turns, pausing anywhere (mid-validation too).
+    model, data, config = comparison_run()
+    alone = session_of(model, data, config)
+    alone.advance()
+    other_model = dataclasses.replace(model, cell="gru", forget_gate_bias=None, update_gate_bias=5.0)
+    racing = [session_of(model, data, config), session_of(other_model, data, config)]
+    while not all(s.finished for s in racing):
+        for session in racing:
+            session.advance(seconds=1e-4)
+            assert torch.is_grad_enabled()
+    assert_identical(alone, racing[0])
+
+
+def test_an_error_inside_the_work_ends_the_session():
+    model, data, config = hihello_run()
+    session = session_of(model, data, config)
+    session.advance(epochs=2)
+    session.optimizer = None  # breaks the next step
+    with pytest.raises(AttributeError):
+        session.advance(epochs=1)
+    assert session.finished and "unexpected" in session.history.stopped.reason
+    assert session.advance().records == []

@@ -55,6 +55,7 @@ class LiveRun:
     mode: str = "paused"
     step_target: int | None = None
     replay_epoch: int | None = None
+    view_epoch: int | None = None  # the snapshot the learner chose to look at; None: the newest
     number: int = 0
     _cache: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
@@ -229,7 +230,7 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
 def _play(key: str) -> None:
     run = current_run(key)
     if run is not None and not run.finished:
-        run.mode = "playing"
+        run.mode, run.view_epoch = "playing", None
 
 
 def _pause(key: str) -> None:
@@ -241,13 +242,13 @@ def _pause(key: str) -> None:
 def _step(key: str) -> None:
     run = current_run(key)
     if run is not None and not run.finished:
-        run.mode, run.step_target = "stepping", run.epoch + run.unit_epochs
+        run.mode, run.step_target, run.view_epoch = "stepping", run.epoch + run.unit_epochs, None
 
 
 def _finish(key: str) -> None:
     run = current_run(key)
     if run is not None and not run.finished:
-        run.mode = "finishing"
+        run.mode, run.view_epoch = "finishing", None
 
 
 def _replay(key: str) -> None:
@@ -352,22 +353,35 @@ def status_line(run: LiveRun) -> None:
     )
 
 
+def _choose_epoch(key: str) -> None:
+    run = current_run(key)
+    if run is not None:
+        run.view_epoch = st.session_state[f"{key}_epoch"]
+
+
 def epoch_control(key: str, run: LiveRun, history: TrainingHistory | None = None) -> Snapshot:
-    """The screen's one epoch control: every snapshot view follows it; it follows training while playing."""
+    """The screen's one epoch control: every snapshot view follows it; it follows training while playing.
+
+    Its value is set from the run every time it is drawn (the learner's choice is kept on the run), so
+    after a new run, a replay or a tick the control always shows the epoch of the charts below it."""
     history = history or run.history
     epochs = [snapshot.epoch for snapshot in history.snapshots]
-    state_key = f"{key}_epoch"
     if run.mode == "replaying" and run.replay_epoch in epochs:
-        st.session_state[state_key] = run.replay_epoch
-    elif run.playing or st.session_state.get(state_key) not in epochs:
-        st.session_state[state_key] = epochs[-1]
+        shown = run.replay_epoch
+    elif run.playing or run.view_epoch not in epochs:
+        shown = epochs[-1]
+    else:
+        shown = run.view_epoch
+    st.session_state[f"{key}_epoch"] = shown
     if len(epochs) > 1:
         st.select_slider(
             f"{run.unit_name.capitalize()} to look inside (0 = before training)",
             epochs,
-            key=state_key,
+            key=f"{key}_epoch",
+            on_change=_choose_epoch,
+            args=(key,),
             disabled=run.playing,
             help="Snapshots are taken at the start and every few epochs. While the run plays this follows the "
             "newest; pause to move it, or press Replay.",
         )
-    return history.snapshot_at(st.session_state[state_key])
+    return history.snapshot_at(shown)
