@@ -1,10 +1,11 @@
 """The HiHello screen under AppTest: it plays, steps, steers, resets, refuses bad input and over-budget runs."""
 
 import json
+import time
 
 import pytest
 
-from tests.conftest import finish, live_run, open_screen, reset_and_finish
+from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish
 
 KEY = "hihello"
 PAGE = "pages/hihello.py"
@@ -32,9 +33,14 @@ def test_first_visit_plays_the_defaults_and_learns_the_word(hihello):
 
 
 def test_the_first_visit_plays_and_a_new_run_waits_for_play():
-    at = open_screen(PAGE, KEY, hihello_speed="slow")  # one epoch per tick: still playing after the first ticks
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
+    at.switch_page(PAGE).run()
     run = live_run(at, KEY)
-    assert run.mode == "paused" and run.epoch == 100  # finish() ticked it to the end
+    assert run.mode == "playing" and 0 < run.epoch < 100  # the first tick of the first visit
+    finish(at, KEY)
+    assert run.mode == "paused" and run.epoch == 100
     at.button(key=f"{KEY}_reset").click().run()
     run = live_run(at, KEY)
     assert run.epoch == 0 and run.mode == "paused" and not run.history.records
@@ -42,15 +48,17 @@ def test_the_first_visit_plays_and_a_new_run_waits_for_play():
     assert metric(at, "Prediction") == "—"  # epoch 0 is drawn: the initial weights
 
 
-def test_play_advances_at_the_chosen_speed_and_pause_holds_it():
-    at = open_screen(PAGE, KEY, hihello_speed="slow")
+def test_play_advances_at_the_chosen_speed_and_pause_holds_it(hihello):
+    at = hihello
     at.button(key=f"{KEY}_reset").click().run()
+    at.selectbox(key=f"{KEY}_speed").set_value("slow").run()
     at.button(key=f"{KEY}_play").click().run()
     epochs = [live_run(at, KEY).epoch]
     for _ in range(3):
+        time.sleep(0.4)  # the pace is per second of watching: slow is about 3 epochs a second
         at.run()
         epochs.append(live_run(at, KEY).epoch)
-    assert epochs == sorted(epochs) and len(set(epochs)) == 4  # one epoch per tick
+    assert epochs == sorted(epochs) and len(set(epochs)) == 4 and epochs[-1] < 20
     at.button(key=f"{KEY}_pause").click().run()
     held = live_run(at, KEY).epoch
     at.run()

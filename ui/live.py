@@ -17,6 +17,7 @@ whatever the page needs to draw them). ``drive`` owns the flow every training pa
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,15 +30,11 @@ from core.training import Snapshot, TrainingHistory
 from ui.common import learner_errors
 
 TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
-WORK_SECONDS = 0.15  # computing per tick at full speed: the rest of the tick draws
-# Units per redraw (a unit is one epoch, or a page's own "step" such as 10 optimisation steps).
-SPEEDS = {"slow": 1, "normal": 5, "fast": 20, "full": None}
-SPEED_LABELS = {
-    "slow": "slow: 1 per redraw",
-    "normal": "normal: 5 per redraw",
-    "fast": "fast: 20 per redraw",
-    "full": "full speed",
-}
+WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause waits for at most one tick
+# Units per second of wall time (a unit is one epoch, or a page's own "step" such as 10 optimisation steps):
+# the pace is the same whether the browser redraws four times a second or once.
+SPEEDS = {"slow": 3, "normal": 15, "fast": 60, "full": None}
+SPEED_LABELS = {"slow": "slow", "normal": "normal", "fast": "fast", "full": "full speed"}
 DEFAULT_SPEED = "normal"
 MODES = ("paused", "playing", "finishing", "stepping", "replaying")
 
@@ -56,6 +53,8 @@ class LiveRun:
     step_target: int | None = None
     replay_epoch: int | None = None
     view_epoch: int | None = None  # the snapshot the learner chose to look at; None: the newest
+    last_tick: float = 0.0  # when the last tick advanced the run (time.monotonic)
+    owed_units: float = 0.0  # the fraction of a unit the pace owes the next tick
     number: int = 0
     _cache: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
@@ -122,10 +121,16 @@ def tick(run: LiveRun, speed: str) -> None:
     if run.finished:
         run.mode = "paused"
         return
-    units = None if run.mode == "finishing" else SPEEDS.get(speed, SPEEDS[DEFAULT_SPEED])
+    per_second = None if run.mode == "finishing" else SPEEDS.get(speed, SPEEDS[DEFAULT_SPEED])
+    now = time.monotonic()
+    since = now - run.last_tick if now - run.last_tick < 2 else TICK_SECONDS  # after a pause: one tick's worth
+    run.last_tick = now
     if run.mode == "stepping":
         target = run.step_target or run.epoch + run.unit_epochs
-    elif units is not None:
+    elif per_second is not None:
+        run.owed_units += per_second * since
+        units = int(run.owed_units)
+        run.owed_units -= units
         target = run.epoch + units * run.unit_epochs
     else:
         target = run.epoch + affordable_epochs(run)
@@ -265,7 +270,7 @@ def _steer(key: str) -> None:
 
 def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) -> None:
     """The run's controls in one row, above the views they drive."""
-    columns = st.columns([1, 1, 1.2, 1, 1.1, 2, 2.6], vertical_alignment="bottom")
+    columns = st.columns([1, 1, 1.3, 1, 1.1, 0.5])
     if run.playing and run.mode != "replaying":
         columns[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", on_click=_pause, args=(key,))
     else:
@@ -314,17 +319,20 @@ def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) 
         disabled=run.playing or len(run.history.snapshots) < 2,
         help="Animate the snapshots from epoch 0 to the last one.",
     )
+    left, right = st.columns([1, 2])
     st.session_state.setdefault(f"{key}_speed", DEFAULT_SPEED)
-    columns[5].selectbox(
+    left.selectbox(
         "Speed",
         list(SPEEDS),
         format_func=SPEED_LABELS.get,
         key=f"{key}_speed",
-        help=f"How many {run.unit_name}s each redraw of the charts advances; full speed computes as many as fit in "
-        f"{WORK_SECONDS} s per redraw.",
+        help=", ".join(
+            f"{name} ≈ {rate * run.unit_epochs} {run.unit_name}s a second" for name, rate in SPEEDS.items() if rate
+        )
+        + "; full speed computes as much as it can between two redraws.",
     )
     st.session_state.setdefault(f"{key}_learning_rate", run.session.learning_rate)
-    columns[6].select_slider(
+    right.select_slider(
         "Learning rate (Adam): changes apply at the next step",
         learning_rates,
         key=f"{key}_learning_rate",

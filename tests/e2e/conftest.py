@@ -51,7 +51,12 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def app_url(app_server):
+    return app_server["url"]
+
+
+@pytest.fixture(scope="session")
+def app_server():
     port = free_port()
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "artifacts" / "streamlit-e2e.log", "w")  # noqa: SIM115 - closed at teardown
@@ -89,7 +94,7 @@ def app_url():
     else:
         process.kill()
         pytest.fail("streamlit did not answer its health check within 90 s")
-    yield url
+    yield {"url": url, "pid": process.pid}
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -153,4 +158,69 @@ def full_page_screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
+    return path
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), to see whether the server is computing."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+STATUS_SCRIPT = (
+    "() => { const e = [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
+    ".find(e => e.innerText.includes('of computing so far')); return e ? e.innerText : ''; }"
+)
+
+
+def run_status(page) -> str:
+    """The live run's status line: "Epoch 12 of 100 · playing · …"."""
+    return page.evaluate(STATUS_SCRIPT)
+
+
+def shown_epoch(page) -> int:
+    import re
+
+    match = re.search(r"(\d[\d,]*) of [\d,]+", run_status(page))
+    return int(match.group(1).replace(",", "")) if match else -1
+
+
+def wait_for_run_state(page, states=("finished",), timeout_ms: int = 180_000) -> None:
+    """Wait until the status line says the run is in one of ``states`` (finished, paused, playing, ...)."""
+    pattern = "|".join(states)
+    page.wait_for_function(
+        f"() => new RegExp('· ({pattern})').test(({STATUS_SCRIPT})())", timeout=timeout_ms, polling=200
+    )
+    page.wait_for_timeout(300)  # the page rerun that follows a run's end
+    wait_until_idle(page)
+
+
+def curve_length(page, title: str) -> int:
+    """How many points the first trace of the plotly chart titled ``title`` holds right now."""
+    return page.evaluate(
+        "(title) => { const p = [...document.querySelectorAll('.js-plotly-plot')].find("
+        "p => p.layout && p.layout.title && (p.layout.title.text || '').includes(title));"
+        " return p && p.data[0] && p.data[0].x ? p.data[0].x.length : -1; }",
+        title,
+    )
+
+
+def press(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+EPOCH_SCRIPT = (
+    f"() => {{ const m = ({STATUS_SCRIPT})().match(/([0-9,]+) of/); return m ? +m[1].replace(',', '') : -1; }}"
+)
+
+
+def wait_for_epoch(page, epoch: int, timeout_ms: int = 30_000) -> None:
+    page.wait_for_function(f"() => ({EPOCH_SCRIPT})() === {int(epoch)}", timeout=timeout_ms, polling=100)
+
+
+def screenshot_while_playing(page, name: str) -> Path:
+    """What the learner sees mid-run (the visible part; a full-page capture would resize the page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
     return path

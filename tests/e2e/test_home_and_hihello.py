@@ -1,8 +1,19 @@
-"""Home and HiHello in a real browser: load, train with the defaults, charts drawn, screenshot."""
+"""Home and HiHello in a real browser: the run plays, grows its curves, pauses, steps and runs to the end."""
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, full_page_screenshot, wait_for_charts, wait_until_idle
+from tests.e2e.conftest import (
+    assert_no_exception,
+    curve_length,
+    full_page_screenshot,
+    press,
+    screenshot_while_playing,
+    shown_epoch,
+    wait_for_charts,
+    wait_for_epoch,
+    wait_for_run_state,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -18,15 +29,43 @@ def test_home_page_introduces_the_lab(page, app_url):
     full_page_screenshot(page, "home")
 
 
-def test_hihello_trains_and_draws_its_charts(page, app_url):
+def test_hihello_plays_pauses_steps_and_runs_to_the_end(page, app_url):
     page.goto(f"{app_url}/hihello")
     page.get_by_role("heading", name="HiHello: predict the next character").wait_for()
+    # A fresh visit plays the defaults; Reset starts over at epoch 0, paused.
+    wait_for_run_state(page, ("finished",))
+    assert shown_epoch(page) == 100
+    press(page, "Reset")
+    wait_for_epoch(page, 0)
+    page.get_by_role("combobox", name="Speed").click()
+    page.get_by_role("option", name="slow", exact=True).click()
     wait_until_idle(page)
-    page.get_by_role("button", name="Train", exact=True).click()
-    wait_until_idle(page)
-    page.get_by_text("Prediction after training").wait_for()
-    assert page.get_by_text("it learned the sequence").count() == 1
-    charts = wait_for_charts(page, at_least=6)
-    assert charts >= 6
+    press(page, "Play")
+    lengths = set()  # the loss curve grows in place while it plays
+    for _ in range(40):
+        lengths.add(curve_length(page, "Loss per epoch"))
+        if len(lengths - {-1}) >= 4:
+            break
+        page.wait_for_timeout(250)
+    assert len(lengths - {-1}) >= 3, lengths
+    screenshot_while_playing(page, "hihello_playing")
+
+    press(page, "Pause")
+    wait_for_run_state(page, ("paused",))
+    held, length = shown_epoch(page), curve_length(page, "Loss per epoch")
+    page.wait_for_timeout(1200)
+    assert (shown_epoch(page), curve_length(page, "Loss per epoch")) == (held, length)
+    assert 0 < held < 100
+
+    press(page, "Step")
+    wait_for_epoch(page, held + 1)
+    wait_for_run_state(page, ("paused",))
+    assert shown_epoch(page) == held + 1 and curve_length(page, "Loss per epoch") == length + 1
+
+    press(page, "Run to end")
+    wait_for_run_state(page, ("finished",))
+    assert shown_epoch(page) == 100
+    page.get_by_text("it learned the sequence").wait_for()
+    assert wait_for_charts(page, at_least=6) >= 6
     assert_no_exception(page)
     full_page_screenshot(page, "hihello")

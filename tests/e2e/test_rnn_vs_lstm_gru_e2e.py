@@ -1,18 +1,36 @@
-"""The comparison screen in a real browser: three cells train, curves and gates are drawn."""
+"""The comparison screen in a real browser: the three cells race, then curves, gradients and gates are drawn."""
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, full_page_screenshot, wait_for_charts, wait_until_idle
+from tests.e2e.conftest import (
+    assert_no_exception,
+    curve_length,
+    full_page_screenshot,
+    screenshot_while_playing,
+    wait_for_charts,
+    wait_for_run_state,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-def test_comparison_trains_three_cells(page, app_url):
+def test_comparison_races_three_cells(page, app_url):
     page.goto(f"{app_url}/rnn_vs_lstm_gru")
     page.get_by_role("heading", name="RNN vs LSTM/GRU: long-term dependencies").wait_for()
-    wait_until_idle(page, timeout_ms=300_000)
+    page.get_by_text("Training loss per step").first.wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].some(p => p.layout && p.layout.title &&"
+        " (p.layout.title.text || '').includes('Training loss per step') && p.data.length === 3"
+        " && p.data.every(t => t.x && t.x.length > 0))",
+        timeout=120_000,
+    )
+    lengths = [curve_length(page, "Training loss per step")]
+    screenshot_while_playing(page, "rnn_vs_lstm_gru_playing")
+    wait_for_run_state(page, ("finished",), timeout_ms=400_000)
+    lengths.append(curve_length(page, "Training loss per step"))
+    assert lengths[0] < lengths[1] == 300  # the curves grew while the cells raced
     page.get_by_text("GRU accuracy").wait_for()
-    assert page.get_by_text("Accuracy at gap 30").count() >= 1
-    assert wait_for_charts(page, at_least=8) >= 8
+    assert page.get_by_text("After all 300 training steps").count() >= 1
+    assert wait_for_charts(page, at_least=10) >= 10
     assert_no_exception(page)
     full_page_screenshot(page, "rnn_vs_lstm_gru")
