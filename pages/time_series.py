@@ -401,12 +401,13 @@ def results(run: LiveRun) -> None:
 
 
 table, source, identity = None, "", ""
-with learner_errors():
-    table, source, identity = choose_data()
 settings = None
-if table is not None:
-    preview(table)
-    settings = settings_sidebar(table, identity)
+with st.container():  # one block, however many elements the data section shows: the live part never moves
+    with learner_errors():
+        table, source, identity = choose_data()
+    if table is not None:
+        preview(table)
+        settings = settings_sidebar(table, identity)
 st.subheader("2. Training")
 existing = st.session_state.get(f"{KEY}_run")
 other = ["the data"] if existing is not None and table is not None and existing.extra["identity"] != identity else []

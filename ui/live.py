@@ -36,6 +36,7 @@ WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause wai
 SPEEDS = {"slow": 3, "normal": 15, "fast": 60, "full": None}
 SPEED_LABELS = {"slow": "slow", "normal": "normal", "fast": "fast", "full": "full speed"}
 DEFAULT_SPEED = "normal"
+MAX_CATCH_UP_SECONDS = 3.0
 MODES = ("paused", "playing", "finishing", "stepping", "replaying")
 
 
@@ -123,7 +124,9 @@ def tick(run: LiveRun, speed: str) -> None:
         return
     per_second = None if run.mode == "finishing" else SPEEDS.get(speed, SPEEDS[DEFAULT_SPEED])
     now = time.monotonic()
-    since = now - run.last_tick if now - run.last_tick < 2 else TICK_SECONDS  # after a pause: one tick's worth
+    # A slow browser redraws less often, and each tick then advances more: the pace stays the same. (Play, Step
+    # and Run to end restart the clock, so a pause is never made up for.)
+    since = min(now - run.last_tick, MAX_CATCH_UP_SECONDS)
     run.last_tick = now
     if run.mode == "stepping":
         target = run.step_target or run.epoch + run.unit_epochs
@@ -198,16 +201,20 @@ def drive(
 
     ``other_changes`` names what changed outside the settings class (another data file)."""
     pause_other_pages(key)
+    # Always the same elements before the fragment, whether a note shows or not: a fragment whose position
+    # on the page moves leaves its old elements behind in the browser.
+    note = st.container()
     run = current_run(key)
     if run is None and settings is not None:
-        with learner_errors():
+        with note, learner_errors():
             run = start(key, settings, build, display_keys)
-            run.mode = "playing" if autoplay else "paused"
+            if autoplay:
+                _play(key)
     if run is None:
         return None
     changed = [*other_changes, *changed_settings(run.settings, settings, labels)]
     if changed:
-        st.info(
+        note.info(
             f"Changed: {', '.join(changed)}. These change the model or the data, so they start a new run: press "
             "**Reset** to use them. The run below keeps its own settings."
         )
@@ -235,7 +242,7 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
 def _play(key: str) -> None:
     run = current_run(key)
     if run is not None and not run.finished:
-        run.mode, run.view_epoch = "playing", None
+        run.mode, run.view_epoch, run.last_tick = "playing", None, time.monotonic() - TICK_SECONDS
 
 
 def _pause(key: str) -> None:
@@ -253,7 +260,7 @@ def _step(key: str) -> None:
 def _finish(key: str) -> None:
     run = current_run(key)
     if run is not None and not run.finished:
-        run.mode, run.view_epoch = "finishing", None
+        run.mode, run.view_epoch, run.last_tick = "finishing", None, time.monotonic() - TICK_SECONDS
 
 
 def _replay(key: str) -> None:
