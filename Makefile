@@ -33,7 +33,7 @@ e2e: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.installed-runtime
+bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run
 
 clean:

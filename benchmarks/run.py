@@ -21,6 +21,7 @@ BENCHMARKS = [
     "benchmarks.bench_long_sequences",
     "benchmarks.bench_time_series",
     "benchmarks.bench_comparison",
+    "benchmarks.bench_live",
 ]
 
 

@@ -175,9 +175,7 @@ def live_read_back(run: LiveRun) -> None:
     )
 
 
-def readback_section(run: LiveRun, snapshot: Snapshot) -> None:
-    history, task, log = run.history, run.extra["task"], run.extra["log"]
-    st.subheader("The sentence read back")
+def windows_table(task) -> None:
     first = [task.window(i) for i in range(min(3, task.windows))]
     st.dataframe(
         pd.DataFrame(
@@ -190,26 +188,11 @@ def readback_section(run: LiveRun, snapshot: Snapshot) -> None:
         hide_index=True,
         key=f"{KEY}_windows",
     )
-    epoch = snapshot.epoch
-    if epoch in log.epochs:
-        chart(
-            sequence_figures.readback_figure(log.text_at(task, epoch), task.target_text, epoch),
-            "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece by "
-            "piece. Hover a cell to see what it should have been.",
-            key=f"{KEY}_readback",
-        )
-    else:
-        st.caption("Epoch 0 is before training: there is no read-back yet. Move the epoch control above.")
-    if not log.epochs:
-        return
-    chart(
-        sequence_figures.readback_overview_figure(
-            log.epochs, np.stack(log.ids), task.vocabulary.encode(task.target_text), task.vocabulary.characters
-        ),
-        "Each row is the whole sentence at one epoch: the vermillion fades from top to bottom as training goes. "
-        "Characters that stay wrong longest are the ones whose context repeats elsewhere in the text.",
-        key=f"{KEY}_overview",
-    )
+
+
+def readback_curves(run: LiveRun) -> None:
+    """Loss and read-back accuracy per epoch: line charts, cheap enough to redraw at every tick."""
+    history, log = run.history, run.extra["log"]
     left, right = st.columns(2)
     epochs = [r.epoch for r in history.records]
     with left:
@@ -230,6 +213,36 @@ def readback_section(run: LiveRun, snapshot: Snapshot) -> None:
             "usually scores higher than all window positions together.",
             key=f"{KEY}_accuracy",
         )
+
+
+def readback_details(run: LiveRun, snapshot: Snapshot) -> None:
+    """The read-back character by character, over all epochs, and per window position (drawn while paused:
+    they hold a cell per character and epoch, too heavy to redraw several times a second)."""
+    task, log = run.extra["task"], run.extra["log"]
+    st.subheader("The sentence read back, epoch by epoch")
+    if run.playing:
+        st.caption("The read-back per character, over all epochs and per window position: pause to see them.")
+        return
+    epoch = snapshot.epoch
+    if epoch in log.epochs:
+        chart(
+            sequence_figures.readback_figure(log.text_at(task, epoch), task.target_text, epoch),
+            "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece by "
+            "piece. Hover a cell to see what it should have been.",
+            key=f"{KEY}_readback",
+        )
+    else:
+        st.caption("Epoch 0 is before training: there is no read-back yet. Move the epoch control above.")
+    if not log.epochs:
+        return
+    chart(
+        sequence_figures.readback_overview_figure(
+            log.epochs, np.stack(log.ids), task.vocabulary.encode(task.target_text), task.vocabulary.characters
+        ),
+        "Each row is the whole sentence at one epoch: the vermillion fades from top to bottom as training goes. "
+        "Characters that stay wrong longest are the ones whose context repeats elsewhere in the text.",
+        key=f"{KEY}_overview",
+    )
     with st.expander("Every epoch's read-back as a table"):
         target_ids = np.asarray(task.vocabulary.encode(task.target_text))
         table = {
@@ -252,10 +265,13 @@ def readback_section(run: LiveRun, snapshot: Snapshot) -> None:
 def draw_live(run: LiveRun) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
     summary(run)
+    st.subheader("The sentence read back")
+    windows_table(run.extra["task"])
     live_read_back(run)
+    readback_curves(run)
     snapshot = epoch_control(KEY, run)
-    readback_section(run, snapshot)
     inside_section(run, snapshot)
+    readback_details(run, snapshot)
 
 
 def inside_section(run: LiveRun, snapshot: Snapshot) -> None:

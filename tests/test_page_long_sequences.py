@@ -13,9 +13,10 @@ KEY = "longseq"
 KOREAN = "나는 한국에서 자랐고 나는 한국어를 유창하게 한다. 하늘에 떠있는 구름"
 SECTIONS = [
     "The sentence read back",
-    "Accuracy per position inside the window",
     "Inside one window",
     "Gradients",
+    "The sentence read back, epoch by epoch",
+    "Accuracy per position inside the window",
     "One neuron across the text",
     "Generate text",
 ]

@@ -274,3 +274,36 @@ def test_an_error_inside_the_work_ends_the_session():
         session.advance(epochs=1)
     assert session.finished and "unexpected" in session.history.stopped.reason
     assert session.advance().records == []
+
+
+MEMORY_PROBE = """
+import resource, sys
+import torch
+sys.path.insert(0, {root!r})
+from core.models import ModelConfig, SequenceModel
+from core.session import TrainingSession
+from core.training import SequenceData, TrainConfig
+torch.set_num_threads(1)
+series = torch.randn({rows}, 5)
+count = {rows} - 120 - 30 + 1
+inputs = series.unfold(0, 120, 1).transpose(1, 2)[:count]  # windows are views, as on the Time series screen
+targets = torch.randn(count, 30)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+model = ModelConfig(5, 30, 128, 4, cell="lstm")
+session = TrainingSession(lambda: SequenceModel(model), SequenceData(inputs, targets, "regress_last_step"),
+                          TrainConfig(epochs=1, learning_rate=0.01))
+session.advance()
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+"""
+
+
+@pytest.mark.slow
+def test_batch_all_on_long_windows_stays_small():
+    # The issue's settings with batch "all": 1.57 GB of RSS for 1,000 rows before slicing.
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[1])
+    script = MEMORY_PROBE.format(root=root, rows=1000)
+    grown = float(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
+    assert grown < 400, grown  # megabytes the process grew while training one epoch

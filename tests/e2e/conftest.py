@@ -125,7 +125,14 @@ def page(browser):
 def wait_until_idle(page, timeout_ms: int = 180_000) -> None:
     """Wait until Streamlit has finished the current script run (its status widget disappears)."""
     page.wait_for_timeout(500)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    try:
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms, polling=100
+        )
+    except Exception:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "idle_timeout.png"), full_page=True)
+        raise
 
 
 def assert_no_exception(page) -> None:
