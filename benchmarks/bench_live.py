@@ -169,6 +169,7 @@ def play_to_first_point() -> dict:
                 seconds.append(time.perf_counter() - started)
                 assert curve_length(page, "Loss per epoch") > 0
                 press(page, "Pause")
+                wait_for_run_state(page, ("paused",))
             browser.close()
         return {
             "page": "hihello",
@@ -181,10 +182,14 @@ def play_to_first_point() -> dict:
 
 
 def run() -> dict:
+    try:
+        browser = play_to_first_point()
+    except Exception as error:  # reported, never asserted: a failed measurement says why
+        browser = {"failed": f"{type(error).__name__}: {str(error).splitlines()[0]}"}
     return {
         "name": "live_training",
         "chunked_session_vs_plain_loop": chunked_against_plain(),
         "work_seconds_per_tick": WORK_SECONDS,
         "redraw_seconds_full_page_server_side": redraw_seconds(),
-        "play_to_first_drawn_point_in_browser": play_to_first_point(),
+        "play_to_first_drawn_point_in_browser": browser,
     }

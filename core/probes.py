@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from core.cell_math import CellWeights, cell_step
-from core.models import SequenceModel, display_name
+from core.models import SequenceModel
 from core.objectives import compute_loss
 
 
@@ -81,16 +81,6 @@ def probe(model: SequenceModel, inputs: Tensor, targets: Tensor, objective: str)
         gates=gates,
         hidden_gradient_norms=norms,
     )
-
-
-def parameter_gradient_norms(model: nn.Module) -> dict[str, float]:
-    """‖∂L/∂W‖ for every parameter tensor, read from .grad after a backward pass."""
-    named = [(display_name(name), p.grad) for name, p in model.named_parameters() if p.grad is not None]
-    if not named:
-        return {}
-    # One fused norm kernel and one conversion to Python: this runs after every optimisation step.
-    norms = torch.stack(torch._foreach_norm([grad for _, grad in named])).tolist()
-    return {name: norm for (name, _), norm in zip(named, norms, strict=True)}
 
 
 def saturation(gate_values: np.ndarray, margin: float = 0.05) -> float:

@@ -26,8 +26,9 @@ import torch
 from torch import Tensor, nn
 
 from core.budget import Budget, CostEstimate, ModelCost, RunShape, check_budget, estimate
+from core.models import display_name
 from core.objectives import compute_loss, count_correct, predicted_classes
-from core.probes import Probe, parameter_gradient_norms
+from core.probes import Probe
 from core.runtime import build_seeded
 from core.training import (
     EpochRecord,
@@ -77,6 +78,16 @@ FAILED_MESSAGE = (
 )
 # Markers the work generator yields between pieces of work; the session may pause at any of them.
 _UNIT, _STEP, _EPOCH = "unit", "step", "epoch"
+
+
+def gradient_norms(names: list[str], parameters: list[nn.Parameter]) -> list[tuple[str, float]]:
+    """(name, ‖∂L/∂W‖) of every parameter tensor that has a gradient, in one fused kernel and one conversion
+    to Python: this runs after every optimisation step."""
+    pairs = [(name, p.grad) for name, p in zip(names, parameters, strict=True) if p.grad is not None]
+    if not pairs:
+        return []
+    norms = torch.stack(torch._foreach_norm([grad for _, grad in pairs])).tolist()
+    return [(name, norm) for (name, _), norm in zip(pairs, norms, strict=True)]
 
 
 class TrainingSession:
@@ -248,11 +259,12 @@ class TrainingSession:
         full_batch = batch_size == count
         classify = data.objective != "regress_last_step"
 
+        named = [(display_name(name), parameter) for name, parameter in model.named_parameters()]
+        names, parameters = [name for name, _ in named], [parameter for _, parameter in named]
         first = model.probe(probe_inputs, probe_targets, data.objective)
         yield Snapshot(0, first)
         first_loss = first.loss if math.isfinite(first.loss) else None
         for epoch in range(1, self.total_epochs + 1):
-            model.train()
             if data.fresh_batch is not None:
                 inputs, targets = (tensor.to(device) for tensor in data.fresh_batch(epoch))
                 count = inputs.shape[0]
@@ -275,7 +287,7 @@ class TrainingSession:
                 loss_value, batch_predictions = step
                 if config.clip_grad_norm is not None:
                     torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
-                for name, norm in parameter_gradient_norms(model).items():
+                for name, norm in gradient_norms(names, parameters):
                     norm_sums[name] = norm_sums.get(name, 0.0) + norm
                 self.optimizer.step()
                 loss_sum += loss_value * len(batch_targets)
@@ -312,7 +324,8 @@ class TrainingSession:
     def _forward_backward(self, inputs: Tensor, targets: Tensor, first_loss: float | None):
         """Gradients of the mean loss over ``inputs`` in slices of ``micro_batch``; (loss, predictions) or None."""
         count, size = inputs.shape[0], self.micro_batch
-        self.model.train()  # a page may have looked at the model (eval mode) while the run was paused
+        if not self.model.training:  # a page may have looked at the model (eval mode) while the run was paused
+            self.model.train()
         if size >= count:  # one pass, exactly as a plain training loop does it
             outputs, _ = self.model(inputs)
             loss = compute_loss(outputs, targets, self.data.objective)
