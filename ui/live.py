@@ -209,7 +209,7 @@ def drive(
         with note, learner_errors():
             run = start(key, settings, build, display_keys)
             if autoplay:
-                _play(key)
+                _set_mode(key, "playing")
     if run is None:
         return None
     changed = [*other_changes, *changed_settings(run.settings, settings, labels)]
@@ -239,34 +239,19 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
     st.fragment(body, run_every=TICK_SECONDS if playing_when_drawn else None)()
 
 
-def _play(key: str) -> None:
+def _set_mode(key: str, mode: str) -> None:
+    """Every transport button's callback: the run's new mode, and what that mode starts from."""
     run = current_run(key)
-    if run is not None and not run.finished:
-        run.mode, run.view_epoch, run.last_tick = "playing", None, time.monotonic() - TICK_SECONDS
-
-
-def _pause(key: str) -> None:
-    run = current_run(key)
-    if run is not None:
-        run.mode, run.step_target = "paused", None
-
-
-def _step(key: str) -> None:
-    run = current_run(key)
-    if run is not None and not run.finished:
-        run.mode, run.step_target, run.view_epoch = "stepping", run.epoch + run.unit_epochs, None
-
-
-def _finish(key: str) -> None:
-    run = current_run(key)
-    if run is not None and not run.finished:
-        run.mode, run.view_epoch, run.last_tick = "finishing", None, time.monotonic() - TICK_SECONDS
-
-
-def _replay(key: str) -> None:
-    run = current_run(key)
-    if run is not None:
-        run.mode, run.replay_epoch = "replaying", None
+    if run is None or (run.finished and mode in ("playing", "stepping", "finishing")):
+        return
+    run.mode, run.step_target = mode, None
+    if mode in ("playing", "stepping", "finishing"):
+        # Follow the newest snapshot again, and start the pace's clock now: a pause is never made up for.
+        run.view_epoch, run.last_tick = None, time.monotonic() - TICK_SECONDS
+    if mode == "stepping":
+        run.step_target = run.epoch + run.unit_epochs
+    if mode == "replaying":
+        run.replay_epoch = None
 
 
 def _steer(key: str) -> None:
@@ -279,14 +264,16 @@ def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) 
     """The run's controls in one row, above the views they drive."""
     columns = st.columns([1, 1, 1.3, 1, 1.1, 0.5])
     if run.playing and run.mode != "replaying":
-        columns[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", on_click=_pause, args=(key,))
+        columns[0].button(
+            "Pause", icon=":material/pause:", key=f"{key}_pause", on_click=_set_mode, args=(key, "paused")
+        )
     else:
         columns[0].button(
             "Play",
             icon=":material/play_arrow:",
             key=f"{key}_play",
-            on_click=_play,
-            args=(key,),
+            on_click=_set_mode,
+            args=(key, "playing"),
             type="primary",
             disabled=run.finished,
             help="Train on, at the chosen speed.",
@@ -296,8 +283,8 @@ def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) 
         "Step",
         icon=":material/skip_next:",
         key=f"{key}_step",
-        on_click=_step,
-        args=(key,),
+        on_click=_set_mode,
+        args=(key, "stepping"),
         disabled=run.finished or run.playing,
         help=f"Train {unit}, then pause.",
     )
@@ -305,8 +292,8 @@ def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) 
         "Run to end",
         icon=":material/fast_forward:",
         key=f"{key}_finish",
-        on_click=_finish,
-        args=(key,),
+        on_click=_set_mode,
+        args=(key, "finishing"),
         disabled=run.finished,
         help="Full speed to the last epoch; Pause still works.",
     )
@@ -321,8 +308,8 @@ def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) 
         "Replay",
         icon=":material/replay:",
         key=f"{key}_replay",
-        on_click=_replay,
-        args=(key,),
+        on_click=_set_mode,
+        args=(key, "replaying"),
         disabled=run.playing or len(run.history.snapshots) < 2,
         help="Animate the snapshots from epoch 0 to the last one.",
     )
