@@ -75,15 +75,16 @@ def finish(at, key: str, limit: int = 1000):
 
 
 def open_screen(page: str, key: str, **state):
-    """A fresh session on ``page`` at full speed (``state`` goes into session state first), played to the end."""
+    """A fresh session on ``page`` (``state`` goes into session state first), switched to full speed after its
+    first tick and played to the end."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
-    at.session_state[f"{key}_speed"] = "full"
     for name, value in state.items():
         at.session_state[name] = value
     at.switch_page(page).run()
     assert not at.exception, at.exception
+    at.selectbox(key=f"{key}_speed").set_value("full").run()
     return finish(at, key)
 
 

@@ -83,12 +83,15 @@ def cases():
 @pytest.mark.parametrize("name", list(cases()))
 def test_the_estimate_is_within_a_factor_of_three_of_a_real_run(name):
     model, data, config = cases()[name]
-    session = TrainingSession(lambda: SequenceModel(model), data, config)
-    estimate = session.estimate()
-    started = time.perf_counter()
-    session.advance()
-    measured = time.perf_counter() - started
-    assert session.finished and not session.history.stopped
+    measured = []
+    for _ in range(2):  # the better of two runs: the first pays for lazy initialisation
+        session = TrainingSession(lambda: SequenceModel(model), data, config)
+        estimate = session.estimate()
+        started = time.process_time()  # CPU time of this one-threaded process: other processes' load drops out
+        session.advance()
+        measured.append(time.process_time() - started)
+        assert session.finished and not session.history.stopped
+    measured = min(measured)
     assert measured / 3 <= estimate.seconds <= 3 * measured, (estimate.seconds, measured)
 
 

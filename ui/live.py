@@ -314,10 +314,10 @@ def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) 
         help="Animate the snapshots from epoch 0 to the last one.",
     )
     left, right = st.columns([1, 2])
-    st.session_state.setdefault(f"{key}_speed", DEFAULT_SPEED)
     left.selectbox(
         "Speed",
         list(SPEEDS),
+        index=list(SPEEDS).index(DEFAULT_SPEED),
         format_func=SPEED_LABELS.get,
         key=f"{key}_speed",
         help=", ".join(
@@ -325,10 +325,12 @@ def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) 
         )
         + "; full speed computes as much as it can between two redraws.",
     )
-    st.session_state.setdefault(f"{key}_learning_rate", run.session.learning_rate)
+    # Defaults go in the widgets' own arguments, never through st.session_state: a browser that builds a
+    # widget from its arguments alone would otherwise start at the first option and send that back.
     right.select_slider(
         "Learning rate (Adam): changes apply at the next step",
         learning_rates,
+        value=run.session.learning_rate,
         key=f"{key}_learning_rate",
         on_change=_steer,
         args=(key,),
