@@ -375,6 +375,7 @@ def draw_live(run: LiveRun) -> None:
     )
     st.subheader("Inside the network")
     inside(run, epoch_control(KEY, run))
+    results(run)
 
 
 def results(run: LiveRun) -> None:
@@ -382,8 +383,9 @@ def results(run: LiveRun) -> None:
     if not run.history.records:
         st.info("Press **Play** or **Step**: the forecast is scored once the network has trained.")
         return
-    if run.playing:
-        st.caption(f"The sections below show the network after epoch {run.epoch}; they follow when it pauses.")
+    if run.playing:  # scoring every window at every tick would slow the live view: it waits for a pause
+        st.caption("How good the forecast is, the forecast beyond the data and the downloads: pause to see them.")
+        return
     result = evaluated(run)
     st.subheader("3. How good is the forecast?")
     if not result.finite:
@@ -411,9 +413,8 @@ with st.container():  # one block, however many elements the data section shows:
 st.subheader("2. Training")
 existing = st.session_state.get(f"{KEY}_run")
 other = ["the data"] if existing is not None and table is not None and existing.extra["identity"] != identity else []
-run = None
 if table is not None or existing is not None:
-    run = drive(
+    drive(
         KEY,
         settings if table is not None else None,
         builder(table, source, identity) if table is not None else None,
@@ -423,6 +424,3 @@ if table is not None or existing is not None:
         autoplay=identity.startswith("sample:"),
         other_changes=other,
     )
-if run is not None:
-    with learner_errors():
-        results(run)

@@ -227,9 +227,13 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
 
     def body() -> None:
         current = current_run(key)
+        # Each part shows its own error and the rest still draws (a refused Reset keeps the run on screen).
+        with learner_errors():
+            # The tick first: the buttons drawn below show the state it leaves (Play once the run ends).
+            tick(current, st.session_state.get(f"{key}_speed", DEFAULT_SPEED))
         with learner_errors():
             transport(key, current, settings, build, learning_rates, display_keys)
-            tick(current, st.session_state.get(f"{key}_speed", DEFAULT_SPEED))
+        with learner_errors():
             status_line(current)
             draw(current)
         if current.playing != playing_when_drawn:

@@ -155,7 +155,12 @@ def wait_for_charts(page, at_least: int) -> int:
     """Count plotly charts that have rendered (a div.js-plotly-plot holding its svg.main-svg)."""
     expand_viewport(page)
     script = "() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length"
-    page.wait_for_function(f"() => ({script})() >= {at_least}", timeout=120_000)
+    try:
+        page.wait_for_function(f"() => ({script})() >= {at_least}", timeout=120_000, polling=200)
+    except Exception:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "charts_timeout.png"), full_page=True)
+        raise AssertionError(f"{page.evaluate(script)} charts drawn, {at_least} expected") from None
     return page.evaluate(script)
 
 
