@@ -37,7 +37,6 @@ SPEEDS = {"slow": 3, "normal": 15, "fast": 60, "full": None}
 SPEED_LABELS = {"slow": "slow", "normal": "normal", "fast": "fast", "full": "full speed"}
 DEFAULT_SPEED = "normal"
 MAX_CATCH_UP_SECONDS = 3.0
-MODES = ("paused", "playing", "finishing", "stepping", "replaying")
 
 
 @dataclass(eq=False)
@@ -50,7 +49,7 @@ class LiveRun:
     extra: dict[str, Any] = field(default_factory=dict)
     unit_epochs: int = 1  # epochs (or optimisation steps) one Step advances
     unit_name: str = "epoch"
-    mode: str = "paused"
+    mode: str = "paused"  # paused, playing, finishing (Run to end), stepping or replaying
     step_target: int | None = None
     replay_epoch: int | None = None
     view_epoch: int | None = None  # the snapshot the learner chose to look at; None: the newest
