@@ -32,6 +32,7 @@ from core.series import read_series
 ROOT = Path(__file__).resolve().parents[1]
 STOCK = ROOT / "data" / "stock_like.csv"
 ITERATIONS = 500
+SEQ_LENGTH = 7
 TARGET_RATIO = 1.3
 LARGE_ROWS = 200_000
 LAB = ForecastSettings(target="Close", features=("Open", "High", "Low", "Volume", "Close"), epochs=ITERATIONS)
@@ -64,30 +65,40 @@ def build_dataset(time_series: np.ndarray, seq_length: int) -> tuple[np.ndarray,
     return np.array(data_x), np.array(data_y)
 
 
-def plain_lab_loop(seed: int = 0) -> float:
-    """The seed lab's code, as written there (including its leak: the test part scaled with its own min/max)."""
-    seq_length, data_dim, hidden_dim, output_dim, learning_rate = 7, 5, 10, 1, 0.01
+def lab_data() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The seed lab's data preparation, as written there (including its leak: the test part scaled with its
+    own min/max): training windows, their targets, test windows."""
     xy = np.loadtxt(STOCK, delimiter=",", skiprows=1, usecols=(1, 2, 3, 4, 5))  # open, high, low, volume, close
     xy = xy[::-1]  # newest first in the file
     train_size = int(len(xy) * 0.7)
     train_set = minmax_scaler(xy[0:train_size])
-    test_set = minmax_scaler(xy[train_size - seq_length :])
-    train_x, train_y = build_dataset(train_set, seq_length)
-    test_x, _test_y = build_dataset(test_set, seq_length)
-    train_x_tensor, train_y_tensor = torch.FloatTensor(train_x), torch.FloatTensor(train_y)
+    test_set = minmax_scaler(xy[train_size - SEQ_LENGTH :])
+    train_x, train_y = build_dataset(train_set, SEQ_LENGTH)
+    test_x, _test_y = build_dataset(test_set, SEQ_LENGTH)
+    return torch.FloatTensor(train_x), torch.FloatTensor(train_y), torch.FloatTensor(test_x)
+
+
+def lab_training(train_x: torch.Tensor, train_y: torch.Tensor, test_x: torch.Tensor, seed: int = 0) -> float:
+    """The seed lab's training loop, as written there."""
+    data_dim, hidden_dim, output_dim, learning_rate = 5, 10, 1, 0.01
     torch.manual_seed(seed)
     net = LabNet(data_dim, hidden_dim, output_dim, 1)
     criterion = torch.nn.MSELoss()
     optimizer = torch.optim.Adam(net.parameters(), lr=learning_rate)
     for _ in range(ITERATIONS):
         optimizer.zero_grad()
-        outputs = net(train_x_tensor)
-        loss = criterion(outputs, train_y_tensor)
+        outputs = net(train_x)
+        loss = criterion(outputs, train_y)
         loss.backward()
         optimizer.step()
         _ = loss.item()
-    _ = net(torch.FloatTensor(test_x)).data.numpy()
+    _ = net(test_x).data.numpy()
     return float(loss.item())
+
+
+def plain_lab_loop(seed: int = 0) -> float:
+    """The seed lab's code from the CSV to its test predictions."""
+    return lab_training(*lab_data(), seed=seed)
 
 
 def rnn_lab_training(settings: ForecastSettings = LAB) -> float:

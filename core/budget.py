@@ -7,7 +7,8 @@ machine with torch 2.13; ``tests/test_budget.py`` holds real runs to within a fa
 - every fused recurrent kernel call (one per layer and time step of each pass) has a fixed cost;
 - every multiply-add costs its share of the machine's arithmetic rate, three times over for
   forward and backward;
-- every snapshot unrolls the probed sequences step by step in Python.
+- every snapshot unrolls the probed sequences step by step in Python (when it is looked at; a learner
+  watching a run looks at most of them, so all are counted).
 
 The budget comes from the environment, so a teacher can set it for a classroom server:
 ``RNNLAB_MAX_RUN_SECONDS`` (default 300) and ``RNNLAB_MAX_RUN_MB`` (default 1024).
@@ -133,8 +134,12 @@ def estimate(cost: ModelCost, shape: RunShape) -> CostEstimate:
     seconds = shape.epochs * train_epoch + shape.validations * validation + shape.snapshots * probe
     activations = shape.micro_batch * time_steps * cost.activation_floats * BYTES_PER_FLOAT * AUTOGRAD_FACTOR
     weights = 4 * cost.parameter_count * BYTES_PER_FLOAT  # weights, gradients, Adam's two moments
-    # A snapshot keeps the probed sequences' activations, gates and outputs.
-    snapshots = shape.snapshots * shape.probe_sequences * time_steps * cost.activation_floats * BYTES_PER_FLOAT
+    # A snapshot keeps a copy of the weights, and once looked at, the probed sequences' activations and gates.
+    snapshots = (
+        shape.snapshots
+        * (cost.parameter_count + shape.probe_sequences * time_steps * cost.activation_floats)
+        * BYTES_PER_FLOAT
+    )
     peak = BASELINE_BYTES + shape.data_bytes + weights + activations + snapshots
     return CostEstimate(seconds=seconds, seconds_per_epoch=seconds / max(1, shape.epochs), peak_bytes=int(peak))
 

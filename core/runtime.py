@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-import numpy as np
 import torch
 
 from core.errors import InputError
@@ -25,17 +23,6 @@ def use_one_thread() -> None:
         torch.set_num_threads(1)
 
 
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed python, numpy and torch; return a torch generator for data shuffling."""
-    seed = int(seed)
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-    generator = torch.Generator()
-    generator.manual_seed(seed)
-    return generator
-
-
 T = TypeVar("T")
 # torch's global generator seeds a model's initial weights (so the seed lab's seed gives the lab's
 # weights); two models built at once in two threads of one server must not interleave there.
@@ -43,9 +30,10 @@ _BUILD_LOCK = threading.Lock()
 
 
 def build_seeded(make: Callable[[], T], seed: int) -> T:
-    """Seed first, then build: the same seed gives the same initial weights as the seed lab's code."""
+    """Seed first, then build: the same seed gives the same initial weights as the seed lab's code. Only torch's
+    generator is seeded: initial weights come from it alone (data and shuffling have generators of their own)."""
     with _BUILD_LOCK:
-        seed_everything(seed)
+        torch.manual_seed(int(seed))
         return make()
 
 

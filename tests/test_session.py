@@ -171,6 +171,37 @@ def test_a_divergence_ends_the_session_with_a_message():
     assert session.advance().records == []  # a stopped session stays stopped
 
 
+def test_a_snapshot_is_probed_only_when_looked_at_and_sees_the_weights_of_its_epoch():
+    model, data, config = hihello_run()
+    config = dataclasses.replace(config, snapshot_every=5)
+    session = session_of(model, data, config)
+    session.advance()
+    assert [s.epoch for s in session.history.snapshots] == [0, 5, 10, 15]
+    assert not any("probe" in vars(snapshot) for snapshot in session.history.snapshots)  # nothing probed yet
+    eager = session_of(model, data, config)
+    eager.advance(epochs=5)
+    at_five = eager.model.probe(*data.probe_batch, data.objective)
+    looked = session.history.snapshot_at(5).probe
+    assert looked is session.history.snapshot_at(5).probe  # probed once, then kept
+    assert np.array_equal(looked.hidden_gradient_norms, at_five.hidden_gradient_norms)
+    assert all(np.array_equal(p, q) for p, q in zip(looked.hidden, at_five.hidden, strict=True))
+    final = session.model.probe(*data.probe_batch, data.objective)
+    assert np.array_equal(session.history.snapshots[-1].probe.outputs, final.outputs)
+
+
+def test_a_gradient_that_is_not_a_number_stops_the_run_before_it_reaches_the_weights():
+    model, data, config = hihello_run()
+    session = session_of(model, data, config)
+    session.advance(epochs=2)
+    before = {name: value.clone() for name, value in session.model.state_dict().items()}
+    session.model.layers[0].weight_hh_l0.register_hook(lambda gradient: gradient * float("nan"))
+    progress = session.advance(epochs=1)
+    assert progress.records == [] and session.finished
+    assert "too high" in session.history.stopped.reason
+    for name, value in session.model.state_dict().items():
+        assert torch.equal(value, before[name])
+
+
 def test_a_batch_that_does_not_fit_is_sliced_with_the_same_gradient():
     torch.manual_seed(0)
     inputs, targets = torch.randn(40, 30, 3), torch.randn(40, 2)
@@ -186,11 +217,11 @@ def test_a_batch_that_does_not_fit_is_sliced_with_the_same_gradient():
         sliced = session_of(model, data, TrainConfig(epochs=1, learning_rate=0.01))
         assert sliced.micro_batch == 7
         sliced.optimizer.zero_grad()
-        list(_drain(sliced._forward_backward(inputs, targets, None)))
+        list(_drain(sliced._sliced_passes(inputs, targets, None)))
     finally:
         core.session.MICRO_BATCH_FLOATS = original
     whole = session_of(model, data, TrainConfig(epochs=1, learning_rate=0.01))
-    list(_drain(whole._forward_backward(inputs, targets, None)))
+    assert whole._one_pass(inputs, targets, None) is not None
     for p, q in zip(sliced.model.parameters(), whole.model.parameters(), strict=True):
         torch.testing.assert_close(p.grad, q.grad, rtol=1e-5, atol=1e-7)
 
