@@ -28,7 +28,7 @@ from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.series import read_series
 from core.session import TrainingSession
-from core.windows import ReadBackLog, probe_indices
+from core.windows import read_back_session
 from ui.live import WORK_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,14 +56,7 @@ def long_sequences_session() -> str:
     settings = LongSequenceSettings()
     task = settings.task()
     model = settings.model_config(task)
-    log = ReadBackLog()
-    session = TrainingSession(
-        lambda: SequenceModel(model),
-        task.data(probe_indices(task, model)),
-        settings.train_config(),
-        keep_predictions=False,
-        on_record=lambda record: log.add(task, record),
-    )
+    session, log = read_back_session(task, model, settings.train_config())
     in_chunks(session)
     return task.vocabulary.decode(log.ids[-1])
 

@@ -25,7 +25,7 @@ import pandas as pd
 import torch
 
 from benchmarks.common import compare
-from core.forecasting import ForecastSettings, evaluate, prepare, train_forecast
+from core.forecasting import ForecastSettings, PreparedForecast, evaluate_forecast, prepare
 from core.runtime import use_one_thread
 from core.series import read_series
 
@@ -63,6 +63,12 @@ def build_dataset(time_series: np.ndarray, seq_length: int) -> tuple[np.ndarray,
         data_x.append(time_series[i : i + seq_length, :])
         data_y.append(time_series[i + seq_length, [-1]])
     return np.array(data_x), np.array(data_y)
+
+
+def trained(prepared: PreparedForecast):
+    session = prepared.session()
+    session.advance()
+    return session.history
 
 
 def lab_data() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -105,8 +111,8 @@ def rnn_lab_training(settings: ForecastSettings = LAB) -> float:
     """What the screen does: read, prepare, train with validation and snapshots, evaluate."""
     table = read_series(STOCK.read_bytes(), STOCK.name)
     prepared = prepare(table, settings)
-    history = train_forecast(prepared)
-    evaluate(prepared, history.model)
+    history = trained(prepared)
+    evaluate_forecast(prepared, history.model)
     return history.losses[-1]
 
 
@@ -131,8 +137,8 @@ def _without_validation() -> float:
     table = read_series(STOCK.read_bytes(), STOCK.name)
     prepared = prepare(table, LAB)
     data = dataclasses.replace(prepared.data, validation_inputs=None, validation_targets=None)
-    history = train_forecast(dataclasses.replace(prepared, data=data))
-    evaluate(prepared, history.model)
+    history = trained(dataclasses.replace(prepared, data=data))
+    evaluate_forecast(prepared, history.model)
     return history.losses[-1]
 
 
@@ -181,10 +187,10 @@ def large_run(path: str) -> dict:
     prepared = prepare(table, settings)
     timings["prepare_seconds"] = time.perf_counter() - started
     started = time.perf_counter()
-    history = train_forecast(prepared)
+    history = trained(prepared)
     timings["one_epoch_seconds"] = time.perf_counter() - started
     started = time.perf_counter()
-    result = evaluate(prepared, history.model)
+    result = evaluate_forecast(prepared, history.model)
     timings["predict_all_windows_seconds"] = time.perf_counter() - started
     return {
         "rows": prepared.rows,

@@ -16,6 +16,7 @@ from torch import Tensor, nn
 
 from core.cell_math import NONLINEARITIES, CellWeights, rnn_step, unroll_layer
 from core.errors import InputError
+from core.validation import MAX_SEED, whole_number
 
 WORD = "hello"
 VOCABULARY = ("h", "e", "l", "o")  # the seed's letters, in order of first appearance
@@ -24,13 +25,6 @@ SIZE_RANGE = (1, 8)  # input size d and hidden size D_h
 LAYERS_RANGE = (1, 4)
 RADIUS_RANGE = (0.1, 2.0)  # the page's slider is narrower; core accepts a little more
 SEQUENCE_RANGE = (2, 200)
-
-
-def _whole(value: object, name: str, low: int, high: int) -> int:
-    """A whole number within [low, high], or an InputError saying so."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise InputError(f"{name} must be a whole number from {low} to {high} (got {value!r}).")
-    return int(value)
 
 
 def _check_nonlinearity(nonlinearity: str) -> str:
@@ -66,7 +60,7 @@ def seeded_rnn(
 
 def vocabulary_for(input_size: int) -> tuple[str, ...]:
     """The letters that get a one-hot dimension: the first ``input_size`` of h, e, l, o."""
-    input_size = _whole(input_size, "The input size d", *SIZE_RANGE)
+    input_size = whole_number(input_size, "The input size d", *SIZE_RANGE)
     return VOCABULARY[:input_size]
 
 
@@ -112,10 +106,10 @@ def one_step(
 ) -> OneStep:
     """One step of an ``nn.RNN`` on "hello" written out term by term, checked against torch."""
     vocabulary = vocabulary_for(input_size)
-    hidden_size = _whole(hidden_size, "The hidden size D_h", *SIZE_RANGE)
-    seed = _whole(seed, "The seed", 0, 2**31 - 1)
+    hidden_size = whole_number(hidden_size, "The hidden size D_h", *SIZE_RANGE)
+    seed = whole_number(seed, "The seed", 0, MAX_SEED)
     nonlinearity = _check_nonlinearity(nonlinearity)
-    time_step = _whole(time_step, "The time step t", 1, len(WORD))
+    time_step = whole_number(time_step, "The time step t", 1, len(WORD))
 
     inputs = one_hot_word(WORD, input_size).unsqueeze(0)  # (1, time, input)
     module = seeded_rnn(input_size, hidden_size, nonlinearity, seed=seed)
@@ -159,7 +153,7 @@ def one_step(
 
 def unit_arithmetic(step: OneStep, unit: int = 0) -> str:
     """LaTeX of hidden unit ``unit`` (0-based) computed by hand, numbers rounded to 3 decimals."""
-    unit = _whole(unit, "The hidden unit", 0, len(step.hidden) - 1)
+    unit = whole_number(unit, "The hidden unit", 0, len(step.hidden) - 1)
     i, t = unit + 1, step.time_step
 
     def num(value: float) -> str:
@@ -195,8 +189,8 @@ class Shapes:
 
 def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int = 2) -> Shapes:
     """Run nn.RNN(4, hidden_size, num_layers) on the lab's batch and read off the shapes."""
-    num_layers = _whole(num_layers, "The number of layers", *LAYERS_RANGE)
-    hidden_size = _whole(hidden_size, "The hidden size", *SIZE_RANGE)
+    num_layers = whole_number(num_layers, "The number of layers", *LAYERS_RANGE)
+    hidden_size = whole_number(hidden_size, "The hidden size", *SIZE_RANGE)
     batch = torch.stack([one_hot_word(word, len(VOCABULARY)) for word in BATCH_WORDS])  # (batch, time, input)
     if not batch_first:
         batch = batch.transpose(0, 1)  # (time, batch, input)
@@ -223,9 +217,9 @@ def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int =
 
 def unrolled_dot(time_steps: int = 5, num_layers: int = 1, hidden_size: int = 2, batch_first: bool = True) -> str:
     """DOT source of the lab's network unrolled through time: inputs at the bottom, layers above."""
-    time_steps = _whole(time_steps, "The number of time steps", 1, 8)
-    num_layers = _whole(num_layers, "The number of layers", *LAYERS_RANGE)
-    hidden_size = _whole(hidden_size, "The hidden size", *SIZE_RANGE)
+    time_steps = whole_number(time_steps, "The number of time steps", 1, 8)
+    num_layers = whole_number(num_layers, "The number of layers", *LAYERS_RANGE)
+    hidden_size = whole_number(hidden_size, "The hidden size", *SIZE_RANGE)
     batch, inputs = len(BATCH_WORDS), len(VOCABULARY)
     h_shape = f"({batch}, {hidden_size})"
     out = "output[:, {t}]" if batch_first else "output[{t}]"
@@ -278,8 +272,8 @@ class Collapse:
 
 def linear_collapse(size: int = 4, layers: int = 3, samples: int = 256, seed: int = 0) -> Collapse:
     """The seed's argument in numbers: linear layers collapse into one matrix, tanh layers do not."""
-    size = _whole(size, "The layer size", *SIZE_RANGE)
-    layers = _whole(layers, "The number of layers", 2, 6)
+    size = whole_number(size, "The layer size", *SIZE_RANGE)
+    layers = whole_number(layers, "The number of layers", 2, 6)
     generator = torch.Generator().manual_seed(int(seed))
     weights = [
         1.5 * torch.randn(size, size, generator=generator, dtype=torch.float64) / size**0.5 for _ in range(layers)
@@ -358,8 +352,8 @@ def gradient_through_time(
     ):
         raise InputError(f"The spectral radius must be between {low} and {high} (got {spectral_radius!r}).")
     nonlinearity = _check_nonlinearity(nonlinearity)
-    steps = _whole(steps, "The sequence length T", *SEQUENCE_RANGE)
-    hidden_size = _whole(hidden_size, "The hidden size", 1, 64)
+    steps = whole_number(steps, "The sequence length T", *SEQUENCE_RANGE)
+    hidden_size = whole_number(hidden_size, "The hidden size", 1, 64)
     if not isinstance(input_scale, (int, float)) or not 0 < input_scale <= 10:
         raise InputError(f"The input scale must be in (0, 10] (got {input_scale!r}).")
     weights, generator = random_cell(float(spectral_radius), hidden_size, seed)

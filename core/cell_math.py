@@ -17,10 +17,18 @@ from torch import Tensor, nn
 
 from core.errors import InputError
 
+# The one table of the three cells: their names on screen, and the gates torch stacks in weight_ih /
+# weight_hh (in torch's order; the plain RNN has one block, its pre-activation).
 CELLS = ("rnn", "lstm", "gru")
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 NONLINEARITIES = ("tanh", "relu")
-# How many stacked blocks torch keeps in weight_ih / weight_hh, and their order.
 GATE_NAMES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output"), "gru": ("reset", "update", "new")}
+GATE_BLOCKS = {cell: max(1, len(gates)) for cell, gates in GATE_NAMES.items()}
+
+
+def probed_floats_per_unit(cell: str) -> int:
+    """Floats a probe keeps per hidden unit and time step: the hidden state, each gate, and the LSTM's cell state."""
+    return 1 + len(GATE_NAMES[cell]) + (cell == "lstm")
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.budget import Budget, format_duration
-from core.cell_math import CELLS
+from core.cell_math import CELL_NAMES, CELLS
 from core.errors import InputError
-from core.figures import CELL_NAMES
 from core.models import ModelConfig, SequenceModel, count_parameters
 from core.runtime import resolve_device
 from core.session import TrainingSession
 from core.tasks import MAX_GAP, MIN_GAP, held_out_seed, matched_hidden_sizes, memory_task, training_batch_seed
 from core.text import describe, next_character_task
-from core.training import EpochRecord, SequenceData, Snapshot, TrainConfig, TrainingHistory, evaluate
+from core.training import EpochRecord, SequenceData, Snapshot, TrainConfig, TrainingHistory, held_out_scores
+from core.validation import MAX_SEED, whole_number
 from core.windows import SEED_SENTENCE, sliding_windows
 
 TASKS = {
@@ -64,14 +64,14 @@ class ComparisonSettings:
     def __post_init__(self) -> None:
         if self.task not in TASKS:
             raise InputError(f"Unknown task '{self.task}': choose one of {', '.join(TASKS)}.")
-        if not MIN_GAP <= int(self.gap) <= MAX_GAP:
-            raise InputError(f"The gap must be between {MIN_GAP} and {MAX_GAP} steps (got {self.gap}).")
-        if not 1 <= int(self.steps) <= MAX_STEPS:
-            raise InputError(f"Training steps must be between 1 and {MAX_STEPS} (got {self.steps}).")
-        if not 2 <= int(self.hidden_size) <= 256:
-            raise InputError(f"Hidden size must be between 2 and 256 for this comparison (got {self.hidden_size}).")
-        if not 1 <= int(self.batch_size) <= 1024:
-            raise InputError(f"Batch size must be between 1 and 1024 (got {self.batch_size}).")
+        for name, what, low, high in (
+            ("gap", "The gap", MIN_GAP, MAX_GAP),
+            ("steps", "Training steps", 1, MAX_STEPS),
+            ("hidden_size", "The hidden size", 2, 256),
+            ("batch_size", "The batch size", 1, 1024),
+            ("seed", "The seed", 0, MAX_SEED),
+        ):
+            object.__setattr__(self, name, whole_number(getattr(self, name), what, low, high))
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def held_out_accuracy(history: TrainingHistory, data: SequenceData) -> float | N
     inputs, targets = (data.validation_inputs, data.validation_targets)
     if inputs is None:
         inputs, targets = data.inputs, data.targets
-    return evaluate(history.model, inputs, targets, data.objective)[1]
+    return held_out_scores(history.model, inputs, targets, data.objective)[1]
 
 
 def check_sweep(settings: ComparisonSettings, gaps: Sequence[int], budget: Budget | None = None) -> list[int]:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures import CELL_COLORS, CELL_NAMES, heatmap, styled
+from core.cell_math import CELL_NAMES
+from core.figures import CELL_COLORS, heatmap, styled
 
 
 def per_cell_lines(

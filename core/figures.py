@@ -21,7 +21,6 @@ PALETTE = {
 }
 # One fixed colour per cell, on every screen.
 CELL_COLORS = {"rnn": PALETTE["vermillion"], "lstm": PALETTE["blue"], "gru": PALETTE["green"]}
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 # Diverging scale for signed values (activations in [-1, 1]), sequential for magnitudes.
 DIVERGING = "RdBu_r"
 SEQUENTIAL = "Viridis"

@@ -1,7 +1,7 @@
 """The glue between a series table and training: settings, windows, predictions, metrics, exports.
 
 ``prepare`` turns a ``SeriesTable`` and ``ForecastSettings`` into scaled windows and ``SequenceData``
-(the scalers are fitted on the training rows only); ``evaluate`` puts the trained model's predictions
+(the scalers are fitted on the training rows only); ``evaluate_forecast`` puts the trained model's predictions
 back into the original units and compares them with the naive forecast "the next value = the last
 one"; ``forecast_beyond`` feeds the model its own predictions to go past the end of the data.
 """
@@ -22,6 +22,7 @@ from core.cell_math import CELLS
 from core.errors import InputError
 from core.metrics import mae, mape, naive_forecast, rmse
 from core.models import MAX_HIDDEN_SIZE, MAX_LAYERS, ModelConfig, SequenceModel
+from core.probes import probe_indices
 from core.runtime import DEVICES, resolve_device
 from core.series import (
     MISSING_POLICIES,
@@ -31,15 +32,14 @@ from core.series import (
     apply_missing_policy,
     validate_target,
 )
-from core.training import MAX_EPOCHS, SequenceData, TrainConfig, TrainingHistory, fit
+from core.session import TrainingSession
+from core.training import MAX_EPOCHS, SequenceData, TrainConfig, snapshot_every
+from core.validation import MAX_SEED, whole_number
 
 WINDOW_LIMITS = (2, 120)
 HORIZON_LIMITS = (1, 30)
 MAX_FORECAST_STEPS = 365
-SNAPSHOTS = 20
 PROBE_WINDOWS = 8
-# Floats one snapshot keeps per probed window and step and unit: hidden, cell state and up to 4 gates.
-PROBE_BUDGET = 200_000
 # Windows × window × features above which the windows stay a view of the series instead of a copy.
 COPY_LIMIT = 4_000_000
 # Window passes (epochs × windows) a default run makes at most: a few seconds on one CPU thread.
@@ -48,17 +48,6 @@ DEFAULT_EPOCHS = 200
 FULL_BATCH_UP_TO = 4096
 PREDICT_BATCH = 4096
 CLOSE_NAMES = ("close", "종가", "adj close", "value", "target")
-
-
-def _whole(value: object, name: str, low: int, high: int) -> int:
-    try:
-        number = int(value)  # type: ignore[call-overload]
-        whole = number == value
-    except (TypeError, ValueError, OverflowError):
-        whole = False
-    if not whole or not low <= number <= high:
-        raise InputError(f"{name} must be a whole number from {low:,} to {high:,} (got {value!r}).")
-    return number
 
 
 @dataclass(frozen=True)
@@ -107,9 +96,9 @@ class ForecastSettings:
             ("num_layers", "The depth", 1, MAX_LAYERS),
             ("epochs", "Epochs", 1, MAX_EPOCHS),
             ("batch_size", "The batch size (0 = all windows)", 0, 1_000_000),
-            ("seed", "The seed", 0, 2**31 - 1),
+            ("seed", "The seed", 0, MAX_SEED),
         ):
-            _whole(getattr(self, name), what, low, high)
+            whole_number(getattr(self, name), what, low, high)
 
     def model_config(self) -> ModelConfig:
         return ModelConfig(
@@ -126,7 +115,7 @@ class ForecastSettings:
             learning_rate=float(self.learning_rate),
             seed=int(self.seed),
             batch_size=int(self.batch_size) or None,
-            snapshot_every=max(1, int(self.epochs) // SNAPSHOTS),
+            snapshot_every=snapshot_every(self.epochs),
             # The validation pass costs about one training step: ~50 points make the curve, at a few % of the time.
             validate_every=max(1, int(self.epochs) // 50),
         )
@@ -169,6 +158,11 @@ class PreparedForecast:
     probe_windows: np.ndarray  # (probes,) indices of the windows the snapshots look inside
     notes: list[str] = field(default_factory=list)
 
+    def session(self, device: torch.device | None = None) -> TrainingSession:
+        """A fresh training session of the settings' model on these windows."""
+        model_config = self.settings.model_config()
+        return TrainingSession(lambda: SequenceModel(model_config), self.data, self.settings.train_config(), device)
+
     @property
     def rows(self) -> int:
         return len(self.target_values)
@@ -196,13 +190,6 @@ def _windows(scaled: np.ndarray, scaled_target: np.ndarray, window: int, horizon
     return inputs, targets
 
 
-def probe_indices(split: ChronologicalSplit, settings: ForecastSettings) -> np.ndarray:
-    """Windows spread evenly from the first to the last, as many as the snapshot budget allows."""
-    per_window = settings.window * settings.hidden_size * settings.num_layers * 6
-    count = int(np.clip(PROBE_BUDGET // per_window, 1, PROBE_WINDOWS))
-    return np.unique(np.linspace(0, split.windows - 1, count).round().astype(int))
-
-
 def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
     """Check the settings against the table, fit the scalers on the training rows, cut the windows."""
     unknown = [c for c in (settings.target, *settings.features) if c not in table.numeric_columns]
@@ -222,7 +209,7 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
     scaled_target = target_scaler.transform(target).reshape(-1).astype(np.float32)  # (rows,)
     inputs, targets = _windows(scaled, scaled_target, settings.window, settings.horizon)
     train, test = split.train_windows, split.test_windows
-    probes = probe_indices(split, settings)
+    probes = probe_indices(split.windows, settings.window, settings.model_config(), most=PROBE_WINDOWS)
     data = SequenceData(
         inputs=inputs[train],
         targets=targets[train],
@@ -256,12 +243,6 @@ def device_for(prepared: PreparedForecast) -> torch.device:
     settings = prepared.settings
     workload = prepared.split.windows * settings.window * settings.hidden_size * settings.num_layers
     return resolve_device(settings.device, workload)
-
-
-def train_forecast(prepared: PreparedForecast, on_item=None, device: torch.device | None = None) -> TrainingHistory:
-    """Train the settings' model on the prepared windows to the end (the page drives a session instead)."""
-    settings = prepared.settings
-    return fit(settings.model_config(), prepared.data, settings.train_config(), on_item=on_item, device=device)
 
 
 @torch.no_grad()
@@ -332,7 +313,7 @@ class ForecastResult:
         return bool(np.isfinite(self.predictions).all())
 
 
-def evaluate(prepared: PreparedForecast, model: SequenceModel) -> ForecastResult:
+def evaluate_forecast(prepared: PreparedForecast, model: SequenceModel) -> ForecastResult:
     """Predict every window, invert the scaling, and score model and naive forecast on the test windows."""
     scaled = predict_scaled(model, prepared.inputs)  # (windows, horizon)
     predictions = prepared.target_scaler.inverse_transform(scaled)  # (windows, horizon), original units
@@ -375,7 +356,7 @@ def forecast_beyond(prepared: PreparedForecast, model: SequenceModel, steps: int
     rows of its next input. The future of the other features is unknown, so they are held at their
     last value (a univariate model, features = target only, avoids that assumption).
     """
-    steps = _whole(steps, "The number of forecast steps", 1, MAX_FORECAST_STEPS)
+    steps = whole_number(steps, "The number of forecast steps", 1, MAX_FORECAST_STEPS)
     settings = prepared.settings
     model.eval()
     device = next(model.parameters()).device

@@ -8,13 +8,11 @@ from core.cell_math import CELLS, NONLINEARITIES
 from core.errors import InputError
 from core.models import ModelConfig
 from core.text import CharacterTask, next_character_task
-from core.training import MAX_EPOCHS, SequenceData, TrainConfig, check_learning_rate
-from core.validation import one_of, whole_number
+from core.training import MAX_EPOCHS, SequenceData, TrainConfig, check_learning_rate, snapshot_every
+from core.validation import MAX_SEED, one_of, whole_number
 
 READOUTS = ("logits", "linear")
 MAX_HIDDEN = 64
-MAX_SEED = 2**31 - 1
-SNAPSHOTS = 20
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ class HiHelloSettings:
             epochs=self.epochs,
             learning_rate=self.learning_rate,
             seed=self.seed,
-            snapshot_every=max(1, self.epochs // SNAPSHOTS),
+            snapshot_every=snapshot_every(self.epochs),
         )
 
     @staticmethod

@@ -7,20 +7,18 @@ from dataclasses import dataclass
 from core.cell_math import CELLS
 from core.errors import InputError
 from core.models import ModelConfig
-from core.training import MAX_EPOCHS, TrainConfig, check_learning_rate
-from core.validation import one_of, whole_number
+from core.training import MAX_EPOCHS, TrainConfig, check_learning_rate, snapshot_every
+from core.validation import MAX_SEED, one_of, whole_number
 from core.windows import (
     MAX_SEQUENCE_LENGTH,
     MIN_SEQUENCE_LENGTH,
     SEED_SENTENCE,
     WindowTask,
     sliding_windows,
-    snapshot_every,
 )
 
 BATCH_SIZES = (0, 8, 16, 32, 64, 128, 256)  # 0: every window in one step (full batch)
 MAX_HIDDEN = 256
-MAX_SEED = 2**31 - 1
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import torch
 from torch import Tensor, nn
 
 from core.budget import ModelCost
-from core.cell_math import CELLS, NONLINEARITIES
+from core.cell_math import CELLS, GATE_BLOCKS, NONLINEARITIES
 from core.errors import InputError
 
 MAX_HIDDEN_SIZE = 512
@@ -60,7 +60,6 @@ class ModelConfig:
 
 _MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 # Stacked blocks in torch's weight_ih / weight_hh: one per gate (and the candidate).
-GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 class SequenceModel(nn.Module):

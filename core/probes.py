@@ -14,9 +14,26 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from core.cell_math import CellWeights, cell_step
-from core.models import SequenceModel
+from core.cell_math import CellWeights, cell_step, probed_floats_per_unit
+from core.models import ModelConfig, SequenceModel
 from core.objectives import compute_loss
+
+# Floats the probe of one snapshot may keep (activations, gates, outputs of the probed windows): ~0.8 MB.
+PROBE_BUDGET = 200_000
+
+
+def probe_indices(
+    windows: int, time_steps: int, model_config: ModelConfig, most: int | None = None, budget: int = PROBE_BUDGET
+) -> np.ndarray:
+    """Which of ``windows`` sequences the snapshots look inside: all of them when they fit the budget (and
+    ``most``), else that many spread evenly from the first to the last."""
+    per_step = sum(model_config.layer_sizes) * probed_floats_per_unit(model_config.cell) + model_config.output_size
+    count = max(1, budget // (time_steps * per_step))
+    if most is not None:
+        count = min(count, most)
+    if count >= windows:
+        return np.arange(windows)
+    return np.unique(np.linspace(0, windows - 1, count).round().astype(np.int64))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from core.csv_reading import MAX_COLUMNS as MAX_COLUMNS
 from core.csv_reading import MAX_ROWS as MAX_ROWS
 from core.csv_reading import TextTable, looks_like_date, looks_numeric, read_text_table
 from core.errors import InputError
+from core.validation import whole_number
 
 log = logging.getLogger("rnnlab")
 
@@ -308,13 +309,6 @@ def chronological_split(rows: int, train_fraction: float, window: int, horizon: 
     return split
 
 
-def _is_whole_and_positive(value: object) -> bool:
-    try:
-        return int(value) == value and int(value) >= 1  # type: ignore[call-overload]
-    except (TypeError, ValueError, OverflowError):
-        return False
-
-
 def validate_target(
     frame: pd.DataFrame,
     target: str,
@@ -325,8 +319,8 @@ def validate_target(
 ) -> ChronologicalSplit:
     """Refuse a forecast that cannot be made, before any training starts; return the split it will use."""
     _check_train_fraction(train_fraction)
-    if not (_is_whole_and_positive(window) and _is_whole_and_positive(horizon)):
-        raise InputError("The window and the horizon must be whole numbers of at least 1 time step.")
+    window = whole_number(window, "The window", 1, len(frame))
+    horizon = whole_number(horizon, "The horizon", 1, len(frame))
     if target not in frame.columns or not pd.api.types.is_numeric_dtype(frame[target]):
         raise InputError(f"The target '{target}' is not a numeric column of the table: choose one of its numbers.")
     for column in [target, *features]:

@@ -1,17 +1,13 @@
-"""Long-range memory tasks for the RNN vs LSTM/GRU screen, and fair model sizes for comparing cells.
+"""The long-range memory task of the RNN vs LSTM/GRU screen, and fair model sizes for comparing cells.
 
-Two tasks, both read out at the last time step:
-
-- ``memory_task``: the first symbol of a sequence (one of ``num_symbols`` signal symbols) must be
-  recalled at the end, after ``gap`` distractor symbols drawn from a separate set. Classification;
-  chance accuracy is ``1 / num_symbols``.
-- ``adding_problem``: two channels (a value in [0, 1) and a 0/1 marker); the target is the sum of
-  the two marked values (Hochreiter & Schmidhuber 1997, Le et al. 2015). Regression; always
-  predicting 1 gives a mean squared error of 1/6.
+``memory_task``: the first symbol of a sequence (one of ``num_symbols`` signal symbols) must be
+recalled at the end, after ``gap`` distractor symbols drawn from a separate set. Classification,
+read out at the last time step; chance accuracy is ``1 / num_symbols``.
 
 Data is drawn from a numpy ``Generator`` seeded by ``seed``: the same arguments give the same
-tensors, whatever else the process has drawn. ``memory_batches`` yields a fresh batch per
-training step (every sequence is seen once, so test accuracy measures recall, not memorisation).
+tensors, whatever else the process has drawn. Training draws a fresh batch per step, seeded by
+``training_batch_seed`` (every sequence is seen once, so held-out accuracy measures recall, not
+memorisation); the held-out set's seed, ``held_out_seed``, is never a training batch's.
 
 ``parameter_count`` and ``matched_hidden_sizes`` size the three cells so that their parameter
 counts are within 10% of the LSTM's with the chosen hidden size.
@@ -20,56 +16,30 @@ counts are within 10% of the LSTM's with the chosen hidden size.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import Tensor
 
-from core.cell_math import CELLS
+from core.cell_math import CELLS, GATE_BLOCKS
 from core.errors import InputError
+from core.validation import MAX_SEED, whole_number
 
 MIN_GAP, MAX_GAP = 1, 100
 MAX_SYMBOLS = 26  # signal symbols are named A..Z
 MAX_DISTRACTORS = 26  # distractors are named a..z
 MAX_NOISE = 2.0
-MIN_LENGTH, MAX_LENGTH = 2, 1000
 MAX_SEQUENCES = 100_000
 RECALL_MARKER = "?"
-# Stacked blocks in torch's weight_ih / weight_hh: one per gate (and the candidate).
-GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}
 MATCH_TOLERANCE = 0.10
 
-# Defaults of the comparison screen, chosen by measurement (see the README's table):
-# with these, and an LSTM forget-gate bias of 3, the plain RNN falls to chance first as the gap grows.
+# Defaults of the comparison screen: with these (and the gated cells' keep-gate bias of 5) the plain RNN
+# is the first of the three to lose the first symbol as the gap grows (see the README's table).
 DEFAULT_NUM_SYMBOLS = 4
 DEFAULT_NUM_DISTRACTORS = 8
 DEFAULT_NOISE = 0.0
 DEFAULT_RECALL_MARKER = False
-
-
-def _seed(seed: int) -> int:
-    try:
-        value = int(seed)
-    except (TypeError, ValueError):
-        raise InputError(f"The seed must be a whole number, not {seed!r}.") from None
-    if value < 0:
-        raise InputError(f"The seed must be 0 or more, not {value}.")
-    return value
-
-
-def _whole_in(name: str, value: int, low: int, high: int) -> int:
-    try:
-        whole = not isinstance(value, bool) and float(value).is_integer()
-    except (TypeError, ValueError):
-        whole = False
-    if not whole:
-        raise InputError(f"{name} must be a whole number, not {value!r}.")
-    value = int(value)
-    if not low <= value <= high:
-        raise InputError(f"{name} must be between {low} and {high}, not {value}.")
-    return value
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,17 +105,17 @@ def memory_task(
     over ``num_distractors`` symbols that are never signal symbols. ``noise`` adds Gaussian noise
     of that standard deviation to every input value.
     """
-    num_sequences = _whole_in("The number of sequences", num_sequences, 1, MAX_SEQUENCES)
-    gap = _whole_in("The gap", gap, MIN_GAP, MAX_GAP)
-    num_symbols = _whole_in("The number of symbols to recall", num_symbols, 2, MAX_SYMBOLS)
-    num_distractors = _whole_in("The number of distractor symbols", num_distractors, 1, MAX_DISTRACTORS)
+    num_sequences = whole_number(num_sequences, "The number of sequences", 1, MAX_SEQUENCES)
+    gap = whole_number(gap, "The gap", MIN_GAP, MAX_GAP)
+    num_symbols = whole_number(num_symbols, "The number of symbols to recall", 2, MAX_SYMBOLS)
+    num_distractors = whole_number(num_distractors, "The number of distractor symbols", 1, MAX_DISTRACTORS)
     try:
         noise = float(noise)
     except (TypeError, ValueError):
         raise InputError(f"The input noise must be a number, not {noise!r}.") from None
     if not 0.0 <= noise <= MAX_NOISE:
         raise InputError(f"The input noise must be between 0 and {MAX_NOISE:g}, not {noise:g}.")
-    seed = _seed(seed)
+    seed = whole_number(seed, "The seed", 0, MAX_SEED)
     recall_marker = bool(recall_marker)
 
     vocabulary = tuple(string.ascii_uppercase[:num_symbols]) + tuple(string.ascii_lowercase[:num_distractors])
@@ -174,92 +144,22 @@ def memory_task(
     )
 
 
-def memory_batches(
-    batch_size: int,
-    gap: int,
-    num_symbols: int = DEFAULT_NUM_SYMBOLS,
-    num_distractors: int = DEFAULT_NUM_DISTRACTORS,
-    noise: float = DEFAULT_NOISE,
-    seed: int = 0,
-    recall_marker: bool = DEFAULT_RECALL_MARKER,
-) -> Iterator[MemoryTask]:
-    """An endless, reproducible stream of fresh training batches.
-
-    Batch ``k`` is ``memory_task(batch_size, ..., seed=training_batch_seed(seed, k))``: the same seed gives
-    the same stream, and no batch shares its seed with the test set of ``held_out_seed(seed)``.
-    """
-    seed = _seed(seed)
-    step = 0
-    while True:
-        batch_seed = training_batch_seed(seed, step)
-        yield memory_task(batch_size, gap, num_symbols, num_distractors, noise, batch_seed, recall_marker)
-        step += 1
-
-
 def training_batch_seed(seed: int, step: int) -> int:
     """The data seed of training batch ``step`` of run ``seed`` (even numbers; tests use odd ones)."""
-    return 2 * (_seed(seed) * 1_000_003 + int(step)) + 2
+    return 2 * (whole_number(seed, "The seed", 0, MAX_SEED) * 1_000_003 + int(step)) + 2
 
 
 def held_out_seed(seed: int) -> int:
     """The data seed of the held-out test set of run ``seed``: odd, so never a training batch."""
-    return 2 * _seed(seed) + 1
-
-
-@dataclass(frozen=True, eq=False)
-class AddingTask:
-    """The adding problem: sum the two values whose marker is 1."""
-
-    inputs: Tensor  # (sequences, length, 2) float32: channel 0 the value, channel 1 the marker
-    targets: Tensor  # (sequences,) float32, the sum of the two marked values, in [0, 2)
-    marked_positions: Tensor  # (sequences, 2) int64: one in the first half, one in the second
-    length: int
-    seed: int
-
-    channels = ("value", "marker")
-    # Always answering 1 (the mean target) gives this mean squared error: the bar to beat.
-    baseline_mse = 1.0 / 6.0
-
-    @property
-    def num_sequences(self) -> int:
-        return int(self.inputs.shape[0])
-
-
-def adding_problem(num_sequences: int, length: int, seed: int = 0) -> AddingTask:
-    """Draw ``num_sequences`` sequences of ``length`` (value, marker) pairs.
-
-    Values are uniform in [0, 1); exactly two steps are marked, one in the first half and one
-    in the second half, so the first marked value must be held for at least half the sequence.
-    """
-    num_sequences = _whole_in("The number of sequences", num_sequences, 1, MAX_SEQUENCES)
-    length = _whole_in("The sequence length", length, MIN_LENGTH, MAX_LENGTH)
-    seed = _seed(seed)
-    rng = np.random.default_rng(seed)
-    half = length // 2
-    values = rng.random((num_sequences, length)).astype(np.float32)  # (sequences, length)
-    first = rng.integers(0, half, size=num_sequences)
-    second = rng.integers(half, length, size=num_sequences)
-    positions = np.stack([first, second], axis=1)  # (sequences, 2)
-    markers = np.zeros((num_sequences, length), dtype=np.float32)
-    rows = np.arange(num_sequences)[:, None]
-    markers[rows, positions] = 1.0
-    targets = values[rows, positions].sum(axis=1)  # (sequences,)
-    inputs = np.stack([values, markers], axis=2)  # (sequences, length, 2)
-    return AddingTask(
-        inputs=torch.from_numpy(inputs),
-        targets=torch.from_numpy(targets.astype(np.float32)),
-        marked_positions=torch.from_numpy(positions.astype(np.int64)),
-        length=length,
-        seed=seed,
-    )
+    return 2 * whole_number(seed, "The seed", 0, MAX_SEED) + 1
 
 
 def _check_sizes(cell: str, input_size: int, num_layers: int, output_size: int) -> None:
     if cell not in CELLS:
         raise InputError(f"Unknown cell type '{cell}': choose one of {', '.join(CELLS)}.")
-    _whole_in("The input size", input_size, 1, 100_000)
-    _whole_in("The number of layers", num_layers, 1, 16)
-    _whole_in("The output size", output_size, 1, 100_000)
+    whole_number(input_size, "The input size", 1, 100_000)
+    whole_number(num_layers, "The number of layers", 1, 16)
+    whole_number(output_size, "The output size", 1, 100_000)
 
 
 def parameter_count(cell: str, input_size: int, hidden_size: int, num_layers: int, output_size: int) -> int:
@@ -270,7 +170,7 @@ def parameter_count(cell: str, input_size: int, hidden_size: int, num_layers: in
     ``hidden * output + output``. Stacked single-layer modules count the same.
     """
     _check_sizes(cell, input_size, num_layers, output_size)
-    hidden_size = _whole_in("The hidden size", hidden_size, 1, 100_000)
+    hidden_size = whole_number(hidden_size, "The hidden size", 1, 100_000)
     return _count(cell, input_size, hidden_size, num_layers, output_size)
 
 
@@ -292,7 +192,7 @@ def matched_hidden_sizes(base_hidden: int, input_size: int, num_layers: int, out
     LSTM's for ``base_hidden`` of 4 or more.
     """
     _check_sizes("lstm", input_size, num_layers, output_size)
-    base_hidden = _whole_in("The hidden size", base_hidden, 1, 4096)
+    base_hidden = whole_number(base_hidden, "The hidden size", 1, 4096)
     budget = _count("lstm", input_size, base_hidden, num_layers, output_size)
     sizes = {"lstm": base_hidden}
     for cell in ("rnn", "gru"):

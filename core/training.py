@@ -24,6 +24,14 @@ from core.probes import Probe
 from core.runtime import build_seeded
 
 MAX_EPOCHS = 5000
+# Snapshots per run: enough to scrub through training, few enough to cost little (see the benchmark).
+SNAPSHOTS = 20
+
+
+def snapshot_every(epochs: int) -> int:
+    return max(1, int(epochs) // SNAPSHOTS)
+
+
 # Adam keeps float32 weights finite for a long time even when training has blown up, so a loss a
 # million times its first value counts as diverged too, not only inf/NaN.
 EXPLOSION_FACTOR = 1e6
@@ -192,7 +200,7 @@ def build_model(model_config: ModelConfig, seed: int) -> SequenceModel:
 
 
 @torch.no_grad()
-def evaluate(
+def held_out_scores(
     model: SequenceModel, inputs: Tensor, targets: Tensor, objective: str, batch_size: int = 4096
 ) -> tuple[float, float | None]:
     """Mean loss and accuracy (None for regression) on held-out data, in batches."""

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import math
+from numbers import Real
 
 from core.errors import InputError
+
+MAX_SEED = 2**31 - 1  # what torch, numpy and a URL all hold without surprises
 
 
 def whole_number(value: object, what: str, low: int, high: int) -> int:
     """``value`` as an int when it is a whole number from ``low`` to ``high``; else a learner's message.
 
-    Accepted: ints and floats with nothing after the point (3 and 3.0). Refused: True/False, text,
-    NaN, infinity, 3.5, and anything out of range.
+    Accepted: ints, numpy integers and floats with nothing after the point (3, np.int64(3), 3.0).
+    Refused: True/False, text (even "3": parsing text is the reader's job), NaN, infinity, 3.5, and
+    anything out of range.
     """
     whole = (
-        not isinstance(value, bool)
-        and isinstance(value, int | float)
-        and math.isfinite(value)
-        and float(value).is_integer()
+        not isinstance(value, bool) and isinstance(value, Real) and math.isfinite(value) and float(value).is_integer()
     )
     if not whole or not low <= int(value) <= high:
         raise InputError(f"{what} must be a whole number from {low:,} to {high:,} (got {value!r}).")

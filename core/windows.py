@@ -19,9 +19,10 @@ from torch import Tensor
 from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
 from core.objectives import probabilities
+from core.probes import probe_indices
 from core.session import TrainingSession
 from core.text import Vocabulary, validate_text
-from core.training import EpochRecord, SequenceData, TrainConfig, TrainingHistory
+from core.training import EpochRecord, SequenceData, TrainConfig
 
 SEED_SENTENCE = (
     "if you want to build a ship, don't drum up people together to collect wood and don't assign them "
@@ -30,14 +31,6 @@ SEED_SENTENCE = (
 MAX_TEXT_LENGTH = 1000
 MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH = 2, 50
 MAX_GENERATED = 1000
-# Floats one snapshot may keep (activations, gates, outputs of the probed windows): ~0.8 MB.
-PROBE_BUDGET = 200_000
-# Snapshots per run: enough to scrub through training, few enough to cost little (see the benchmark).
-SNAPSHOTS = 20
-
-
-def snapshot_every(epochs: int) -> int:
-    return max(1, int(epochs) // SNAPSHOTS)
 
 
 @dataclass(frozen=True)
@@ -155,36 +148,6 @@ class ReadBackLog:
         return task.vocabulary.decode(self.ids[self.epochs.index(epoch)])
 
 
-def probe_indices(task: WindowTask, model_config: ModelConfig, budget: int = PROBE_BUDGET) -> np.ndarray:
-    """Which windows the snapshots look inside: all of them when they fit the budget, else evenly spaced ones."""
-    per_step = sum(model_config.layer_sizes) * {"rnn": 1, "gru": 4, "lstm": 6}[model_config.cell]
-    per_window = task.sequence_length * (per_step + model_config.output_size)
-    count = max(1, budget // per_window)
-    if count >= task.windows:
-        return np.arange(task.windows)
-    return np.unique(np.linspace(0, task.windows - 1, count).round().astype(np.int64))
-
-
-def train_windows(
-    model_config: ModelConfig,
-    task: WindowTask,
-    train_config: TrainConfig,
-    probe_windows: np.ndarray | None = None,
-) -> tuple[TrainingHistory, ReadBackLog]:
-    """Train to the end, logging the read-back sentence of every epoch instead of all predictions."""
-    log = ReadBackLog()
-    data = task.data(probe_indices(task, model_config) if probe_windows is None else probe_windows)
-    session = TrainingSession(
-        lambda: SequenceModel(model_config),
-        data,
-        train_config,
-        keep_predictions=False,
-        on_record=lambda record: log.add(task, record),
-    )
-    session.advance()
-    return session.history, log
-
-
 @torch.no_grad()
 def unit_activations(model: SequenceModel, task: WindowTask, layer: int) -> np.ndarray:
     """Hidden state of ``layer`` after reading each input character, as the read-back uses it.
@@ -273,3 +236,27 @@ def marked_lines(predicted: str, target: str, width: int = 60) -> str:
         if any(m.strip() for m in marks):
             lines.append("".join(marks).rstrip())
     return "\n".join(lines)
+
+
+def read_back_session(
+    task: WindowTask,
+    model_config: ModelConfig,
+    train_config: TrainConfig,
+    probe_windows: np.ndarray | None = None,
+    device: torch.device | None = None,
+) -> tuple[TrainingSession, ReadBackLog]:
+    """A training session on the windows that logs each epoch's read-back sentence instead of keeping every
+    prediction (those grow as epochs x windows x time). Snapshots probe ``probe_windows`` (default: as many
+    as the probe budget allows)."""
+    if probe_windows is None:
+        probe_windows = probe_indices(task.windows, task.sequence_length, model_config)
+    log = ReadBackLog()
+    session = TrainingSession(
+        lambda: SequenceModel(model_config),
+        task.data(probe_windows),
+        train_config,
+        device=device,
+        keep_predictions=False,
+        on_record=lambda record: log.add(task, record),
+    )
+    return session, log

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import figures
-from core.figures import CELL_NAMES
+from core.cell_math import CELL_NAMES
 from core.hihello import MAX_HIDDEN, READOUTS, HiHelloSettings
 from core.models import SequenceModel
 from core.objectives import probabilities

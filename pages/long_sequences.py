@@ -7,11 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from core import figures, sequence_figures
-from core.figures import CELL_NAMES
+from core.cell_math import CELL_NAMES
 from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, LongSequenceSettings
-from core.models import SequenceModel
 from core.objectives import probabilities
-from core.session import TrainingSession
+from core.probes import probe_indices
 from core.text import describe
 from core.training import Snapshot
 from core.windows import (
@@ -19,10 +18,9 @@ from core.windows import (
     MAX_SEQUENCE_LENGTH,
     MAX_TEXT_LENGTH,
     MIN_SEQUENCE_LENGTH,
-    ReadBackLog,
     generate,
     marked_lines,
-    probe_indices,
+    read_back_session,
     unit_activations,
 )
 from ui.common import chart, learner_errors, page_setup
@@ -119,15 +117,8 @@ def settings_sidebar() -> LongSequenceSettings | None:
 def build(settings: LongSequenceSettings) -> LiveRun:
     task = settings.task()
     model_config = settings.model_config(task)
-    probe_windows = probe_indices(task, model_config)
-    log = ReadBackLog()
-    session = TrainingSession(
-        lambda: SequenceModel(model_config),
-        task.data(probe_windows),
-        settings.train_config(),
-        keep_predictions=False,  # the log keeps each epoch's read-back; full predictions grow too fast
-        on_record=lambda record: log.add(task, record),
-    )
+    probe_windows = probe_indices(task.windows, task.sequence_length, model_config)
+    session, log = read_back_session(task, model_config, settings.train_config(), probe_windows)
     estimate = session.check_budget(
         size_settings="the hidden size, the depth, the sequence length or the text", epochs_setting="Epochs"
     )

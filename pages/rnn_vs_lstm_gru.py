@@ -11,8 +11,8 @@ import streamlit as st
 from core import comparison_figures as cf
 from core import figures
 from core.budget import Budget, check_budget
+from core.cell_math import CELL_NAMES
 from core.comparison import (
-    CELL_NAMES,
     TASKS,
     ComparisonSettings,
     build_task,

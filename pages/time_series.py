@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core import forecast_figures as ff
-from core.figures import CELL_NAMES
+from core.cell_math import CELL_NAMES
 from core.forecast_export import predictions_csv, summary_json
 from core.forecasting import (
     HORIZON_LIMITS,
@@ -21,15 +21,13 @@ from core.forecasting import (
     default_epochs,
     default_target,
     device_for,
-    evaluate,
+    evaluate_forecast,
     forecast_beyond,
     format_number,
     future_times,
     prepare,
 )
-from core.models import SequenceModel
 from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
-from core.session import TrainingSession
 from core.training import Snapshot
 from ui.common import chart, learner_errors, page_setup, plain_text
 from ui.live import LiveRun, drive, epoch_control
@@ -203,9 +201,7 @@ def builder(table: SeriesTable, source: str, identity: str):
     def build(settings: ForecastSettings) -> LiveRun:
         prepared = prepare(table, settings)
         device = device_for(prepared)
-        session = TrainingSession(
-            lambda: SequenceModel(settings.model_config()), prepared.data, settings.train_config(), device=device
-        )
+        session = prepared.session(device)
         estimate = session.check_budget(
             size_settings="the window, the horizon, the hidden size, the depth or the file (fewer rows), or choose a "
             "larger batch size",
@@ -218,7 +214,7 @@ def builder(table: SeriesTable, source: str, identity: str):
 
 def evaluated(run: LiveRun):
     """The forecast and its metrics at the run's current weights (computed once per state of training)."""
-    return run.cached("result", lambda: evaluate(run.extra["prepared"], run.session.model))
+    return run.cached("result", lambda: evaluate_forecast(run.extra["prepared"], run.session.model))
 
 
 def scores(run: LiveRun) -> None:

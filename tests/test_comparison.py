@@ -101,7 +101,9 @@ def test_sweep_and_its_sentence():
         ({"gap": 101}, "gap"),
         ({"task": "chess"}, "Unknown task"),
         ({"steps": 0}, "steps"),
-        ({"hidden_size": 1}, "Hidden size"),
+        ({"hidden_size": 1}, "hidden size"),
+        ({"gap": 2.5}, "whole number"),
+        ({"seed": True}, "whole number"),
     ],
 )
 def test_invalid_settings(kwargs, phrase):

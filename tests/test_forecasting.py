@@ -20,11 +20,10 @@ from core.forecasting import (
     default_batch_size,
     default_epochs,
     default_target,
-    evaluate,
+    evaluate_forecast,
     forecast_beyond,
     future_times,
     prepare,
-    train_forecast,
     verdict,
 )
 from core.series import read_series
@@ -55,6 +54,13 @@ def seasonal():
 
 
 # ------------------------------------------------------------------------------------------ windows and scaling
+
+
+def trained(prepared, device=None):
+    """The run the page makes: a session on the prepared windows, advanced to the end."""
+    session = prepared.session(device)
+    session.advance()
+    return session.history
 
 
 def test_windows_and_targets_are_the_right_rows():
@@ -94,7 +100,7 @@ def test_long_series_keep_windows_as_views_and_train_the_same(monkeypatch):
     viewed = prepare(ramp_table(40), settings(batch_size=4, epochs=3))
     assert not viewed.inputs.is_contiguous() and copied.inputs.is_contiguous()
     assert viewed.inputs.untyped_storage().data_ptr() == viewed.scaled_features.ctypes.data  # no copy
-    np.testing.assert_allclose(train_forecast(viewed).losses, train_forecast(copied).losses, rtol=1e-6)
+    np.testing.assert_allclose(trained(viewed).losses, trained(copied).losses, rtol=1e-6)
 
 
 def test_missing_values_follow_the_policy():
@@ -115,7 +121,7 @@ def test_naive_baseline_metrics_are_exact():
     # y = 10 + 2x: the naive forecast "next = last" misses by exactly 2 everywhere
     prepared = prepare(ramp_table(40), settings())
     model = build_model(prepared.settings.model_config(), 0)
-    result = evaluate(prepared, model)
+    result = evaluate_forecast(prepared, model)
     assert result.naive_metrics["RMSE"] == 2.0 and result.naive_metrics["MAE"] == 2.0
     test = prepared.truth[prepared.split.test_windows, 0]
     assert result.naive_metrics["MAPE (%)"] == pytest.approx(np.mean(2 / test) * 100, rel=1e-12)
@@ -139,8 +145,8 @@ def test_verdict_is_a_sentence_from_the_numbers(model, naive, expected):
 
 def test_a_short_training_on_the_seasonal_sample_beats_the_naive_forecast(seasonal):
     prepared = prepare(seasonal, ForecastSettings(target="Value", features=("Value",), epochs=100))
-    history = train_forecast(prepared)
-    result = evaluate(prepared, history.model)
+    history = trained(prepared)
+    result = evaluate_forecast(prepared, history.model)
     assert len(history.records) == 100 and history.records[-1].validation_loss is not None
     assert len(history.snapshots) == 21
     assert result.model_metrics["RMSE"] < result.naive_metrics["RMSE"]
@@ -153,7 +159,7 @@ def test_a_short_training_on_the_seasonal_sample_beats_the_naive_forecast(season
 @pytest.mark.parametrize(("features", "horizon"), [(("x", "y"), 1), (("y",), 3), (("x",), 2)])
 def test_recursive_forecast_has_the_asked_length_and_is_deterministic(features, horizon):
     prepared = prepare(ramp_table(40), settings(features=features, horizon=horizon, epochs=5))
-    model = train_forecast(prepared).model
+    model = trained(prepared).model
     first, second = forecast_beyond(prepared, model, 7), forecast_beyond(prepared, model, 7)
     assert first.shape == (7,) and np.isfinite(first).all()
     np.testing.assert_array_equal(first, second)
@@ -182,7 +188,7 @@ def test_predictions_csv_is_escaped_and_has_the_forecast_after_the_data():
     table = table_of("Date,=HYPERLINK(1),v\n" + "".join(f"2024-01-{d:02d},{d % 3},{d * d}\n" for d in range(1, 31)))
     prepared = prepare(table, ForecastSettings(target="=HYPERLINK(1)", features=("=HYPERLINK(1)", "v"), window=3))
     model = build_model(prepared.settings.model_config(), 0)
-    result = evaluate(prepared, model)
+    result = evaluate_forecast(prepared, model)
     frame = predictions_frame(prepared, result, np.array([1.0, 2.0]))
     assert list(frame.columns) == ["time", "part", "'=HYPERLINK(1)", "model prediction", "naive prediction"]
     assert list(frame["part"].tail(2)) == ["forecast beyond the data"] * 2
@@ -194,8 +200,8 @@ def test_predictions_csv_is_escaped_and_has_the_forecast_after_the_data():
 
 def test_summary_json_is_strict_json_with_settings_and_metrics():
     prepared = prepare(ramp_table(40), settings())
-    history = train_forecast(prepared)
-    result = evaluate(prepared, history.model)
+    history = trained(prepared)
+    result = evaluate_forecast(prepared, history.model)
     result = dataclasses.replace(result, model_metrics={**result.model_metrics, "MAPE (%)": math.nan})
 
     def refuse(constant):
@@ -211,7 +217,7 @@ def test_summary_json_is_strict_json_with_settings_and_metrics():
 def test_figures_escape_column_names():
     table = table_of("<b>v</b>\n" + "".join(f"{d * d % 7}\n" for d in range(40)))
     prepared = prepare(table, ForecastSettings(target="<b>v</b>", features=("<b>v</b>",), window=3))
-    result = evaluate(prepared, build_model(prepared.settings.model_config(), 0))
+    result = evaluate_forecast(prepared, build_model(prepared.settings.model_config(), 0))
     fig = forecast_figures.prediction_figure(prepared, result)
     assert "&lt;b&gt;v&lt;/b&gt;" in fig.layout.title.text and "<b>" not in fig.layout.title.text
     assert forecast_figures.residual_figure(prepared, result).layout.yaxis.title.text.startswith("error in &lt;b&gt;")
@@ -288,9 +294,11 @@ def test_cuda_absent_is_refused_in_a_sentence(monkeypatch):
 def test_the_same_training_on_cuda_gives_close_results(seasonal):
     chosen = ForecastSettings(target="Value", features=("Value",), epochs=30)
     prepared = prepare(seasonal, chosen)
-    on_cpu = train_forecast(prepared, device=torch.device("cpu"))
-    on_gpu = train_forecast(prepared, device=torch.device("cuda"))
+    on_cpu = trained(prepared, torch.device("cpu"))
+    on_gpu = trained(prepared, torch.device("cuda"))
     np.testing.assert_allclose(on_gpu.losses, on_cpu.losses, rtol=1e-3)
     np.testing.assert_allclose(
-        evaluate(prepared, on_gpu.model).predictions, evaluate(prepared, on_cpu.model).predictions, rtol=1e-3
+        evaluate_forecast(prepared, on_gpu.model).predictions,
+        evaluate_forecast(prepared, on_cpu.model).predictions,
+        rtol=1e-3,
     )

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 import torch
 from torch import nn
 
+from core.comparison import ComparisonSettings, build_task
 from core.errors import InputError
 from core.tasks import (
     MATCH_TOLERANCE,
-    adding_problem,
     held_out_seed,
     matched_hidden_sizes,
-    memory_batches,
     memory_task,
     parameter_count,
     training_batch_seed,
@@ -122,42 +119,16 @@ def test_memory_task_rejects_an_empty_set():
         memory_task(0, gap=5)
 
 
-def test_memory_batches_are_fresh_reproducible_and_apart_from_the_test_set():
-    first = list(itertools.islice(memory_batches(8, gap=5, seed=2), 3))
-    again = list(itertools.islice(memory_batches(8, gap=5, seed=2), 3))
-    assert [b.seed for b in first] == [training_batch_seed(2, k) for k in range(3)]
-    for a, b in zip(first, again, strict=True):
-        assert torch.equal(a.inputs, b.inputs)
-    assert not torch.equal(first[0].symbols, first[1].symbols)
+def test_training_batches_are_fresh_reproducible_and_apart_from_the_test_set():
+    data = build_task(ComparisonSettings(gap=5, seed=2)).data
+    first = [data.fresh_batch(epoch) for epoch in (1, 2, 3)]
+    again = [data.fresh_batch(epoch) for epoch in (1, 2, 3)]
+    for (inputs, targets), (inputs_again, targets_again) in zip(first, again, strict=True):
+        assert torch.equal(inputs, inputs_again) and torch.equal(targets, targets_again)
+    assert not torch.equal(first[0][0], first[1][0])
     training_seeds = {training_batch_seed(s, k) for s in range(5) for k in range(2000)}
     assert len(training_seeds) == 5 * 2000
     assert not training_seeds & {held_out_seed(s) for s in range(5)}
-
-
-def test_adding_problem_target_is_the_sum_of_the_marked_values():
-    task = adding_problem(300, length=20, seed=4)
-    assert task.inputs.shape == (300, 20, 2)
-    assert task.inputs.dtype == torch.float32
-    assert task.targets.shape == (300,)
-    values, markers = task.inputs[..., 0], task.inputs[..., 1]
-    assert torch.all(markers.sum(dim=1) == 2)
-    assert torch.allclose(task.targets, (values * markers).sum(dim=1))
-    first, second = task.marked_positions[:, 0], task.marked_positions[:, 1]
-    assert torch.all(first < 10)
-    assert torch.all(second >= 10)
-    assert torch.equal(markers.nonzero()[:, 1].view(300, 2), task.marked_positions)
-    assert float(values.min()) >= 0.0
-    assert float(values.max()) < 1.0
-    # Always answering 1 scores about the documented baseline.
-    assert ((task.targets - 1) ** 2).mean().item() == pytest.approx(task.baseline_mse, rel=0.2)
-
-
-def test_adding_problem_is_deterministic_and_validated():
-    assert torch.equal(adding_problem(5, 10, seed=1).inputs, adding_problem(5, 10, seed=1).inputs)
-    assert not torch.equal(adding_problem(5, 10, seed=1).inputs, adding_problem(5, 10, seed=2).inputs)
-    assert adding_problem(3, 2).marked_positions.tolist() == [[0, 1]] * 3
-    with pytest.raises(InputError, match="length"):
-        adding_problem(5, 1)
 
 
 def _torch_count(cell: str, input_size: int, hidden: int, layers: int, output: int) -> int:

@@ -6,8 +6,9 @@ from core.budget import Budget
 from core.errors import InputError
 from core.long_sequences import LongSequenceSettings
 from core.models import ModelConfig, SequenceModel
+from core.probes import probe_indices
 from core.session import TrainingSession
-from core.training import TrainConfig
+from core.training import TrainConfig, snapshot_every
 from core.windows import (
     SEED_SENTENCE,
     accuracy_per_position,
@@ -15,11 +16,9 @@ from core.windows import (
     character_accuracy,
     generate,
     marked_lines,
-    probe_indices,
     read_back,
+    read_back_session,
     sliding_windows,
-    snapshot_every,
-    train_windows,
     unit_activations,
 )
 
@@ -82,13 +81,17 @@ def test_errors_speak_to_the_learner(text, length, phrase):
 def test_probe_windows_all_when_small_evenly_spaced_when_large():
     task = sliding_windows(SEED_SENTENCE, 10)
     config = ModelConfig(25, 25, hidden_size=25, num_layers=2)
-    assert probe_indices(task, config).tolist() == list(range(170))
+    assert probe_indices(task.windows, task.sequence_length, config).tolist() == list(range(170))
     big = sliding_windows((SEED_SENTENCE * 6)[:1000], 50)
-    chosen = probe_indices(big, ModelConfig(25, 25, hidden_size=64, num_layers=2, cell="lstm"))
+    chosen = probe_indices(
+        big.windows, big.sequence_length, ModelConfig(25, 25, hidden_size=64, num_layers=2, cell="lstm")
+    )
     assert 1 < len(chosen) < big.windows
     assert chosen[0] == 0 and chosen[-1] == big.windows - 1 and np.all(np.diff(chosen) > 0)
     # The largest model keeps at least one window, whatever the budget.
-    assert probe_indices(big, ModelConfig(25, 25, hidden_size=512, num_layers=4, cell="lstm")).tolist() == [0]
+    assert probe_indices(
+        big.windows, big.sequence_length, ModelConfig(25, 25, hidden_size=512, num_layers=4, cell="lstm")
+    ).tolist() == [0]
 
 
 def test_runs_too_big_for_the_shared_server_are_refused_before_training():
@@ -101,7 +104,11 @@ def test_runs_too_big_for_the_shared_server_are_refused_before_training():
         num_layers=4, cell="lstm", epochs=1000,
     )  # fmt: skip
     task, model = huge.task(), huge.model_config(huge.task())
-    session = TrainingSession(lambda: SequenceModel(model), task.data(probe_indices(task, model)), huge.train_config())
+    session = TrainingSession(
+        lambda: SequenceModel(model),
+        task.data(probe_indices(task.windows, task.sequence_length, model)),
+        huge.train_config(),
+    )
     with pytest.raises(InputError, match="Set Epochs to at most"):
         session.check_budget(Budget())
 
@@ -109,7 +116,11 @@ def test_runs_too_big_for_the_shared_server_are_refused_before_training():
 def test_train_windows_logs_the_read_back_and_drops_full_predictions():
     task = sliding_windows("hello world, hello there", 4)
     model = ModelConfig(task.vocabulary.size, task.vocabulary.size, hidden_size=8, num_layers=2)
-    history, log = train_windows(model, task, TrainConfig(epochs=12, snapshot_every=snapshot_every(12), batch_size=5))
+    session, log = read_back_session(
+        task, model, TrainConfig(epochs=12, snapshot_every=snapshot_every(12), batch_size=5)
+    )
+    session.advance()
+    history = session.history
     assert log.epochs == list(range(1, 13)) == [r.epoch for r in history.records]
     assert all(r.predictions is None for r in history.records)
     assert log.ids[-1].shape == (len(task.text) - 1,)
@@ -176,7 +187,9 @@ def test_the_seed_lab_reads_the_sentence_back_with_95_percent_accuracy():
     # Measured with torch 2.13: 178 of 179 characters right; seeds 2 and 3 stay below 75%.
     task = sliding_windows(SEED_SENTENCE, 10)
     model = ModelConfig(25, 25, hidden_size=25, num_layers=2)
-    history, log = train_windows(model, task, TrainConfig(epochs=100, learning_rate=0.1, seed=0, snapshot_every=5))
+    session, log = read_back_session(task, model, TrainConfig(epochs=100, learning_rate=0.1, seed=0, snapshot_every=5))
+    session.advance()
+    history = session.history
     assert log.accuracy[-1] >= 0.95
     assert log.accuracy[-1] > log.accuracy[0]
     assert history.stopped is None
