@@ -29,7 +29,7 @@ COLORS = {
 }
 
 
-def plain(text: str) -> str:
+def html_literal(text: str) -> str:
     """A user's column name as literal text in plotly (which reads <b>, <a>, … in labels)."""
     return html.escape(str(text), quote=False)
 
@@ -44,7 +44,7 @@ def time_title(prepared: PreparedForecast) -> str:
 
 
 def value_title(prepared: PreparedForecast, what: str = "") -> str:
-    return f"{what}{plain(prepared.settings.target)} (units of the file)"
+    return f"{what}{html_literal(prepared.settings.target)} (units of the file)"
 
 
 def _line(x, y, name: str, color: str, dash: str = "solid", width: float = 1.6, visible=True, fmt=",.4g") -> go.Scatter:
@@ -102,7 +102,7 @@ def prediction_figure(prepared: PreparedForecast, result: ForecastResult, step: 
     _mark_parts(fig, prepared)
     fig = styled(
         fig,
-        f"Prediction ({ahead}) against the true {plain(prepared.settings.target)}",
+        f"Prediction ({ahead}) against the true {html_literal(prepared.settings.target)}",
         time_title(prepared),
         value_title(prepared),
         height=420,

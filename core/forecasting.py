@@ -175,16 +175,21 @@ class PreparedForecast:
         ]
 
 
-def _windows(scaled: np.ndarray, scaled_target: np.ndarray, window: int, horizon: int) -> tuple[Tensor, Tensor]:
-    """(rows, features), (rows,) → inputs (N, window, features) and targets (N, horizon), N = rows-window-horizon+1.
+def cut_windows(values: np.ndarray, target: np.ndarray, window: int, horizon: int) -> tuple[Tensor, Tensor]:
+    """(rows, features), (rows,) float32 → inputs (N, window, features) and targets (N, horizon),
+    N = rows - window - horizon + 1: window ``i`` reads rows ``i .. i+window-1`` and predicts the next ``horizon``.
 
     ``unfold`` gives views, no copy: 200,000 rows × window 120 would otherwise take 480 MB per feature
     set. Small series are copied to contiguous memory, which the recurrent kernels read fastest.
     """
-    count = len(scaled) - window - horizon + 1
-    values = torch.from_numpy(scaled)  # (rows, features)
-    inputs = values.unfold(0, window, 1).transpose(1, 2)[:count]  # (N, window, features), a view
-    targets = torch.from_numpy(scaled_target[window:]).unfold(0, horizon, 1)[:count]  # (N, horizon), a view
+    count = len(values) - window - horizon + 1
+    if count < 1:
+        raise InputError(
+            f"{len(values):,} rows are too few for a window of {window} and a horizon of {horizon}: "
+            f"at least {window + horizon} are needed."
+        )
+    inputs = torch.from_numpy(values).unfold(0, window, 1).transpose(1, 2)[:count]  # (N, window, features), a view
+    targets = torch.from_numpy(target[window:]).unfold(0, horizon, 1)[:count]  # (N, horizon), a view
     if inputs.numel() <= COPY_LIMIT:
         inputs, targets = inputs.contiguous(), targets.contiguous()
     return inputs, targets
@@ -207,7 +212,7 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
     target_scaler = MinMaxScaler.fit(target[: split.train_rows])
     scaled = feature_scaler.transform(features).astype(np.float32)  # (rows, features)
     scaled_target = target_scaler.transform(target).reshape(-1).astype(np.float32)  # (rows,)
-    inputs, targets = _windows(scaled, scaled_target, settings.window, settings.horizon)
+    inputs, targets = cut_windows(scaled, scaled_target, settings.window, settings.horizon)
     train, test = split.train_windows, split.test_windows
     probes = probe_indices(split.windows, settings.window, settings.model_config(), most=PROBE_WINDOWS)
     data = SequenceData(

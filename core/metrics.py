@@ -8,7 +8,7 @@ import numpy as np
 def naive_forecast(target_values: np.ndarray, window: int, horizon: int) -> np.ndarray:
     """The naive forecast "tomorrow = today": each window's last target value, repeated over the horizon.
 
-    Aligned with ``make_windows``: row ``i`` is the forecast for window ``i``. (N, horizon) float64.
+    Aligned with ``core.forecasting.cut_windows``: row ``i`` is the forecast for window ``i``. (N, horizon) float64.
     """
     target_values = np.asarray(target_values, dtype="float64").reshape(-1)  # (rows,)
     count = len(target_values) - window - horizon + 1

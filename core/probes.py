@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from core.cell_math import CellWeights, cell_step, probed_floats_per_unit
+from core.cell_math import CellWeights, probed_floats_per_unit, unroll_layer
 from core.models import ModelConfig, SequenceModel
 from core.objectives import compute_loss
 
@@ -54,15 +54,7 @@ def unroll(model: SequenceModel, inputs: Tensor):
     layer_steps = []
     sequence = inputs  # (batch, time, features)
     for layer in model.layers:
-        weights = CellWeights.of_layer(layer, 0)
-        batch, time = sequence.shape[0], sequence.shape[1]
-        h = sequence.new_zeros(batch, layer.hidden_size)
-        c = sequence.new_zeros(batch, layer.hidden_size) if config.cell == "lstm" else None
-        steps = []
-        for t in range(time):
-            terms = cell_step(config.cell, sequence[:, t], h, c, weights, config.nonlinearity)
-            h, c = terms.hidden, terms.cell
-            steps.append(terms)
+        steps = unroll_layer(config.cell, sequence, CellWeights.of_layer(layer, 0), config.nonlinearity)
         layer_steps.append(steps)
         sequence = torch.stack([terms.hidden for terms in steps], dim=1)  # (batch, time, hidden)
     return model.read_out(sequence), layer_steps

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures import PALETTE, heatmap, line_chart, styled
-from core.text import describe
+from core.text import describe, in_running_text
 
 LINE_WIDTH = 60  # characters per line of a text grid
 # Pale ends keep the characters readable on every cell.
@@ -20,11 +20,6 @@ PALE_DIVERGING = [[0.0, "#3F8FD2"], [0.25, "#A9CDEB"], [0.5, "#FFFFFF"], [0.75, 
 SURPRISE = [[0.0, "#D55E00"], [0.5, "#F3B37E"], [1.0, "#FFFFFF"]]
 PROMPT_GREY = "#DDDDDD"
 RIGHT_WRONG = [[0.0, PALETTE["vermillion"]], [0.5, PALETTE["vermillion"]], [0.5, "#DCEAF5"], [1.0, "#DCEAF5"]]
-
-
-def cell_text(char: str) -> str:
-    """What a cell shows: the character, with newlines and tabs made visible (spaces stay blank)."""
-    return {"\n": "⏎", "\t": "⇥"}.get(char, char)
 
 
 def text_grid(
@@ -45,7 +40,7 @@ def text_grid(
     size = lines * width
     z = np.full(size, np.nan)
     z[: len(values)] = np.asarray(values, dtype=float)
-    text = np.array([cell_text(c) for c in chars] + [""] * (size - len(chars)), dtype=object)
+    text = np.array([in_running_text(c) for c in chars] + [""] * (size - len(chars)), dtype=object)
     tips = np.array(list(hover) + [""] * (size - len(hover)), dtype=object)
     fig = heatmap(
         z.reshape(lines, width),

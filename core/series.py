@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from numpy.lib.stride_tricks import sliding_window_view
 
 from core.csv_cells import DecimalVotes, decimal_votes, guess_date_format, is_date_name, parse_dates, parse_numbers
 from core.csv_reading import MAX_BYTES as MAX_BYTES  # the limits, re-exported for the page's help text
@@ -372,29 +371,3 @@ class MinMaxScaler:
     def inverse_transform(self, scaled: np.ndarray) -> np.ndarray:
         """Scaled → original units, e.g. predictions (windows, horizon) with the target's scaler."""
         return np.asarray(scaled, dtype="float64") * self.span + self.minimum
-
-
-def make_windows(
-    values: np.ndarray, target_values: np.ndarray, window: int, horizon: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cut the series into (inputs, targets) samples, window ``i`` reading rows ``i .. i+window-1``.
-
-    values: (rows, features), target_values: (rows,). Returns inputs (N, window, features) and
-    targets (N, horizon) as float32 copies, N = rows - window - horizon + 1. The copy costs
-    N * window * features * 4 bytes (200,000 rows, window 120, 5 features: 480 MB); for large
-    series keep the (rows, features) array and index windows per mini-batch instead.
-    """
-    values = np.asarray(values, dtype=np.float32)
-    values = values.reshape(len(values), -1)  # (rows, features)
-    target_values = np.asarray(target_values, dtype=np.float32).reshape(-1)  # (rows,)
-    if len(target_values) != len(values):
-        raise ValueError(f"values has {len(values)} rows but target_values has {len(target_values)}")
-    count = len(values) - window - horizon + 1
-    if window < 1 or horizon < 1 or count < 1:
-        raise InputError(
-            f"{len(values):,} rows are too few for a window of {window} and a horizon of {horizon}: "
-            f"at least {window + horizon} are needed."
-        )
-    inputs = sliding_window_view(values, window, axis=0)[:count]  # (N, features, window), a view
-    targets = sliding_window_view(target_values[window:], horizon)[:count]  # (N, horizon), a view
-    return np.ascontiguousarray(inputs.transpose(0, 2, 1)), np.ascontiguousarray(targets)

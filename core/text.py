@@ -44,9 +44,19 @@ class Vocabulary:
         return torch.nn.functional.one_hot(ids, self.size).float()
 
 
+# How characters a learner cannot see are drawn: in a label a space must show too, in running text it stays blank.
+INVISIBLE_IN_TEXT = {"\n": "⏎", "\t": "⇥"}
+INVISIBLE_IN_LABELS = {" ": "␣", **INVISIBLE_IN_TEXT}
+
+
 def describe(char: str) -> str:
     """A character as a learner can read it in a chart label (spaces and newlines made visible)."""
-    return {" ": "␣", "\n": "⏎", "\t": "⇥"}.get(char, char)
+    return INVISIBLE_IN_LABELS.get(char, char)
+
+
+def in_running_text(char: str) -> str:
+    """A character inside shown text: newlines and tabs made visible, spaces left as spaces."""
+    return INVISIBLE_IN_TEXT.get(char, char)
 
 
 def validate_text(text: str, what: str, min_length: int, max_length: int) -> str:

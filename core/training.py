@@ -37,6 +37,14 @@ def snapshot_every(epochs: int) -> int:
 EXPLOSION_FACTOR = 1e6
 
 
+# The learning rates a screen offers: one 1-3-10 ladder, each screen a stretch of it (``learning_rates``).
+LEARNING_RATE_LADDER = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+def learning_rates(lowest: float, highest: float) -> list[float]:
+    return [rate for rate in LEARNING_RATE_LADDER if lowest <= rate <= highest]
+
+
 def check_learning_rate(learning_rate: object) -> float:
     """A learning rate above 0 and at most 10 (NaN and infinity fail too), as a float."""
     try:

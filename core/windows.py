@@ -21,7 +21,7 @@ from core.models import ModelConfig, SequenceModel
 from core.objectives import probabilities
 from core.probes import probe_indices
 from core.session import TrainingSession
-from core.text import Vocabulary, validate_text
+from core.text import Vocabulary, in_running_text, validate_text
 from core.training import EpochRecord, SequenceData, TrainConfig
 
 SEED_SENTENCE = (
@@ -227,7 +227,7 @@ def marked_lines(predicted: str, target: str, width: int = 60) -> str:
         chunk = predicted[start : start + width]
         shown, marks = [], []
         for offset, char in enumerate(chunk):
-            char = {"\n": "⏎", "\t": "⇥"}.get(char, char)
+            char = in_running_text(char)
             columns = display_width(char)
             wrong = start + offset >= len(target) or predicted[start + offset] != target[start + offset]
             shown.append(char)

@@ -12,13 +12,14 @@ from core.models import SequenceModel
 from core.objectives import probabilities
 from core.session import TrainingSession
 from core.text import describe
+from core.training import learning_rates
 from ui.common import chart, learner_errors, page_setup
 from ui.live import LiveRun, drive, epoch_control
 from ui.training_views import gradient_views, inside_the_network, learning_curves
 
 KEY = "hihello"
 DEFAULTS = HiHelloSettings()
-LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+LEARNING_RATES = learning_rates(0.001, 10.0)
 READOUT_LABELS = {
     "logits": "RNN output used directly as the scores (the lab)",
     "linear": "a linear layer on top (hidden size is free)",

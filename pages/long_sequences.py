@@ -12,7 +12,7 @@ from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, LongSequenceSettings
 from core.objectives import probabilities
 from core.probes import probe_indices
 from core.text import describe
-from core.training import Snapshot
+from core.training import Snapshot, learning_rates
 from core.windows import (
     MAX_GENERATED,
     MAX_SEQUENCE_LENGTH,
@@ -29,7 +29,7 @@ from ui.training_views import gradient_views, inside_the_network, learning_rate_
 
 KEY = "longseq"
 DEFAULTS = LongSequenceSettings()
-LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+LEARNING_RATES = learning_rates(0.001, 1.0)
 LABELS = {
     "text": "the text",
     "sequence_length": "the sequence length",

@@ -26,12 +26,13 @@ from core.comparison import (
     sweep_reading,
 )
 from core.tasks import MAX_GAP, MIN_GAP
+from core.training import learning_rates
 from ui.common import chart, learner_errors, page_setup
 from ui.live import LiveRun, drive
 
 KEY = "compare"
 DEFAULTS = ComparisonSettings()
-LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1]
+LEARNING_RATES = learning_rates(0.001, 0.1)
 SWEEP_GAPS = [1, 2, 5, 10, 15, 20, 30, 40, 50, 60, 80, 100]
 STEP_UNIT = 10  # optimisation steps per press of Step
 LABELS = {

@@ -28,8 +28,8 @@ from core.forecasting import (
     prepare,
 )
 from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
-from core.training import Snapshot
-from ui.common import chart, learner_errors, page_setup, plain_text
+from core.training import Snapshot, learning_rates
+from ui.common import chart, learner_errors, markdown_literal, page_setup
 from ui.live import LiveRun, drive, epoch_control
 from ui.training_views import choose_layer, gradient_views, learning_curves
 
@@ -44,7 +44,7 @@ SOURCES = {
 }
 SAMPLE_FILES = {"stock": "stock_like.csv", "seasonal": "seasonal.csv"}
 POLICIES = {"drop": "drop rows with a gap", "fill_forward": "fill forward (repeat the last value)"}
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+LEARNING_RATES = learning_rates(0.0001, 1.0)
 BATCH_SIZES = [0, 16, 32, 64, 128, 256, 512, 1024, 4096]
 LOSS_NAME = "mean squared error (scaled 0–1 values)"
 LABELS = {
@@ -232,7 +232,7 @@ def scores(run: LiveRun) -> None:
     columns[3].metric(
         "Training time",
         f"{history.seconds:.1f} s",
-        help=plain_text(f"{len(history.records)} epochs, {run.extra['source']}"),
+        help=markdown_literal(f"{len(history.records)} epochs, {run.extra['source']}"),
     )
     (st.success if result.finite and model["RMSE"] < naive["RMSE"] else st.info)(result.verdict)
     table = pd.DataFrame(
@@ -357,7 +357,7 @@ def draw_live(run: LiveRun) -> None:
     if history.stopped:
         st.warning(history.stopped.reason)
     st.caption(
-        plain_text(
+        markdown_literal(
             f"Training on the {run.extra['source']} ({prepared.split.windows:,} windows, {run.extra['device'].type}). "
             + " ".join(prepared.notes)
         )

@@ -9,17 +9,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from core import csv_reading
 from core.errors import InputError
 from core.forecast_export import escape_for_spreadsheet
+from core.forecasting import cut_windows
 from core.metrics import mae, mape, naive_forecast, rmse
 from core.series import (
     ChronologicalSplit,
     MinMaxScaler,
     apply_missing_policy,
     chronological_split,
-    make_windows,
     read_series,
     validate_target,
 )
@@ -348,18 +349,20 @@ def test_chronological_split_rounds_the_boundary():
 
 def test_windows_and_targets_on_a_tiny_array():
     values = np.arange(20, dtype=float).reshape(10, 2)  # (rows, features)
-    inputs, targets = make_windows(values, values[:, 1], window=3, horizon=2)
+    values = values.astype(np.float32)
+    inputs, targets = cut_windows(values, values[:, 1].copy(), window=3, horizon=2)
     assert inputs.shape == (6, 3, 2) and targets.shape == (6, 2)
-    assert inputs.dtype == np.float32 and targets.dtype == np.float32
+    assert inputs.dtype == torch.float32 and targets.dtype == torch.float32
+    inputs, targets = inputs.numpy(), targets.numpy()
     np.testing.assert_array_equal(inputs[0], values[0:3])
     np.testing.assert_array_equal(targets[0], values[3:5, 1])
     np.testing.assert_array_equal(inputs[5], values[5:8])
     np.testing.assert_array_equal(targets[5], [17.0, 19.0])
 
 
-def test_make_windows_refuses_a_series_shorter_than_window_plus_horizon():
+def test_cutting_windows_refuses_a_series_shorter_than_window_plus_horizon():
     with pytest.raises(InputError, match="too few"):
-        make_windows(np.zeros((4, 1)), np.zeros(4), window=3, horizon=2)
+        cut_windows(np.zeros((4, 1), np.float32), np.zeros(4, np.float32), window=3, horizon=2)
 
 
 def test_scaler_sees_only_training_rows():
@@ -393,7 +396,7 @@ def test_scaler_refuses_gaps():
 
 def test_naive_baseline_metrics_are_exact():
     target = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
-    _, truth = make_windows(target, target, window=2, horizon=1)  # truth (3, 1): 4, 8, 16
+    truth = np.array([[4.0], [8.0], [16.0]])  # what each of the 3 windows of 2 days is followed by
     naive = naive_forecast(target, window=2, horizon=1)  # (3, 1): 2, 4, 8
     assert naive.tolist() == [[2.0], [4.0], [8.0]]
     assert mae(truth, naive) == pytest.approx(14 / 3)

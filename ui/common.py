@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import plotly.graph_objects as go
@@ -21,7 +21,7 @@ GENERIC_ERROR = (
 )
 
 
-def plain_text(message: str) -> str:
+def markdown_literal(message: str) -> str:
     """A sentence that may quote a user's column, file or word, made safe for st.error / st.markdown.
 
     Every ASCII punctuation character is backslash-escaped (CommonMark allows it), so a name like
@@ -40,7 +40,7 @@ def learner_errors() -> Iterator[None]:
     try:
         yield
     except InputError as error:
-        st.error(plain_text(str(error)))
+        st.error(markdown_literal(str(error)))
     except Exception:  # the learner gets a sentence, the log gets the traceback
         log.exception("unexpected error on a page")
         st.error(GENERIC_ERROR)
@@ -75,9 +75,3 @@ def page_setup(title: str, intro: str) -> None:
     use_one_thread()
     st.title(title)
     st.markdown(intro)
-
-
-def guarded(render: Callable[[], None]) -> None:
-    """Run a page body inside ``learner_errors``."""
-    with learner_errors():
-        render()
