@@ -1,4 +1,5 @@
-"""The Basics screen's numbers: one RNN step by hand, tensor shapes, why tanh, gradients in time.
+"""The Basics screen's numbers: one RNN step by hand, one-hot inputs, tensor shapes (``core.why_tanh``
+has why tanh and gradients in time).
 
 Everything here runs a real ``torch.nn.RNN`` (or its weights through ``core.cell_math``), so the
 numbers the page shows are the numbers torch produces. Shapes follow torch:
@@ -27,7 +28,7 @@ RADIUS_RANGE = (0.1, 2.0)  # the page's slider is narrower; core accepts a littl
 SEQUENCE_RANGE = (2, 200)
 
 
-def _check_nonlinearity(nonlinearity: str) -> str:
+def check_nonlinearity(nonlinearity: str) -> str:
     if nonlinearity not in NONLINEARITIES:
         raise InputError(f"Unknown nonlinearity '{nonlinearity}': choose tanh or relu.")
     return nonlinearity
@@ -108,7 +109,7 @@ def one_step(
     vocabulary = vocabulary_for(input_size)
     hidden_size = whole_number(hidden_size, "The hidden size D_h", *SIZE_RANGE)
     seed = whole_number(seed, "The seed", 0, MAX_SEED)
-    nonlinearity = _check_nonlinearity(nonlinearity)
+    nonlinearity = check_nonlinearity(nonlinearity)
     time_step = whole_number(time_step, "The time step t", 1, len(WORD))
 
     inputs = one_hot_word(WORD, input_size).unsqueeze(0)  # (1, time, input)
@@ -255,132 +256,3 @@ def unrolled_dot(time_steps: int = 5, num_layers: int = 1, hidden_size: int = 2,
             lines.append("  " + " -> ".join(nodes) + " [style=invis];")
     lines.append("}")
     return "\n".join(lines)
-
-
-# --- Why a nonlinearity ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Collapse:
-    """Three stacked maps vs one matrix, on random inputs (float64)."""
-
-    product: np.ndarray  # W_3 W_2 W_1 (size, size)
-    linear_max_diff: float  # |W_3(W_2(W_1 x)) - (W_3 W_2 W_1) x|, ~1e-15: the same map
-    tanh_max_diff: float  # |tanh stack - best single matrix|: no matrix can do it
-    tanh_output_range: float  # max |tanh stack output|, to judge tanh_max_diff against
-
-
-def linear_collapse(size: int = 4, layers: int = 3, samples: int = 256, seed: int = 0) -> Collapse:
-    """The seed's argument in numbers: linear layers collapse into one matrix, tanh layers do not."""
-    size = whole_number(size, "The layer size", *SIZE_RANGE)
-    layers = whole_number(layers, "The number of layers", 2, 6)
-    generator = torch.Generator().manual_seed(int(seed))
-    weights = [
-        1.5 * torch.randn(size, size, generator=generator, dtype=torch.float64) / size**0.5 for _ in range(layers)
-    ]
-    x = 1.5 * torch.randn(samples, size, generator=generator, dtype=torch.float64)  # (samples, size)
-    linear, bent = x, x
-    for w in weights:
-        linear = linear @ w.T
-        bent = torch.tanh(bent @ w.T)
-    product = torch.linalg.multi_dot(weights[::-1]) if layers > 2 else weights[1] @ weights[0]
-    best = torch.linalg.lstsq(x, bent).solution  # (size, size): the best single matrix, least squares
-    return Collapse(
-        product=product.numpy(),
-        linear_max_diff=float((linear - x @ product.T).abs().max()),
-        tanh_max_diff=float((bent - x @ best).abs().max()),
-        tanh_output_range=float(bent.abs().max()),
-    )
-
-
-def activation_curves(low: float = -4.0, high: float = 4.0, points: int = 161) -> dict[str, np.ndarray]:
-    """tanh, its slope 1 - tanh², ReLU and ReLU's slope on a grid of pre-activations."""
-    a = torch.linspace(low, high, points, dtype=torch.float64)
-    tanh = torch.tanh(a)
-    return {
-        "a": a.numpy(),
-        "tanh": tanh.numpy(),
-        "tanh slope": (1 - tanh**2).numpy(),
-        "relu": torch.relu(a).numpy(),
-        "relu slope": (a > 0).double().numpy(),
-    }
-
-
-# --- How the gradient travels back through time -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GradientTravel:
-    """‖∂h_T/∂h_t‖ (largest singular value) for t = T..0, indexed by the distance T - t."""
-
-    spectral_radius: float
-    nonlinearity: str
-    distances: np.ndarray  # 0..T
-    norms: np.ndarray  # ‖∂h_T/∂h_{T-d}‖, 1 at distance 0
-    reference: np.ndarray  # radius ** distance: what the norm would be if the slope were always 1
-    mean_slope: float  # average slope of the nonlinearity along the sequence (tanh' or relu')
-
-
-def random_cell(spectral_radius: float, hidden_size: int = 16, seed: int = 0) -> tuple[CellWeights, torch.Generator]:
-    """A float64 cell whose W_hh has random positive entries, rescaled to the given spectral radius.
-
-    Positive weights keep the ReLU units switched on (slope 1) once the state grows, so the radius
-    alone decides growth or decay; with signed weights about half the units are off at each step.
-    """
-    generator = torch.Generator().manual_seed(int(seed))
-    w_hh = torch.randn(hidden_size, hidden_size, generator=generator, dtype=torch.float64).abs()
-    w_hh = w_hh * (spectral_radius / torch.linalg.eigvals(w_hh).abs().max())
-    w_ih = torch.randn(hidden_size, hidden_size, generator=generator, dtype=torch.float64) / hidden_size**0.5
-    zeros = torch.zeros(hidden_size, dtype=torch.float64)
-    return CellWeights(w_ih, w_hh, zeros, zeros), generator
-
-
-def gradient_through_time(
-    spectral_radius: float = 0.9,
-    nonlinearity: str = "tanh",
-    steps: int = 60,
-    hidden_size: int = 16,
-    input_scale: float = 0.1,
-    seed: int = 0,
-) -> GradientTravel:
-    """Unroll a random cell over random inputs and take ∂h_T/∂h_t for every t with autograd."""
-    low, high = RADIUS_RANGE
-    if (
-        isinstance(spectral_radius, bool)
-        or not isinstance(spectral_radius, (int, float))
-        or not low <= spectral_radius <= high
-    ):
-        raise InputError(f"The spectral radius must be between {low} and {high} (got {spectral_radius!r}).")
-    nonlinearity = _check_nonlinearity(nonlinearity)
-    steps = whole_number(steps, "The sequence length T", *SEQUENCE_RANGE)
-    hidden_size = whole_number(hidden_size, "The hidden size", 1, 64)
-    if not isinstance(input_scale, (int, float)) or not 0 < input_scale <= 10:
-        raise InputError(f"The input scale must be in (0, 10] (got {input_scale!r}).")
-    weights, generator = random_cell(float(spectral_radius), hidden_size, seed)
-    inputs = input_scale * torch.randn(steps, 1, hidden_size, generator=generator, dtype=torch.float64)
-    states = [torch.zeros(1, hidden_size, dtype=torch.float64, requires_grad=True)]  # h_0 .. h_T (1, hidden)
-    slopes = []
-    for x in inputs:
-        terms = rnn_step(x, states[-1], weights, nonlinearity)
-        pre = (terms.input_term + terms.recurrent_term).detach()
-        slopes.append(1 - torch.tanh(pre) ** 2 if nonlinearity == "tanh" else (pre > 0).double())
-        states.append(terms.hidden)
-    # Row i of every Jacobian ∂h_T/∂h_t comes from one backward pass of h_T[i].
-    rows = [
-        torch.autograd.grad(states[-1][0, i], states, retain_graph=True, allow_unused=True) for i in range(hidden_size)
-    ]
-    norms = []
-    for t in range(steps, -1, -1):  # distance 0 .. T
-        jacobian = torch.stack(
-            [row[t][0] if row[t] is not None else torch.zeros(hidden_size, dtype=torch.float64) for row in rows]
-        )
-        norms.append(float(torch.linalg.matrix_norm(jacobian, ord=2)))
-    distances = np.arange(steps + 1)
-    return GradientTravel(
-        spectral_radius=float(spectral_radius),
-        nonlinearity=nonlinearity,
-        distances=distances,
-        norms=np.array(norms),
-        reference=float(spectral_radius) ** distances.astype(float),
-        mean_slope=float(torch.cat(slopes).mean()),
-    )

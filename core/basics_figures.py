@@ -8,8 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.basics import GradientTravel, OneStep
+from core.basics import OneStep
 from core.figures import CELL_COLORS, DIVERGING, PALETTE, heatmap, line_chart, styled
+from core.why_tanh import GradientTravel
 
 VALUE_NAME = "value (unitless)"
 

@@ -24,15 +24,9 @@ from core.metrics import mae, mape, naive_forecast, rmse
 from core.models import MAX_HIDDEN_SIZE, MAX_LAYERS, ModelConfig, SequenceModel
 from core.probes import probe_indices
 from core.runtime import DEVICES, resolve_device
-from core.series import (
-    MISSING_POLICIES,
-    ChronologicalSplit,
-    MinMaxScaler,
-    SeriesTable,
-    apply_missing_policy,
-    validate_target,
-)
+from core.series import MISSING_POLICIES, SeriesTable, apply_missing_policy
 from core.session import TrainingSession
+from core.splits import ChronologicalSplit, MinMaxScaler, validate_target
 from core.training import MAX_EPOCHS, SequenceData, TrainConfig, snapshot_every
 from core.validation import MAX_SEED, whole_number
 

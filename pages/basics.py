@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import basics
+from core import basics, why_tanh
 from core.basics_figures import (
     activation_figure,
     gradient_figure,
@@ -108,7 +108,7 @@ def nonlinearity_section() -> None:
         "With matrices it is the same: three linear layers are one matrix $W_3W_2W_1$, so depth buys nothing. "
         "A nonlinearity such as tanh breaks that."
     )
-    collapse = basics.linear_collapse()
+    collapse = why_tanh.linear_collapse()
     left, right = st.columns(2)
     left.metric("Linear stack vs the one matrix W₃W₂W₁: largest difference", f"{collapse.linear_max_diff:.1e}")
     right.metric(
@@ -124,7 +124,7 @@ def nonlinearity_section() -> None:
             key="basics_product_chart",
         )
     chart(
-        activation_figure(basics.activation_curves()),
+        activation_figure(why_tanh.activation_curves()),
         "tanh's slope is 1 only at 0 and nearly 0 once |a| > 3 (saturation); ReLU's slope is exactly 0 or 1.",
         key="basics_activation_chart",
     )
@@ -142,7 +142,7 @@ def gradient_section() -> None:
     left, right = st.columns(2)
     radius = left.slider("Spectral radius of W_hh", 0.5, 1.5, 0.9, step=0.05, key="basics_radius")
     nonlinearity = right.radio("Nonlinearity", ["tanh", "relu"], horizontal=True, key="basics_grad_nonlinearity")
-    travel = basics.gradient_through_time(radius, nonlinearity)
+    travel = why_tanh.gradient_through_time(radius, nonlinearity)
     chart(
         gradient_figure(travel),
         "On a log axis radius^distance is a straight line: down below 1, up above 1. ReLU follows it once its "

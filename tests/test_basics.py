@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from core import basics
+from core import basics, why_tanh
 from core.errors import InputError
 
 torch.set_num_threads(1)
@@ -121,15 +121,15 @@ def test_unrolled_dot(steps, layers, batch_first):
 
 
 def test_linear_stack_collapses_and_tanh_stack_does_not():
-    collapse = basics.linear_collapse()
+    collapse = why_tanh.linear_collapse()
     assert collapse.product.shape == (4, 4)
     assert collapse.linear_max_diff < 1e-12
     assert collapse.tanh_max_diff > 0.1 * collapse.tanh_output_range
-    assert basics.linear_collapse(size=8, layers=5, seed=2).linear_max_diff < 1e-12
+    assert why_tanh.linear_collapse(size=8, layers=5, seed=2).linear_max_diff < 1e-12
 
 
 def test_activation_curves():
-    curves = basics.activation_curves()
+    curves = why_tanh.activation_curves()
     middle = len(curves["a"]) // 2
     assert curves["a"][middle] == pytest.approx(0.0) and curves["tanh slope"][middle] == pytest.approx(1.0)
     assert curves["tanh slope"].max() == 1.0 and curves["tanh slope"][0] < 0.01
@@ -142,7 +142,7 @@ def test_activation_curves():
 
 def explicit_jacobian_norms(radius: float, nonlinearity: str, steps: int = 20) -> list[float]:
     """∂h_T/∂h_t as the product of diag(slope) W_hh, written out, for t = T..0."""
-    weights, generator = basics.random_cell(radius, 16, seed=0)
+    weights, generator = why_tanh.random_cell(radius, 16, seed=0)
     inputs = 0.1 * torch.randn(steps, 1, 16, generator=generator, dtype=torch.float64)
     h, slopes = torch.zeros(16, dtype=torch.float64), []
     for x in inputs:
@@ -158,41 +158,41 @@ def explicit_jacobian_norms(radius: float, nonlinearity: str, steps: int = 20) -
 
 @pytest.mark.parametrize(("radius", "nonlinearity"), [(0.8, "tanh"), (1.2, "tanh"), (1.2, "relu")])
 def test_autograd_matches_the_jacobian_product(radius, nonlinearity):
-    travel = basics.gradient_through_time(radius, nonlinearity, steps=20)
+    travel = why_tanh.gradient_through_time(radius, nonlinearity, steps=20)
     np.testing.assert_allclose(travel.norms, explicit_jacobian_norms(radius, nonlinearity), rtol=1e-9)
 
 
 def test_spectral_radius_of_the_random_cell():
-    weights, _ = basics.random_cell(1.3)
+    weights, _ = why_tanh.random_cell(1.3)
     assert torch.linalg.eigvals(weights.weight_hh).abs().max().item() == pytest.approx(1.3)
 
 
 @pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
 @pytest.mark.parametrize("radius", [0.5, 0.8])
 def test_gradient_vanishes_below_radius_one(nonlinearity, radius):
-    norms = basics.gradient_through_time(radius, nonlinearity).norms
+    norms = why_tanh.gradient_through_time(radius, nonlinearity).norms
     assert norms[0] == pytest.approx(1.0)
     assert norms[50] < norms[30] < norms[10] < norms[1] and norms[50] < 1e-4
 
 
 @pytest.mark.parametrize("radius", [1.1, 1.2, 1.5])
 def test_relu_gradient_explodes_above_radius_one(radius):
-    travel = basics.gradient_through_time(radius, "relu")
+    travel = why_tanh.gradient_through_time(radius, "relu")
     assert travel.norms[10] < travel.norms[30] < travel.norms[50]
     assert travel.norms[50] > 0.5 * travel.reference[50] and travel.norms[50] > 100  # ~ radius ** 50
 
 
 def test_tanh_saturation_stops_the_explosion():
     """Above 1 the tanh state saturates, its slope drops and the gradient fades instead of exploding."""
-    at_one = basics.gradient_through_time(1.0, "tanh")
+    at_one = why_tanh.gradient_through_time(1.0, "tanh")
     for radius in (1.2, 1.5):
-        travel = basics.gradient_through_time(radius, "tanh")
+        travel = why_tanh.gradient_through_time(radius, "tanh")
         assert travel.norms.max() < 2 and travel.norms[50] < at_one.norms[50]
         assert travel.mean_slope < at_one.mean_slope < 1
 
 
 def test_gradient_is_deterministic():
-    first, second = (basics.gradient_through_time(0.9, "relu", seed=4) for _ in range(2))
+    first, second = (why_tanh.gradient_through_time(0.9, "relu", seed=4) for _ in range(2))
     np.testing.assert_array_equal(first.norms, second.norms)
 
 
@@ -203,4 +203,4 @@ def test_gradient_is_deterministic():
 )  # fmt: skip
 def test_gradient_rejects_out_of_range(kwargs):
     with pytest.raises(InputError):
-        basics.gradient_through_time(**kwargs)
+        why_tanh.gradient_through_time(**kwargs)

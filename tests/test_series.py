@@ -16,14 +16,8 @@ from core.errors import InputError
 from core.forecast_export import escape_for_spreadsheet
 from core.forecasting import cut_windows
 from core.metrics import mae, mape, naive_forecast, rmse
-from core.series import (
-    ChronologicalSplit,
-    MinMaxScaler,
-    apply_missing_policy,
-    chronological_split,
-    read_series,
-    validate_target,
-)
+from core.series import apply_missing_policy, read_series
+from core.splits import ChronologicalSplit, MinMaxScaler, chronological_split, validate_target
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
