@@ -29,7 +29,7 @@ from torch import Tensor, nn
 
 from core.budget import Budget, CostEstimate, ModelCost, RunShape, check_budget, estimate
 from core.models import display_name
-from core.objectives import compute_loss, count_correct, predicted_classes
+from core.passes import PAUSE, held_out_passes, one_pass, sliced_passes
 from core.probes import Probe
 from core.runtime import build_seeded
 from core.training import (
@@ -42,7 +42,6 @@ from core.training import (
     TrainingHistory,
     check_learning_rate,
     divergence_message,
-    has_diverged,
 )
 
 # Activation floats one forward pass may hold (sequences x time x per-step floats): ~16 MB raw,
@@ -79,7 +78,7 @@ FAILED_MESSAGE = (
     "start again."
 )
 # Markers the work generator yields between pieces of work; the session may pause at any of them.
-_UNIT, _STEP, _EPOCH = object(), object(), object()
+_UNIT, _STEP, _EPOCH = PAUSE, object(), object()
 
 
 def gradient_norms(names: list[str], parameters: list[nn.Parameter]) -> list[tuple[str, float]]:
@@ -297,9 +296,11 @@ class TrainingSession:
                 batch_targets = targets if batch is None else targets[batch]
                 self.optimizer.zero_grad(set_to_none=True)
                 if len(batch_targets) <= self.micro_batch:
-                    step = self._one_pass(batch_inputs, batch_targets, first_loss)
+                    step = one_pass(model, batch_inputs, batch_targets, data.objective, first_loss)
                 else:
-                    step = yield from self._sliced_passes(batch_inputs, batch_targets, first_loss)
+                    step = yield from sliced_passes(
+                        model, batch_inputs, batch_targets, data.objective, self.micro_batch, first_loss
+                    )
                 if step is None:  # the loss exploded: stop with the last good state on screen
                     yield Stopped(epoch, divergence_message(epoch, self.learning_rate))
                     return
@@ -327,7 +328,10 @@ class TrainingSession:
             accuracy = np.count_nonzero(predicted == targets.cpu().numpy()) / predicted.size if classify else None
             last_epoch = epoch == self.total_epochs
             if validation is not None and (epoch % int(config.validate_every) == 0 or last_epoch):
-                validation_loss, validation_accuracy = yield from self._evaluate(*validation)
+                # no activations are kept for a backward pass here: slices four times larger fit
+                validation_loss, validation_accuracy = yield from held_out_passes(
+                    model, *validation, data.objective, max(1, 4 * self.micro_batch)
+                )
             yield EpochRecord(
                 epoch=epoch,
                 loss=loss_sum / count,
@@ -341,53 +345,3 @@ class TrainingSession:
             if epoch % int(config.snapshot_every) == 0 or last_epoch:
                 yield snapshot(epoch)
             yield _EPOCH
-
-    def _one_pass(self, inputs: Tensor, targets: Tensor, first_loss: float | None):
-        """Gradients of the mean loss over ``inputs`` in one pass, exactly as a plain training loop computes them;
-        (loss, predictions), or None when the loss exploded."""
-        if not self.model.training:  # a page may have looked at the model (eval mode) while the run was paused
-            self.model.train()
-        outputs, _ = self.model(inputs)
-        loss = compute_loss(outputs, targets, self.data.objective)
-        loss_value = float(loss.detach())
-        if has_diverged(loss_value, first_loss):
-            return None
-        loss.backward()
-        return loss_value, predicted_classes(outputs.detach(), self.data.objective)
-
-    def _sliced_passes(self, inputs: Tensor, targets: Tensor, first_loss: float | None):
-        """The same gradient as one pass, from slices of ``micro_batch`` sequences (pausable between them)."""
-        count, size = inputs.shape[0], self.micro_batch
-        if not self.model.training:
-            self.model.train()
-        loss_sum, parts = 0.0, []
-        for start in range(0, count, size):
-            outputs, _ = self.model(inputs[start : start + size])
-            part_targets = targets[start : start + size]
-            loss = compute_loss(outputs, part_targets, self.data.objective)
-            share = len(part_targets) / count  # each slice's mean, weighted by its share, adds up to the mean
-            (loss * share).backward()
-            loss_sum += float(loss.detach()) * share
-            parts.append(predicted_classes(outputs.detach(), self.data.objective))
-            yield _UNIT
-        if has_diverged(loss_sum, first_loss):
-            return None
-        return loss_sum, (None if parts[0] is None else torch.cat(parts))
-
-    def _evaluate(self, inputs: Tensor, targets: Tensor):
-        """Mean loss and accuracy on held-out data, in slices, pausable between them."""
-        size = max(1, 4 * self.micro_batch)  # no activations are kept for a backward pass here
-        loss_sum, correct, counted = 0.0, 0, 0
-        for start in range(0, inputs.shape[0], size):
-            # Never pause inside no_grad: grad mode belongs to the thread, and whatever runs during the pause
-            # (another session's step, a page's chart) would run without gradients.
-            self.model.eval()
-            with torch.no_grad():
-                outputs, _ = self.model(inputs[start : start + size])
-                part_targets = targets[start : start + size]
-                loss_sum += float(compute_loss(outputs, part_targets, self.data.objective)) * len(part_targets)
-                part_correct, part_count = count_correct(predicted_classes(outputs, self.data.objective), part_targets)
-            correct, counted = correct + part_correct, counted + part_count
-            yield _UNIT
-        self.model.train()
-        return loss_sum / inputs.shape[0], (correct / counted if counted else None)

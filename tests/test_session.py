@@ -14,6 +14,7 @@ from core.budget import ModelCost
 from core.comparison import ComparisonSettings, build_task, train_config
 from core.forecasting import ForecastSettings, prepare
 from core.models import ModelConfig, SequenceModel
+from core.passes import one_pass, sliced_passes
 from core.probes import Probe
 from core.series import read_series
 from core.session import MICRO_BATCH_FLOATS, TrainingSession
@@ -217,11 +218,11 @@ def test_a_batch_that_does_not_fit_is_sliced_with_the_same_gradient():
         sliced = session_of(model, data, TrainConfig(epochs=1, learning_rate=0.01))
         assert sliced.micro_batch == 7
         sliced.optimizer.zero_grad()
-        list(_drain(sliced._sliced_passes(inputs, targets, None)))
+        list(_drain(sliced_passes(sliced.model, inputs, targets, data.objective, sliced.micro_batch, None)))
     finally:
         core.session.MICRO_BATCH_FLOATS = original
     whole = session_of(model, data, TrainConfig(epochs=1, learning_rate=0.01))
-    assert whole._one_pass(inputs, targets, None) is not None
+    assert one_pass(whole.model, inputs, targets, data.objective, None) is not None
     for p, q in zip(sliced.model.parameters(), whole.model.parameters(), strict=True):
         torch.testing.assert_close(p.grad, q.grad, rtol=1e-5, atol=1e-7)
 

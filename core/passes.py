@@ -1,0 +1,71 @@
+"""The passes a training session is made of: forward and backward over a batch (whole, or in slices that
+add up to the same gradient), and the held-out evaluation. The sliced ones are generators that yield
+``PAUSE`` between slices, so a session can stop within one slice of any batch size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+from torch import Tensor, nn
+
+from core.objectives import compute_loss, count_correct, predicted_classes
+from core.training import has_diverged
+
+PAUSE = object()  # a point where the session may stop and resume later
+
+Step = tuple[float, Tensor | None] | None  # (mean loss, predicted classes), or None when the loss exploded
+
+
+def one_pass(model: nn.Module, inputs: Tensor, targets: Tensor, objective: str, first_loss: float | None) -> Step:
+    """Gradients of the mean loss over ``inputs`` in one pass, exactly as a plain training loop computes them."""
+    if not model.training:  # a page may have looked at the model (eval mode) while the run was paused
+        model.train()
+    outputs, _ = model(inputs)
+    loss = compute_loss(outputs, targets, objective)
+    loss_value = float(loss.detach())
+    if has_diverged(loss_value, first_loss):
+        return None
+    loss.backward()
+    return loss_value, predicted_classes(outputs.detach(), objective)
+
+
+def sliced_passes(
+    model: nn.Module, inputs: Tensor, targets: Tensor, objective: str, size: int, first_loss: float | None
+) -> Iterator[object]:
+    """The same gradient as one pass, from slices of ``size`` sequences; returns what ``one_pass`` returns."""
+    count = inputs.shape[0]
+    if not model.training:
+        model.train()
+    loss_sum, parts = 0.0, []
+    for start in range(0, count, size):
+        outputs, _ = model(inputs[start : start + size])
+        part_targets = targets[start : start + size]
+        loss = compute_loss(outputs, part_targets, objective)
+        share = len(part_targets) / count  # each slice's mean, weighted by its share, adds up to the mean
+        (loss * share).backward()
+        loss_sum += float(loss.detach()) * share
+        parts.append(predicted_classes(outputs.detach(), objective))
+        yield PAUSE
+    if has_diverged(loss_sum, first_loss):
+        return None
+    return loss_sum, (None if parts[0] is None else torch.cat(parts))
+
+
+def held_out_passes(model: nn.Module, inputs: Tensor, targets: Tensor, objective: str, size: int) -> Iterator[object]:
+    """Mean loss and accuracy (None for regression) on held-out data, in slices of ``size``."""
+    loss_sum, correct, counted = 0.0, 0, 0
+    for start in range(0, inputs.shape[0], size):
+        # Never pause inside no_grad: grad mode belongs to the thread, and whatever runs during the pause
+        # (another session's step, a page's chart) would run without gradients.
+        model.eval()
+        with torch.no_grad():
+            outputs, _ = model(inputs[start : start + size])
+            part_targets = targets[start : start + size]
+            loss_sum += float(compute_loss(outputs, part_targets, objective)) * len(part_targets)
+            part_correct, part_count = count_correct(predicted_classes(outputs, objective), part_targets)
+        correct, counted = correct + part_correct, counted + part_count
+        yield PAUSE
+    model.train()
+    return loss_sum / inputs.shape[0], (correct / counted if counted else None)
