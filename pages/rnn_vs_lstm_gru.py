@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
-import pandas as pd
 import streamlit as st
 
-from core import comparison_figures as cf
-from core import figures
 from core.budget import Budget, check_budget
-from core.cell_math import CELL_NAMES
-from core.comparison import (
-    TASKS,
-    ComparisonSettings,
-    build_task,
-    cell_result,
-    cell_sessions,
-    check_sweep,
-    gap_sweep,
-    gate_saturation,
-    gradient_reach,
-    reading,
-    sweep_reading,
-)
+from core.comparison import TASKS, ComparisonSettings, build_task, cell_sessions
 from core.tasks import MAX_GAP, MIN_GAP
 from core.training import learning_rates
-from ui.common import chart, learner_errors, page_setup
+from ui.common import learner_errors, page_setup
+from ui.comparison_views import curves, gates, gradients, summary, sweep
 from ui.live import LiveRun, drive
 
 KEY = "compare"
 DEFAULTS = ComparisonSettings()
 LEARNING_RATES = learning_rates(0.001, 0.1)
-SWEEP_GAPS = [1, 2, 5, 10, 15, 20, 30, 40, 50, 60, 80, 100]
 STEP_UNIT = 10  # optimisation steps per press of Step
 LABELS = {
     "task": "the task",
@@ -133,178 +116,9 @@ def build(settings: ComparisonSettings) -> LiveRun:
     return LiveRun(settings, sessions, total, extra=dict(task=task), unit_epochs=STEP_UNIT, unit_name="step")
 
 
-def results_now(run: LiveRun) -> dict:
-    """Each cell's result at its current weights (held-out accuracy is measured here, once per state)."""
-    task = run.extra["task"]
-    return run.cached("results", lambda: {c: cell_result(c, s, task) for c, s in run.sessions.items()})
-
-
-def summary(run: LiveRun) -> None:
-    task, results, settings = run.extra["task"], results_now(run), run.settings
-    for cell, result in results.items():
-        if result.history.stopped:
-            st.warning(f"{CELL_NAMES[cell]}: {result.history.stopped.reason}")
-    columns = st.columns(3)
-    for column, (cell, result) in zip(columns, results.items(), strict=True):
-        accuracy = "n/a" if result.test_accuracy is None else f"{100 * result.test_accuracy:.0f}%"
-        column.metric(f"{CELL_NAMES[cell]} accuracy", accuracy, help=f"Chance is {100 * task.chance_accuracy:.0f}%.")
-    table = pd.DataFrame(
-        [
-            {
-                "cell": CELL_NAMES[c],
-                "hidden size": r.hidden_size,
-                "parameters": r.parameter_count,
-                "training time (s)": round(r.history.seconds, 1),
-            }
-            for c, r in results.items()
-        ]
-    )
-    st.dataframe(table, hide_index=True, key=f"{KEY}_sizes")
-    st.caption(f"Example sequence: `{task.probe_texts[0]}`")
-    what = "after all" if run.finished else f"after {run.epoch} of"
-    st.info(f"{what.capitalize()} {run.total_epochs} training steps: " + " ".join(reading(task, results, settings)))
-
-
-def curves(run: LiveRun) -> None:
-    """The three cells' loss and accuracy, growing together while they train (inside the live fragment)."""
-    settings = run.settings
-    histories = {cell: session.history for cell, session in run.sessions.items()}
-    columns = st.columns(3)
-    for column, (cell, history) in zip(columns, histories.items(), strict=True):
-        measured = [r for r in history.records if r.validation_accuracy is not None]
-        if settings.task == "memory":
-            value = f"{100 * measured[-1].validation_accuracy:.0f}%" if measured else "—"
-            label = f"{CELL_NAMES[cell]} held-out accuracy now"
-        else:
-            value = f"{100 * history.records[-1].accuracy:.0f}%" if history.records else "—"
-            label = f"{CELL_NAMES[cell]} training accuracy now"
-        column.metric(label, value, help=f"after {history.records[-1].epoch if history.records else 0} steps")
-    loss = {c: ([x.epoch for x in h.records], h.losses) for c, h in histories.items()}
-    left, right = st.columns(2)
-    with left:
-        fig = cf.per_cell_lines(
-            loss, "Training loss per step", "training step", "cross-entropy (log scale)", log_y=True
-        )
-        marks = [(c.epoch + 0.5, f"lr → {c.learning_rate:g}") for c in run.session.history.learning_rate_changes]
-        chart(
-            figures.mark_changes(fig, marks, run.total_epochs),
-            "Each cell saw exactly the same batches in the same order; only the cell differs.",
-            key=f"{KEY}_loss",
-        )
-    if settings.task == "memory":
-        accuracy = {
-            c: (
-                [x.epoch for x in h.records if x.validation_accuracy is not None],
-                [100 * x.validation_accuracy for x in h.records if x.validation_accuracy is not None],
-            )
-            for c, h in histories.items()
-        }
-        title = "Held-out accuracy during training"
-    else:
-        accuracy = {
-            c: ([x.epoch for x in h.records], [100 * (x.accuracy or 0) for x in h.records])
-            for c, h in histories.items()
-        }
-        title = "Training accuracy"
-    with right:
-        fig = cf.per_cell_lines(accuracy, title, "training step", "correct (%)", percent=True)
-        fig.update_yaxes(range=[0, 105])
-        chart(
-            figures.mark_changes(fig, x_max=run.total_epochs),
-            "A cell that cannot carry the first symbol across the gap stays near chance.",
-            key=f"{KEY}_accuracy",
-        )
-
-
-def gradients(run: LiveRun) -> None:
-    task, results = run.extra["task"], results_now(run)
-    steps = list(range(len(task.step_labels)))
-    trained = {c: (steps, gradient_reach(r.after_training)) for c, r in results.items()}
-    initial = {c: (steps, gradient_reach(r.at_initialisation)) for c, r in results.items()}
-    fig = cf.per_cell_lines(
-        trained,
-        "How much gradient reaches each time step",
-        "time step",
-        "‖∂L/∂h_t‖ ÷ ‖∂L/∂h_last‖ (log scale)",
-        log_y=True,
-        dashed=initial,
-        dashed_label="at initialisation",
-    )
-    chart(
-        fig,
-        "The loss is measured at the last step. Reading right to left, a falling line is the gradient "
-        "vanishing as it travels back: where it reaches ~0, the first symbol cannot be learned.",
-        key=f"{KEY}_gradients",
-    )
-
-
-def gates(run: LiveRun) -> None:
-    task, results = run.extra["task"], results_now(run)
-    index = 0
-    if len(task.probe_texts) > 1:
-        index = st.slider("Sequence", 0, len(task.probe_texts) - 1, 0, key=f"{KEY}_sequence")
-    for cell in ("lstm", "gru"):
-        snapshot = results[cell].after_training
-        probe = snapshot.probe
-        names = list(probe.gates[0])
-        saturation = gate_saturation(snapshot)
-        st.markdown(
-            f"**{CELL_NAMES[cell]}** after {snapshot.epoch} steps: share of values within 0.05 of 0 or 1: "
-            + ", ".join(f"{g} {100 * v:.0f}%" for g, v in saturation.items())
-        )
-        panels = [(name, probe.gates[0][name][index], name in ("candidate", "new")) for name in names]
-        if probe.cell_states is not None:
-            panels.append(("cell state c_t", probe.cell_states[0][index], True))
-        columns = st.columns(2)
-        for number, (name, values, signed) in enumerate(panels):
-            with columns[number % 2]:
-                st.plotly_chart(
-                    cf.gate_figure(values, task.step_labels, name, cell, signed),
-                    width="stretch",
-                    key=f"{KEY}_{cell}_{name}",
-                )
-    st.caption(
-        "Gates near 1 pass information through, near 0 block it. An LSTM that remembers keeps its forget "
-        "gate near 1 across the gap, so the cell state carries the first symbol to the end."
-    )
-
-
-def sweep(run: LiveRun) -> None:
-    settings = run.settings
-    if settings.task != "memory":
-        st.caption("The gap sweep needs the memory task.")
-        return
-    gaps = st.multiselect("Gaps to sweep", SWEEP_GAPS, default=[5, 10, 20, 30, 40], key=f"{KEY}_gaps")
-    if st.button("Run the sweep (trains 3 cells per gap)", key=f"{KEY}_run_sweep"):
-        swept = check_sweep(settings, gaps)
-        progress = st.progress(0.0)
-        shown = [0.0]
-
-        def on_progress(index: int, total: int, cell: str) -> None:
-            # Touching the page every few tenths of a second is what lets leaving it stop the sweep.
-            now = time.perf_counter()
-            if now - shown[0] > 0.2:
-                shown[0] = now
-                progress.progress(
-                    (index + list(CELL_NAMES).index(cell) / 3) / total,
-                    text=f"Gap {swept[index]} ({index + 1} of {total}): training the {CELL_NAMES[cell]}",
-                )
-
-        accuracy = gap_sweep(settings, swept, on_progress)
-        progress.empty()
-        run.extra["sweep"] = (swept, accuracy)
-    if "sweep" in run.extra:
-        swept, accuracy = run.extra["sweep"]
-        chart(
-            cf.sweep_figure(swept, accuracy, run.extra["task"].chance_accuracy),
-            sweep_reading(swept, accuracy, run.extra["task"].chance_accuracy),
-            key=f"{KEY}_sweep_chart",
-        )
-
-
 def draw_live(run: LiveRun) -> None:
     st.subheader("Learning curves")
-    curves(run)
+    curves(run, KEY)
 
 
 settings = settings_sidebar()
@@ -314,10 +128,10 @@ if run is not None and run.history.records:
         if run.playing:
             st.caption(f"The sections below show the cells after step {run.epoch}; they follow when training pauses.")
         st.subheader("What this run shows")
-        summary(run)
+        summary(run, KEY)
         st.subheader("Vanishing gradients")
-        gradients(run)
+        gradients(run, KEY)
         st.subheader("Inside the gates")
-        gates(run)
+        gates(run, KEY)
         st.subheader("Accuracy against the gap")
-        sweep(run)
+        sweep(run, KEY)

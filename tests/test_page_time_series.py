@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
-import re
 
 import pytest
 
-from tests.conftest import live_run, open_screen, reset_and_finish, widget_by_key
+from tests.conftest import live_run, open_screen, reset_and_finish, setting
 
 KEY = "timeseries"
+PAGE = "pages/time_series.py"
+# The stock sample's table-tied widgets end in this tag (the page hashes the data's identity).
+SAMPLE_TAG = hashlib.sha1(b"sample:stock_like.csv").hexdigest()[:8]
+SHORT = 20  # epochs of a cheaper first run (the default trains 200), for tests that train their own settings
 
 
 def csv_bytes(
@@ -26,20 +30,13 @@ def csv_bytes(
 
 @pytest.fixture
 def screen():
-    return open_screen("pages/time_series.py", KEY)
+    at = open_screen(PAGE, KEY, **{f"{KEY}_epochs_{SAMPLE_TAG}": SHORT})
+    assert live_run(at, KEY).epoch == SHORT  # else the key changed and every test would train the defaults
+    return at
 
 
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
-
-
-def widget(at, name):
-    """By key: widgets tied to the table end in its tag (_3f2a9c1b), those tied to a run start with _r<number>."""
-    return widget_by_key(at, re.compile(rf"{KEY}_(r\d+_)?{name}(_[0-9a-f]{{8}})?"))
-
-
-def train(at, **settings):
-    return reset_and_finish(at, KEY, widget, **settings)
 
 
 def data_changed(at) -> bool:
@@ -47,8 +44,8 @@ def data_changed(at) -> bool:
 
 
 def upload(at, content: bytes, name: str = "mine.csv"):
-    if widget(at, "source").value != "upload":
-        widget(at, "source").set_value("upload").run()
+    if setting(at, KEY, "source").value != "upload":
+        setting(at, KEY, "source").set_value("upload").run()
     at.file_uploader(key=f"{KEY}_upload").set_value((name, content, "text/csv")).run()
     assert not at.exception
     return at
@@ -62,23 +59,24 @@ def errors(at) -> str:
     return " ".join(unescaped(e.value) for e in at.error)
 
 
-def test_first_visit_trains_the_stock_sample_and_draws_everything(screen):
+def test_first_visit_trains_the_stock_sample_and_draws_everything():
+    screen = open_screen(PAGE, KEY)
     assert not screen.error
     assert metric(screen, "Test RMSE, naive") == "1.678"
     assert len(screen.get("plotly_chart")) >= 8  # metrics, prediction, residuals, forecast, loss, hidden, 2 gradients
     assert any("synthetic" in c.value for c in screen.caption)
     assert any("naive forecast" in i.value for i in [*screen.info, *screen.success])
-    assert widget(screen, "target").value == "Close"
+    assert setting(screen, KEY, "target").value == "Close"
     assert len(screen.get("download_button")) == 2  # predictions CSV, settings and metrics JSON
-    assert widget(screen, "features").value == ["Open", "High", "Low", "Volume", "Close"]
+    assert setting(screen, KEY, "features").value == ["Open", "High", "Low", "Volume", "Close"]
 
 
 def test_a_good_csv_trains_and_plots(screen):
     upload(screen, csv_bytes(), "weather.csv")
     assert not screen.error
-    assert widget(screen, "target").value == "Sales"  # the table's own columns, last numeric as target
+    assert setting(screen, KEY, "target").value == "Sales"  # the table's own columns, last numeric as target
     assert data_changed(screen)  # the sample's run stays until Reset
-    train(screen, epochs=30)
+    reset_and_finish(screen, KEY, epochs=30)
     assert not screen.error
     assert not data_changed(screen)
     assert "weather" in metric_help(screen)
@@ -116,7 +114,7 @@ def test_each_bad_file_shows_a_sentence_and_the_last_run_stays(screen, kind):
 def test_files_that_read_but_cannot_be_forecast_are_refused_at_reset(screen, content, message):
     before = metric(screen, "Test RMSE, model")
     upload(screen, content)
-    train(screen, epochs=10)
+    reset_and_finish(screen, KEY, epochs=10)
     assert message in errors(screen)
     assert metric(screen, "Test RMSE, model") == before
 
@@ -124,13 +122,13 @@ def test_files_that_read_but_cannot_be_forecast_are_refused_at_reset(screen, con
 def test_html_and_markdown_in_column_names_stay_plain_text(screen):
     names = ("<b>temp</b>", "**sales** $x$")
     upload(screen, csv_bytes(names=names, constant=True))
-    assert widget(screen, "target").value == names[1]  # the name is kept exactly, as an option
-    train(screen, epochs=10)
+    assert setting(screen, KEY, "target").value == names[1]  # the name is kept exactly, as an option
+    reset_and_finish(screen, KEY, epochs=10)
     shown = [e.value for e in screen.error]
     assert shown and "\\*\\*sales\\*\\* \\$x\\$" in shown[0]  # escaped: shows as typed, not bold or maths
     assert any(names[0] in frame.value.columns for frame in screen.dataframe)  # the preview shows it as typed
-    widget(screen, "target").set_value(names[0])
-    train(screen, epochs=10, features=[names[0]])
+    setting(screen, KEY, "target").set_value(names[0])
+    reset_and_finish(screen, KEY, epochs=10, features=[names[0]])
     assert not screen.error
     specs = " ".join(c.proto.spec for c in screen.get("plotly_chart"))
     assert "temp" in specs and "<b>temp" not in specs and "\\u003cb\\u003etemp" not in specs
@@ -141,14 +139,14 @@ def test_the_page_recovers_when_a_good_file_follows_a_bad_one(screen):
     assert screen.error
     upload(screen, csv_bytes(), "good.csv")
     assert not screen.error
-    train(screen, epochs=20)
+    reset_and_finish(screen, KEY, epochs=20)
     assert not screen.error and "good.csv" in metric_help(screen)
 
 
 def test_the_learning_rate_of_a_new_run_changes_the_outcome(screen):
     before = metric(screen, "Test RMSE, model")
     screen.select_slider(key=f"{KEY}_learning_rate").set_value(0.1).run()
-    train(screen, epochs=100)
+    reset_and_finish(screen, KEY, epochs=SHORT)
     assert metric(screen, "Test RMSE, model") != before
 
 
@@ -163,15 +161,15 @@ def test_the_learning_rate_of_a_new_run_changes_the_outcome(screen):
 )
 def test_controls_change_the_outcome(screen, settings):
     before = metric(screen, "Test RMSE, model")
-    train(screen, epochs=100, **settings)
+    reset_and_finish(screen, KEY, epochs=SHORT, **settings)
     assert not screen.error
     assert metric(screen, "Test RMSE, model") != before
 
 
 def test_a_horizon_of_several_steps_offers_the_step_to_show(screen):
-    train(screen, epochs=20, horizon=3)
+    reset_and_finish(screen, KEY, epochs=20, horizon=3)
     assert not screen.error
-    step = widget(screen, "step_ahead")
+    step = setting(screen, KEY, "step_ahead")
     assert step.options == ["t+1", "t+2", "t+3"]
     step.set_value(2).run()
     assert any("3 steps ahead" in c.proto.spec for c in screen.get("plotly_chart"))
@@ -181,16 +179,16 @@ def test_cuda_on_a_machine_without_one_is_a_sentence(screen, monkeypatch):
     import torch
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    train(screen, device="cuda")
+    reset_and_finish(screen, KEY, device="cuda")
     assert "no CUDA GPU" in errors(screen)
 
 
 def test_display_controls_never_retrain(screen):
     seconds = metric(screen, "Training time")
     specs = [c.proto.spec for c in screen.get("plotly_chart")]
-    widget(screen, "forecast_steps").set_value(90).run()
+    setting(screen, KEY, "forecast_steps").set_value(90).run()
     screen.select_slider(key=f"{KEY}_epoch").set_value(0).run()
-    widget(screen, "window_pick").set_value(0).run()
+    setting(screen, KEY, "window_pick").set_value(0).run()
     assert not screen.exception
     assert metric(screen, "Training time") == seconds
     after = [c.proto.spec for c in screen.get("plotly_chart")]
@@ -202,15 +200,15 @@ def test_display_controls_never_retrain(screen):
 def test_missing_values_follow_the_chosen_policy(screen):
     upload(screen, csv_bytes(gap_at=40))
     assert any("1 missing cells" in c.value for c in screen.caption)
-    train(screen, epochs=10, missing_policy="fill_forward")
+    reset_and_finish(screen, KEY, epochs=10, missing_policy="fill_forward")
     assert any("Filled 1 missing cells" in unescaped(c.value) for c in screen.caption)
 
 
 def test_a_loss_that_explodes_stops_training_with_a_sentence(screen, monkeypatch):
-    from core import session
+    from core import passes
 
-    monkeypatch.setattr(session, "has_diverged", lambda loss, first_loss: True)
-    train(screen, epochs=50)
+    monkeypatch.setattr(passes, "has_diverged", lambda loss, first_loss: True)
+    reset_and_finish(screen, KEY, epochs=50)
     assert any("Training stopped at epoch 1" in w.value for w in screen.warning)
     assert any("the forecast is scored once the network has trained" in i.value for i in screen.info)
     assert live_run(screen, KEY).epoch == 0 and live_run(screen, KEY).finished
@@ -221,7 +219,9 @@ def test_the_issues_heavy_settings_are_refused_before_any_computing(screen, monk
     long_file = csv_bytes(rows=4000)
     upload(screen, long_file, "long.csv")
     run = live_run(screen, KEY)
-    train(screen, window=120, horizon=30, hidden_size=128, num_layers=4, cell="lstm", epochs=1000, batch_size=16)
+    reset_and_finish(
+        screen, KEY, window=120, horizon=30, hidden_size=128, num_layers=4, cell="lstm", epochs=1000, batch_size=16
+    )
     message = errors(screen)
     assert "limit on this server" in message and "Epochs to at most" in message
     assert live_run(screen, KEY) is run

@@ -28,14 +28,10 @@ from core.budget import CostEstimate
 from core.session import TrainingSession
 from core.training import Snapshot, TrainingHistory
 from ui.common import learner_errors
+from ui.transport import DEFAULT_SPEED, SPEEDS, status_line, transport
 
 TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
 WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause waits for at most one tick
-# Units per second of wall time (a unit is one epoch, or a page's own "step" such as 10 optimisation steps):
-# the pace is the same whether the browser redraws four times a second or once.
-SPEEDS = {"slow": 3, "normal": 15, "fast": 60, "full": None}
-SPEED_LABELS = {"slow": "slow", "normal": "normal", "fast": "fast", "full": "full speed"}
-DEFAULT_SPEED = "normal"
 MAX_CATCH_UP_SECONDS = 3.0
 
 
@@ -231,7 +227,9 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
             # The tick first: the buttons drawn below show the state it leaves (Play once the run ends).
             tick(current, st.session_state.get(f"{key}_speed", DEFAULT_SPEED))
         with learner_errors():
-            transport(key, current, settings, build, learning_rates, display_keys)
+            if transport(key, current, learning_rates, settings is not None, _set_mode, _steer):
+                start(key, settings, build, display_keys).mode = "paused"  # an InputError keeps the current run
+                st.rerun()
         with learner_errors():
             status_line(current)
             draw(current)
@@ -261,103 +259,6 @@ def _steer(key: str) -> None:
     run = current_run(key)
     if run is not None:
         run.set_learning_rate(st.session_state[f"{key}_learning_rate"])
-
-
-def transport(key, run: LiveRun, settings, build, learning_rates, display_keys) -> None:
-    """The run's controls in one row, above the views they drive."""
-    columns = st.columns([1, 1, 1.3, 1, 1.1, 0.5])
-    if run.playing and run.mode != "replaying":
-        columns[0].button(
-            "Pause", icon=":material/pause:", key=f"{key}_pause", on_click=_set_mode, args=(key, "paused")
-        )
-    else:
-        columns[0].button(
-            "Play",
-            icon=":material/play_arrow:",
-            key=f"{key}_play",
-            on_click=_set_mode,
-            args=(key, "playing"),
-            type="primary",
-            disabled=run.finished,
-            help="Train on, at the chosen speed.",
-        )
-    unit = f"{run.unit_epochs} {run.unit_name}s" if run.unit_epochs > 1 else f"one {run.unit_name}"
-    columns[1].button(
-        "Step",
-        icon=":material/skip_next:",
-        key=f"{key}_step",
-        on_click=_set_mode,
-        args=(key, "stepping"),
-        disabled=run.finished or run.playing,
-        help=f"Train {unit}, then pause.",
-    )
-    columns[2].button(
-        "Run to end",
-        icon=":material/fast_forward:",
-        key=f"{key}_finish",
-        on_click=_set_mode,
-        args=(key, "finishing"),
-        disabled=run.finished,
-        help="Full speed to the last epoch; Pause still works.",
-    )
-    reset = columns[3].button(
-        "Reset",
-        icon=":material/restart_alt:",
-        key=f"{key}_reset",
-        disabled=settings is None,
-        help="Start over from new initial weights, with the settings as they are now.",
-    )
-    columns[4].button(
-        "Replay",
-        icon=":material/replay:",
-        key=f"{key}_replay",
-        on_click=_set_mode,
-        args=(key, "replaying"),
-        disabled=run.playing or len(run.history.snapshots) < 2,
-        help="Animate the snapshots from epoch 0 to the last one.",
-    )
-    left, right = st.columns([1, 2])
-    left.selectbox(
-        "Speed",
-        list(SPEEDS),
-        index=list(SPEEDS).index(DEFAULT_SPEED),
-        format_func=SPEED_LABELS.get,
-        key=f"{key}_speed",
-        help=", ".join(
-            f"{name} ≈ {rate * run.unit_epochs} {run.unit_name}s a second" for name, rate in SPEEDS.items() if rate
-        )
-        + "; full speed computes as much as it can between two redraws.",
-    )
-    # Defaults go in the widgets' own arguments, never through st.session_state: a browser that builds a
-    # widget from its arguments alone would otherwise start at the first option and send that back.
-    right.select_slider(
-        "Learning rate (Adam): changes apply at the next step",
-        learning_rates,
-        value=run.session.learning_rate,
-        key=f"{key}_learning_rate",
-        on_change=_steer,
-        args=(key,),
-    )
-    if reset:
-        start(key, settings, build, display_keys).mode = "paused"  # an InputError keeps the current run
-        st.rerun()
-
-
-def status_line(run: LiveRun) -> None:
-    state = {
-        "paused": "finished" if run.finished else "paused",
-        "playing": "playing",
-        "finishing": "running to the end",
-        "stepping": "stepping",
-        "replaying": "replaying the snapshots",
-    }[run.mode]
-    stopped = next((s.history.stopped for s in run.sessions.values() if s.history.stopped), None)
-    if stopped is not None:
-        state = f"stopped at {run.unit_name} {stopped.epoch}"
-    st.caption(
-        f"**{run.unit_name.capitalize()} {run.epoch:,} of {run.total_epochs:,}** · {state} · "
-        f"{run.seconds:.1f} s of computing so far · estimated before the start: {run.estimate.describe()}"
-    )
 
 
 def _choose_epoch(key: str) -> None:

@@ -1,0 +1,185 @@
+"""Long sequences training views: the read-back, its curves and details, inside one window; apart from the page flow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import figures, sequence_figures
+from core.cell_math import CELL_NAMES
+from core.objectives import probabilities
+from core.text import describe
+from core.training import Snapshot
+from core.windows import marked_lines
+from ui.common import chart
+from ui.live import LiveRun
+from ui.training_views import gradient_views, inside_the_network, learning_rate_marks
+
+
+def summary(run: LiveRun) -> None:
+    history, task, log, model_config = run.history, run.extra["task"], run.extra["log"], run.extra["model_config"]
+    columns = st.columns(4)
+    columns[0].metric(
+        "Sentence read back right", f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
+        help=f"after epoch {log.epochs[-1]}" if log.epochs else "no epoch trained yet",
+    )  # fmt: skip
+    columns[1].metric("Windows", task.windows, help=f"{len(task.text)} characters − {task.sequence_length}")
+    columns[2].metric("Vocabulary", task.vocabulary.size, help="distinct characters = inputs and outputs")
+    columns[3].metric(
+        "Loss", f"{history.losses[-1]:.4f}" if history.records else "—",
+        help=f"{len(history.records)} epochs in {history.seconds:.2f} s",
+    )  # fmt: skip
+    st.caption(
+        f"Model: {model_config.num_layers} × {CELL_NAMES[model_config.cell]} layer(s) of {model_config.hidden_size} "
+        f"units{' (= vocabulary size)' if run.settings.hidden_is_vocabulary else ''}, then a linear layer to "
+        f"{task.vocabulary.size} character scores."
+    )
+    if history.stopped:
+        st.warning(history.stopped.reason)
+    elif log.epochs and log.accuracy[-1] >= 0.95:
+        st.success("The network reads the sentence back almost perfectly.")
+    elif run.finished and log.epochs:
+        st.info("Not there yet: try more epochs, another seed, a larger hidden size or an LSTM/GRU cell.")
+
+
+def live_read_back(run: LiveRun) -> None:
+    """The sentence as the network reads it back now, in a box of fixed height so the page does not jump."""
+    task, log = run.extra["task"], run.extra["log"]
+    box = st.container(height=170, border=True)
+    if not log.epochs:
+        box.caption("The read-back appears after the first epoch.")
+        return
+    box.code(
+        f"Read back after epoch {log.epochs[-1]}: {100 * log.accuracy[-1]:.1f}% right (^ marks a wrong character)\n"
+        + marked_lines(task.vocabulary.decode(log.ids[-1]), task.target_text),
+        language=None,
+    )
+
+
+def windows_table(task, key: str) -> None:
+    first = [task.window(i) for i in range(min(3, task.windows))]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "window": range(len(first)),
+                "input (what it reads)": [a for a, _ in first],
+                "target (shifted by one)": [b for _, b in first],
+            }
+        ),
+        hide_index=True,
+        key=f"{key}_windows",
+    )
+
+
+def readback_curves(run: LiveRun, key: str) -> None:
+    """Loss and read-back accuracy per epoch: line charts, cheap enough to redraw at every tick."""
+    history, log = run.history, run.extra["log"]
+    left, right = st.columns(2)
+    epochs = [r.epoch for r in history.records]
+    with left:
+        chart(
+            figures.mark_changes(
+                figures.loss_figure(epochs, history.losses), learning_rate_marks(history), run.total_epochs
+            ),
+            "The loss falls as the windows are learned; on a log scale a flat stretch means it is stuck.",
+            key=f"{key}_loss",
+        )
+    with right:
+        chart(
+            figures.mark_changes(
+                sequence_figures.readback_accuracy_figure(log.epochs, log.accuracy, history.accuracies),
+                x_max=run.total_epochs,
+            ),
+            "The read-back sentence uses the end of every window, where the network has the most context, so it "
+            "usually scores higher than all window positions together.",
+            key=f"{key}_accuracy",
+        )
+
+
+def readback_details(run: LiveRun, snapshot: Snapshot, key: str) -> None:
+    """The read-back character by character, over all epochs, and per window position (drawn while paused:
+    they hold a cell per character and epoch, too heavy to redraw several times a second)."""
+    task, log = run.extra["task"], run.extra["log"]
+    st.subheader("The sentence read back, epoch by epoch")
+    if run.playing:
+        st.caption("The read-back per character, over all epochs and per window position: pause to see them.")
+        return
+    epoch = snapshot.epoch
+    if epoch in log.epochs:
+        chart(
+            sequence_figures.readback_figure(log.text_at(task, epoch), task.target_text, epoch),
+            "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece by "
+            "piece. Hover a cell to see what it should have been.",
+            key=f"{key}_readback",
+        )
+    else:
+        st.caption("Epoch 0 is before training: there is no read-back yet. Move the epoch control above.")
+    if not log.epochs:
+        return
+    chart(
+        sequence_figures.readback_overview_figure(
+            log.epochs, np.stack(log.ids), task.vocabulary.encode(task.target_text), task.vocabulary.characters
+        ),
+        "Each row is the whole sentence at one epoch: the vermillion fades from top to bottom as training goes. "
+        "Characters that stay wrong longest are the ones whose context repeats elsewhere in the text.",
+        key=f"{key}_overview",
+    )
+    with st.expander("Every epoch's read-back as a table"):
+        target_ids = np.asarray(task.vocabulary.encode(task.target_text))
+        table = {
+            "epoch": log.epochs,
+            "right (%)": np.round(100 * np.asarray(log.accuracy), 1),
+            "wrong characters": [int(np.sum(ids != target_ids)) for ids in log.ids],
+            "read back": [task.vocabulary.decode(ids) for ids in log.ids],
+        }
+        st.dataframe(pd.DataFrame(table), hide_index=True, height=300, key=f"{key}_readback_table")
+
+    st.subheader("Accuracy per position inside the window")
+    chart(
+        sequence_figures.position_accuracy_figure(log.epochs, np.stack(log.position_accuracy)),
+        "At position 1 the network has read a single character, so a character followed by different letters in "
+        "different places cannot be predicted; with more of the window read, the context decides.",
+        key=f"{key}_positions",
+    )
+
+
+def inside_section(run: LiveRun, snapshot: Snapshot, key: str) -> None:
+    history, task = run.history, run.extra["task"]
+    probe_windows = [int(i) for i in run.extra["probe_windows"]]
+    st.subheader("Inside one window")
+    window = probe_windows[0]
+    if len(probe_windows) > 1:
+        window = st.select_slider(
+            "Window to look inside (window number: its input)",
+            probe_windows,
+            value=probe_windows[0],
+            format_func=lambda i: f"{i}: {task.window(i)[0]}",
+            key=f"{key}_window",
+        )
+    if len(probe_windows) < task.windows:
+        st.caption(
+            f"With this model size the snapshots keep {len(probe_windows)} of the {task.windows} windows, evenly "
+            "spaced, to stay within memory."
+        )
+    index = probe_windows.index(window)
+    step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.window(window)[0])]
+    inside_the_network(snapshot, step_labels, key, sequence_index=index)
+    chart(
+        figures.probabilities_figure(
+            probabilities(snapshot.probe.outputs[index]),
+            step_labels,
+            [describe(c) for c in task.vocabulary.characters],
+            snapshot.epoch,
+        ),
+        "Each column is what the network expects next after reading that character; a bright single cell means "
+        "it is sure. Early columns are often unsure: little of the window has been read.",
+        key=f"{key}_probabilities",
+    )
+
+    st.subheader("Gradients")
+    st.caption(
+        f"The gradient per time step is measured at the epoch chosen above, over {len(probe_windows)} window(s) "
+        "together; the x axis is the position inside the window."
+    )
+    gradient_views(history, snapshot, [f"t={t}" for t in range(task.sequence_length)], key)

@@ -1,0 +1,177 @@
+"""Time series results: scores, forecasts, inside the network, downloads; apart so the page keeps only its flow."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core import forecast_figures as ff
+from core.forecast_export import predictions_csv, summary_json
+from core.forecasting import MAX_FORECAST_STEPS, evaluate_forecast, forecast_beyond, format_number, future_times
+from core.training import Snapshot
+from ui.common import chart, markdown_literal
+from ui.live import LiveRun
+from ui.training_views import choose_layer, gradient_views
+
+
+def evaluated(run: LiveRun):
+    """The forecast and its metrics at the run's current weights (computed once per state of training)."""
+    return run.cached("result", lambda: evaluate_forecast(run.extra["prepared"], run.session.model))
+
+
+def scores(run: LiveRun, key: str) -> None:
+    history, prepared, result = run.history, run.extra["prepared"], evaluated(run)
+    model, naive = result.model_metrics, result.naive_metrics
+    columns = st.columns(4)
+    columns[0].metric(
+        "Test RMSE, model",
+        format_number(model["RMSE"]),
+        delta=f"{format_number(model['RMSE'] - naive['RMSE'])} vs naive" if result.finite else None,
+        delta_color="inverse",
+    )
+    columns[1].metric("Test RMSE, naive", format_number(naive["RMSE"]), help="“the next value = the last one”")
+    columns[2].metric("Final training loss", f"{history.losses[-1]:.5f}" if history.records else "n/a")
+    columns[3].metric(
+        "Training time",
+        f"{history.seconds:.1f} s",
+        help=markdown_literal(f"{len(history.records)} epochs, {run.extra['source']}"),
+    )
+    (st.success if result.finite and model["RMSE"] < naive["RMSE"] else st.info)(result.verdict)
+    table = pd.DataFrame(
+        {
+            "test metric": list(model),
+            "model": [format_number(v) for v in model.values()],
+            "naive: last value": [format_number(v) for v in naive.values()],
+        }
+    )
+    left, right = st.columns([1, 2])
+    with left:
+        st.dataframe(table, hide_index=True, key=f"{key}_metrics")
+        st.caption(
+            f"Measured on the {prepared.split.test_windows.stop - prepared.split.test_windows.start:,} test windows "
+            "in the file's units. RMSE weighs big misses more, MAE is the typical miss, MAPE the miss in percent."
+        )
+    with right:
+        chart(
+            ff.metrics_figure(model, naive),
+            "Lower is better in each panel. A bar of the model above the grey one means the naive forecast wins.",
+            key=f"{key}_metrics_chart",
+        )
+
+
+def predictions(run: LiveRun, key: str) -> None:
+    prepared, result = run.extra["prepared"], evaluated(run)
+    horizon = prepared.settings.horizon
+    step = 0
+    if horizon > 1:
+        step = st.select_slider(
+            "Steps ahead shown",
+            list(range(horizon)),
+            format_func=lambda s: f"t+{s + 1}",
+            key=f"{key}_r{run.number}_step_ahead",
+        )
+    thinned = ff.stride(prepared.rows) > 1
+    chart(
+        ff.prediction_figure(prepared, result, step),
+        "Shaded: the test part, never trained on. Where the orange line just trails the black one by a step, the "
+        "model is copying the last value; click the grey legend entry to overlay the naive forecast."
+        + (" (Long series: every n-th point is drawn; metrics use all.)" if thinned else ""),
+        key=f"{key}_prediction",
+    )
+    chart(
+        ff.residual_figure(prepared, result, step),
+        "Errors should scatter around zero. A drift away from zero in the test part means the series left the range "
+        "the model saw in training.",
+        key=f"{key}_residuals",
+    )
+
+
+def beyond_the_end(run: LiveRun, key: str):
+    prepared, model = run.extra["prepared"], run.session.model
+    steps = st.slider("Steps to forecast beyond the end", 1, MAX_FORECAST_STEPS, 30, key=f"{key}_forecast_steps")
+    future = run.cached(f"future {steps}", lambda: forecast_beyond(prepared, model, steps))
+    times = future_times(prepared.times, prepared.has_dates, steps)
+    others = [f for f in prepared.settings.features if f != prepared.settings.target]
+    held = " The other features' future is unknown: they are held at their last value." if others else ""
+    chart(
+        ff.forecast_figure(prepared, future, times),
+        "Each predicted value is fed back as the next input, so errors compound: far ahead, the forecast usually "
+        "flattens or drifts." + held,
+        key=f"{key}_forecast",
+    )
+    return future
+
+
+def inside(run: LiveRun, snapshot: Snapshot, key: str) -> None:
+    history, prepared = run.history, run.extra["prepared"]
+    probes = list(range(len(prepared.probe_windows)))
+    pick = st.selectbox(
+        "Window to look inside",
+        probes,
+        index=len(probes) - 1,
+        format_func=lambda i: ff.window_label(prepared, int(prepared.probe_windows[i])),
+        key=f"{key}_r{run.number}_window_pick",
+    )
+    layer = choose_layer(len(snapshot.probe.hidden), f"{key}_r{run.number}")
+    labels = ff.step_labels(prepared.settings.window)
+    chart(
+        ff.hidden_figure(snapshot.probe.hidden[layer][pick], labels, layer, snapshot.epoch),
+        "Each column is the hidden state after reading that time step; the last column is what the prediction is "
+        "made from. Scrub the epoch to watch the pattern form.",
+        key=f"{key}_hidden",
+    )
+    gradient_views(
+        history,
+        snapshot,
+        labels,
+        key,
+        step_title=ff.STEP_TITLE,
+        step_caption=f"Measured over the {len(probes)} windows of the picker together. Far-back steps get less "
+        "gradient: they matter less to the loss, or the signal fades on its way back (vanishing gradient).",
+    )
+
+
+def downloads(run: LiveRun, future, key: str) -> None:
+    prepared, result, history = run.extra["prepared"], evaluated(run), run.history
+    left, right = st.columns(2)
+    left.download_button(
+        "Download predictions (CSV)",
+        lambda: predictions_csv(prepared, result, future),
+        file_name="predictions.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"{key}_download_csv",
+        help="Cells starting with = + - @ are escaped so a spreadsheet does not run them as formulas.",
+    )
+    right.download_button(
+        "Download settings and metrics (JSON)",
+        lambda: summary_json(prepared, result, history, run.extra["source"]),
+        file_name="run.json",
+        mime="application/json",
+        on_click="ignore",
+        key=f"{key}_download_json",
+    )
+
+
+def results(run: LiveRun, key: str) -> None:
+    """The forecast at the current weights: computed when the page reruns, not at every tick."""
+    if not run.history.records:
+        st.info("Press **Play** or **Step**: the forecast is scored once the network has trained.")
+        return
+    if run.playing:  # scoring every window at every tick would slow the live view: it waits for a pause
+        st.caption("How good the forecast is, the forecast beyond the data and the downloads: pause to see them.")
+        return
+    result = evaluated(run)
+    st.subheader("3. How good is the forecast?")
+    if not result.finite:
+        st.error(
+            "The model's predictions are not finite numbers, so there is nothing to compare. Lower the learning "
+            "rate and press Reset."
+        )
+        return
+    scores(run, key)
+    predictions(run, key)
+    st.subheader("4. Beyond the end of the data")
+    future = beyond_the_end(run, key)
+    st.subheader("5. Take the results with you")
+    downloads(run, future, key)
