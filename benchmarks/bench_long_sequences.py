@@ -14,8 +14,8 @@ import torch
 
 from benchmarks.common import compare
 from core.models import ModelConfig
-from core.training import TrainConfig
-from core.windows import SEED_SENTENCE, sliding_windows, snapshot_every, train_windows
+from core.training import TrainConfig, snapshot_every
+from core.windows import SEED_SENTENCE, read_back_session, sliding_windows
 
 EPOCHS = 100
 SEQUENCE_LENGTH = 10
@@ -74,11 +74,12 @@ def plain_lab_loop(seed: int = SEED) -> str:
 def rnn_lab_training(seed: int = SEED) -> str:
     task = sliding_windows(SEED_SENTENCE, SEQUENCE_LENGTH)
     size = task.vocabulary.size
-    _, log = train_windows(
-        ModelConfig(input_size=size, output_size=size, hidden_size=size, num_layers=2),
+    session, log = read_back_session(
         task,
+        ModelConfig(input_size=size, output_size=size, hidden_size=size, num_layers=2),
         TrainConfig(epochs=EPOCHS, learning_rate=0.1, seed=seed, snapshot_every=snapshot_every(EPOCHS)),
     )
+    session.advance()
     return log.text_at(task, EPOCHS)
 
 

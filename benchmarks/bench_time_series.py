@@ -25,7 +25,8 @@ import pandas as pd
 import torch
 
 from benchmarks.common import compare
-from core.forecasting import ForecastSettings, PreparedForecast, evaluate_forecast, prepare
+from core.forecast_results import evaluate_forecast
+from core.forecasting import ForecastSettings, PreparedForecast, prepare
 from core.runtime import use_one_thread
 from core.series import read_series
 

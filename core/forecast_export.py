@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from core.forecasting import ForecastResult, PreparedForecast, future_times
+from core.forecast_results import ForecastResult, future_times
+from core.forecasting import PreparedForecast
 from core.training import TrainingHistory
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -17,7 +17,8 @@ from plotly.subplots import make_subplots
 
 from core import figures
 from core.figures import PALETTE, styled
-from core.forecasting import ForecastResult, PreparedForecast
+from core.forecast_results import ForecastResult
+from core.forecasting import PreparedForecast
 
 MAX_POINTS = 4000  # points per line drawn; longer series are thinned for the browser, never for metrics
 COLORS = {

@@ -4,17 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from core.comparison import (
-    ComparisonSettings,
-    build_task,
-    cell_sizes,
-    compare,
-    gap_sweep,
-    gate_saturation,
-    gradient_reach,
-    reading,
-    sweep_reading,
-)
+from core.comparison import ComparisonSettings, build_task, cell_sizes, compare, gap_sweep
+from core.comparison_readings import gate_saturation, gradient_reach, reading, sweep_reading
 from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
 from core.probes import probe

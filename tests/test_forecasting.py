@@ -15,17 +15,8 @@ import torch
 from core import forecast_figures, forecasting
 from core.errors import InputError
 from core.forecast_export import predictions_csv, predictions_frame, summary_json
-from core.forecasting import (
-    ForecastSettings,
-    default_batch_size,
-    default_epochs,
-    default_target,
-    evaluate_forecast,
-    forecast_beyond,
-    future_times,
-    prepare,
-    verdict,
-)
+from core.forecast_results import evaluate_forecast, forecast_beyond, future_times, verdict
+from core.forecasting import ForecastSettings, default_batch_size, default_epochs, default_target, prepare
 from core.series import read_series
 from core.training import build_model
 

@@ -10,15 +10,8 @@ import streamlit as st
 from core import comparison_figures as cf
 from core import figures
 from core.cell_math import CELL_NAMES
-from core.comparison import (
-    cell_result,
-    check_sweep,
-    gap_sweep,
-    gate_saturation,
-    gradient_reach,
-    reading,
-    sweep_reading,
-)
+from core.comparison import cell_result, check_sweep, gap_sweep
+from core.comparison_readings import gate_saturation, gradient_reach, reading, sweep_reading
 from ui.common import chart
 from ui.live import LiveRun
 

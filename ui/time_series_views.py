@@ -7,7 +7,13 @@ import streamlit as st
 
 from core import forecast_figures as ff
 from core.forecast_export import predictions_csv, summary_json
-from core.forecasting import MAX_FORECAST_STEPS, evaluate_forecast, forecast_beyond, format_number, future_times
+from core.forecast_results import (
+    MAX_FORECAST_STEPS,
+    evaluate_forecast,
+    forecast_beyond,
+    format_number,
+    future_times,
+)
 from core.training import Snapshot
 from ui.common import chart, markdown_literal
 from ui.live import LiveRun
