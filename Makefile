@@ -1,10 +1,11 @@
-# RNN Lab. `make run` starts the app, `make test` runs every test; both set up .venv first.
+# RNN Lab. `make run` starts the app, `make test` runs every test, `make check` is the fast tier (lint, format,
+# unit and AppTest tests without the `slow` and `e2e` marks: under a minute); all set up .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint unit e2e bench clean
+.PHONY: run test check lint unit e2e bench clean
 
 # The stamps depend on the requirement files: a second install is skipped unless they change.
 $(BIN)/python:
@@ -32,6 +33,11 @@ e2e: $(VENV)/.installed-dev
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+check: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q --ignore=tests/e2e -m "not slow and not e2e"
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run

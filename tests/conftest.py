@@ -44,6 +44,8 @@ WIDGET_KINDS = (
     "radio",
     "checkbox",
     "number_input",
+    "text_area",
+    "toggle",
 )
 
 
@@ -74,9 +76,9 @@ def finish(at, key: str, limit: int = 1000):
     return at
 
 
-def open_screen(page: str, key: str, **state):
-    """A fresh session on ``page`` (``state`` goes into session state first), switched to full speed after its
-    first tick and played to the end."""
+def visit(page: str, **state):
+    """A fresh session switched to ``page`` (``state`` goes into session state first). A live screen has played
+    its first tick at its own speed."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
@@ -84,14 +86,27 @@ def open_screen(page: str, key: str, **state):
         at.session_state[name] = value
     at.switch_page(page).run()
     assert not at.exception, at.exception
+    return at
+
+
+def open_screen(page: str, key: str, **state):
+    """A fresh session on ``page`` (``state`` goes into session state first), switched to full speed after its
+    first tick and played to the end."""
+    at = visit(page, **state)
     at.selectbox(key=f"{key}_speed").set_value("full").run()
     return finish(at, key)
 
 
-def reset_and_finish(at, key: str, find=None, **settings):
-    """Set sidebar widgets (found by ``find(at, name)``, default by key), press Reset, then Run to end."""
+def setting(at, key: str, name: str):
+    """The sidebar widget for setting ``name`` on the screen ``key``. Widgets tied to a table end in its tag
+    (``timeseries_epochs_3f2a9c1b``), those tied to a run start with ``r<number>_`` (``timeseries_r2_step_ahead``)."""
+    return widget_by_key(at, re.compile(rf"{re.escape(key)}_(r\d+_)?{re.escape(name)}(_[0-9a-f]{{8}})?"))
+
+
+def reset_and_finish(at, key: str, **settings):
+    """Set sidebar widgets (found by ``setting``), press Reset, then Run to end."""
     for name, value in settings.items():
-        (find or (lambda at, name: widget_by_key(at, f"{key}_{name}")))(at, name).set_value(value)
+        setting(at, key, name).set_value(value)
     at.button(key=f"{key}_reset").click().run()
     assert not at.exception, at.exception
     if at.error:  # the settings were refused: the previous run stays

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
-import torch
 from streamlit.testing.v1 import AppTest
 
-torch.set_num_threads(1)
+from tests.conftest import visit
 
-APP = str(Path(__file__).parents[1] / "streamlit_app.py")
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-
-
-def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/basics.py").run()
-    assert not at.exception
-    return at
+PAGE = "pages/basics.py"
 
 
 def screen(at: AppTest) -> dict[str, str]:
@@ -44,7 +25,7 @@ def assert_healthy(at: AppTest) -> None:
 
 
 def test_page_renders_every_section():
-    at = open_page()
+    at = visit(PAGE)
     assert_healthy(at)
     assert [h.value for h in at.header] == [
         "One step of the cell, by hand",
@@ -73,7 +54,7 @@ CONTROLS = [
 
 
 def test_every_control_changes_what_is_shown():
-    at = open_page()
+    at = visit(PAGE)
     for kind, key, value, section in CONTROLS:
         before = screen(at)
         getattr(at, kind)(key=key).set_value(value).run()
@@ -85,7 +66,7 @@ def test_every_control_changes_what_is_shown():
 
 
 def test_shapes_follow_the_controls():
-    at = open_page()
+    at = visit(PAGE)
     at.toggle(key="basics_batch_first").set_value(False).run()
     at.slider(key="basics_num_layers").set_value(4).run()
     at.slider(key="basics_shapes_hidden").set_value(8).run()
@@ -105,7 +86,7 @@ EXTREMES = [
 @pytest.mark.parametrize("settings", EXTREMES)
 @pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
 def test_extreme_values_raise_nothing(settings, nonlinearity):
-    at = open_page()
+    at = visit(PAGE)
     for key, value in settings.items():  # set them all, then one rerun
         at.slider(key=key).set_value(value)
     at.radio(key="basics_nonlinearity").set_value(nonlinearity)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish
+from tests.conftest import finish, live_run, open_screen, reset_and_finish, visit
 
 KEY = "hihello"
 PAGE = "pages/hihello.py"
@@ -20,10 +20,6 @@ def metric(at, label):
     return next(m.value for m in at.metric if m.label.startswith(label))
 
 
-def train(at, **settings):
-    return reset_and_finish(at, KEY, **settings)
-
-
 def test_first_visit_plays_the_defaults_and_learns_the_word(hihello):
     assert metric(hihello, "Prediction after epoch 100") == "ihello"
     assert metric(hihello, "Accuracy") == "100%"
@@ -33,12 +29,10 @@ def test_first_visit_plays_the_defaults_and_learns_the_word(hihello):
 
 
 def test_the_first_visit_plays_and_a_new_run_waits_for_play():
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
-    at.switch_page(PAGE).run()
+    at = visit(PAGE)
     run = live_run(at, KEY)
     assert run.mode == "playing" and 0 < run.epoch < 100  # the first tick of the first visit
+    at.selectbox(key=f"{KEY}_speed").set_value("full").run()  # the rest at full speed: no waiting for the pace
     finish(at, KEY)
     assert run.mode == "paused" and run.epoch == 100
     at.button(key=f"{KEY}_reset").click().run()
@@ -115,13 +109,13 @@ def test_changed_settings_ask_for_a_reset_and_never_mix_into_the_run(hihello):
 
 
 def test_the_labs_own_seed_is_stuck(hihello):
-    train(hihello, seed=0)
+    reset_and_finish(hihello, KEY, seed=0)
     assert metric(hihello, "Prediction after epoch 100") == "ilello"
     assert any("instead of" in i.value for i in hihello.info)
 
 
 def test_hidden_size_2_with_depth_3_still_trains(hihello):
-    train(hihello, hidden_size=2, num_layers=3, readout="linear")
+    reset_and_finish(hihello, KEY, hidden_size=2, num_layers=3, readout="linear")
     assert not hihello.error
     assert len(metric(hihello, "Prediction after epoch")) == 6
     assert hihello.radio(key=f"{KEY}_layer").options == ["layer 1", "layer 2", "layer 3"]
@@ -145,7 +139,7 @@ def test_custom_target_outside_the_vocabulary_is_refused(hihello):
 def test_a_run_over_the_budget_is_refused_and_the_previous_run_stays(hihello, monkeypatch):
     monkeypatch.setenv("RNNLAB_MAX_RUN_SECONDS", "0.001")
     run = live_run(hihello, KEY)
-    train(hihello, epochs=1000)
+    reset_and_finish(hihello, KEY, epochs=1000)
     message = " ".join(e.value for e in hihello.error)
     assert "limit on this server" in message and "Epochs" in message
     assert live_run(hihello, KEY) is run
@@ -162,14 +156,14 @@ def test_a_run_over_the_budget_is_refused_and_the_previous_run_stays(hihello, mo
 )
 def test_controls_change_the_outcome(hihello, settings, changed):
     before = metric(hihello, changed)
-    train(hihello, **settings)
+    reset_and_finish(hihello, KEY, **settings)
     assert metric(hihello, changed) != before
 
 
 def test_the_learning_rate_of_a_new_run_changes_the_outcome(hihello):
     before = metric(hihello, "Loss")
     hihello.select_slider(key=f"{KEY}_learning_rate").set_value(0.01).run()
-    train(hihello)
+    reset_and_finish(hihello, KEY)
     assert live_run(hihello, KEY).session.learning_rate == 0.01
     assert metric(hihello, "Loss") != before
 
@@ -187,7 +181,7 @@ def test_epoch_control_scrubs_without_retraining(hihello):
 
 def test_after_a_new_run_the_epoch_control_shows_the_charts_epoch(hihello):
     hihello.select_slider(key=f"{KEY}_epoch").set_value(0).run()
-    train(hihello, epochs=40)
+    reset_and_finish(hihello, KEY, epochs=40)
     assert hihello.select_slider(key=f"{KEY}_epoch").value == 40
     assert any("after 40 epochs" in c.proto.spec for c in hihello.get("plotly_chart"))
 
@@ -205,7 +199,7 @@ def test_replay_walks_the_snapshots_from_epoch_0(hihello):
 
 def test_a_diverging_learning_rate_is_explained(hihello):
     hihello.select_slider(key=f"{KEY}_learning_rate").set_value(10.0).run()
-    train(hihello, readout="linear", hidden_size=64, num_layers=4, nonlinearity="relu", epochs=300)
+    reset_and_finish(hihello, KEY, readout="linear", hidden_size=64, num_layers=4, nonlinearity="relu", epochs=300)
     warnings = [w.value for w in hihello.warning]
     assert any("learning rate (10) is too high" in w for w in warnings)
     assert len(hihello.get("plotly_chart")) >= 5  # the last good state is still drawn

@@ -22,8 +22,7 @@ SECTIONS = [
 ]
 
 
-def open_page() -> AppTest:
-    return open_screen(PAGE, KEY)
+SHORT = 30  # epochs of a cheaper first run, for the tests that need some run on screen but not the seed lab's
 
 
 def chart_spec(at: AppTest, key: str) -> str:
@@ -34,15 +33,8 @@ def run_of(at: AppTest):
     return live_run(at, KEY)
 
 
-def train_with(at: AppTest, **values) -> AppTest:
-    def find(at, name):
-        return at.text_area(key=f"{KEY}_{name}") if name == "text" else at.slider(key=f"{KEY}_{name}")
-
-    return reset_and_finish(at, KEY, find, **values)
-
-
 def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
-    at = open_page()
+    at = open_screen(PAGE, KEY)
     assert not at.error, [e.value for e in at.error]
     assert [h.value for h in at.subheader] == SECTIONS
     assert at.metric[0].label == "Sentence read back right"
@@ -56,8 +48,8 @@ def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
 
 
 def test_a_korean_text_trains():
-    at = open_page()
-    train_with(at, text=KOREAN, sequence_length=5, epochs=40)
+    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
+    reset_and_finish(at, KEY, text=KOREAN, sequence_length=5, epochs=40)
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     run = run_of(at)
@@ -69,9 +61,9 @@ def test_a_korean_text_trains():
 
 
 def test_a_too_short_text_says_why_and_keeps_the_previous_run():
-    at = open_page()
+    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
     before = run_of(at)
-    train_with(at, text="짧은 글")
+    reset_and_finish(at, KEY, text="짧은 글")
     assert not at.exception
     assert len(at.error) == 1 and "needs at least 11" in at.error[0].value
     assert run_of(at) is before
@@ -79,7 +71,7 @@ def test_a_too_short_text_says_why_and_keeps_the_previous_run():
 
 
 def test_display_controls_change_the_charts_without_retraining():
-    at = open_page()
+    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
     run = run_of(at)
     controls = [
         (at.slider(key="longseq_neuron_unit"), 7, "longseq_neuron"),
@@ -95,11 +87,11 @@ def test_display_controls_change_the_charts_without_retraining():
         widget.set_value(value).run()
         assert not at.exception and not at.error
         assert chart_spec(at, chart_key) != before, widget.key
-        assert run_of(at) is run and run.epoch == 100
+        assert run_of(at) is run and run.epoch == SHORT
 
 
 def test_a_prompt_outside_the_vocabulary_is_explained():
-    at = open_page()
+    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
     at.text_input(key="longseq_prompt").set_value("Zebra!").run()
     assert not at.exception
     assert len(at.error) == 1 and "prompt can only use characters of the training text" in at.error[0].value
@@ -107,18 +99,18 @@ def test_a_prompt_outside_the_vocabulary_is_explained():
 
 
 def test_one_epoch_control_drives_the_read_back_and_the_snapshots():
-    at = open_page()
+    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
     at.select_slider(key="longseq_epoch").set_value(25).run()
     specs = [c.proto.spec for c in at.get("plotly_chart")]
     assert any("after epoch 25" in s for s in specs) and any("after 25 epochs" in s for s in specs)
-    train_with(at, epochs=40)
+    reset_and_finish(at, KEY, epochs=40)
     assert at.select_slider(key="longseq_epoch").value == 40  # a new run shows its own last epoch everywhere
     specs = [c.proto.spec for c in at.get("plotly_chart")]
     assert any("after epoch 40" in s for s in specs) and any("after 40 epochs" in s for s in specs)
 
 
 def test_step_adds_one_epoch_to_the_read_back():
-    at = open_page()
+    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
     at.button(key="longseq_reset").click().run()
     at.button(key="longseq_step").click().run()
     at.button(key="longseq_step").click().run()

@@ -5,24 +5,23 @@ import pytest
 from tests.conftest import finish, live_run, open_screen, reset_and_finish
 
 KEY = "compare"
+PAGE = "pages/rnn_vs_lstm_gru.py"
 
 
 @pytest.fixture(scope="module")
 def compare_page():
-    """One page for the module: the first visit trains the defaults (three cells), which takes a while."""
-    return open_screen("pages/rnn_vs_lstm_gru.py", KEY)
+    """One page for the module, opened on a short run (the defaults train three cells for a while): every test
+    trains its own settings."""
+    return open_screen(PAGE, KEY, compare_gap=5, compare_steps=50)
 
 
 def accuracies(at):
     return {m.label: m.value for m in at.metric if m.label.endswith("accuracy")}
 
 
-def train(at, **settings):
-    return reset_and_finish(at, KEY, **settings)
-
-
-def test_first_visit_trains_three_cells_and_explains(compare_page):
-    at = compare_page
+@pytest.mark.slow
+def test_first_visit_trains_three_cells_and_explains():
+    at = open_screen(PAGE, KEY)
     assert set(accuracies(at)) == {"RNN accuracy", "LSTM accuracy", "GRU accuracy"}
     reading = at.info[0].value
     assert reading.startswith("After all 300 training steps")
@@ -30,11 +29,18 @@ def test_first_visit_trains_three_cells_and_explains(compare_page):
     assert len(at.get("plotly_chart")) >= 3 + 7  # curves, gradients, LSTM and GRU gates
 
 
+def test_a_short_first_visit_trains_three_cells_and_draws_them(compare_page):
+    at = compare_page
+    assert set(accuracies(at)) == {"RNN accuracy", "LSTM accuracy", "GRU accuracy"}
+    assert at.info[0].value.startswith("After all 50 training steps") and "at gap 5" in at.info[0].value
+    assert len(at.get("plotly_chart")) >= 3 + 7
+
+
 @pytest.mark.parametrize(
     "settings",
     [
         {"gap": 1, "steps": 50},
-        {"gap": 100, "steps": 50, "hidden_size": 4},
+        pytest.param({"gap": 100, "steps": 50, "hidden_size": 4}, marks=pytest.mark.slow),  # the longest gap: 3 s
         {"match_parameters": False, "steps": 50, "gap": 5},
         {
             "keep_gate_bias": 0.0,
@@ -48,14 +54,15 @@ def test_first_visit_trains_three_cells_and_explains(compare_page):
     ],
 )
 def test_extreme_settings_train_without_error(compare_page, settings):
-    at = train(compare_page, **settings)
+    at = reset_and_finish(compare_page, KEY, **settings)
     assert not at.error
     assert len(accuracies(at)) == 3
 
 
 def test_controls_change_the_outcome(compare_page):
-    at = train(
+    at = reset_and_finish(
         compare_page,
+        KEY,
         gap=5,
         steps=50,
         seed=0,
@@ -67,15 +74,15 @@ def test_controls_change_the_outcome(compare_page):
         hidden_size=32,
     )
     first = accuracies(at), at.info[0].value
-    train(at, seed=1)
+    reset_and_finish(at, KEY, seed=1)
     assert (accuracies(at), at.info[0].value) != first
-    train(at, task="hihello", steps=50)
+    reset_and_finish(at, KEY, task="hihello", steps=50)
     assert "training targets" in at.info[0].value
     assert any("needs the memory task" in c.value for c in at.caption)
 
 
 def test_the_sweep_runs_per_gap(compare_page):
-    at = train(compare_page, task="memory", gap=5, steps=50)
+    at = reset_and_finish(compare_page, KEY, task="memory", gap=5, steps=50)
     at.multiselect(key=f"{KEY}_gaps").set_value([2, 4])
     at.button(key=f"{KEY}_run_sweep").click().run()
     assert not at.exception
@@ -83,7 +90,7 @@ def test_the_sweep_runs_per_gap(compare_page):
 
 
 def test_the_three_cells_race_together_and_step_is_ten_optimiser_steps(compare_page):
-    at = train(compare_page, gap=5, steps=50)
+    at = reset_and_finish(compare_page, KEY, gap=5, steps=50)
     at.button(key=f"{KEY}_reset").click().run()
     at.button(key=f"{KEY}_step").click().run()
     run = live_run(at, KEY)
