@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
-from core.objectives import compute_loss, count_correct, predicted_classes
+from core.objectives import compute_loss, count_correct, predicted_class_ids, predicted_classes
 from core.training import has_diverged
 
 PAUSE = object()  # a point where the session may stop and resume later
 
-Step = tuple[float, Tensor | None] | None  # (mean loss, predicted classes), or None when the loss exploded
+Step = tuple[float, np.ndarray | None] | None  # (mean loss, predicted class ids), or None when the loss exploded
 
 
 def one_pass(model: nn.Module, inputs: Tensor, targets: Tensor, objective: str, first_loss: float | None) -> Step:
@@ -28,7 +29,7 @@ def one_pass(model: nn.Module, inputs: Tensor, targets: Tensor, objective: str, 
     if has_diverged(loss_value, first_loss):
         return None
     loss.backward()
-    return loss_value, predicted_classes(outputs.detach(), objective)
+    return loss_value, predicted_class_ids(outputs, objective)
 
 
 def sliced_passes(
@@ -46,11 +47,11 @@ def sliced_passes(
         share = len(part_targets) / count  # each slice's mean, weighted by its share, adds up to the mean
         (loss * share).backward()
         loss_sum += float(loss.detach()) * share
-        parts.append(predicted_classes(outputs.detach(), objective))
+        parts.append(predicted_class_ids(outputs, objective))
         yield PAUSE
     if has_diverged(loss_sum, first_loss):
         return None
-    return loss_sum, (None if parts[0] is None else torch.cat(parts))
+    return loss_sum, (None if parts[0] is None else np.concatenate(parts))
 
 
 def held_out_passes(model: nn.Module, inputs: Tensor, targets: Tensor, objective: str, size: int) -> Iterator[object]:
