@@ -52,9 +52,12 @@ def comparison_run():
     settings = ComparisonSettings(gap=5, steps=15)
     task = build_task(settings)
     model = ModelConfig(
-        input_size=task.data.inputs.shape[-1], output_size=len(task.class_labels), hidden_size=16, cell="lstm",
+        input_size=task.data.inputs.shape[-1],
+        output_size=len(task.class_labels),
+        hidden_size=16,
+        cell="lstm",
         forget_gate_bias=5.0,
-    )  # fmt: skip
+    )
     return model, task.data, train_config(settings)
 
 
