@@ -29,7 +29,7 @@ from torch import Tensor, nn
 
 from core.budget import Budget, CostEstimate, ModelCost, RunShape, check_budget, estimate
 from core.models import display_name
-from core.passes import PAUSE, held_out_passes, one_pass, sliced_passes
+from core.passes import PAUSE, gradient_norms, held_out_passes, one_pass, sliced_passes
 from core.probes import Probe
 from core.runtime import build_seeded
 from core.training import (
@@ -79,16 +79,6 @@ FAILED_MESSAGE = (
 )
 # Markers the work generator yields between pieces of work; the session may pause at any of them.
 _UNIT, _STEP, _EPOCH = PAUSE, object(), object()
-
-
-def gradient_norms(names: list[str], parameters: list[nn.Parameter]) -> list[tuple[str, float]]:
-    """(name, ‖∂L/∂W‖) of every parameter tensor that has a gradient. This runs after every optimisation step;
-    one small kernel per tensor measured as cheap here as a fused ``_foreach_norm``, and cheaper with a stack."""
-    return [
-        (name, float(torch.linalg.vector_norm(parameter.grad)))
-        for name, parameter in zip(names, parameters, strict=True)
-        if parameter.grad is not None
-    ]
 
 
 class TrainingSession:
