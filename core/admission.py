@@ -1,0 +1,147 @@
+"""Admission: at most N trainings compute at once on a shared server; the others wait their turn.
+
+A run does not hold a slot for its whole length, only for one chunk of computing (one tick of the live
+page, about a quarter of a second). Between two chunks it goes to the back of the queue, so runs share
+the cores in turn: thirty learners pressing Play get thirty runs that advance, each more slowly, instead of
+thirty runs that each get a thirtieth of a core and a page that feels broken. A paused run asks for
+nothing, so it holds nothing and waits nowhere.
+
+The queue is first come, first served. A place is kept only while its run keeps asking: a tab that was
+closed stops asking, and its place lapses after ``STALE_SECONDS`` (no slot is ever held by a run that is
+not computing, since a slot is given back when its chunk ends, whatever happens in it).
+
+The number of slots comes from ``RNNLAB_MAX_TRAININGS`` (default: the machine's cores).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from core.errors import InputError
+
+STALE_SECONDS = 3.0  # a waiting run that has not asked for this long is taken out of the queue (a closed tab)
+
+
+def slots_from_environment() -> int:
+    raw = os.environ.get("RNNLAB_MAX_TRAININGS", "").strip()
+    if not raw:
+        return max(1, os.cpu_count() or 1)
+    try:
+        slots = int(raw)
+    except ValueError:
+        slots = 0
+    if slots < 1:
+        raise InputError(f"RNNLAB_MAX_TRAININGS must be a whole number of at least 1 (got {raw!r}).")
+    return slots
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The answer to one request: granted (compute now, then give the slot back) or how many runs are ahead."""
+
+    granted: bool
+    ahead: int = 0
+
+
+class Admission:
+    """A fair queue in front of ``slots`` computing slots, shared by every session of one server process."""
+
+    def __init__(self, slots: int, clock=time.monotonic) -> None:
+        if slots < 1:
+            raise ValueError("at least one slot")
+        self.slots = slots
+        self._clock = clock
+        self._changed = threading.Condition()
+        self._queue: list[str] = []  # waiting tickets, oldest first
+        self._asked: dict[str, float] = {}  # ticket -> when it last asked
+        self._computing: set[str] = set()
+
+    # -- what a page asks -------------------------------------------------------------------------------
+    def request(self, ticket: str, wait_seconds: float = 0.0) -> Turn:
+        """Ask for a slot for one chunk; wait up to ``wait_seconds`` for it. A granted ticket must ``release``."""
+        deadline = self._clock() + wait_seconds
+        with self._changed:
+            while True:
+                self._drop_stale()
+                if ticket in self._computing:
+                    return Turn(True)
+                if ticket not in self._queue:
+                    self._queue.append(ticket)
+                self._asked[ticket] = self._clock()
+                position = self._queue.index(ticket)
+                if position < self.slots - len(self._computing):  # a free slot, and only runs with slots ahead
+                    self._queue.remove(ticket)
+                    self._computing.add(ticket)
+                    return Turn(True)
+                remaining = deadline - self._clock()
+                if remaining <= 0:
+                    return Turn(False, ahead=position)
+                self._changed.wait(remaining)
+
+    def release(self, ticket: str) -> None:
+        with self._changed:
+            self._computing.discard(ticket)
+            self._asked[ticket] = self._clock()
+            self._changed.notify_all()
+
+    def cancel(self, ticket: str) -> None:
+        """The learner stopped waiting (Pause, Reset, leaving the page): the place goes to the next run."""
+        with self._changed:
+            if ticket in self._queue:
+                self._queue.remove(ticket)
+            self._asked.pop(ticket, None)
+            self._changed.notify_all()
+
+    @contextmanager
+    def chunk(self, ticket: str, wait_seconds: float = 0.0) -> Iterator[Turn]:
+        """``with admission.chunk(ticket) as turn: if turn.granted: compute``; the slot is always given back."""
+        turn = self.request(ticket, wait_seconds)
+        try:
+            yield turn
+        finally:
+            if turn.granted:
+                self.release(ticket)
+
+    # -- what a page shows ------------------------------------------------------------------------------
+    def ahead_of(self, ticket: str) -> int | None:
+        """Runs ahead of ``ticket`` in the queue, or None when it is not waiting."""
+        with self._changed:
+            self._drop_stale()
+            return self._queue.index(ticket) if ticket in self._queue else None
+
+    @property
+    def computing(self) -> int:
+        return len(self._computing)
+
+    @property
+    def waiting(self) -> int:
+        with self._changed:
+            self._drop_stale()
+            return len(self._queue)
+
+    def _drop_stale(self) -> None:
+        now = self._clock()
+        stale = [t for t in self._queue if now - self._asked.get(t, now) > STALE_SECONDS]
+        for ticket in stale:
+            self._queue.remove(ticket)
+            self._asked.pop(ticket, None)
+        if stale:
+            self._changed.notify_all()
+
+
+_SHARED: Admission | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_admission() -> Admission:
+    """The one queue of this server process (every session's runs wait in the same line)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = Admission(slots_from_environment())
+        return _SHARED

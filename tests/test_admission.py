@@ -1,0 +1,132 @@
+"""The admission queue: at most N chunks compute at once, runs take turns in order, nobody keeps a slot."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from core.admission import STALE_SECONDS, Admission, slots_from_environment
+from core.errors import InputError
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_runs_take_turns_in_the_order_they_asked():
+    admission = Admission(1, clock=Clock())
+    assert admission.request("a").granted
+    assert admission.request("b") == admission.request("b")  # asking again keeps the place
+    assert admission.request("b").ahead == 0
+    assert admission.request("c").ahead == 1
+    admission.release("a")
+    # a comes back for its next chunk: it queues behind b and c, so the three share the slot in turn
+    assert not admission.request("a").granted
+    assert admission.ahead_of("a") == 2
+    granted = []
+    for _ in range(6):
+        for ticket in ("a", "b", "c"):
+            if admission.request(ticket).granted:
+                granted.append(ticket)
+                admission.release(ticket)
+    assert granted[:6] == ["b", "c", "a", "b", "c", "a"]
+
+
+def test_never_more_chunks_at_once_than_slots():
+    admission = Admission(2)
+    inside, most = [0], [0]
+    lock = threading.Lock()
+
+    def run(ticket: str) -> None:
+        for _ in range(20):
+            with admission.chunk(ticket, wait_seconds=5) as turn:
+                assert turn.granted
+                with lock:
+                    inside[0] += 1
+                    most[0] = max(most[0], inside[0])
+                time.sleep(0.001)
+                with lock:
+                    inside[0] -= 1
+
+    threads = [threading.Thread(target=run, args=(f"run{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert most[0] == 2
+    assert admission.computing == 0 and admission.waiting == 0
+
+
+def test_no_run_starves_under_contention():
+    admission = Admission(1)
+    counts: dict[str, int] = {}
+    stop = time.monotonic() + 0.5
+
+    def run(ticket: str) -> None:
+        while time.monotonic() < stop:
+            with admission.chunk(ticket, wait_seconds=0.2) as turn:
+                if turn.granted:
+                    counts[ticket] = counts.get(ticket, 0) + 1
+                    time.sleep(0.002)
+
+    threads = [threading.Thread(target=run, args=(f"run{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(counts) == 4
+    assert max(counts.values()) <= 2 * min(counts.values()) + 1  # turns, not luck
+
+
+def test_a_cancelled_run_gives_its_place_to_the_next():
+    admission = Admission(1, clock=Clock())
+    admission.request("a")
+    admission.request("b")
+    admission.request("c")
+    admission.cancel("b")
+    assert admission.ahead_of("b") is None
+    assert admission.ahead_of("c") == 0
+    admission.release("a")
+    assert admission.request("c").granted
+
+
+def test_a_closed_tab_loses_its_place_and_the_slot_comes_back_even_when_the_chunk_fails():
+    clock = Clock()
+    admission = Admission(1, clock=clock)
+    with pytest.raises(RuntimeError), admission.chunk("a") as turn:
+        assert turn.granted
+        raise RuntimeError("the chunk failed")
+    assert admission.computing == 0
+    assert admission.request("a").granted
+    assert admission.request("closed").ahead == 0  # waits, then its tab closes: it never asks again
+    assert admission.request("b").ahead == 1
+    admission.release("a")
+    for _ in range(4):  # b keeps asking on every tick, as a live page does
+        clock.now += STALE_SECONDS / 2
+        turn = admission.request("b")
+    assert admission.ahead_of("closed") is None
+    assert turn.granted
+
+
+def test_a_request_waits_for_a_slot_that_frees_within_its_wait():
+    admission = Admission(1)
+    assert admission.request("a").granted
+    threading.Timer(0.05, admission.release, args=("a",)).start()
+    assert admission.request("b", wait_seconds=2).granted
+
+
+def test_slots_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "3")
+    assert slots_from_environment() == 3
+    monkeypatch.delenv("RNNLAB_MAX_TRAININGS")
+    assert slots_from_environment() >= 1
+    for wrong in ("0", "-2", "two", "1.5"):
+        monkeypatch.setenv("RNNLAB_MAX_TRAININGS", wrong)
+        with pytest.raises(InputError, match="RNNLAB_MAX_TRAININGS"):
+            slots_from_environment()
