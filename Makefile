@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check lint unit e2e bench clean
+.PHONY: run test check lint unit e2e bench loadtest replicas clean
 
 # The stamps depend on the requirement files: a second install is skipped unless they change.
 $(BIN)/python:
@@ -41,6 +41,15 @@ check: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run
+
+# Two app processes behind HAProxy on 127.0.0.1 (needs Debian's haproxy): http://127.0.0.1:$(PROXY_PORT)
+PROXY_PORT ?= 8500
+replicas: $(VENV)/.installed-runtime
+	$(BIN)/python -m deploy.replicas --replicas 2 --port $(PROXY_PORT)
+
+# Real browser sessions against a real server on 127.0.0.1; prints JSON (timings reported, never asserted).
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache
