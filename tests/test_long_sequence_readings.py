@@ -91,6 +91,9 @@ def test_learning_rate_trouble_reads_jumps_rises_and_swings():
     # The lab's Adam 0.1 peaks at 1.3x its first loss early on (seeds 0-9): that is not trouble.
     assert learning_rate_trouble([3.25, 2.96, 3.37, 4.1, 3.21, *FALLING[10:]]) is None
     assert learning_rate_trouble([3.0]) is None
+    # Where the jump flips: 1.5 times the first loss (Adam 0.3 on the lab: 3.21 → 5.80, stuck at 19% read back).
+    assert learning_rate_trouble([3.0, 4.4, *FALLING[10:]]) is None
+    assert learning_rate_trouble([3.0, 4.6, *FALLING[10:]]) == "the loss jumped from 3.00 to 4.60 at epoch 2"
 
 
 def test_lower_rate_is_ten_times_lower_or_the_lowest_offered():
