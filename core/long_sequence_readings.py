@@ -72,6 +72,22 @@ def read_back_vs_positions(
     return f"{sentence} The read-back was the higher of the two in {above} of {len(epochs)} epochs."
 
 
+def first_against_last_position(epoch: int, position_accuracy: np.ndarray) -> str:
+    """Whether the window's end is predicted better than its start at ``epoch`` (position_accuracy: (time,))."""
+    accuracy = np.asarray(position_accuracy, dtype=float)
+    length, first, last = len(accuracy), accuracy[0], accuracy[-1]
+    head = f"After epoch {epoch} position 1 is {percent(first)} right and position {length} {percent(last)}"
+    if round(1000 * last) > round(1000 * first):
+        return (
+            f"{head}: at position 1 the network has read a single character, so a character followed by different "
+            "letters in different places cannot be predicted; with more of the window read, the context decides."
+        )
+    return (
+        f"{head}: the end of the window is no better than its start yet, so the network does not use what it read "
+        "earlier in the window at this epoch."
+    )
+
+
 def gradient_shape(norms: np.ndarray, epoch: int) -> str:
     """Where the gradient per time step is largest, per layer, and why (norms: (layers, time))."""
     norms = np.asarray(norms, dtype=float)

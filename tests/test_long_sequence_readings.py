@@ -5,6 +5,7 @@ import pytest
 
 from core.long_sequence_readings import (
     advice,
+    first_against_last_position,
     gradient_shape,
     learning_rate_trouble,
     lower_rate,
@@ -133,3 +134,12 @@ def test_advice_success_diverged_and_while_running():
     assert advice(LAB, 25, FALLING, 0.5, 0.1, RATES, finished=False) is None
     stopped = advice(LAB, 25, FALLING, 0.5, 1.0, RATES, finished=True, stopped_reason="The learning rate …")
     assert stopped.tone == "warning" and stopped.text == "The learning rate …"
+
+
+def test_first_against_last_position_flips_when_the_context_is_not_used_yet():
+    used = first_against_last_position(100, np.array([0.41, 0.8, 1.0]))
+    assert used.startswith("After epoch 100 position 1 is 41.0% right and position 3 100.0%: at position 1")
+    # Measured on seed 3 after 10 epochs: position 1 at 25.9%, position 10 at 15.3%.
+    unused = first_against_last_position(10, np.array([0.259, 0.2, 0.153]))
+    assert "position 3 15.3%: the end of the window is no better than its start yet" in unused
+    assert "no better" in first_against_last_position(1, np.array([0.2, 0.3, 0.2]))

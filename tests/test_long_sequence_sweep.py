@@ -7,7 +7,13 @@ import re
 import numpy as np
 import pytest
 
-from core.long_sequence_readings import advice, gradient_shape, model_phrase, read_back_vs_positions
+from core.long_sequence_readings import (
+    advice,
+    first_against_last_position,
+    gradient_shape,
+    model_phrase,
+    read_back_vs_positions,
+)
 from core.long_sequences import LongSequenceSettings
 from core.run_status import status_sentence
 from core.training import learning_rates
@@ -49,6 +55,10 @@ def test_the_read_back_sentence_matches_its_numbers(runs, seed):
     pairs = zip(log.accuracy, log.position_accuracy, strict=True)
     higher = sum(round(1000 * r) > round(1000 * np.mean(p)) for r, p in pairs)
     assert sentence.endswith(f"the higher of the two in {higher} of {len(log.epochs)} epochs.")
+    for epoch, accuracy in zip(log.epochs, log.position_accuracy, strict=True):
+        said = first_against_last_position(epoch, accuracy)
+        assert f"position 1 is {shown(accuracy[0])} right and position 10 {shown(accuracy[-1])}" in said
+        assert ("context decides" in said) == (round(1000 * accuracy[-1]) > round(1000 * accuracy[0]))
 
 
 @pytest.mark.parametrize("seed", SEEDS)

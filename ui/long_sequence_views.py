@@ -9,7 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from core import figures, sequence_figures
-from core.long_sequence_readings import advice, gradient_shape, model_phrase, read_back_vs_positions
+from core.long_sequence_readings import (
+    advice,
+    first_against_last_position,
+    gradient_shape,
+    model_phrase,
+    read_back_vs_positions,
+)
 from core.objectives import probabilities
 from core.text import describe
 from core.training import Snapshot
@@ -145,8 +151,7 @@ def readback_details(run: LiveRun, snapshot: Snapshot, key: str) -> None:
     st.subheader("Accuracy per position inside the window")
     chart(
         sequence_figures.position_accuracy_figure(log.epochs, np.stack(log.position_accuracy)),
-        "At position 1 the network has read a single character, so a character followed by different letters in "
-        "different places cannot be predicted; with more of the window read, the context decides.",
+        first_against_last_position(log.epochs[-1], log.position_accuracy[-1]),
         key=f"{key}_positions",
     )
 
