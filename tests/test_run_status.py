@@ -18,12 +18,14 @@ def test_before_and_while_running_the_estimate_shows():
 
 def test_once_finished_the_measured_time_replaces_the_estimate():
     done = status_sentence("epoch", 100, 100, "paused", True, 54.0, ESTIMATE)
-    assert done == "**Epoch 100 of 100** · finished · took 54.0 s of computing, 5.1× faster than estimated (5 min)"
+    assert done == "**Epoch 100 of 100** · finished · took 54.0 s of computing, 5.1× faster than estimated (4.6 min)"
     assert "so far" not in done and "estimated for the whole run" not in done
     slow = status_sentence("step", 300, 300, "replaying", True, 900.0, ESTIMATE)
-    assert "replaying the snapshots · took 15 min of computing, 3.3× slower than estimated (5 min)" in slow
+    assert "replaying the snapshots · took 15.0 min of computing, 3.3× slower than estimated (4.6 min)" in slow
     close = status_sentence("epoch", 100, 100, "paused", True, 250.0, ESTIMATE)
-    assert close.endswith("took 4 min of computing, about as estimated (5 min)")
+    tiny = status_sentence("epoch", 100, 100, "paused", True, 0.9, CostEstimate(0.23, 0.0023, 2**20))
+    assert tiny.endswith("took 0.9 s of computing, 3.9× slower than estimated (0.2 s)")
+    assert close.endswith("took 4.2 min of computing, about as estimated (4.6 min)")
 
 
 def test_a_stopped_run_says_when_and_how_long_it_ran():
