@@ -19,6 +19,7 @@ from core.windows import (
 
 BATCH_SIZES = (0, 8, 16, 32, 64, 128, 256)  # 0: every window in one step (full batch)
 MAX_HIDDEN = 256
+MAX_SCREEN_EPOCHS = 1000  # the epochs slider's end (core allows more, for scripts)
 
 
 @dataclass(frozen=True)

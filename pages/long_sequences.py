@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from core.cell_math import CELL_NAMES
-from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, LongSequenceSettings
+from core.errors import InputError
+from core.long_sequence_readings import model_phrase
+from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
 from core.probes import probe_indices
 from core.training import learning_rates
 from core.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH, MIN_SEQUENCE_LENGTH, read_back_session
 from ui.common import learner_errors, page_setup
-from ui.live import LiveRun, drive, epoch_control
+from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.long_sequence_views import (
     inside_section,
     live_read_back,
@@ -38,17 +40,21 @@ LABELS = {
 # Controls that only change what is shown; a new run starts them afresh.
 DISPLAY_KEYS = ["neuron_layer", "neuron_unit", "window", "layer", "prompt"]
 
-page_setup(
-    "Long sequences: learning a sentence through sliding windows",
-    "The seed's second lab. A sentence is cut into every **window** of `sequence length` characters; each window "
-    "must predict the same window shifted by one character. A 2-layer RNN with a linear layer on top learns all "
-    "windows at once. Then it **reads the sentence back**: the first window's prediction, plus the one new "
-    "character that every later window predicts. Training starts at once; watch the sentence appear.",
-)
+
+def intro(settings: LongSequenceSettings) -> str:
+    """The screen's first paragraph, naming the network that trains (or will train, before the first run)."""
+    network = model_phrase(settings.model_config(settings.task()))
+    return (
+        "The seed's second lab. A sentence is cut into every **window** of `sequence length` characters; each "
+        f"window must predict the same window shifted by one character. {network[0].upper()}{network[1:]} with a "
+        "linear layer on top learns all windows at once. Then it **reads the sentence back**: the first window's "
+        "prediction, plus the one new character that every later window predicts. Training starts at once; watch "
+        "the sentence appear."
+    )
 
 
-def settings_sidebar() -> LongSequenceSettings | None:
-    """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong."""
+def settings_sidebar() -> dict:
+    """The sidebar controls, keyed by the settings' field names: their values, not yet validated."""
     with st.sidebar:
         st.markdown("**What to learn**")
         text = st.text_area(
@@ -81,7 +87,7 @@ def settings_sidebar() -> LongSequenceSettings | None:
         )
         num_layers = st.slider("Depth (stacked layers)", 1, 4, DEFAULTS.num_layers, key=f"{KEY}_num_layers")
         st.markdown("**Training**")
-        epochs = st.slider("Epochs", 10, 1000, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs")
+        epochs = st.slider("Epochs", 10, MAX_SCREEN_EPOCHS, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs")
         batch_size = st.selectbox(
             "Batch size (windows per step)",
             BATCH_SIZES,
@@ -91,21 +97,30 @@ def settings_sidebar() -> LongSequenceSettings | None:
         )
         seed = st.number_input("Seed", 0, 10_000, DEFAULTS.seed, key=f"{KEY}_seed", help="Draws the initial weights.")
         st.caption("Changes here start a new run: press **Reset** above the charts.")
-    settings = None
-    with learner_errors():
-        settings = LongSequenceSettings(
-            text=text,
-            sequence_length=sequence_length,
-            cell=cell,
-            hidden_is_vocabulary=hidden_is_vocabulary,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
-            epochs=epochs,
-            batch_size=batch_size,
-            seed=seed,
-        )
-    return settings
+    return dict(
+        text=text,
+        sequence_length=sequence_length,
+        cell=cell,
+        hidden_is_vocabulary=hidden_is_vocabulary,
+        hidden_size=hidden_size,
+        num_layers=num_layers,
+        learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+    )
+
+
+def described_settings(values: dict) -> LongSequenceSettings:
+    """What the intro describes: the run's settings once there is a run (until Reset starts another), else the
+    sidebar's, or the defaults while the sidebar's are wrong (the message follows under the title)."""
+    previous = current_run(KEY)
+    if previous is not None:
+        return previous.settings
+    try:
+        return LongSequenceSettings(**values)
+    except InputError:
+        return DEFAULTS
 
 
 def build(settings: LongSequenceSettings) -> LiveRun:
@@ -122,7 +137,7 @@ def build(settings: LongSequenceSettings) -> LiveRun:
 
 def draw_live(run: LiveRun) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
-    summary(run)
+    summary(run, LEARNING_RATES)
     st.subheader("The sentence read back")
     windows_table(run.extra["task"], KEY)
     live_read_back(run)
@@ -132,7 +147,11 @@ def draw_live(run: LiveRun) -> None:
     readback_details(run, snapshot, KEY)
 
 
-settings = settings_sidebar()
+values = settings_sidebar()
+page_setup("Long sequences: learning a sentence through sliding windows", intro(described_settings(values)))
+settings = None
+with learner_errors():
+    settings = LongSequenceSettings(**values)
 run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
 if run is not None:
     if run.playing:

@@ -6,6 +6,7 @@ from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
 from core.objectives import compute_loss
 from core.probes import probe
+from core.session import TrainingSession
 from core.text import next_character_task
 from core.training import SequenceData, Snapshot, Stopped, TrainConfig, fit
 
@@ -126,16 +127,40 @@ def test_a_diverging_learning_rate_stops_with_a_message_and_keeps_the_last_snaps
     assert isinstance(history.snapshots[-1], Snapshot) and np.isfinite(history.snapshots[-1].probe.loss)
 
 
-def test_mini_batches_cover_every_sequence_once_per_epoch():
+class RowRecordingModel(SequenceModel):
+    """The model, noting which data rows every training forward pass sees (row i carries i in its last feature)."""
+
+    def __init__(self, config: ModelConfig, seen: list[list[int]]) -> None:
+        super().__init__(config)
+        self.seen = seen
+
+    def forward(self, inputs):
+        if self.training:
+            self.seen.append(inputs[:, 0, -1].round().long().tolist())
+        return super().forward(inputs)
+
+
+@pytest.mark.parametrize("batch_size", [3, 4, 7])  # none divides the 10 sequences: the last batch is smaller
+def test_mini_batches_cover_every_sequence_once_per_epoch(batch_size):
     torch.manual_seed(0)
-    inputs = torch.nn.functional.one_hot(torch.randint(0, 4, (10, 5)), 4).float()
-    targets = torch.randint(0, 4, (10, 5))
+    count = 10
+    inputs = torch.nn.functional.one_hot(torch.randint(0, 4, (count, 5)), 5).float()
+    inputs[:, 0, -1] = torch.arange(count).float()  # the row's number, to tell which sequences a pass saw
+    targets = torch.randint(0, 4, (count, 5))
     data = SequenceData(inputs, targets, "classify_each_step")
-    model = ModelConfig(input_size=4, output_size=4, hidden_size=8)
-    history = fit(model, data, TrainConfig(epochs=2, batch_size=3, learning_rate=0.01))
-    record = history.records[0]
-    assert record.predictions.shape == (10, 5)
-    assert 0.0 <= record.accuracy <= 1.0
+    config = ModelConfig(input_size=5, output_size=4, hidden_size=8)
+    seen: list[list[int]] = []
+    session = TrainingSession(
+        lambda: RowRecordingModel(config, seen), data, TrainConfig(epochs=3, batch_size=batch_size, learning_rate=0.01)
+    )
+    batches = -(-count // batch_size)
+    for epoch in range(1, 4):
+        seen.clear()
+        session.advance(epochs=1)
+        assert [len(rows) for rows in seen] == [batch_size] * (batches - 1) + [count - batch_size * (batches - 1)]
+        assert sorted(row for rows in seen for row in rows) == list(range(count)), epoch  # each once, none skipped
+        assert session.steps_done == epoch * batches
+    assert session.history.records[-1].predictions.shape == (count, 5)
 
 
 def test_regression_with_validation():

@@ -184,7 +184,8 @@ def test_marked_lines_put_a_caret_under_wrong_characters():
 @pytest.mark.slow
 def test_the_seed_lab_reads_the_sentence_back_with_95_percent_accuracy():
     # The screen's defaults: 2-layer RNN, hidden = vocabulary size (25), Adam 0.1, 100 epochs, full batch, seed 0.
-    # Measured with torch 2.13: 178 of 179 characters right; seeds 2 and 3 stay below 75%.
+    # Measured with torch 2.13 (read back right after 100 epochs, seeds 0-4): 99.4%, 99.4%, 95.0% (170 of 179),
+    # 62.0% and 99.4%; seed 0 gets 178 of 179 characters right. Only seed 3 stays below 75%.
     task = sliding_windows(SEED_SENTENCE, 10)
     model = ModelConfig(25, 25, hidden_size=25, num_layers=2)
     session, log = read_back_session(task, model, TrainConfig(epochs=100, learning_rate=0.1, seed=0, snapshot_every=5))

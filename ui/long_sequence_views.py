@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core import figures, sequence_figures
-from core.cell_math import CELL_NAMES
+from core.long_sequence_readings import (
+    advice,
+    first_against_last_position,
+    gradient_shape,
+    model_phrase,
+    read_back_vs_positions,
+)
 from core.objectives import probabilities
 from core.text import describe
 from core.training import Snapshot
@@ -17,7 +25,8 @@ from ui.live import LiveRun
 from ui.training_views import gradient_views, inside_the_network, learning_rate_marks
 
 
-def summary(run: LiveRun) -> None:
+def summary(run: LiveRun, rates: Sequence[float]) -> None:
+    """The run in four numbers, the model it trains, and what its outcome says (advice chosen from both)."""
     history, task, log, model_config = run.history, run.extra["task"], run.extra["log"], run.extra["model_config"]
     columns = st.columns(4)
     columns[0].metric(
@@ -31,16 +40,21 @@ def summary(run: LiveRun) -> None:
         help=f"{len(history.records)} epochs in {history.seconds:.2f} s",
     )  # fmt: skip
     st.caption(
-        f"Model: {model_config.num_layers} × {CELL_NAMES[model_config.cell]} layer(s) of {model_config.hidden_size} "
-        f"units{' (= vocabulary size)' if run.settings.hidden_is_vocabulary else ''}, then a linear layer to "
-        f"{task.vocabulary.size} character scores."
+        f"Model: {model_phrase(model_config)}{' (= vocabulary size)' if run.settings.hidden_is_vocabulary else ''}, "
+        f"then a linear layer to {task.vocabulary.size} character scores."
     )
-    if history.stopped:
-        st.warning(history.stopped.reason)
-    elif log.epochs and log.accuracy[-1] >= 0.95:
-        st.success("The network reads the sentence back almost perfectly.")
-    elif run.finished and log.epochs:
-        st.info("Not there yet: try more epochs, another seed, a larger hidden size or an LSTM/GRU cell.")
+    said = advice(
+        run.settings,
+        model_config.hidden_size,
+        history.losses,
+        log.accuracy[-1] if log.epochs else None,
+        run.session.learning_rate,
+        rates,
+        run.finished,
+        history.stopped.reason if history.stopped else None,
+    )
+    if said is not None:
+        {"success": st.success, "info": st.info, "warning": st.warning}[said.tone](said.text)
 
 
 def live_read_back(run: LiveRun) -> None:
@@ -62,7 +76,7 @@ def windows_table(task, key: str) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "window": range(len(first)),
+                "window": range(1, len(first) + 1),
                 "input (what it reads)": [a for a, _ in first],
                 "target (shifted by one)": [b for _, b in first],
             }
@@ -91,8 +105,7 @@ def readback_curves(run: LiveRun, key: str) -> None:
                 sequence_figures.readback_accuracy_figure(log.epochs, log.accuracy, history.accuracies),
                 x_max=run.total_epochs,
             ),
-            "The read-back sentence uses the end of every window, where the network has the most context, so it "
-            "usually scores higher than all window positions together.",
+            read_back_vs_positions(log.epochs, log.accuracy, log.position_accuracy),
             key=f"{key}_accuracy",
         )
 
@@ -138,8 +151,7 @@ def readback_details(run: LiveRun, snapshot: Snapshot, key: str) -> None:
     st.subheader("Accuracy per position inside the window")
     chart(
         sequence_figures.position_accuracy_figure(log.epochs, np.stack(log.position_accuracy)),
-        "At position 1 the network has read a single character, so a character followed by different letters in "
-        "different places cannot be predicted; with more of the window read, the context decides.",
+        first_against_last_position(log.epochs[-1], log.position_accuracy[-1]),
         key=f"{key}_positions",
     )
 
@@ -151,10 +163,10 @@ def inside_section(run: LiveRun, snapshot: Snapshot, key: str) -> None:
     window = probe_windows[0]
     if len(probe_windows) > 1:
         window = st.select_slider(
-            "Window to look inside (window number: its input)",
+            "Window to look inside (window number: its input; window 1 starts at the first character)",
             probe_windows,
             value=probe_windows[0],
-            format_func=lambda i: f"{i}: {task.window(i)[0]}",
+            format_func=lambda i: f"{i + 1}: {task.window(i)[0]}",
             key=f"{key}_window",
         )
     if len(probe_windows) < task.windows:
@@ -163,7 +175,7 @@ def inside_section(run: LiveRun, snapshot: Snapshot, key: str) -> None:
             "spaced, to stay within memory."
         )
     index = probe_windows.index(window)
-    step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.window(window)[0])]
+    step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.window(window)[0], start=1)]
     inside_the_network(snapshot, step_labels, key, sequence_index=index)
     chart(
         figures.probabilities_figure(
@@ -182,4 +194,10 @@ def inside_section(run: LiveRun, snapshot: Snapshot, key: str) -> None:
         f"The gradient per time step is measured at the epoch chosen above, over {len(probe_windows)} window(s) "
         "together; the x axis is the position inside the window."
     )
-    gradient_views(history, snapshot, [f"t={t}" for t in range(task.sequence_length)], key)
+    gradient_views(
+        history,
+        snapshot,
+        [f"t={t}" for t in range(1, task.sequence_length + 1)],
+        key,
+        step_caption=gradient_shape(snapshot.probe.hidden_gradient_norms, snapshot.epoch),
+    )

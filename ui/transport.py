@@ -7,6 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from core.run_status import status_sentence
+
 # Units per second of wall time (a unit is one epoch, or a page's own "step" such as 10 optimisation steps):
 # the pace is the same whether the browser redraws four times a second or once.
 SPEEDS = {"slow": 3, "normal": 15, "fast": 60, "full": None}
@@ -101,17 +103,17 @@ def transport(
 
 
 def status_line(run: Any) -> None:
-    state = {
-        "paused": "finished" if run.finished else "paused",
-        "playing": "playing",
-        "finishing": "running to the end",
-        "stepping": "stepping",
-        "replaying": "replaying the snapshots",
-    }[run.mode]
+    """Where the run is, and its time: the estimate until it ends, then what it took (core.run_status)."""
     stopped = next((s.history.stopped for s in run.sessions.values() if s.history.stopped), None)
-    if stopped is not None:
-        state = f"stopped at {run.unit_name} {stopped.epoch}"
     st.caption(
-        f"**{run.unit_name.capitalize()} {run.epoch:,} of {run.total_epochs:,}** · {state} · "
-        f"{run.seconds:.1f} s of computing so far · estimated before the start: {run.estimate.describe()}"
+        status_sentence(
+            run.unit_name,
+            run.epoch,
+            run.total_epochs,
+            run.mode,
+            run.finished,
+            run.seconds,
+            run.estimate,
+            stopped_at=stopped.epoch if stopped is not None else None,
+        )
     )

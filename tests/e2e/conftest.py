@@ -181,7 +181,7 @@ def cpu_seconds(pid: int) -> float:
 
 STATUS_SCRIPT = (
     "() => { const e = [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
-    ".find(e => e.innerText.includes('of computing so far')); return e ? e.innerText : ''; }"
+    ".find(e => e.innerText.includes(' of computing')); return e ? e.innerText : ''; }"
 )
 
 
