@@ -68,7 +68,8 @@ def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: 
 
 def gate_figure(values: np.ndarray, step_labels: Sequence[str], gate: str, cell: str, signed: bool) -> go.Figure:
     """values (time, units) of one gate or state for one sequence → heatmap units × time, in the gate's
-    natural colour range (sigmoid 0…1, tanh −1…1)."""
+    natural colour range (sigmoid 0…1, tanh −1…1), the same at every step of training. The range, taken
+    from the gate's name, also decides ``signed`` (kept in the signature for the callers)."""
     value_range = gate_range(gate, values)
     return heatmap(
         values.T,

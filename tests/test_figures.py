@@ -7,7 +7,7 @@ import pytest
 
 from core import basics_figures, comparison_figures, figures, sequence_figures
 from core.axes import MAX_PLOT_PX, MAX_ROWS, log_axis, readable_number
-from core.colour_ranges import gate_range, hidden_state_range, run_hidden_range
+from core.colour_ranges import gate_range, hidden_state_range, probed, rounded_up, run_hidden_range
 from core.comparison import ComparisonSettings, compare
 from core.hihello import HiHelloSettings
 from core.models import ModelConfig
@@ -235,3 +235,15 @@ def test_text_grids_count_characters_from_one():
     assert fig.data[0].customdata[0][0].startswith("character 1:")
     neuron = sequence_figures.neuron_figure("hello", np.array([0.1, -0.2, 0.3, 0.4]), layer=0, unit=0)
     assert neuron.layout.title.text.startswith("Hidden unit 1 of layer 1")
+
+
+def test_while_a_relu_run_trains_its_range_probes_no_extra_snapshot():
+    settings = HiHelloSettings(nonlinearity="relu", seed=2, epochs=40)
+    task = settings.task()
+    history = fit(settings.model_config(task), settings.data(task), settings.train_config())
+    shown = float(np.max(history.snapshots[-1].probe.hidden[0]))  # the view looks at the newest snapshot first
+    training = run_hidden_range(history, settled=False)
+    assert training == (0.0, rounded_up(shown))
+    assert [probed(s) for s in history.snapshots].count(True) == 1
+    assert run_hidden_range(history, settled=True)[1] >= training[1]
+    assert all(probed(s) for s in history.snapshots)

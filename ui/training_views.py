@@ -63,12 +63,14 @@ def inside_the_network(
     key: str,
     sequence_index: int = 0,
     history: TrainingHistory | None = None,
+    settled: bool = True,
 ) -> None:
     """Hidden activations of one layer at the chosen epoch, in the run's fixed colour range (``history``
-    gives it for a ReLU run; without it, tanh's −1…1)."""
+    gives it for a ReLU run; without it, tanh's −1…1). ``settled``: the run is not training, so the range
+    may probe every snapshot (``core.colour_ranges.run_hidden_range``)."""
     probe = snapshot.probe
     layer = choose_layer(len(probe.hidden), key)
-    value_range = run_hidden_range(history) if history is not None else TANH_RANGE
+    value_range = run_hidden_range(history, settled) if history is not None else TANH_RANGE
     chart(
         figures.hidden_state_figure(
             probe.hidden[layer][sequence_index], step_labels, layer, snapshot.epoch, value_range=value_range
