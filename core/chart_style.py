@@ -51,6 +51,11 @@ def line_styles(names: list[str]) -> dict[str, dict]:
     }
 
 
+# Linear axes print 20,000 and 0.0001 as such: plotly's default writes 20k and 100µ, SI prefixes on values
+# that are counts or unitless. Log axes set their own ticks (core.axes.log_axis).
+PLAIN_NUMBERS = dict(exponentformat="none", separatethousands=True)
+
+
 def styled(
     fig: go.Figure,
     title: str,
@@ -66,8 +71,8 @@ def styled(
     """
     layout = dict(
         title=dict(text=title, x=0.0, xanchor="left"),
-        xaxis=dict(title=dict(text=x_title), **(xaxis or {})),
-        yaxis=dict(title=dict(text=y_title), **(yaxis or {})),
+        xaxis={**PLAIN_NUMBERS, "title": dict(text=x_title), **(xaxis or {})},
+        yaxis={**PLAIN_NUMBERS, "title": dict(text=y_title), **(yaxis or {})},
         font=FONT,
         height=height,
         margin=dict(l=60, r=20, t=60, b=50),

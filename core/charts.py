@@ -91,7 +91,7 @@ def heatmap(
             x=list(range(len(x_labels))),
             y=list(range(len(y_labels))),
             customdata=np.array([[[str(xl), str(yl)] for xl in x_labels] for yl in y_labels], dtype=object),
-            colorbar=dict(title=dict(text=value_name)),
+            colorbar=dict(title=dict(text=value_name), exponentformat="power"),
             hovertemplate=(
                 f"{x_title}: %{{customdata[0]}}<br>{y_title}: %{{customdata[1]}}<br>"
                 f"{value_name}: %{{z:.4f}}<extra></extra>"

@@ -247,3 +247,16 @@ def test_while_a_relu_run_trains_its_range_probes_no_extra_snapshot():
     assert [probed(s) for s in history.snapshots].count(True) == 1
     assert run_hidden_range(history, settled=True)[1] >= training[1]
     assert all(probed(s) for s in history.snapshots)
+
+
+def test_linear_axes_print_plain_numbers_not_si_prefixes():
+    figs = [
+        figures.accuracy_figure(list(range(0, 5001, 1000)), [0.1] * 6),
+        figures.loss_figure([1, 2, 3], [2e-4, 1e-4, 5e-5], log_y=False),
+        sequence_figures.position_accuracy_figure([0, 10], np.full((2, 5), 0.5)),
+    ]
+    for fig in figs:
+        assert fig.layout.xaxis.exponentformat == "none" and fig.layout.yaxis.exponentformat == "none"
+        assert fig.layout.xaxis.separatethousands
+    colorbar = figures.hidden_state_figure(np.zeros((3, 2)), list("abc"), 0, 0).data[0].colorbar
+    assert colorbar.exponentformat == "power"
