@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.axes import column_ticks, log_axis
+from core.axes import MAX_ROWS, column_ticks, log_axis
 from core.chart_style import CELL_COLORS, DIVERGING, PALETTE, SEQUENTIAL, line_styles, styled
 from core.charts import heatmap, line_chart
 from core.colour_ranges import TANH_RANGE, UNIT_RANGE
@@ -220,12 +220,22 @@ def parameter_gradients_caption(series_names: Sequence[str]) -> str:
 def probabilities_figure(
     probabilities: np.ndarray, step_labels: Sequence[str], class_labels: Sequence[str], epoch: int
 ) -> go.Figure:
-    """probabilities (time, classes) → heatmap of what the model predicts at every step, coloured 0…1."""
+    """probabilities (time, classes) → heatmap of what the model predicts at every step, coloured 0…1.
+
+    A vocabulary too large for one labelled row each keeps the characters most likely at some step (in
+    vocabulary order): the first ones alphabetically would hide the prediction."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    title = f"Predicted probability of each next character (after {epoch} epochs)"
+    classes = probabilities.shape[1]
+    if classes > MAX_ROWS:
+        kept = np.sort(np.argsort(-probabilities.max(axis=0), kind="stable")[:MAX_ROWS])
+        probabilities, class_labels = probabilities[:, kept], [class_labels[i] for i in kept]
+        title += f" · the {MAX_ROWS} of {classes} characters most likely at some step"
     return heatmap(
         probabilities.T,
         x_labels=step_labels,
         y_labels=class_labels,
-        title=f"Predicted probability of each next character (after {epoch} epochs)",
+        title=title,
         x_title=STEP_TITLE,
         y_title="next character",
         value_name="probability",

@@ -260,3 +260,14 @@ def test_linear_axes_print_plain_numbers_not_si_prefixes():
         assert fig.layout.xaxis.separatethousands
     colorbar = figures.hidden_state_figure(np.zeros((3, 2)), list("abc"), 0, 0).data[0].colorbar
     assert colorbar.exponentformat == "power"
+
+
+def test_a_large_vocabulary_keeps_the_likely_characters_not_the_first_ones():
+    classes = 120
+    probabilities = np.full((4, classes), 0.1 / classes)
+    probabilities[:, 100] = 0.9  # the predicted character sits far down the vocabulary
+    labels = [f"c{i}" for i in range(classes)]
+    fig = figures.probabilities_figure(probabilities, list("abcd"), labels, epoch=7)
+    assert "c100" in fig.layout.yaxis.ticktext and len(fig.layout.yaxis.tickvals) == MAX_ROWS
+    assert f"the {MAX_ROWS} of {classes} characters most likely" in fig.layout.title.text
+    assert fig.layout.height <= MAX_PLOT_PX + 110
