@@ -82,7 +82,8 @@ def inside_the_network(
 
 STEP_GRADIENT_CAPTION = (
     "‖∂L/∂h_t‖ counts every path from the loss back to step t, through the output and through later steps. "
-    "Where it is small, the loss barely trains what the network does at that step."
+    "Where it is small, the loss barely trains what the network does at that step. The log axis spans at least "
+    "a factor of ten, so steps that differ by a few per cent sit close together."
 )
 
 
