@@ -32,14 +32,16 @@ def _place(
     col: int,
     x_title: str,
     y_title: str,
+    bound: float | None = None,
 ) -> None:
-    """One labelled matrix, values written in the cells, into a subplot.
+    """One labelled matrix, values written in the cells, into a subplot; ``bound`` shares one colour range
+    (±bound) between the panels of a figure, else the matrix spans ± its own largest magnitude.
 
     The trace follows ``core.figures.heatmap`` (diverging scale centred on 0, numeric positions with
     tick labels), built directly: a whole ``heatmap`` figure per matrix costs ~0.2 s in ``styled``.
     """
     values = np.atleast_2d(np.asarray(values, dtype=float))
-    bound = max(float(np.abs(values).max()), 1e-12)
+    bound = bound or max(float(np.abs(values).max()), 1e-12)
     hover_x = x_title or "column"
     fig.add_trace(
         go.Heatmap(
@@ -107,8 +109,10 @@ def step_sum_figure(step: OneStep) -> go.Figure:
     units = _units(hidden)
     vectors = (step.input_product, step.recurrent_product, step.bias, step.pre_activation, step.hidden)
     names = (f"W_xh x_{t}", f"W_hh h_{t - 1}", "b = b_ih + b_hh", f"a_{t}", f"h_{t}")
+    # One colour range for the five terms (at least tanh's ±1), so a colour is the same number in each column.
+    bound = max(1.0, *(float(np.abs(v).max()) for v in vectors))
     for col, (values, name) in enumerate(zip(vectors, names, strict=True), start=1):
-        _place(fig, _column(values), [name], units, 1, col, "", "hidden unit" if col == 1 else "")
+        _place(fig, _column(values), [name], units, 1, col, "", "hidden unit" if col == 1 else "", bound=bound)
     return fig
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.cell_math import CELL_NAMES
-from core.figures import CELL_COLORS, heatmap, styled
+from core.colour_ranges import gate_range
+from core.figures import CELL_COLORS, heatmap, log_axis, styled
 
 
 def per_cell_lines(
@@ -24,9 +25,11 @@ def per_cell_lines(
     """One solid line per cell (and optionally a dashed one each, e.g. at initialisation)."""
     fig = go.Figure()
     unit = "%" if percent else ""
+    drawn = []
     for style, group, suffix in (("solid", curves, ""), ("dash", dashed or {}, f" {dashed_label}")):
         for cell, (x, y) in group.items():
             values = [None if v is None or not np.isfinite(v) or (log_y and v <= 0) else float(v) for v in y]
+            drawn.extend(values)
             fig.add_trace(
                 go.Scatter(
                     x=list(x),
@@ -39,7 +42,7 @@ def per_cell_lines(
                     f"%{{y:.3g}}{unit}<extra></extra>",
                 )
             )
-    return styled(fig, title, x_title, y_title, yaxis=dict(type="log") if log_y else None)
+    return styled(fig, title, x_title, y_title, yaxis=log_axis(drawn) if log_y else None)
 
 
 def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: float) -> go.Figure:
@@ -64,15 +67,20 @@ def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: 
 
 
 def gate_figure(values: np.ndarray, step_labels: Sequence[str], gate: str, cell: str, signed: bool) -> go.Figure:
-    """values (time, units) of one gate or state for one sequence → heatmap units × time."""
+    """values (time, units) of one gate or state for one sequence → heatmap units × time, in the gate's
+    natural colour range (sigmoid 0…1, tanh −1…1), the same at every step of training. The range, taken
+    from the gate's name, also decides ``signed`` (kept in the signature for the callers)."""
+    value_range = gate_range(gate, values)
     return heatmap(
         values.T,
         x_labels=step_labels,
-        y_labels=[f"unit {u}" for u in range(values.shape[1])],
+        y_labels=[f"unit {u + 1}" for u in range(values.shape[1])],
         title=f"{CELL_NAMES[cell]} {gate}",
         x_title="time step (input symbol)",
         y_title="unit",
         value_name="value",
-        signed=signed,
-        height=max(240, 60 + 9 * values.shape[1]),
+        signed=value_range[0] < 0,
+        value_range=value_range,
+        row_noun="units",
+        max_plot_px=480,  # two panels side by side: compact rows, each still labelled
     )

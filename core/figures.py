@@ -1,4 +1,9 @@
-"""Plotly builders: data in, a ``go.Figure`` out, one visual style for the whole app."""
+"""Plotly builders of the training views every screen shares: data in, a ``go.Figure`` out.
+
+The look (palette, ``styled``) lives in ``core.chart_style``, the axes (log ticks, heatmap rows) in
+``core.axes``, the generic line chart and heatmap in ``core.charts``; they are re-exported here, so a
+screen's figures import one module.
+"""
 
 from __future__ import annotations
 
@@ -6,158 +11,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-import plotly.io as pio
 
-# Okabe-Ito: a palette that stays distinguishable for colour-blind viewers.
-PALETTE = {
-    "blue": "#0072B2",
-    "orange": "#E69F00",
-    "green": "#009E73",
-    "vermillion": "#D55E00",
-    "sky": "#56B4E9",
-    "purple": "#CC79A7",
-    "yellow": "#F0E442",
-    "grey": "#7F7F7F",
-}
-# One fixed colour per cell, on every screen.
-CELL_COLORS = {"rnn": PALETTE["vermillion"], "lstm": PALETTE["blue"], "gru": PALETTE["green"]}
-# Diverging scale for signed values (activations in [-1, 1]), sequential for magnitudes.
-DIVERGING = "RdBu_r"
-SEQUENTIAL = "Viridis"
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
-# Set once: passing template= to every figure costs ~60 ms per figure (the template is deep-copied).
-pio.templates.default = "plotly_white"
+from core.axes import MAX_ROWS, column_ticks, log_axis
+from core.chart_style import CELL_COLORS, DIVERGING, PALETTE, SEQUENTIAL, line_styles, styled
+from core.charts import heatmap, line_chart
+from core.colour_ranges import TANH_RANGE, UNIT_RANGE
 
-
-def styled(
-    fig: go.Figure,
-    title: str,
-    x_title: str,
-    y_title: str,
-    height: int = 360,
-    xaxis: dict | None = None,
-    yaxis: dict | None = None,
-) -> go.Figure:
-    """Apply the app's look: a title, axis titles (with units), unified layout.
-
-    Extra axis settings come in the same call: each plotly update re-validates the layout (~10 ms).
-    """
-    layout = dict(
-        title=dict(text=title, x=0.0, xanchor="left"),
-        xaxis=dict(title=dict(text=x_title), **(xaxis or {})),
-        yaxis=dict(title=dict(text=y_title), **(yaxis or {})),
-        font=FONT,
-        height=height,
-        margin=dict(l=60, r=20, t=60, b=50),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
-        hovermode="closest",
-    )
-    # One overwrite of a merged dict is ~4x faster than plotly's incremental update_layout, and keeps
-    # whatever the caller set before (subplot domains, annotations).
-    current = {key: value for key, value in fig.layout.to_plotly_json().items() if key != "template"}
-    fig.update_layout(_merged(current, layout), overwrite=True)
-    return fig
-
-
-def _merged(base: dict, extra: dict) -> dict:
-    merged = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merged(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def line_chart(
-    x: Sequence[float],
-    series: dict[str, Sequence[float]],
-    title: str,
-    x_title: str,
-    y_title: str,
-    colors: dict[str, str] | None = None,
-    log_y: bool = False,
-    hover_format: str = ".4g",
-) -> go.Figure:
-    """Several named lines over a shared x axis."""
-    fig = go.Figure()
-    default_colors = list(PALETTE.values())
-    for index, (name, values) in enumerate(series.items()):
-        color = (colors or {}).get(name, default_colors[index % len(default_colors)])
-        fig.add_trace(
-            go.Scatter(
-                x=list(x),
-                y=[None if v is None or not np.isfinite(v) else float(v) for v in values],
-                name=name,
-                mode="lines",
-                line=dict(color=color, width=2),
-                connectgaps=True,  # validation measured every k epochs
-                hovertemplate=f"{x_title}: %{{x}}<br>{name}: %{{y:{hover_format}}}<extra></extra>",
-            )
-        )
-    return styled(fig, title, x_title, y_title, yaxis=dict(type="log") if log_y else None)
-
-
-def heatmap(
-    values: np.ndarray,
-    x_labels: Sequence[str],
-    y_labels: Sequence[str],
-    title: str,
-    x_title: str,
-    y_title: str,
-    value_name: str,
-    signed: bool = True,
-    text: np.ndarray | None = None,
-    show_values: bool = False,
-    height: int | None = None,
-    value_format: str = ".2f",
-) -> go.Figure:
-    """A labelled heatmap; signed values get a diverging scale centred on zero.
-
-    ``text`` (strings) or ``show_values`` write each value in its cell: small matrices are read number
-    by number.
-    """
-    values = np.asarray(values, dtype=float)
-    kwargs: dict = dict(colorscale=DIVERGING if signed else SEQUENTIAL)
-    if signed:
-        bound = float(np.nanmax(np.abs(values))) if values.size else 1.0
-        kwargs.update(zmid=0.0, zmin=-max(bound, 1e-12), zmax=max(bound, 1e-12))
-    # Numeric positions with text ticks: repeated labels (the two l's of "hello") stay apart.
-    fig = go.Figure(
-        go.Heatmap(
-            z=values,
-            x=list(range(len(x_labels))),
-            y=list(range(len(y_labels))),
-            customdata=np.array([[[str(xl), str(yl)] for xl in x_labels] for yl in y_labels], dtype=object),
-            colorbar=dict(title=dict(text=value_name)),
-            hovertemplate=(
-                f"{x_title}: %{{customdata[0]}}<br>{y_title}: %{{customdata[1]}}<br>"
-                f"{value_name}: %{{z:.4f}}<extra></extra>"
-            ),
-            text=text,
-            texttemplate="%{text}" if text is not None else (f"%{{z:{value_format}}}" if show_values else None),
-            **kwargs,
-        )
-    )
-    return styled(
-        fig,
-        title,
-        x_title,
-        y_title,
-        height=height or max(260, 40 + 28 * len(y_labels)),
-        xaxis=_ticks(x_labels),
-        yaxis=dict(_ticks(y_labels), autorange="reversed"),
-    )
-
-
-def _ticks(labels: Sequence[str], most: int = 24) -> dict:
-    """Text ticks at every position, or at every k-th when there are more than ``most`` (hover shows all)."""
-    step = max(1, -(-len(labels) // most))
-    positions = list(range(0, len(labels), step))
-    return dict(tickmode="array", tickvals=positions, ticktext=[str(labels[i]) for i in positions])
-
-
-# ---- Training views shared by every screen that trains -------------------------------------------
+__all__ = ["CELL_COLORS", "DIVERGING", "PALETTE", "SEQUENTIAL", "heatmap", "line_chart", "log_axis", "styled"]
 
 
 def mark_changes(
@@ -200,6 +60,8 @@ def loss_figure(
         colors=colors,
         log_y=log_y,
     )
+    if not log_y:  # a linear magnitude axis starts at 0, so a small wiggle is not drawn as a cliff
+        fig.update_yaxes(rangemode="tozero")
     return mark_changes(fig, marks, x_max)
 
 
@@ -230,40 +92,69 @@ STEP_TITLE = "time step (input character)"
 
 
 def hidden_state_figure(
-    hidden: np.ndarray, step_labels: Sequence[str], layer: int, epoch: int, step_title: str = STEP_TITLE
+    hidden: np.ndarray,
+    step_labels: Sequence[str],
+    layer: int,
+    epoch: int,
+    step_title: str = STEP_TITLE,
+    value_range: tuple[float, float] = TANH_RANGE,
 ) -> go.Figure:
-    """hidden (time, units) → heatmap with one row per hidden unit and one column per time step."""
+    """hidden (time, units) → heatmap with one row per hidden unit and one column per time step.
+
+    ``value_range`` is the run's fixed colour range (``core.colour_ranges``): −1…1 for tanh, so a colour
+    means the same activation at every epoch."""
     units = hidden.shape[1]
     return heatmap(
         hidden.T,
         x_labels=step_labels,
-        y_labels=[f"unit {u}" for u in range(units)],
+        y_labels=[f"unit {u + 1}" for u in range(units)],
         title=f"Hidden state h_t of layer {layer + 1} after {epoch} epochs",
         x_title=step_title,
         y_title="hidden unit",
         value_name="activation",
+        signed=value_range[0] < 0,
         show_values=hidden.size <= 400,
+        value_range=value_range,
+        row_noun="units",
+    )
+
+
+def hidden_state_caption(value_range: tuple[float, float]) -> str:
+    """What to notice in the hidden-state heatmap, for a tanh-bounded or a ReLU state."""
+    if value_range[0] < 0:
+        return (
+            "Each column is the hidden state after reading that character; colours span tanh's whole range, "
+            "−1 to 1, at every epoch. Units that stay near ±1 are saturated; scrub the epoch to watch the pattern form."
+        )
+    return (
+        "Each column is the hidden state after reading that character. ReLU has no upper bound, so the colours "
+        f"span 0 to {value_range[1]:.3g}, the largest activation of this run's snapshots, at every epoch; "
+        "a unit stuck at 0 is dead."
     )
 
 
 def gradient_per_step_figure(
     norms: np.ndarray, step_labels: Sequence[str], epoch: int, step_title: str = STEP_TITLE
 ) -> go.Figure:
-    """norms (layers, time) → one line per layer of ‖∂L/∂h_t‖ against the time step, log scale."""
+    """norms (layers, time) → one line per layer of ‖∂L/∂h_t‖ against the time step, log scale spanning at
+    least a decade, so a few per cent of difference between steps does not fill the chart."""
     fig = go.Figure()
-    colors = list(PALETTE.values())
+    styles = line_styles([f"layer {layer + 1}" for layer in range(len(norms))])
+    positive = []
     for layer, row in enumerate(norms):
+        name = f"layer {layer + 1}"
+        y = [float(v) if v > 0 else None for v in row]
+        positive.extend(y)
         fig.add_trace(
             go.Scatter(
                 x=list(range(len(step_labels))),
-                y=[float(v) if v > 0 else None for v in row],
-                customdata=list(step_labels),
+                y=y,
+                customdata=[[t + 1, label] for t, label in enumerate(step_labels)],
                 mode="lines+markers",
-                name=f"layer {layer + 1}",
-                line=dict(color=colors[layer % len(colors)], width=2),
-                hovertemplate="step %{x} (%{customdata})<br>‖∂L/∂h_t‖ = %{y:.3g}<extra>layer "
-                + str(layer + 1)
-                + "</extra>",
+                name=name,
+                line=dict(width=2, **styles[name]),
+                hovertemplate="step %{customdata[0]} (%{customdata[1]})<br>‖∂L/∂h_t‖ = %{y:.3g}"
+                f"<extra>{name}</extra>",
             )
         )
     return styled(
@@ -271,35 +162,85 @@ def gradient_per_step_figure(
         f"How much gradient reaches each time step (after {epoch} epochs)",
         step_title,
         "‖∂L/∂h_t‖ (log scale)",
-        xaxis=dict(tickmode="array", tickvals=list(range(len(step_labels))), ticktext=list(step_labels)),
-        yaxis=dict(type="log"),
+        xaxis=column_ticks(step_labels),
+        yaxis=log_axis(positive),
     )
 
 
-def parameter_gradients_figure(epochs: Sequence[int], norms_per_epoch: Sequence[dict[str, float]]) -> go.Figure:
-    """One line per parameter tensor: ‖∂L/∂W‖ over training, log scale."""
+def parameter_gradient_series(norms_per_epoch: Sequence[dict[str, float]]) -> dict[str, list[float]]:
+    """‖∂L/∂W‖ per tensor over the epochs; a bias_ih/bias_hh pair whose gradients are equal at every epoch
+    (an RNN's and an LSTM's: the two biases are added, so they get the same gradient) becomes one line
+    "bias_ih_l0 = bias_hh_l0" instead of one line hiding the other. A GRU's differ (its b_hn sits inside
+    the reset gate), so they stay two lines."""
     names = list(norms_per_epoch[0]) if norms_per_epoch else []
     series = {name: [norms.get(name, np.nan) for norms in norms_per_epoch] for name in names}
     series = {name: [v if v and v > 0 else np.nan for v in values] for name, values in series.items()}
+    for name in names:
+        twin = name.replace("bias_ih", "bias_hh")
+        if "bias_ih" in name and twin in series and np.allclose(series[name], series[twin], rtol=1e-5, equal_nan=True):
+            merged = {}
+            for key, values in series.items():
+                if key == name:
+                    merged[f"{name} = {twin}"] = values
+                elif key != twin:
+                    merged[key] = values
+            series = merged
+    return series
+
+
+def parameter_gradients_figure(epochs: Sequence[int], norms_per_epoch: Sequence[dict[str, float]]) -> go.Figure:
+    """One line per parameter tensor: ‖∂L/∂W‖ over training, log scale; colour = kind of tensor, dash = layer."""
+    series = parameter_gradient_series(norms_per_epoch)
     fig = line_chart(
-        epochs, series, "Gradient norm of each weight tensor per epoch", "epoch", "‖∂L/∂W‖ (log scale)", log_y=True
+        epochs,
+        series,
+        "Gradient norm of each weight tensor per epoch",
+        "epoch",
+        "‖∂L/∂W‖ (log scale)",
+        log_y=True,
+        hover_format=".3g",
     )
     fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.01))
     return fig
 
 
+def parameter_gradients_caption(series_names: Sequence[str]) -> str:
+    """What to notice in the per-tensor gradient chart, naming the merged bias lines when there are any."""
+    text = (
+        "Large early gradients shrink as the loss falls; a tensor whose gradient collapses towards zero has stopped "
+        "learning, one that spikes is where training is unstable."
+    )
+    if any("=" in name for name in series_names):
+        text += " bias_ih and bias_hh are added inside the cell, so their gradients are equal: they share one line."
+    if any("_l1" in name for name in series_names):
+        text += " Colour = which tensor, dash = which layer (torch counts layers from l0)."
+    return text
+
+
 def probabilities_figure(
     probabilities: np.ndarray, step_labels: Sequence[str], class_labels: Sequence[str], epoch: int
 ) -> go.Figure:
-    """probabilities (time, classes) → heatmap of what the model predicts at every step."""
+    """probabilities (time, classes) → heatmap of what the model predicts at every step, coloured 0…1.
+
+    A vocabulary too large for one labelled row each keeps the characters most likely at some step (in
+    vocabulary order): the first ones alphabetically would hide the prediction."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    title = f"Predicted probability of each next character (after {epoch} epochs)"
+    classes = probabilities.shape[1]
+    if classes > MAX_ROWS:
+        kept = np.sort(np.argsort(-probabilities.max(axis=0), kind="stable")[:MAX_ROWS])
+        probabilities, class_labels = probabilities[:, kept], [class_labels[i] for i in kept]
+        title += f" · the {MAX_ROWS} of {classes} characters most likely at some step"
     return heatmap(
         probabilities.T,
         x_labels=step_labels,
         y_labels=class_labels,
-        title=f"Predicted probability of each next character (after {epoch} epochs)",
+        title=title,
         x_title=STEP_TITLE,
         y_title="next character",
         value_name="probability",
         signed=False,
         show_values=probabilities.size <= 400,
+        value_range=UNIT_RANGE,
+        row_noun="characters",
     )

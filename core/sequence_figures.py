@@ -45,7 +45,7 @@ def text_grid(
     fig = heatmap(
         z.reshape(lines, width),
         x_labels=[str(i) for i in range(width)],
-        y_labels=[f"{start}–{min(start + width, len(chars)) - 1}" for start in range(0, size, width)],
+        y_labels=[f"{start + 1}–{min(start + width, len(chars))}" for start in range(0, size, width)],
         title=title,
         x_title="",
         y_title="character positions",
@@ -75,7 +75,7 @@ def readback_figure(predicted: str, target: str, epoch: int) -> go.Figure:
     right = [p == t for p, t in zip(predicted, target, strict=True)]
     hover = [
         f"character {i}: predicted '{describe(p)}', should be '{describe(t)}' {'✓' if ok else '✗'}"
-        for i, (p, t, ok) in enumerate(zip(predicted, target, right, strict=True))
+        for i, (p, t, ok) in enumerate(zip(predicted, target, right, strict=True), start=1)
     ]
     share = np.mean(right) if right else 0.0
     fig = text_grid(
@@ -102,7 +102,7 @@ def readback_overview_figure(epochs: Sequence[int], ids: np.ndarray, target_ids:
     hover = np.array(
         [
             [
-                f"epoch {epochs[r]}, character {p}: predicted '{describe(characters[ids[r, p]])}', "
+                f"epoch {epochs[r]}, character {p + 1}: predicted '{describe(characters[ids[r, p]])}', "
                 f"should be '{describe(characters[target_ids[p]])}'"
                 for p in range(ids.shape[1])
             ]
@@ -113,7 +113,7 @@ def readback_overview_figure(epochs: Sequence[int], ids: np.ndarray, target_ids:
     fig = go.Figure(
         go.Heatmap(
             z=right,
-            x=list(range(ids.shape[1])),
+            x=list(range(1, ids.shape[1] + 1)),
             y=[epochs[r] for r in rows],
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
@@ -126,7 +126,7 @@ def readback_overview_figure(epochs: Sequence[int], ids: np.ndarray, target_ids:
     fig = styled(
         fig,
         "Right (pale) and wrong (vermillion) characters of the read-back sentence, epoch by epoch",
-        "position in the sentence (character index)",
+        "position in the sentence (character, from 1)",
         "epoch",
         height=min(520, 140 + 8 * len(rows)),
         yaxis=dict(autorange="reversed"),
@@ -185,15 +185,15 @@ def neuron_figure(text: str, activations: np.ndarray, layer: int, unit: int) -> 
     """The text coloured by one hidden unit's activation after reading each character (Karpathy-style)."""
     values = [*np.asarray(activations, dtype=float), np.nan]  # the last character is never read
     hover = [
-        f"character {i} '{describe(c)}': unit {unit} = {v:+.3f}" if np.isfinite(v) else f"'{describe(c)}': not read"
-        for i, (c, v) in enumerate(zip(text, values, strict=True))
+        f"character {i} '{describe(c)}': unit {unit + 1} = {v:+.3f}" if np.isfinite(v) else f"'{describe(c)}': not read"
+        for i, (c, v) in enumerate(zip(text, values, strict=True), start=1)
     ]
     bound = max(1.0, float(np.nanmax(np.abs(activations))) if len(activations) else 1.0)
     return text_grid(
         text,
         values,
         hover,
-        f"Hidden unit {unit} of layer {layer + 1} after reading each character (blue = negative, red = positive)",
+        f"Hidden unit {unit + 1} of layer {layer + 1} after reading each character (blue = negative, red = positive)",
         "activation",
         colorscale=PALE_DIVERGING,
         zmin=-bound,

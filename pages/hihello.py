@@ -183,7 +183,7 @@ def draw_live(run: LiveRun) -> None:
         "predicted next character.",
         key=f"{KEY}_probabilities",
     )
-    inside_the_network(snapshot, step_labels, KEY)
+    inside_the_network(snapshot, step_labels, KEY, history=history, settled=not run.playing or run.mode == "replaying")
 
     st.subheader("Gradients")
     gradient_views(history, snapshot, step_labels, KEY)

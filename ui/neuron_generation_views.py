@@ -29,7 +29,7 @@ def neuron_section(run: LiveRun, key: str) -> None:
         )
     size = model_config.layer_sizes[layer]
     with right:
-        unit = st.slider("Hidden unit", 0, size - 1, 0, key=f"{key}_neuron_unit") if size > 1 else 0
+        unit = st.slider("Hidden unit", 1, size, 1, key=f"{key}_neuron_unit") - 1 if size > 1 else 0
     activations = run.cached(f"activations {layer}", lambda: unit_activations(run.session.model, task, layer))[:, unit]
     chart(
         sequence_figures.neuron_figure(task.text, activations, layer, unit),

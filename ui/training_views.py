@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from core import figures
+from core.colour_ranges import TANH_RANGE, run_hidden_range
 from core.training import Snapshot, TrainingHistory
 from ui.common import chart
 
@@ -56,21 +57,33 @@ def choose_layer(num_layers: int, key: str) -> int:
     )
 
 
-def inside_the_network(snapshot: Snapshot, step_labels: Sequence[str], key: str, sequence_index: int = 0) -> None:
-    """Hidden activations of one layer at the chosen epoch."""
+def inside_the_network(
+    snapshot: Snapshot,
+    step_labels: Sequence[str],
+    key: str,
+    sequence_index: int = 0,
+    history: TrainingHistory | None = None,
+    settled: bool = True,
+) -> None:
+    """Hidden activations of one layer at the chosen epoch, in the run's fixed colour range (``history``
+    gives it for a ReLU run; without it, tanh's −1…1). ``settled``: the run is not training, so the range
+    may probe every snapshot (``core.colour_ranges.run_hidden_range``)."""
     probe = snapshot.probe
     layer = choose_layer(len(probe.hidden), key)
+    value_range = run_hidden_range(history, settled) if history is not None else TANH_RANGE
     chart(
-        figures.hidden_state_figure(probe.hidden[layer][sequence_index], step_labels, layer, snapshot.epoch),
-        "Each column is the hidden state after reading that character. Units that stay near ±1 are saturated; "
-        "scrub the epoch to watch the pattern form.",
+        figures.hidden_state_figure(
+            probe.hidden[layer][sequence_index], step_labels, layer, snapshot.epoch, value_range=value_range
+        ),
+        figures.hidden_state_caption(value_range),
         key=f"{key}_hidden",
     )
 
 
 STEP_GRADIENT_CAPTION = (
     "‖∂L/∂h_t‖ counts every path from the loss back to step t, through the output and through later steps. "
-    "Where it is small, the loss barely trains what the network does at that step."
+    "Where it is small, the loss barely trains what the network does at that step. The log axis spans at least "
+    "a factor of ten, so steps that differ by a few per cent sit close together."
 )
 
 
@@ -91,11 +104,10 @@ def gradient_views(
         key=f"{key}_gradient_steps",
     )
     if history.records:
+        epochs = [r.epoch for r in history.records]
+        fig = figures.parameter_gradients_figure(epochs, [r.parameter_gradient_norms for r in history.records])
         chart(
-            figures.parameter_gradients_figure(
-                [r.epoch for r in history.records], [r.parameter_gradient_norms for r in history.records]
-            ),
-            "Large early gradients shrink as the loss falls; a tensor whose gradient collapses towards zero "
-            "has stopped learning, one that spikes is where training is unstable.",
+            fig,
+            figures.parameter_gradients_caption([trace.name for trace in fig.data]),
             key=f"{key}_gradient_params",
         )
