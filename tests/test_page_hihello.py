@@ -1,6 +1,7 @@
 """The HiHello screen under AppTest: it plays, steps, steers, resets, refuses bad input and over-budget runs."""
 
 import json
+import re
 import time
 
 import pytest
@@ -14,6 +15,11 @@ PAGE = "pages/hihello.py"
 @pytest.fixture
 def hihello():
     return open_screen(PAGE, KEY)
+
+
+def plain(markdown: str) -> str:
+    """What a learner reads: the page escapes punctuation (``markdown_literal``) so a typed word shows as typed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def metric(at, label):
@@ -101,10 +107,11 @@ def test_a_learning_rate_change_while_paused_keeps_the_history_and_marks_the_cur
 def test_changed_settings_ask_for_a_reset_and_never_mix_into_the_run(hihello):
     at = hihello
     run = live_run(at, KEY)
+    at.slider(key=f"{KEY}_num_layers").set_value(2).run()  # with one layer the hidden size does not apply
     at.slider(key=f"{KEY}_hidden_size").set_value(16).run()
     at.selectbox(key=f"{KEY}_cell").set_value("lstm").run()
     note = next(i.value for i in at.info if "Changed:" in i.value)
-    assert "the hidden size" in note and "the cell type" in note and "Reset" in note
+    assert all(name in note for name in ("the depth", "the hidden size", "the cell type", "Reset"))
     assert live_run(at, KEY) is run  # the run goes on with its own settings
 
 
@@ -115,7 +122,8 @@ def test_the_labs_own_seed_is_stuck(hihello):
 
 
 def test_hidden_size_2_with_depth_3_still_trains(hihello):
-    reset_and_finish(hihello, KEY, hidden_size=2, num_layers=3, readout="linear")
+    hihello.radio(key=f"{KEY}_readout").set_value("linear").run()  # the hidden size applies from here on
+    reset_and_finish(hihello, KEY, hidden_size=2, num_layers=3)
     assert not hihello.error
     assert len(metric(hihello, "Prediction after epoch")) == 6
     assert hihello.radio(key=f"{KEY}_layer").options == ["layer 1", "layer 2", "layer 3"]
@@ -199,7 +207,11 @@ def test_replay_walks_the_snapshots_from_epoch_0(hihello):
 
 def test_a_diverging_learning_rate_is_explained(hihello):
     hihello.select_slider(key=f"{KEY}_learning_rate").set_value(10.0).run()
-    reset_and_finish(hihello, KEY, readout="linear", hidden_size=64, num_layers=4, nonlinearity="relu", epochs=300)
-    warnings = [w.value for w in hihello.warning]
+    hihello.radio(key=f"{KEY}_readout").set_value("linear").run()  # the hidden size applies from here on
+    reset_and_finish(hihello, KEY, hidden_size=64, num_layers=4, nonlinearity="relu", epochs=300)
+    warnings = [plain(w.value) for w in hihello.warning]
     assert any("learning rate (10) is too high" in w for w in warnings)
+    advice = " ".join(w.split("Try", 1)[-1] for w in warnings)
+    assert "a learning rate of 1" in advice and "tanh instead of ReLU" in advice
+    assert "linear output layer" not in " ".join(warnings + [i.value for i in hihello.info])  # it is selected
     assert len(hihello.get("plotly_chart")) >= 5  # the last good state is still drawn
