@@ -237,7 +237,7 @@ def hidden_state_figure(
     return heatmap(
         hidden.T,
         x_labels=step_labels,
-        y_labels=[f"unit {u}" for u in range(units)],
+        y_labels=[f"unit {u + 1}" for u in range(units)],  # units count from 1 on screen
         title=f"Hidden state h_t of layer {layer + 1} after {epoch} epochs",
         x_title=step_title,
         y_title="hidden unit",
@@ -257,11 +257,11 @@ def gradient_per_step_figure(
             go.Scatter(
                 x=list(range(len(step_labels))),
                 y=[float(v) if v > 0 else None for v in row],
-                customdata=list(step_labels),
+                customdata=[[t, label] for t, label in enumerate(step_labels, start=1)],  # steps count from 1
                 mode="lines+markers",
                 name=f"layer {layer + 1}",
                 line=dict(color=colors[layer % len(colors)], width=2),
-                hovertemplate="step %{x} (%{customdata})<br>‖∂L/∂h_t‖ = %{y:.3g}<extra>layer "
+                hovertemplate="step %{customdata[0]} (%{customdata[1]})<br>‖∂L/∂h_t‖ = %{y:.3g}<extra>layer "
                 + str(layer + 1)
                 + "</extra>",
             )

@@ -188,7 +188,7 @@ def advice(settings: HiHelloSettings, diagnosis: str) -> tuple[Suggestion, ...]:
         offer("epochs", more, f"{more} epochs")
     if diagnosis == "settled" or (diagnosis == "still falling" and not found):
         seed = settings.seed + 1 if settings.seed < SEEDS_OFFERED else settings.seed - 1
-        offer("seed", seed, f"another seed ({seed})")
+        offer("seed", seed, "another seed")
         offer("readout", "linear", "a linear output layer")
         if settings.num_layers < MAX_DEPTH:
             offer("num_layers", settings.num_layers + 1, f"{settings.num_layers + 1} layers")
