@@ -219,7 +219,8 @@ def diagnose(settings: HiHelloSettings, outcome: Outcome) -> tuple[str, str]:
             f"{jump_epoch + 1}"
         )
     if first - last < SLOW_SHARE * (first - floor):
-        return "slow", f"the loss fell only from {first:.3f} to {last:.3f} in {len(losses)} epochs"
+        epochs = f"{len(losses)} epoch{'s' if len(losses) > 1 else ''}"
+        return "slow", f"the loss fell only from {first:.3f} to {last:.3f} in {epochs}"
     span = max(2, len(losses) // 10)
     if len(losses) > span:
         before = losses[-span - 1]

@@ -238,3 +238,10 @@ def test_every_sentence_at_the_defaults_matches_its_numbers(seed):
     assert np.round(chances.max(), 3) == measured and chances.max() <= ceiling
     assert round(session.history.snapshots[-1].probe.loss, 3) == loss and loss >= floor
     assert record.loss >= floor  # the loss on screen cannot pass the floor either
+
+
+def test_a_one_epoch_run_reads_as_slow():
+    assert diagnose(HiHelloSettings(epochs=1), missed([1.6])) == (
+        "slow",
+        "the loss fell only from 1.600 to 1.600 in 1 epoch",
+    )
