@@ -39,7 +39,6 @@ class Outcome:
     predicted: str | None = None  # the last epoch's prediction; None before the first epoch
     epoch: int = 0  # epochs trained
     losses: tuple[float, ...] = ()  # one per epoch
-    accuracy: float | None = None
     stopped_epoch: int | None = None  # the loss exploded at this epoch
     probe_epoch: int | None = None  # the snapshot the next two numbers were measured at
     max_probability: float | None = None  # the highest probability of any character at any step
@@ -61,7 +60,6 @@ def outcome_of(task: CharacterTask, history: TrainingHistory, finished: bool) ->
         predicted=task.vocabulary.decode(last.predictions[0]) if last is not None else None,
         epoch=last.epoch if last is not None else 0,
         losses=tuple(history.losses),
-        accuracy=last.accuracy if last is not None else None,
         stopped_epoch=history.stopped.epoch if history.stopped else None,
         probe_epoch=snapshot.epoch if snapshot is not None else None,
         max_probability=max_probability,
