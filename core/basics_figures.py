@@ -19,8 +19,20 @@ def _units(n: int) -> list[str]:
     return [f"unit {i + 1}" for i in range(n)]
 
 
+def number_text(value: float) -> str:
+    """Two decimals, and a value that rounds to zero prints 0.00, never -0.00."""
+    return f"{round(float(value), 2) + 0.0:.2f}"  # + 0.0 turns -0.0 into 0.0
+
+
 def _cell_text(values: np.ndarray) -> np.ndarray:
-    return np.vectorize(lambda v: f"{v:.2f}")(values)
+    return np.vectorize(number_text)(values)
+
+
+# Room between the subplots, in pixels, for what sits in a gap: tick labels, an axis title, a subplot title.
+# The figure's width is the page's (at least ~700 px in Streamlit's centred layout), its height is ours.
+NARROWEST_WIDTH = 700
+CHAR_PIXELS = 7  # one character of the 13 px font, a little generous
+ROW_PIXELS = 30  # one matrix row
 
 
 def _place(
@@ -32,10 +44,13 @@ def _place(
     col: int,
     x_title: str,
     y_title: str,
+    hover_name: str = "",
     bound: float | None = None,
 ) -> None:
-    """One labelled matrix, values written in the cells, into a subplot; ``bound`` shares one colour range
-    (±bound) between the panels of a figure, else the matrix spans ± its own largest magnitude.
+    """One labelled matrix, values written in the cells, into a subplot. ``hover_name`` names the rows in the
+    hover box when they carry no axis title (a vector beside a matrix: its tick labels say what the rows are);
+    ``bound`` shares one colour range (±bound) between the panels of a figure, else the matrix spans ± its own
+    largest magnitude.
 
     The trace follows ``core.figures.heatmap`` (diverging scale centred on 0, numeric positions with
     tick labels), built directly: a whole ``heatmap`` figure per matrix costs ~0.2 s in ``styled``.
@@ -43,13 +58,14 @@ def _place(
     values = np.atleast_2d(np.asarray(values, dtype=float))
     bound = bound or max(float(np.abs(values).max()), 1e-12)
     hover_x = x_title or "column"
+    hover_y = y_title or hover_name or "row"
     fig.add_trace(
         go.Heatmap(
             z=values, x=list(range(len(x_labels))), y=list(range(len(y_labels))),
             customdata=np.array([[[str(xl), str(yl)] for xl in x_labels] for yl in y_labels], dtype=object),
             colorscale=DIVERGING, zmid=0.0, zmin=-bound, zmax=bound, showscale=False,
             text=_cell_text(values), texttemplate="%{text}",
-            hovertemplate=f"{hover_x}: %{{customdata[0]}}<br>{y_title or 'row'}: %{{customdata[1]}}"
+            hovertemplate=f"{hover_x}: %{{customdata[0]}}<br>{hover_y}: %{{customdata[1]}}"
             f"<br>{VALUE_NAME}: %{{z:.4f}}<extra></extra>",
         ),
         row=row, col=col,
@@ -76,22 +92,29 @@ def step_products_figure(step: OneStep) -> go.Figure:
         f"W<sub>xh</sub> ({hidden}×{d})", f"· x<sub>{t}</sub> ({letter})", f"= W<sub>xh</sub> x<sub>{t}</sub>",
         f"W<sub>hh</sub> ({hidden}×{hidden})", f"· h<sub>{t - 1}</sub>", f"= W<sub>hh</sub> h<sub>{t - 1}</sub>",
     )  # fmt: skip
+    labels, units = list(step.dimension_labels), _units(hidden)
+    rows = max(d, hidden)
+    # Between the two rows: the top row's tick labels (tilted when long), its axis title, the next subplot title.
+    tilted = max(len(label) for label in labels) * d * CHAR_PIXELS > 0.6 * NARROWEST_WIDTH
+    gap = (50 if tilted else 22) + 28 + 30
+    top, bottom = 90, 50
+    plot = 2 * ROW_PIXELS * rows + 2 * 60  # the two rows of matrices and the gap between them
+    # Between the columns: the next column's tick labels ("unused 5", "unit 8"), nothing else.
+    widest = max(len(label) for label in (*labels, *units))
+    spacing = (widest * CHAR_PIXELS + 16) / (NARROWEST_WIDTH - 80)
     width = max(d, hidden)
     fig = make_subplots(
-        rows=2, cols=3, subplot_titles=titles, column_widths=[width, 1.4, 1.4], horizontal_spacing=0.09,
-        vertical_spacing=0.2,
+        rows=2, cols=3, subplot_titles=titles, column_widths=[width, 1.4, 1.4], horizontal_spacing=spacing,
+        vertical_spacing=gap / (plot + gap),
     )  # fmt: skip
-    rows = max(d, hidden)
-    styled(fig, f"Step {t}: the two matrix products", "", "", height=240 + 2 * 30 * rows)
-    fig.update_layout(margin=dict(t=90))
-    units = _units(hidden)
-    labels = list(step.dimension_labels)
+    styled(fig, f"Step {t}: the two matrix products", "", "", height=top + plot + gap + bottom)
+    fig.update_layout(margin=dict(t=top, b=bottom))
     _place(fig, step.w_xh, labels, units, 1, 1, "input dimension (letter)", "row (hidden unit)")
-    _place(fig, _column(step.x), [f"x_{t}"], labels, 1, 2, "", "input dimension")
-    _place(fig, _column(step.input_product), [f"W_xh x_{t}"], units, 1, 3, "", "hidden unit")
+    _place(fig, _column(step.x), [f"x_{t}"], labels, 1, 2, "", "", "input dimension")
+    _place(fig, _column(step.input_product), [f"W_xh x_{t}"], units, 1, 3, "", "", "hidden unit")
     _place(fig, step.w_hh, units, units, 2, 1, "column (hidden unit of h_t-1)", "row (hidden unit)")
-    _place(fig, _column(step.h_prev), [f"h_{t - 1}"], units, 2, 2, "", "hidden unit")
-    _place(fig, _column(step.recurrent_product), [f"W_hh h_{t - 1}"], units, 2, 3, "", "hidden unit")
+    _place(fig, _column(step.h_prev), [f"h_{t - 1}"], units, 2, 2, "", "", "hidden unit")
+    _place(fig, _column(step.recurrent_product), [f"W_hh h_{t - 1}"], units, 2, 3, "", "", "hidden unit")
     return fig
 
 
@@ -112,7 +135,8 @@ def step_sum_figure(step: OneStep) -> go.Figure:
     # One colour range for the five terms (at least tanh's ±1), so a colour is the same number in each column.
     bound = max(1.0, *(float(np.abs(v).max()) for v in vectors))
     for col, (values, name) in enumerate(zip(vectors, names, strict=True), start=1):
-        _place(fig, _column(values), [name], units, 1, col, "", "hidden unit" if col == 1 else "", bound=bound)
+        hover = "hidden unit"
+        _place(fig, _column(values), [name], units, 1, col, "", hover if col == 1 else "", hover, bound=bound)
     return fig
 
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.cell_math import CELLS, NONLINEARITIES
+from core.cell_math import CELL_NAMES, CELLS, NONLINEARITIES
 from core.errors import InputError
 from core.models import ModelConfig
-from core.text import CharacterTask, next_character_task
+from core.text import CharacterTask, in_running_text, next_character_task
 from core.training import MAX_EPOCHS, SequenceData, TrainConfig, check_learning_rate, snapshot_every
 from core.validation import MAX_SEED, one_of, whole_number
 
 READOUTS = ("logits", "linear")
 MAX_HIDDEN = 64
+MAX_DEPTH = 4
+# What the screen's controls offer (core's checks accept more); advice stays within them.
+LEARNING_RATE_RANGE = (0.001, 10.0)
+EPOCHS_RANGE, EPOCHS_STEP = (10, 1000), 10
+SEEDS_OFFERED = 10_000
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class HiHelloSettings:
         one_of(self.nonlinearity, NONLINEARITIES, "nonlinearity")
         for name, what, low, high in (
             ("hidden_size", "The hidden size", 1, MAX_HIDDEN),
-            ("num_layers", "The depth", 1, 4),
+            ("num_layers", "The depth", 1, MAX_DEPTH),
             ("epochs", "Epochs", 1, MAX_EPOCHS),
             ("seed", "The seed", 0, MAX_SEED),
         ):
@@ -73,3 +78,36 @@ class HiHelloSettings:
     @staticmethod
     def data(task: CharacterTask) -> SequenceData:
         return SequenceData(task.inputs, task.targets, "classify_each_step")
+
+
+def describe_model(settings: HiHelloSettings, vocabulary_size: int) -> str:
+    """The network in words, from the settings: "a 1-layer RNN (tanh) whose 5 units are the scores, ..."."""
+    cell = CELL_NAMES[settings.cell] + (f" ({settings.nonlinearity})" if settings.cell == "rnn" else "")
+    layers, hidden = settings.num_layers, settings.hidden_size
+    if settings.readout == "linear":
+        per_layer = "" if layers == 1 else " per layer"
+        return f"a {layers}-layer {cell} of {hidden} hidden units{per_layer}, with a linear output layer on top"
+    scores = f"{vocabulary_size} units that are the scores, one per character"
+    if layers == 1:
+        return f"a 1-layer {cell} of {scores}"
+    lower = "the layer below" if layers == 2 else f"the {layers - 1} layers below"
+    return f"a {layers}-layer {cell}: {hidden} hidden units in {lower}, and a top layer of {scores}"
+
+
+def intro(settings: HiHelloSettings) -> str:
+    """The screen's opening sentences about what is learned, from the settings (plain text: the page escapes it)."""
+    task = settings.task()
+
+    def quoted(text: str) -> str:
+        return '"' + "".join(in_running_text(c) for c in text) + '"'
+
+    reads = (
+        f"The network reads {quoted(task.input_text)} (the word {quoted(settings.word)} without its last "
+        f"character) one character at a time, each a one-hot vector over the word's {task.vocabulary.size} "
+        "characters, and at every step must "
+    )
+    if settings.target:
+        must = f"output that step's character of the custom target {quoted(task.target_text)}."
+    else:
+        must = f"say which character comes next, so the target is {quoted(task.target_text)}."
+    return f"{reads}{must} The network is {describe_model(settings, task.vocabulary.size)}."

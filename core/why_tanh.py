@@ -142,3 +142,40 @@ def gradient_through_time(
         reference=float(spectral_radius) ** distances.astype(float),
         mean_slope=float(torch.cat(slopes).mean()),
     )
+
+
+# Within this factor of radius^distance (either way) the gradient "follows" the reference line; on the
+# log axis that is one decade, the width a learner's eye reads as "on the line".
+FOLLOWS_WITHIN = 10.0
+
+
+def gradient_reading(travel: GradientTravel, distance: int = 50) -> str:
+    """The chart's caption, read off the plotted numbers: does the gradient follow radius^distance?"""
+    distance = whole_number(distance, "The distance", 1, int(travel.distances[-1]))
+    radius, name = travel.spectral_radius, travel.nonlinearity
+    norm, reference = float(travel.norms[distance]), float(travel.reference[distance])
+    if radius == 1:
+        where = "at radius 1 it stays at 1"
+    else:
+        way, sign = ("falls", "<") if radius < 1 else ("climbs", ">")
+        where = f"here it {way} ({radius:.2f} {sign} 1) to {reference:.2e} at distance {distance}"
+    opening = f"On a log axis radius^distance is a straight line; {where}."
+    ratio = norm / reference if reference > 0 else float("inf")
+    if 1 / FOLLOWS_WITHIN <= ratio <= FOLLOWS_WITHIN:
+        factor = max(ratio, 1 / ratio)
+        close = f"within a factor of {factor:.2f} ({norm:.2e} at distance {distance})"
+        return f"{opening} The {name} gradient follows it, {close}."
+    if ratio > FOLLOWS_WITHIN:
+        return f"{opening} The {name} gradient ends above it: {norm:.2e}, {ratio:.1e} times larger."
+    if name == "relu":
+        why = (
+            f"a ReLU unit that is off passes no gradient, and {1 - travel.mean_slope:.0%} of the units are off "
+            "at an average step"
+        )
+    else:
+        why = (
+            f"tanh saturates: its slope is below 1 wherever a unit is away from 0 (average slope "
+            f"{travel.mean_slope:.2f}), and every step back multiplies that in"
+        )
+    smaller = f"{1 / ratio:.1e} times smaller" if norm > 0 else "exactly 0"
+    return f"{opening} The {name} gradient falls far below it: {norm:.2e}, {smaller}, because {why}."

@@ -16,6 +16,7 @@ from core.basics_figures import (
 from ui.common import chart, learner_errors, page_setup
 
 SIZE_MIN, SIZE_MAX = basics.SIZE_RANGE
+DISTANCE = 50  # the gradient section's metrics and caption read the curve this many steps back
 
 page_setup(
     "Basics: the RNN cell, step by step",
@@ -145,13 +146,12 @@ def gradient_section() -> None:
     travel = why_tanh.gradient_through_time(radius, nonlinearity)
     chart(
         gradient_figure(travel),
-        "On a log axis radius^distance is a straight line: down below 1, up above 1. ReLU follows it once its "
-        "units are on; tanh saturates above 1, its slope drops and the gradient fades again.",
+        why_tanh.gradient_reading(travel, DISTANCE),
         key="basics_gradient_chart",
     )
     cols = st.columns(3)
-    cols[0].metric("‖∂h_T/∂h_t‖ at distance 50", f"{travel.norms[50]:.2e}")
-    cols[1].metric(f"{radius:.2f}^50", f"{travel.reference[50]:.2e}")
+    cols[0].metric(f"‖∂h_T/∂h_t‖ at distance {DISTANCE}", f"{travel.norms[DISTANCE]:.2e}")
+    cols[1].metric(f"{radius:.2f}^{DISTANCE}", f"{travel.reference[DISTANCE]:.2e}")
     cols[2].metric(f"Average slope of {nonlinearity}", f"{travel.mean_slope:.2f}")
     st.caption(
         "Vanishing gradients: a step 50 steps back barely changes h_T, so the RNN can hardly learn from it. "

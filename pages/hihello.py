@@ -7,19 +7,31 @@ import streamlit as st
 
 from core import figures
 from core.cell_math import CELL_NAMES
-from core.hihello import MAX_HIDDEN, READOUTS, HiHelloSettings
+from core.errors import InputError
+from core.hihello import (
+    EPOCHS_RANGE,
+    EPOCHS_STEP,
+    LEARNING_RATE_RANGE,
+    MAX_DEPTH,
+    MAX_HIDDEN,
+    READOUTS,
+    SEEDS_OFFERED,
+    HiHelloSettings,
+    intro,
+)
+from core.hihello_readings import ceiling_note, hidden_size_unused, nonlinearity_unused, outcome_of, read_outcome
 from core.models import SequenceModel
 from core.objectives import probabilities
 from core.session import TrainingSession
-from core.text import describe
+from core.text import Vocabulary, describe
 from core.training import learning_rates
-from ui.common import chart, learner_errors, page_setup
-from ui.live import LiveRun, drive, epoch_control
+from ui.common import chart, learner_errors, markdown_literal, page_setup
+from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.training_views import gradient_views, inside_the_network, learning_curves
 
 KEY = "hihello"
 DEFAULTS = HiHelloSettings()
-LEARNING_RATES = learning_rates(0.001, 10.0)
+LEARNING_RATES = learning_rates(*LEARNING_RATE_RANGE)
 READOUT_LABELS = {
     "logits": "RNN output used directly as the scores (the lab)",
     "linear": "a linear layer on top (hidden size is free)",
@@ -36,17 +48,10 @@ LABELS = {
     "seed": "the seed",
 }
 
-page_setup(
-    "HiHello: predict the next character",
-    'The seed lab: the network reads "hihell" one character at a time, each as a one-hot vector, and at every '
-    'step must say which character comes next, so the target is "ihello". It starts playing at once: watch the '
-    "loss fall and the predictions change. **Pause** to look inside, **Step** one epoch at a time, or change "
-    "the learning rate while it trains.",
-)
 
-
-def settings_sidebar() -> HiHelloSettings | None:
-    """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong."""
+def sidebar_values() -> dict:
+    """The sidebar controls, keyed by the settings' field names. A control that cannot change the run at these
+    settings is disabled, and says why."""
     with st.sidebar:
         st.markdown("**What to learn**")
         word = st.text_input("Word to learn (2–40 characters)", DEFAULTS.word, key=f"{KEY}_word", max_chars=500)
@@ -60,34 +65,64 @@ def settings_sidebar() -> HiHelloSettings | None:
         st.markdown("**The network**")
         cell = st.selectbox("Cell type", list(CELL_NAMES), format_func=CELL_NAMES.get, key=f"{KEY}_cell")
         readout = st.radio("Output", list(READOUTS), format_func=READOUT_LABELS.get, key=f"{KEY}_readout")
-        hidden_size = st.slider("Hidden size", 1, MAX_HIDDEN, DEFAULTS.hidden_size, key=f"{KEY}_hidden_size")
-        num_layers = st.slider("Depth (stacked layers)", 1, 4, DEFAULTS.num_layers, key=f"{KEY}_num_layers")
-        nonlinearity = st.radio("Nonlinearity (RNN only)", ["tanh", "relu"], horizontal=True, key=f"{KEY}_nonlinearity")
+        num_layers = st.slider("Depth (stacked layers)", 1, MAX_DEPTH, DEFAULTS.num_layers, key=f"{KEY}_num_layers")
+        unused = hidden_size_unused(readout, num_layers, Vocabulary.from_text(word).size if word else None)
+        hidden_size = st.slider(
+            "Hidden size", 1, MAX_HIDDEN, DEFAULTS.hidden_size, key=f"{KEY}_hidden_size", disabled=bool(unused),
+            help=unused,
+        )  # fmt: skip
+        if unused:
+            st.caption(unused)
+        unused = nonlinearity_unused(cell)
+        nonlinearity = st.radio(
+            "Nonlinearity (RNN only)", ["tanh", "relu"], horizontal=True, key=f"{KEY}_nonlinearity",
+            disabled=bool(unused), help=unused,
+        )  # fmt: skip
         st.markdown("**Training**")
-        epochs = st.slider("Epochs", 10, 1000, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs")
+        epochs = st.slider("Epochs", *EPOCHS_RANGE, DEFAULTS.epochs, step=EPOCHS_STEP, key=f"{KEY}_epochs")
         seed = st.number_input(
             "Seed",
             0,
-            10_000,
+            SEEDS_OFFERED,
             DEFAULTS.seed,
             key=f"{KEY}_seed",
             help="The seed draws the initial weights. Try 0: the lab's own seed gets stuck.",
         )
         st.caption("Changes here start a new run: press **Reset** above the charts.")
+    return dict(
+        word=word,
+        target=target,
+        readout=readout,
+        hidden_size=hidden_size,
+        num_layers=num_layers,
+        cell=cell,
+        nonlinearity=nonlinearity,
+        learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
+        epochs=epochs,
+        seed=seed,
+    )
+
+
+def opening(values: dict) -> None:
+    """Title and introduction, about the run on screen (or the one these settings are about to start)."""
+    shown = current_run(KEY)
+    try:
+        about = shown.settings if shown is not None else HiHelloSettings(**values)
+    except InputError:
+        about = DEFAULTS
+    page_setup(
+        "HiHello: predict the next character",
+        f"{markdown_literal(intro(about))} It starts playing at once: watch the loss fall and the predictions "
+        "change. **Pause** to look inside, **Step** one epoch at a time, or change the learning rate while it "
+        "trains.",
+    )
+
+
+def checked(values: dict) -> HiHelloSettings | None:
+    """The settings, or None (with the learner's message) when they make no sense."""
     settings = None
     with learner_errors():
-        settings = HiHelloSettings(
-            word=word,
-            target=target,
-            readout=readout,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            cell=cell,
-            nonlinearity=nonlinearity,
-            learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
-            epochs=epochs,
-            seed=seed,
-        )
+        settings = HiHelloSettings(**values)
     return settings
 
 
@@ -99,49 +134,28 @@ def build(settings: HiHelloSettings) -> LiveRun:
     return LiveRun(settings, {"model": session}, estimate, extra=dict(task=task, model_config=model_config))
 
 
-def notes_on_settings(run: LiveRun) -> None:
-    """Say which controls had no effect, so a learner is not left guessing."""
-    settings, model_config = run.settings, run.extra["model_config"]
-    if settings.cell != "rnn" and settings.nonlinearity != "tanh":
-        st.info("The nonlinearity choice applies to the plain RNN only; LSTM and GRU have their own fixed gates.")
-    if not model_config.linear_head:
-        sizes = model_config.layer_sizes
-        below = (
-            f"; the hidden size ({settings.hidden_size}) sizes the layers below it"
-            if len(sizes) > 1
-            else f"; the hidden size slider ({settings.hidden_size}) does not apply with one layer"
-        )
-        st.caption(f"Output read directly from the top layer: it has one unit per character ({sizes[-1]}){below}.")
-
-
 def outcome(run: LiveRun) -> None:
-    """Where the run stands, in numbers and one sentence computed from them."""
+    """Where the run stands, in numbers and in sentences computed from them (core.hihello_readings)."""
     history, task = run.history, run.extra["task"]
+    state = outcome_of(task, history, run.finished)
+    reading = read_outcome(run.settings, state)
     columns = st.columns(4)
-    if not history.records:
+    if state.predicted is None:
         columns[0].metric("Prediction", "—", help="No epoch trained yet: press Play or Step.")
         columns[1].metric("Target", task.target_text)
         columns[2].metric("Accuracy", "—")
         columns[3].metric("Loss", "—")
-        st.caption("Before training: the charts show the initial weights (epoch 0).")
-        return
-    last = history.records[-1]
-    predicted = task.vocabulary.decode(last.predictions[0])
-    columns[0].metric(f"Prediction after epoch {last.epoch}", predicted)
-    columns[1].metric("Target", task.target_text)
-    columns[2].metric("Accuracy", f"{100 * last.accuracy:.0f}%")
-    columns[3].metric("Loss", f"{last.loss:.4f}", help=f"{len(history.records)} epochs in {history.seconds:.2f} s")
-    if history.stopped:
-        st.warning(history.stopped.reason)
-    elif predicted == task.target_text:
-        st.success(f"The network says '{predicted}': it learned the sequence.")
-    elif run.finished:
-        st.info(
-            f"The network says '{predicted}' instead of '{task.target_text}'. Try more epochs, "
-            "another seed or a linear output layer: some starting weights get stuck."
-        )
     else:
-        st.caption(f"Still learning: '{predicted}' so far, against '{task.target_text}'.")
+        last = history.records[-1]
+        columns[0].metric(f"Prediction after epoch {last.epoch}", state.predicted)
+        columns[1].metric("Target", task.target_text)
+        columns[2].metric("Accuracy", f"{100 * last.accuracy:.0f}%")
+        columns[3].metric("Loss", f"{last.loss:.4f}", help=f"{len(history.records)} epochs in {history.seconds:.2f} s")
+    show = {"stopped": st.warning, "learned": st.success, "stuck": st.info}.get(reading.state, st.caption)
+    show(markdown_literal(reading.sentence))
+    note = ceiling_note(run.settings, state)
+    if note:
+        st.info(markdown_literal(note))
 
 
 def predictions_table(run: LiveRun) -> None:
@@ -173,7 +187,7 @@ def draw_live(run: LiveRun) -> None:
 
     st.subheader("Inside the network")
     snapshot = epoch_control(KEY, run)
-    step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.input_text)]
+    step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.input_text, start=1)]  # h_1 reads the first
     class_labels = [describe(c) for c in task.vocabulary.characters]
     chart(
         figures.probabilities_figure(
@@ -195,7 +209,7 @@ def pairs(run: LiveRun) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "step": range(len(task.pairs)),
+                    "step": range(1, len(task.pairs) + 1),
                     "input": [describe(a) for a, _ in task.pairs],
                     "target": [describe(b) for _, b in task.pairs],
                 }
@@ -205,8 +219,8 @@ def pairs(run: LiveRun) -> None:
         )
 
 
-settings = settings_sidebar()
-run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS)
+values = sidebar_values()
+opening(values)
+run = drive(KEY, checked(values), build, draw_live, LEARNING_RATES, LABELS)
 if run is not None:
-    notes_on_settings(run)
     pairs(run)

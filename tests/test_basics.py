@@ -133,8 +133,18 @@ def test_activation_curves():
     middle = len(curves["a"]) // 2
     assert curves["a"][middle] == pytest.approx(0.0) and curves["tanh slope"][middle] == pytest.approx(1.0)
     assert curves["tanh slope"].max() == 1.0 and curves["tanh slope"][0] < 0.01
-    np.testing.assert_allclose(curves["tanh slope"], 1 - np.tanh(curves["a"]) ** 2)
     assert set(np.unique(curves["relu slope"])) == {0.0, 1.0}
+
+
+@pytest.mark.parametrize(("name", "function"), [("tanh", torch.tanh), ("relu", torch.relu)])
+def test_activation_slopes_are_what_autograd_says(name, function):
+    """The slopes on screen against autograd's derivative, not against the formula the code uses."""
+    curves = why_tanh.activation_curves()
+    a = torch.tensor(curves["a"], dtype=torch.float64, requires_grad=True)
+    (slope,) = torch.autograd.grad(function(a).sum(), a)
+    np.testing.assert_allclose(curves[name], function(a).detach().numpy(), rtol=0, atol=1e-15)
+    # At a = 0 ReLU has no derivative; autograd says 0 there, as the screen does.
+    np.testing.assert_allclose(curves[f"{name} slope"], slope.numpy(), rtol=1e-12, atol=1e-15)
 
 
 # --- Gradient through time ---------------------------------------------------------------------
@@ -189,6 +199,35 @@ def test_tanh_saturation_stops_the_explosion():
         travel = why_tanh.gradient_through_time(radius, "tanh")
         assert travel.norms.max() < 2 and travel.norms[50] < at_one.norms[50]
         assert travel.mean_slope < at_one.mean_slope < 1
+
+
+@pytest.mark.parametrize(
+    ("nonlinearity", "radius", "follows"),
+    [("relu", 0.9, False), ("relu", 1.0, False), ("relu", 1.05, True), ("relu", 1.5, True),
+     ("tanh", 0.5, True), ("tanh", 1.05, True), ("tanh", 1.1, False), ("tanh", 1.5, False)],
+)  # fmt: skip
+def test_the_gradient_caption_says_what_the_curve_does(nonlinearity, radius, follows):
+    """ReLU follows radius^distance only once radius > 1 (below, units that are off cut the paths); tanh
+    follows it up to about 1.05 and falls away once it saturates. The sentence flips where the numbers do."""
+    travel = why_tanh.gradient_through_time(radius, nonlinearity)
+    norm, reference = float(travel.norms[50]), float(travel.reference[50])
+    sentence = why_tanh.gradient_reading(travel, 50)
+    assert (1 / why_tanh.FOLLOWS_WITHIN <= norm / reference <= why_tanh.FOLLOWS_WITHIN) is follows
+    assert ("follows it" in sentence) is follows and ("falls far below it" in sentence) is not follows
+    assert f"{norm:.2e}" in sentence and (f"{reference:.2e}" in sentence) is (radius != 1.0)
+    assert ("falls (" in sentence) is (radius < 1) and ("climbs (" in sentence) is (radius > 1)
+    if not follows:
+        assert f"{reference / norm:.1e} times smaller" in sentence
+        reason = f"{1 - travel.mean_slope:.0%} of the units are off" if nonlinearity == "relu" else "saturates"
+        assert reason in sentence
+    else:
+        assert f"within a factor of {max(norm / reference, reference / norm):.2f}" in sentence
+
+
+def test_the_gradient_caption_at_radius_one_and_far_below():
+    assert "at radius 1 it stays at 1" in why_tanh.gradient_reading(why_tanh.gradient_through_time(1.0, "tanh"))
+    with pytest.raises(InputError):
+        why_tanh.gradient_reading(why_tanh.gradient_through_time(0.9, "tanh", steps=20), 50)
 
 
 def test_gradient_is_deterministic():

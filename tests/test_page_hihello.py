@@ -1,11 +1,13 @@
 """The HiHello screen under AppTest: it plays, steps, steers, resets, refuses bad input and over-budget runs."""
 
 import json
+import re
 import time
 
 import pytest
 
-from tests.conftest import finish, live_run, open_screen, reset_and_finish, visit
+from core.objectives import probabilities
+from tests.conftest import finish, live_run, open_screen, reset_and_finish, setting, visit
 
 KEY = "hihello"
 PAGE = "pages/hihello.py"
@@ -14,6 +16,11 @@ PAGE = "pages/hihello.py"
 @pytest.fixture
 def hihello():
     return open_screen(PAGE, KEY)
+
+
+def plain(markdown: str) -> str:
+    """What a learner reads: the page escapes punctuation (``markdown_literal``) so a typed word shows as typed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def metric(at, label):
@@ -101,10 +108,11 @@ def test_a_learning_rate_change_while_paused_keeps_the_history_and_marks_the_cur
 def test_changed_settings_ask_for_a_reset_and_never_mix_into_the_run(hihello):
     at = hihello
     run = live_run(at, KEY)
+    at.slider(key=f"{KEY}_num_layers").set_value(2).run()  # with one layer the hidden size does not apply
     at.slider(key=f"{KEY}_hidden_size").set_value(16).run()
     at.selectbox(key=f"{KEY}_cell").set_value("lstm").run()
     note = next(i.value for i in at.info if "Changed:" in i.value)
-    assert "the hidden size" in note and "the cell type" in note and "Reset" in note
+    assert all(name in note for name in ("the depth", "the hidden size", "the cell type", "Reset"))
     assert live_run(at, KEY) is run  # the run goes on with its own settings
 
 
@@ -115,7 +123,8 @@ def test_the_labs_own_seed_is_stuck(hihello):
 
 
 def test_hidden_size_2_with_depth_3_still_trains(hihello):
-    reset_and_finish(hihello, KEY, hidden_size=2, num_layers=3, readout="linear")
+    hihello.radio(key=f"{KEY}_readout").set_value("linear").run()  # the hidden size applies from here on
+    reset_and_finish(hihello, KEY, hidden_size=2, num_layers=3)
     assert not hihello.error
     assert len(metric(hihello, "Prediction after epoch")) == 6
     assert hihello.radio(key=f"{KEY}_layer").options == ["layer 1", "layer 2", "layer 3"]
@@ -199,7 +208,67 @@ def test_replay_walks_the_snapshots_from_epoch_0(hihello):
 
 def test_a_diverging_learning_rate_is_explained(hihello):
     hihello.select_slider(key=f"{KEY}_learning_rate").set_value(10.0).run()
-    reset_and_finish(hihello, KEY, readout="linear", hidden_size=64, num_layers=4, nonlinearity="relu", epochs=300)
-    warnings = [w.value for w in hihello.warning]
+    hihello.radio(key=f"{KEY}_readout").set_value("linear").run()  # the hidden size applies from here on
+    reset_and_finish(hihello, KEY, hidden_size=64, num_layers=4, nonlinearity="relu", epochs=300)
+    warnings = [plain(w.value) for w in hihello.warning]
     assert any("learning rate (10) is too high" in w for w in warnings)
+    advice = " ".join(w.split("Try", 1)[-1] for w in warnings)
+    assert "a learning rate of 1" in advice and "tanh instead of ReLU" in advice
+    assert "linear output layer" not in " ".join(warnings + [i.value for i in hihello.info])  # it is selected
     assert len(hihello.get("plotly_chart")) >= 5  # the last good state is still drawn
+
+
+def test_at_the_defaults_the_hidden_size_is_disabled_and_the_ceiling_explained(hihello):
+    """With the lab's output and one layer the hidden size changes nothing: disabled, with the reason. The scores
+    are tanh values, so every probability stops below e / (e + 4/e) = 0.649 (loss 0.458 at 100% accuracy)."""
+    slider = hihello.slider(key=f"{KEY}_hidden_size")
+    assert slider.disabled and "does not apply" in slider.help
+    assert any("does not apply" in c.value for c in hihello.sidebar.caption)
+    note = plain(next(i.value for i in hihello.info if "probabilities stop short of 1" in i.value))
+    outputs = live_run(hihello, KEY).history.snapshots[-1].probe.outputs
+    measured = float(probabilities(outputs).max())
+    assert "e / (e + 4/e) = 0.649" in note and "−ln 0.649 = 0.433" in note
+    assert f"gets {measured:.3f} at most" in note and measured <= 0.6488 and outputs.max() <= 1.0
+    assert metric(hihello, "Accuracy") == "100%" and float(metric(hihello, "Loss")) >= 0.433
+    assert not hihello.radio(key=f"{KEY}_nonlinearity").disabled  # the RNN's choice applies
+
+
+@pytest.mark.parametrize("changes", [{"readout": "linear"}, {"num_layers": 2}])
+def test_the_hidden_size_is_enabled_where_it_applies(hihello, changes):
+    for name, value in changes.items():
+        setting(hihello, KEY, name).set_value(value)
+    hihello.run()
+    slider = hihello.slider(key=f"{KEY}_hidden_size")
+    assert not slider.disabled and not slider.help
+    assert not any("does not apply" in c.value for c in hihello.sidebar.caption)
+
+
+def test_the_nonlinearity_is_disabled_for_gated_cells(hihello):
+    hihello.selectbox(key=f"{KEY}_cell").set_value("gru").run()
+    radio = hihello.radio(key=f"{KEY}_nonlinearity")
+    assert radio.disabled and "GRU" in radio.help
+
+
+def test_the_intro_and_the_labels_follow_the_word(hihello):
+    intro = plain(hihello.markdown[0].value)
+    assert '"hihell"' in intro and '"ihello"' in intro and "1-layer RNN (tanh)" in intro
+    hihello.radio(key=f"{KEY}_readout").set_value("linear").run()
+    reset_and_finish(hihello, KEY, word="안녕하세요안녕", cell="gru", num_layers=2)
+    intro = plain(hihello.markdown[0].value)
+    assert '"안녕하세요안"' in intro and '"녕하세요안녕"' in intro and "hihell" not in intro
+    assert "2-layer GRU of 8 hidden units per layer, with a linear output layer" in intro
+    pairs = next(d.value for d in hihello.dataframe if "target" in d.value.columns)
+    assert pairs["step"].tolist() == [1, 2, 3, 4, 5, 6]
+    chart = next(c.proto.spec for c in hihello.get("plotly_chart") if "Predicted probability" in c.proto.spec)
+    assert json.loads(chart)["layout"]["xaxis"]["ticktext"][0] == "1: 안"
+
+
+def test_steps_and_units_count_from_1_in_labels_and_hover(hihello):
+    specs = {json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)
+             for c in hihello.get("plotly_chart")}  # fmt: skip
+    hidden = next(spec for title, spec in specs.items() if title.startswith("Hidden state"))
+    assert hidden["layout"]["yaxis"]["ticktext"][0] == "unit 1"
+    assert hidden["layout"]["xaxis"]["ticktext"][:2] == ["1: h", "2: i"]
+    gradient = next(spec for title, spec in specs.items() if title.startswith("How much gradient"))
+    trace = gradient["data"][0]
+    assert trace["customdata"][0] == [1, "1: h"] and trace["hovertemplate"].startswith("step %{customdata[0]}")

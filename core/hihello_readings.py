@@ -1,0 +1,266 @@
+"""What the HiHello screen says about a run: the verdict, the advice, and the ceiling that tanh puts on the scores.
+
+Every sentence is built here from the run's numbers (``Outcome``) and the settings it ran with, so the
+screen never claims what the numbers do not show, and the advice never suggests what is already chosen:
+each ``Suggestion`` names a setting and a value different from the current one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.cell_math import CELL_NAMES
+from core.hihello import EPOCHS_RANGE, EPOCHS_STEP, LEARNING_RATE_RANGE, MAX_DEPTH, SEEDS_OFFERED, HiHelloSettings
+from core.objectives import probabilities
+from core.text import CharacterTask, in_running_text
+from core.training import LEARNING_RATE_LADDER, TrainingHistory
+
+# A rise of the loss by more than this factor from one epoch to the next, or an end this far above the lowest
+# loss of the run, is the mark of steps that overshoot (measured: 1.26-21.9 at learning rates 1-10, at most
+# 1.01 for the stuck seeds 0, 1 and 7 at 0.1).
+UNSTEADY = 1.2
+# "Slow": the loss covered less than this share of the way from its first value down to its floor.
+SLOW_SHARE = 0.5
+# "Still falling": over the last tenth of the run the loss closed more than this share of its gap to the floor
+# (measured: 10-11% for 20-30 epochs at the defaults, 1.6% for the stuck seed 0 after 100).
+STILL_FALLING_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a run stands, in the numbers the screen's sentences describe."""
+
+    target: str
+    vocabulary_size: int
+    finished: bool
+    predicted: str | None = None  # the last epoch's prediction; None before the first epoch
+    epoch: int = 0  # epochs trained
+    losses: tuple[float, ...] = ()  # one per epoch
+    stopped_epoch: int | None = None  # the loss exploded at this epoch
+    probe_epoch: int | None = None  # the snapshot the next two numbers were measured at
+    max_probability: float | None = None  # the highest probability of any character at any step
+    probe_loss: float | None = None  # the loss at that snapshot's weights
+
+
+def outcome_of(task: CharacterTask, history: TrainingHistory, finished: bool) -> Outcome:
+    last = history.records[-1] if history.records else None
+    snapshot = history.snapshots[-1] if history.snapshots else None
+    max_probability = probe_loss = None
+    if snapshot is not None:
+        chances = probabilities(snapshot.probe.outputs)
+        if np.isfinite(chances).all() and math.isfinite(snapshot.probe.loss):
+            max_probability, probe_loss = float(chances.max()), float(snapshot.probe.loss)
+    return Outcome(
+        target=task.target_text,
+        vocabulary_size=task.vocabulary.size,
+        finished=finished,
+        predicted=task.vocabulary.decode(last.predictions[0]) if last is not None else None,
+        epoch=last.epoch if last is not None else 0,
+        losses=tuple(history.losses),
+        stopped_epoch=history.stopped.epoch if history.stopped else None,
+        probe_epoch=snapshot.epoch if snapshot is not None else None,
+        max_probability=max_probability,
+        probe_loss=probe_loss,
+    )
+
+
+# --- The ceiling ------------------------------------------------------------------------------------------------
+
+
+def score_ceiling(settings: HiHelloSettings, vocabulary_size: int) -> float | None:
+    """The highest probability softmax can give when every score is in [-1, 1]: e / (e + (V-1)/e).
+
+    That is the lab's set-up: the top layer's hidden state is the scores, and tanh (or an LSTM's or GRU's
+    tanh-bounded state) keeps it in [-1, 1]. A ReLU RNN's state or a linear layer's scores have no such bound.
+    """
+    bounded = settings.readout == "logits" and not (settings.cell == "rnn" and settings.nonlinearity == "relu")
+    if not bounded or vocabulary_size < 2:
+        return None
+    return math.e / (math.e + (vocabulary_size - 1) / math.e)
+
+
+def ceiling_note(settings: HiHelloSettings, outcome: Outcome) -> str | None:
+    """Why the probabilities stop at about 0.65 (for 5 characters) and the loss at about 0.43, with the numbers."""
+    ceiling = score_ceiling(settings, outcome.vocabulary_size)
+    if ceiling is None:
+        return None
+    v = outcome.vocabulary_size
+    state = "a tanh value" if settings.cell == "rnn" else f"the {CELL_NAMES[settings.cell]}'s hidden state"
+    note = (
+        f"Why the probabilities stop short of 1: the scores are the top layer's outputs, and each is {state}, "
+        f"between −1 and 1. With {v} characters the best a score can do is 1 against −1 for the {v - 1} others, "
+        f"so no probability can pass e / (e + {v - 1}/e) = {ceiling:.3f}, and the loss cannot fall below "
+        f"−ln {ceiling:.3f} = {-math.log(ceiling):.3f}, even at 100% accuracy."
+    )
+    if outcome.max_probability is not None and outcome.probe_epoch is not None:
+        when = "before training" if outcome.probe_epoch == 0 else f"after epoch {outcome.probe_epoch}"
+        note += (
+            f" Measured {when}: the most likely character gets {outcome.max_probability:.3f} at most, "
+            f"and the loss is {outcome.probe_loss:.3f}."
+        )
+    return note + " A linear output layer has no such ceiling."
+
+
+# --- Controls without effect --------------------------------------------------------------------------------------
+
+
+def hidden_size_unused(readout: str, num_layers: int, vocabulary_size: int | None) -> str | None:
+    """Why the hidden-size control does nothing with the lab's output and one layer (None when it applies)."""
+    if readout != "logits" or num_layers > 1:
+        return None
+    units = f" ({vocabulary_size})" if vocabulary_size else ""
+    return (
+        f"With the RNN output used as the scores, the only layer has one unit per character{units}, so the "
+        "hidden size does not apply. Choose a linear output layer or 2 layers or more to use it."
+    )
+
+
+def nonlinearity_unused(cell: str) -> str | None:
+    if cell == "rnn":
+        return None
+    return f"The {CELL_NAMES.get(cell, cell)} has its own fixed tanh and sigmoid gates: this choice is the RNN's."
+
+
+# --- The verdict and the advice ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    setting: str  # a HiHelloSettings field
+    value: object  # never the field's current value
+    words: str  # how the advice says it: "a learning rate of 0.01"
+
+
+@dataclass(frozen=True)
+class Reading:
+    state: str  # waiting, learning, learned, stopped or stuck
+    diagnosis: str  # for stopped and stuck: exploded, unsteady, slow, still falling or settled; else ""
+    sentence: str
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+def _quoted(text: str) -> str:
+    return "'" + "".join(in_running_text(c) for c in text) + "'"
+
+
+def _rate_below(rate: float) -> float | None:
+    """A learning rate ten times smaller (the screen's ladder has it), or the smallest one on offer."""
+    offered = [r for r in LEARNING_RATE_LADDER if LEARNING_RATE_RANGE[0] <= r < rate]
+    return min(offered, key=lambda r: abs(math.log(r / (rate / 10)))) if offered else None
+
+
+def _rate_above(rate: float) -> float | None:
+    offered = [r for r in LEARNING_RATE_LADDER if rate < r <= LEARNING_RATE_RANGE[1]]
+    return min(offered, key=lambda r: abs(math.log(r / (rate * 10)))) if offered else None
+
+
+def _more_epochs(epochs: int) -> int | None:
+    more = min(EPOCHS_RANGE[1], max(2 * epochs, EPOCHS_RANGE[0]) // EPOCHS_STEP * EPOCHS_STEP)
+    return more if more > epochs else None
+
+
+def advice(settings: HiHelloSettings, diagnosis: str) -> tuple[Suggestion, ...]:
+    """What to change for a run that ``diagnosis`` describes, from what is not already chosen."""
+    found: list[Suggestion] = []
+
+    def offer(setting: str, value: object, words: str) -> None:
+        if value is not None and value != getattr(settings, setting):
+            found.append(Suggestion(setting, value, words))
+
+    rate = settings.learning_rate
+    if diagnosis in ("exploded", "unsteady"):
+        lower = _rate_below(rate)
+        offer("learning_rate", lower, f"a learning rate of {lower:g}" if lower else "")
+        if settings.cell == "rnn" and settings.nonlinearity == "relu":
+            offer("nonlinearity", "tanh", "tanh instead of ReLU (its state cannot grow without bound)")
+    elif diagnosis == "slow":
+        higher = _rate_above(rate)
+        offer("learning_rate", higher, f"a learning rate of {higher:g}" if higher else "")
+        more = _more_epochs(settings.epochs)
+        offer("epochs", more, f"{more} epochs")
+    elif diagnosis == "still falling":
+        more = _more_epochs(settings.epochs)
+        offer("epochs", more, f"{more} epochs")
+    if diagnosis == "settled" or (diagnosis == "still falling" and not found):
+        seed = settings.seed + 1 if settings.seed < SEEDS_OFFERED else settings.seed - 1
+        offer("seed", seed, "another seed")
+        offer("readout", "linear", "a linear output layer")
+        if settings.num_layers < MAX_DEPTH:
+            offer("num_layers", settings.num_layers + 1, f"{settings.num_layers + 1} layers")
+    return tuple(found)
+
+
+def _listed(suggestions: tuple[Suggestion, ...]) -> str:
+    words = [s.words for s in suggestions]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def diagnose(settings: HiHelloSettings, outcome: Outcome) -> tuple[str, str]:
+    """Why a finished run missed its target, as (diagnosis, the numbers that show it)."""
+    losses = outcome.losses
+    ceiling = score_ceiling(settings, outcome.vocabulary_size)
+    floor = -math.log(ceiling) if ceiling else 0.0
+    first, last = losses[0], losses[-1]
+    best = min(losses)
+    best_epoch = losses.index(best) + 1
+    rises = [(losses[i + 1] / losses[i], i + 1) for i in range(len(losses) - 1) if losses[i] > 0]
+    jump, jump_epoch = max(rises, default=(1.0, 0))
+    if last > UNSTEADY * best:
+        return "unsteady", f"the loss ended at {last:.3f}, above its lowest {best:.3f} (epoch {best_epoch})"
+    if jump > UNSTEADY:
+        after = losses[jump_epoch]
+        return "unsteady", (
+            f"the loss jumped from {losses[jump_epoch - 1]:.3f} to {after:.3f} between epochs {jump_epoch} and "
+            f"{jump_epoch + 1}"
+        )
+    if first - last < SLOW_SHARE * (first - floor):
+        epochs = f"{len(losses)} epoch{'s' if len(losses) > 1 else ''}"
+        return "slow", f"the loss fell only from {first:.3f} to {last:.3f} in {epochs}"
+    span = max(2, len(losses) // 10)
+    if len(losses) > span:
+        before = losses[-span - 1]
+        if before - last > STILL_FALLING_SHARE * (before - floor):
+            return "still falling", f"the loss was still falling: {before:.3f} → {last:.3f} over the last {span} epochs"
+        return "settled", f"the loss has settled at {last:.3f} ({before:.3f} {span} epochs earlier)"
+    return "still falling", f"the loss fell from {first:.3f} to {last:.3f}"
+
+
+def read_outcome(settings: HiHelloSettings, outcome: Outcome) -> Reading:
+    """The sentence under the metrics: where the run stands and, if it missed, why and what to try."""
+    target = _quoted(outcome.target)
+    if outcome.stopped_epoch is not None:
+        suggestions = advice(settings, "exploded")
+        sentence = (
+            f"Training stopped at epoch {outcome.stopped_epoch}: the loss exploded (it became huge, infinite or not "
+            f"a number). The learning rate ({settings.learning_rate:g}) is too high for this model, so the weights "
+            "overshot. The charts show the last good state."
+        )
+        return Reading("stopped", "exploded", _with_advice(sentence, suggestions), suggestions)
+    if outcome.predicted is None:
+        return Reading("waiting", "", "Before training: the charts show the initial weights (epoch 0).")
+    said = _quoted(outcome.predicted)
+    if outcome.predicted == outcome.target:
+        return Reading("learned", "", f"The network says {said}: it learned the sequence.")
+    if not outcome.finished:
+        return Reading("learning", "", f"Still learning: {said} so far, against {target}.")
+    diagnosis, evidence = diagnose(settings, outcome)
+    right = sum(p == t for p, t in zip(outcome.predicted, outcome.target, strict=True))
+    sentence = (
+        f"After {outcome.epoch} epochs the network says {said} instead of {target} ({right} of "
+        f"{len(outcome.target)} characters right): {evidence}."
+    )
+    meaning = {
+        "unsteady": f"Steps of learning rate {settings.learning_rate:g} overshoot.",
+        "slow": f"Steps of learning rate {settings.learning_rate:g} are small for this many epochs.",
+        "still falling": "It had not finished learning.",
+        "settled": "These starting weights got stuck.",
+    }[diagnosis]
+    suggestions = advice(settings, diagnosis)
+    return Reading("stuck", diagnosis, _with_advice(f"{sentence} {meaning}", suggestions), suggestions)
+
+
+def _with_advice(sentence: str, suggestions: tuple[Suggestion, ...]) -> str:
+    return f"{sentence} Try {_listed(suggestions)}." if suggestions else sentence

@@ -1,0 +1,247 @@
+"""core.hihello_readings: every sentence HiHello shows about a run, checked against the numbers it describes."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from core.hihello import EPOCHS_RANGE, LEARNING_RATE_RANGE, HiHelloSettings, describe_model, intro
+from core.hihello_readings import (
+    Outcome,
+    advice,
+    ceiling_note,
+    diagnose,
+    hidden_size_unused,
+    nonlinearity_unused,
+    outcome_of,
+    read_outcome,
+    score_ceiling,
+)
+from core.models import SequenceModel
+from core.objectives import probabilities
+from core.session import TrainingSession
+
+torch.set_num_threads(1)
+
+DEFAULTS = HiHelloSettings()
+
+
+def train(**settings) -> tuple[HiHelloSettings, Outcome, TrainingSession]:
+    chosen = HiHelloSettings(**settings)
+    task = chosen.task()
+    config = chosen.model_config(task)
+    session = TrainingSession(lambda: SequenceModel(config), chosen.data(task), chosen.train_config())
+    session.advance()
+    return chosen, outcome_of(task, session.history, session.finished), session
+
+
+def missed(losses, predicted="ihelll", target="ihello", finished=True) -> Outcome:
+    """A finished run that missed its target, with the given loss curve."""
+    return Outcome(target=target, vocabulary_size=5, finished=finished, predicted=predicted, epoch=len(losses),
+                   losses=tuple(losses))  # fmt: skip
+
+
+def assert_never_suggests_the_current(settings: HiHelloSettings, reading) -> None:
+    for suggestion in reading.suggestions:
+        assert getattr(settings, suggestion.setting) != suggestion.value, suggestion
+        assert suggestion.words in reading.sentence
+        dataclasses.replace(settings, **{suggestion.setting: suggestion.value})  # a setting the screen accepts
+    if not reading.suggestions:
+        assert "Try" not in reading.sentence
+
+
+# --- The verdict, branch by branch -----------------------------------------------------------------------------
+
+FLAT = [1.6 - 0.01 * i for i in range(90)] + [0.71] * 10  # settled at 0.71
+FALLING = [1.6 * 0.97**i for i in range(40)]  # still falling at the end
+SLOW = [1.66 - 0.002 * i for i in range(100)]  # fell a tenth of the way
+JUMPY = [1.6, 1.2, 0.9, 2.5, 1.0, 0.95] + [0.9] * 20  # one jump of 2.8x
+ROSE = [1.6 - 0.1 * i for i in range(10)] + [0.9 + 0.05 * i for i in range(10)]  # ended above its best
+
+
+@pytest.mark.parametrize(
+    ("losses", "diagnosis"),
+    [(FLAT, "settled"), (FALLING, "still falling"), (SLOW, "slow"), (JUMPY, "unsteady"), (ROSE, "unsteady")],
+)
+def test_each_diagnosis_reads_its_numbers(losses, diagnosis):
+    settings = HiHelloSettings(readout="linear", epochs=len(losses))
+    found, evidence = diagnose(settings, missed(losses))
+    assert found == diagnosis
+    numbers = [float(n) for n in re.findall(r"\d+\.\d{3}", evidence)]
+    assert numbers and all(any(abs(n - v) < 5e-4 for v in losses) for n in numbers), evidence
+
+
+def test_waiting_learning_and_learned():
+    before = Outcome(target="ihello", vocabulary_size=5, finished=False)
+    assert read_outcome(DEFAULTS, before).state == "waiting"
+    on_the_way = missed(FALLING, finished=False)
+    reading = read_outcome(DEFAULTS, on_the_way)
+    assert reading.state == "learning" and "'ihelll' so far" in reading.sentence and not reading.suggestions
+    learned = read_outcome(DEFAULTS, dataclasses.replace(on_the_way, predicted="ihello", finished=True))
+    assert learned.state == "learned" and "'ihello'" in learned.sentence and "Try" not in learned.sentence
+
+
+def test_a_stopped_run_suggests_a_smaller_rate_and_tanh_for_relu():
+    stopped = dataclasses.replace(missed([1.6, 1e9]), stopped_epoch=2)
+    settings = HiHelloSettings(learning_rate=10.0, nonlinearity="relu", readout="linear")
+    reading = read_outcome(settings, stopped)
+    assert reading.state == "stopped" and "learning rate (10) is too high" in reading.sentence
+    assert {(s.setting, s.value) for s in reading.suggestions} == {("learning_rate", 1.0), ("nonlinearity", "tanh")}
+    assert "linear output layer" not in reading.sentence  # already chosen
+    assert_never_suggests_the_current(settings, reading)
+    tanh = read_outcome(HiHelloSettings(learning_rate=10.0), stopped)
+    assert [s.setting for s in tanh.suggestions] == ["learning_rate"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "losses", "expected"),
+    [
+        (dict(readout="logits"), FLAT, {"seed", "readout", "num_layers"}),
+        (dict(readout="linear"), FLAT, {"seed", "num_layers"}),  # the linear layer is already there
+        (dict(readout="linear", num_layers=4, seed=10_000), FLAT, {"seed"}),
+        (dict(epochs=40), FALLING, {"epochs"}),
+        (dict(epochs=1000), FALLING, {"seed", "readout", "num_layers"}),  # no more epochs on offer
+        (dict(learning_rate=0.001, epochs=100), SLOW, {"learning_rate", "epochs"}),
+        (dict(learning_rate=10.0, epochs=1000), SLOW, set()),  # nothing left to raise
+        (dict(learning_rate=1.0), JUMPY, {"learning_rate"}),
+        (dict(learning_rate=0.001), ROSE, set()),  # the smallest rate on offer: nothing smaller to suggest
+    ],
+)
+def test_advice_follows_the_state_and_never_the_current_setting(settings, losses, expected):
+    chosen = HiHelloSettings(**{"epochs": len(losses), **settings})
+    reading = read_outcome(chosen, missed(losses))
+    assert reading.state == "stuck" and {s.setting for s in reading.suggestions} == expected
+    assert_never_suggests_the_current(chosen, reading)
+    for suggestion in reading.suggestions:
+        if suggestion.setting == "learning_rate":
+            assert LEARNING_RATE_RANGE[0] <= suggestion.value <= LEARNING_RATE_RANGE[1]
+        if suggestion.setting == "epochs":
+            assert chosen.epochs < suggestion.value <= EPOCHS_RANGE[1]
+
+
+def test_at_learning_rate_10_the_advice_is_a_smaller_rate_whatever_the_output():
+    """The issue's case: "too high" and, right under it, "try a linear output layer" while it was selected."""
+    for readout in ("logits", "linear"):
+        settings, outcome, _ = train(learning_rate=10.0, readout=readout)
+        reading = read_outcome(settings, outcome)
+        assert reading.diagnosis == "unsteady" and "learning rate 10 overshoot" in reading.sentence
+        assert [(s.setting, s.value) for s in reading.suggestions] == [("learning_rate", 1.0)]
+        assert "linear output layer" not in reading.sentence
+
+
+@pytest.mark.parametrize("diagnosis", ["exploded", "unsteady", "slow", "still falling", "settled"])
+@pytest.mark.parametrize(
+    "settings",
+    [DEFAULTS, HiHelloSettings(readout="linear", num_layers=4, epochs=1000, learning_rate=10.0, seed=10_000),
+     HiHelloSettings(learning_rate=0.001, epochs=10, nonlinearity="relu"), HiHelloSettings(cell="gru", seed=0)],
+)  # fmt: skip
+def test_no_advice_is_already_chosen(settings, diagnosis):
+    for suggestion in advice(settings, diagnosis):
+        assert getattr(settings, suggestion.setting) != suggestion.value
+
+
+# --- The ceiling and the controls without effect ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 5, 10, 30])
+def test_the_ceiling_is_softmax_of_one_against_minus_one(size):
+    scores = -torch.ones(size, dtype=torch.float64)
+    scores[0] = 1.0
+    assert score_ceiling(DEFAULTS, size) == pytest.approx(float(torch.softmax(scores, 0)[0]), rel=1e-12)
+    assert score_ceiling(DEFAULTS, 5) == pytest.approx(0.6488, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("settings", "capped"),
+    [(DEFAULTS, True), (HiHelloSettings(cell="lstm"), True), (HiHelloSettings(cell="gru"), True),
+     (HiHelloSettings(num_layers=2), True), (HiHelloSettings(nonlinearity="relu"), False),
+     (HiHelloSettings(readout="linear"), False), (HiHelloSettings(cell="lstm", nonlinearity="relu"), True)],
+)  # fmt: skip
+def test_the_ceiling_holds_where_the_scores_are_bounded(settings, capped):
+    chosen, outcome, session = train(**dataclasses.asdict(settings))
+    ceiling = score_ceiling(chosen, outcome.vocabulary_size)
+    assert (ceiling is not None) is capped and (ceiling_note(chosen, outcome) is not None) is capped
+    if capped:
+        chances = probabilities(session.history.snapshots[-1].probe.outputs)
+        assert chances.max() <= ceiling + 1e-9 and outcome.probe_loss >= -math.log(ceiling) - 1e-9
+
+
+def test_the_ceiling_note_quotes_the_measured_numbers():
+    settings, outcome, _ = train()
+    note = ceiling_note(settings, outcome)
+    assert "e / (e + 4/e) = 0.649" in note and "−ln 0.649 = 0.433" in note
+    assert f"{outcome.max_probability:.3f} at most" in note and f"loss is {outcome.probe_loss:.3f}" in note
+    assert outcome.probe_epoch == 100 and "after epoch 100" in note
+    before = dataclasses.replace(outcome, probe_epoch=0)
+    assert "before training" in ceiling_note(settings, before)
+
+
+def test_hidden_size_and_nonlinearity_say_when_they_do_nothing():
+    assert "(5)" in hidden_size_unused("logits", 1, 5)
+    assert hidden_size_unused("logits", 2, 5) is None and hidden_size_unused("linear", 1, 5) is None
+    assert "(" not in hidden_size_unused("logits", 1, None)
+    assert nonlinearity_unused("rnn") is None and "GRU" in nonlinearity_unused("gru")
+
+
+# --- The intro follows the settings -----------------------------------------------------------------------------
+
+
+def test_the_intro_names_the_actual_word_target_and_model():
+    korean = intro(HiHelloSettings(word="안녕하세요안녕", cell="gru", num_layers=2, readout="linear"))
+    assert '"안녕하세요안"' in korean and '"녕하세요안녕"' in korean and "hihell" not in korean
+    assert "a 2-layer GRU of 8 hidden units per layer, with a linear output layer" in korean
+    custom = intro(HiHelloSettings(target="ihhhhh"))
+    assert '"ihhhhh"' in custom and "custom target" in custom and '"hihell"' in custom
+    assert "a 1-layer RNN (tanh) of 5 units that are the scores" in intro(DEFAULTS)
+    stacked = describe_model(HiHelloSettings(cell="lstm", num_layers=3, hidden_size=16), 5)
+    assert stacked == ("a 3-layer LSTM: 16 hidden units in the 2 layers below, and a top layer of 5 units that are "
+                       "the scores, one per character")  # fmt: skip
+    assert "⏎" in intro(HiHelloSettings(word="hi\nho"))
+
+
+# --- Every sentence at the defaults, over seeds 0-9 --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_every_sentence_at_the_defaults_matches_its_numbers(seed):
+    """About 0.1 s a run. The verdict quotes the decoded prediction; a miss quotes losses from the curve and
+    never suggests what is chosen; the ceiling caps the measured probability and bounds the loss."""
+    settings, outcome, session = train(seed=seed)
+    record = session.history.records[-1]
+    task = settings.task()
+    predicted = task.vocabulary.decode(record.predictions[0])
+    reading = read_outcome(settings, outcome)
+    quoted = re.findall(r"'([^']*)'", reading.sentence)
+    assert quoted[0] == predicted and outcome.predicted == predicted
+    if reading.state == "learned":
+        assert predicted == task.target_text and record.accuracy == 1.0
+    else:
+        assert reading.state == "stuck" and quoted[1] == task.target_text and predicted != task.target_text
+        right = sum(p == t for p, t in zip(predicted, task.target_text, strict=True))
+        assert f"({right} of 6 characters right)" in reading.sentence and record.accuracy == pytest.approx(right / 6)
+        losses = session.history.losses
+        evidence = reading.sentence.split("right): ", 1)[1].split(". ", 1)[0]
+        numbers = re.findall(r"\d+\.\d{3}", evidence)
+        assert numbers and all(any(abs(float(n) - loss) < 5e-4 for loss in losses) for n in numbers), evidence
+        assert_never_suggests_the_current(settings, reading)
+    note = ceiling_note(settings, outcome)
+    ceiling = float(re.search(r"= (0\.\d{3}), and the loss", note).group(1))
+    floor = float(re.search(r"= (0\.\d{3}), even", note).group(1))
+    measured = float(re.search(r"gets (0\.\d{3}) at most", note).group(1))
+    loss = float(re.search(r"the loss is (\d\.\d{3})", note).group(1))
+    chances = probabilities(session.history.snapshots[-1].probe.outputs)
+    assert np.round(chances.max(), 3) == measured and chances.max() <= ceiling
+    assert round(session.history.snapshots[-1].probe.loss, 3) == loss and loss >= floor
+    assert record.loss >= floor  # the loss on screen cannot pass the floor either
+
+
+def test_a_one_epoch_run_reads_as_slow():
+    assert diagnose(HiHelloSettings(epochs=1), missed([1.6])) == (
+        "slow",
+        "the loss fell only from 1.600 to 1.600 in 1 epoch",
+    )
