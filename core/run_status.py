@@ -41,8 +41,10 @@ def status_sentence(
     seconds: float,
     estimate: CostEstimate,
     stopped_at: int | None = None,
+    waiting_ahead: int | None = None,
 ) -> str:
-    """'Epoch 40 of 100 · playing · …': the estimate until the run ends, then the time it took."""
+    """'Epoch 40 of 100 · playing · …': the estimate until the run ends, then the time it took. ``waiting_ahead``:
+    the run wants to compute but every slot of the server is taken (core.admission), with this many runs ahead."""
     head = f"**{unit_name.capitalize()} {epoch:,} of {total:,}**"
     if stopped_at is not None:
         return (
@@ -53,7 +55,16 @@ def status_sentence(
         state = "finished" if mode == "paused" else STATES.get(mode, mode)
         took = f"took {measured_duration(seconds)} of computing, {against_estimate(seconds, estimate.seconds)}"
         return f"{head} · {state} · {took}"
+    state = STATES.get(mode, mode)
+    if waiting_ahead is not None and mode in ("playing", "finishing", "stepping"):
+        place = (
+            "next in line" if waiting_ahead == 0 else f"{waiting_ahead} {'run' if waiting_ahead == 1 else 'runs'} ahead"
+        )
+        state = (
+            f"waiting for a free slot on the server: {place} (other learners' runs take turns with yours; Pause "
+            "leaves the line)"
+        )
     return (
-        f"{head} · {STATES.get(mode, mode)} · {measured_duration(seconds)} of computing so far; estimated for the "
+        f"{head} · {state} · {measured_duration(seconds)} of computing so far; estimated for the "
         f"whole run: {estimate.describe()}"
     )

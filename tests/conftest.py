@@ -35,6 +35,14 @@ def long_ticks(monkeypatch):
     monkeypatch.setattr(ui.live, "WORK_SECONDS", 1.5)
 
 
+@pytest.fixture(autouse=True)
+def fresh_admission(monkeypatch):
+    """The server's queue is process-global too: every test starts with an empty one."""
+    import core.admission
+
+    monkeypatch.setattr(core.admission, "_SHARED", None)
+
+
 WIDGET_KINDS = (
     "text_input",
     "slider",

@@ -31,3 +31,13 @@ def test_once_finished_the_measured_time_replaces_the_estimate():
 def test_a_stopped_run_says_when_and_how_long_it_ran():
     stopped = status_sentence("epoch", 12, 100, "paused", True, 3.14, ESTIMATE, stopped_at=13)
     assert stopped == "**Epoch 12 of 100** · stopped at epoch 13 · ran 3.1 s of computing before it stopped"
+
+
+def test_a_run_waiting_for_a_slot_says_how_many_runs_are_ahead_and_how_to_leave():
+    waiting = status_sentence("epoch", 12, 100, "playing", False, 1.0, ESTIMATE, waiting_ahead=2)
+    assert "· waiting for a free slot on the server: 2 runs ahead" in waiting and "Pause leaves the line" in waiting
+    assert "1 run ahead" in status_sentence("epoch", 12, 100, "finishing", False, 1.0, ESTIMATE, waiting_ahead=1)
+    # a paused run waits nowhere, whatever was last recorded
+    assert "waiting" not in status_sentence("epoch", 12, 100, "paused", False, 1.0, ESTIMATE, waiting_ahead=2)
+    assert "next in line" in status_sentence("epoch", 12, 100, "stepping", False, 1.0, ESTIMATE, waiting_ahead=0)
+    assert "· playing ·" in status_sentence("epoch", 12, 100, "playing", False, 1.0, ESTIMATE, waiting_ahead=None)

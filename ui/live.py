@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
+from core.admission import shared_admission
 from core.budget import CostEstimate
 from core.session import TrainingSession
 from core.training import Snapshot, TrainingHistory
@@ -33,6 +35,9 @@ from ui.transport import DEFAULT_SPEED, SPEEDS, status_line, transport
 TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
 WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause waits for at most one tick
 MAX_CATCH_UP_SECONDS = 3.0
+# How long a tick waits in the server's queue (core.admission) for a free computing slot before it redraws
+# "waiting" and tries again at the next tick: less than a tick, so a waiting page stays responsive.
+ADMISSION_WAIT_SECONDS = 0.2
 
 
 @dataclass(eq=False)
@@ -52,6 +57,8 @@ class LiveRun:
     last_tick: float = 0.0  # when the last tick advanced the run (time.monotonic)
     owed_units: float = 0.0  # the fraction of a unit the pace owes the next tick
     number: int = 0
+    ticket: str = field(default_factory=lambda: uuid.uuid4().hex)  # this run's place in the server's queue
+    waiting_ahead: int | None = None  # runs ahead of this one when the last tick found every slot taken
     _cache: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
     @property
@@ -117,6 +124,17 @@ def tick(run: LiveRun, speed: str) -> None:
     if run.finished:
         run.mode = "paused"
         return
+    # One slot of the server's computing for this chunk only: between two chunks the run queues again behind
+    # the others, so the runs of a class take turns (core.admission).
+    with shared_admission().chunk(run.ticket, ADMISSION_WAIT_SECONDS) as turn:
+        run.waiting_ahead = None if turn.granted else turn.ahead
+        if not turn.granted:
+            run.last_tick = time.monotonic()  # time spent waiting is not owed to the pace afterwards
+            return
+        advance_chunk(run, speed)
+
+
+def advance_chunk(run: LiveRun, speed: str) -> None:
     per_second = None if run.mode == "finishing" else SPEEDS.get(speed, SPEEDS[DEFAULT_SPEED])
     now = time.monotonic()
     # A slow browser redraws less often, and each tick then advances more: the pace stays the same. (Play, Step
@@ -153,6 +171,8 @@ def start(key: str, settings: Any, build: Callable[[Any], LiveRun], display_keys
     """Build a new run from ``settings`` (an InputError leaves the previous run as it was)."""
     previous = current_run(key)
     run = build(settings)
+    if previous is not None:
+        leave_queue(previous)
     run.number = (previous.number if previous else 0) + 1
     for name in (*display_keys, "epoch"):
         st.session_state.pop(f"{key}_{name}", None)
@@ -165,6 +185,14 @@ def pause_other_pages(key: str) -> None:
     for name, value in list(st.session_state.items()):
         if isinstance(value, LiveRun) and name != run_key(key):
             value.mode = "paused"
+            leave_queue(value)
+
+
+def leave_queue(run: LiveRun) -> None:
+    """A run that stops wanting to compute gives its place in the server's queue to the next one at once."""
+    if run.waiting_ahead is not None:
+        shared_admission().cancel(run.ticket)
+        run.waiting_ahead = None
 
 
 def changed_settings(run_settings: Any, settings: Any, labels: dict[str, str]) -> list[str]:
@@ -246,6 +274,8 @@ def _set_mode(key: str, mode: str) -> None:
     if run is None or (run.finished and mode in ("playing", "stepping", "finishing")):
         return
     run.mode, run.step_target = mode, None
+    if mode in ("paused", "replaying"):
+        leave_queue(run)
     if mode in ("playing", "stepping", "finishing"):
         # Follow the newest snapshot again, and start the pace's clock now: a pause is never made up for.
         run.view_epoch, run.last_tick = None, time.monotonic() - TICK_SECONDS

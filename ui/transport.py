@@ -115,5 +115,6 @@ def status_line(run: Any) -> None:
             run.seconds,
             run.estimate,
             stopped_at=stopped.epoch if stopped is not None else None,
+            waiting_ahead=run.waiting_ahead,
         )
     )

@@ -1,0 +1,48 @@
+"""A classroom's runs take turns: a page whose run finds every computing slot taken says so, computes nothing,
+and goes on as soon as a slot frees; Pause leaves the line (core.admission, ui.live.tick)."""
+
+from __future__ import annotations
+
+import core.admission
+from tests.conftest import live_run, visit
+
+
+def status_text(at) -> str:
+    return " ".join(caption.value for caption in at.caption if "of computing" in caption.value)
+
+
+def test_a_queued_run_shows_its_place_computes_nothing_and_goes_on_when_a_slot_frees(monkeypatch):
+    monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
+    monkeypatch.setattr(core.admission, "STALE_SECONDS", 600.0)  # the fake runs below never tick again
+    admission = core.admission.shared_admission()
+    assert admission.request("another learner's run").granted  # the one slot is taken
+    assert not admission.request("a run that asked first").granted
+
+    at = visit("pages/hihello.py")  # the first visit plays
+    run = live_run(at, "hihello")
+    assert run.playing and run.epoch == 0 and run.waiting_ahead == 1
+    assert "waiting for a free slot on the server: 1 run ahead" in status_text(at)
+    at.run()
+    assert live_run(at, "hihello").epoch == 0  # still nothing computed
+
+    admission.release("another learner's run")
+    admission.cancel("a run that asked first")
+    at.selectbox(key="hihello_speed").set_value("full").run()
+    run = live_run(at, "hihello")
+    assert run.epoch > 0 and run.waiting_ahead is None
+    assert "waiting" not in status_text(at)
+    assert admission.computing == 0  # the slot went back after the chunk
+
+
+def test_pause_leaves_the_line(monkeypatch):
+    monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
+    monkeypatch.setattr(core.admission, "STALE_SECONDS", 600.0)
+    admission = core.admission.shared_admission()
+    assert admission.request("another learner's run").granted
+    at = visit("pages/hihello.py")
+    ticket = live_run(at, "hihello").ticket
+    assert admission.ahead_of(ticket) == 0
+    at.button(key="hihello_pause").click().run()
+    assert admission.ahead_of(ticket) is None
+    assert not live_run(at, "hihello").playing
+    assert "waiting" not in status_text(at)
