@@ -155,3 +155,13 @@ def test_too_many_rows_columns_or_bytes_are_refused(monkeypatch):
     assert "4 columns; the limit is 3" in refused(b"a,b,c,d\n1,2,3,4\n")
     monkeypatch.setattr(csv_reading, "MAX_BYTES", 10)
     assert "MB; the limit is" in refused(b"a,b\n1,2\n3,4\n")
+
+
+def test_a_quote_never_closed_is_named_in_the_refusal_it_causes():
+    message = refused(b'Date,v\n2024-01-01,"5\n2024-01-02,6\n2024-01-03,7\n')
+    assert message.startswith("No column holds numbers")
+    assert 'The likely cause: a quote (") opened on line 2 runs over the end of the line and is never closed' in message
+    assert "lines 2 to 4" in message
+    table = read('a,b\n1,"2\n3,4\n5,6\n')  # the file still reads: the note is among what was understood
+    assert "never closed" in notes_of(table)
+    assert "never closed" not in refused(b"name,city\nfoo,bar\n")  # no quote, no such sentence
