@@ -202,7 +202,10 @@ def test_summary_json_is_strict_json_with_settings_and_metrics():
     assert payload["settings"]["window"] == 3 and payload["settings"]["features"] == ["x", "y"]
     assert payload["test_metrics"]["naive_last_value"]["RMSE"] == 2.0
     assert payload["test_metrics"]["model"]["MAPE (%)"] is None
-    assert payload["data"]["scaler_fitted_on"] == "training rows only"
+    # The scaling reported is the scalers' own: the training rows' range, though the test part goes higher.
+    train = prepared.target_values[: prepared.split.train_rows]
+    assert payload["data"]["scaling"]["ranges"]["y"] == {"minimum": train.min(), "maximum": train.max()}
+    assert train.max() < prepared.target_values.max()
 
 
 def test_figures_escape_column_names():

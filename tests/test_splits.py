@@ -91,3 +91,39 @@ def test_inverse_transform_round_trips():
 def test_scaler_refuses_gaps():
     with pytest.raises(InputError, match="missing-value policy"):
         MinMaxScaler.fit(np.array([1.0, np.nan]))
+
+
+# ------------------------------------------------------------------------------ the order of the checks, overflow
+
+
+def test_one_row_hears_too_few_rows_not_the_same_value_in_every_row():
+    with pytest.raises(InputError, match="Too few rows: the series has 1 row,") as caught:
+        validate_target(ramp(1), "x", 7, 1, 0.7)
+    assert "same value" not in str(caught.value)
+    assert "even a window of 2" in str(caught.value)  # shortening cannot help: only more rows can
+
+
+def test_the_advice_for_too_few_rows_flips_when_a_shorter_window_would_fit():
+    with pytest.raises(InputError, match="Shorten the window or the horizon") as caught:
+        validate_target(ramp(9), "x", 7, 1, 0.7)  # a window of 2 fits in 9 rows
+    assert "Use a longer series" not in str(caught.value)
+    with pytest.raises(InputError, match="Use a longer series"):
+        validate_target(ramp(3), "x", 2, 1, 0.7)  # already the shortest window
+
+
+def test_a_range_beyond_floating_point_is_refused_with_the_column_named():
+    values = np.array([[1.7e308, 1.0], [-1.7e308, 2.0], [1.0e308, 3.0]])
+    with pytest.raises(InputError, match="larger than floating-point numbers can hold") as caught:
+        MinMaxScaler.fit(values, ["huge", "small"])
+    assert "'huge'" in str(caught.value) and "-1.7e+308 to 1.7e+308" in str(caught.value)
+    MinMaxScaler.fit(values[:, 1:], ["small"])  # the other column alone is fine
+    MinMaxScaler.fit(np.array([1e302, -1e302]), ["big"])  # large but with a finite range: fine
+
+
+def test_values_too_far_outside_the_training_range_to_scale_are_refused():
+    scaler = MinMaxScaler.fit(np.array([0.0, 1.0]))
+    with pytest.raises(InputError, match="so far outside the training rows' range") as caught:
+        scaler.transform_for_training(np.array([0.5, 1e300]), ["v"])
+    assert "'v'" in str(caught.value)
+    scaled = scaler.transform_for_training(np.array([0.5, 1e30]), ["v"])
+    assert scaled.dtype == np.float32 and scaled[1] == pytest.approx(1e30, rel=1e-6)
