@@ -204,11 +204,11 @@ def window_label(prepared: PreparedForecast, index: int) -> str:
 
 
 def step_labels(window: int) -> list[str]:
-    """'t-6', …, 't-1', 't': the inputs of a window, t being the last row the model reads."""
-    return [f"t-{window - 1 - i}" if i < window - 1 else "t" for i in range(window)]
+    """'1 (t-6)', …, '7 (t)': the inputs of a window counted from 1, with their lag, t being the last row read."""
+    return [f"{i + 1} (t-{window - 1 - i})" if i < window - 1 else f"{window} (t)" for i in range(window)]
 
 
-STEP_TITLE = "time step in the window (t = last row read, the model predicts t+1)"
+STEP_TITLE = "time step in the window (1 = oldest; t = last row read, the model predicts t+1)"
 
 
 def hidden_figure(hidden: np.ndarray, labels: Sequence[str], layer: int, epoch: int) -> go.Figure:
