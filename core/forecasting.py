@@ -22,7 +22,7 @@ from core.errors import InputError
 from core.models import MAX_HIDDEN_SIZE, MAX_LAYERS, ModelConfig, SequenceModel
 from core.probes import probe_indices
 from core.runtime import DEVICES, resolve_device
-from core.series import SeriesTable
+from core.series import SeriesTable, with_likely_cause
 from core.series_gaps import MISSING_POLICIES, apply_missing_policy, spacing_warning
 from core.session import TrainingSession
 from core.splits import ChronologicalSplit, MinMaxScaler, validate_target
@@ -206,9 +206,12 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
         raise InputError(f"'{unknown[0]}' is not a numeric column of this table: choose among its numeric columns.")
     columns = list(dict.fromkeys([settings.target, *settings.features]))
     frame, policy_note = apply_missing_policy(table.frame, columns, settings.missing_policy)
-    split = validate_target(
-        frame, settings.target, settings.window, settings.horizon, settings.train_fraction, settings.features
-    )
+    try:
+        split = validate_target(
+            frame, settings.target, settings.window, settings.horizon, settings.train_fraction, settings.features
+        )
+    except InputError as error:  # "too few rows" from a quote that swallowed the file: say so
+        raise with_likely_cause(error, table.quote_problem) from error
     features = frame[list(settings.features)].to_numpy(dtype="float64")  # (rows, features)
     target = frame[settings.target].to_numpy(dtype="float64")  # (rows,)
     # The honest part: min and max come from the training rows only, never from the future.

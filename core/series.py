@@ -38,6 +38,14 @@ class SeriesTable:
     missing_cells: int  # NaN in the numeric columns (blank, NaN, ±inf or not a number in the file)
     missing_by_column: dict[str, int] = field(default_factory=dict)  # the same count, column by column
     constant_columns: list[str] = field(default_factory=list)  # numeric columns with one value in every filled row
+    quote_problem: str | None = None  # a quote that swallowed line ends: the likely cause of a later refusal
+
+
+def with_likely_cause(error: InputError, quote_problem: str | None) -> InputError:
+    """``error`` with the quote problem appended when there is one: the learner hears cause and consequence."""
+    if not quote_problem:
+        return error
+    return InputError(f"{error} The likely cause: {quote_problem[0].lower()}{quote_problem[1:]}")
 
 
 def _quote(names: Sequence[str], limit: int = 10) -> str:
@@ -137,10 +145,7 @@ def _read_series(raw: bytes) -> SeriesTable:
     try:
         return _understood(table)
     except InputError as error:
-        if table.quote_problem:  # the learner hears the cause with the consequence
-            cause = table.quote_problem
-            raise InputError(f"{error} The likely cause: {cause[0].lower()}{cause[1:]}") from error
-        raise
+        raise with_likely_cause(error, table.quote_problem) from error
 
 
 def _understood(table: TextTable) -> SeriesTable:
@@ -191,6 +196,7 @@ def _understood(table: TextTable) -> SeriesTable:
         missing_cells=sum(missing.values()),
         missing_by_column=missing,
         constant_columns=constant,
+        quote_problem=table.quote_problem,
     )
 
 

@@ -296,3 +296,12 @@ def test_the_same_training_on_cuda_gives_close_results(seasonal):
         evaluate_forecast(prepared, on_cpu.model).predictions,
         rtol=1e-3,
     )
+
+
+def test_too_few_rows_from_a_quote_never_closed_names_the_quote():
+    head = "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 6))
+    table = table_of(f'Date,v\n{head}2024-01-06,"6\n' + "".join(f"2024-01-{d:02d},{d}\n" for d in range(7, 30)))
+    assert len(table.frame) == 6  # the quote swallowed the rest of the file into one cell
+    with pytest.raises(InputError, match="Too few rows") as caught:
+        prepare(table, ForecastSettings(target="v", features=("v",)))
+    assert 'The likely cause: a quote (") opened on line 7' in str(caught.value)
