@@ -47,7 +47,17 @@ def format_number(value: float) -> str:
     return f"{value:.3f}" if abs(value) >= 1 else f"{value:.4g}"
 
 
-def verdict(model: dict[str, float], naive: dict[str, float], predictions_finite: bool = True) -> str:
+PRICE_NAMES = ("close", "adj close", "open", "high", "low", "price", "종가", "시가", "고가", "저가")
+
+
+def is_price(target: str) -> bool:
+    """A target named like a price (Close, 종가): the remark that the naive forecast often wins applies."""
+    return target.strip().lower() in PRICE_NAMES
+
+
+def verdict(
+    model: dict[str, float], naive: dict[str, float], predictions_finite: bool = True, about_prices: bool = False
+) -> str:
     """One plain sentence from the numbers: which forecast misses less on the test part, by RMSE and MAE.
 
     ``predictions_finite`` tells the two ways a score can be missing apart: predictions that are not
@@ -82,8 +92,10 @@ def verdict(model: dict[str, float], naive: dict[str, float], predictions_finite
     else:
         sentence = (
             f"On the test part the naive forecast “the next value equals the last one” beats the model: "
-            f"{numbers}, {ours / theirs - 1:.0%} higher for the model. On prices this is common."
+            f"{numbers}, {ours / theirs - 1:.0%} higher for the model."
         )
+        if about_prices:  # said of prices only: a learner forecasting temperatures should not read it
+            sentence += " On prices this is common."
     if by_mae not in (by_rmse, "tie"):
         sentence += f" By MAE (the typical miss), though, the {'model' if by_mae == 'model' else 'naive forecast'} "
         sentence += "is better."
@@ -136,7 +148,7 @@ def evaluate_forecast(prepared: PreparedForecast, model: SequenceModel) -> Forec
     model_metrics = metrics(truth[test], predictions[test])
     naive_metrics = metrics(truth[test], naive[test])
     finite = bool(np.isfinite(predictions).all())
-    sentence = verdict(model_metrics, naive_metrics, finite)
+    sentence = verdict(model_metrics, naive_metrics, finite, about_prices=is_price(settings.target))
     return ForecastResult(predictions, naive, model_metrics, naive_metrics, sentence, mape_note(truth[test]))
 
 

@@ -82,6 +82,7 @@ def test_every_computed_sentence_matches_its_numbers_over_ten_seeds(sample):
         result = evaluate_forecast(prepared, history.model)
         assert result.finite
         check_verdict(result.verdict, result.model_metrics, result.naive_metrics)
+        assert ("On prices" in result.verdict) == (sample == "stock_like.csv" and "beats the model" in result.verdict)
         assert result.model_wins == ("model beats the naive forecast" in result.verdict)
         verdicts.add(better_forecast(result.model_metrics["RMSE"], result.naive_metrics["RMSE"]))
         # The validation caption says when the test loss was measured: exactly the epochs that have one.

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from core.forecast_results import better_forecast, evaluate_forecast, format_number, verdict
+from core.forecast_results import better_forecast, evaluate_forecast, format_number, is_price, verdict
 from core.forecasting import ForecastSettings, prepare
 from core.series import read_series
 from core.training import build_model
@@ -65,3 +65,11 @@ def test_the_result_carries_what_mape_leaves_out(zeros, expected):
             expected in result.mape_note
             and f"{prepared.split.test_windows.stop - prepared.split.test_windows.start}" in result.mape_note
         )
+
+
+def test_the_remark_about_prices_is_made_about_prices_only():
+    assert is_price("Close") and is_price(" 종가 ") and not is_price("평균기온(°C)") and not is_price("Value")
+    naive_wins = scores(3.0, 2.0), scores(2.0, 1.5)
+    assert "On prices this is common." in verdict(*naive_wins, about_prices=True)
+    assert "prices" not in verdict(*naive_wins, about_prices=False)
+    assert "prices" not in verdict(scores(1.0, 1.0), scores(2.0, 2.0), about_prices=True)  # the model won
