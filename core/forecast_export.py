@@ -107,6 +107,7 @@ def summary(prepared: PreparedForecast, result: ForecastResult, history: Trainin
             "model": {name: _finite(value) for name, value in result.model_metrics.items()},
             "naive_last_value": {name: _finite(value) for name, value in result.naive_metrics.items()},
             "verdict": result.verdict,
+            "mape_note": result.mape_note,
         },
         "training": {
             "epochs_run": len(history.records),

@@ -31,3 +31,15 @@ def not_finite_advice(learning_rate: float, lowest_learning_rate: float) -> str:
         f"The learning rate is already the lowest offered ({learning_rate:g}): try another seed or a smaller "
         "hidden size, and check the file for extreme values."
     )
+
+
+def stopped_message(reason: str, epoch: int, learning_rate: float, lowest_learning_rate: float) -> str:
+    """Why training stopped, without advice the screen cannot follow: at the lowest learning rate offered,
+    "try a learning rate ten times smaller" would send the learner to a setting that does not exist."""
+    if "exploded" not in reason or learning_rate > lowest_learning_rate:
+        return reason
+    return (
+        f"Training stopped at epoch {epoch}: the loss exploded (it became huge, infinite or not a number), even at "
+        f"the lowest learning rate offered ({learning_rate:g}). The charts show the last good state. Check the file "
+        "for extreme or misplaced values, or try a smaller hidden size or another seed."
+    )

@@ -7,6 +7,7 @@ import hashlib
 import streamlit as st
 
 from core.cell_math import CELL_NAMES
+from core.forecast_readings import stopped_message
 from core.forecasting import (
     HORIZON_LIMITS,
     WINDOW_LIMITS,
@@ -162,7 +163,8 @@ def draw_live(run: LiveRun) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
     history, prepared = run.history, run.extra["prepared"]
     if history.stopped:
-        st.warning(history.stopped.reason)
+        stopped = history.stopped
+        st.warning(stopped_message(stopped.reason, stopped.epoch, run.session.learning_rate, min(LEARNING_RATES)))
     st.caption(
         markdown_literal(
             f"Training on the {run.extra['source']} ({prepared.split.windows:,} windows, {run.extra['device'].type}). "

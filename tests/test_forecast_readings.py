@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 
 from core.forecast_figures import LOSS_TITLE, loss_figure
-from core.forecast_readings import not_finite_advice, validation_caption, validation_epochs
+from core.forecast_readings import not_finite_advice, stopped_message, validation_caption, validation_epochs
 from core.forecast_results import better_forecast, evaluate_forecast, format_number
 from core.forecasting import ForecastSettings, default_features, default_target, prepare
 from core.metrics import zero_targets
 from core.series import read_series
+from core.training import divergence_message
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLES = {"stock_like.csv": "Close", "seasonal.csv": "Value"}
@@ -34,6 +35,16 @@ def test_not_finite_advice_offers_a_lower_learning_rate_only_when_there_is_one()
     assert "Lower the learning rate (now 0.01)" in not_finite_advice(0.01, 0.0001)
     lowest = not_finite_advice(0.0001, 0.0001)
     assert "Lower the learning rate" not in lowest and "already the lowest offered (0.0001)" in lowest
+
+
+def test_the_stopped_message_drops_advice_the_screen_cannot_follow():
+    reason = divergence_message(3, 0.0001)
+    assert stopped_message(reason, 3, 0.001, 0.0001) == reason  # a lower rate exists: the advice stands
+    lowest = stopped_message(reason, 3, 0.0001, 0.0001)
+    assert lowest.startswith("Training stopped at epoch 3")
+    assert "even at the lowest learning rate offered (0.0001)" in lowest
+    assert "ten times smaller" not in lowest
+    assert stopped_message("Stopped by the budget.", 3, 0.0001, 0.0001) == "Stopped by the budget."
 
 
 def test_the_loss_figure_keeps_room_for_its_axis_title():
