@@ -82,6 +82,8 @@ def parse_dates(cells: tuple[str, ...], date_format: str) -> pd.Series:
 def looks_like_excel_dates(cells: tuple[str, ...]) -> bool:
     """Whole numbers from 20000 to 60000, unique and in order (either way), a day to a quarter apart at
     the median: what a date column becomes when a spreadsheet saves it unformatted."""
+    if len(cells) > 200 and not looks_like_excel_dates(cells[:200]):  # most columns fail on their first cells
+        return False
     sample = [cell.strip() for cell in cells if cell.strip()]
     if len(sample) < 3:
         return False
