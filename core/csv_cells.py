@@ -1,13 +1,12 @@
-"""Cells of a CSV file turned into numbers and dates: decimal commas, thousands separators, date formats.
+"""Cells of a CSV file turned into numbers: decimal commas, thousands separators, currency and percent.
 
 core/csv_reading.py finds the table (encoding, delimiter, header, ragged rows); this module decides
-what each cell of it means.
+what a cell of numbers means, core/csv_dates.py what a cell of dates means.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -15,14 +14,26 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from core.csv_reading import looks_numeric
-
+_NUMBERISH = re.compile(r"^\(?[+\-−]?[$€£¥₩]?\s*(\d[\d.,'’\s]*|[.,]\d+)([eE][+-]?\d+)?\s*%?\)?$")
+_DATELIKE = re.compile(
+    r"^\s*(\d{1,4}[-/.]\s?\d{1,2}[-/.]\s?\d{1,4}|\d{4}\s?년|\d{1,2}[-\s][A-Za-z]{3}|[A-Za-z]{3,9}\.?\s\d{1,2})"
+)
 MISSING_WORDS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "--", "—", "?", ".", "missing", "#n/a", "#value!", "#div/0!"}
 )
 _SYMBOLS = r"[ \u00a0\u202f'’$€£¥₩%]"  # spaces and apostrophes as thousands separators, currency, percent
 _AMBIGUOUS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")  # "55,800": thousands, or 55.8 with a decimal comma?
 _AMBIGUOUS_POINT = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")  # "1.234": 1.234, or 1234 with dot thousands?
+
+
+def looks_numeric(cell: str) -> bool:
+    """True for cells like ``12``, ``-3.5``, ``1.234,56``, ``"55,800"``, ``$12``, ``5%`` (not ``01.02.2024``)."""
+    return bool(_NUMBERISH.match(cell.strip())) and not looks_like_date(cell)
+
+
+def looks_like_date(cell: str) -> bool:
+    """A quick look (no parsing): enough to tell a header from data, and which columns to try as dates."""
+    return bool(_DATELIKE.match(cell))
 
 
 @dataclass(frozen=True)
@@ -120,65 +131,3 @@ def parse_numbers(cells: tuple[str, ...], decimal_comma: bool) -> ParsedNumbers:
         had_separators=bool(with_separator.any()),
         separator_example=separator_example,
     )
-
-
-DATE_WORDS = (
-    "date", "time", "day", "week", "month", "period", "일자", "날짜", "일시", "시간", "기준일", "datum", "fecha",
-)  # fmt: skip
-# Tried in this order; a tie goes to the earlier format (month-first before day-first for "03/04/2024",
-# unless only one of them keeps the rows in order).
-DATE_FORMATS = (
-    "ISO8601", "%Y/%m/%d", "%Y.%m.%d", "%Y.%m.%d.", "%Y. %m. %d", "%Y. %m. %d.", "%Y년 %m월 %d일",
-    "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y",
-    "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%y", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S",
-    "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S", "%Y%m%d",
-)  # fmt: skip
-
-
-def _to_datetime(cells: pd.Series, date_format: str) -> pd.Series:
-    """Parse with one format; NaT where a cell does not fit. Mixed time zones are brought to UTC."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for utc in (False, True):
-            try:
-                return pd.to_datetime(cells, format=date_format, errors="coerce", utc=utc)
-            except (ValueError, TypeError, OverflowError):
-                continue
-    return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[ns]")
-
-
-def guess_date_format(cells: tuple[str, ...], sample_size: int = 200) -> tuple[str | None, float]:
-    """The format that reads the most of the first non-blank cells, and the share it reads.
-
-    Only a sample is tried, 28 formats on 200 cells, so a long file costs no more than a short one.
-    """
-    sample = []
-    for cell in cells:
-        if cell.strip():
-            sample.append(cell.strip())
-            if len(sample) == sample_size:
-                break
-    if not sample:
-        return None, 0.0
-    series = pd.Series(sample, dtype=object)
-    best: tuple[str | None, tuple[float, bool]] = (None, (0.0, False))
-    for date_format in DATE_FORMATS:
-        parsed = _to_datetime(series, date_format)
-        rate = float(parsed.notna().mean())
-        found = parsed.dropna()
-        in_order = found.is_monotonic_increasing or found.is_monotonic_decreasing
-        if (rate, in_order) > best[1]:
-            best = (date_format, (rate, in_order))
-    return best[0], best[1][0]
-
-
-def parse_dates(cells: tuple[str, ...], date_format: str) -> pd.Series:
-    """The whole column with the chosen format; NaT where a cell is not a date in that format."""
-    return _to_datetime(pd.Series(cells, dtype=object).str.strip(), date_format)
-
-
-def is_date_name(name: str) -> bool:
-    """Column names that announce dates: Date, timestamp, 일자, 날짜, Datum, …"""
-    lowered = name.lower()
-    return any(word in lowered for word in DATE_WORDS)

@@ -8,16 +8,16 @@ Cells stay text here; ``core.series`` turns them into numbers and dates.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gc
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
+from core.csv_cells import looks_like_date, looks_numeric
+from core.csv_decoding import decode_text
 from core.errors import InputError
 
 MAX_ROWS = 200_000
@@ -26,14 +26,6 @@ MAX_BYTES = 50 * 1024 * 1024  # the upload limit of .streamlit/config.toml (maxU
 
 DELIMITER_NAMES = {",": "commas (,)", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
 SNIFF_LINES = 200  # lines looked at to guess the delimiter and the header
-
-SAVE_AS_CSV = "In Excel or LibreOffice choose File → Save As → CSV (UTF-8) and upload that file."
-# Control characters that never appear in a text table (tab, CR and LF are fine).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_NUMBERISH = re.compile(r"^\(?[+\-−]?[$€£¥₩]?\s*(\d[\d.,'’\s]*|[.,]\d+)([eE][+-]?\d+)?\s*%?\)?$")
-_DATELIKE = re.compile(
-    r"^\s*(\d{1,4}[-/.]\s?\d{1,2}[-/.]\s?\d{1,4}|\d{4}\s?년|\d{1,2}[-\s][A-Za-z]{3}|[A-Za-z]{3,9}\.?\s\d{1,2})"
-)
 
 
 @dataclass(frozen=True)
@@ -44,52 +36,9 @@ class TextTable:
     columns: list[tuple[str, ...]]  # one tuple of cells per column, all of the same length
     delimiter: str
     notes: list[str]
-
-
-def decode_text(raw: bytes) -> tuple[str, str]:
-    """Bytes → text, and the name of the encoding used.
-
-    Order matters: UTF-8 is strict (random bytes rarely pass), CP949 next because Korean bytes
-    would also "decode" as Windows-1252 but into gibberish; Windows-1252 last, as it accepts
-    almost anything.
-    """
-    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"This looks like an Excel workbook, not a CSV text file. {SAVE_AS_CSV}")
-    candidates: list[tuple[str, str]]
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", "UTF-8 (with a byte-order mark)")]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", "UTF-16")]
-    elif _looks_like_utf16_without_bom(raw):
-        candidates = [("utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be", "UTF-16")]
-    elif b"\x00" in raw:
-        raise InputError(f"This file holds binary data (for example an image or a program), not text. {SAVE_AS_CSV}")
-    else:
-        candidates = [("utf-8", "UTF-8"), ("cp949", "CP949 / EUC-KR (Korean)"), ("cp1252", "Windows-1252")]
-    for codec, label in candidates:
-        try:
-            text = raw.decode(codec)
-        except (UnicodeDecodeError, UnicodeError):
-            continue
-        sample = text[:65536]
-        if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
-            raise InputError(f"This file holds binary data, not text. {SAVE_AS_CSV}")
-        return text.lstrip("\ufeff"), label
-    raise InputError(
-        "The text encoding of this file could not be recognised (tried UTF-8, UTF-16, CP949 and "
-        f"Windows-1252). {SAVE_AS_CSV}"
-    )
-
-
-def _looks_like_utf16_without_bom(raw: bytes) -> bool:
-    """ASCII text saved as UTF-16 has a NUL byte in every other position."""
-    sample = raw[:4096]
-    if len(sample) < 8:
-        return False
-    even, odd = sample[0::2], sample[1::2]
-    return (odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even)) or (
-        even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd)
-    )
+    # The note about a quote that swallowed line ends, when there is one: a later refusal ("no column holds
+    # numbers", "too few rows") repeats it, because the quote is usually the real cause.
+    quote_problem: str | None = None
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -112,16 +61,6 @@ def sniff_delimiter(lines: list[str]) -> str:
         if fields > 1 and score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def looks_numeric(cell: str) -> bool:
-    """True for cells like ``12``, ``-3.5``, ``1.234,56``, ``"55,800"``, ``$12``, ``5%`` (not ``01.02.2024``)."""
-    return bool(_NUMBERISH.match(cell.strip())) and not looks_like_date(cell)
-
-
-def looks_like_date(cell: str) -> bool:
-    """A quick look (no parsing): enough to tell a header from data, and which columns to try as dates."""
-    return bool(_DATELIKE.match(cell))
 
 
 def _split_lines(text: str) -> tuple[list[str], list[int], int, int]:
@@ -201,9 +140,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def _parse_records(
     lines: list[str], line_numbers: list[int], delimiter: str
-) -> tuple[list[list[str]], list[int], list[int]]:
+) -> tuple[list[list[str]], list[int], list[tuple[int, int]]]:
     """Split lines into rows of fields, respecting quotes; return the rows, their line numbers in the file,
-    and the lines where a quoted field runs over a line end."""
+    and (first, past the last) indexes in ``lines`` of the rows whose quoted field runs over a line end."""
     reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
     try:
         records = list(islice(reader, MAX_ROWS + 2))  # + header + one too many: stop before memory runs out
@@ -226,8 +165,24 @@ def _parse_records(
             f"Line {line} could not be split into fields ({error}). Check the quotes on that line."
         ) from error
     starts = [0, *ends[:-1]]  # index in `lines` of each row's first line
-    spanning = [line_numbers[start] for start, end in zip(starts, ends, strict=True) if end - start > 1]
+    spanning = [(start, end) for start, end in zip(starts, ends, strict=True) if end - start > 1]
     return records, [line_numbers[start] for start in starts], spanning
+
+
+def _quote_note(spanning: list[tuple[int, int]], lines: list[str], line_numbers: list[int]) -> str:
+    """What a quote that runs over line ends did; an odd count of quote marks means it was never closed."""
+    start, end = spanning[-1]
+    if end == len(lines) and sum(line.count('"') for line in lines[start:end]) % 2:
+        first, last = line_numbers[start], line_numbers[end - 1]
+        return (
+            f'A quote (") opened on line {first} runs over the end of the line and is never closed, so lines '
+            f"{first} to {last} (the rest of the file) were read as one row. Close or remove that quote and upload "
+            "the file again."
+        )
+    return (
+        f'A quote (") opened on line {_line_list(line_numbers[s] for s, _ in spanning)} runs over the end of the '
+        "line; the lines up to the closing quote were read as one row. Check the quotes there."
+    )
 
 
 def read_text_table(raw: bytes) -> TextTable:
@@ -275,15 +230,15 @@ def _read_text_table(raw: bytes) -> TextTable:
         notes.append("The file has a single column.")
 
     records, record_lines, spanning = _parse_records(lines, line_numbers, delimiter)
-    if spanning:
-        notes.append(
-            f'A quote (") opened on line {_line_list(spanning)} runs over the end of the line; the lines up '
-            "to the closing quote were read as one row. Check the quotes there."
-        )
+    quote_problem = _quote_note(spanning, lines, line_numbers) if spanning else None
+    if quote_problem:
+        notes.append(quote_problem)
     has_header = _is_header(records[0], records[1:SNIFF_LINES])
     data, data_lines = (records[1:], record_lines[1:]) if has_header else (records, record_lines)
     if not data:
-        raise InputError("The file has a header row but no data rows below it. Add at least a few rows of numbers.")
+        raise InputError(
+            " ".join(["The file has a header row but no data rows below it.", quote_problem or "Add rows of numbers."])
+        )
     width = Counter(len(row) for row in data).most_common(1)[0][0]
     if width > MAX_COLUMNS:
         raise InputError(f"The file has {width:,} columns; the limit is {MAX_COLUMNS}. Keep only the columns you need.")
@@ -318,4 +273,4 @@ def _read_text_table(raw: bytes) -> TextTable:
         )
     notes.append(f"Found {_plural(len(good), 'data row')} and {_plural(width, 'column')}.")
     columns = list(zip(*good, strict=True)) if good else [() for _ in names]  # (columns,) tuples of (rows,)
-    return TextTable(names=names, columns=columns, delimiter=delimiter, notes=notes)
+    return TextTable(names=names, columns=columns, delimiter=delimiter, notes=notes, quote_problem=quote_problem)

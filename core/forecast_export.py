@@ -72,6 +72,19 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def scaling(prepared: PreparedForecast) -> dict:
+    """The min/max scaling as fitted, read back from the scalers themselves: which rows, and each column's range."""
+    settings = prepared.settings
+    ranges = {}
+    for name, scaler, column in [
+        *((name, prepared.feature_scaler, i) for i, name in enumerate(settings.features)),
+        (settings.target, prepared.target_scaler, 0),
+    ]:
+        ranges[name] = {"minimum": float(scaler.minimum[column]), "maximum": float(scaler.maximum[column])}
+    train_rows = prepared.split.train_rows
+    return {"fitted_on_rows": f"1 to {train_rows} (the training part)", "training_rows": train_rows, "ranges": ranges}
+
+
 def summary(prepared: PreparedForecast, result: ForecastResult, history: TrainingHistory, source: str) -> dict:
     """The run's settings, data and metrics, ready for ``json.dumps`` (no NaN: missing numbers are null)."""
     split = prepared.split
@@ -87,13 +100,14 @@ def summary(prepared: PreparedForecast, result: ForecastResult, history: Trainin
             "test_windows": split.test_windows.stop - split.test_windows.start,
             "first": str(prepared.times[0]),
             "last": str(prepared.times[-1]),
-            "scaler_fitted_on": "training rows only",
+            "scaling": scaling(prepared),
             "notes": prepared.notes,
         },
         "test_metrics": {
             "model": {name: _finite(value) for name, value in result.model_metrics.items()},
             "naive_last_value": {name: _finite(value) for name, value in result.naive_metrics.items()},
             "verdict": result.verdict,
+            "mape_note": result.mape_note,
         },
         "training": {
             "epochs_run": len(history.records),

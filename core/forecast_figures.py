@@ -41,7 +41,7 @@ def stride(count: int) -> int:
 
 
 def time_title(prepared: PreparedForecast) -> str:
-    return "date" if prepared.has_dates else "row of the file (time step)"
+    return "date" if prepared.has_dates else "time step (counted from 1)"
 
 
 def value_title(prepared: PreparedForecast, what: str = "") -> str:
@@ -194,23 +194,40 @@ def figures_number(value: float) -> str:
 
 
 def window_label(prepared: PreparedForecast, index: int) -> str:
-    """'window 12: reads 2024-01-02 … 2024-01-10 (training)' for the window picker."""
+    """'window 12: reads 2024-01-02 … 2024-01-10 (training)' for the window picker (``index`` 11)."""
     settings, split = prepared.settings, prepared.split
     first, last = prepared.times[index], prepared.times[index + settings.window - 1]
     train, test = split.train_windows, split.test_windows
     part = "training" if train.start <= index < train.stop else ("test" if test.start <= index < test.stop else "gap")
     text = (lambda t: f"{t:%Y-%m-%d}") if prepared.has_dates else (lambda t: f"row {t}")
-    return f"window {index}: reads {text(first)} … {text(last)} ({part})"
+    return f"window {index + 1}: reads {text(first)} … {text(last)} ({part})"  # counted from 1 on screen
 
 
 def step_labels(window: int) -> list[str]:
-    """'t-6', …, 't-1', 't': the inputs of a window, t being the last row the model reads."""
-    return [f"t-{window - 1 - i}" if i < window - 1 else "t" for i in range(window)]
+    """'1 (t-6)', …, '7 (t)': the inputs of a window counted from 1, with their lag, t being the last row read."""
+    return [f"{i + 1} (t-{window - 1 - i})" if i < window - 1 else f"{window} (t)" for i in range(window)]
 
 
-STEP_TITLE = "time step in the window (t = last row read, the model predicts t+1)"
+STEP_TITLE = "time step in the window (1 = oldest; t = last row read, the model predicts t+1)"
 
 
 def hidden_figure(hidden: np.ndarray, labels: Sequence[str], layer: int, epoch: int) -> go.Figure:
     """hidden (time, units) of one window: the shared heatmap, with time-series axis titles."""
     return figures.hidden_state_figure(hidden, labels, layer, epoch, step_title=STEP_TITLE)
+
+
+LOSS_TITLE = ("mean squared error", "(scaled 0–1, log scale)")  # two short lines: one long one was clipped
+
+
+def loss_figure(
+    epochs: Sequence[int],
+    losses: Sequence[float],
+    validation_losses: Sequence[float | None],
+    marks: Sequence[tuple[float, str]] = (),
+    x_max: float | None = None,
+) -> go.Figure:
+    """The shared loss curve with a y title that fits: two lines, and a left margin that grows to hold them."""
+    fig = figures.loss_figure(epochs, losses, validation_losses, LOSS_TITLE[0], marks=marks, x_max=x_max)
+    fig.update_yaxes(title_text="<br>".join(LOSS_TITLE), automargin=True)
+    fig.update_layout(margin=dict(l=80))
+    return fig

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from core.forecasting import PREDICT_BATCH, PreparedForecast
-from core.metrics import mae, mape, naive_forecast, rmse
+from core.metrics import mae, mape, mape_note, naive_forecast, rmse
 from core.models import SequenceModel
 from core.validation import whole_number
 
@@ -40,38 +40,78 @@ def metrics(truth: np.ndarray, prediction: np.ndarray) -> dict[str, float]:
 def format_number(value: float) -> str:
     if not math.isfinite(value):
         return "n/a"
+    if abs(value) >= 1e9:  # 3.45e+301, not three hundred digits
+        return f"{value:.3g}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.3f}" if abs(value) >= 1 else f"{value:.4g}"
 
 
-def verdict(model: dict[str, float], naive: dict[str, float]) -> str:
-    """One plain sentence from the numbers: which forecast misses less on the test part, by RMSE and MAE."""
-    if not all(math.isfinite(model[name]) for name in ("RMSE", "MAE")):
+PRICE_NAMES = ("close", "adj close", "open", "high", "low", "price", "종가", "시가", "고가", "저가")
+
+
+def is_price(target: str) -> bool:
+    """A target named like a price (Close, 종가): the remark that the naive forecast often wins applies."""
+    return target.strip().lower() in PRICE_NAMES
+
+
+def verdict(
+    model: dict[str, float], naive: dict[str, float], predictions_finite: bool = True, about_prices: bool = False
+) -> str:
+    """One plain sentence from the numbers: which forecast misses less on the test part, by RMSE and MAE.
+
+    ``predictions_finite`` tells the two ways a score can be missing apart: predictions that are not
+    numbers, or finite predictions whose misses are too large for floating point (values near 1e308).
+    """
+    if not predictions_finite:
         return "The model's predictions are not finite numbers, so they cannot be compared with the baseline."
+    if not all(math.isfinite(value[name]) for value in (model, naive) for name in ("RMSE", "MAE")):
+        return (
+            "The predictions are numbers, but the errors are not finite numbers: the misses are too large for "
+            "floating point (beyond about 1.8e308), so model and baseline cannot be compared. Express the target "
+            "in larger units (for example millions) so its values are smaller."
+        )
     ours, theirs = model["RMSE"], naive["RMSE"]
     numbers = f"RMSE {format_number(ours)} against {format_number(theirs)}"
-    mae_winner = "model" if model["MAE"] < naive["MAE"] else "naive forecast"
-    if theirs == 0 or abs(ours / theirs - 1) < 0.02:
+    by_rmse, by_mae = better_forecast(ours, theirs), better_forecast(model["MAE"], naive["MAE"])
+    if by_rmse == "tie":
         sentence = (
             f"On the test part the model and the naive forecast are about as good ({numbers}): the network "
             "has learned little more than “the next value equals the last one”."
         )
-    elif ours < theirs:
+    elif by_rmse == "model":
         sentence = (
             f"On the test part the model beats the naive forecast: {numbers}, {1 - ours / theirs:.0%} lower. "
             "It has learned something beyond “the next value equals the last one”."
         )
-        mae_winner = "" if mae_winner == "model" else mae_winner
+    elif theirs == 0:
+        sentence = (
+            f"On the test part the naive forecast “the next value equals the last one” is exact ({numbers}): "
+            "the test values never change, and the model misses them."
+        )
     else:
         sentence = (
             f"On the test part the naive forecast “the next value equals the last one” beats the model: "
-            f"{numbers}, {ours / theirs - 1:.0%} higher for the model. On prices this is common."
+            f"{numbers}, {ours / theirs - 1:.0%} higher for the model."
         )
-        mae_winner = "" if mae_winner == "naive forecast" else mae_winner
-    if mae_winner:
-        sentence += f" By MAE (the typical miss), though, the {mae_winner} is better."
+        if about_prices:  # said of prices only: a learner forecasting temperatures should not read it
+            sentence += " On prices this is common."
+    if by_mae not in (by_rmse, "tie"):
+        sentence += f" By MAE (the typical miss), though, the {'model' if by_mae == 'model' else 'naive forecast'} "
+        sentence += "is better."
     return sentence
+
+
+TIE = 0.02  # errors within 2% of each other count as "about as good"
+
+
+def better_forecast(model_error: float, naive_error: float) -> str:
+    """'model', 'naive' or 'tie' (within 2%) for one error measure where lower is better."""
+    if naive_error == 0:
+        return "tie" if model_error == 0 else "naive"
+    if abs(model_error / naive_error - 1) < TIE:
+        return "tie"
+    return "model" if model_error < naive_error else "naive"
 
 
 @dataclass(frozen=True)
@@ -83,10 +123,19 @@ class ForecastResult:
     model_metrics: dict[str, float]
     naive_metrics: dict[str, float]
     verdict: str
+    mape_note: str | None = None  # what MAPE leaves out (test targets equal to 0), None when it leaves nothing
 
     @property
     def finite(self) -> bool:
         return bool(np.isfinite(self.predictions).all())
+
+    @property
+    def model_wins(self) -> bool:
+        """The verdict's own answer: the model beats the naive forecast by RMSE (not a tie)."""
+        ours, theirs = self.model_metrics["RMSE"], self.naive_metrics["RMSE"]
+        return (
+            self.finite and math.isfinite(ours) and math.isfinite(theirs) and better_forecast(ours, theirs) == "model"
+        )
 
 
 def evaluate_forecast(prepared: PreparedForecast, model: SequenceModel) -> ForecastResult:
@@ -98,13 +147,16 @@ def evaluate_forecast(prepared: PreparedForecast, model: SequenceModel) -> Forec
     test, truth = prepared.split.test_windows, prepared.truth
     model_metrics = metrics(truth[test], predictions[test])
     naive_metrics = metrics(truth[test], naive[test])
-    return ForecastResult(predictions, naive, model_metrics, naive_metrics, verdict(model_metrics, naive_metrics))
+    finite = bool(np.isfinite(predictions).all())
+    sentence = verdict(model_metrics, naive_metrics, finite, about_prices=is_price(settings.target))
+    return ForecastResult(predictions, naive, model_metrics, naive_metrics, sentence, mape_note(truth[test]))
 
 
 def future_times(times: pd.Index, has_dates: bool, steps: int) -> pd.Index:
     """The next ``steps`` time points after the data: the dates' own frequency, else the median gap."""
     if not has_dates:
-        return pd.RangeIndex(len(times), len(times) + steps)
+        start = int(times[-1]) + 1 if len(times) else 1
+        return pd.RangeIndex(start, start + steps)
     dates = pd.DatetimeIndex(times)
     last = dates[-1]
     recent = dates[-30:]

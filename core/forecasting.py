@@ -8,6 +8,7 @@ one"; ``forecast_beyond`` feeds the model its own predictions to go past the end
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,8 @@ from core.errors import InputError
 from core.models import MAX_HIDDEN_SIZE, MAX_LAYERS, ModelConfig, SequenceModel
 from core.probes import probe_indices
 from core.runtime import DEVICES, resolve_device
-from core.series import MISSING_POLICIES, SeriesTable, apply_missing_policy
+from core.series import SeriesTable, with_likely_cause
+from core.series_gaps import MISSING_POLICIES, apply_missing_policy, spacing_warning
 from core.session import TrainingSession
 from core.splits import ChronologicalSplit, MinMaxScaler, validate_target
 from core.training import MAX_EPOCHS, SequenceData, TrainConfig, snapshot_every
@@ -111,13 +113,22 @@ class ForecastSettings:
         )
 
 
-def default_target(columns: list[str]) -> str:
-    """The lab's target (Close, 종가, Value) when there is one, else the last numeric column."""
+def default_target(columns: list[str], missing: Mapping[str, int] | None = None) -> str:
+    """Among the columns with the fewest gaps, the lab's target (Close, 종가, Value) when there is one, else
+    the last. A column blank on most days (rainfall in a weather file) is a poor first target."""
+    fewest = min((missing or {}).get(column, 0) for column in columns)
+    candidates = [column for column in columns if (missing or {}).get(column, 0) == fewest]
     for name in CLOSE_NAMES:
-        for column in columns:
+        for column in candidates:
             if column.strip().lower() == name:
                 return column
-    return columns[-1]
+    return candidates[-1]
+
+
+def default_features(table: SeriesTable) -> list[str]:
+    """Every numeric column but those constant in every row (a station code): they tell the network nothing."""
+    varying = [column for column in table.numeric_columns if column not in table.constant_columns]
+    return varying or list(table.numeric_columns)
 
 
 def default_batch_size(windows: int) -> int:
@@ -135,7 +146,7 @@ class PreparedForecast:
     """The windows, scalers and training data of one run, and what the page needs to draw them."""
 
     settings: ForecastSettings
-    times: pd.Index  # (rows,) the dates, or row numbers 0..rows-1 when the file has no date column
+    times: pd.Index  # (rows,) the dates, or time steps 1..rows when the file has no date column
     has_dates: bool
     target_values: np.ndarray  # (rows,) the target in original units
     scaled_features: np.ndarray  # (rows, features) float32, scaled with the training rows' min/max
@@ -147,6 +158,9 @@ class PreparedForecast:
     data: SequenceData
     probe_windows: np.ndarray  # (probes,) indices of the windows the snapshots look inside
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(
+        default_factory=list
+    )  # what the learner should not miss (dates no longer evenly spaced)
 
     def session(self, device: torch.device | None = None) -> TrainingSession:
         """A fresh training session of the settings' model on these windows."""
@@ -192,16 +206,19 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
         raise InputError(f"'{unknown[0]}' is not a numeric column of this table: choose among its numeric columns.")
     columns = list(dict.fromkeys([settings.target, *settings.features]))
     frame, policy_note = apply_missing_policy(table.frame, columns, settings.missing_policy)
-    split = validate_target(
-        frame, settings.target, settings.window, settings.horizon, settings.train_fraction, settings.features
-    )
+    try:
+        split = validate_target(
+            frame, settings.target, settings.window, settings.horizon, settings.train_fraction, settings.features
+        )
+    except InputError as error:  # "too few rows" from a quote that swallowed the file: say so
+        raise with_likely_cause(error, table.quote_problem) from error
     features = frame[list(settings.features)].to_numpy(dtype="float64")  # (rows, features)
     target = frame[settings.target].to_numpy(dtype="float64")  # (rows,)
     # The honest part: min and max come from the training rows only, never from the future.
-    feature_scaler = MinMaxScaler.fit(features[: split.train_rows])
-    target_scaler = MinMaxScaler.fit(target[: split.train_rows])
-    scaled = feature_scaler.transform(features).astype(np.float32)  # (rows, features)
-    scaled_target = target_scaler.transform(target).reshape(-1).astype(np.float32)  # (rows,)
+    feature_scaler = MinMaxScaler.fit(features[: split.train_rows], settings.features)
+    target_scaler = MinMaxScaler.fit(target[: split.train_rows], [settings.target])
+    scaled = feature_scaler.transform_for_training(features, settings.features)  # (rows, features) float32
+    scaled_target = target_scaler.transform_for_training(target, [settings.target]).reshape(-1)  # (rows,) float32
     inputs, targets = cut_windows(scaled, scaled_target, settings.window, settings.horizon)
     train, test = split.train_windows, split.test_windows
     probes = probe_indices(split.windows, settings.window, settings.model_config(), most=PROBE_WINDOWS)
@@ -215,7 +232,9 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
         validation_targets=targets[test],
     )
     has_dates = table.date_column is not None
-    times = pd.Index(frame[table.date_column]) if has_dates else pd.RangeIndex(len(frame))
+    # Without dates, time steps are counted from 1 on screen, as everywhere in the app.
+    times = pd.Index(frame[table.date_column]) if has_dates else pd.RangeIndex(1, len(frame) + 1)
+    spacing = spacing_warning(table.frame[table.date_column], frame[table.date_column]) if has_dates else None
     return PreparedForecast(
         settings=settings,
         times=times,
@@ -230,6 +249,7 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
         data=data,
         probe_windows=probes,
         notes=[policy_note],
+        warnings=[spacing] if spacing else [],
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -23,26 +25,68 @@ def _errors(truth: np.ndarray, prediction: np.ndarray) -> tuple[np.ndarray, np.n
     return truth, prediction - truth
 
 
+def _scaled(error: np.ndarray) -> tuple[float, np.ndarray]:
+    """The largest miss and the misses divided by it: squaring 1e200 overflows, squaring 1 never does."""
+    size = float(np.max(np.abs(error))) if error.size else 0.0
+    if not math.isfinite(size) or size == 0:
+        return size, np.zeros_like(error) if size == 0 else error
+    return size, error / size
+
+
 def rmse(truth: np.ndarray, prediction: np.ndarray) -> float:
-    """Root mean squared error, in the units of the target; big misses weigh more."""
+    """Root mean squared error, in the units of the target; big misses weigh more.
+
+    Computed on the misses divided by the largest one, so series of values near 1e300 still get a
+    finite RMSE when the answer itself is a finite number.
+    """
     _, error = _errors(truth, prediction)
-    return float(np.sqrt(np.mean(error**2)))
+    size, relative = _scaled(error)
+    if not math.isfinite(size):
+        return size
+    return float(size * np.sqrt(np.mean(relative**2)))
 
 
 def mae(truth: np.ndarray, prediction: np.ndarray) -> float:
-    """Mean absolute error, in the units of the target: the typical miss."""
+    """Mean absolute error, in the units of the target: the typical miss (summed without overflow, like ``rmse``)."""
     _, error = _errors(truth, prediction)
-    return float(np.mean(np.abs(error)))
+    size, relative = _scaled(error)
+    if not math.isfinite(size):
+        return size
+    return float(size * np.mean(np.abs(relative)))
 
 
 def mape(truth: np.ndarray, prediction: np.ndarray) -> float:
     """Mean absolute percentage error, in percent.
 
-    A miss relative to a true value of 0 is infinite, so those points are left out; NaN when
-    every true value is 0. Also unreliable near 0: prefer RMSE/MAE for series that cross zero.
+    A miss relative to a true value of 0 is infinite, so those points are left out (``zero_targets``
+    counts them, ``mape_note`` says so); NaN when every true value is 0. Also unreliable near 0:
+    prefer RMSE/MAE for series that cross zero.
     """
     truth, error = _errors(truth, prediction)
     nonzero = truth != 0
     if not nonzero.any():
         return float("nan")
     return float(np.mean(np.abs(error[nonzero] / truth[nonzero])) * 100)
+
+
+def zero_targets(truth: np.ndarray) -> int:
+    """How many true values are exactly 0: MAPE cannot use them."""
+    return int(np.count_nonzero(np.asarray(truth, dtype="float64") == 0))
+
+
+def mape_note(truth: np.ndarray) -> str | None:
+    """The sentence beside MAPE when it leaves true values of 0 out, with how many; None when it leaves none."""
+    truth = np.asarray(truth, dtype="float64")
+    zeros = zero_targets(truth)
+    if not zeros:
+        return None
+    if zeros == truth.size:
+        return (
+            f"MAPE is n/a: all {truth.size:,} test targets are 0, and a miss relative to 0 is not a percentage. "
+            "Use RMSE and MAE here."
+        )
+    return (
+        f"MAPE leaves out {zeros:,} of the {truth.size:,} test targets, the ones equal to 0 (a miss relative to 0 "
+        "is not a percentage); it is the mean over the other "
+        f"{truth.size - zeros:,}. RMSE and MAE use every target."
+    )

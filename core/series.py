@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from core.csv_cells import DecimalVotes, decimal_votes, guess_date_format, is_date_name, parse_dates, parse_numbers
+from core.csv_cells import DecimalVotes, decimal_votes, parse_numbers
+from core.csv_dates import EXCEL, find_date_column, parse_dates, possible_excel_dates
 from core.csv_reading import MAX_BYTES as MAX_BYTES  # the limits, re-exported for the page's help text
 from core.csv_reading import MAX_COLUMNS as MAX_COLUMNS
 from core.csv_reading import MAX_ROWS as MAX_ROWS
-from core.csv_reading import TextTable, looks_like_date, looks_numeric, read_text_table
+from core.csv_reading import TextTable, read_text_table
 from core.errors import InputError
+from core.series_gaps import MISSING_POLICIES as MISSING_POLICIES  # re-exported: the policies belong to the data
+from core.series_gaps import apply_missing_policy as apply_missing_policy
 
 log = logging.getLogger("rnnlab")
-
-MISSING_POLICIES = ("drop", "fill_forward")
 
 
 @dataclass(frozen=True)
@@ -35,34 +36,21 @@ class SeriesTable:
     dropped_columns: list[str]  # text or empty columns: shown in the preview, never fed to a model
     notes: list[str]
     missing_cells: int  # NaN in the numeric columns (blank, NaN, ±inf or not a number in the file)
+    missing_by_column: dict[str, int] = field(default_factory=dict)  # the same count, column by column
+    constant_columns: list[str] = field(default_factory=list)  # numeric columns with one value in every filled row
+    quote_problem: str | None = None  # a quote that swallowed line ends: the likely cause of a later refusal
+
+
+def with_likely_cause(error: InputError, quote_problem: str | None) -> InputError:
+    """``error`` with the quote problem appended when there is one: the learner hears cause and consequence."""
+    if not quote_problem:
+        return error
+    return InputError(f"{error} The likely cause: {quote_problem[0].lower()}{quote_problem[1:]}")
 
 
 def _quote(names: Sequence[str], limit: int = 10) -> str:
     shown = ", ".join(f"'{name}'" for name in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def _find_date_column(table: TextTable) -> tuple[int, str] | None:
-    """The column of dates: by name first (Date, 일자, …), then any text column that mostly parses.
-
-    A numeric column counts only when its name says date and every cell is 8 digits (20240131),
-    so a column of plain numbers is never mistaken for dates.
-    """
-    order = sorted(range(len(table.names)), key=lambda i: not is_date_name(table.names[i]))
-    for index in order:
-        cells, by_name = table.columns[index], is_date_name(table.names[index])
-        first = next((cell for cell in cells if cell.strip()), "")
-        if not looks_like_date(first) and looks_numeric(first):
-            sample = [cell.strip() for cell in cells[:200] if cell.strip()]
-            if by_name and sample and all(len(cell) == 8 and cell.isdigit() for cell in sample):
-                return index, "%Y%m%d"
-            continue
-        if not (by_name or looks_like_date(first)):
-            continue
-        date_format, rate = guess_date_format(cells)
-        if date_format is not None and rate >= (0.8 if by_name else 0.9):
-            return index, date_format
-    return None
 
 
 def _date_text(moment: pd.Timestamp) -> str:
@@ -154,7 +142,14 @@ def _read_numbers(table: TextTable, date_index: int | None) -> tuple[dict[str, n
 
 def _read_series(raw: bytes) -> SeriesTable:
     table = read_text_table(raw)
-    found = _find_date_column(table)
+    try:
+        return _understood(table)
+    except InputError as error:
+        raise with_likely_cause(error, table.quote_problem) from error
+
+
+def _understood(table: TextTable) -> SeriesTable:
+    found = find_date_column(table)
     numbers, dropped, number_notes = _read_numbers(table, found[0] if found else None)
     notes = list(table.notes)
     frame = pd.DataFrame(numbers)  # (rows, numeric columns) float64
@@ -177,15 +172,38 @@ def _read_series(raw: bytes) -> SeriesTable:
             frame = frame.sort_values(date_column, kind="stable").reset_index(drop=True)
     if date_column is None:
         notes.append("No date column was found; the rows are used in file order, first row oldest.")
+    elif found is not None and found[1] == EXCEL:
+        notes.append(f"Column '{date_column}' holds Excel serial day numbers (45292 = 2024-01-01); read as dates.")
+    notes.extend(possible_excel_dates(table, found[0] if found else None))
     numeric_columns = list(numbers)
+    missing = {name: int(frame[name].isna().sum()) for name in numeric_columns}
+    constant = [name for name in numeric_columns if _is_constant(frame[name])]
+    if constant:
+        value = frame[constant[0]].dropna().iloc[0]
+        one = len(constant) == 1
+        notes.append(
+            f"{_quote(constant)} {'holds' if one else 'hold'} the same value in every row "
+            f"({'' if one else 'e.g. '}{value:.10g}): "
+            f"{'it tells' if one else 'they tell'} the network nothing, so {'it is' if one else 'they are'} left "
+            "out of the feature columns chosen at first (you can still add it)."
+        )
     return SeriesTable(
         frame=frame,
         date_column=date_column,
         numeric_columns=numeric_columns,
         dropped_columns=dropped,
         notes=notes + number_notes,
-        missing_cells=int(frame[numeric_columns].isna().to_numpy().sum()),
+        missing_cells=sum(missing.values()),
+        missing_by_column=missing,
+        constant_columns=constant,
+        quote_problem=table.quote_problem,
     )
+
+
+def _is_constant(values: pd.Series) -> bool:
+    """One value in every filled row, seen at least twice (a single filled cell says nothing)."""
+    filled = values.dropna()
+    return len(filled) >= 2 and filled.min() == filled.max()
 
 
 def _sort_by_date(frame: pd.DataFrame, date_column: str) -> list[str]:
@@ -202,40 +220,3 @@ def _sort_by_date(frame: pd.DataFrame, date_column: str) -> list[str]:
     if repeated:
         notes.append(f"{repeated:,} dates appear more than once; those rows keep their file order.")
     return notes
-
-
-def apply_missing_policy(frame: pd.DataFrame, columns: Sequence[str], policy: str) -> tuple[pd.DataFrame, str]:
-    """Remove the gaps in the chosen columns, and say how many rows or cells it took.
-
-    ``drop`` removes every row with a gap. ``fill_forward`` repeats the last value seen, the
-    assumption "nothing changed" that is safe for prices (it never borrows from the future), then
-    drops the leading rows that have no earlier value. Infinite values count as gaps.
-    """
-    if policy not in MISSING_POLICIES:
-        raise InputError(f"Unknown missing-value policy '{policy}': choose one of {', '.join(MISSING_POLICIES)}.")
-    columns = list(columns)
-    unknown = [column for column in columns if column not in frame.columns]
-    if unknown or not columns:
-        raise InputError(f"Choose at least one column of the table (unknown: {_quote(unknown) or 'none chosen'}).")
-    result = frame.copy()
-    values = result[columns].astype("float64").replace([np.inf, -np.inf], np.nan)  # (rows, columns)
-    result[columns] = values
-    gaps = values.isna().any(axis=1).to_numpy()
-    if not gaps.any():
-        return result.reset_index(drop=True), "No missing values in the chosen columns."
-    if policy == "drop":
-        result = result[~gaps]
-        note = f"Dropped {int(gaps.sum()):,} rows with a missing value in the chosen columns."
-    else:
-        cells = int(values.isna().to_numpy().sum())
-        result[columns] = values.ffill()
-        leading = result[columns].isna().any(axis=1).to_numpy()
-        filled = cells - int(result[columns].isna().to_numpy().sum())
-        result = result[~leading]
-        note = f"Filled {filled:,} missing cells with the last value seen before them"
-        if leading.any():
-            note += f"; dropped the first {int(leading.sum()):,} rows, which had no earlier value"
-        note += "."
-    if result.empty:
-        raise InputError("No rows are left once the missing values are removed. Choose other columns or fix the file.")
-    return result.reset_index(drop=True), note

@@ -17,6 +17,11 @@ from core.errors import InputError
 from core.validation import whole_number
 
 TRAIN_FRACTION_LIMITS = (0.1, 0.95)
+SMALLER_UNITS = (
+    "Express the column in larger units (divide it by a power of ten, e.g. millions) and upload the file again."
+)
+# Scaled values go to the network as float32, whose largest number is about 3.4e38.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass(frozen=True)
@@ -64,18 +69,32 @@ def _check_train_fraction(train_fraction: float) -> None:
         raise InputError(f"The training share must be between {low:.0%} and {high:.0%} so that both parts have rows.")
 
 
+def rows_needed(train_fraction: float, window: int, horizon: int) -> int:
+    """The fewest rows that give one training and one test window."""
+    needed = window + horizon + 1
+    while not _split_is_usable(ChronologicalSplit(needed, round(train_fraction * needed), window, horizon)):
+        needed += 1
+    return needed
+
+
+SHORTEST_WINDOW = 2  # the window slider's lowest value (core.forecasting.WINDOW_LIMITS)
+
+
 def chronological_split(rows: int, train_fraction: float, window: int, horizon: int) -> ChronologicalSplit:
     """Split at ``round(train_fraction * rows)``, never shuffling: the test part is the future."""
     _check_train_fraction(train_fraction)
     split = ChronologicalSplit(rows, round(train_fraction * rows), window, horizon)
     if not _split_is_usable(split):
-        needed = window + horizon + 1
-        while not _split_is_usable(ChronologicalSplit(needed, round(train_fraction * needed), window, horizon)):
-            needed += 1
+        needed = rows_needed(train_fraction, window, horizon)
+        shortest = min(window, SHORTEST_WINDOW)
+        if (shortest, 1) != (window, horizon) and rows >= rows_needed(train_fraction, shortest, 1):
+            advice = "Shorten the window or the horizon, or use a longer series."
+        else:  # even the shortest settings do not fit: only more rows help
+            advice = f"Use a longer series: even a window of {shortest} and a horizon of 1 need more rows."
         raise InputError(
-            f"The series has {rows:,} rows, but a window of {window} and a horizon of {horizon} with "
-            f"{train_fraction:.0%} for training need at least {needed:,} rows (one training and one test window). "
-            "Shorten the window or the horizon, or use a longer series."
+            f"Too few rows: the series has {rows:,} {'row' if rows == 1 else 'rows'}, but a window of {window} and "
+            f"a horizon of {horizon} with {train_fraction:.0%} for training need at least {needed:,} rows (one "
+            f"training and one test window). {advice}"
         )
     return split
 
@@ -90,8 +109,8 @@ def validate_target(
 ) -> ChronologicalSplit:
     """Refuse a forecast that cannot be made, before any training starts; return the split it will use."""
     _check_train_fraction(train_fraction)
-    window = whole_number(window, "The window", 1, len(frame))
-    horizon = whole_number(horizon, "The horizon", 1, len(frame))
+    window = whole_number(window, "The window", 1, 1_000_000)
+    horizon = whole_number(horizon, "The horizon", 1, 1_000_000)
     if target not in frame.columns or not pd.api.types.is_numeric_dtype(frame[target]):
         raise InputError(f"The target '{target}' is not a numeric column of the table: choose one of its numbers.")
     for column in [target, *features]:
@@ -101,14 +120,17 @@ def validate_target(
         if gaps:
             raise InputError(
                 f"The column '{column}' still has {gaps:,} missing values: choose a missing-value policy "
-                "(drop rows or fill forward)."
+                "(drop rows, fill forward or fill with 0)."
             )
+    # Too few rows before a constant target: one row is always "the same value in every row", but the
+    # learner's real problem is the length of the file.
+    split = chronological_split(len(frame), train_fraction, int(window), int(horizon))
     values = frame[target].to_numpy(dtype="float64")
-    if len(values) and values.min() == values.max():
+    if values.min() == values.max():
         raise InputError(
             f"The target column '{target}' has the same value in every row: nothing to forecast. Choose another column."
         )
-    return chronological_split(len(frame), train_fraction, int(window), int(horizon))
+    return split
 
 
 @dataclass(frozen=True)
@@ -122,23 +144,51 @@ class MinMaxScaler:
 
     minimum: np.ndarray  # (columns,)
     span: np.ndarray  # (columns,) maximum - minimum, or 1 for a constant column
+    maximum: np.ndarray | None = None  # (columns,) as fitted (the span of a constant column is not max - min)
 
     @classmethod
-    def fit(cls, train_values: np.ndarray) -> MinMaxScaler:
-        """Learn min and span from (rows, columns) or (rows,) training values."""
+    def fit(cls, train_values: np.ndarray, names: Sequence[str] = ()) -> MinMaxScaler:
+        """Learn min and span from (rows, columns) or (rows,) training values; ``names`` name the columns
+        in the message when a range is too large for floating point (near ±1.7e308, max − min overflows)."""
         values = np.asarray(train_values, dtype="float64")
         values = values.reshape(len(values), -1)  # (rows, columns)
         if len(values) == 0:
             raise InputError("There are no training rows to fit the scaling on: raise the training share.")
         if not np.isfinite(values).all():
             raise InputError("The training part has missing or infinite values: choose a missing-value policy first.")
-        minimum = values.min(axis=0)
-        span = values.max(axis=0) - minimum
-        return cls(minimum=minimum, span=np.where(span > 0, span, 1.0))
+        minimum, maximum = values.min(axis=0), values.max(axis=0)
+        with np.errstate(over="ignore"):
+            span = maximum - minimum
+        overflowing = np.flatnonzero(~np.isfinite(span))
+        if len(overflowing):
+            column = int(overflowing[0])
+            name = f"'{names[column]}'" if column < len(names) else "a column"
+            raise InputError(
+                f"The values of {name} in the training rows run from {minimum[column]:.3g} to {maximum[column]:.3g}: "
+                "that range is larger than floating-point numbers can hold (about 1.8e308), so they cannot be "
+                f"scaled to 0–1 for training. {SMALLER_UNITS}"
+            )
+        return cls(minimum=minimum, span=np.where(span > 0, span, 1.0), maximum=maximum)
 
     def transform(self, values: np.ndarray) -> np.ndarray:
         """Original units → scaled; the last axis is the columns (or any shape for a one-column scaler)."""
-        return (np.asarray(values, dtype="float64") - self.minimum) / self.span
+        with np.errstate(over="ignore"):
+            return (np.asarray(values, dtype="float64") - self.minimum) / self.span
+
+    def transform_for_training(self, values: np.ndarray, names: Sequence[str]) -> np.ndarray:
+        """``transform`` as float32 for the network, refusing a column whose test values land too far outside
+        the training range to be a number there (e.g. training values 0–1, test values 1e300)."""
+        scaled = self.transform(values)
+        beyond = ~(np.abs(scaled) <= FLOAT32_MAX)  # (rows, columns) or (rows,): inf and NaN count too
+        if beyond.any():
+            column = int(np.flatnonzero(beyond.reshape(len(scaled), -1).any(axis=0))[0])
+            name = f"'{names[column]}'" if column < len(names) else "a column"
+            raise InputError(
+                f"Some values of {name} lie so far outside the training rows' range (scaled: beyond 3.4e38) "
+                f"that the network cannot read them as numbers. {SMALLER_UNITS} Or check the file for a "
+                "misplaced value."
+            )
+        return scaled.astype(np.float32)
 
     def inverse_transform(self, scaled: np.ndarray) -> np.ndarray:
         """Scaled → original units, e.g. predictions (windows, horizon) with the target's scaler."""

@@ -7,12 +7,14 @@ import hashlib
 import streamlit as st
 
 from core.cell_math import CELL_NAMES
+from core.forecast_readings import stopped_message
 from core.forecasting import (
     HORIZON_LIMITS,
     WINDOW_LIMITS,
     ForecastSettings,
     default_batch_size,
     default_epochs,
+    default_features,
     default_target,
     device_for,
     prepare,
@@ -22,14 +24,16 @@ from core.training import learning_rates
 from ui.common import learner_errors, markdown_literal, page_setup
 from ui.live import LiveRun, drive, epoch_control
 from ui.series_data import choose_data, preview
-from ui.time_series_views import inside, results
-from ui.training_views import learning_curves
+from ui.time_series_views import inside, loss_curve, results
 
 KEY = "timeseries"
-POLICIES = {"drop": "drop rows with a gap", "fill_forward": "fill forward (repeat the last value)"}
+POLICIES = {
+    "drop": "drop rows with a gap",
+    "fill_forward": "fill forward (repeat the last value)",
+    "fill_zero": "fill with 0 (where a blank means none, e.g. rainfall)",
+}
 LEARNING_RATES = learning_rates(0.0001, 1.0)
 BATCH_SIZES = [0, 16, 32, 64, 128, 256, 512, 1024, 4096]
-LOSS_NAME = "mean squared error (scaled 0–1 values)"
 LABELS = {
     "target": "the target column",
     "features": "the feature columns",
@@ -68,13 +72,19 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
     windows_guess = max(1, len(table.frame) - 7)
     with st.sidebar:
         st.markdown("**What to forecast**")
+        first_target = default_target(columns, table.missing_by_column)
         target = st.selectbox(
-            "Target column", columns, index=columns.index(default_target(columns)), key=f"{KEY}_target_{tag}"
+            "Target column",
+            columns,
+            index=columns.index(first_target),
+            key=f"{KEY}_target_{tag}",
+            help="At first: among the columns with the fewest missing values, Close (or 종가, Value) if there is one, "
+            "else the last.",
         )
         features = st.multiselect(
             "Feature columns (what the network reads)",
             columns,
-            default=columns,
+            default=default_features(table),
             key=f"{KEY}_features_{tag}",
             help="The lab reads open, high, low, volume and close. Only the target: a univariate model.",
         )
@@ -153,23 +163,20 @@ def draw_live(run: LiveRun) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
     history, prepared = run.history, run.extra["prepared"]
     if history.stopped:
-        st.warning(history.stopped.reason)
+        stopped = history.stopped
+        st.warning(stopped_message(stopped.reason, stopped.epoch, run.session.learning_rate, min(LEARNING_RATES)))
     st.caption(
         markdown_literal(
             f"Training on the {run.extra['source']} ({prepared.split.windows:,} windows, {run.extra['device'].type}). "
             + " ".join(prepared.notes)
         )
     )
-    learning_curves(history, loss_name=LOSS_NAME, key=KEY, total_epochs=run.total_epochs)
-    every = run.session.config.validate_every
-    st.caption(
-        "The validation curve is the loss on the test part, "
-        + ("after every epoch" if every == 1 else f"measured every {every} epochs (and after the last)")
-        + "; it never updates the weights."
-    )
+    for warning in prepared.warnings:
+        st.warning(markdown_literal(warning))
+    loss_curve(run, KEY)
     st.subheader("Inside the network")
     inside(run, epoch_control(KEY, run), KEY)
-    results(run, KEY)
+    results(run, KEY, lowest_learning_rate=min(LEARNING_RATES))
 
 
 table, source, identity = None, "", ""

@@ -202,7 +202,10 @@ def test_summary_json_is_strict_json_with_settings_and_metrics():
     assert payload["settings"]["window"] == 3 and payload["settings"]["features"] == ["x", "y"]
     assert payload["test_metrics"]["naive_last_value"]["RMSE"] == 2.0
     assert payload["test_metrics"]["model"]["MAPE (%)"] is None
-    assert payload["data"]["scaler_fitted_on"] == "training rows only"
+    # The scaling reported is the scalers' own: the training rows' range, though the test part goes higher.
+    train = prepared.target_values[: prepared.split.train_rows]
+    assert payload["data"]["scaling"]["ranges"]["y"] == {"minimum": train.min(), "maximum": train.max()}
+    assert train.max() < prepared.target_values.max()
 
 
 def test_figures_escape_column_names():
@@ -293,3 +296,12 @@ def test_the_same_training_on_cuda_gives_close_results(seasonal):
         evaluate_forecast(prepared, on_cpu.model).predictions,
         rtol=1e-3,
     )
+
+
+def test_too_few_rows_from_a_quote_never_closed_names_the_quote():
+    head = "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 6))
+    table = table_of(f'Date,v\n{head}2024-01-06,"6\n' + "".join(f"2024-01-{d:02d},{d}\n" for d in range(7, 30)))
+    assert len(table.frame) == 6  # the quote swallowed the rest of the file into one cell
+    with pytest.raises(InputError, match="Too few rows") as caught:
+        prepare(table, ForecastSettings(target="v", features=("v",)))
+    assert 'The likely cause: a quote (") opened on line 7' in str(caught.value)

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from tests.conftest import live_run, open_screen, reset_and_finish, setting
+from tests.kma_sample import DRY_DAYS, RAIN, kma_bytes
 
 KEY = "timeseries"
 PAGE = "pages/time_series.py"
@@ -92,6 +93,7 @@ BAD_FILES = {
     "header only": (b"Date,Open,Close\n", "no data rows"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary data"),
     "no numeric column": (b"name,city\nfoo,bar\nbaz,qux\n", "No column holds numbers"),
+    "unclosed quote": (b'Date,v\n2024-01-01,"5\n2024-01-02,6\n2024-01-03,7\n', "opened on line 2 runs over"),
 }
 
 
@@ -109,6 +111,8 @@ def test_each_bad_file_shows_a_sentence_and_the_last_run_stays(screen, kind):
     [
         (csv_bytes(rows=9), "need at least"),  # fewer rows than window + horizon allow
         (csv_bytes(constant=True), "same value in every row"),
+        (b"Date,v\n2024-01-01,5\n", "Too few rows: the series has 1 row"),  # not "the same value in every row"
+        (b"v\n" + b"1.7e308\n-1.7e308\n" * 10, "larger than floating-point numbers can hold"),
     ],
 )
 def test_files_that_read_but_cannot_be_forecast_are_refused_at_reset(screen, content, message):
@@ -225,3 +229,21 @@ def test_the_issues_heavy_settings_are_refused_before_any_computing(screen, monk
     message = errors(screen)
     assert "limit on this server" in message and "Epochs to at most" in message
     assert live_run(screen, KEY) is run
+
+
+def test_a_kma_weather_file_gets_defaults_that_fit_it(screen):
+    upload(screen, kma_bytes(), "kma_seoul.csv")
+    assert not screen.error
+    assert setting(screen, KEY, "target").value == "최고기온(°C)"  # not the last column, rainfall with its gaps
+    features = setting(screen, KEY, "features").value
+    assert "지점" not in features and RAIN in features  # the constant station code is left out
+    read = " ".join(t.value for t in screen.text)
+    assert "'지점' holds the same value in every row (108)" in read and f"has {DRY_DAYS} missing cells" in read
+    reset_and_finish(screen, KEY, epochs=5)  # "drop rows with a gap" removes the dry days
+    assert not screen.error
+    (warning,) = [w.value for w in screen.warning if "broke the spacing" in unescaped(w.value)]
+    assert f"Dropping {DRY_DAYS} rows" in unescaped(warning) and "the largest jump" in unescaped(warning)
+    reset_and_finish(screen, KEY, epochs=5, missing_policy="fill_zero")
+    assert not screen.error
+    assert not [w for w in screen.warning if "broke the spacing" in unescaped(w.value)]
+    assert any(f"Filled {DRY_DAYS} missing cells with 0" in unescaped(c.value) for c in screen.caption)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core import forecast_figures as ff
 from core.forecast_export import predictions_csv, summary_json
+from core.forecast_readings import not_finite_advice, validation_caption
 from core.forecast_results import (
     MAX_FORECAST_STEPS,
     evaluate_forecast,
@@ -17,7 +18,7 @@ from core.forecast_results import (
 from core.training import Snapshot
 from ui.common import chart, markdown_literal
 from ui.live import LiveRun
-from ui.training_views import choose_layer, gradient_views
+from ui.training_views import choose_layer, gradient_views, learning_rate_marks
 
 
 def evaluated(run: LiveRun):
@@ -42,7 +43,7 @@ def scores(run: LiveRun, key: str) -> None:
         f"{history.seconds:.1f} s",
         help=markdown_literal(f"{len(history.records)} epochs, {run.extra['source']}"),
     )
-    (st.success if result.finite and model["RMSE"] < naive["RMSE"] else st.info)(result.verdict)
+    (st.success if result.model_wins else st.info)(result.verdict)
     table = pd.DataFrame(
         {
             "test metric": list(model),
@@ -56,6 +57,7 @@ def scores(run: LiveRun, key: str) -> None:
         st.caption(
             f"Measured on the {prepared.split.test_windows.stop - prepared.split.test_windows.start:,} test windows "
             "in the file's units. RMSE weighs big misses more, MAE is the typical miss, MAPE the miss in percent."
+            + (f" {result.mape_note}" if result.mape_note else "")
         )
     with right:
         chart(
@@ -159,7 +161,24 @@ def downloads(run: LiveRun, future, key: str) -> None:
     )
 
 
-def results(run: LiveRun, key: str) -> None:
+def loss_curve(run: LiveRun, key: str) -> None:
+    """The loss per epoch across the page (regression has no accuracy to put beside it)."""
+    history = run.history
+    chart(
+        ff.loss_figure(
+            [r.epoch for r in history.records],
+            history.losses,
+            [r.validation_loss for r in history.records],
+            marks=learning_rate_marks(history),
+            x_max=run.total_epochs,
+        ),
+        "The loss falls as the network learns; on a log scale a straight fall means steady progress. "
+        + validation_caption(run.settings.epochs, run.session.config.validate_every),
+        key=f"{key}_loss",
+    )
+
+
+def results(run: LiveRun, key: str, lowest_learning_rate: float) -> None:
     """The forecast at the current weights: computed when the page reruns, not at every tick."""
     if not run.history.records:
         st.info("Press **Play** or **Step**: the forecast is scored once the network has trained.")
@@ -170,10 +189,7 @@ def results(run: LiveRun, key: str) -> None:
     result = evaluated(run)
     st.subheader("3. How good is the forecast?")
     if not result.finite:
-        st.error(
-            "The model's predictions are not finite numbers, so there is nothing to compare. Lower the learning "
-            "rate and press Reset."
-        )
+        st.error(not_finite_advice(run.session.learning_rate, lowest_learning_rate))
         return
     scores(run, key)
     predictions(run, key)

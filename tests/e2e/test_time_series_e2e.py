@@ -79,7 +79,7 @@ def test_switching_samples_trains_on_the_new_table(page, app_url):
     page.get_by_role("heading", name=TITLE).wait_for()
     wait_for_run_state(page, ("finished",))
     picker = page.get_by_role("combobox", name="Window to look inside")
-    assert picker.input_value().startswith("window 722: reads 2025-10-08")  # the stock-like sample's last window
+    assert picker.input_value().startswith("window 723: reads 2025-10-08")  # the stock-like sample's last window
     page.get_by_text("Built-in: seasonal series (synthetic)").click()
     wait_until_idle(page)
     assert page.get_by_role("combobox", name="Target column").input_value() == "Value"
@@ -88,7 +88,7 @@ def test_switching_samples_trains_on_the_new_table(page, app_url):
     wait_until_idle(page)
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     # the pickers belong to the new run: no option of the previous table is left selected
-    assert picker.input_value().startswith("window 722: reads 2024-12-23")
+    assert picker.input_value().startswith("window 723: reads 2024-12-23")
     assert_no_exception(page)
 
 

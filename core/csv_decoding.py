@@ -1,0 +1,62 @@
+"""From the bytes of an uploaded file to text: which encoding, and refusing what is not text at all.
+
+Excel on a Korean Windows saves CP949, on a Western one Windows-1252; some tools write UTF-16. A
+workbook or an image uploaded by mistake is refused with what to do instead.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from core.errors import InputError
+
+SAVE_AS_CSV = "In Excel or LibreOffice choose File → Save As → CSV (UTF-8) and upload that file."
+# Control characters that never appear in a text table (tab, CR and LF are fine).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """Bytes → text, and the name of the encoding used.
+
+    Order matters: UTF-8 is strict (random bytes rarely pass), CP949 next because Korean bytes
+    would also "decode" as Windows-1252 but into gibberish; Windows-1252 last, as it accepts
+    almost anything.
+    """
+    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"This looks like an Excel workbook, not a CSV text file. {SAVE_AS_CSV}")
+    candidates: list[tuple[str, str]]
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8-sig", "UTF-8 (with a byte-order mark)")]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", "UTF-16")]
+    elif _looks_like_utf16_without_bom(raw):
+        candidates = [("utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be", "UTF-16")]
+    elif b"\x00" in raw:
+        raise InputError(f"This file holds binary data (for example an image or a program), not text. {SAVE_AS_CSV}")
+    else:
+        candidates = [("utf-8", "UTF-8"), ("cp949", "CP949 / EUC-KR (Korean)"), ("cp1252", "Windows-1252")]
+    for codec, label in candidates:
+        try:
+            text = raw.decode(codec)
+        except (UnicodeDecodeError, UnicodeError):
+            continue
+        sample = text[:65536]
+        if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
+            raise InputError(f"This file holds binary data, not text. {SAVE_AS_CSV}")
+        return text.lstrip("\ufeff"), label
+    raise InputError(
+        "The text encoding of this file could not be recognised (tried UTF-8, UTF-16, CP949 and "
+        f"Windows-1252). {SAVE_AS_CSV}"
+    )
+
+
+def _looks_like_utf16_without_bom(raw: bytes) -> bool:
+    """ASCII text saved as UTF-16 has a NUL byte in every other position."""
+    sample = raw[:4096]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even)) or (
+        even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd)
+    )

@@ -1,0 +1,43 @@
+"""Taking a forecast away safely (core.forecast_export)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from core.forecast_export import escape_for_spreadsheet, summary_json
+from core.forecast_results import evaluate_forecast
+from core.forecasting import ForecastSettings, prepare
+from core.series import read_series
+from core.training import TrainingHistory, build_model
+
+# ------------------------------------------------------------------------------------------ spreadsheet safety
+
+
+def test_escape_for_spreadsheet():
+    frame = pd.DataFrame({"=cmd": ["=1+1", "+x", "-y", "@z", "\tq", "ok"], "value": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    escaped = escape_for_spreadsheet(frame)
+    assert list(escaped.columns) == ["'=cmd", "value"]
+    assert escaped["'=cmd"].tolist() == ["'=1+1", "'+x", "'-y", "'@z", "'\tq", "ok"]
+    assert escaped["value"].tolist() == frame["value"].tolist()
+    assert frame.columns[0] == "=cmd"  # the original is untouched
+
+
+# ------------------------------------------------------------------------------------------ the run as JSON
+
+
+def test_the_reported_scaling_is_the_training_rows_range_when_the_test_part_goes_higher():
+    # Rows 1-20 train (x 0..19, y 10..48); the test rows climb to x 39, y 88: beyond the training range.
+    lines = ["Date,x,y", *(f"2024-01-{1 + i:02d},{i},{10 + 2 * i}" for i in range(31))]
+    lines += [f"2024-02-{i - 30:02d},{i},{10 + 2 * i}" for i in range(31, 40)]
+    table = read_series("\n".join(lines).encode())
+    prepared = prepare(table, ForecastSettings(target="y", features=("x", "y"), window=3, train_fraction=0.5))
+    result = evaluate_forecast(prepared, build_model(prepared.settings.model_config(), 0))
+    history = TrainingHistory(model=build_model(prepared.settings.model_config(), 0))
+    scaling = json.loads(summary_json(prepared, result, history, "test"))["data"]["scaling"]
+    frame = table.frame.iloc[: prepared.split.train_rows]
+    assert scaling["training_rows"] == 20
+    for column in ("x", "y"):
+        assert scaling["ranges"][column] == {"minimum": frame[column].min(), "maximum": frame[column].max()}
+        assert scaling["ranges"][column]["maximum"] < table.frame[column].max()

@@ -1,0 +1,124 @@
+"""The Time series screen's computed sentences, each checked against the numbers it describes: unit tests
+where an answer flips, and a sweep over seeds 0-9 on both bundled samples (core.forecast_readings,
+core.forecast_results' verdict, core.metrics' MAPE note, the data notes)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.forecast_figures import LOSS_TITLE, loss_figure
+from core.forecast_readings import not_finite_advice, stopped_message, validation_caption, validation_epochs
+from core.forecast_results import better_forecast, evaluate_forecast, format_number
+from core.forecasting import ForecastSettings, default_features, default_target, prepare
+from core.metrics import zero_targets
+from core.series import read_series
+from core.training import divergence_message
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SAMPLES = {"stock_like.csv": "Close", "seasonal.csv": "Value"}
+
+
+def test_the_validation_caption_follows_the_runs_validate_every():
+    assert "measured after every epoch" in validation_caption(40, 1)
+    four = validation_caption(200, 4)  # the screen's default run: 200 epochs, every 200 // 50 = 4
+    assert "measured every 4 epochs (after epoch 4, 8, …)" in four and "after every epoch" not in four
+    assert "and after the last, epoch 103" in validation_caption(103, 2)
+    assert validation_epochs(10, 4) == [4, 8, 10] and validation_epochs(8, 4) == [4, 8]
+    assert validation_epochs(5, 1) == [1, 2, 3, 4, 5]
+
+
+def test_not_finite_advice_offers_a_lower_learning_rate_only_when_there_is_one():
+    assert "Lower the learning rate (now 0.01)" in not_finite_advice(0.01, 0.0001)
+    lowest = not_finite_advice(0.0001, 0.0001)
+    assert "Lower the learning rate" not in lowest and "already the lowest offered (0.0001)" in lowest
+
+
+def test_the_stopped_message_drops_advice_the_screen_cannot_follow():
+    reason = divergence_message(3, 0.0001)
+    assert stopped_message(reason, 3, 0.001, 0.0001) == reason  # a lower rate exists: the advice stands
+    lowest = stopped_message(reason, 3, 0.0001, 0.0001)
+    assert lowest.startswith("Training stopped at epoch 3")
+    assert "even at the lowest learning rate offered (0.0001)" in lowest
+    assert "ten times smaller" not in lowest
+    assert stopped_message("Stopped by the budget.", 3, 0.0001, 0.0001) == "Stopped by the budget."
+
+
+def test_the_loss_figure_keeps_room_for_its_axis_title():
+    fig = loss_figure([1, 2, 3], [0.3, 0.2, 0.1], [None, None, 0.15], x_max=3)
+    layout = fig.layout
+    assert layout.yaxis.automargin is True and layout.margin.l >= 80
+    assert layout.yaxis.title.text == "<br>".join(LOSS_TITLE)
+    plot_height = layout.height - layout.margin.t - layout.margin.b
+    longest = max(len(line) for line in LOSS_TITLE) * layout.font.size * 0.6  # px, a generous glyph width
+    assert longest < plot_height  # the one-line title (~52 characters, ~400 px) did not fit in 250 px
+    assert layout.xaxis.title.text == "epoch"
+
+
+def check_verdict(sentence: str, model: dict[str, float], naive: dict[str, float]) -> None:
+    """The verdict's claims against the metrics: the numbers it quotes, who wins, by how much, the MAE clause."""
+    ours, theirs = model["RMSE"], naive["RMSE"]
+    assert f"RMSE {format_number(ours)} against {format_number(theirs)}" in sentence
+    by_rmse, by_mae = better_forecast(ours, theirs), better_forecast(model["MAE"], naive["MAE"])
+    assert ("about as good" in sentence) == (by_rmse == "tie")
+    assert ("model beats the naive forecast" in sentence) == (by_rmse == "model")
+    assert ("beats the model" in sentence) == (by_rmse == "naive")
+    if by_rmse == "model":
+        assert f"{1 - ours / theirs:.0%} lower" in sentence and ours < theirs
+    if by_rmse == "naive":
+        assert f"{ours / theirs - 1:.0%} higher" in sentence and ours > theirs
+    clause = re.search(r"By MAE \(the typical miss\), though, the (model|naive forecast) is better", sentence)
+    assert bool(clause) == (by_mae not in (by_rmse, "tie"))
+    if clause:
+        lower = model["MAE"] < naive["MAE"]
+        assert (clause.group(1) == "model") == lower
+
+
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_every_computed_sentence_matches_its_numbers_over_ten_seeds(sample):
+    table = read_series((DATA / sample).read_bytes(), sample)
+    target = default_target(table.numeric_columns, table.missing_by_column)
+    assert target == SAMPLES[sample]
+    verdicts = set()
+    for seed in range(10):
+        epochs = 101 if seed % 3 == 0 else 20  # validation every epoch, or every 2 with a last epoch off the beat
+        settings = ForecastSettings(target=target, features=tuple(default_features(table)), epochs=epochs, seed=seed)
+        prepared = prepare(table, settings)
+        session = prepared.session()
+        session.advance()
+        history = session.history
+        result = evaluate_forecast(prepared, history.model)
+        assert result.finite
+        check_verdict(result.verdict, result.model_metrics, result.naive_metrics)
+        assert ("On prices" in result.verdict) == (sample == "stock_like.csv" and "beats the model" in result.verdict)
+        assert result.model_wins == ("model beats the naive forecast" in result.verdict)
+        verdicts.add(better_forecast(result.model_metrics["RMSE"], result.naive_metrics["RMSE"]))
+        # The validation caption says when the test loss was measured: exactly the epochs that have one.
+        every = session.config.validate_every
+        measured = [r.epoch for r in history.records if r.validation_loss is not None]
+        assert measured == validation_epochs(epochs, every)
+        caption = validation_caption(epochs, every)
+        assert ("after every epoch" in caption) == (every == 1)
+        assert (f"after the last, epoch {epochs}" in caption) == (every > 1 and epochs % every != 0)
+        # The MAPE note speaks exactly when MAPE leaves targets out.
+        truth = prepared.truth[prepared.split.test_windows]
+        assert (result.mape_note is None) == (zero_targets(truth) == 0)
+        # The data notes: no gaps in the samples, so nothing was dropped and no spacing warning.
+        gaps = int(table.frame[[target, *settings.features]].isna().to_numpy().sum())
+        assert (prepared.notes == ["No missing values in the chosen columns."]) == (gaps == 0)
+        assert prepared.warnings == [] and prepared.rows == len(table.frame)
+        assert np.isfinite(history.losses).all()
+    assert verdicts <= {"model", "naive", "tie"}
+
+
+def test_window_steps_and_windows_count_from_one_on_screen():
+    from core.forecast_figures import step_labels, window_label
+
+    assert step_labels(3) == ["1 (t-2)", "2 (t-1)", "3 (t)"]
+    table = read_series(b"v\n" + b"".join(f"{i % 5}\n".encode() for i in range(30)))
+    prepared = prepare(table, ForecastSettings(target="v", features=("v",), window=3, epochs=1))
+    assert window_label(prepared, 0) == "window 1: reads row 1 … row 3 (training)"
+    assert list(prepared.times[:2]) == [1, 2]
