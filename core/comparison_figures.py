@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.cell_math import CELL_NAMES
+from core.comparison_readings import format_chance
 from core.figures import CELL_COLORS, heatmap, styled
 
 
@@ -42,6 +43,40 @@ def per_cell_lines(
     return styled(fig, title, x_title, y_title, yaxis=dict(type="log") if log_y else None)
 
 
+def lstm_gradient_paths_figure(
+    steps: Sequence[int],
+    trained: dict[str, Sequence[float]],
+    initial: dict[str, Sequence[float]],
+    y_title: str,
+) -> go.Figure:
+    """The LSTM's two paths back in time, each relative to its last step: ``{"h": …, "c": …}`` after training
+    (thick) and at initialisation (thin). Both in the LSTM's colour; the line style tells h_t from c_t."""
+    fig = go.Figure()
+    names = {"h": "along h_t", "c": "along the cell state c_t"}
+    for when, group, width, opacity in (
+        ("after training", trained, 2.5, 1.0),
+        ("at initialisation", initial, 1.2, 0.6),
+    ):
+        for path, values in group.items():
+            shown = [float(v) if np.isfinite(v) and v > 0 else None for v in values]
+            label = f"LSTM {names[path]}, {when}"
+            fig.add_trace(
+                go.Scatter(
+                    x=list(steps),
+                    y=shown,
+                    mode="lines",
+                    name=label,
+                    opacity=opacity,
+                    line=dict(color=CELL_COLORS["lstm"], width=width, dash="solid" if path == "c" else "dot"),
+                    connectgaps=True,
+                    hovertemplate=f"{label}<br>time step: %{{x}}<br>{y_title}: %{{y:.3g}}<extra></extra>",
+                )
+            )
+    return styled(
+        fig, "LSTM: gradient along h_t and along the cell state c_t", "time step", y_title, yaxis=dict(type="log")
+    )
+
+
 def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: float) -> go.Figure:
     curves = {cell: (list(gaps), [100 * a for a in values]) for cell, values in accuracy.items()}
     fig = per_cell_lines(
@@ -56,7 +91,7 @@ def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: 
     fig.add_hline(
         y=100 * chance,
         line=dict(color="#7F7F7F", dash="dot"),
-        annotation_text=f"chance ({100 * chance:.0f}%)",
+        annotation_text=f"chance ({format_chance(chance)})",
         annotation_position="bottom right",
     )
     fig.update_yaxes(range=[0, 105])
@@ -68,7 +103,7 @@ def gate_figure(values: np.ndarray, step_labels: Sequence[str], gate: str, cell:
     return heatmap(
         values.T,
         x_labels=step_labels,
-        y_labels=[f"unit {u}" for u in range(values.shape[1])],
+        y_labels=[f"unit {u}" for u in range(1, values.shape[1] + 1)],
         title=f"{CELL_NAMES[cell]} {gate}",
         x_title="time step (input symbol)",
         y_title="unit",
