@@ -52,14 +52,11 @@ def lstm_gradient_paths_figure(
     """The LSTM's two paths back in time, each relative to its last step: ``{"h": …, "c": …}`` after training
     (thick) and at initialisation (thin). Both in the LSTM's colour; the line style tells h_t from c_t."""
     fig = go.Figure()
-    names = {"h": "along h_t", "c": "along the cell state c_t"}
-    for when, group, width, opacity in (
-        ("after training", trained, 2.5, 1.0),
-        ("at initialisation", initial, 1.2, 0.6),
-    ):
+    names = {"h": "‖∂L/∂h_t‖", "c": "‖∂L/∂c_t‖"}
+    for when, group, width, opacity in (("", trained, 2.5, 1.0), (" at initialisation", initial, 1.2, 0.6)):
         for path, values in group.items():
             shown = [float(v) if np.isfinite(v) and v > 0 else None for v in values]
-            label = f"LSTM {names[path]}, {when}"
+            label = f"{names[path]}{when}"
             fig.add_trace(
                 go.Scatter(
                     x=list(steps),
@@ -72,9 +69,11 @@ def lstm_gradient_paths_figure(
                     hovertemplate=f"{label}<br>time step: %{{x}}<br>{y_title}: %{{y:.3g}}<extra></extra>",
                 )
             )
-    return styled(
+    fig = styled(
         fig, "LSTM: gradient along h_t and along the cell state c_t", "time step", y_title, yaxis=dict(type="log")
     )
+    fig.update_layout(margin=dict(t=90))  # room for a legend of two rows under the title
+    return fig
 
 
 def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: float) -> go.Figure:

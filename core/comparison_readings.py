@@ -48,6 +48,8 @@ def format_ratio(value: float) -> str:
     value = float(value)
     if value == 0:
         return "0 (below float precision)"
+    if value >= 100:
+        return f"{float(f'{value:.2g}'):,.0f}"  # 110, 1,200: two digits, never 1.1e+02
     if value >= 0.001:
         return f"{value:.2g}"
     mantissa, exponent = f"{value:.1e}".split("e")

@@ -33,7 +33,15 @@ def result(cell, first_over_last, accuracy):
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(0.0, "0 (below float precision)"), (5.483e-9, "5.5e-9"), (1.1e-9, "1.1e-9"), (0.236, "0.24"), (22.03, "22")],
+    [
+        (0.0, "0 (below float precision)"),
+        (5.483e-9, "5.5e-9"),
+        (1.1e-9, "1.1e-9"),
+        (0.236, "0.24"),
+        (22.03, "22"),
+        (112.4, "110"),
+        (1234.0, "1,200"),
+    ],
 )
 def test_ratios_read_as_numbers(value, shown):
     assert format_ratio(value) == shown

@@ -105,7 +105,8 @@ def curves(run: LiveRun, key: str) -> None:
         fig.update_yaxes(range=[0, 105])
         chart(
             figures.mark_changes(fig, x_max=run.total_epochs),
-            "A cell that cannot carry the first symbol across the gap stays near chance.",
+            "A cell that cannot carry the first symbol across the gap stays near chance "
+            f"({format_chance(run.extra['task'].chance_accuracy)}).",
             key=f"{key}_accuracy",
         )
 
@@ -150,7 +151,7 @@ def gates(run: LiveRun, key: str) -> None:
     task, results = run.extra["task"], results_now(run)
     index = 0
     if len(task.probe_texts) > 1:
-        index = st.slider("Sequence", 0, len(task.probe_texts) - 1, 0, key=f"{key}_sequence")
+        index = st.slider("Sequence", 1, len(task.probe_texts), 1, key=f"{key}_sequence") - 1
     for cell in ("lstm", "gru"):
         snapshot = results[cell].after_training
         probe = snapshot.probe
