@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check lint unit e2e bench clean
+.PHONY: run test check lint unit e2e bench figures clean
 
 # The stamps depend on the requirement files: a second install is skipped unless they change.
 $(BIN)/python:
@@ -41,6 +41,11 @@ check: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run
+
+# Recomputes every measured figure of the README's defaults and RNN vs LSTM/GRU sections and rewrites them
+# between their <!-- figures:… --> markers (about 2.5 minutes of computing on one CPU thread).
+figures: $(VENV)/.installed-dev
+	$(BIN)/python -m scripts.readme_figures
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache
