@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check lint unit e2e bench loadtest replicas clean
+.PHONY: run test check lint unit e2e bench figures loadtest replicas clean
 
 # The stamps depend on the requirement files: a second install is skipped unless they change.
 $(BIN)/python:
@@ -50,6 +50,11 @@ replicas: $(VENV)/.installed-runtime
 # Real browser sessions against a real server on 127.0.0.1; prints JSON (timings reported, never asserted).
 loadtest: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.loadtest
+
+# Recomputes every measured figure of the README's defaults and RNN vs LSTM/GRU sections and rewrites them
+# between their <!-- figures:… --> markers (about 2.5 minutes of computing on one CPU thread).
+figures: $(VENV)/.installed-dev
+	$(BIN)/python -m scripts.readme_figures
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

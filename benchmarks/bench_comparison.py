@@ -16,7 +16,7 @@ MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 def draw(count: int, seed: int):
     s = DEFAULTS
-    return memory_task(count, s.gap, s.num_symbols, s.num_distractors, s.noise, seed)
+    return memory_task(count, s.gap, s.num_symbols, s.num_distractors, s.noise, seed, s.recall_marker)
 
 
 def plain_loop() -> dict[str, float]:  # held-out accuracy per cell

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from core.cell_math import CELL_NAMES
 from core.colour_ranges import gate_range
+from core.comparison_readings import format_chance
 from core.figures import CELL_COLORS, heatmap, log_axis, styled
 
 
@@ -45,6 +46,40 @@ def per_cell_lines(
     return styled(fig, title, x_title, y_title, yaxis=log_axis(drawn) if log_y else None)
 
 
+def lstm_gradient_paths_figure(
+    steps: Sequence[int],
+    trained: dict[str, Sequence[float]],
+    initial: dict[str, Sequence[float]],
+    y_title: str,
+) -> go.Figure:
+    """The LSTM's two paths back in time, each relative to its last step: ``{"h": …, "c": …}`` after training
+    (thick) and at initialisation (thin). Both in the LSTM's colour; the line style tells h_t from c_t."""
+    fig = go.Figure()
+    names = {"h": "‖∂L/∂h_t‖", "c": "‖∂L/∂c_t‖"}
+    for when, group, width, opacity in (("", trained, 2.5, 1.0), (" at initialisation", initial, 1.2, 0.6)):
+        for path, values in group.items():
+            shown = [float(v) if np.isfinite(v) and v > 0 else None for v in values]
+            label = f"{names[path]}{when}"
+            fig.add_trace(
+                go.Scatter(
+                    x=list(steps),
+                    y=shown,
+                    mode="lines",
+                    name=label,
+                    opacity=opacity,
+                    line=dict(color=CELL_COLORS["lstm"], width=width, dash="solid" if path == "c" else "dot"),
+                    connectgaps=True,
+                    hovertemplate=f"{label}<br>time step: %{{x}}<br>{y_title}: %{{y:.3g}}<extra></extra>",
+                )
+            )
+    drawn = [v for group in (trained, initial) for values in group.values() for v in values]
+    fig = styled(
+        fig, "LSTM: gradient along h_t and along the cell state c_t", "time step", y_title, yaxis=log_axis(drawn)
+    )
+    fig.update_layout(margin=dict(t=90))  # room for a legend of two rows under the title
+    return fig
+
+
 def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: float) -> go.Figure:
     curves = {cell: (list(gaps), [100 * a for a in values]) for cell, values in accuracy.items()}
     fig = per_cell_lines(
@@ -59,7 +94,7 @@ def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: 
     fig.add_hline(
         y=100 * chance,
         line=dict(color="#7F7F7F", dash="dot"),
-        annotation_text=f"chance ({100 * chance:.0f}%)",
+        annotation_text=f"chance ({format_chance(chance)})",
         annotation_position="bottom right",
     )
     fig.update_yaxes(range=[0, 105])

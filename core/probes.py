@@ -46,6 +46,9 @@ class Probe:
     cell_states: list[np.ndarray] | None  # per layer (batch, time, hidden), LSTM only
     gates: list[dict[str, np.ndarray]]  # per layer, gate name → (batch, time, hidden)
     hidden_gradient_norms: np.ndarray  # (layers, time): ‖dL/dh_t‖ over batch and units
+    # (layers, time): ‖dL/dc_t‖, LSTM only. The cell state is the LSTM's second path back in time: c_t reaches
+    # c_{t+1} through the forget gate alone, with no squashing step, which is why its gradient can stay large.
+    cell_gradient_norms: np.ndarray | None = None
 
 
 def unroll(model: SequenceModel, inputs: Tensor):
@@ -66,12 +69,16 @@ def probe(model: SequenceModel, inputs: Tensor, targets: Tensor, objective: str)
         outputs, layer_steps = unroll(model, inputs)
         loss = compute_loss(outputs, targets, objective)
         states = [terms.hidden for steps in layer_steps for terms in steps]
-        # autograd.grad leaves the parameters' .grad untouched, so probing never disturbs training.
+        lstm = model.config.cell == "lstm"
+        if lstm:
+            states += [terms.cell for steps in layer_steps for terms in steps]
+        # autograd.grad leaves the parameters' .grad untouched, so probing never disturbs training. Each gradient
+        # is the total one: every path from the loss back to that tensor, through later steps included.
         gradients = torch.autograd.grad(loss, states, allow_unused=True)
     time = inputs.shape[1]
     norms = np.array([0.0 if g is None else float(g.norm()) for g in gradients], dtype=np.float64).reshape(
-        len(layer_steps), time
-    )
+        -1, len(layer_steps), time
+    )  # (1 or 2, layers, time): hidden states, then the LSTM's cell states
 
     def stacked(tensors: list[Tensor]) -> np.ndarray:
         return torch.stack(tensors, dim=1).detach().cpu().numpy()  # (batch, time, hidden)
@@ -88,7 +95,8 @@ def probe(model: SequenceModel, inputs: Tensor, targets: Tensor, objective: str)
         hidden=[stacked([terms.hidden for terms in steps]) for steps in layer_steps],
         cell_states=cells,
         gates=gates,
-        hidden_gradient_norms=norms,
+        hidden_gradient_norms=norms[0],
+        cell_gradient_norms=norms[1] if lstm else None,
     )
 
 

@@ -34,8 +34,9 @@ MAX_SEQUENCES = 100_000
 RECALL_MARKER = "?"
 MATCH_TOLERANCE = 0.10
 
-# Defaults of the comparison screen: with these (and the gated cells' keep-gate bias of 5) the plain RNN
-# is the first of the three to lose the first symbol as the gap grows (see the README's table).
+# Defaults of ``memory_task`` when called on its own (the tests of this module rely on them): the plainest
+# version of the task. The comparison screen passes its own settings (core.comparison.ComparisonSettings), which
+# differ: more symbols, input noise and a recall marker; `make figures` measures those.
 DEFAULT_NUM_SYMBOLS = 4
 DEFAULT_NUM_DISTRACTORS = 8
 DEFAULT_NOISE = 0.0

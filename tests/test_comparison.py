@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from core.comparison import ComparisonSettings, build_task, cell_sizes, compare, gap_sweep
-from core.comparison_readings import gate_saturation, gradient_reach, reading, sweep_reading
+from core.comparison_readings import cell_state_reach, gate_saturation, gradient_reach, reading, sweep_reading
 from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
 from core.probes import probe
@@ -49,7 +49,7 @@ def test_compare_runs_all_three_cells_with_snapshots_and_readings():
     assert set(gate_saturation(results["lstm"].after_training)) == {"input", "forget", "output"}
     assert set(gate_saturation(results["gru"].after_training)) == {"reset", "update"}
     text = " ".join(reading(task, results, QUICK))
-    assert "at gap 5" in text and "chance is 12%" in text
+    assert "at gap 5" in text and "chance is 12.5%" in text
 
 
 def test_same_settings_same_numbers():
@@ -82,7 +82,8 @@ def test_sweep_and_its_sentence():
     accuracy = gap_sweep(QUICK, [2, 4])
     assert set(accuracy) == {"rnn", "lstm", "gru"} and all(len(v) == 2 for v in accuracy.values())
     sentence = sweep_reading([2, 4], {"rnn": [1.0, 0.25], "lstm": [1.0, 1.0], "gru": [1.0, 0.9]}, 0.25)
-    assert "the RNN is near chance from gap 4" in sentence and "the LSTM stays well above chance" in sentence
+    assert "the RNN falls from 100% at gap 2 to 25% at gap 4, near chance from gap 4 on" in sentence
+    assert "the LSTM stays at 100% at every gap" in sentence
 
 
 @pytest.mark.parametrize(
@@ -109,9 +110,10 @@ def test_sweep_needs_the_memory_task():
 
 @pytest.mark.slow
 def test_default_settings_show_the_textbook_effect_over_three_seeds():
-    """The screen's claim, asserted on the numbers it shows. Measured (torch 2.13, seeds 0-2): RNN 0.17/0.42/0.24,
-    LSTM 0.99/0.99/0.98, GRU 0.99/0.99/0.99; gradient at the first step ÷ last step: RNN 0 (underflow) to 1e-11,
-    LSTM 0.75..2.3, GRU 23..27. Margins below are about half the measured gaps."""
+    """The screen's claim, asserted on the numbers it shows. The measured values are in the README's "RNN vs
+    LSTM/GRU: the measured effect", written by `make figures` (scripts/readme_figures.py) from these same runs; the
+    thresholds below are looser than every one of them, so a change of torch or of the defaults that moves a number
+    a little keeps the claim, and one that breaks the textbook effect fails here."""
     for seed in (0, 1, 2):
         _, results = compare(ComparisonSettings(seed=seed))
         accuracy = {cell: r.test_accuracy for cell, r in results.items()}
@@ -119,3 +121,5 @@ def test_default_settings_show_the_textbook_effect_over_three_seeds():
         assert accuracy["rnn"] <= min(accuracy["lstm"], accuracy["gru"]) - 0.25, (seed, accuracy)
         reach = {cell: gradient_reach(r.after_training)[0] for cell, r in results.items()}
         assert reach["rnn"] < 1e-3 < min(reach["lstm"], reach["gru"]), (seed, reach)
+        # The LSTM's cell state carries more of the gradient back to step 1 than its hidden state does.
+        assert cell_state_reach(results["lstm"].after_training)[0] > reach["lstm"], (seed, reach)

@@ -25,7 +25,7 @@ def test_first_visit_trains_three_cells_and_explains():
     assert set(accuracies(at)) == {"RNN accuracy", "LSTM accuracy", "GRU accuracy"}
     reading = at.info[0].value
     assert reading.startswith("After all 300 training steps")
-    assert "at gap 30" in reading and "chance is 12%" in reading
+    assert "at gap 30" in reading and "chance is 12.5%" in reading
     assert len(at.get("plotly_chart")) >= 3 + 7  # curves, gradients, LSTM and GRU gates
 
 
@@ -33,7 +33,16 @@ def test_a_short_first_visit_trains_three_cells_and_draws_them(compare_page):
     at = compare_page
     assert set(accuracies(at)) == {"RNN accuracy", "LSTM accuracy", "GRU accuracy"}
     assert at.info[0].value.startswith("After all 50 training steps") and "at gap 5" in at.info[0].value
-    assert len(at.get("plotly_chart")) >= 3 + 7
+    assert "(chance is 12.5%)" in at.info[0].value
+    assert len(at.get("plotly_chart")) >= 3 + 1 + 7  # curves, gradients and the LSTM's cell state, gates
+    captions = [c.value for c in at.caption]
+    assert any("After training, ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is RNN" in c for c in captions)
+    assert any(
+        c.startswith("The LSTM has a second path back in time") and "‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ is" in c for c in captions
+    )
+    assert not any(
+        "cannot be learned." in c.replace("not that the first symbol cannot be learned.", "") for c in captions
+    )
 
 
 @pytest.mark.parametrize(

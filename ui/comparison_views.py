@@ -10,12 +10,19 @@ import streamlit as st
 from core import comparison_figures as cf
 from core import figures
 from core.cell_math import CELL_NAMES
-from core.comparison import cell_result, check_sweep, gap_sweep
-from core.comparison_readings import gate_saturation, gradient_reach, reading, sweep_reading
+from core.comparison import DEFAULT_SWEEP_GAPS, SWEEP_GAPS, cell_result, check_sweep, gap_sweep
+from core.comparison_readings import (
+    cell_state_reach,
+    cell_state_reading,
+    format_chance,
+    gate_saturation,
+    gradient_reach,
+    gradient_reading,
+    reading,
+    sweep_reading,
+)
 from ui.common import chart
 from ui.live import LiveRun
-
-SWEEP_GAPS = [1, 2, 5, 10, 15, 20, 30, 40, 50, 60, 80, 100]
 
 
 def results_now(run: LiveRun) -> dict:
@@ -32,7 +39,9 @@ def summary(run: LiveRun, key: str) -> None:
     columns = st.columns(3)
     for column, (cell, result) in zip(columns, results.items(), strict=True):
         accuracy = "n/a" if result.test_accuracy is None else f"{100 * result.test_accuracy:.0f}%"
-        column.metric(f"{CELL_NAMES[cell]} accuracy", accuracy, help=f"Chance is {100 * task.chance_accuracy:.0f}%.")
+        column.metric(
+            f"{CELL_NAMES[cell]} accuracy", accuracy, help=f"Chance is {format_chance(task.chance_accuracy)}."
+        )
     table = pd.DataFrame(
         [
             {
@@ -96,38 +105,53 @@ def curves(run: LiveRun, key: str) -> None:
         fig.update_yaxes(range=[0, 105])
         chart(
             figures.mark_changes(fig, x_max=run.total_epochs),
-            "A cell that cannot carry the first symbol across the gap stays near chance.",
+            "A cell that cannot carry the first symbol across the gap stays near chance "
+            f"({format_chance(run.extra['task'].chance_accuracy)}).",
             key=f"{key}_accuracy",
         )
 
 
 def gradients(run: LiveRun, key: str) -> None:
     task, results = run.extra["task"], results_now(run)
-    steps = list(range(len(task.step_labels)))
+    steps = list(range(1, len(task.step_labels) + 1))  # t = 1 … T, as in h_t = tanh(W_hh h_{t-1} + W_xh x_t + b)
     trained = {c: (steps, gradient_reach(r.after_training)) for c, r in results.items()}
     initial = {c: (steps, gradient_reach(r.at_initialisation)) for c, r in results.items()}
     fig = cf.per_cell_lines(
         trained,
         "How much gradient reaches each time step",
         "time step",
-        "‖∂L/∂h_t‖ ÷ ‖∂L/∂h_last‖ (log scale)",
+        "‖∂L/∂h_t‖ ÷ ‖∂L/∂h_T‖ (log scale)",
         log_y=True,
         dashed=initial,
         dashed_label="at initialisation",
     )
     chart(
         fig,
-        "The loss is measured at the last step. Reading right to left, a falling line is the gradient "
-        "vanishing as it travels back: where it reaches ~0, the first symbol cannot be learned.",
+        "The loss is measured at the last step T; reading right to left, a falling line is the gradient shrinking "
+        "as it travels back. " + gradient_reading(results, task.chance_accuracy),
         key=f"{key}_gradients",
     )
+    if "lstm" in results:
+        lstm = results["lstm"]
+        paths = {
+            when: {"h": gradient_reach(snapshot), "c": cell_state_reach(snapshot)}
+            for when, snapshot in (("trained", lstm.after_training), ("initial", lstm.at_initialisation))
+        }
+        chart(
+            cf.lstm_gradient_paths_figure(
+                steps, paths["trained"], paths["initial"], "gradient ÷ its value at step T (log scale)"
+            ),
+            "The LSTM has a second path back in time: c_t reaches c_{t+1} through the forget gate alone, with no "
+            "squashing step. " + cell_state_reading(lstm.after_training),
+            key=f"{key}_cell_state_gradients",
+        )
 
 
 def gates(run: LiveRun, key: str) -> None:
     task, results = run.extra["task"], results_now(run)
     index = 0
     if len(task.probe_texts) > 1:
-        index = st.slider("Sequence", 0, len(task.probe_texts) - 1, 0, key=f"{key}_sequence")
+        index = st.slider("Sequence", 1, len(task.probe_texts), 1, key=f"{key}_sequence") - 1
     for cell in ("lstm", "gru"):
         snapshot = results[cell].after_training
         probe = snapshot.probe
@@ -159,7 +183,7 @@ def sweep(run: LiveRun, key: str) -> None:
     if settings.task != "memory":
         st.caption("The gap sweep needs the memory task.")
         return
-    gaps = st.multiselect("Gaps to sweep", SWEEP_GAPS, default=[5, 10, 20, 30, 40], key=f"{key}_gaps")
+    gaps = st.multiselect("Gaps to sweep", list(SWEEP_GAPS), default=list(DEFAULT_SWEEP_GAPS), key=f"{key}_gaps")
     if st.button("Run the sweep (trains 3 cells per gap)", key=f"{key}_run_sweep"):
         swept = check_sweep(settings, gaps)
         progress = st.progress(0.0)

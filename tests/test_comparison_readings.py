@@ -1,0 +1,137 @@
+"""The comparison screen's sentences, computed from numbers: each checked where its answer flips."""
+
+import numpy as np
+import pytest
+
+from core.comparison import CellResult
+from core.comparison_readings import (
+    cell_state_reading,
+    format_chance,
+    format_ratio,
+    gradient_reading,
+    sweep_phrase,
+    sweep_reading,
+)
+from core.probes import Probe
+from core.training import Snapshot, TrainingHistory
+
+CHANCE = 1 / 8
+
+
+def snapshot(hidden_norms, cell_norms=None, epoch=300):
+    """A snapshot whose probe holds only the gradient norms (one layer)."""
+    hidden = np.asarray([hidden_norms], dtype=float)
+    cells = None if cell_norms is None else np.asarray([cell_norms], dtype=float)
+    found = Probe(0.0, np.zeros((1, 1, 1)), [], None, [], hidden, cells)
+    return Snapshot(epoch, {}, lambda _weights: found)
+
+
+def result(cell, first_over_last, accuracy):
+    history = TrainingHistory(snapshots=[snapshot([1.0, 1.0], epoch=0), snapshot([first_over_last, 1.0])])
+    return CellResult(cell, 32, 1000, history, accuracy)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.0, "0 (below float precision)"),
+        (5.483e-9, "5.5e-9"),
+        (1.1e-9, "1.1e-9"),
+        (0.236, "0.24"),
+        (22.03, "22"),
+        (112.4, "110"),
+        (1234.0, "1,200"),
+    ],
+)
+def test_ratios_read_as_numbers(value, shown):
+    assert format_ratio(value) == shown
+
+
+@pytest.mark.parametrize(("symbols", "shown"), [(8, "12.5%"), (4, "25%"), (3, "33.3%"), (26, "3.85%"), (5, "20%")])
+def test_chance_is_exact(symbols, shown):
+    assert format_chance(1 / symbols) == shown
+
+
+def test_a_vanished_gradient_with_high_accuracy_is_not_read_as_cannot_learn():
+    # Seed 5 at the defaults: the RNN's ratio is 5.5e-9 and it recalls 78%.
+    text = gradient_reading({"rnn": result("rnn", 5.5e-9, 0.783), "lstm": result("lstm", 0.87, 0.98)}, CHANCE)
+    assert "RNN 5.5e-9 (accuracy 78%), LSTM 0.87 (accuracy 98%)" in text
+    assert "yet recalls above chance (12.5%)" in text and "not that the first symbol cannot be learned" in text
+    assert "near chance" not in text
+
+
+def test_a_vanished_gradient_near_chance_is_read_as_the_textbook_effect():
+    text = gradient_reading({"rnn": result("rnn", 0.0, 0.15), "gru": result("gru", 22.0, 0.99)}, CHANCE)
+    assert "RNN 0 (below float precision) (accuracy 15%)" in text
+    assert "The RNN has almost no gradient left at step 1 and stays near chance (12.5%)" in text
+    assert "yet" not in text
+
+
+def test_when_no_gradient_vanished_the_caption_says_so():
+    text = gradient_reading({"rnn": result("rnn", 0.01, 0.9), "gru": result("gru", 22.0, 0.99)}, CHANCE)
+    assert "In every cell more than 0.001 of the last step's gradient reaches step 1." in text
+    two = gradient_reading({"rnn": result("rnn", 1e-9, 0.9), "gru": result("gru", 1e-9, 0.8)}, CHANCE)
+    assert "The RNN and GRU have almost no gradient left at step 1 yet recall above chance" in two
+
+
+@pytest.mark.parametrize(
+    ("cell_norms", "phrase"),
+    [
+        ([2.55, 1.0], "arrives at step 1 at least as large as it left the last step, 47 times as much as along h_t"),
+        ([0.6, 1.0], "keeps 0.6 of its size on the way back to step 1, 11 times as much as along h_t"),
+        ([0.2, 1.0], "keeps 0.2 of its size on the way back to step 1, 3.7 times as much as along h_t"),
+        ([0.06, 1.0], "keeps 0.06 of its size on the way back to step 1, about as much as along h_t"),
+        ([0.02, 1.0], "keeps 0.02 of its size on the way back to step 1, less than along h_t (0.37 times as much)"),
+        ([1e-5, 1.0], "the gradient fades along the cell state too"),
+    ],
+)
+def test_the_cell_state_reading_follows_its_ratio(cell_norms, phrase):
+    # ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ = 0.054, as measured at forget bias 5, T = 20.
+    text = cell_state_reading(snapshot([0.054, 1.0], cell_norms))
+    assert text.startswith(f"After 300 steps, ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ is {format_ratio(cell_norms[0])} while")
+    assert "‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is 0.054" in text and phrase in text
+
+
+def test_cells_without_a_cell_state_have_no_cell_state_reading():
+    assert cell_state_reading(snapshot([0.054, 1.0])) is None
+
+
+def test_the_sweep_sentence_matches_the_chart_the_issue_quoted():
+    # The chart showed the RNN at 26% / 36% / 73% at gaps 20 / 30 / 40 (chance 12.5%): not near chance.
+    gaps = [5, 10, 20, 30, 40]
+    accuracy = {"rnn": [0.99, 0.9, 0.26, 0.36, 0.73], "lstm": [1.0, 1.0, 0.99, 0.99, 0.98], "gru": [1.0] * 5}
+    text = sweep_reading(gaps, accuracy, CHANCE)
+    assert text.startswith("In this sweep (chance 12.5%, near chance = within 5 points of it): ")
+    assert "the RNN goes from 99% at gap 5 to 73% at gap 40, not steadily: lowest 26% at gap 20, never near chance" in (
+        text
+    )
+    assert "the LSTM stays at 98–100% at every gap" in text and "the GRU stays at 100% at every gap" in text
+    assert "near chance from" not in text
+
+
+@pytest.mark.parametrize(
+    ("values", "phrase"),
+    [
+        ([0.99, 0.9, 0.5, 0.16, 0.13], "falls from 99% at gap 5 to 13% at gap 40, near chance from gap 30 on"),
+        ([0.99, 0.9, 0.5, 0.2, 0.18], "falls from 99% at gap 5 to 18% at gap 40, never near chance"),
+        ([0.99, 0.9, 0.85, 0.8, 0.7], "falls from 99% at gap 5 to 70% at gap 40"),
+        ([0.99, 0.9, 0.14, 0.4, 0.3], "not steadily: lowest 14% at gap 20, near chance at gap 20 only"),
+        ([0.9, 0.92, 0.9, 0.88, 0.86], "stays at 86–92% at every gap"),
+        ([0.13, 0.12, 0.14, 0.11, 0.13], "stays at 11–14% at every gap, near chance at every gap"),
+        ([0.3, 0.5, 0.7, 0.8, 0.9], "rises from 30% at gap 5 to 90% at gap 40"),
+        ([0.9, 0.3, 0.95, 0.2, 0.6], "not steadily: lowest 20% at gap 30, highest 95% at gap 20"),
+    ],
+)
+def test_each_cells_part_of_the_sweep_sentence_flips_with_its_numbers(values, phrase):
+    text = sweep_phrase([5, 10, 20, 30, 40], values, CHANCE)
+    assert phrase in text, text
+    if "near chance" not in phrase:
+        assert "near chance" not in text.replace("never near chance", "")
+
+
+def test_the_sweep_reads_its_gaps_in_order_whatever_order_they_come_in():
+    assert (
+        sweep_phrase([40, 5], [0.13, 0.99], CHANCE)
+        == "falls from 99% at gap 5 to 13% at gap 40, near chance from gap 40 on"
+    )
+    assert sweep_phrase([5], [0.99], CHANCE) == "stays at 99% at gap 5"
