@@ -1,0 +1,298 @@
+"""`make loadtest`: a classroom in one machine. Real browser sessions against a real server on 127.0.0.1.
+
+    python -m benchmarks.loadtest [--sessions 20] [--url http://127.0.0.1:8500]
+
+Without ``--url`` it starts its own `streamlit run` on a free port of 127.0.0.1 (with ``--url`` it drives a
+server you started, e.g. `make replicas`; only loopback addresses are accepted). Each session is a separate
+browser context (its own cookies, its own Streamlit session) on one of the screens, in turn: HiHello, Long
+sequences, Time series with an uploaded CSV, RNN vs LSTM/GRU, Basics. A session opens its screen, waits for
+its first chart, presses Run to end and waits until the run has finished (Basics has no run: it is done when
+its charts are drawn). First every screen runs once alone (the single-session baseline), then all sessions at
+once. It prints JSON: sessions, errors, p50/p95 times to the first chart and to a finished run (overall and
+per screen), throughput against the single session, peak server RSS. Timings are reported, never asserted.
+The browser shares the machine's cores with the server, so the figures are an upper bound of the server's
+own latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENS = ("hihello", "long_sequences", "time_series_upload", "rnn_vs_lstm_gru", "basics")
+SESSION_TIMEOUT_S = 240
+TOTAL_LIMIT_S = 290  # the whole load test stays under five minutes
+
+CHARTS = "() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length"
+STATUS = (
+    "() => { const e = [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
+    ".find(e => e.innerText.includes(' of computing')); return e ? e.innerText : ''; }"
+)
+PROBLEMS = (
+    '() => [...document.querySelectorAll(\'[data-testid="stException"], [data-testid="stAlertContentError"]\')]'
+    ".map(e => e.innerText.slice(0, 200))"
+)
+
+
+@dataclass
+class Outcome:
+    screen: str
+    first_chart_s: float | None = None
+    finished_s: float | None = None
+    error: str | None = None
+
+
+def sample_csv(folder: Path) -> Path:
+    lines = ["Date,Temperature,Sales"]
+    for day in range(240):
+        lines.append(
+            f"2024-{1 + day // 28:02d}-{1 + day % 28:02d},{20 + 8 * math.sin(day / 5):.2f},"
+            f"{100 + 30 * math.sin(day / 3) + 0.2 * day:.2f}"
+        )
+    path = folder / "classroom.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+async def poll(page, script: str, until, timeout_s: float, every_s: float = 0.25):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = await page.evaluate(script)
+        if until(value):
+            return value
+        await asyncio.sleep(every_s)
+    raise TimeoutError(f"gave up after {timeout_s:.0f} s waiting for {script[:60]}…")
+
+
+async def press(page, name: str) -> None:
+    await page.get_by_role("button", name=name, exact=True).click()
+
+
+async def one_session(browser, base_url: str, screen: str, csv: Path, timeout_s: float) -> Outcome:
+    """One learner's visit, given up (and counted as an error) after ``timeout_s``."""
+    outcome = Outcome(screen)
+    try:
+        await asyncio.wait_for(visit(browser, base_url, screen, csv, outcome), timeout=max(timeout_s, 1))
+    except TimeoutError:
+        outcome.error = outcome.error or f"TimeoutError: unfinished after {timeout_s:.0f} s"
+    print(f"  {screen}: {asdict(outcome)}", file=sys.stderr, flush=True)
+    return outcome
+
+
+async def visit(browser, base_url: str, screen: str, csv: Path, outcome: Outcome) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(SESSION_TIMEOUT_S * 1000)
+    started = time.monotonic()
+    try:
+        path = "time_series" if screen == "time_series_upload" else screen
+        await page.goto(f"{base_url}/{path}")
+        await poll(page, CHARTS, lambda n: n >= 1, SESSION_TIMEOUT_S)
+        outcome.first_chart_s = round(time.monotonic() - started, 2)
+        if screen != "basics":
+            if screen == "time_series_upload":
+                await poll(page, STATUS, lambda s: "· finished" in s, SESSION_TIMEOUT_S)  # the sample plays first
+                await page.get_by_text("Upload your own CSV file").click()
+                await page.set_input_files("input[type=file]", str(csv))
+                await page.get_by_text("What was read: 240 rows").wait_for()
+                await press(page, "Reset")
+                await poll(page, STATUS, lambda s: "· paused" in s, SESSION_TIMEOUT_S)
+            await poll(page, STATUS, lambda s: s != "", SESSION_TIMEOUT_S)
+            if await page.get_by_role("button", name="Run to end", exact=True).is_enabled():
+                await press(page, "Run to end")
+            await poll(page, STATUS, lambda s: "· finished" in s, SESSION_TIMEOUT_S)
+        outcome.finished_s = round(time.monotonic() - started, 2)
+        problems = await page.evaluate(PROBLEMS)
+        if problems:
+            outcome.error = "shown on the page: " + " | ".join(problems)
+    except Exception as error:  # a session that failed is counted and described, never raised
+        outcome.error = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
+    finally:
+        await context.close()
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)], 2)
+
+
+def summary(outcomes: list[Outcome], wall_s: float) -> dict:
+    first = [o.first_chart_s for o in outcomes if o.first_chart_s is not None]
+    done = [o.finished_s for o in outcomes if o.finished_s is not None and o.error is None]
+    per_screen = {}
+    for screen in SCREENS:
+        times = [o.finished_s for o in outcomes if o.screen == screen and o.finished_s is not None and not o.error]
+        if times:
+            per_screen[screen] = {
+                "runs": len(times),
+                "p50_finished_s": percentile(times, 0.5),
+                "p95_finished_s": percentile(times, 0.95),
+            }
+    return {
+        "sessions": len(outcomes),
+        "errors": sum(1 for o in outcomes if o.error),
+        "wall_seconds": round(wall_s, 1),
+        "finished_runs_per_minute": round(60 * len(done) / wall_s, 2) if wall_s else None,
+        "first_chart_p50_s": percentile(first, 0.5),
+        "first_chart_p95_s": percentile(first, 0.95),
+        "finished_p50_s": percentile(done, 0.5),
+        "finished_p95_s": percentile(done, 0.95),
+        "per_screen": per_screen,
+        "error_details": [asdict(o) for o in outcomes if o.error],
+    }
+
+
+class RssWatch:
+    """Peak resident memory of the server process, sampled five times a second."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.pid, self.peak_mb, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set() and self.pid:
+            try:
+                for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
+            except OSError:
+                return
+            self._stop.wait(0.2)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return server, url
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+async def drive(url: str, sessions: int, csv: Path) -> dict:
+    from playwright.async_api import async_playwright
+
+    deadline = time.monotonic() + TOTAL_LIMIT_S
+
+    def left(most: float = SESSION_TIMEOUT_S) -> float:
+        return min(most, deadline - time.monotonic())
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        # Warm-up (torch's import, the first page) and the single-session baseline: one screen at a time.
+        print("warm-up", file=sys.stderr, flush=True)
+        await one_session(browser, url, "hihello", csv, left())
+        print("single sessions, one after another", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        alone = [await one_session(browser, url, screen, csv, left(60)) for screen in SCREENS]
+        alone_summary = summary(alone, time.monotonic() - started)
+        print(f"{sessions} sessions at once", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        budget = left()
+        together = await asyncio.gather(
+            *(one_session(browser, url, SCREENS[i % len(SCREENS)], csv, budget) for i in range(sessions))
+        )
+        together_summary = summary(list(together), time.monotonic() - started)
+        await browser.close()
+    alone_rate, together_rate = alone_summary["finished_runs_per_minute"], together_summary["finished_runs_per_minute"]
+    starved = together_summary["finished_p95_s"], together_summary["finished_p50_s"]
+    return {
+        "single_session": alone_summary,
+        "concurrent": together_summary,
+        "throughput_against_single_session": round(together_rate / alone_rate, 2) if alone_rate else None,
+        "p95_over_p50_finished": round(starved[0] / starved[1], 2) if all(starved) else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="RNN Lab load test (real browsers, loopback only)")
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--url", default=None, help="a running server on 127.0.0.1; default: start one")
+    args = parser.parse_args(argv)
+    if not os.path.exists(CHROMIUM):
+        raise SystemExit("Debian's chromium is needed: apt-get install -y chromium")
+    server, url, pid = None, args.url, None
+    if url is None:
+        server, url = start_server()
+        pid = server.pid
+    elif urllib.parse.urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("the load test only drives servers on this machine's loopback address")
+    started = time.monotonic()
+    try:
+        with tempfile.TemporaryDirectory() as folder, RssWatch(pid) as rss:
+            result = asyncio.run(drive(url, args.sessions, sample_csv(Path(folder))))
+        result["peak_server_rss_mb"] = round(rss.peak_mb, 1) if pid else "not measured (external server)"
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+    result.update(
+        name="loadtest",
+        machine=f"{platform.machine()}, {os.cpu_count()} cores",
+        admission_slots=os.environ.get("RNNLAB_MAX_TRAININGS", f"default ({os.cpu_count()})"),
+        total_seconds=round(time.monotonic() - started, 1),
+    )
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
