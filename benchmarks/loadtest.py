@@ -93,6 +93,16 @@ async def press(page, name: str) -> None:
     await page.get_by_role("button", name=name, exact=True).click()
 
 
+async def run_to_end(page) -> None:
+    """Press Run to end, unless the run ends first (then the button is disabled and a click would wait)."""
+    button = page.get_by_role("button", name="Run to end", exact=True)
+    try:
+        await button.click(timeout=5_000)
+    except Exception:
+        if "· finished" not in await page.evaluate(STATUS):
+            raise
+
+
 async def one_session(browser, base_url: str, screen: str, csv: Path, timeout_s: float) -> Outcome:
     """One learner's visit, given up (and counted as an error) after ``timeout_s``."""
     outcome = Outcome(screen)
@@ -123,8 +133,7 @@ async def visit(browser, base_url: str, screen: str, csv: Path, outcome: Outcome
                 await press(page, "Reset")
                 await poll(page, STATUS, lambda s: "· paused" in s, SESSION_TIMEOUT_S)
             await poll(page, STATUS, lambda s: s != "", SESSION_TIMEOUT_S)
-            if await page.get_by_role("button", name="Run to end", exact=True).is_enabled():
-                await press(page, "Run to end")
+            await run_to_end(page)
             await poll(page, STATUS, lambda s: "· finished" in s, SESSION_TIMEOUT_S)
         outcome.finished_s = round(time.monotonic() - started, 2)
         problems = await page.evaluate(PROBLEMS)

@@ -23,6 +23,7 @@ from core.probes import probe_indices
 from core.session import TrainingSession
 from core.text import Vocabulary, in_running_text, validate_text
 from core.training import EpochRecord, SequenceData, TrainConfig
+from core.validation import MAX_SEED, whole_number
 
 SEED_SENTENCE = (
     "if you want to build a ship, don't drum up people together to collect wood and don't assign them "
@@ -197,7 +198,7 @@ def generate(
         ids = vocabulary.encode(prompt)
     except InputError as error:
         raise InputError(f"The prompt can only use characters of the training text. {error}") from None
-    generator = torch.Generator().manual_seed(int(seed))
+    generator = torch.Generator().manual_seed(whole_number(seed, "The sampling seed", 0, MAX_SEED))
     model.eval()
     chosen, confidence = [], []
     for _ in range(int(length)):

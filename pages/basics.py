@@ -14,6 +14,7 @@ from core.basics_figures import (
     step_sum_figure,
 )
 from ui.common import chart, learner_errors, page_setup
+from ui.controls import whole_number_input
 
 SIZE_MIN, SIZE_MAX = basics.SIZE_RANGE
 DISTANCE = 50  # the gradient section's metrics and caption read the curve this many steps back
@@ -35,7 +36,7 @@ def one_step_section() -> None:
     left, middle, right = st.columns(3)
     d = left.slider("Input size d", SIZE_MIN, SIZE_MAX, 4, key="basics_input_size")
     hidden = middle.slider("Hidden size D_h", SIZE_MIN, SIZE_MAX, 4, key="basics_hidden_size")
-    seed = right.number_input("Seed (draws the weights)", 0, 9999, 0, step=1, key="basics_seed")
+    seed = whole_number_input("Seed (draws the weights)", 0, 9999, 0, key="basics_seed", where=right)
     left, right = st.columns(2)
     nonlinearity = left.radio("Nonlinearity", ["tanh", "relu"], horizontal=True, key="basics_nonlinearity")
     t = right.slider("Time step t", 1, len(basics.WORD), 1, key="basics_time_step")
@@ -47,7 +48,7 @@ def one_step_section() -> None:
     elif d > len(basics.VOCABULARY):
         st.info(f"With d = {d} dimensions {len(basics.VOCABULARY) + 1}–{d} are always 0 for this word.")
 
-    step = basics.one_step(d, hidden, int(seed), nonlinearity, t)
+    step = basics.one_step(d, hidden, seed, nonlinearity, t)
     act = r"\tanh" if nonlinearity == "tanh" else r"\mathrm{relu}"
     st.latex(rf"h_t = {act}\left(W_{{xh}}\,x_t + W_{{hh}}\,h_{{t-1}} + b\right), \qquad b = b_{{ih}} + b_{{hh}}")
     st.markdown(

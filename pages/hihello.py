@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from core import figures
-from core.cell_math import CELL_NAMES
 from core.errors import InputError
 from core.hihello import (
     EPOCHS_RANGE,
@@ -26,6 +25,7 @@ from core.session import TrainingSession
 from core.text import Vocabulary, describe
 from core.training import learning_rates
 from ui.common import chart, learner_errors, markdown_literal, page_setup
+from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.training_views import gradient_views, inside_the_network, learning_curves
 
@@ -63,32 +63,39 @@ def sidebar_values() -> dict:
             "from the word's own letters.",
         )
         st.markdown("**The network**")
-        cell = st.selectbox("Cell type", list(CELL_NAMES), format_func=CELL_NAMES.get, key=f"{KEY}_cell")
+        cell = cell_select(KEY, DEFAULTS.cell)
         readout = st.radio("Output", list(READOUTS), format_func=READOUT_LABELS.get, key=f"{KEY}_readout")
-        num_layers = st.slider("Depth (stacked layers)", 1, MAX_DEPTH, DEFAULTS.num_layers, key=f"{KEY}_num_layers")
+        num_layers = depth_slider(KEY, DEFAULTS.num_layers, MAX_DEPTH)
         unused = hidden_size_unused(readout, num_layers, Vocabulary.from_text(word).size if word else None)
         hidden_size = st.slider(
-            "Hidden size", 1, MAX_HIDDEN, DEFAULTS.hidden_size, key=f"{KEY}_hidden_size", disabled=bool(unused),
+            "Hidden size",
+            1,
+            MAX_HIDDEN,
+            DEFAULTS.hidden_size,
+            key=f"{KEY}_hidden_size",
+            disabled=bool(unused),
             help=unused,
-        )  # fmt: skip
+        )
         if unused:
             st.caption(unused)
         unused = nonlinearity_unused(cell)
         nonlinearity = st.radio(
-            "Nonlinearity (RNN only)", ["tanh", "relu"], horizontal=True, key=f"{KEY}_nonlinearity",
-            disabled=bool(unused), help=unused,
-        )  # fmt: skip
+            "Nonlinearity (RNN only)",
+            ["tanh", "relu"],
+            horizontal=True,
+            key=f"{KEY}_nonlinearity",
+            disabled=bool(unused),
+            help=unused,
+        )
         st.markdown("**Training**")
         epochs = st.slider("Epochs", *EPOCHS_RANGE, DEFAULTS.epochs, step=EPOCHS_STEP, key=f"{KEY}_epochs")
-        seed = st.number_input(
-            "Seed",
-            0,
-            SEEDS_OFFERED,
+        seed = seed_input(
+            KEY,
             DEFAULTS.seed,
-            key=f"{KEY}_seed",
-            help="The seed draws the initial weights. Try 0: the lab's own seed gets stuck.",
+            "The seed draws the initial weights. Try 0: the lab's own seed gets stuck.",
+            SEEDS_OFFERED,
         )
-        st.caption("Changes here start a new run: press **Reset** above the charts.")
+        reset_note()
     return dict(
         word=word,
         target=target,
@@ -97,7 +104,7 @@ def sidebar_values() -> dict:
         num_layers=num_layers,
         cell=cell,
         nonlinearity=nonlinearity,
-        learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
+        learning_rate=steered_learning_rate(KEY, DEFAULTS.learning_rate),
         epochs=epochs,
         seed=seed,
     )

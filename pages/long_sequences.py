@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.cell_math import CELL_NAMES
 from core.errors import InputError
 from core.long_sequence_readings import model_phrase
 from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
@@ -12,6 +11,7 @@ from core.probes import probe_indices
 from core.training import learning_rates
 from core.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH, MIN_SEQUENCE_LENGTH, read_back_session
 from ui.common import learner_errors, page_setup
+from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.long_sequence_views import (
     inside_section,
@@ -73,7 +73,7 @@ def settings_sidebar() -> dict:
             key=f"{KEY}_sequence_length",
         )
         st.markdown("**The network**")
-        cell = st.selectbox("Cell type", list(CELL_NAMES), format_func=CELL_NAMES.get, key=f"{KEY}_cell")
+        cell = cell_select(KEY, DEFAULTS.cell)
         hidden_is_vocabulary = st.checkbox(
             "Hidden size = vocabulary size (the lab)", DEFAULTS.hidden_is_vocabulary, key=f"{KEY}_hidden_is_vocabulary"
         )
@@ -85,7 +85,7 @@ def settings_sidebar() -> dict:
             key=f"{KEY}_hidden_size",
             disabled=hidden_is_vocabulary,
         )
-        num_layers = st.slider("Depth (stacked layers)", 1, 4, DEFAULTS.num_layers, key=f"{KEY}_num_layers")
+        num_layers = depth_slider(KEY, DEFAULTS.num_layers)
         st.markdown("**Training**")
         epochs = st.slider("Epochs", 10, MAX_SCREEN_EPOCHS, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs")
         batch_size = st.selectbox(
@@ -95,8 +95,8 @@ def settings_sidebar() -> dict:
             key=f"{KEY}_batch_size",
             help="Full batch is the lab's choice. For long texts, mini-batches take several smaller steps per epoch.",
         )
-        seed = st.number_input("Seed", 0, 10_000, DEFAULTS.seed, key=f"{KEY}_seed", help="Draws the initial weights.")
-        st.caption("Changes here start a new run: press **Reset** above the charts.")
+        seed = seed_input(KEY, DEFAULTS.seed)
+        reset_note()
     return dict(
         text=text,
         sequence_length=sequence_length,
@@ -104,7 +104,7 @@ def settings_sidebar() -> dict:
         hidden_is_vocabulary=hidden_is_vocabulary,
         hidden_size=hidden_size,
         num_layers=num_layers,
-        learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
+        learning_rate=steered_learning_rate(KEY, DEFAULTS.learning_rate),
         epochs=epochs,
         batch_size=batch_size,
         seed=seed,

@@ -12,6 +12,7 @@ from core.tasks import MAX_GAP, MIN_GAP
 from core.training import learning_rates
 from ui.common import learner_errors, page_setup
 from ui.comparison_views import curves, gates, gradients, summary, sweep
+from ui.controls import reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, drive
 
 KEY = "compare"
@@ -78,8 +79,8 @@ def settings_sidebar() -> ComparisonSettings | None:
         )
         st.markdown("**Training (same for all three)**")
         steps = st.slider("Training steps", 50, 3000, DEFAULTS.steps, step=50, key=f"{KEY}_steps")
-        seed = st.number_input("Seed", 0, 10_000, DEFAULTS.seed, key=f"{KEY}_seed")
-        st.caption("Changes here start a new run: press **Reset** above the charts.")
+        seed = seed_input(KEY, DEFAULTS.seed, "Draws the initial weights and the task's sequences.")
+        reset_note()
     settings = None
     with learner_errors():
         settings = ComparisonSettings(
@@ -93,7 +94,7 @@ def settings_sidebar() -> ComparisonSettings | None:
             match_parameters=match,
             keep_gate_bias=keep_gate_bias,
             steps=steps,
-            learning_rate=st.session_state.get(f"{KEY}_learning_rate", DEFAULTS.learning_rate),
+            learning_rate=steered_learning_rate(KEY, DEFAULTS.learning_rate),
             seed=seed,
         )
     return settings

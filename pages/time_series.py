@@ -6,7 +6,6 @@ import hashlib
 
 import streamlit as st
 
-from core.cell_math import CELL_NAMES
 from core.forecast_readings import stopped_message
 from core.forecasting import (
     HORIZON_LIMITS,
@@ -22,6 +21,7 @@ from core.forecasting import (
 from core.series import SeriesTable
 from core.training import learning_rates
 from ui.common import learner_errors, markdown_literal, page_setup
+from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, drive, epoch_control
 from ui.series_data import choose_data, preview
 from ui.time_series_views import inside, loss_curve, results
@@ -97,9 +97,9 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
         )
         train_percent = st.slider("Training part (%)", 10, 95, 70, step=5, key=f"{KEY}_train_percent")
         st.markdown("**The network**")
-        cell = st.selectbox("Cell type", list(CELL_NAMES), index=1, format_func=CELL_NAMES.get, key=f"{KEY}_cell")
+        cell = cell_select(KEY, "lstm")
         hidden_size = st.slider("Hidden size", 1, 128, 10, key=f"{KEY}_hidden_size")
-        num_layers = st.slider("Depth (stacked layers)", 1, 4, 1, key=f"{KEY}_num_layers")
+        num_layers = depth_slider(KEY, 1)
         st.markdown("**Training**")
         epochs = st.slider(
             "Epochs", 1, 1000, default_epochs(windows_guess), key=f"{KEY}_epochs_{tag}", help="The lab ran 500."
@@ -112,7 +112,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
             key=f"{KEY}_batch_size_{tag}",
             help="'all' is the lab's full batch. Long series need mini-batches to fit in memory.",
         )
-        seed = st.number_input("Seed", 0, 10_000, 0, key=f"{KEY}_seed", help="Draws the initial weights.")
+        seed = seed_input(KEY, 0)
         device = st.radio(
             "Device",
             ["auto", "cpu", "cuda"],
@@ -120,7 +120,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
             key=f"{KEY}_device",
             help="auto: a CUDA GPU when there is one and the run is big enough to gain, else one CPU thread.",
         )
-        st.caption("Changes here start a new run: press **Reset** above the charts.")
+        reset_note()
     settings = None
     with learner_errors():
         settings = ForecastSettings(
@@ -133,7 +133,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
             cell=cell,
             hidden_size=hidden_size,
             num_layers=num_layers,
-            learning_rate=st.session_state.get(f"{KEY}_learning_rate", 0.01),
+            learning_rate=steered_learning_rate(KEY, 0.01),
             epochs=epochs,
             batch_size=batch_size,
             seed=int(seed),

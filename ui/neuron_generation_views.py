@@ -7,6 +7,7 @@ import streamlit as st
 from core import sequence_figures
 from core.windows import MAX_GENERATED, generate, unit_activations
 from ui.common import chart, learner_errors
+from ui.controls import whole_number_input
 from ui.live import LiveRun
 
 
@@ -61,7 +62,7 @@ def generation_section(run: LiveRun, key: str) -> None:
         help="0 always takes the most likely character (the same text every time); higher values sample, taking "
         "more risks.",
     )
-    seed = columns[3].number_input("Sampling seed", 0, 10_000, 0, key=f"{key}_sample_seed")
+    seed = whole_number_input("Sampling seed", 0, 10_000, 0, key=f"{key}_sample_seed", where=columns[3])
     with learner_errors():
         result = run.cached(
             f"generation {(prompt, length, temperature, seed)}",

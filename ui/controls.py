@@ -1,0 +1,48 @@
+"""The sidebar controls every training screen shares, in one place: cell type, depth, seed, the learning rate the
+run is steered with, and the note that model settings wait for Reset.
+
+Whole numbers typed by the learner (the seeds) go through ``whole_number_input``: Streamlit turns an integer
+``st.number_input``'s value into an int with its own ``int()``, so a NaN or infinity sent by a forged browser
+message fails inside Streamlit, outside any error handling, on that rerun and every later one. A float-typed input
+shown without decimals is reset to its default by Streamlit instead (non-finite or out of range), and the
+screen's settings class then checks that it is whole (``core.validation.whole_number``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from core.cell_math import CELL_NAMES
+
+
+def whole_number_input(
+    label: str, lowest: int, highest: int, default: int, key: str, help: str | None = None, where: Any = None
+) -> float:
+    """A whole number the learner types; a float (3.0) that the settings class validates and turns into an int."""
+    return (where or st).number_input(
+        label, float(lowest), float(highest), float(default), step=1.0, format="%.0f", key=key, help=help
+    )
+
+
+def seed_input(key: str, default: int, help: str = "Draws the initial weights.", highest: int = 10_000) -> float:
+    return whole_number_input("Seed", 0, highest, default, key=f"{key}_seed", help=help)
+
+
+def cell_select(key: str, default: str = "rnn") -> str:
+    cells = list(CELL_NAMES)
+    return st.selectbox("Cell type", cells, index=cells.index(default), format_func=CELL_NAMES.get, key=f"{key}_cell")
+
+
+def depth_slider(key: str, default: int, most: int = 4) -> int:
+    return st.slider("Depth (stacked layers)", 1, most, default, key=f"{key}_num_layers")
+
+
+def steered_learning_rate(key: str, default: float) -> float:
+    """The learning rate the transport row steers (ui.transport): a new run starts from where it was left."""
+    return st.session_state.get(f"{key}_learning_rate", default)
+
+
+def reset_note() -> None:
+    st.caption("Changes here start a new run: press **Reset** above the charts.")
