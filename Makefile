@@ -49,7 +49,7 @@ replicas: $(VENV)/.installed-runtime
 
 # Real browser sessions against a real server on 127.0.0.1; prints JSON (timings reported, never asserted).
 loadtest: $(VENV)/.installed-dev
-	$(BIN)/python -m benchmarks.loadtest
+	$(BIN)/python -m benchmarks.loadtest --readme
 
 # Recomputes every measured figure of the README's defaults and RNN vs LSTM/GRU sections and rewrites them
 # between their <!-- figures:… --> markers (about 2.5 minutes of computing on one CPU thread).

@@ -276,6 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="RNN Lab load test (real browsers, loopback only)")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--url", default=None, help="a running server on 127.0.0.1; default: start one")
+    parser.add_argument("--readme", action="store_true", help="also write the result into README.md's figures block")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         raise SystemExit("Debian's chromium is needed: apt-get install -y chromium")
@@ -301,6 +302,21 @@ def main(argv: list[str] | None = None) -> None:
         total_seconds=round(time.monotonic() - started, 1),
     )
     print(json.dumps(result, indent=2))
+    if args.readme:
+        write_readme(result)
+
+
+def write_readme(result: dict) -> None:
+    """The measured figures go into the README as this script printed them, never typed by hand."""
+    from scripts.readme_figures import replace_block
+
+    readme = ROOT / "README.md"
+    shown = {key: value for key, value in result.items() if key != "name"}
+    block = (
+        f"Measured by `make loadtest` on {time.strftime('%Y-%m-%d')} ({result['machine']}, one server process; "
+        "the browsers ran on the same cores):\n\n```json\n" + json.dumps(shown, indent=2) + "\n```"
+    )
+    readme.write_text(replace_block(readme.read_text(), "loadtest", block))
 
 
 if __name__ == "__main__":
