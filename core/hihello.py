@@ -80,6 +80,16 @@ class HiHelloSettings:
         return SequenceData(task.inputs, task.targets, "classify_each_step")
 
 
+@dataclass(frozen=True)
+class HiHelloRun:
+    """What the HiHello screen draws a run with, beside its training session (``LiveRun.screen``).
+
+    Here, not in the page: a page's script runs afresh at every rerun, and so would a class defined in it."""
+
+    task: CharacterTask
+    model_config: ModelConfig
+
+
 def describe_model(settings: HiHelloSettings, vocabulary_size: int) -> str:
     """The network in words, from the settings: "a 1-layer RNN (tanh) whose 5 units are the scores, ..."."""
     cell = CELL_NAMES[settings.cell] + (f" ({settings.nonlinearity})" if settings.cell == "rnn" else "")

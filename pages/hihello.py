@@ -15,6 +15,7 @@ from core.hihello import (
     MAX_HIDDEN,
     READOUTS,
     SEEDS_OFFERED,
+    HiHelloRun,
     HiHelloSettings,
     intro,
 )
@@ -133,17 +134,17 @@ def checked(values: dict) -> HiHelloSettings | None:
     return settings
 
 
-def build(settings: HiHelloSettings) -> LiveRun:
+def build(settings: HiHelloSettings) -> LiveRun[HiHelloRun]:
     task = settings.task()
     model_config = settings.model_config(task)
     session = TrainingSession(lambda: SequenceModel(model_config), settings.data(task), settings.train_config())
     estimate = session.check_budget(size_settings="the hidden size, the depth or the word")
-    return LiveRun(settings, {"model": session}, estimate, extra=dict(task=task, model_config=model_config))
+    return LiveRun(settings, {"model": session}, estimate, HiHelloRun(task, model_config))
 
 
-def outcome(run: LiveRun) -> None:
+def outcome(run: LiveRun[HiHelloRun]) -> None:
     """Where the run stands, in numbers and in sentences computed from them (core.hihello_readings)."""
-    history, task = run.history, run.extra["task"]
+    history, task = run.history, run.screen.task
     state = outcome_of(task, history, run.finished)
     reading = read_outcome(run.settings, state)
     columns = st.columns(4)
@@ -165,8 +166,8 @@ def outcome(run: LiveRun) -> None:
         st.info(markdown_literal(note))
 
 
-def predictions_table(run: LiveRun) -> None:
-    task, rows = run.extra["task"], []
+def predictions_table(run: LiveRun[HiHelloRun]) -> None:
+    task, rows = run.screen.task, []
     for record in reversed(run.history.records):  # newest first: it is the row that changes
         text = task.vocabulary.decode(record.predictions[0])
         marks = "".join("✓" if p == t else "✗" for p, t in zip(text, task.target_text, strict=True))
@@ -184,9 +185,9 @@ def predictions_table(run: LiveRun) -> None:
     st.dataframe(frame, hide_index=True, height=250, key=f"{KEY}_predictions")
 
 
-def draw_live(run: LiveRun) -> None:
+def draw_live(run: LiveRun[HiHelloRun]) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
-    history, task = run.history, run.extra["task"]
+    history, task = run.history, run.screen.task
     outcome(run)
     st.subheader("Learning curves")
     learning_curves(history, key=KEY, total_epochs=run.total_epochs)
@@ -210,8 +211,8 @@ def draw_live(run: LiveRun) -> None:
     gradient_views(history, snapshot, step_labels, KEY)
 
 
-def pairs(run: LiveRun) -> None:
-    task = run.extra["task"]
+def pairs(run: LiveRun[HiHelloRun]) -> None:
+    task = run.screen.task
     with st.expander("The training pairs: input → target", expanded=False):
         st.dataframe(
             pd.DataFrame(

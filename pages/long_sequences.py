@@ -14,6 +14,7 @@ from ui.common import learner_errors, page_setup
 from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.long_sequence_views import (
+    LongSequenceRun,
     inside_section,
     live_read_back,
     readback_curves,
@@ -123,7 +124,7 @@ def described_settings(values: dict) -> LongSequenceSettings:
         return DEFAULTS
 
 
-def build(settings: LongSequenceSettings) -> LiveRun:
+def build(settings: LongSequenceSettings) -> LiveRun[LongSequenceRun]:
     task = settings.task()
     model_config = settings.model_config(task)
     probe_windows = probe_indices(task.windows, task.sequence_length, model_config)
@@ -131,15 +132,15 @@ def build(settings: LongSequenceSettings) -> LiveRun:
     estimate = session.check_budget(
         size_settings="the hidden size, the depth, the sequence length or the text", epochs_setting="Epochs"
     )
-    extra = dict(task=task, model_config=model_config, log=log, probe_windows=probe_windows)
-    return LiveRun(settings, {"model": session}, estimate, extra=extra)
+    screen = LongSequenceRun(task, model_config, log, tuple(int(i) for i in probe_windows))
+    return LiveRun(settings, {"model": session}, estimate, screen)
 
 
-def draw_live(run: LiveRun) -> None:
+def draw_live(run: LiveRun[LongSequenceRun]) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
     summary(run, LEARNING_RATES)
     st.subheader("The sentence read back")
-    windows_table(run.extra["task"], KEY)
+    windows_table(run.screen.task, KEY)
     live_read_back(run)
     readback_curves(run, KEY)
     snapshot = epoch_control(KEY, run)

@@ -11,7 +11,7 @@ from core.comparison import TASKS, ComparisonSettings, build_task, cell_sessions
 from core.tasks import MAX_GAP, MIN_GAP
 from core.training import learning_rates
 from ui.common import learner_errors, page_setup
-from ui.comparison_views import curves, gates, gradients, summary, sweep
+from ui.comparison_views import ComparisonRun, curves, gates, gradients, summary, sweep
 from ui.controls import reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, drive
 
@@ -100,7 +100,7 @@ def settings_sidebar() -> ComparisonSettings | None:
     return settings
 
 
-def build(settings: ComparisonSettings) -> LiveRun:
+def build(settings: ComparisonSettings) -> LiveRun[ComparisonRun]:
     task = build_task(settings)
     sessions = cell_sessions(settings, task)
     estimates = [
@@ -114,10 +114,10 @@ def build(settings: ComparisonSettings) -> LiveRun:
         peak_bytes=sum(e.peak_bytes for e in estimates),
     )
     check_budget(total, Budget.from_environment(), settings.steps, "Training steps", "the hidden size or the gap")
-    return LiveRun(settings, sessions, total, extra=dict(task=task), unit_epochs=STEP_UNIT, unit_name="step")
+    return LiveRun(settings, sessions, total, ComparisonRun(task), unit_epochs=STEP_UNIT, unit_name="step")
 
 
-def draw_live(run: LiveRun) -> None:
+def draw_live(run: LiveRun[ComparisonRun]) -> None:
     st.subheader("Learning curves")
     curves(run, KEY)
 

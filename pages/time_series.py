@@ -24,7 +24,7 @@ from ui.common import learner_errors, markdown_literal, page_setup
 from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, drive, epoch_control
 from ui.series_data import choose_data, preview
-from ui.time_series_views import inside, loss_curve, results
+from ui.time_series_views import ForecastRun, inside, loss_curve, results
 
 KEY = "timeseries"
 POLICIES = {
@@ -145,7 +145,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
 def builder(table: SeriesTable, source: str, identity: str):
     """A function from settings to a new run on this table (the page's ``build``)."""
 
-    def build(settings: ForecastSettings) -> LiveRun:
+    def build(settings: ForecastSettings) -> LiveRun[ForecastRun]:
         prepared = prepare(table, settings)
         device = device_for(prepared)
         session = prepared.session(device)
@@ -153,21 +153,20 @@ def builder(table: SeriesTable, source: str, identity: str):
             size_settings="the window, the horizon, the hidden size, the depth or the file (fewer rows), or choose a "
             "larger batch size",
         )
-        extra = dict(prepared=prepared, source=source, identity=identity, device=device)
-        return LiveRun(settings, {"model": session}, estimate, extra=extra)
+        return LiveRun(settings, {"model": session}, estimate, ForecastRun(prepared, source, device, identity))
 
     return build
 
 
-def draw_live(run: LiveRun) -> None:
+def draw_live(run: LiveRun[ForecastRun]) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
-    history, prepared = run.history, run.extra["prepared"]
+    history, prepared = run.history, run.screen.prepared
     if history.stopped:
         stopped = history.stopped
         st.warning(stopped_message(stopped.reason, stopped.epoch, run.session.learning_rate, min(LEARNING_RATES)))
     st.caption(
         markdown_literal(
-            f"Training on the {run.extra['source']} ({prepared.split.windows:,} windows, {run.extra['device'].type}). "
+            f"Training on the {run.screen.source} ({prepared.split.windows:,} windows, {run.screen.device.type}). "
             + " ".join(prepared.notes)
         )
     )
@@ -189,7 +188,7 @@ with st.container():  # one block, however many elements the data section shows:
         settings = settings_sidebar(table, identity)
 st.subheader("2. Training")
 existing = st.session_state.get(f"{KEY}_run")
-other = ["the data"] if existing is not None and table is not None and existing.extra["identity"] != identity else []
+other = ["the data"] if existing is not None and table is not None and existing.screen.identity != identity else []
 if table is not None or existing is not None:
     drive(
         KEY,

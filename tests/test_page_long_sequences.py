@@ -42,7 +42,7 @@ def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
     assert at.success  # "reads the sentence back almost perfectly"
     assert len(at.get("plotly_chart")) >= 11
     run = run_of(at)
-    assert run.extra["task"].windows == 170 and run.extra["model_config"].hidden_size == 25
+    assert run.screen.task.windows == 170 and run.screen.model_config.hidden_size == 25
     assert at.text_input(key="longseq_prompt").value == "if you wan"
     assert at.code[-1].value.startswith("if you want to build")  # greedy generation recites the sentence
 
@@ -53,8 +53,8 @@ def test_a_korean_text_trains():
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     run = run_of(at)
-    assert run.extra["task"].text == KOREAN and run.extra["task"].windows == len(KOREAN) - 5
-    assert len(run.extra["log"].epochs) == 40
+    assert run.screen.task.text == KOREAN and run.screen.task.windows == len(KOREAN) - 5
+    assert len(run.screen.log.epochs) == 40
     assert at.text_input(key="longseq_prompt").value == KOREAN[:5]  # the prompt follows the new text
     cells = json.loads(chart_spec(at, "longseq_neuron"))["data"][0]["text"]
     assert "".join(c for row in cells for c in row) == KOREAN  # the neuron view writes the Korean text
@@ -114,7 +114,7 @@ def test_step_adds_one_epoch_to_the_read_back():
     at.button(key="longseq_reset").click().run()
     at.button(key="longseq_step").click().run()
     at.button(key="longseq_step").click().run()
-    assert run_of(at).extra["log"].epochs == [1, 2]
+    assert run_of(at).screen.log.epochs == [1, 2]
     assert "Read back after epoch 2" in at.code[0].value
 
 
@@ -128,7 +128,7 @@ def test_the_intro_status_and_captions_follow_the_run():
     status = next(c for c in captions(at) if c.startswith("**Epoch"))
     assert f"**Epoch {SHORT} of {SHORT}** · finished · took" in status and "so far" not in status
     run = run_of(at)
-    log, snapshot = run.extra["log"], run.history.snapshots[-1]
+    log, snapshot = run.screen.log, run.history.snapshots[-1]
     assert f"After epoch {SHORT} the read-back is {100 * log.accuracy[-1]:.1f}% right" in " ".join(captions(at))
     peak = int(snapshot.probe.hidden_gradient_norms[0].argmax()) + 1
     assert any(c.startswith(f"After {SHORT} epochs ‖∂L/∂h_t‖ is largest at t = {peak}") for c in captions(at))

@@ -1,5 +1,7 @@
 """The RNN vs LSTM/GRU screen under AppTest: trains all three cells, every control matters, extremes hold."""
 
+import dataclasses
+
 import pytest
 
 from tests.conftest import finish, live_run, open_screen, reset_and_finish
@@ -96,6 +98,22 @@ def test_the_sweep_runs_per_gap(compare_page):
     at.button(key=f"{KEY}_run_sweep").click().run()
     assert not at.exception
     assert any(c.value.startswith("In this sweep") for c in at.caption)
+
+
+def test_a_sweep_run_mid_training_stays_on_screen_after_the_next_step(compare_page):
+    """The sweep trains its own cells from the settings: the run's later steps neither drop nor change it."""
+    at = reset_and_finish(compare_page, KEY, task="memory", gap=5, steps=50)
+    at.button(key=f"{KEY}_reset").click().run()
+    at.button(key=f"{KEY}_step").click().run()
+    at.multiselect(key=f"{KEY}_gaps").set_value([2, 4])
+    at.button(key=f"{KEY}_run_sweep").click().run()
+    swept = live_run(at, KEY).requested["sweep"]
+    at.button(key=f"{KEY}_step").click().run()
+    assert not at.exception and live_run(at, KEY).epoch == 20
+    assert live_run(at, KEY).requested["sweep"] is swept
+    assert any(c.value.startswith("In this sweep") for c in at.caption)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        live_run(at, KEY).screen.task = None
 
 
 def test_the_three_cells_race_together_and_step_is_ten_optimiser_steps(compare_page):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +11,7 @@ import streamlit as st
 from core import comparison_figures as cf
 from core import figures
 from core.cell_math import CELL_NAMES
-from core.comparison import DEFAULT_SWEEP_GAPS, SWEEP_GAPS, cell_result, check_sweep, gap_sweep
+from core.comparison import DEFAULT_SWEEP_GAPS, SWEEP_GAPS, TaskData, cell_result, check_sweep, gap_sweep
 from core.comparison_readings import (
     cell_state_reach,
     cell_state_reading,
@@ -25,14 +26,21 @@ from ui.common import chart
 from ui.live import LiveRun
 
 
-def results_now(run: LiveRun) -> dict:
+@dataclass(frozen=True)
+class ComparisonRun:
+    """What the RNN vs LSTM/GRU screen draws a run with, beside its three sessions (``LiveRun.screen``)."""
+
+    task: TaskData  # the data, labels and chance level all three cells share
+
+
+def results_now(run: LiveRun[ComparisonRun]) -> dict:
     """Each cell's result at its current weights (held-out accuracy is measured here, once per state)."""
-    task = run.extra["task"]
+    task = run.screen.task
     return run.cached("results", lambda: {c: cell_result(c, s, task) for c, s in run.sessions.items()})
 
 
-def summary(run: LiveRun, key: str) -> None:
-    task, results, settings = run.extra["task"], results_now(run), run.settings
+def summary(run: LiveRun[ComparisonRun], key: str) -> None:
+    task, results, settings = run.screen.task, results_now(run), run.settings
     for cell, result in results.items():
         if result.history.stopped:
             st.warning(f"{CELL_NAMES[cell]}: {result.history.stopped.reason}")
@@ -59,7 +67,7 @@ def summary(run: LiveRun, key: str) -> None:
     st.info(f"{what.capitalize()} {run.total_epochs} training steps: " + " ".join(reading(task, results, settings)))
 
 
-def curves(run: LiveRun, key: str) -> None:
+def curves(run: LiveRun[ComparisonRun], key: str) -> None:
     """The three cells' loss and accuracy, growing together while they train (inside the live fragment)."""
     settings = run.settings
     histories = {cell: session.history for cell, session in run.sessions.items()}
@@ -106,13 +114,13 @@ def curves(run: LiveRun, key: str) -> None:
         chart(
             figures.mark_changes(fig, x_max=run.total_epochs),
             "A cell that cannot carry the first symbol across the gap stays near chance "
-            f"({format_chance(run.extra['task'].chance_accuracy)}).",
+            f"({format_chance(run.screen.task.chance_accuracy)}).",
             key=f"{key}_accuracy",
         )
 
 
-def gradients(run: LiveRun, key: str) -> None:
-    task, results = run.extra["task"], results_now(run)
+def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
+    task, results = run.screen.task, results_now(run)
     steps = list(range(1, len(task.step_labels) + 1))  # t = 1 … T, as in h_t = tanh(W_hh h_{t-1} + W_xh x_t + b)
     trained = {c: (steps, gradient_reach(r.after_training)) for c, r in results.items()}
     initial = {c: (steps, gradient_reach(r.at_initialisation)) for c, r in results.items()}
@@ -147,8 +155,8 @@ def gradients(run: LiveRun, key: str) -> None:
         )
 
 
-def gates(run: LiveRun, key: str) -> None:
-    task, results = run.extra["task"], results_now(run)
+def gates(run: LiveRun[ComparisonRun], key: str) -> None:
+    task, results = run.screen.task, results_now(run)
     index = 0
     if len(task.probe_texts) > 1:
         index = st.slider("Sequence", 1, len(task.probe_texts), 1, key=f"{key}_sequence") - 1
@@ -178,7 +186,7 @@ def gates(run: LiveRun, key: str) -> None:
     )
 
 
-def sweep(run: LiveRun, key: str) -> None:
+def sweep(run: LiveRun[ComparisonRun], key: str) -> None:
     settings = run.settings
     if settings.task != "memory":
         st.caption("The gap sweep needs the memory task.")
@@ -201,11 +209,11 @@ def sweep(run: LiveRun, key: str) -> None:
 
         accuracy = gap_sweep(settings, swept, on_progress)
         progress.empty()
-        run.extra["sweep"] = (swept, accuracy)
-    if "sweep" in run.extra:
-        swept, accuracy = run.extra["sweep"]
+        run.requested["sweep"] = (swept, accuracy)  # not run.cached: the next training step must not drop it
+    if "sweep" in run.requested:
+        swept, accuracy = run.requested["sweep"]
         chart(
-            cf.sweep_figure(swept, accuracy, run.extra["task"].chance_accuracy),
-            sweep_reading(swept, accuracy, run.extra["task"].chance_accuracy),
+            cf.sweep_figure(swept, accuracy, run.screen.task.chance_accuracy),
+            sweep_reading(swept, accuracy, run.screen.task.chance_accuracy),
             key=f"{key}_sweep_chart",
         )

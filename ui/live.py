@@ -2,7 +2,8 @@
 
 A page hands ``drive`` its settings (a frozen, validated dataclass, or None when they are wrong) and
 a ``build`` function that turns settings into a ``LiveRun`` (the training session or sessions, plus
-whatever the page needs to draw them). ``drive`` owns the flow every training page shares:
+the screen's frozen bundle of what its views draw them with, ``LiveRun.screen``). ``drive`` owns the flow
+every training page shares:
 - the first visit builds the defaults and plays them (the README says why);
 - the run lives in ``st.session_state`` (never a cache: those are shared by every user);
 - the live part of the page is one ``st.fragment``: while the run plays, the fragment reruns every
@@ -21,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
@@ -39,15 +40,23 @@ MAX_CATCH_UP_SECONDS = 3.0
 # "waiting" and tries again at the next tick: less than a tick, so a waiting page stays responsive.
 ADMISSION_WAIT_SECONDS = 0.2
 
+Screen = TypeVar("Screen")
+
 
 @dataclass(eq=False)
-class LiveRun:
-    """One page's run: the settings it was built from, its training session(s), and what the page needs."""
+class LiveRun(Generic[Screen]):
+    """One page's run: the settings it was built from, its training session(s), and what the page needs.
+
+    ``screen`` is what the screen's views need beside the sessions, built once with the run: one frozen
+    dataclass per screen (HiHelloRun, LongSequenceRun, ForecastRun, ComparisonRun), read as ``run.screen.task``.
+    The only things on a run that change after it is built are its transport and queue state, the sessions, and
+    two stores of what the views compute later: ``cached`` (recomputed when training moves on) and
+    ``requested`` (kept for the run's life)."""
 
     settings: Any
     sessions: dict[str, TrainingSession]
     estimate: CostEstimate
-    extra: dict[str, Any] = field(default_factory=dict)
+    screen: Screen
     unit_epochs: int = 1  # epochs (or optimisation steps) one Step advances
     unit_name: str = "epoch"
     mode: str = "paused"  # paused, playing, finishing (Run to end), stepping or replaying
@@ -59,6 +68,9 @@ class LiveRun:
     number: int = 0
     ticket: str = field(default_factory=lambda: uuid.uuid4().hex)  # this run's place in the server's queue
     waiting_ahead: int | None = None  # runs ahead of this one when the last tick found every slot taken
+    # Results the learner asked for with a button and that training does not change (the comparison's gap sweep
+    # trains its own models from the settings): kept until Reset builds a new run, whatever the run's progress.
+    requested: dict[str, Any] = field(default_factory=dict)
     _cache: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,18 +17,30 @@ from core.long_sequence_readings import (
     model_phrase,
     read_back_vs_positions,
 )
+from core.models import ModelConfig
 from core.objectives import probabilities
 from core.text import describe
 from core.training import Snapshot
-from core.windows import marked_lines
+from core.windows import ReadBackLog, WindowTask, marked_lines
 from ui.common import chart
 from ui.live import LiveRun
 from ui.training_views import gradient_views, inside_the_network, learning_rate_marks
 
 
-def summary(run: LiveRun, rates: Sequence[float]) -> None:
+@dataclass(frozen=True)
+class LongSequenceRun:
+    """What the Long sequences screen draws a run with, beside its training session (``LiveRun.screen``)."""
+
+    task: WindowTask
+    model_config: ModelConfig
+    log: ReadBackLog  # the read-back per epoch: training appends to it, the views only read it
+    probe_windows: tuple[int, ...]  # the windows the snapshots look inside (core.probes.probe_indices)
+
+
+def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
     """The run in four numbers, the model it trains, and what its outcome says (advice chosen from both)."""
-    history, task, log, model_config = run.history, run.extra["task"], run.extra["log"], run.extra["model_config"]
+    history, screen = run.history, run.screen
+    task, log, model_config = screen.task, screen.log, screen.model_config
     columns = st.columns(4)
     columns[0].metric(
         "Sentence read back right", f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
@@ -57,9 +70,9 @@ def summary(run: LiveRun, rates: Sequence[float]) -> None:
         {"success": st.success, "info": st.info, "warning": st.warning}[said.tone](said.text)
 
 
-def live_read_back(run: LiveRun) -> None:
+def live_read_back(run: LiveRun[LongSequenceRun]) -> None:
     """The sentence as the network reads it back now, in a box of fixed height so the page does not jump."""
-    task, log = run.extra["task"], run.extra["log"]
+    task, log = run.screen.task, run.screen.log
     box = st.container(height=170, border=True)
     if not log.epochs:
         box.caption("The read-back appears after the first epoch.")
@@ -86,9 +99,9 @@ def windows_table(task, key: str) -> None:
     )
 
 
-def readback_curves(run: LiveRun, key: str) -> None:
+def readback_curves(run: LiveRun[LongSequenceRun], key: str) -> None:
     """Loss and read-back accuracy per epoch: line charts, cheap enough to redraw at every tick."""
-    history, log = run.history, run.extra["log"]
+    history, log = run.history, run.screen.log
     left, right = st.columns(2)
     epochs = [r.epoch for r in history.records]
     with left:
@@ -110,10 +123,10 @@ def readback_curves(run: LiveRun, key: str) -> None:
         )
 
 
-def readback_details(run: LiveRun, snapshot: Snapshot, key: str) -> None:
+def readback_details(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str) -> None:
     """The read-back character by character, over all epochs, and per window position (drawn while paused:
     they hold a cell per character and epoch, too heavy to redraw several times a second)."""
-    task, log = run.extra["task"], run.extra["log"]
+    task, log = run.screen.task, run.screen.log
     st.subheader("The sentence read back, epoch by epoch")
     if run.playing:
         st.caption("The read-back per character, over all epochs and per window position: pause to see them.")
@@ -156,9 +169,9 @@ def readback_details(run: LiveRun, snapshot: Snapshot, key: str) -> None:
     )
 
 
-def inside_section(run: LiveRun, snapshot: Snapshot, key: str) -> None:
-    history, task = run.history, run.extra["task"]
-    probe_windows = [int(i) for i in run.extra["probe_windows"]]
+def inside_section(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str) -> None:
+    history, task = run.history, run.screen.task
+    probe_windows = list(run.screen.probe_windows)
     st.subheader("Inside one window")
     window = probe_windows[0]
     if len(probe_windows) > 1:

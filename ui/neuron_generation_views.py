@@ -9,10 +9,11 @@ from core.windows import MAX_GENERATED, generate, unit_activations
 from ui.common import chart, learner_errors
 from ui.controls import whole_number_input
 from ui.live import LiveRun
+from ui.long_sequence_views import LongSequenceRun
 
 
-def neuron_section(run: LiveRun, key: str) -> None:
-    task, model_config = run.extra["task"], run.extra["model_config"]
+def neuron_section(run: LiveRun[LongSequenceRun], key: str) -> None:
+    task, model_config = run.screen.task, run.screen.model_config
     st.subheader("One neuron across the text")
     st.markdown(
         "In the style of Karpathy's *Visualizing and understanding recurrent networks*: pick one hidden unit and "
@@ -40,8 +41,8 @@ def neuron_section(run: LiveRun, key: str) -> None:
     )
 
 
-def generation_section(run: LiveRun, key: str) -> None:
-    task = run.extra["task"]
+def generation_section(run: LiveRun[LongSequenceRun], key: str) -> None:
+    task = run.screen.task
     st.subheader("Generate text")
     st.markdown(
         f"Give the network (as trained after epoch {run.epoch}) a start; it predicts the next character, appends "

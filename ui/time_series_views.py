@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
+import torch
 
 from core import forecast_figures as ff
 from core.forecast_export import predictions_csv, summary_json
@@ -15,19 +18,30 @@ from core.forecast_results import (
     format_number,
     future_times,
 )
+from core.forecasting import PreparedForecast
 from core.training import Snapshot
 from ui.common import chart, markdown_literal
 from ui.live import LiveRun
 from ui.training_views import choose_layer, gradient_views, learning_rate_marks
 
 
-def evaluated(run: LiveRun):
+@dataclass(frozen=True)
+class ForecastRun:
+    """What the Time series screen draws a run with, beside its training session (``LiveRun.screen``)."""
+
+    prepared: PreparedForecast  # the windows, scalers and split of this run's data and settings
+    source: str  # the data in words, as the captions name it ("built-in sample stock_like.csv", "uploaded file ...")
+    device: torch.device  # where it trains
+    identity: str  # which data this is (ui.series_data.choose_data): another one shows the "Changed" note
+
+
+def evaluated(run: LiveRun[ForecastRun]):
     """The forecast and its metrics at the run's current weights (computed once per state of training)."""
-    return run.cached("result", lambda: evaluate_forecast(run.extra["prepared"], run.session.model))
+    return run.cached("result", lambda: evaluate_forecast(run.screen.prepared, run.session.model))
 
 
-def scores(run: LiveRun, key: str) -> None:
-    history, prepared, result = run.history, run.extra["prepared"], evaluated(run)
+def scores(run: LiveRun[ForecastRun], key: str) -> None:
+    history, prepared, result = run.history, run.screen.prepared, evaluated(run)
     model, naive = result.model_metrics, result.naive_metrics
     columns = st.columns(4)
     columns[0].metric(
@@ -41,7 +55,7 @@ def scores(run: LiveRun, key: str) -> None:
     columns[3].metric(
         "Training time",
         f"{history.seconds:.1f} s",
-        help=markdown_literal(f"{len(history.records)} epochs, {run.extra['source']}"),
+        help=markdown_literal(f"{len(history.records)} epochs, {run.screen.source}"),
     )
     (st.success if result.model_wins else st.info)(result.verdict)
     table = pd.DataFrame(
@@ -67,8 +81,8 @@ def scores(run: LiveRun, key: str) -> None:
         )
 
 
-def predictions(run: LiveRun, key: str) -> None:
-    prepared, result = run.extra["prepared"], evaluated(run)
+def predictions(run: LiveRun[ForecastRun], key: str) -> None:
+    prepared, result = run.screen.prepared, evaluated(run)
     horizon = prepared.settings.horizon
     step = 0
     if horizon > 1:
@@ -94,8 +108,8 @@ def predictions(run: LiveRun, key: str) -> None:
     )
 
 
-def beyond_the_end(run: LiveRun, key: str):
-    prepared, model = run.extra["prepared"], run.session.model
+def beyond_the_end(run: LiveRun[ForecastRun], key: str):
+    prepared, model = run.screen.prepared, run.session.model
     steps = st.slider("Steps to forecast beyond the end", 1, MAX_FORECAST_STEPS, 30, key=f"{key}_forecast_steps")
     future = run.cached(f"future {steps}", lambda: forecast_beyond(prepared, model, steps))
     times = future_times(prepared.times, prepared.has_dates, steps)
@@ -110,8 +124,8 @@ def beyond_the_end(run: LiveRun, key: str):
     return future
 
 
-def inside(run: LiveRun, snapshot: Snapshot, key: str) -> None:
-    history, prepared = run.history, run.extra["prepared"]
+def inside(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str) -> None:
+    history, prepared = run.history, run.screen.prepared
     probes = list(range(len(prepared.probe_windows)))
     pick = st.selectbox(
         "Window to look inside",
@@ -139,8 +153,8 @@ def inside(run: LiveRun, snapshot: Snapshot, key: str) -> None:
     )
 
 
-def downloads(run: LiveRun, future, key: str) -> None:
-    prepared, result, history = run.extra["prepared"], evaluated(run), run.history
+def downloads(run: LiveRun[ForecastRun], future, key: str) -> None:
+    prepared, result, history = run.screen.prepared, evaluated(run), run.history
     left, right = st.columns(2)
     left.download_button(
         "Download predictions (CSV)",
@@ -153,7 +167,7 @@ def downloads(run: LiveRun, future, key: str) -> None:
     )
     right.download_button(
         "Download settings and metrics (JSON)",
-        lambda: summary_json(prepared, result, history, run.extra["source"]),
+        lambda: summary_json(prepared, result, history, run.screen.source),
         file_name="run.json",
         mime="application/json",
         on_click="ignore",
@@ -161,7 +175,7 @@ def downloads(run: LiveRun, future, key: str) -> None:
     )
 
 
-def loss_curve(run: LiveRun, key: str) -> None:
+def loss_curve(run: LiveRun[ForecastRun], key: str) -> None:
     """The loss per epoch across the page (regression has no accuracy to put beside it)."""
     history = run.history
     chart(
@@ -178,7 +192,7 @@ def loss_curve(run: LiveRun, key: str) -> None:
     )
 
 
-def results(run: LiveRun, key: str, lowest_learning_rate: float) -> None:
+def results(run: LiveRun[ForecastRun], key: str, lowest_learning_rate: float) -> None:
     """The forecast at the current weights: computed when the page reruns, not at every tick."""
     if not run.history.records:
         st.info("Press **Play** or **Step**: the forecast is scored once the network has trained.")
