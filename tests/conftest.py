@@ -30,9 +30,9 @@ def clear_streamlit_caches():
 def long_ticks(monkeypatch):
     """AppTest reruns the whole page for every tick (a browser reruns only the live fragment), so page tests
     compute more per tick: the same code path, fewer redraws."""
-    import ui.live
+    import ui.live_run
 
-    monkeypatch.setattr(ui.live, "WORK_SECONDS", 1.5)
+    monkeypatch.setattr(ui.live_run, "WORK_SECONDS", 1.5)
 
 
 @pytest.fixture(autouse=True)

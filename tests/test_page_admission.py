@@ -1,5 +1,5 @@
 """A classroom's runs take turns: a page whose run finds every computing slot taken says so, computes nothing,
-and goes on as soon as a slot frees; Pause leaves the line (core.admission, ui.live.tick)."""
+and goes on as soon as a slot frees; Pause leaves the line (core.admission, ui.live_run.tick)."""
 
 from __future__ import annotations
 

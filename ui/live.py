@@ -19,98 +19,17 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import streamlit as st
 
-from core.admission import shared_admission
-from core.budget import CostEstimate
-from core.session import TrainingSession
 from core.training import Snapshot, TrainingHistory
 from ui.common import learner_errors
-from ui.transport import DEFAULT_SPEED, SPEEDS, status_line, transport
+from ui.live_run import TICK_SECONDS, WORK_SECONDS, LiveRun, leave_queue, tick
+from ui.transport import DEFAULT_SPEED, status_line, transport
 
-TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
-WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause waits for at most one tick
-MAX_CATCH_UP_SECONDS = 3.0
-# How long a tick waits in the server's queue (core.admission) for a free computing slot before it redraws
-# "waiting" and tries again at the next tick: less than a tick, so a waiting page stays responsive.
-ADMISSION_WAIT_SECONDS = 0.2
-
-Screen = TypeVar("Screen")
-
-
-@dataclass(eq=False)
-class LiveRun(Generic[Screen]):
-    """One page's run: the settings it was built from, its training session(s), and what the page needs.
-
-    ``screen`` is what the screen's views need beside the sessions, built once with the run: one frozen
-    dataclass per screen (HiHelloRun, LongSequenceRun, ForecastRun, ComparisonRun), read as ``run.screen.task``.
-    The only things on a run that change after it is built are its transport and queue state, the sessions, and
-    two stores of what the views compute later: ``cached`` (recomputed when training moves on) and
-    ``requested`` (kept for the run's life)."""
-
-    settings: Any
-    sessions: dict[str, TrainingSession]
-    estimate: CostEstimate
-    screen: Screen
-    unit_epochs: int = 1  # epochs (or optimisation steps) one Step advances
-    unit_name: str = "epoch"
-    mode: str = "paused"  # paused, playing, finishing (Run to end), stepping or replaying
-    step_target: int | None = None
-    replay_epoch: int | None = None
-    view_epoch: int | None = None  # the snapshot the learner chose to look at; None: the newest
-    last_tick: float = 0.0  # when the last tick advanced the run (time.monotonic)
-    owed_units: float = 0.0  # the fraction of a unit the pace owes the next tick
-    number: int = 0
-    ticket: str = field(default_factory=lambda: uuid.uuid4().hex)  # this run's place in the server's queue
-    waiting_ahead: int | None = None  # runs ahead of this one when the last tick found every slot taken
-    # Results the learner asked for with a button and that training does not change (the comparison's gap sweep
-    # trains its own models from the settings): kept until Reset builds a new run, whatever the run's progress.
-    requested: dict[str, Any] = field(default_factory=dict)
-    _cache: dict[str, tuple[int, Any]] = field(default_factory=dict)
-
-    @property
-    def session(self) -> TrainingSession:
-        return next(iter(self.sessions.values()))
-
-    @property
-    def history(self) -> TrainingHistory:
-        return self.session.history
-
-    @property
-    def epoch(self) -> int:
-        return min(session.epoch for session in self.sessions.values())
-
-    @property
-    def total_epochs(self) -> int:
-        return max(session.total_epochs for session in self.sessions.values())
-
-    @property
-    def finished(self) -> bool:
-        return all(session.finished for session in self.sessions.values())
-
-    @property
-    def playing(self) -> bool:
-        return self.mode != "paused"
-
-    @property
-    def seconds(self) -> float:
-        return sum(session.history.seconds for session in self.sessions.values())
-
-    def set_learning_rate(self, learning_rate: float) -> None:
-        for session in self.sessions.values():
-            session.set_learning_rate(learning_rate)
-
-    def cached(self, name: str, compute: Callable[[], Any]) -> Any:
-        """Computed once per state of training: moving a display control does not recompute it."""
-        progress = sum(session.steps_done for session in self.sessions.values())
-        if name not in self._cache or self._cache[name][0] != progress:
-            self._cache[name] = (progress, compute())
-        return self._cache[name][1]
+__all__ = ["WORK_SECONDS", "LiveRun", "current_run", "drive", "epoch_control", "run_key"]
 
 
 def run_key(key: str) -> str:
@@ -119,63 +38,6 @@ def run_key(key: str) -> str:
 
 def current_run(key: str) -> LiveRun | None:
     return st.session_state.get(run_key(key))
-
-
-# -- advancing ------------------------------------------------------------------------------------------
-def tick(run: LiveRun, speed: str) -> None:
-    """Advance a playing run by one tick's worth; the sessions move together (the comparison's race)."""
-    if run.mode == "replaying":
-        epochs = [s.epoch for s in run.history.snapshots]
-        later = [e for e in epochs if run.replay_epoch is None or e > run.replay_epoch]
-        run.replay_epoch = later[0] if later else epochs[-1]
-        if not later or run.replay_epoch == epochs[-1]:
-            run.mode = "paused"
-        return
-    if run.mode == "paused":
-        return
-    if run.finished:
-        run.mode = "paused"
-        return
-    # One slot of the server's computing for this chunk only: between two chunks the run queues again behind
-    # the others, so the runs of a class take turns (core.admission).
-    with shared_admission().chunk(run.ticket, ADMISSION_WAIT_SECONDS) as turn:
-        run.waiting_ahead = None if turn.granted else turn.ahead
-        if not turn.granted:
-            run.last_tick = time.monotonic()  # time spent waiting is not owed to the pace afterwards
-            return
-        advance_chunk(run, speed)
-
-
-def advance_chunk(run: LiveRun, speed: str) -> None:
-    per_second = None if run.mode == "finishing" else SPEEDS.get(speed, SPEEDS[DEFAULT_SPEED])
-    now = time.monotonic()
-    # A slow browser redraws less often, and each tick then advances more: the pace stays the same. (Play, Step
-    # and Run to end restart the clock, so a pause is never made up for.)
-    since = min(now - run.last_tick, MAX_CATCH_UP_SECONDS)
-    run.last_tick = now
-    if run.mode == "stepping":
-        target = run.step_target or run.epoch + run.unit_epochs
-    elif per_second is not None:
-        run.owed_units += per_second * since
-        units = int(run.owed_units)
-        run.owed_units -= units
-        target = run.epoch + units * run.unit_epochs
-    else:
-        target = run.epoch + affordable_epochs(run)
-    for session in run.sessions.values():
-        if session.epoch < target and not session.finished:
-            session.advance(epochs=target - session.epoch, seconds=WORK_SECONDS / len(run.sessions))
-    if run.finished or (run.mode == "stepping" and run.epoch >= target):
-        run.mode, run.step_target = "paused", None
-
-
-def affordable_epochs(run: LiveRun) -> int:
-    """How many epochs of every session fit in one tick's computing, from the time measured so far."""
-    per_epoch = 0.0
-    for session in run.sessions.values():
-        measured = session.history.seconds / session.epoch if session.epoch else None
-        per_epoch += measured if measured else session.estimate().seconds_per_epoch
-    return max(1, int(WORK_SECONDS / max(per_epoch, 1e-6)))
 
 
 # -- the page flow --------------------------------------------------------------------------------------
@@ -198,13 +60,6 @@ def pause_other_pages(key: str) -> None:
         if isinstance(value, LiveRun) and name != run_key(key):
             value.mode = "paused"
             leave_queue(value)
-
-
-def leave_queue(run: LiveRun) -> None:
-    """A run that stops wanting to compute gives its place in the server's queue to the next one at once."""
-    if run.waiting_ahead is not None:
-        shared_admission().cancel(run.ticket)
-        run.waiting_ahead = None
 
 
 def changed_settings(run_settings: Any, settings: Any, labels: dict[str, str]) -> list[str]:
