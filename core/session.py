@@ -16,20 +16,17 @@ rounding), so "batch: all" on a long series never holds gigabytes of activations
 
 from __future__ import annotations
 
-import copy
-import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
 from core.budget import Budget, CostEstimate, ModelCost, RunShape, check_budget, estimate
-from core.models import display_name
-from core.passes import PAUSE, gradient_norms, held_out_passes, one_pass, sliced_passes
+from core.epoch_loop import EPOCH_DONE, STEP_DONE, run_epochs
+from core.passes import PAUSE
 from core.probes import Probe
 from core.runtime import build_seeded
 from core.training import (
@@ -41,7 +38,6 @@ from core.training import (
     TrainConfig,
     TrainingHistory,
     check_learning_rate,
-    divergence_message,
 )
 
 # Activation floats one forward pass may hold (sequences x time x per-step floats): ~16 MB raw,
@@ -77,8 +73,6 @@ FAILED_MESSAGE = (
     "Training stopped: something unexpected went wrong (the details went to the server log). Press Reset to "
     "start again."
 )
-# Markers the work generator yields between pieces of work; the session may pause at any of them.
-_UNIT, _STEP, _EPOCH = PAUSE, object(), object()
 
 
 class TrainingSession:
@@ -118,7 +112,7 @@ class TrainingSession:
         self._micro_batch = max(1, min(self.batch_size, MICRO_BATCH_FLOATS // per_sequence))
         self.epoch = 0  # epochs completed
         self.steps_done = 0
-        self._work = self._run()
+        self._work = run_epochs(self)
         self._collect(next(self._work))  # the snapshot at initialisation: epoch 0 is visible at once
 
     @property
@@ -208,15 +202,15 @@ class TrainingSession:
                 # A generator that raised cannot be resumed: end the run, so nothing keeps trying.
                 self.history.add(Stopped(self.epoch + 1, FAILED_MESSAGE))
                 raise
-            if item is _STEP:
+            if item is STEP_DONE:
                 self.steps_done += 1
                 if target_step is not None and self.steps_done >= target_step:
                     break
-            elif item is _EPOCH:
+            elif item is EPOCH_DONE:
                 self.epoch += 1
                 if target_epoch is not None and self.epoch >= target_epoch:
                     break
-            elif item is not _UNIT:
+            elif item is not PAUSE:
                 collected = self._collect(item)
                 if isinstance(collected, EpochRecord):
                     records.append(collected)
@@ -237,103 +231,3 @@ class TrainingSession:
                 item = replace(item, predictions=None)
         self.history.add(item)
         return item
-
-    # -- the work ----------------------------------------------------------------------------------------
-    def _run(self) -> Iterator[object]:
-        """The whole run as a generator: it yields records, snapshots and pause points (_UNIT, _STEP, _EPOCH)."""
-        config, data, model, device = self.config, self.data, self.model, self.device
-        shuffle_generator = torch.Generator().manual_seed(int(config.seed))
-        inputs, targets = data.inputs.to(device), data.targets.to(device)
-        probe_inputs, probe_targets = (tensor.to(device) for tensor in data.probe_batch)
-        validation = None
-        if data.validation_inputs is not None:
-            validation = (data.validation_inputs.to(device), data.validation_targets.to(device))
-        count, batch_size = inputs.shape[0], self.batch_size
-        full_batch = batch_size == count
-        classify = data.objective != "regress_last_step"
-        # What the predictions are compared with every epoch, converted once per data set, not once per epoch.
-        targets_seen = targets.cpu().numpy() if classify else None
-
-        named = [(display_name(name), parameter) for name, parameter in model.named_parameters()]
-        names, parameters = [name for name, _ in named], [parameter for _, parameter in named]
-        probe_models: list[nn.Module] = []  # snapshots are probed on a copy of the model, whenever someone looks
-
-        def look(weights: dict[str, Tensor]):
-            if not probe_models:
-                probe_models.append(copy.deepcopy(model))
-            probe_models[0].load_state_dict(weights)
-            return probe_models[0].probe(probe_inputs, probe_targets, data.objective)
-
-        state = list(model.state_dict(keep_vars=True).items())  # the live tensors, updated in place by Adam
-
-        def snapshot(epoch: int) -> Snapshot:
-            return Snapshot(epoch, {key: value.detach().clone() for key, value in state}, look)
-
-        yield snapshot(0)
-        first_loss = None  # the first step's loss: a loss a million times larger counts as diverged
-        for epoch in range(1, self.total_epochs + 1):
-            if data.fresh_batch is not None:
-                inputs, targets = (tensor.to(device) for tensor in data.fresh_batch(epoch))
-                count = inputs.shape[0]
-                targets_seen = targets.cpu().numpy() if classify else None
-            if full_batch:
-                batches = [None]
-            else:
-                order = torch.randperm(count, generator=shuffle_generator) if config.shuffle else torch.arange(count)
-                batches = list(order.to(device).split(batch_size))
-            predictions = np.empty(targets_seen.shape, dtype=np.int64) if classify and not full_batch else None
-            loss_sum = 0.0
-            norm_sums: dict[str, float] = {}
-            for batch in batches:
-                batch_inputs = inputs if batch is None else inputs[batch]
-                batch_targets = targets if batch is None else targets[batch]
-                self.optimizer.zero_grad(set_to_none=True)
-                if len(batch_targets) <= self.micro_batch:
-                    step = one_pass(model, batch_inputs, batch_targets, data.objective, first_loss)
-                else:
-                    step = yield from sliced_passes(
-                        model, batch_inputs, batch_targets, data.objective, self.micro_batch, first_loss
-                    )
-                if step is None:  # the loss exploded: stop with the last good state on screen
-                    yield Stopped(epoch, divergence_message(epoch, self.learning_rate))
-                    return
-                loss_value, batch_predictions = step
-                first_loss = loss_value if first_loss is None else first_loss
-                if config.clip_grad_norm is not None:
-                    torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
-                norms = gradient_norms(names, parameters)
-                if not math.isfinite(sum(norm for _, norm in norms)):  # this update would break the weights
-                    yield Stopped(epoch, divergence_message(epoch, self.learning_rate))
-                    return
-                for name, norm in norms:
-                    norm_sums[name] = norm_sums.get(name, 0.0) + norm
-                self.optimizer.step()
-                loss_sum += loss_value * batch_targets.shape[0]
-                if classify:
-                    if batch is None:
-                        predictions = batch_predictions
-                    else:
-                        predictions[batch.cpu().numpy()] = batch_predictions
-                yield _STEP
-            validation_loss = validation_accuracy = None
-            # Counted once per epoch on the assembled predictions: the same count as batch by batch, cheaper.
-            accuracy = np.count_nonzero(predictions == targets_seen) / predictions.size if classify else None
-            last_epoch = epoch == self.total_epochs
-            if validation is not None and (epoch % int(config.validate_every) == 0 or last_epoch):
-                # no activations are kept for a backward pass here: slices four times larger fit
-                validation_loss, validation_accuracy = yield from held_out_passes(
-                    model, *validation, data.objective, max(1, 4 * self.micro_batch)
-                )
-            yield EpochRecord(
-                epoch=epoch,
-                loss=loss_sum / count,
-                accuracy=accuracy,
-                parameter_gradient_norms={name: total / len(batches) for name, total in norm_sums.items()},
-                predictions=predictions,
-                validation_loss=validation_loss,
-                validation_accuracy=validation_accuracy,
-                learning_rate=self.learning_rate,
-            )
-            if epoch % int(config.snapshot_every) == 0 or last_epoch:
-                yield snapshot(epoch)
-            yield _EPOCH
