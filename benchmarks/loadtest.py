@@ -237,7 +237,21 @@ def start_server() -> tuple[subprocess.Popen, str]:
     raise SystemExit("the server did not start")
 
 
-async def drive(url: str, sessions: int, csv: Path) -> dict:
+def browser_cpu_seconds() -> float:
+    """CPU time of every Chromium process so far: the browsers share the machine's cores with the server."""
+    listing = subprocess.run(["ps", "-eo", "comm=,cputimes="], capture_output=True, text=True, check=False).stdout
+    return float(sum(int(line.split()[-1]) for line in listing.splitlines() if line.strip().startswith("chrom")))
+
+
+def server_cpu_seconds(pid: int | None) -> float | None:
+    if not pid:
+        return None
+    from tests.e2e.conftest import cpu_seconds
+
+    return cpu_seconds(pid)
+
+
+async def drive(url: str, sessions: int, csv: Path, pid: int | None = None) -> dict:
     from playwright.async_api import async_playwright
 
     deadline = time.monotonic() + TOTAL_LIMIT_S
@@ -256,11 +270,16 @@ async def drive(url: str, sessions: int, csv: Path) -> dict:
         alone_summary = summary(alone, time.monotonic() - started)
         print(f"{sessions} sessions at once", file=sys.stderr, flush=True)
         started = time.monotonic()
+        server_before, browser_before = server_cpu_seconds(pid), browser_cpu_seconds()
         budget = left()
         together = await asyncio.gather(
             *(one_session(browser, url, SCREENS[i % len(SCREENS)], csv, budget) for i in range(sessions))
         )
         together_summary = summary(list(together), time.monotonic() - started)
+        server_after, browser_after = server_cpu_seconds(pid), browser_cpu_seconds()
+        together_summary["browser_cpu_seconds"] = round(browser_after - browser_before, 1)
+        if server_before is not None:
+            together_summary["server_cpu_seconds"] = round(server_after - server_before, 1)
         await browser.close()
     alone_rate, together_rate = alone_summary["finished_runs_per_minute"], together_summary["finished_runs_per_minute"]
     starved = together_summary["finished_p95_s"], together_summary["finished_p50_s"]
@@ -289,7 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     try:
         with tempfile.TemporaryDirectory() as folder, RssWatch(pid) as rss:
-            result = asyncio.run(drive(url, args.sessions, sample_csv(Path(folder))))
+            result = asyncio.run(drive(url, args.sessions, sample_csv(Path(folder)), pid))
         result["peak_server_rss_mb"] = round(rss.peak_mb, 1) if pid else "not measured (external server)"
     finally:
         if server is not None:
