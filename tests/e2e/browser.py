@@ -77,6 +77,15 @@ def wait_until_healthy(
     raise ServerDidNotStart(f"did not answer its health check within {seconds:g} s")
 
 
+def stop(process: subprocess.Popen, seconds: float) -> None:
+    """Ask ``process`` to end (SIGTERM); kill it if it has not within ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def start_server(seconds: float = 120) -> tuple[subprocess.Popen, str]:
     """A healthy app server on a free port of 127.0.0.1 (and listening there only): (process, url)."""
     port = free_port()

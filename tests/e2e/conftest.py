@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.e2e.browser import (
     ServerDidNotStart,
     free_port,
     start_app_server,
+    stop,
     wait_until_healthy,
 )
 
@@ -56,11 +56,7 @@ def app_server():
     except ServerDidNotStart as error:
         pytest.fail(f"streamlit {error}; see artifacts/streamlit-e2e.log")
     yield {"url": url, "pid": process.pid}
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process, seconds=10)
     log.close()
 
 

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from deploy.replicas import find_haproxy
-from tests.e2e.browser import ServerDidNotStart, wait_until_healthy
+from tests.e2e.browser import ServerDidNotStart, stop, wait_until_healthy
 from tests.e2e.conftest import (
     ROOT,
     SCREENSHOTS,
@@ -72,11 +72,7 @@ def proxy_url():
     except ServerDidNotStart as error:
         pytest.fail(f"deploy.replicas {error}; see artifacts/replicas-e2e.log")
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process, seconds=20)
     log.close()
 
 
