@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks import bench_hihello, bench_long_sequences, bench_time_series
@@ -124,47 +121,15 @@ def redraw_seconds(repeats: int = 5) -> dict:
 
 def play_to_first_point() -> dict:
     """In headless Chromium against a real server: Reset, then Play, until the loss curve has its first point."""
-    from tests.e2e.conftest import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        curve_length,
-        free_port,
-        press,
-        wait_for_epoch,
-        wait_for_run_state,
-    )
+    from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, start_server
+    from tests.e2e.conftest import curve_length, press, wait_for_epoch, wait_for_run_state
 
     if not os.path.exists(CHROMIUM):
         return {"skipped": "no Chromium at /usr/bin/chromium (apt-get install -y chromium)"}
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_server()
     try:
-        for _ in range(180):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
         seconds = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

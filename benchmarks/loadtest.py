@@ -32,18 +32,9 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, start_server
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENS = ("hihello", "long_sequences", "time_series_upload", "rnn_vs_lstm_gru", "basics")
 SESSION_TIMEOUT_S = 240
 TOTAL_LIMIT_S = 290  # the whole load test stays under five minutes
@@ -202,39 +193,6 @@ class RssWatch:
     def __exit__(self, *_):
         self._stop.set()
         self._thread.join(timeout=2)
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "streamlit_app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return server, url
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("the server did not start")
 
 
 def browser_cpu_seconds() -> float:

@@ -205,13 +205,25 @@ def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int =
         return "(" + ", ".join(str(n) for n in tensor.shape) + ")"
 
     rows = [
-        {"tensor": "input", "shape": shape(batch), "axes": f"({order[0]}, {order[1]}, input)",
-         "holds": "one one-hot letter per word and step"},
-        {"tensor": "output", "shape": shape(output), "axes": f"({order[0]}, {order[1]}, hidden)",
-         "holds": "the top layer's h_t at every step"},
-        {"tensor": "h_n", "shape": shape(h_n), "axes": "(layers, batch, hidden)",
-         "holds": "every layer's h_t after the last step"},
-    ]  # fmt: skip
+        {
+            "tensor": "input",
+            "shape": shape(batch),
+            "axes": f"({order[0]}, {order[1]}, input)",
+            "holds": "one one-hot letter per word and step",
+        },
+        {
+            "tensor": "output",
+            "shape": shape(output),
+            "axes": f"({order[0]}, {order[1]}, hidden)",
+            "holds": "the top layer's h_t at every step",
+        },
+        {
+            "tensor": "h_n",
+            "shape": shape(h_n),
+            "axes": "(layers, batch, hidden)",
+            "holds": "every layer's h_t after the last step",
+        },
+    ]
     slice_name = "output[:, -1]" if batch_first else "output[-1]"
     return Shapes(rows, slice_name, float((last - h_n[-1]).abs().max()))
 

@@ -61,23 +61,40 @@ def _place(
     hover_y = y_title or hover_name or "row"
     fig.add_trace(
         go.Heatmap(
-            z=values, x=list(range(len(x_labels))), y=list(range(len(y_labels))),
+            z=values,
+            x=list(range(len(x_labels))),
+            y=list(range(len(y_labels))),
             customdata=np.array([[[str(xl), str(yl)] for xl in x_labels] for yl in y_labels], dtype=object),
-            colorscale=DIVERGING, zmid=0.0, zmin=-bound, zmax=bound, showscale=False,
-            text=_cell_text(values), texttemplate="%{text}",
+            colorscale=DIVERGING,
+            zmid=0.0,
+            zmin=-bound,
+            zmax=bound,
+            showscale=False,
+            text=_cell_text(values),
+            texttemplate="%{text}",
             hovertemplate=f"{hover_x}: %{{customdata[0]}}<br>{hover_y}: %{{customdata[1]}}"
             f"<br>{VALUE_NAME}: %{{z:.4f}}<extra></extra>",
         ),
-        row=row, col=col,
-    )  # fmt: skip
+        row=row,
+        col=col,
+    )
     fig.update_xaxes(
-        tickmode="array", tickvals=list(range(len(x_labels))), ticktext=list(x_labels), title_text=x_title,
-        row=row, col=col,
-    )  # fmt: skip
+        tickmode="array",
+        tickvals=list(range(len(x_labels))),
+        ticktext=list(x_labels),
+        title_text=x_title,
+        row=row,
+        col=col,
+    )
     fig.update_yaxes(
-        tickmode="array", tickvals=list(range(len(y_labels))), ticktext=list(y_labels), autorange="reversed",
-        title_text=y_title, row=row, col=col,
-    )  # fmt: skip
+        tickmode="array",
+        tickvals=list(range(len(y_labels))),
+        ticktext=list(y_labels),
+        autorange="reversed",
+        title_text=y_title,
+        row=row,
+        col=col,
+    )
 
 
 def _column(values: np.ndarray) -> np.ndarray:
@@ -88,6 +105,7 @@ def step_products_figure(step: OneStep) -> go.Figure:
     """W_xh · x_t = W_xh x_t (top row) and W_hh · h_{t-1} = W_hh h_{t-1} (bottom row)."""
     t, d, hidden = step.time_step, len(step.x), len(step.hidden)
     letter = f"'{step.letter}'" if step.letter in step.vocabulary else f"'{step.letter}' = 0"
+    # Laid out as the 2 × 3 grid of subplots they title (matrix · vector = product, one row per product).
     titles = (
         f"W<sub>xh</sub> ({hidden}×{d})", f"· x<sub>{t}</sub> ({letter})", f"= W<sub>xh</sub> x<sub>{t}</sub>",
         f"W<sub>hh</sub> ({hidden}×{hidden})", f"· h<sub>{t - 1}</sub>", f"= W<sub>hh</sub> h<sub>{t - 1}</sub>",
@@ -104,9 +122,13 @@ def step_products_figure(step: OneStep) -> go.Figure:
     spacing = (widest * CHAR_PIXELS + 16) / (NARROWEST_WIDTH - 80)
     width = max(d, hidden)
     fig = make_subplots(
-        rows=2, cols=3, subplot_titles=titles, column_widths=[width, 1.4, 1.4], horizontal_spacing=spacing,
+        rows=2,
+        cols=3,
+        subplot_titles=titles,
+        column_widths=[width, 1.4, 1.4],
+        horizontal_spacing=spacing,
         vertical_spacing=gap / (plot + gap),
-    )  # fmt: skip
+    )
     styled(fig, f"Step {t}: the two matrix products", "", "", height=top + plot + gap + bottom)
     fig.update_layout(margin=dict(t=top, b=bottom))
     _place(fig, step.w_xh, labels, units, 1, 1, "input dimension (letter)", "row (hidden unit)")
@@ -123,9 +145,12 @@ def step_sum_figure(step: OneStep) -> go.Figure:
     t, hidden = step.time_step, len(step.hidden)
     act = "tanh" if step.nonlinearity == "tanh" else "relu"
     titles = (
-        f"W<sub>xh</sub> x<sub>{t}</sub>", f"+ W<sub>hh</sub> h<sub>{t - 1}</sub>", "+ b",
-        f"= a<sub>{t}</sub>", f"→ h<sub>{t}</sub> = {act}(a<sub>{t}</sub>)",
-    )  # fmt: skip
+        f"W<sub>xh</sub> x<sub>{t}</sub>",
+        f"+ W<sub>hh</sub> h<sub>{t - 1}</sub>",
+        "+ b",
+        f"= a<sub>{t}</sub>",
+        f"→ h<sub>{t}</sub> = {act}(a<sub>{t}</sub>)",
+    )
     fig = make_subplots(rows=1, cols=5, subplot_titles=titles, horizontal_spacing=0.07)
     styled(fig, f"Step {t}: add the three, then apply {act}", "", "", height=190 + 30 * hidden)
     fig.update_layout(margin=dict(t=90))
@@ -145,20 +170,38 @@ def matrix_figure(values: np.ndarray, title: str, row_name: str, col_name: str) 
     values = np.asarray(values, dtype=float)
     rows = [f"{row_name} {i + 1}" for i in range(values.shape[0])]
     cols = [f"{col_name} {j + 1}" for j in range(values.shape[1])]
-    fig = heatmap(values, cols, rows, title, f"{col_name} (index)", f"{row_name} (index)", VALUE_NAME,
-                  text=_cell_text(values), height=120 + 40 * len(rows))  # fmt: skip
+    fig = heatmap(
+        values,
+        cols,
+        rows,
+        title,
+        f"{col_name} (index)",
+        f"{row_name} (index)",
+        VALUE_NAME,
+        text=_cell_text(values),
+        height=120 + 40 * len(rows),
+    )
     return fig.update_traces(showscale=False)
 
 
 def activation_figure(curves: dict[str, np.ndarray]) -> go.Figure:
     """tanh and its slope, ReLU and its slope, over the pre-activation a."""
-    colors = {"tanh": PALETTE["blue"], "tanh slope": PALETTE["sky"], "relu": PALETTE["vermillion"],
-              "relu slope": PALETTE["orange"]}  # fmt: skip
+    colors = {
+        "tanh": PALETTE["blue"],
+        "tanh slope": PALETTE["sky"],
+        "relu": PALETTE["vermillion"],
+        "relu slope": PALETTE["orange"],
+    }
     series = {name: curves[name] for name in colors}
     fig = line_chart(
-        curves["a"], series, "tanh squeezes into (−1, 1); its slope is at most 1 and fades away from 0",
-        "pre-activation a (unitless)", "output or slope (unitless)", colors=colors, hover_format=".3f",
-    )  # fmt: skip
+        curves["a"],
+        series,
+        "tanh squeezes into (−1, 1); its slope is at most 1 and fades away from 0",
+        "pre-activation a (unitless)",
+        "output or slope (unitless)",
+        colors=colors,
+        hover_format=".3f",
+    )
     fig.update_traces(line_dash="dot", selector=dict(name="tanh slope"))
     fig.update_traces(line_dash="dot", selector=dict(name="relu slope"))
     return fig
@@ -170,11 +213,15 @@ def gradient_figure(travel: GradientTravel) -> go.Figure:
     name = f"‖∂h_T/∂h_t‖, {travel.nonlinearity}"
     reference = f"radius^distance = {travel.spectral_radius:.2f}^(T−t)"
     fig = line_chart(
-        travel.distances, {name: measured, reference: travel.reference},
+        travel.distances,
+        {name: measured, reference: travel.reference},
         f"How much of h_t still reaches h_T (radius {travel.spectral_radius:.2f}, {travel.nonlinearity})",
-        "distance T − t (time steps)", "‖∂h_T/∂h_t‖ (unitless, log scale)",
-        colors={name: CELL_COLORS["rnn"], reference: PALETTE["grey"]}, log_y=True, hover_format=".3g",
-    )  # fmt: skip
+        "distance T − t (time steps)",
+        "‖∂h_T/∂h_t‖ (unitless, log scale)",
+        colors={name: CELL_COLORS["rnn"], reference: PALETTE["grey"]},
+        log_y=True,
+        hover_format=".3g",
+    )
     fig.update_traces(line_dash="dash", selector=dict(name=reference))
     fig.add_hline(y=1.0, line_width=1, line_color=PALETTE["grey"], opacity=0.5)
     return fig

@@ -13,17 +13,52 @@ from core.csv_cells import looks_like_date, looks_numeric
 from core.csv_reading import TextTable
 
 DATE_WORDS = (
-    "date", "time", "day", "week", "month", "period", "일자", "날짜", "일시", "시간", "기준일", "datum", "fecha",
-)  # fmt: skip
+    "date",
+    "time",
+    "day",
+    "week",
+    "month",
+    "period",
+    "일자",
+    "날짜",
+    "일시",
+    "시간",
+    "기준일",
+    "datum",
+    "fecha",
+)
 # Tried in this order; a tie goes to the earlier format (month-first before day-first for "03/04/2024",
 # unless only one of them keeps the rows in order).
 DATE_FORMATS = (
-    "ISO8601", "%Y/%m/%d", "%Y.%m.%d", "%Y.%m.%d.", "%Y. %m. %d", "%Y. %m. %d.", "%Y년 %m월 %d일",
-    "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y",
-    "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%d-%b-%y", "%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S",
-    "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S", "%Y%m%d",
-)  # fmt: skip
+    "ISO8601",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y.%m.%d.",
+    "%Y. %m. %d",
+    "%Y. %m. %d.",
+    "%Y년 %m월 %d일",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%d.%m.%y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%d-%b-%y",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y%m%d",
+)
 
 
 def _to_datetime(cells: pd.Series, date_format: str) -> pd.Series:

@@ -70,9 +70,19 @@ def test_unit_arithmetic_reproduces_the_numbers():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [dict(input_size=0), dict(input_size=9), dict(hidden_size=0), dict(hidden_size=9), dict(input_size=2.5),
-     dict(hidden_size=True), dict(time_step=0), dict(time_step=6), dict(seed=-1), dict(nonlinearity="sigmoid")],
-)  # fmt: skip
+    [
+        dict(input_size=0),
+        dict(input_size=9),
+        dict(hidden_size=0),
+        dict(hidden_size=9),
+        dict(input_size=2.5),
+        dict(hidden_size=True),
+        dict(time_step=0),
+        dict(time_step=6),
+        dict(seed=-1),
+        dict(nonlinearity="sigmoid"),
+    ],
+)
 def test_one_step_rejects_out_of_range_settings(kwargs):
     with pytest.raises(InputError):
         basics.one_step(**kwargs)
@@ -203,9 +213,17 @@ def test_tanh_saturation_stops_the_explosion():
 
 @pytest.mark.parametrize(
     ("nonlinearity", "radius", "follows"),
-    [("relu", 0.9, False), ("relu", 1.0, False), ("relu", 1.05, True), ("relu", 1.5, True),
-     ("tanh", 0.5, True), ("tanh", 1.05, True), ("tanh", 1.1, False), ("tanh", 1.5, False)],
-)  # fmt: skip
+    [
+        ("relu", 0.9, False),
+        ("relu", 1.0, False),
+        ("relu", 1.05, True),
+        ("relu", 1.5, True),
+        ("tanh", 0.5, True),
+        ("tanh", 1.05, True),
+        ("tanh", 1.1, False),
+        ("tanh", 1.5, False),
+    ],
+)
 def test_the_gradient_caption_says_what_the_curve_does(nonlinearity, radius, follows):
     """ReLU follows radius^distance only once radius > 1 (below, units that are off cut the paths); tanh
     follows it up to about 1.05 and falls away once it saturates. The sentence flips where the numbers do."""
@@ -237,9 +255,16 @@ def test_gradient_is_deterministic():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [dict(spectral_radius=0.0), dict(spectral_radius=2.5), dict(spectral_radius="1"), dict(nonlinearity="gelu"),
-     dict(steps=1), dict(hidden_size=0), dict(input_scale=0.0)],
-)  # fmt: skip
+    [
+        dict(spectral_radius=0.0),
+        dict(spectral_radius=2.5),
+        dict(spectral_radius="1"),
+        dict(nonlinearity="gelu"),
+        dict(steps=1),
+        dict(hidden_size=0),
+        dict(input_scale=0.0),
+    ],
+)
 def test_gradient_rejects_out_of_range(kwargs):
     with pytest.raises(InputError):
         why_tanh.gradient_through_time(**kwargs)

@@ -10,9 +10,17 @@ from core.basics_figures import matrix_figure, number_text, step_products_figure
 
 
 @pytest.mark.parametrize(
-    ("value", "text"), [(-0.004, "0.00"), (-0.0, "0.00"), (0.004, "0.00"), (-0.005001, "-0.01"), (-0.27, "-0.27"),
-                        (1.0, "1.00"), (0.125, "0.12")],
-)  # fmt: skip
+    ("value", "text"),
+    [
+        (-0.004, "0.00"),
+        (-0.0, "0.00"),
+        (0.004, "0.00"),
+        (-0.005001, "-0.01"),
+        (-0.27, "-0.27"),
+        (1.0, "1.00"),
+        (0.125, "0.12"),
+    ],
+)
 def test_numbers_round_without_a_negative_zero(value, text):
     assert number_text(value) == text
 

@@ -3,16 +3,7 @@
 
 from __future__ import annotations
 
-from core.series import read_series
-
-
-def read(text: str, encoding: str = "utf-8"):
-    return read_series(text.encode(encoding))
-
-
-def notes_of(table) -> str:
-    return " ".join(table.notes)
-
+from tests.series_helpers import notes_of, read
 
 # ------------------------------------------------------------------------------------------ numbers
 

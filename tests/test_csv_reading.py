@@ -6,23 +6,8 @@ from __future__ import annotations
 import pytest
 
 from core import csv_reading
-from core.errors import InputError
 from core.series import read_series
-
-
-def read(text: str, encoding: str = "utf-8"):
-    return read_series(text.encode(encoding))
-
-
-def refused(raw: bytes) -> str:
-    with pytest.raises(InputError) as caught:
-        read_series(raw)
-    return str(caught.value)
-
-
-def notes_of(table) -> str:
-    return " ".join(table.notes)
-
+from tests.series_helpers import notes_of, read, refused
 
 # ------------------------------------------------------------------------------------------ encodings
 

@@ -65,8 +65,16 @@ def trained(cell: str, layers: int = 2, epochs: int = 3):
 
 def test_readable_numbers_have_no_si_prefixes():
     assert [readable_number(v) for v in (0.3, 0.24, 1, 20, 0.001, 1e-4, 2e-5, 1e5, 5e-11)] == [
-        "0.3", "0.24", "1", "20", "0.001", "10⁻⁴", "2×10⁻⁵", "10⁵", "5×10⁻¹¹",
-    ]  # fmt: skip
+        "0.3",
+        "0.24",
+        "1",
+        "20",
+        "0.001",
+        "10⁻⁴",
+        "2×10⁻⁵",
+        "10⁵",
+        "5×10⁻¹¹",
+    ]
 
 
 def test_a_loss_of_a_quarter_reads_as_a_fraction_not_as_3():

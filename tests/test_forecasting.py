@@ -19,12 +19,9 @@ from core.forecast_results import evaluate_forecast, forecast_beyond, future_tim
 from core.forecasting import ForecastSettings, default_batch_size, default_epochs, default_target, prepare
 from core.series import read_series
 from core.training import build_model
+from tests.series_helpers import read as table_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def table_of(text: str):
-    return read_series(text.encode())
 
 
 def ramp_table(rows: int = 40):

@@ -42,8 +42,14 @@ def train(**settings) -> tuple[HiHelloSettings, Outcome, TrainingSession]:
 
 def missed(losses, predicted="ihelll", target="ihello", finished=True) -> Outcome:
     """A finished run that missed its target, with the given loss curve."""
-    return Outcome(target=target, vocabulary_size=5, finished=finished, predicted=predicted, epoch=len(losses),
-                   losses=tuple(losses))  # fmt: skip
+    return Outcome(
+        target=target,
+        vocabulary_size=5,
+        finished=finished,
+        predicted=predicted,
+        epoch=len(losses),
+        losses=tuple(losses),
+    )
 
 
 def assert_never_suggests_the_current(settings: HiHelloSettings, reading) -> None:
@@ -137,9 +143,13 @@ def test_at_learning_rate_10_the_advice_is_a_smaller_rate_whatever_the_output():
 @pytest.mark.parametrize("diagnosis", ["exploded", "unsteady", "slow", "still falling", "settled"])
 @pytest.mark.parametrize(
     "settings",
-    [DEFAULTS, HiHelloSettings(readout="linear", num_layers=4, epochs=1000, learning_rate=10.0, seed=10_000),
-     HiHelloSettings(learning_rate=0.001, epochs=10, nonlinearity="relu"), HiHelloSettings(cell="gru", seed=0)],
-)  # fmt: skip
+    [
+        DEFAULTS,
+        HiHelloSettings(readout="linear", num_layers=4, epochs=1000, learning_rate=10.0, seed=10_000),
+        HiHelloSettings(learning_rate=0.001, epochs=10, nonlinearity="relu"),
+        HiHelloSettings(cell="gru", seed=0),
+    ],
+)
 def test_no_advice_is_already_chosen(settings, diagnosis):
     for suggestion in advice(settings, diagnosis):
         assert getattr(settings, suggestion.setting) != suggestion.value
@@ -158,10 +168,16 @@ def test_the_ceiling_is_softmax_of_one_against_minus_one(size):
 
 @pytest.mark.parametrize(
     ("settings", "capped"),
-    [(DEFAULTS, True), (HiHelloSettings(cell="lstm"), True), (HiHelloSettings(cell="gru"), True),
-     (HiHelloSettings(num_layers=2), True), (HiHelloSettings(nonlinearity="relu"), False),
-     (HiHelloSettings(readout="linear"), False), (HiHelloSettings(cell="lstm", nonlinearity="relu"), True)],
-)  # fmt: skip
+    [
+        (DEFAULTS, True),
+        (HiHelloSettings(cell="lstm"), True),
+        (HiHelloSettings(cell="gru"), True),
+        (HiHelloSettings(num_layers=2), True),
+        (HiHelloSettings(nonlinearity="relu"), False),
+        (HiHelloSettings(readout="linear"), False),
+        (HiHelloSettings(cell="lstm", nonlinearity="relu"), True),
+    ],
+)
 def test_the_ceiling_holds_where_the_scores_are_bounded(settings, capped):
     chosen, outcome, session = train(**dataclasses.asdict(settings))
     ceiling = score_ceiling(chosen, outcome.vocabulary_size)
@@ -199,8 +215,10 @@ def test_the_intro_names_the_actual_word_target_and_model():
     assert '"ihhhhh"' in custom and "custom target" in custom and '"hihell"' in custom
     assert "a 1-layer RNN (tanh) of 5 units that are the scores" in intro(DEFAULTS)
     stacked = describe_model(HiHelloSettings(cell="lstm", num_layers=3, hidden_size=16), 5)
-    assert stacked == ("a 3-layer LSTM: 16 hidden units in the 2 layers below, and a top layer of 5 units that are "
-                       "the scores, one per character")  # fmt: skip
+    assert stacked == (
+        "a 3-layer LSTM: 16 hidden units in the 2 layers below, and a top layer of 5 units that are "
+        "the scores, one per character"
+    )
     assert "⏎" in intro(HiHelloSettings(word="hi\nho"))
 
 

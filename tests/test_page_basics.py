@@ -76,11 +76,23 @@ def test_shapes_follow_the_controls():
 
 
 EXTREMES = [
-    {"basics_input_size": 1, "basics_hidden_size": 8, "basics_time_step": 5, "basics_radius": 0.5,
-     "basics_num_layers": 4, "basics_shapes_hidden": 8},
-    {"basics_input_size": 8, "basics_hidden_size": 1, "basics_time_step": 1, "basics_radius": 1.5,
-     "basics_num_layers": 1, "basics_shapes_hidden": 1},
-]  # fmt: skip
+    {
+        "basics_input_size": 1,
+        "basics_hidden_size": 8,
+        "basics_time_step": 5,
+        "basics_radius": 0.5,
+        "basics_num_layers": 4,
+        "basics_shapes_hidden": 8,
+    },
+    {
+        "basics_input_size": 8,
+        "basics_hidden_size": 1,
+        "basics_time_step": 1,
+        "basics_radius": 1.5,
+        "basics_num_layers": 1,
+        "basics_shapes_hidden": 1,
+    },
+]
 
 
 @pytest.mark.parametrize("settings", EXTREMES)
@@ -108,8 +120,12 @@ def test_the_gradient_caption_follows_the_plotted_numbers():
         norm = next(m.value for m in at.metric if m.label.startswith("‖∂h_T/∂h_t‖ at distance 50"))
         return caption, norm
 
-    expected = {(0.9, "tanh"): "follows it", (0.9, "relu"): "falls far below it",
-                (1.2, "relu"): "follows it", (1.2, "tanh"): "falls far below it"}  # fmt: skip
+    expected = {
+        (0.9, "tanh"): "follows it",
+        (0.9, "relu"): "falls far below it",
+        (1.2, "relu"): "follows it",
+        (1.2, "tanh"): "falls far below it",
+    }
     for (radius, nonlinearity), verdict in expected.items():
         at.slider(key="basics_radius").set_value(radius)
         at.radio(key="basics_grad_nonlinearity").set_value(nonlinearity).run()

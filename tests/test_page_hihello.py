@@ -264,8 +264,10 @@ def test_the_intro_and_the_labels_follow_the_word(hihello):
 
 
 def test_steps_and_units_count_from_1_in_labels_and_hover(hihello):
-    specs = {json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)
-             for c in hihello.get("plotly_chart")}  # fmt: skip
+    specs = {
+        json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)
+        for c in hihello.get("plotly_chart")
+    }
     hidden = next(spec for title, spec in specs.items() if title.startswith("Hidden state"))
     assert hidden["layout"]["yaxis"]["ticktext"][0] == "unit 1"
     assert hidden["layout"]["xaxis"]["ticktext"][:2] == ["1: h", "2: i"]

@@ -76,9 +76,12 @@ def test_an_open_forget_gate_carries_the_gradient_along_the_cell_state():
     def first_over_last(forget_gate_bias):
         torch.manual_seed(0)
         config = ModelConfig(
-            input_size=task.vocabulary_size, output_size=8, hidden_size=32, cell="lstm",
+            input_size=task.vocabulary_size,
+            output_size=8,
+            hidden_size=32,
+            cell="lstm",
             forget_gate_bias=forget_gate_bias,
-        )  # fmt: skip
+        )
         result = probe(SequenceModel(config), task.inputs, task.targets, "classify_last_step")
         hidden, cell = result.hidden_gradient_norms[0], result.cell_gradient_norms[0]
         return hidden[0] / hidden[-1], cell[0] / cell[-1]

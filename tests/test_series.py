@@ -11,22 +11,9 @@ import pytest
 
 from core.errors import InputError
 from core.series import apply_missing_policy, read_series
+from tests.series_helpers import notes_of, read, refused
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def read(text: str, encoding: str = "utf-8"):
-    return read_series(text.encode(encoding))
-
-
-def refused(raw: bytes) -> str:
-    with pytest.raises(InputError) as caught:
-        read_series(raw)
-    return str(caught.value)
-
-
-def notes_of(table) -> str:
-    return " ".join(table.notes)
 
 
 # ------------------------------------------------------------------------------------------ dates

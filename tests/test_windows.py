@@ -100,9 +100,14 @@ def test_runs_too_big_for_the_shared_server_are_refused_before_training():
     session = TrainingSession(lambda: SequenceModel(seed_lab.model_config(task)), task.data(), seed_lab.train_config())
     assert session.check_budget(Budget()).seconds < 5
     huge = LongSequenceSettings(
-        text=(SEED_SENTENCE * 6)[:1000], sequence_length=50, hidden_is_vocabulary=False, hidden_size=256,
-        num_layers=4, cell="lstm", epochs=1000,
-    )  # fmt: skip
+        text=(SEED_SENTENCE * 6)[:1000],
+        sequence_length=50,
+        hidden_is_vocabulary=False,
+        hidden_size=256,
+        num_layers=4,
+        cell="lstm",
+        epochs=1000,
+    )
     task, model = huge.task(), huge.model_config(huge.task())
     session = TrainingSession(
         lambda: SequenceModel(model),

@@ -43,15 +43,17 @@ def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
     task, log, model_config = screen.task, screen.log, screen.model_config
     columns = st.columns(4)
     columns[0].metric(
-        "Sentence read back right", f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
+        "Sentence read back right",
+        f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
         help=f"after epoch {log.epochs[-1]}" if log.epochs else "no epoch trained yet",
-    )  # fmt: skip
+    )
     columns[1].metric("Windows", task.windows, help=f"{len(task.text)} characters − {task.sequence_length}")
     columns[2].metric("Vocabulary", task.vocabulary.size, help="distinct characters = inputs and outputs")
     columns[3].metric(
-        "Loss", f"{history.losses[-1]:.4f}" if history.records else "—",
+        "Loss",
+        f"{history.losses[-1]:.4f}" if history.records else "—",
         help=f"{len(history.records)} epochs in {history.seconds:.2f} s",
-    )  # fmt: skip
+    )
     st.caption(
         f"Model: {model_phrase(model_config)}{' (= vocabulary size)' if run.settings.hidden_is_vocabulary else ''}, "
         f"then a linear layer to {task.vocabulary.size} character scores."

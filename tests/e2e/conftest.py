@@ -9,34 +9,23 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+# CHROMIUM, CHROMIUM_ARGS, ROOT and free_port stay importable from here too (the browser tests use them).
+from tests.e2e.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    ServerDidNotStart,
+    free_port,
+    start_app_server,
+    stop,
+    wait_until_healthy,
+)
+
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -60,46 +49,14 @@ def app_server():
     port = free_port()
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "artifacts" / "streamlit-e2e.log", "w")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_app_server(port, log, ("--browser.gatherUsageStats", "false"))
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-        if process.poll() is not None:
-            pytest.fail("streamlit exited during start-up; see artifacts/streamlit-e2e.log")
-    else:
-        process.kill()
-        pytest.fail("streamlit did not answer its health check within 90 s")
-    yield {"url": url, "pid": process.pid}
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        wait_until_healthy(url, process, seconds=90)
+    except ServerDidNotStart as error:
+        pytest.fail(f"streamlit {error}; see artifacts/streamlit-e2e.log")
+    yield {"url": url, "pid": process.pid}
+    stop(process, seconds=10)
     log.close()
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 
 from deploy.replicas import find_haproxy
+from tests.e2e.browser import ServerDidNotStart, stop, wait_until_healthy
 from tests.e2e.conftest import (
     ROOT,
     SCREENSHOTS,
@@ -62,29 +62,17 @@ def proxy_url():
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 150
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail("deploy.replicas exited while starting; see artifacts/replicas-e2e.log")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if (
-                    response.status == 200
-                    and "replicas behind HAProxy" in (ROOT / "artifacts/replicas-e2e.log").read_text()
-                ):
-                    break
-        except OSError:
-            pass
-        time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the proxy did not answer within 150 s")
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        wait_until_healthy(
+            url,
+            process,
+            seconds=150,
+            ready=lambda: "replicas behind HAProxy" in (ROOT / "artifacts/replicas-e2e.log").read_text(),
+        )
+    except ServerDidNotStart as error:
+        pytest.fail(f"deploy.replicas {error}; see artifacts/replicas-e2e.log")
+    yield url
+    stop(process, seconds=20)
     log.close()
 
 

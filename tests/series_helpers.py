@@ -1,0 +1,24 @@
+"""Small helpers the CSV and time-series tests share: read a text as an uploaded file, catch a refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import InputError
+from core.series import read_series
+
+
+def read(text: str, encoding: str = "utf-8"):
+    """The table read_series finds in ``text`` uploaded as a file in ``encoding``."""
+    return read_series(text.encode(encoding))
+
+
+def refused(raw: bytes) -> str:
+    """The InputError message read_series refuses ``raw`` with (the test fails if it reads it)."""
+    with pytest.raises(InputError) as caught:
+        read_series(raw)
+    return str(caught.value)
+
+
+def notes_of(table) -> str:
+    return " ".join(table.notes)
