@@ -46,3 +46,16 @@ def test_pause_leaves_the_line(monkeypatch):
     assert admission.ahead_of(ticket) is None
     assert not live_run(at, "hihello").playing
     assert "waiting" not in status_text(at)
+
+
+def test_a_busy_server_redraws_playing_pages_less_often(monkeypatch):
+    from ui.live_run import BUSY_TICK_SECONDS, TICK_SECONDS, tick_seconds
+
+    monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
+    admission = core.admission.shared_admission()
+    assert tick_seconds() == TICK_SECONDS
+    assert admission.request("computing").granted
+    assert not admission.request("waiting").granted
+    assert tick_seconds() == BUSY_TICK_SECONDS > TICK_SECONDS
+    admission.cancel("waiting")
+    assert tick_seconds() == TICK_SECONDS

@@ -26,7 +26,7 @@ import streamlit as st
 
 from core.training import Snapshot, TrainingHistory
 from ui.common import learner_errors
-from ui.live_run import TICK_SECONDS, WORK_SECONDS, LiveRun, leave_queue, tick
+from ui.live_run import TICK_SECONDS, WORK_SECONDS, LiveRun, leave_queue, tick, tick_seconds
 from ui.transport import DEFAULT_SPEED, status_line, transport
 
 __all__ = ["WORK_SECONDS", "LiveRun", "current_run", "drive", "epoch_control", "run_key"]
@@ -132,7 +132,7 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
             st.rerun()  # the whole page: the timer starts or stops, and the views below catch up
 
     # The timer exists only while the run plays: a paused page costs the server nothing.
-    st.fragment(body, run_every=TICK_SECONDS if playing_when_drawn else None)()
+    st.fragment(body, run_every=tick_seconds() if playing_when_drawn else None)()
 
 
 def _set_mode(key: str, mode: str) -> None:

@@ -20,6 +20,9 @@ from core.training import TrainingHistory
 from ui.transport import DEFAULT_SPEED, SPEEDS
 
 TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
+# Between two redraws while runs wait for a computing slot: a busy server spends its time training, not
+# redrawing pages whose runs cannot move (each tick then computes the same, and the pace is kept per second).
+BUSY_TICK_SECONDS = 1.0
 WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause waits for at most one tick
 MAX_CATCH_UP_SECONDS = 3.0
 # How long a tick waits in the server's queue (core.admission) for a free computing slot before it redraws
@@ -154,6 +157,11 @@ def affordable_epochs(run: LiveRun) -> int:
         measured = session.history.seconds / session.epoch if session.epoch else None
         per_epoch += measured if measured else session.estimate().seconds_per_epoch
     return max(1, int(WORK_SECONDS / max(per_epoch, 1e-6)))
+
+
+def tick_seconds() -> float:
+    """How often a playing page redraws: every quarter second, or once a second while runs queue for a slot."""
+    return BUSY_TICK_SECONDS if shared_admission().waiting else TICK_SECONDS
 
 
 def leave_queue(run: LiveRun) -> None:
