@@ -118,6 +118,11 @@ class TrainingSession:
         self._micro_batch = max(1, min(self.batch_size, MICRO_BATCH_FLOATS // per_sequence))
         self.epoch = 0  # epochs completed
         self.steps_done = 0
+        # What the work carries from one epoch to the next, kept here so a saved run can resume it exactly
+        # (core.run_file): the shuffling generator and the first step's loss (the divergence yardstick).
+        self.shuffle_generator = torch.Generator().manual_seed(int(config.seed))
+        self.first_loss: float | None = None
+        self._probe_model: nn.Module | None = None  # snapshots are probed on a copy, whenever someone looks
         self._work = self._run()
         self._collect(next(self._work))  # the snapshot at initialisation: epoch 0 is visible at once
 
@@ -189,6 +194,20 @@ class TrainingSession:
         self.learning_rate = learning_rate
         self.history.learning_rate_changes.append(LearningRateChange(self.epoch, self.steps_done, learning_rate))
 
+    def resume_from(self, epoch: int, steps_done: int) -> None:
+        """Go on from the end of epoch ``epoch``: the caller (core.run_file) has put back the weights, the
+        optimiser, the history, the shuffling generator and the first loss as they were at that moment."""
+        self.epoch, self.steps_done = int(epoch), int(steps_done)
+        self._work = self._run(start_epoch=self.epoch)
+
+    def look(self, weights: dict[str, Tensor]) -> Probe:
+        """What a probe sees inside the model at ``weights`` (a snapshot's, for instance)."""
+        if self._probe_model is None:
+            self._probe_model = copy.deepcopy(self.model)
+        self._probe_model.load_state_dict(weights)
+        probe_inputs, probe_targets = (tensor.to(self.device) for tensor in self.data.probe_batch)
+        return self._probe_model.probe(probe_inputs, probe_targets, self.data.objective)
+
     # -- driving -----------------------------------------------------------------------------------------
     def advance(self, epochs: int | None = None, steps: int | None = None, seconds: float | None = None) -> Progress:
         """Run on until ``epochs`` more epochs or ``steps`` more steps are done, ``seconds`` have passed, or
@@ -239,12 +258,12 @@ class TrainingSession:
         return item
 
     # -- the work ----------------------------------------------------------------------------------------
-    def _run(self) -> Iterator[object]:
-        """The whole run as a generator: it yields records, snapshots and pause points (_UNIT, _STEP, _EPOCH)."""
+    def _run(self, start_epoch: int = 0) -> Iterator[object]:
+        """The whole run as a generator: it yields records, snapshots and pause points (_UNIT, _STEP, _EPOCH).
+        From ``start_epoch`` > 0 it goes on after that epoch (a loaded run) without the initial snapshot."""
         config, data, model, device = self.config, self.data, self.model, self.device
-        shuffle_generator = torch.Generator().manual_seed(int(config.seed))
+        shuffle_generator = self.shuffle_generator
         inputs, targets = data.inputs.to(device), data.targets.to(device)
-        probe_inputs, probe_targets = (tensor.to(device) for tensor in data.probe_batch)
         validation = None
         if data.validation_inputs is not None:
             validation = (data.validation_inputs.to(device), data.validation_targets.to(device))
@@ -256,22 +275,15 @@ class TrainingSession:
 
         named = [(display_name(name), parameter) for name, parameter in model.named_parameters()]
         names, parameters = [name for name, _ in named], [parameter for _, parameter in named]
-        probe_models: list[nn.Module] = []  # snapshots are probed on a copy of the model, whenever someone looks
-
-        def look(weights: dict[str, Tensor]):
-            if not probe_models:
-                probe_models.append(copy.deepcopy(model))
-            probe_models[0].load_state_dict(weights)
-            return probe_models[0].probe(probe_inputs, probe_targets, data.objective)
-
         state = list(model.state_dict(keep_vars=True).items())  # the live tensors, updated in place by Adam
 
         def snapshot(epoch: int) -> Snapshot:
-            return Snapshot(epoch, {key: value.detach().clone() for key, value in state}, look)
+            return Snapshot(epoch, {key: value.detach().clone() for key, value in state}, self.look)
 
-        yield snapshot(0)
-        first_loss = None  # the first step's loss: a loss a million times larger counts as diverged
-        for epoch in range(1, self.total_epochs + 1):
+        if start_epoch == 0:
+            yield snapshot(0)
+        first_loss = self.first_loss  # the first step's loss: a loss a million times larger counts as diverged
+        for epoch in range(start_epoch + 1, self.total_epochs + 1):
             if data.fresh_batch is not None:
                 inputs, targets = (tensor.to(device) for tensor in data.fresh_batch(epoch))
                 count = inputs.shape[0]
@@ -298,7 +310,8 @@ class TrainingSession:
                     yield Stopped(epoch, divergence_message(epoch, self.learning_rate))
                     return
                 loss_value, batch_predictions = step
-                first_loss = loss_value if first_loss is None else first_loss
+                if first_loss is None:
+                    first_loss = self.first_loss = loss_value
                 if config.clip_grad_norm is not None:
                     torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
                 norms = gradient_norms(names, parameters)
