@@ -25,6 +25,7 @@ import torch
 from torch import Tensor
 
 from core.errors import InputError
+from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
@@ -50,6 +51,7 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # both members unpacked: the largest run
 SCREENS: dict[str, tuple[str, type]] = {
     "hihello": ("HiHello", HiHelloSettings),
     "longseq": ("Long sequences", LongSequenceSettings),
+    "timeseries": ("Time series", ForecastSettings),
 }
 NOT_A_RUN = "This file is not an RNN Lab run (it should be a .rnnlab file saved with “Save this run”)."
 
@@ -80,11 +82,26 @@ def screen_of(settings: Any) -> str:
     raise InputError("Runs of this screen cannot be saved yet.")
 
 
+def describe_data(identity: str) -> str:
+    """A run's data in words, from the identity the Time series page gives it ("sample:seasonal.csv")."""
+    kind, _, rest = identity.partition(":")
+    if kind == "sample":
+        return f"the built-in sample {rest}"
+    if kind == "upload":
+        return f"the uploaded file {rest.rpartition(':')[0] or rest}"
+    return "its own data"
+
+
 def save_run(
-    settings: Any, sessions: dict[str, TrainingSession], read_back: dict[str, ReadBackLog] | None = None
+    settings: Any,
+    sessions: dict[str, TrainingSession],
+    read_back: dict[str, ReadBackLog] | None = None,
+    data: str = "",
 ) -> bytes:
-    """The run as the bytes of one file. A run paused in the middle of an epoch is saved at the end of that
-    epoch: the half-done epoch is finished first (exact resumption needs an epoch's boundary)."""
+    """The run as the bytes of one file; ``data`` names the data it trained on when the settings do not (the
+    Time series table: the file holds its name and checksum, not the table). A run paused in the middle of an
+    epoch is saved at the end of that epoch: the half-done epoch is finished first (exact resumption needs an
+    epoch's boundary)."""
     screen = screen_of(settings)
     tensors: dict[str, Tensor] = {}
     states = {}
@@ -101,6 +118,7 @@ def save_run(
         "settings": dataclasses.asdict(settings),
         "sessions": states,
         "read_back": {name: read_back_state(log) for name, log in (read_back or {}).items()},
+        "data": data,
     }
     weights = io.BytesIO()
     torch.save(tensors, weights)
@@ -192,11 +210,22 @@ def _tensors(data: bytes) -> dict[str, Tensor]:
     return tensors
 
 
-def read_settings(data: bytes, screen: str | None = None) -> tuple[dict, Any, dict[str, Tensor]]:
-    """The file's description, its validated settings and its tensors (nothing is built yet)."""
+def read_settings(
+    data: bytes, screen: str | None = None, data_identity: str | None = None
+) -> tuple[dict, Any, dict[str, Tensor]]:
+    """The file's description, its validated settings and its tensors (nothing is built yet). With
+    ``data_identity``, the run must have trained on that data (the Time series page's current table)."""
     run, weights = _unpack(data)
     run = _check_version(run)
     _, settings = _settings(run, screen)
+    saved_data = run.get("data")
+    if not isinstance(saved_data, str):
+        raise InputError(NOT_A_RUN)
+    if data_identity is not None and saved_data != data_identity:
+        raise InputError(
+            f"This run trained on {describe_data(saved_data)}, and the page now has {describe_data(data_identity)}: "
+            "choose that data above, then load the run again."
+        )
     return run, settings, _tensors(weights)
 
 
@@ -215,6 +244,8 @@ def restore(run: dict, tensors: dict[str, Tensor], sessions: dict[str, TrainingS
 
 def build_sessions(settings: Any) -> tuple[dict[str, TrainingSession], dict[str, ReadBackLog]]:
     """The sessions (and read-back logs) a screen builds from its settings, as its page does."""
+    if isinstance(settings, ForecastSettings):
+        raise InputError("A Time series run trains on a table: load it on the Time series screen, with its data.")
     task = settings.task()
     model_config = settings.model_config(task)
     if isinstance(settings, HiHelloSettings):
@@ -229,9 +260,10 @@ def load_run(
     data: bytes,
     screen: str | None = None,
     build: Callable[[Any], tuple[dict[str, TrainingSession], dict[str, ReadBackLog]]] = build_sessions,
+    data_identity: str | None = None,
 ) -> LoadedRun:
     """The run of a file, rebuilt and restored; every problem is an InputError for the learner."""
-    run, settings, tensors = read_settings(data, screen)
+    run, settings, tensors = read_settings(data, screen, data_identity)
     sessions, logs = build(settings)
     restore(run, tensors, sessions, logs)
     return LoadedRun(run["screen"], settings, sessions, logs, str(run.get("app_version", "")))

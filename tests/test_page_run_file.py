@@ -83,3 +83,21 @@ def test_a_long_sequences_run_loads_back_with_the_same_read_back():
     assert loaded is not run and loaded.epoch == run.epoch == 100
     assert loaded.history.losses == run.history.losses
     assert at.metric[0].value == shown
+
+
+@pytest.mark.slow
+def test_a_time_series_run_loads_back_on_its_data_and_not_on_another():
+    at = open_screen("pages/time_series.py", "timeseries")
+    run = live_run(at, "timeseries")
+    data = run_file_bytes(run)
+    at.button(key="timeseries_reset").click().run()
+    upload(at, "timeseries", "prices.rnnlab", data)
+    loaded = live_run(at, "timeseries")
+    assert loaded is not run and loaded.epoch == run.epoch and loaded.mode == "paused"
+    assert loaded.history.losses == run.history.losses
+    assert any(s.startswith(f"Loaded prices.rnnlab: epoch {run.epoch} of {run.total_epochs}") for s in successes(at))
+
+    at.radio(key="timeseries_source").set_value("seasonal").run()
+    upload(at, "timeseries", "prices-again.rnnlab", data)
+    assert any("trained on the built-in sample stock_like.csv" in e.value for e in at.error)
+    assert live_run(at, "timeseries") is loaded

@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 import torch
 
 from core.errors import InputError
+from core.forecasting import ForecastSettings, prepare
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
 from core.run_file import MAX_UNPACKED_BYTES, build_sessions, load_run, save_run
+from core.series import read_series
 
 HIHELLO = HiHelloSettings(epochs=40)
 LONGSEQ = LongSequenceSettings(epochs=12, batch_size=8)  # several shuffled steps per epoch
@@ -170,3 +173,27 @@ def test_a_forged_history_is_refused(hihello_file):
     forged = edited(hihello_file[1], lambda run: run["sessions"]["model"]["records"].pop())
     with pytest.raises(InputError, match="damaged or was edited"):
         load_run(forged)
+
+
+def test_a_time_series_run_round_trips_on_its_own_data_and_refuses_other_data():
+    name = "seasonal.csv"
+    table = read_series((Path(__file__).resolve().parents[1] / "data" / name).read_bytes(), name)
+    settings = ForecastSettings(target="Value", features=("Value",), epochs=20, batch_size=32)
+
+    def build(settings):
+        return {"model": prepare(table, settings).session()}, {}
+
+    never_saved, _ = build(settings)
+    never_saved["model"].advance()
+    sessions, _ = build(settings)
+    sessions["model"].advance(epochs=7)
+    data = save_run(settings, sessions, data=f"sample:{name}")
+    loaded = load_run(data, screen="timeseries", build=build, data_identity=f"sample:{name}")
+    assert loaded.settings == settings
+    assert loaded.sessions["model"].history.losses == sessions["model"].history.losses
+    validation = [r.validation_loss for r in loaded.sessions["model"].history.records]
+    assert validation == [r.validation_loss for r in sessions["model"].history.records]
+    loaded.sessions["model"].advance()
+    assert loaded.sessions["model"].history.losses == never_saved["model"].history.losses
+    with pytest.raises(InputError, match="sample seasonal, and the page now has the uploaded file prices"):
+        load_run(data, screen="timeseries", build=build, data_identity="upload:prices.csv:0123456789abcdef")

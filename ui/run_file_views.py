@@ -26,9 +26,18 @@ def read_back_logs(run: LiveRun) -> dict[str, ReadBackLog]:
     return {"model": log} if isinstance(log, ReadBackLog) else {}
 
 
+def data_identity(run: LiveRun) -> str:
+    """What the run trained on when its settings do not say it (the Time series table), else ""."""
+    extra = run.extra
+    identity = extra.get("identity") if isinstance(extra, dict) else getattr(extra, "identity", None)
+    return identity if isinstance(identity, str) else ""
+
+
 def run_file_bytes(run: LiveRun) -> bytes:
     """What the download button hands out: the run as it is now (computed once per state of training)."""
-    return run.cached("run_file", lambda: save_run(run.settings, run.sessions, read_back_logs(run)))
+    return run.cached(
+        "run_file", lambda: save_run(run.settings, run.sessions, read_back_logs(run), data=data_identity(run))
+    )
 
 
 def _note_key(key: str) -> str:
@@ -36,14 +45,18 @@ def _note_key(key: str) -> str:
 
 
 def _load(
-    key: str, build: Callable[[Any], LiveRun], learning_rates: Sequence[float], display_keys: Sequence[str]
+    key: str,
+    build: Callable[[Any], LiveRun],
+    learning_rates: Sequence[float],
+    display_keys: Sequence[str],
+    data: str | None,
 ) -> None:
     """The uploader's callback: it runs before the page, so the page draws the loaded run at once."""
     uploaded = st.session_state.get(f"{key}_run_upload")
     if uploaded is None:
         return
     try:
-        saved, settings, tensors = read_settings(uploaded.getvalue(), screen=key)
+        saved, settings, tensors = read_settings(uploaded.getvalue(), screen=key, data_identity=data)
 
         def restored(settings: Any) -> LiveRun:
             run = build(settings)
@@ -71,12 +84,17 @@ def _load(
 
 
 def save_or_load(
-    key: str, build: Callable[[Any], LiveRun], learning_rates: Sequence[float], display_keys: Sequence[str] = ()
+    key: str,
+    build: Callable[[Any], LiveRun] | None,
+    learning_rates: Sequence[float],
+    display_keys: Sequence[str] = (),
+    data: str | None = None,
 ) -> None:
-    """The section "Save or load this run", below the page's run."""
+    """The section "Save or load this run", below the page's run. ``build`` is None while the page cannot build
+    a run (Time series without data); ``data`` is the identity of the page's data when its runs depend on it."""
     run = current_run(key)
     note = st.session_state.get(_note_key(key))
-    if note is not None and (run is None or note[2] != run.number):
+    if note is not None and note[2] != (run.number if run is not None else 0):
         note = None  # about a run that Reset has replaced since
     with st.expander("Save or load this run", expanded=note is not None):
         if note is not None:
@@ -87,10 +105,10 @@ def save_or_load(
             st.caption("Pause the run to save it: the file holds the run as it is when paused.")
         else:
             epoch = run.epoch
-            data = run_file_bytes(run)
+            file_bytes = run_file_bytes(run)
             st.download_button(
                 f"Download this run (epoch {run.epoch} of {run.total_epochs})",
-                data,
+                file_bytes,
                 file_name=f"{key}-epoch-{run.epoch}.{EXTENSION}",
                 mime="application/zip",
                 on_click="ignore",
@@ -100,11 +118,14 @@ def save_or_load(
             )
             if run.epoch != epoch:  # a run paused inside an epoch is saved at its end: the charts catch up
                 st.rerun()
+        if build is None:
+            st.caption("Choose the data above to load a saved run: a run is loaded onto the data it trained on.")
+            return
         st.file_uploader(
             f"Load a saved run (.{EXTENSION})",
             type=[EXTENSION, "zip"],
             key=f"{key}_run_upload",
             on_change=_load,
-            args=(key, build, tuple(learning_rates), tuple(display_keys)),
+            args=(key, build, tuple(learning_rates), tuple(display_keys), data),
             help="A file saved by “Download this run” on this screen. Loading replaces the run above, paused.",
         )
