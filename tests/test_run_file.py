@@ -195,5 +195,5 @@ def test_a_time_series_run_round_trips_on_its_own_data_and_refuses_other_data():
     assert validation == [r.validation_loss for r in sessions["model"].history.records]
     loaded.sessions["model"].advance()
     assert loaded.sessions["model"].history.losses == never_saved["model"].history.losses
-    with pytest.raises(InputError, match="sample seasonal, and the page now has the uploaded file prices"):
+    with pytest.raises(InputError, match=r"sample seasonal\.csv, and the page now has the uploaded file prices\.csv"):
         load_run(data, screen="timeseries", build=build, data_identity="upload:prices.csv:0123456789abcdef")
