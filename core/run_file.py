@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from core.comparison import ComparisonSettings, build_task, cell_sessions
 from core.errors import InputError
 from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
@@ -52,6 +53,7 @@ SCREENS: dict[str, tuple[str, type]] = {
     "hihello": ("HiHello", HiHelloSettings),
     "longseq": ("Long sequences", LongSequenceSettings),
     "timeseries": ("Time series", ForecastSettings),
+    "compare": ("RNN vs LSTM/GRU", ComparisonSettings),
 }
 NOT_A_RUN = "This file is not an RNN Lab run (it should be a .rnnlab file saved with “Save this run”)."
 
@@ -236,6 +238,9 @@ def restore(run: dict, tensors: dict[str, Tensor], sessions: dict[str, TrainingS
         raise InputError(
             "This run's file does not hold the training sessions its screen runs: it was edited or damaged."
         )
+    stray = [name for name in tensors if name.partition("/")[0] not in sessions]
+    if stray:
+        raise InputError(f"The file's weights do not fit its settings: it has a tensor no session uses: {stray[0]!r}.")
     for name, session in sessions.items():
         restore_session(session, saved[name], tensors, name)
     for name, log in (read_back or {}).items():
@@ -246,6 +251,8 @@ def build_sessions(settings: Any) -> tuple[dict[str, TrainingSession], dict[str,
     """The sessions (and read-back logs) a screen builds from its settings, as its page does."""
     if isinstance(settings, ForecastSettings):
         raise InputError("A Time series run trains on a table: load it on the Time series screen, with its data.")
+    if isinstance(settings, ComparisonSettings):
+        return cell_sessions(settings, build_task(settings)), {}
     task = settings.task()
     model_config = settings.model_config(task)
     if isinstance(settings, HiHelloSettings):

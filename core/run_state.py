@@ -194,6 +194,7 @@ def restore_session(session: TrainingSession, state: object, tensors: dict[str, 
             expected[f"{prefix}/optimiser/{index}/exp_avg"] = parameter.detach()
             expected[f"{prefix}/optimiser/{index}/exp_avg_sq"] = parameter.detach()
     expected[f"{prefix}/shuffle_generator"] = session.shuffle_generator.get_state()
+    tensors = {k: v for k, v in tensors.items() if k.startswith(f"{prefix}/")}  # this session's own
     _check_tensors(tensors, expected)
 
     # Everything checked: now the session changes.

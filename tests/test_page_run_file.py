@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.comparison import ComparisonSettings
+from core.run_file import build_sessions, save_run
 from tests.conftest import finish, live_run, open_screen, visit
 from ui.run_file_views import run_file_bytes
 
@@ -101,3 +103,25 @@ def test_a_time_series_run_loads_back_on_its_data_and_not_on_another():
     upload(at, "timeseries", "prices-again.rnnlab", data)
     assert any("trained on the built-in sample stock_like.csv" in e.value for e in at.error)
     assert live_run(at, "timeseries") is loaded
+
+
+@pytest.mark.slow
+def test_a_comparison_saved_midway_loads_paused_and_races_on_to_the_end_of_a_run_never_saved():
+
+    settings = ComparisonSettings(steps=30, gap=5, test_sequences=64)
+    never_saved, _ = build_sessions(settings)
+    sessions, _ = build_sessions(settings)
+    for session in never_saved.values():
+        session.advance()
+    for session in sessions.values():
+        session.advance(epochs=11)
+    at = visit("pages/rnn_vs_lstm_gru.py")
+    at.button(key="compare_pause").click().run()
+    upload(at, "compare", "race.rnnlab", save_run(settings, sessions))
+    assert any(s.startswith("Loaded race.rnnlab: step 11 of 30") for s in successes(at))
+    loaded = live_run(at, "compare")
+    assert loaded.settings == settings and loaded.mode == "paused"
+    at.button(key="compare_finish").click().run()
+    finish(at, "compare")
+    for cell, session in loaded.sessions.items():
+        assert session.history.losses == never_saved[cell].history.losses

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from core.comparison import ComparisonSettings
 from core.errors import InputError
 from core.forecasting import ForecastSettings, prepare
 from core.hihello import HiHelloSettings
@@ -197,3 +198,22 @@ def test_a_time_series_run_round_trips_on_its_own_data_and_refuses_other_data():
     assert loaded.sessions["model"].history.losses == never_saved["model"].history.losses
     with pytest.raises(InputError, match=r"sample seasonal\.csv, and the page now has the uploaded file prices\.csv"):
         load_run(data, screen="timeseries", build=build, data_identity="upload:prices.csv:0123456789abcdef")
+
+
+def test_the_three_cells_of_a_comparison_round_trip_and_race_on_exactly():
+
+    settings = ComparisonSettings(steps=30, gap=5, test_sequences=64)
+    never_saved, _ = build_sessions(settings)
+    sessions, _ = build_sessions(settings)
+    for session in never_saved.values():
+        session.advance()
+    for session in sessions.values():
+        session.advance(epochs=11)
+    loaded = load_run(save_run(settings, sessions), screen="compare")
+    assert set(loaded.sessions) == {"rnn", "lstm", "gru"}
+    for cell, session in loaded.sessions.items():
+        assert session.history.losses == sessions[cell].history.losses
+        session.advance()
+        assert session.history.losses == never_saved[cell].history.losses
+        validation = [r.validation_accuracy for r in session.history.records]
+        assert validation == [r.validation_accuracy for r in never_saved[cell].history.records]

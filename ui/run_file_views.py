@@ -76,9 +76,9 @@ def _load(
     st.session_state.pop(f"{key}_learning_rate", None)  # the steering control shows the loaded run's rate
     st.session_state[_note_key(key)] = (
         "success",
-        f"Loaded {uploaded.name}: epoch {run.epoch} of {run.total_epochs}. Its charts are drawn from the file; "
-        "**Play** trains on from there (with the optimiser's state as it was saved, so the curve goes on as if "
-        "it had never stopped). The sidebar keeps its own settings: **Reset** starts a new run from them.",
+        f"Loaded {uploaded.name}: {run.unit_name} {run.epoch} of {run.total_epochs}. Its charts are drawn from the "
+        "file; **Play** trains on from there (with the optimiser's state as it was saved, so the curve goes on as "
+        "if it had never stopped). The sidebar keeps its own settings: **Reset** starts a new run from them.",
         run.number,
     )
 
@@ -107,9 +107,9 @@ def save_or_load(
             epoch = run.epoch
             file_bytes = run_file_bytes(run)
             st.download_button(
-                f"Download this run (epoch {run.epoch} of {run.total_epochs})",
+                f"Download this run ({run.unit_name} {run.epoch} of {run.total_epochs})",
                 file_bytes,
-                file_name=f"{key}-epoch-{run.epoch}.{EXTENSION}",
+                file_name=f"{key}-{run.unit_name}-{run.epoch}.{EXTENSION}",
                 mime="application/zip",
                 on_click="ignore",
                 key=f"{key}_run_download",
