@@ -32,7 +32,9 @@ from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.probes import probe_indices
 from core.run_state import (
+    MAX_FILE_BYTES,
     at_epoch_boundary,
+    check_saveable,
     read_back_state,
     restore_read_back,
     restore_session,
@@ -45,7 +47,6 @@ FORMAT_NAME = "rnn-lab-run"
 FORMAT_VERSION = 1
 EXTENSION = "rnnlab"  # a zip; the uploader accepts .zip too
 RUN_MEMBER, WEIGHTS_MEMBER = "run.json", "weights.pt"
-MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit of .streamlit/config.toml (maxUploadSize = 50 MB)
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # both members unpacked: the largest run a screen allows is far smaller
 
 # The screens whose runs can be saved: key -> (name on screen, settings class).
@@ -105,6 +106,7 @@ def save_run(
     epoch is saved at the end of that epoch: the half-done epoch is finished first (exact resumption needs an
     epoch's boundary)."""
     screen = screen_of(settings)
+    check_saveable(sessions)
     tensors: dict[str, Tensor] = {}
     states = {}
     for name, session in sessions.items():
@@ -128,6 +130,11 @@ def save_run(
     with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(RUN_MEMBER, json.dumps(run))
         archive.writestr(WEIGHTS_MEMBER, weights.getvalue())
+    if packed.tell() > MAX_FILE_BYTES:  # the JSON history made it too large (weights_bytes counts the weights only)
+        raise InputError(
+            f"This run is too large to save: its file would be {packed.tell() / 2**20:.0f} MB, and a run's file can be "
+            f"at most {MAX_FILE_BYTES >> 20} MB to load back. Fewer epochs make a run that can be saved."
+        )
     return packed.getvalue()
 
 

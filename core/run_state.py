@@ -22,10 +22,33 @@ from core.validation import whole_number
 from core.windows import ReadBackLog
 
 OPTIMISER_STATE = ("step", "exp_avg", "exp_avg_sq")  # Adam's per-parameter tensors
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit of .streamlit/config.toml (maxUploadSize = 50 MB)
 
 
 def at_epoch_boundary(session: TrainingSession) -> bool:
     return session.steps_done == session.epoch * session.steps_per_epoch
+
+
+def weights_bytes(sessions: dict[str, TrainingSession]) -> int:
+    """About the size of a run's file: its weights now, at every snapshot and Adam's two moments (floats hardly
+    compress, so the zip is nearly as large)."""
+    total = 0
+    for session in sessions.values():
+        one = sum(p.numel() * p.element_size() for p in session.model.parameters())
+        total += one * (len(session.history.snapshots) + 3)
+    return total
+
+
+def check_saveable(sessions: dict[str, TrainingSession]) -> None:
+    """Refuse a run whose file could not be loaded back (over the upload limit), before any work is done."""
+    size = weights_bytes(sessions)
+    if size > MAX_FILE_BYTES:
+        snapshots = sum(len(session.history.snapshots) for session in sessions.values())
+        raise InputError(
+            f"This run is too large to save: its weights now and at its {snapshots} snapshots take "
+            f"{size / 2**20:.0f} MB, and a run's file can be at most {MAX_FILE_BYTES >> 20} MB to load back. A "
+            "smaller hidden size or fewer layers make a run that can be saved."
+        )
 
 
 def session_state(session: TrainingSession, prefix: str) -> tuple[dict, dict[str, Tensor]]:

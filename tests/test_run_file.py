@@ -217,3 +217,17 @@ def test_the_three_cells_of_a_comparison_round_trip_and_race_on_exactly():
         assert session.history.losses == never_saved[cell].history.losses
         validation = [r.validation_accuracy for r in session.history.records]
         assert validation == [r.validation_accuracy for r in never_saved[cell].history.records]
+
+
+def test_a_run_too_large_to_load_back_is_refused_before_its_file_is_made(monkeypatch):
+    import tomllib
+
+    import core.run_state
+    from core.run_state import MAX_FILE_BYTES
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 == MAX_FILE_BYTES  # a saved run can always be uploaded
+    sessions, logs = trained(HIHELLO, 3)
+    monkeypatch.setattr(core.run_state, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(InputError, match="too large to save: its weights now and at its 2 snapshots take"):
+        save_run(HIHELLO, sessions, logs)

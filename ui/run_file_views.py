@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from core.errors import InputError
-from core.run_file import EXTENSION, read_settings, restore, save_run
+from core.run_file import EXTENSION, check_saveable, read_settings, restore, save_run
 from core.windows import ReadBackLog
 from ui.live import LiveRun, current_run, start
 
@@ -83,6 +83,31 @@ def _load(
     )
 
 
+def _download(key: str, run: LiveRun) -> None:
+    if run.playing:
+        st.caption("Pause the run to save it: the file holds the run as it is when paused.")
+        return
+    epoch = run.epoch
+    try:
+        check_saveable(run.sessions)  # cheap: a run too large is refused before its file is made
+        file_bytes = run_file_bytes(run)
+    except InputError as error:
+        st.info(str(error))
+        return
+    st.download_button(
+        f"Download this run ({run.unit_name} {run.epoch} of {run.total_epochs})",
+        file_bytes,
+        file_name=f"{key}-{run.unit_name}-{run.epoch}.{EXTENSION}",
+        mime="application/zip",
+        on_click="ignore",
+        key=f"{key}_run_download",
+        help="One file with the settings, the weights now and at every snapshot, the history and the optimiser's "
+        "state. Load it here later to see the same charts without retraining.",
+    )
+    if run.epoch != epoch:  # a run paused inside an epoch is saved at its end: the charts catch up
+        st.rerun()
+
+
 def save_or_load(
     key: str,
     build: Callable[[Any], LiveRun] | None,
@@ -99,25 +124,8 @@ def save_or_load(
     with st.expander("Save or load this run", expanded=note is not None):
         if note is not None:
             (st.success if note[0] == "success" else st.error)(note[1])
-        if run is None:
-            pass
-        elif run.playing:
-            st.caption("Pause the run to save it: the file holds the run as it is when paused.")
-        else:
-            epoch = run.epoch
-            file_bytes = run_file_bytes(run)
-            st.download_button(
-                f"Download this run ({run.unit_name} {run.epoch} of {run.total_epochs})",
-                file_bytes,
-                file_name=f"{key}-{run.unit_name}-{run.epoch}.{EXTENSION}",
-                mime="application/zip",
-                on_click="ignore",
-                key=f"{key}_run_download",
-                help="One file with the settings, the weights now and at every snapshot, the history and the "
-                "optimiser's state. Load it here later to see the same charts without retraining.",
-            )
-            if run.epoch != epoch:  # a run paused inside an epoch is saved at its end: the charts catch up
-                st.rerun()
+        if run is not None:
+            _download(key, run)
         if build is None:
             st.caption("Choose the data above to load a saved run: a run is loaded onto the data it trained on.")
             return
