@@ -9,14 +9,12 @@ and go on with bit-identical results.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from torch import Tensor, nn
 
 from core.models import display_name
 from core.passes import gradient_norms, held_out_passes, one_pass, sliced_passes
@@ -28,13 +26,13 @@ if TYPE_CHECKING:
 STEP_DONE, EPOCH_DONE = object(), object()  # pause points after an optimisation step and after an epoch
 
 
-def run_epochs(session: TrainingSession) -> Iterator[object]:
+def run_epochs(session: TrainingSession, start_epoch: int = 0) -> Iterator[object]:
     """The whole run of ``session`` as a generator: it yields records, snapshots and pause points (PAUSE,
-    STEP_DONE, EPOCH_DONE). The session resumes it chunk by chunk; the learning rate is read at every step."""
+    STEP_DONE, EPOCH_DONE). The session resumes it chunk by chunk; the learning rate is read at every step.
+    From ``start_epoch`` > 0 it goes on after that epoch (a loaded run) without the initial snapshot."""
     config, data, model, device = session.config, session.data, session.model, session.device
-    shuffle_generator = torch.Generator().manual_seed(int(config.seed))
+    shuffle_generator = session.shuffle_generator
     inputs, targets = data.inputs.to(device), data.targets.to(device)
-    probe_inputs, probe_targets = (tensor.to(device) for tensor in data.probe_batch)
     validation = None
     if data.validation_inputs is not None:
         validation = (data.validation_inputs.to(device), data.validation_targets.to(device))
@@ -46,22 +44,15 @@ def run_epochs(session: TrainingSession) -> Iterator[object]:
 
     named = [(display_name(name), parameter) for name, parameter in model.named_parameters()]
     names, parameters = [name for name, _ in named], [parameter for _, parameter in named]
-    probe_models: list[nn.Module] = []  # snapshots are probed on a copy of the model, whenever someone looks
-
-    def look(weights: dict[str, Tensor]):
-        if not probe_models:
-            probe_models.append(copy.deepcopy(model))
-        probe_models[0].load_state_dict(weights)
-        return probe_models[0].probe(probe_inputs, probe_targets, data.objective)
-
     state = list(model.state_dict(keep_vars=True).items())  # the live tensors, updated in place by Adam
 
     def snapshot(epoch: int) -> Snapshot:
-        return Snapshot(epoch, {key: value.detach().clone() for key, value in state}, look)
+        return Snapshot(epoch, {key: value.detach().clone() for key, value in state}, session.look)
 
-    yield snapshot(0)
-    first_loss = None  # the first step's loss: a loss a million times larger counts as diverged
-    for epoch in range(1, session.total_epochs + 1):
+    if start_epoch == 0:
+        yield snapshot(0)
+    first_loss = session.first_loss  # the first step's loss: a loss a million times larger counts as diverged
+    for epoch in range(start_epoch + 1, session.total_epochs + 1):
         if data.fresh_batch is not None:
             inputs, targets = (tensor.to(device) for tensor in data.fresh_batch(epoch))
             count = inputs.shape[0]
@@ -88,7 +79,8 @@ def run_epochs(session: TrainingSession) -> Iterator[object]:
                 yield Stopped(epoch, divergence_message(epoch, session.learning_rate))
                 return
             loss_value, batch_predictions = step
-            first_loss = loss_value if first_loss is None else first_loss
+            if first_loss is None:
+                first_loss = session.first_loss = loss_value
             if config.clip_grad_norm is not None:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
             norms = gradient_norms(names, parameters)

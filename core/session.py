@@ -16,6 +16,7 @@ rounding), so "batch: all" on a long series never holds gigabytes of activations
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -112,6 +113,11 @@ class TrainingSession:
         self._micro_batch = max(1, min(self.batch_size, MICRO_BATCH_FLOATS // per_sequence))
         self.epoch = 0  # epochs completed
         self.steps_done = 0
+        # What the work carries from one epoch to the next, kept here so a saved run can resume it exactly
+        # (core.run_file): the shuffling generator and the first step's loss (the divergence yardstick).
+        self.shuffle_generator = torch.Generator().manual_seed(int(config.seed))
+        self.first_loss: float | None = None
+        self._probe_model: nn.Module | None = None  # snapshots are probed on a copy, whenever someone looks
         self._work = run_epochs(self)
         self._collect(next(self._work))  # the snapshot at initialisation: epoch 0 is visible at once
 
@@ -182,6 +188,20 @@ class TrainingSession:
             group["lr"] = learning_rate
         self.learning_rate = learning_rate
         self.history.learning_rate_changes.append(LearningRateChange(self.epoch, self.steps_done, learning_rate))
+
+    def resume_from(self, epoch: int, steps_done: int) -> None:
+        """Go on from the end of epoch ``epoch``: the caller (core.run_file) has put back the weights, the
+        optimiser, the history, the shuffling generator and the first loss as they were at that moment."""
+        self.epoch, self.steps_done = int(epoch), int(steps_done)
+        self._work = run_epochs(self, start_epoch=self.epoch)
+
+    def look(self, weights: dict[str, Tensor]) -> Probe:
+        """What a probe sees inside the model at ``weights`` (a snapshot's, for instance)."""
+        if self._probe_model is None:
+            self._probe_model = copy.deepcopy(self.model)
+        self._probe_model.load_state_dict(weights)
+        probe_inputs, probe_targets = (tensor.to(self.device) for tensor in self.data.probe_batch)
+        return self._probe_model.probe(probe_inputs, probe_targets, self.data.objective)
 
     # -- driving -----------------------------------------------------------------------------------------
     def advance(self, epochs: int | None = None, steps: int | None = None, seconds: float | None = None) -> Progress:

@@ -1,0 +1,256 @@
+"""One training session as plain data and back: what core.run_file writes into a run's file and reads out.
+
+A session becomes a JSON-able dict (the history, the learning rate, the counters, the optimiser's scalars)
+and a flat dict of tensors (the weights now, every snapshot's weights, Adam's moments, the shuffling
+generator). ``restore_session`` checks both against a freshly built session of the same settings before it
+touches anything, then puts the run back so that training goes on exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from core.errors import InputError
+from core.session import TrainingSession
+from core.training import EpochRecord, LearningRateChange, Snapshot, Stopped, check_learning_rate
+from core.validation import whole_number
+from core.windows import ReadBackLog
+
+OPTIMISER_STATE = ("step", "exp_avg", "exp_avg_sq")  # Adam's per-parameter tensors
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit of .streamlit/config.toml (maxUploadSize = 50 MB)
+
+
+def at_epoch_boundary(session: TrainingSession) -> bool:
+    return session.steps_done == session.epoch * session.steps_per_epoch
+
+
+def weights_bytes(sessions: dict[str, TrainingSession]) -> int:
+    """About the size of a run's file: its weights now, at every snapshot and Adam's two moments (floats hardly
+    compress, so the zip is nearly as large)."""
+    total = 0
+    for session in sessions.values():
+        one = sum(p.numel() * p.element_size() for p in session.model.parameters())
+        total += one * (len(session.history.snapshots) + 3)
+    return total
+
+
+def check_saveable(sessions: dict[str, TrainingSession]) -> None:
+    """Refuse a run whose file could not be loaded back (over the upload limit), before any work is done."""
+    size = weights_bytes(sessions)
+    if size > MAX_FILE_BYTES:
+        snapshots = sum(len(session.history.snapshots) for session in sessions.values())
+        raise InputError(
+            f"This run is too large to save: its weights now and at its {snapshots} snapshots take "
+            f"{size / 2**20:.0f} MB, and a run's file can be at most {MAX_FILE_BYTES >> 20} MB to load back. A "
+            "smaller hidden size or fewer layers make a run that can be saved."
+        )
+
+
+def session_state(session: TrainingSession, prefix: str) -> tuple[dict, dict[str, Tensor]]:
+    """The session as (JSON-able dict, tensors named ``prefix/current/...``, ``prefix/snapshot/10/...``)."""
+    history = session.history
+    tensors = {f"{prefix}/current/{k}": v.detach().clone() for k, v in session.model.state_dict().items()}
+    for snapshot in history.snapshots:
+        tensors.update({f"{prefix}/snapshot/{snapshot.epoch}/{k}": v.clone() for k, v in snapshot.weights.items()})
+    for index, state in session.optimizer.state_dict()["state"].items():
+        tensors.update({f"{prefix}/optimiser/{index}/{k}": state[k].detach().clone() for k in OPTIMISER_STATE})
+    tensors[f"{prefix}/shuffle_generator"] = session.shuffle_generator.get_state()
+    records = [
+        {
+            "epoch": r.epoch,
+            "loss": r.loss,
+            "accuracy": r.accuracy,
+            "gradient_norms": r.parameter_gradient_norms,
+            "predictions": None if r.predictions is None else r.predictions.tolist(),
+            "validation_loss": r.validation_loss,
+            "validation_accuracy": r.validation_accuracy,
+            "learning_rate": r.learning_rate,
+        }
+        for r in history.records
+    ]
+    state = {
+        "epoch": session.epoch,
+        "steps_done": session.steps_done,
+        "learning_rate": session.learning_rate,
+        "first_loss": session.first_loss,
+        "seconds": history.seconds,
+        "records": records,
+        "learning_rate_changes": [[c.epoch, c.step, c.learning_rate] for c in history.learning_rate_changes],
+        "snapshot_epochs": [s.epoch for s in history.snapshots],
+        "stopped": None if history.stopped is None else [history.stopped.epoch, history.stopped.reason],
+    }
+    return state, tensors
+
+
+def read_back_state(log: ReadBackLog) -> dict:
+    return {
+        "epochs": list(log.epochs),
+        "ids": [ids.tolist() for ids in log.ids],
+        "position_accuracy": [values.tolist() for values in log.position_accuracy],
+        "accuracy": list(log.accuracy),
+    }
+
+
+# -- reading back ---------------------------------------------------------------------------------------
+def _broken(what: str) -> InputError:
+    return InputError(f"This run's file is damaged or was edited: {what}. Save the run again from RNN Lab.")
+
+
+def _number(value: object, what: str, optional: bool = False) -> float | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise _broken(f"{what} is not a number ({value!r})")
+    return float(value)
+
+
+def _count(value: object, what: str, high: int) -> int:
+    try:
+        return whole_number(value, what, 0, high)
+    except InputError as error:
+        raise _broken(str(error).rstrip(".")) from None
+
+
+def _records(state: dict, session: TrainingSession, epoch: int) -> list[EpochRecord]:
+    raw = state.get("records")
+    if not isinstance(raw, list) or len(raw) != epoch:
+        raise _broken(f"the history should hold {epoch} epochs")
+    targets_shape = tuple(session.data.targets.shape)
+    records = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or item.get("epoch") != number:
+            raise _broken(f"epoch {number} of the history is missing")
+        norms = item.get("gradient_norms")
+        if not isinstance(norms, dict) or not all(isinstance(k, str) for k in norms):
+            raise _broken(f"the gradient norms of epoch {number} are not a table")
+        predictions = item.get("predictions")
+        if predictions is not None:
+            try:
+                predictions = np.asarray(predictions, dtype=np.int64)
+            except (TypeError, ValueError, OverflowError):
+                raise _broken(f"the predictions of epoch {number} are not whole numbers") from None
+            if predictions.shape != targets_shape:
+                raise _broken(f"the predictions of epoch {number} do not fit the task")
+        records.append(
+            EpochRecord(
+                epoch=number,
+                loss=_number(item.get("loss"), f"the loss of epoch {number}"),
+                accuracy=_number(item.get("accuracy"), "an accuracy", optional=True),
+                parameter_gradient_norms={k: _number(v, "a gradient norm") for k, v in norms.items()},
+                predictions=predictions,
+                validation_loss=_number(item.get("validation_loss"), "a validation loss", optional=True),
+                validation_accuracy=_number(item.get("validation_accuracy"), "a validation accuracy", optional=True),
+                learning_rate=_number(item.get("learning_rate"), "a learning rate", optional=True),
+            )
+        )
+    return records
+
+
+def _check_tensors(tensors: dict[str, Tensor], expected: dict[str, Tensor]) -> None:
+    missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
+    if missing or extra:
+        named = (missing or extra)[0]
+        why = "has no tensor" if missing else "has a tensor these settings do not build:"
+        raise InputError(
+            f"The file's weights do not fit its settings: it {why} {named!r}. Save the run again from RNN Lab."
+        )
+    for name, reference in expected.items():
+        found = tensors[name]
+        if found.shape != reference.shape or found.dtype != reference.dtype:
+            raise InputError(
+                f"The file's weights do not fit its settings: {name!r} is {tuple(found.shape)} ({found.dtype}) in "
+                f"the file, the settings build {tuple(reference.shape)} ({reference.dtype})."
+            )
+        if found.is_floating_point() and not bool(torch.isfinite(found).all()):
+            raise _broken(f"{name!r} holds numbers that are not finite")
+
+
+def restore_session(session: TrainingSession, state: object, tensors: dict[str, Tensor], prefix: str) -> None:
+    """Put a saved run back into ``session`` (freshly built from the same settings), or refuse it untouched."""
+    if not isinstance(state, dict):
+        raise _broken("a training session is missing")
+    epoch = _count(state.get("epoch"), "The epoch", session.total_epochs)
+    steps = _count(state.get("steps_done"), "The step count", session.total_epochs * session.steps_per_epoch)
+    learning_rate = check_learning_rate(state.get("learning_rate"))
+    first_loss = _number(state.get("first_loss"), "the first loss", optional=True)
+    seconds = _number(state.get("seconds"), "the training time")
+    records = _records(state, session, epoch)
+    stopped = state.get("stopped")
+    if stopped is not None:
+        if not (isinstance(stopped, list) and len(stopped) == 2 and isinstance(stopped[1], str)):
+            raise _broken("the reason the run stopped is unreadable")
+        stopped = Stopped(_count(stopped[0], "The stopping epoch", session.total_epochs), stopped[1])
+    elif steps != epoch * session.steps_per_epoch:
+        raise _broken("it was saved in the middle of an epoch")
+    snapshot_epochs = state.get("snapshot_epochs")
+    if (
+        not isinstance(snapshot_epochs, list)
+        or not snapshot_epochs
+        or snapshot_epochs[0] != 0
+        or any(not isinstance(e, int) or isinstance(e, bool) for e in snapshot_epochs)
+        or snapshot_epochs != sorted(set(snapshot_epochs))
+        or snapshot_epochs[-1] > epoch
+    ):
+        raise _broken("the snapshot epochs are not in order")
+    changes = []
+    for change in state.get("learning_rate_changes") or []:
+        if not (isinstance(change, list) and len(change) == 3):
+            raise _broken("a learning-rate change is unreadable")
+        changes.append(
+            LearningRateChange(
+                _count(change[0], "An epoch", epoch), _count(change[1], "A step", steps), check_learning_rate(change[2])
+            )
+        )
+
+    weights = session.model.state_dict()
+    expected = {f"{prefix}/current/{k}": v for k, v in weights.items()}
+    for snapshot_epoch in snapshot_epochs:
+        expected.update({f"{prefix}/snapshot/{snapshot_epoch}/{k}": v for k, v in weights.items()})
+    if steps:  # Adam has state once it has taken a step
+        for index, parameter in enumerate(session.model.parameters()):
+            expected[f"{prefix}/optimiser/{index}/step"] = torch.tensor(0.0)
+            expected[f"{prefix}/optimiser/{index}/exp_avg"] = parameter.detach()
+            expected[f"{prefix}/optimiser/{index}/exp_avg_sq"] = parameter.detach()
+    expected[f"{prefix}/shuffle_generator"] = session.shuffle_generator.get_state()
+    tensors = {k: v for k, v in tensors.items() if k.startswith(f"{prefix}/")}  # this session's own
+    _check_tensors(tensors, expected)
+
+    # Everything checked: now the session changes.
+    session.model.load_state_dict({k: tensors[f"{prefix}/current/{k}"] for k in weights})
+    optimiser = session.optimizer.state_dict()
+    optimiser["state"] = {
+        index: {k: tensors[f"{prefix}/optimiser/{index}/{k}"].clone() for k in OPTIMISER_STATE}
+        for index in (range(len(optimiser["param_groups"][0]["params"])) if steps else ())
+    }
+    for group in optimiser["param_groups"]:
+        group["lr"] = learning_rate
+    session.optimizer.load_state_dict(optimiser)
+    session.learning_rate, session.first_loss = learning_rate, first_loss
+    session.shuffle_generator.set_state(tensors[f"{prefix}/shuffle_generator"].clone())
+    history = session.history
+    history.records, history.stopped, history.seconds = records, stopped, seconds
+    history.learning_rate_changes = changes
+    history.snapshots = [
+        Snapshot(e, {k: tensors[f"{prefix}/snapshot/{e}/{k}"].clone() for k in weights}, session.look)
+        for e in snapshot_epochs
+    ]
+    session.resume_from(epoch, steps)
+
+
+def restore_read_back(log: ReadBackLog, state: object, epochs: int) -> None:
+    """The Long sequences read-back log, one entry per trained epoch."""
+    try:
+        entries = list(zip(state["epochs"], state["ids"], state["position_accuracy"], state["accuracy"], strict=True))
+        if [entry[0] for entry in entries] != list(range(1, epochs + 1)):
+            raise ValueError
+        log.epochs = [int(e) for e, *_ in entries]
+        log.ids = [np.asarray(ids, dtype=np.int32) for _, ids, _, _ in entries]
+        log.position_accuracy = [np.asarray(values, dtype=np.float64) for _, _, values, _ in entries]
+        log.accuracy = [_number(value, "a read-back accuracy") for *_, value in entries]
+    except (KeyError, TypeError, ValueError, OverflowError):
+        raise _broken("the sentence read back at each epoch is unreadable") from None
