@@ -1,0 +1,113 @@
+"""The PyTorch code of a run (core.run_code): each screen's script runs alone and prints the screen's final loss."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from core.hihello import HiHelloSettings
+from core.long_sequences import LongSequenceSettings
+from core.models import SequenceModel
+from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code
+from core.session import TrainingSession
+from core.training import LearningRateChange, TrainingHistory
+from core.windows import read_back_session
+
+TOLERANCE = 1e-5
+
+
+def script_losses(code: RunCode, folder) -> list[float]:
+    """Run the script alone (its own process, the venv's python, a folder without the app) and read its losses."""
+    (folder / code.file_name).write_text(code.script, encoding="utf-8")
+    if code.data_file_name:
+        (folder / code.data_file_name).write_text(code.data, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, code.file_name], cwd=folder, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return [float(value) for value in re.findall(r"final loss: (\S+)", done.stdout)]
+
+
+def hihello_loss(settings: HiHelloSettings) -> float:
+    task = settings.task()
+    config = settings.model_config(task)
+    session = TrainingSession(lambda: SequenceModel(config), settings.data(task), settings.train_config())
+    session.advance()
+    return session.history.records[-1].loss
+
+
+def long_sequence_loss(settings: LongSequenceSettings) -> float:
+    task = settings.task()
+    session, _ = read_back_session(task, settings.model_config(task), settings.train_config())
+    session.advance()
+    return session.history.records[-1].loss
+
+
+def test_the_hihello_script_prints_the_screens_final_loss_at_the_defaults(tmp_path):
+    settings = HiHelloSettings()
+    assert script_losses(hihello_code(settings), tmp_path) == pytest.approx([hihello_loss(settings)], abs=TOLERANCE)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(word="안녕하세요 반가워요", readout="linear", num_layers=2, cell="lstm", epochs=30, seed=7),
+        dict(word='say "hi"\nhello', target="", cell="gru", num_layers=3, hidden_size=5, epochs=20),
+        dict(word="hihello", target="hhhhhh", nonlinearity="relu", learning_rate=0.03, epochs=20, seed=0),
+    ],
+)
+def test_the_hihello_script_follows_other_settings(tmp_path, changes):
+    settings = replace(HiHelloSettings(), **changes)
+    assert script_losses(hihello_code(settings), tmp_path) == pytest.approx([hihello_loss(settings)], abs=TOLERANCE)
+
+
+def test_the_long_sequence_script_prints_the_screens_final_loss_at_the_defaults(tmp_path):
+    settings = replace(LongSequenceSettings(), epochs=40)  # the default 100 epochs, shortened: the same code path
+    code = long_sequence_code(settings)
+    assert script_losses(code, tmp_path) == pytest.approx([long_sequence_loss(settings)], abs=TOLERANCE)
+
+
+def test_the_long_sequence_script_follows_mini_batches_and_other_cells(tmp_path):
+    settings = LongSequenceSettings(
+        text="나는 한국에서 자랐고 나는 한국어를 유창하게 한다",
+        sequence_length=5,
+        cell="lstm",
+        hidden_is_vocabulary=False,
+        hidden_size=12,
+        num_layers=3,
+        batch_size=8,
+        epochs=6,
+        seed=3,
+    )
+    code = long_sequence_code(settings)
+    assert script_losses(code, tmp_path) == pytest.approx([long_sequence_loss(settings)], abs=TOLERANCE)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        hihello_code(HiHelloSettings()),
+        long_sequence_code(LongSequenceSettings()),
+        long_sequence_code(LongSequenceSettings(batch_size=32, num_layers=4)),
+    ],
+    ids=["hihello", "longseq", "longseq-mini-batches"],
+)
+def test_a_script_is_short_plain_torch_and_never_imports_the_app(code):
+    lines = code.script.splitlines()
+    loop = lines[next(i for i, line in enumerate(lines) if line.startswith("net = Net()")) :]
+    assert len(loop) <= 30 and len(lines) <= 80
+    imports = {line.split()[1] for line in lines if line.startswith(("import ", "from "))}
+    assert imports <= {"torch", "numpy", "math"}
+    assert "import core" not in code.script and "from core" not in code.script
+
+
+def test_the_script_says_when_the_run_changed_its_learning_rate():
+    history = TrainingHistory()
+    assert changed_learning_rate_note(history) is None
+    history.learning_rate_changes.append(LearningRateChange(epoch=40, step=40, learning_rate=0.01))
+    note = changed_learning_rate_note(history)
+    assert "last to 0.01 after epoch 40" in note and "will differ" in note

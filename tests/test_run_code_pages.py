@@ -1,0 +1,23 @@
+"""Every training screen shows the PyTorch code of its run, with a button to download it (ui.run_code_views)."""
+
+from __future__ import annotations
+
+from tests.conftest import live_run, open_screen
+
+TITLE = "The PyTorch code of this run"
+
+
+def code_shown(at) -> tuple[str, list]:
+    """The script on screen, and the download buttons of the code expander."""
+    expander = next(e for e in at.expander if e.label == TITLE)
+    scripts = [element.value for element in expander.get("code")]
+    assert len(scripts) == 1
+    return scripts[0], expander.get("download_button")
+
+
+def test_hihello_shows_and_offers_the_code_of_its_run():
+    at = open_screen("pages/hihello.py", "hihello")
+    script, downloads = code_shown(at)
+    assert "torch.manual_seed(2)" in script and "word = 'hihello'" in script
+    assert len(downloads) == 1
+    assert live_run(at, "hihello").epoch == 100

@@ -1,0 +1,55 @@
+"""The PyTorch code of the run on screen: the script (core.run_code) in an expander, with a download button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from core.hihello import HiHelloSettings
+from core.long_sequences import LongSequenceSettings
+from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code
+from ui.common import learner_errors, markdown_literal
+
+TITLE = "The PyTorch code of this run"
+KEYS = {HiHelloSettings: "hihello", LongSequenceSettings: "longseq"}
+
+
+def run_code(run: Any, settings: Any = None) -> RunCode | None:
+    """The script of the run on screen (or of the settings, before any run); None for a screen without one."""
+    about = run.settings if run is not None else settings
+    if isinstance(about, HiHelloSettings):
+        return hihello_code(about)
+    if isinstance(about, LongSequenceSettings):
+        return long_sequence_code(about)
+    return None
+
+
+def code_section(run: Any, settings: Any = None) -> None:
+    """An expander with the script that trains this run in plain torch, and a button to download it."""
+    about = run.settings if run is not None else settings
+    key = KEYS.get(type(about))
+    if key is None:
+        return
+    code = None
+    with learner_errors():
+        code = run.cached("run_code", lambda: run_code(run, settings)) if run is not None else run_code(run, settings)
+    if code is None:
+        return
+    with st.expander(TITLE, expanded=False):
+        st.caption(
+            "A short standalone script in the style of the note's labs: plain torch.nn, the same seed, data, network, "
+            "loss and optimiser as this run. Run it with the same seed and it prints the same final loss as the screen."
+        )
+        note = changed_learning_rate_note(run.history) if run is not None else None
+        if note:
+            st.info(markdown_literal(note))
+        st.download_button(
+            f"Download {code.file_name}",
+            code.script,
+            file_name=code.file_name,
+            mime="text/x-python",
+            key=f"{key}_code",
+            on_click="ignore",  # saving a file is no reason to rerun the page (and tick the run)
+        )
+        st.code(code.script, language="python")
