@@ -22,6 +22,7 @@ from ui.long_sequence_views import (
     windows_table,
 )
 from ui.neuron_generation_views import generation_section, neuron_section
+from ui.run_code_views import code_section
 
 KEY = "longseq"
 DEFAULTS = LongSequenceSettings()
@@ -161,3 +162,4 @@ if run is not None:
     with learner_errors():
         neuron_section(run, KEY)
         generation_section(run, KEY)
+code_section(run, settings)

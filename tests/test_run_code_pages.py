@@ -21,3 +21,10 @@ def test_hihello_shows_and_offers_the_code_of_its_run():
     assert "torch.manual_seed(2)" in script and "word = 'hihello'" in script
     assert len(downloads) == 1
     assert live_run(at, "hihello").epoch == 100
+
+
+def test_long_sequences_shows_and_offers_the_code_of_its_run():
+    at = open_screen("pages/long_sequences.py", "longseq")
+    script, downloads = code_shown(at)
+    assert "torch.manual_seed(0)" in script and "windows = ids.unfold(0, 10 + 1, 1)" in script
+    assert len(downloads) == 1
