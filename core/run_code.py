@@ -10,6 +10,7 @@ epoch's loss as the session does. The scripts import only torch (and numpy where
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from core.cell_math import CELL_NAMES
@@ -39,12 +40,19 @@ def literal(text: str) -> str:
     return "(\n    " + "\n    ".join(parts) + "\n)"
 
 
+def comment(text: str, indent: str = "") -> list[str]:
+    """``text`` as comment lines that fit the script's width."""
+    return [f"{indent}# {line}" for line in textwrap.wrap(text, 116 - len(indent))]
+
+
 def header(summary: str, file_name: str, needs: str = "torch") -> list[str]:
     return [
-        f"# {summary}",
+        *comment(summary),
         "#",
-        f"# Written by RNN Lab from the screen's settings. Run it with `python {file_name}` (it needs only {needs}):",
-        "# it prints the same final loss as the screen.",
+        *comment(
+            f"Written by RNN Lab from the screen's settings. Run it with `python {file_name}` (it needs only {needs}): "
+            "it prints the same final loss as the screen."
+        ),
         "",
     ]
 
@@ -262,4 +270,15 @@ def changed_learning_rate_note(history) -> str | None:
         f"last to {last.learning_rate:g} after epoch {last.epoch}). The script trains at the rate the run started "
         "with from start to end, so its final loss will differ from this run's; press Reset to train as the "
         "script does."
+    )
+
+
+def sliced_note(session) -> str | None:
+    """Why the script's last digits may differ: the app computes each step in slices that fit in memory."""
+    if session.micro_batch >= session.batch_size:
+        return None
+    return (
+        f"This run computes each step of {session.batch_size:,} sequences in slices of {session.micro_batch:,} (so it "
+        "fits in memory) and adds their gradients; the script takes each step in one pass. The gradient is the same "
+        "up to float rounding, so the final loss can differ in its last digits."
     )

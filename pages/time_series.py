@@ -22,7 +22,8 @@ from core.series import SeriesTable
 from core.training import learning_rates
 from ui.common import learner_errors, markdown_literal, page_setup
 from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
-from ui.live import LiveRun, drive, epoch_control
+from ui.live import LiveRun, current_run, drive, epoch_control
+from ui.run_code_views import code_section
 from ui.series_data import choose_data, preview
 from ui.time_series_views import inside, loss_curve, results
 
@@ -201,3 +202,4 @@ if table is not None or existing is not None:
         autoplay=identity.startswith("sample:"),
         other_changes=other,
     )
+code_section(current_run(KEY), settings)

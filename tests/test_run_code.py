@@ -6,18 +6,20 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
-from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code
+from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code, sliced_note
 from core.session import TrainingSession
 from core.training import LearningRateChange, TrainingHistory
 from core.windows import read_back_session
 
 TOLERANCE = 1e-5
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def script_losses(code: RunCode, folder) -> list[float]:
@@ -87,16 +89,24 @@ def test_the_long_sequence_script_follows_mini_batches_and_other_cells(tmp_path)
     assert script_losses(code, tmp_path) == pytest.approx([long_sequence_loss(settings)], abs=TOLERANCE)
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        hihello_code(HiHelloSettings()),
-        long_sequence_code(LongSequenceSettings()),
-        long_sequence_code(LongSequenceSettings(batch_size=32, num_layers=4)),
-    ],
-    ids=["hihello", "longseq", "longseq-mini-batches"],
-)
-def test_a_script_is_short_plain_torch_and_never_imports_the_app(code):
+def time_series_code():
+    from core.forecasting import prepare
+    from core.run_code_series import forecast_code
+
+    return forecast_code(prepare(*sample_settings("stock_like.csv")))
+
+
+SCRIPTS = {
+    "hihello": lambda: hihello_code(HiHelloSettings()),
+    "longseq": lambda: long_sequence_code(LongSequenceSettings()),
+    "longseq-mini-batches": lambda: long_sequence_code(LongSequenceSettings(batch_size=32, num_layers=4)),
+    "timeseries": time_series_code,
+}
+
+
+@pytest.mark.parametrize("screen", SCRIPTS)
+def test_a_script_is_short_plain_torch_and_never_imports_the_app(screen):
+    code = SCRIPTS[screen]()
     lines = code.script.splitlines()
     loop = lines[next(i for i, line in enumerate(lines) if line.startswith("net = Net()")) :]
     assert len(loop) <= 30 and len(lines) <= 80
@@ -111,3 +121,54 @@ def test_the_script_says_when_the_run_changed_its_learning_rate():
     history.learning_rate_changes.append(LearningRateChange(epoch=40, step=40, learning_rate=0.01))
     note = changed_learning_rate_note(history)
     assert "last to 0.01 after epoch 40" in note and "will differ" in note
+
+
+def sample_settings(name: str, **changes):
+    """The Time series screen's defaults on a built-in sample, as the page chooses them."""
+    from core.forecasting import ForecastSettings, default_batch_size, default_features, default_target
+    from core.series import read_series
+
+    table = read_series((ROOT / "data" / name).read_bytes(), name)
+    settings = ForecastSettings(
+        target=default_target(table.numeric_columns, table.missing_by_column),
+        features=tuple(default_features(table)),
+        batch_size=default_batch_size(len(table.frame) - 7),
+    )
+    return table, replace(settings, **changes)
+
+
+def forecast_loss(table, settings) -> float:
+    from core.forecasting import prepare
+
+    session = prepare(table, settings).session()
+    session.advance()
+    return session.history.records[-1].loss
+
+
+@pytest.mark.parametrize(
+    "name, changes",
+    [
+        ("stock_like.csv", dict(epochs=30)),  # the screen's defaults (200 epochs), shortened
+        ("seasonal.csv", dict(epochs=8, cell="gru", num_layers=2, window=12, horizon=3, batch_size=64, seed=4)),
+    ],
+)
+def test_the_time_series_script_prints_the_screens_final_loss(tmp_path, name, changes):
+    from core.forecasting import prepare
+    from core.run_code_series import forecast_code
+
+    table, settings = sample_settings(name, **changes)
+    code = forecast_code(prepare(table, settings))
+    assert script_losses(code, tmp_path) == pytest.approx([forecast_loss(table, settings)], abs=TOLERANCE)
+
+
+def test_the_script_says_when_the_run_computes_its_steps_in_slices(monkeypatch):
+    import core.session
+
+    settings = LongSequenceSettings(epochs=1)
+    task = settings.task()
+    session, _ = read_back_session(task, settings.model_config(task), settings.train_config())
+    assert sliced_note(session) is None  # the defaults take each step in one pass, as the script
+    monkeypatch.setattr(core.session, "MICRO_BATCH_FLOATS", 10_000)
+    session, _ = read_back_session(task, settings.model_config(task), settings.train_config())
+    note = sliced_note(session)
+    assert f"each step of {task.windows} sequences in slices of {session.micro_batch}" in note

@@ -28,3 +28,13 @@ def test_long_sequences_shows_and_offers_the_code_of_its_run():
     script, downloads = code_shown(at)
     assert "torch.manual_seed(0)" in script and "windows = ids.unfold(0, 10 + 1, 1)" in script
     assert len(downloads) == 1
+
+
+def test_time_series_shows_and_offers_the_code_of_its_run_and_its_rows():
+    from tests.test_page_time_series import KEY, SAMPLE_TAG, SHORT
+
+    at = open_screen("pages/time_series.py", KEY, **{f"{KEY}_epochs_{SAMPLE_TAG}": SHORT})
+    script, downloads = code_shown(at)
+    assert "torch.manual_seed(0)" in script and 'DATA = "timeseries_seed0_rows.csv"' in script
+    assert f"for epoch in range(1, {SHORT} + 1):" in script
+    assert len(downloads) == 2  # the script and the rows it reads

@@ -6,13 +6,21 @@ from typing import Any
 
 import streamlit as st
 
+from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
-from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code
+from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code, sliced_note
+from core.run_code_series import forecast_code
 from ui.common import learner_errors, markdown_literal
 
 TITLE = "The PyTorch code of this run"
-KEYS = {HiHelloSettings: "hihello", LongSequenceSettings: "longseq"}
+KEYS = {HiHelloSettings: "hihello", LongSequenceSettings: "longseq", ForecastSettings: "timeseries"}
+
+
+def extra(run: Any, name: str) -> Any:
+    """What the page keeps beside the run (a dict today, perhaps a typed object tomorrow)."""
+    kept = run.extra
+    return kept.get(name) if isinstance(kept, dict) else getattr(kept, name, None)
 
 
 def run_code(run: Any, settings: Any = None) -> RunCode | None:
@@ -22,6 +30,9 @@ def run_code(run: Any, settings: Any = None) -> RunCode | None:
         return hihello_code(about)
     if isinstance(about, LongSequenceSettings):
         return long_sequence_code(about)
+    if isinstance(about, ForecastSettings) and run is not None:  # the script needs the rows this run trained on
+        prepared = extra(run, "prepared")
+        return forecast_code(prepared) if prepared is not None else None
     return None
 
 
@@ -41,8 +52,12 @@ def code_section(run: Any, settings: Any = None) -> None:
             "A short standalone script in the style of the note's labs: plain torch.nn, the same seed, data, network, "
             "loss and optimiser as this run. Run it with the same seed and it prints the same final loss as the screen."
         )
-        note = changed_learning_rate_note(run.history) if run is not None else None
-        if note:
+        notes = (
+            [changed_learning_rate_note(run.history), *map(sliced_note, run.sessions.values())]
+            if run is not None
+            else []
+        )
+        for note in dict.fromkeys(note for note in notes if note):
             st.info(markdown_literal(note))
         st.download_button(
             f"Download {code.file_name}",
@@ -52,4 +67,13 @@ def code_section(run: Any, settings: Any = None) -> None:
             key=f"{key}_code",
             on_click="ignore",  # saving a file is no reason to rerun the page (and tick the run)
         )
+        if code.data_file_name:
+            st.download_button(
+                f"Download {code.data_file_name} (the training rows it reads)",
+                code.data,
+                file_name=code.data_file_name,
+                mime="text/csv",
+                key=f"{key}_code_data",
+                on_click="ignore",
+            )
         st.code(code.script, language="python")
