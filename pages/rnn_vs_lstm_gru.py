@@ -14,6 +14,7 @@ from ui.common import learner_errors, page_setup
 from ui.comparison_views import curves, gates, gradients, summary, sweep
 from ui.controls import reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, drive
+from ui.run_code_views import code_section
 
 KEY = "compare"
 DEFAULTS = ComparisonSettings()
@@ -136,3 +137,4 @@ if run is not None and run.history.records:
         gates(run, KEY)
         st.subheader("Accuracy against the gap")
         sweep(run, KEY)
+code_section(run, settings)

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from core.comparison import ComparisonSettings
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code, sliced_note
+from core.run_code_comparison import comparison_code
 from core.session import TrainingSession
 from core.training import LearningRateChange, TrainingHistory
 from core.windows import read_back_session
@@ -101,6 +103,8 @@ SCRIPTS = {
     "longseq": lambda: long_sequence_code(LongSequenceSettings()),
     "longseq-mini-batches": lambda: long_sequence_code(LongSequenceSettings(batch_size=32, num_layers=4)),
     "timeseries": time_series_code,
+    "compare": lambda: comparison_code(ComparisonSettings()),
+    "compare-sentence": lambda: comparison_code(ComparisonSettings(task="sentence")),
 }
 
 
@@ -108,7 +112,8 @@ SCRIPTS = {
 def test_a_script_is_short_plain_torch_and_never_imports_the_app(screen):
     code = SCRIPTS[screen]()
     lines = code.script.splitlines()
-    loop = lines[next(i for i, line in enumerate(lines) if line.startswith("net = Net()")) :]
+    # the loop part: from building the network (or, for the three cells, from the loop over them) to the end
+    loop = lines[next(i for i, line in enumerate(lines) if line.startswith(("net = Net()", "for name, cell"))) :]
     assert len(loop) <= 30 and len(lines) <= 80
     imports = {line.split()[1] for line in lines if line.startswith(("import ", "from "))}
     assert imports <= {"torch", "numpy", "math"}
@@ -172,3 +177,28 @@ def test_the_script_says_when_the_run_computes_its_steps_in_slices(monkeypatch):
     session, _ = read_back_session(task, settings.model_config(task), settings.train_config())
     note = sliced_note(session)
     assert f"each step of {task.windows} sequences in slices of {session.micro_batch}" in note
+
+
+def comparison_losses(settings) -> list[float]:
+    from core.comparison import build_task, cell_sessions
+
+    sessions = cell_sessions(settings, build_task(settings))
+    for session in sessions.values():
+        session.advance()
+    return [session.history.records[-1].loss for session in sessions.values()]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(steps=40),  # the screen's defaults (300 steps), shortened
+        dict(steps=10, gap=5, recall_marker=False, noise=0.0, keep_gate_bias=0.0, match_parameters=False, seed=3),
+        dict(steps=10, task="hihello"),
+        dict(steps=5, task="sentence", learning_rate=0.03),
+    ],
+    ids=["memory-defaults", "memory-plain", "hihello", "sentence"],
+)
+def test_the_comparison_script_prints_each_cells_final_loss(tmp_path, changes):
+    settings = replace(ComparisonSettings(), **changes)
+    losses = script_losses(comparison_code(settings), tmp_path)
+    assert losses == pytest.approx(comparison_losses(settings), abs=TOLERANCE)

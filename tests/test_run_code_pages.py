@@ -38,3 +38,10 @@ def test_time_series_shows_and_offers_the_code_of_its_run_and_its_rows():
     assert "torch.manual_seed(0)" in script and 'DATA = "timeseries_seed0_rows.csv"' in script
     assert f"for epoch in range(1, {SHORT} + 1):" in script
     assert len(downloads) == 2  # the script and the rows it reads
+
+
+def test_rnn_vs_lstm_gru_shows_and_offers_the_code_of_its_run():
+    at = open_screen("pages/rnn_vs_lstm_gru.py", "compare", compare_steps=50)
+    script, downloads = code_shown(at)
+    assert "for step in range(1, 50 + 1):" in script and '("LSTM", nn.LSTM, 32)' in script
+    assert len(downloads) == 1

@@ -6,15 +6,22 @@ from typing import Any
 
 import streamlit as st
 
+from core.comparison import ComparisonSettings
 from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
 from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code, sliced_note
+from core.run_code_comparison import comparison_code
 from core.run_code_series import forecast_code
 from ui.common import learner_errors, markdown_literal
 
 TITLE = "The PyTorch code of this run"
-KEYS = {HiHelloSettings: "hihello", LongSequenceSettings: "longseq", ForecastSettings: "timeseries"}
+KEYS = {
+    HiHelloSettings: "hihello",
+    LongSequenceSettings: "longseq",
+    ForecastSettings: "timeseries",
+    ComparisonSettings: "compare",
+}
 
 
 def extra(run: Any, name: str) -> Any:
@@ -30,6 +37,8 @@ def run_code(run: Any, settings: Any = None) -> RunCode | None:
         return hihello_code(about)
     if isinstance(about, LongSequenceSettings):
         return long_sequence_code(about)
+    if isinstance(about, ComparisonSettings):
+        return comparison_code(about)
     if isinstance(about, ForecastSettings) and run is not None:  # the script needs the rows this run trained on
         prepared = extra(run, "prepared")
         return forecast_code(prepared) if prepared is not None else None
