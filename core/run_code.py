@@ -282,3 +282,37 @@ def sliced_note(session) -> str | None:
         "fits in memory) and adds their gradients; the script takes each step in one pass. The gradient is the same "
         "up to float rounding, so the final loss can differ in its last digits."
     )
+
+
+def stopped_note(history) -> str | None:
+    """Why the script prints another loss: the app stopped a run whose loss blew up; the script trains on."""
+    if history.stopped is None:
+        return None
+    return (
+        f"This run stopped in epoch {history.stopped.epoch} because its loss blew up. The script does not check: "
+        "it trains every epoch and prints the last one's loss (often nan), not the last loss on the screen."
+    )
+
+
+def device_note(session) -> str | None:
+    """Why the last digits may differ: the app trained on a GPU, the script trains on the CPU."""
+    if session.device.type == "cpu":
+        return None
+    return (
+        f"This run trained on {session.device.type.upper()}; the script trains on the CPU, whose sums round "
+        "differently, so its final loss can differ in the last digits."
+    )
+
+
+def script_notes(sessions) -> list[str]:
+    """Every reason the script of a run (its training sessions) would not print the screen's final loss, once each."""
+    notes = []
+    for session in sessions:
+        history = session.history
+        notes += [
+            changed_learning_rate_note(history),
+            stopped_note(history),
+            sliced_note(session),
+            device_note(session),
+        ]
+    return list(dict.fromkeys(note for note in notes if note))

@@ -9,15 +9,23 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import torch
 
 from core.comparison import ComparisonSettings
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
-from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code, sliced_note
+from core.run_code import (
+    RunCode,
+    changed_learning_rate_note,
+    hihello_code,
+    long_sequence_code,
+    script_notes,
+    sliced_note,
+)
 from core.run_code_comparison import comparison_code
 from core.session import TrainingSession
-from core.training import LearningRateChange, TrainingHistory
+from core.training import LearningRateChange, Stopped, TrainingHistory
 from core.windows import read_back_session
 
 TOLERANCE = 1e-5
@@ -202,3 +210,36 @@ def test_the_comparison_script_prints_each_cells_final_loss(tmp_path, changes):
     settings = replace(ComparisonSettings(), **changes)
     losses = script_losses(comparison_code(settings), tmp_path)
     assert losses == pytest.approx(comparison_losses(settings), abs=TOLERANCE)
+
+
+def test_the_notes_say_when_a_run_stopped_or_trained_on_a_gpu():
+    settings = HiHelloSettings(epochs=10)
+    task = settings.task()
+    config = settings.model_config(task)
+    session = TrainingSession(lambda: SequenceModel(config), settings.data(task), settings.train_config())
+    session.advance()
+    assert script_notes([session]) == []  # a plain run: the script prints its loss
+    session.set_learning_rate(0.3)
+    session.history.add(Stopped(7, "the loss blew up"))
+    session.device = torch.device("cuda")  # only read by the note: nothing runs on it here
+    notes = script_notes([session, session])
+    assert len(notes) == 3  # once each, however many sessions say it
+    assert "last to 0.3 after epoch 10" in notes[0]
+    assert "stopped in epoch 7" in notes[1] and "trained on CUDA" in notes[2]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("screen", ["longseq", "timeseries", "compare"])
+def test_every_script_matches_its_screen_at_the_full_defaults(tmp_path, screen):
+    """The tests above shorten the slower defaults; here each screen trains its whole default run."""
+    from core.forecasting import prepare
+    from core.run_code_series import forecast_code
+
+    if screen == "longseq":
+        code, losses = long_sequence_code(LongSequenceSettings()), [long_sequence_loss(LongSequenceSettings())]
+    elif screen == "timeseries":
+        table, settings = sample_settings("stock_like.csv")
+        code, losses = forecast_code(prepare(table, settings)), [forecast_loss(table, settings)]
+    else:
+        code, losses = comparison_code(ComparisonSettings()), comparison_losses(ComparisonSettings())
+    assert script_losses(code, tmp_path) == pytest.approx(losses, abs=TOLERANCE)

@@ -10,7 +10,7 @@ from core.comparison import ComparisonSettings
 from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
-from core.run_code import RunCode, changed_learning_rate_note, hihello_code, long_sequence_code, sliced_note
+from core.run_code import RunCode, hihello_code, long_sequence_code, script_notes
 from core.run_code_comparison import comparison_code
 from core.run_code_series import forecast_code
 from ui.common import learner_errors, markdown_literal
@@ -61,12 +61,7 @@ def code_section(run: Any, settings: Any = None) -> None:
             "A short standalone script in the style of the note's labs: plain torch.nn, the same seed, data, network, "
             "loss and optimiser as this run. Run it with the same seed and it prints the same final loss as the screen."
         )
-        notes = (
-            [changed_learning_rate_note(run.history), *map(sliced_note, run.sessions.values())]
-            if run is not None
-            else []
-        )
-        for note in dict.fromkeys(note for note in notes if note):
+        for note in script_notes(run.sessions.values()) if run is not None else []:
             st.info(markdown_literal(note))
         st.download_button(
             f"Download {code.file_name}",
