@@ -68,7 +68,8 @@ def test_first_visit_trains_the_stock_sample_and_draws_everything():
     assert any("synthetic" in c.value for c in screen.caption)
     assert any("naive forecast" in i.value for i in [*screen.info, *screen.success])
     assert setting(screen, KEY, "target").value == "Close"
-    assert len(screen.get("download_button")) == 2  # predictions CSV, settings and metrics JSON
+    exports = [button for button in screen.get("download_button") if "_code" not in button.key]  # not the run's code
+    assert len(exports) == 2  # predictions CSV, settings and metrics JSON
     assert setting(screen, KEY, "features").value == ["Open", "High", "Low", "Volume", "Close"]
 
 
