@@ -15,15 +15,9 @@ from core.comparison import ComparisonSettings
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
-from core.run_code import (
-    RunCode,
-    changed_learning_rate_note,
-    hihello_code,
-    long_sequence_code,
-    script_notes,
-    sliced_note,
-)
+from core.run_code import RunCode, hihello_code, long_sequence_code
 from core.run_code_comparison import comparison_code
+from core.run_code_notes import changed_learning_rate_note, script_notes, sliced_note
 from core.session import TrainingSession
 from core.training import LearningRateChange, Stopped, TrainingHistory
 from core.windows import read_back_session

@@ -10,8 +10,9 @@ from core.comparison import ComparisonSettings
 from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
 from core.long_sequences import LongSequenceSettings
-from core.run_code import RunCode, hihello_code, long_sequence_code, script_notes
+from core.run_code import RunCode, hihello_code, long_sequence_code
 from core.run_code_comparison import comparison_code
+from core.run_code_notes import script_notes
 from core.run_code_series import forecast_code
 from ui.common import learner_errors, markdown_literal
 
@@ -45,6 +46,17 @@ def run_code(run: Any, settings: Any = None) -> RunCode | None:
     return None
 
 
+def script_of(run: Any, settings: Any, key: str) -> RunCode | None:
+    """``run_code``, written once per run: a run's script does not change while it trains."""
+    if run is None:
+        return run_code(run, settings)
+    kept = st.session_state.get(f"{key}_code_of")
+    if kept is None or kept[0] != run.ticket:
+        kept = (run.ticket, run_code(run, settings))
+        st.session_state[f"{key}_code_of"] = kept
+    return kept[1]
+
+
 def code_section(run: Any, settings: Any = None) -> None:
     """An expander with the script that trains this run in plain torch, and a button to download it."""
     about = run.settings if run is not None else settings
@@ -53,7 +65,7 @@ def code_section(run: Any, settings: Any = None) -> None:
         return
     code = None
     with learner_errors():
-        code = run.cached("run_code", lambda: run_code(run, settings)) if run is not None else run_code(run, settings)
+        code = script_of(run, settings, key)
     if code is None:
         return
     with st.expander(TITLE, expanded=False):
