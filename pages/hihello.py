@@ -28,6 +28,7 @@ from core.training import learning_rates
 from ui.common import chart, learner_errors, markdown_literal, page_setup
 from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, current_run, drive, epoch_control
+from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
 from ui.training_views import gradient_views, inside_the_network, learning_curves
 
@@ -234,3 +235,4 @@ run = drive(KEY, checked(values), build, draw_live, LEARNING_RATES, LABELS)
 if run is not None:
     pairs(run)
 save_or_load(KEY, build, LEARNING_RATES)
+code_section(run)

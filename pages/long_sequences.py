@@ -23,6 +23,7 @@ from ui.long_sequence_views import (
     windows_table,
 )
 from ui.neuron_generation_views import generation_section, neuron_section
+from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
 
 KEY = "longseq"
@@ -164,3 +165,4 @@ if run is not None:
         neuron_section(run, KEY)
         generation_section(run, KEY)
 save_or_load(KEY, build, LEARNING_RATES, DISPLAY_KEYS)
+code_section(run, settings)

@@ -14,6 +14,7 @@ from ui.common import learner_errors, page_setup
 from ui.comparison_views import ComparisonRun, curves, gates, gradients, summary, sweep
 from ui.controls import reset_note, seed_input, steered_learning_rate
 from ui.live import LiveRun, drive
+from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
 
 KEY = "compare"
@@ -138,3 +139,4 @@ if run is not None and run.history.records:
         st.subheader("Accuracy against the gap")
         sweep(run, KEY)
 save_or_load(KEY, build, LEARNING_RATES, DISPLAY_KEYS)
+code_section(run, settings)

@@ -22,7 +22,8 @@ from core.series import SeriesTable
 from core.training import learning_rates
 from ui.common import learner_errors, markdown_literal, page_setup
 from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
-from ui.live import LiveRun, drive, epoch_control
+from ui.live import LiveRun, current_run, drive, epoch_control
+from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
 from ui.series_data import choose_data, preview
 from ui.time_series_views import ForecastRun, inside, loss_curve, results
@@ -202,3 +203,4 @@ if table is not None or existing is not None:
         other_changes=other,
     )
     save_or_load(KEY, builder(table, source, identity) if table is not None else None, LEARNING_RATES, data=identity)
+code_section(current_run(KEY), settings)

@@ -68,7 +68,8 @@ def test_first_visit_trains_the_stock_sample_and_draws_everything():
     assert any("synthetic" in c.value for c in screen.caption)
     assert any("naive forecast" in i.value for i in [*screen.info, *screen.success])
     assert setting(screen, KEY, "target").value == "Close"
-    results = [b for b in screen.get("download_button") if b.key != f"{KEY}_run_download"]  # not the run's file
+    # not the run's file, not the run's code
+    results = [b for b in screen.get("download_button") if b.key != f"{KEY}_run_download" and "_code" not in b.key]
     assert len(results) == 2  # predictions CSV, settings and metrics JSON
     assert setting(screen, KEY, "features").value == ["Open", "High", "Low", "Volume", "Close"]
 

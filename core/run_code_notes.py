@@ -1,0 +1,67 @@
+"""Why the script of a run would not print the screen's final loss, as sentences for the learner.
+
+A script (core.run_code) replays the run's settings from the start. What the learner did to the run while it
+trained (a new learning rate), how the app stopped it (a loss that blew up) and where it computed it (a GPU, steps
+in slices that fit in memory) are not settings: each has its sentence here, computed from the run's sessions.
+"""
+
+from __future__ import annotations
+
+
+def changed_learning_rate_note(history) -> str | None:
+    """Why the script would not print the screen's loss: the learner changed the learning rate during the run."""
+    changes = history.learning_rate_changes
+    if not changes:
+        return None
+    last = changes[-1]
+    return (
+        f"This run changed its learning rate during training ({len(changes)} time{'s' if len(changes) > 1 else ''}, "
+        f"last to {last.learning_rate:g} after epoch {last.epoch}). The script trains at the rate the run started "
+        "with from start to end, so its final loss will differ from this run's; press Reset to train as the "
+        "script does."
+    )
+
+
+def sliced_note(session) -> str | None:
+    """Why the script's last digits may differ: the app computes each step in slices that fit in memory."""
+    if session.micro_batch >= session.batch_size:
+        return None
+    return (
+        f"This run computes each step of {session.batch_size:,} sequences in slices of {session.micro_batch:,} (so it "
+        "fits in memory) and adds their gradients; the script takes each step in one pass. The gradient is the same "
+        "up to float rounding, so the final loss can differ in its last digits."
+    )
+
+
+def stopped_note(history) -> str | None:
+    """Why the script prints another loss: the app stopped a run whose loss blew up; the script trains on."""
+    if history.stopped is None:
+        return None
+    return (
+        f"This run stopped in epoch {history.stopped.epoch} because its loss blew up. The script does not check: "
+        "it trains every epoch and prints the last one's loss (often nan), not the last loss on the screen."
+    )
+
+
+def device_note(session) -> str | None:
+    """Why the last digits may differ: the app trained on a GPU, the script trains on the CPU."""
+    if session.device.type == "cpu":
+        return None
+    return (
+        f"This run trained on {session.device.type.upper()}; the script trains on the CPU, whose sums round "
+        "differently, so its final loss can differ in the last digits."
+    )
+
+
+def script_notes(sessions) -> list[str]:
+    """Every reason the script of a run (its training sessions) would not print the screen's final loss, once each."""
+    notes = []
+    for session in sessions:
+        history = session.history
+        notes += [
+            changed_learning_rate_note(history),
+            stopped_note(history),
+            sliced_note(session),
+            device_note(session),
+        ]
+    return list(dict.fromkeys(note for note in notes if note))

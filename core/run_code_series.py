@@ -1,0 +1,79 @@
+"""The PyTorch code of a Time series run: a script, and the training rows it reads.
+
+The rows are a few hundred lines of numbers, too many to read inside a short script, so they travel as a CSV file
+beside it, the way the note's lab reads its stock prices with ``np.loadtxt``. They are the rows exactly as the
+screen trained on them: after the missing-value policy, oldest first, scaled to 0..1 with the training rows' own
+minimum and maximum, written with every digit of their float32 value, so the script's windows are the app's.
+"""
+
+from __future__ import annotations
+
+from core.cell_math import CELL_NAMES
+from core.forecasting import PreparedForecast
+from core.run_code import RunCode, comment, header, network, seeding, training
+
+
+def _column(name: str) -> str:
+    """A column name for the CSV header and the comments: one line, no commas."""
+    return " ".join(str(name).replace(",", " ").split()) or "column"
+
+
+def training_rows(prepared: PreparedForecast) -> str:
+    """The training rows as CSV: the scaled features, then the scaled target (float32 values, exactly)."""
+    settings = prepared.settings
+    train_rows = prepared.split.train_rows
+    features = prepared.scaled_features[:train_rows]
+    target = prepared.target_scaler.transform_for_training(prepared.target_values, [settings.target]).reshape(-1)
+    names = [*(_column(name) for name in settings.features), f"{_column(settings.target)} (target)"]
+    lines = [",".join(names)]
+    for row, value in zip(features, target[:train_rows], strict=True):
+        lines.append(",".join(repr(float(v)) for v in (*row, value)))
+    return "\n".join(lines) + "\n"
+
+
+def forecast_code(prepared: PreparedForecast) -> RunCode:
+    """The Time series screen's run (core.forecasting.PreparedForecast) as a script and its data file."""
+    settings = prepared.settings
+    config = settings.model_config()
+    seed, window, horizon = int(settings.seed), int(settings.window), int(settings.horizon)
+    file_name = f"timeseries_seed{seed}.py"
+    data_name = f"timeseries_seed{seed}_rows.csv"
+    features = ", ".join(_column(name) for name in settings.features)
+    target = _column(settings.target)
+    summary = (
+        f"Time series from RNN Lab: a {config.num_layers}-layer {CELL_NAMES[config.cell]} reads {window} steps of "
+        f"{features} and predicts the next {horizon} of {target}, seed {seed}, {settings.epochs} epochs."
+    )
+    minimum, span = float(prepared.target_scaler.minimum[0]), float(prepared.target_scaler.span[0])
+    train_windows = prepared.split.train_windows.stop
+    lines = [
+        *header(summary, file_name, needs=f"torch, numpy and {data_name}, saved from the screen next to it"),
+        "import numpy as np",
+        "import torch",
+        "from torch import nn",
+        "",
+        *seeding(seed),
+        *comment(
+            "The training rows as the screen scaled them: each column mapped to 0..1 by the training rows' own min "
+            f"and max (the test rows never set the scale). Columns: {features}; last, the target {target}. A scaled "
+            f"{target} of s is s * {span!r} + {minimum!r} in its own units."
+        ),
+        f'DATA = "{data_name}"',
+        "rows = torch.from_numpy(np.loadtxt(DATA, delimiter=',', skiprows=1, ndmin=2).astype(np.float32))",
+        "features, target = rows[:, :-1], rows[:, -1]",
+        f"count = len(rows) - {window} - {horizon} + 1  # the windows whose targets are all training rows",
+        f"X = features.unfold(0, {window}, 1).transpose(1, 2)[:count].contiguous()  # (windows, time, features)",
+        f"Y = target[{window}:].unfold(0, {horizon}, 1)[:count].contiguous()  # (windows, steps ahead)",
+        "",
+        "",
+        *network(config),
+        *training(
+            "regress_last_step",
+            settings.learning_rate,
+            settings.epochs,
+            settings.batch_size or None,
+            train_windows,
+            seed,
+        ),
+    ]
+    return RunCode("\n".join(lines) + "\n", file_name, data_name, training_rows(prepared))

@@ -1,0 +1,88 @@
+"""The PyTorch code of the run on screen: the script (core.run_code) in an expander, with a download button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from core.comparison import ComparisonSettings
+from core.forecasting import ForecastSettings
+from core.hihello import HiHelloSettings
+from core.long_sequences import LongSequenceSettings
+from core.run_code import RunCode, hihello_code, long_sequence_code
+from core.run_code_comparison import comparison_code
+from core.run_code_notes import script_notes
+from core.run_code_series import forecast_code
+from ui.common import learner_errors, markdown_literal
+
+TITLE = "The PyTorch code of this run"
+KEYS = {
+    HiHelloSettings: "hihello",
+    LongSequenceSettings: "longseq",
+    ForecastSettings: "timeseries",
+    ComparisonSettings: "compare",
+}
+
+
+def run_code(run: Any, settings: Any = None) -> RunCode | None:
+    """The script of the run on screen (or of the settings, before any run); None for a screen without one."""
+    about = run.settings if run is not None else settings
+    if isinstance(about, HiHelloSettings):
+        return hihello_code(about)
+    if isinstance(about, LongSequenceSettings):
+        return long_sequence_code(about)
+    if isinstance(about, ComparisonSettings):
+        return comparison_code(about)
+    if isinstance(about, ForecastSettings) and run is not None:  # the script needs the rows this run trained on
+        return forecast_code(run.screen.prepared)
+    return None
+
+
+def script_of(run: Any, settings: Any, key: str) -> RunCode | None:
+    """``run_code``, written once per run: a run's script does not change while it trains."""
+    if run is None:
+        return run_code(run, settings)
+    kept = st.session_state.get(f"{key}_code_of")
+    if kept is None or kept[0] != run.ticket:
+        kept = (run.ticket, run_code(run, settings))
+        st.session_state[f"{key}_code_of"] = kept
+    return kept[1]
+
+
+def code_section(run: Any, settings: Any = None) -> None:
+    """An expander with the script that trains this run in plain torch, and a button to download it."""
+    about = run.settings if run is not None else settings
+    key = KEYS.get(type(about))
+    if key is None:
+        return
+    code = None
+    with learner_errors():
+        code = script_of(run, settings, key)
+    if code is None:
+        return
+    with st.expander(TITLE, expanded=False):
+        st.caption(
+            "A short standalone script in the style of the note's labs: plain torch.nn, the same seed, data, network, "
+            "loss and optimiser as this run. Run it with the same seed and it prints the same final loss as the screen."
+        )
+        for note in script_notes(run.sessions.values()) if run is not None else []:
+            st.info(markdown_literal(note))
+        st.download_button(
+            f"Download {code.file_name}",
+            code.script,
+            file_name=code.file_name,
+            mime="text/x-python",
+            key=f"{key}_code",
+            on_click="ignore",  # saving a file is no reason to rerun the page (and tick the run)
+        )
+        if code.data_file_name:
+            st.download_button(
+                f"Download {code.data_file_name} (the training rows it reads)",
+                code.data,
+                file_name=code.data_file_name,
+                mime="text/csv",
+                key=f"{key}_code_data",
+                on_click="ignore",
+            )
+        st.code(code.script, language="python")
