@@ -1,0 +1,120 @@
+"""Every setting in the URL, under AppTest: a link reproduces the run, a forged link gets a note and no crash,
+settings survive a visit to another screen, and a teaching preset is a link.
+
+AppTest plays no browser: a value the learner changes reaches the URL through the browser (Streamlit's bound
+widgets write it there themselves), so here it is read from the page's "Link to this setup"; a value set by the
+app (a preset) and a value restored after a page switch do reach ``at.query_params``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, APP_TIMEOUT, finish, live_run, setting, visit
+
+PAGE = "pages/hihello.py"
+KEY = "hihello"
+
+
+def link_of(at) -> str:
+    return next(c.value for c in at.sidebar.get("code"))
+
+
+def opened(query: dict[str, str], page: str = PAGE, key: str = KEY):
+    """A fresh session opened at ``page`` with the query string ``query``, played to the end at full speed."""
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    at.selectbox(key=f"{key}_speed").set_value("full").run()
+    return finish(at, key)
+
+
+def notes(at) -> list[str]:
+    return [i.value for i in at.info if i.value.startswith("Ignored from the link")]
+
+
+def test_the_link_of_a_changed_setup_reproduces_the_same_run():
+    at = visit(PAGE)
+    setting(at, KEY, "seed").set_value(5.0)
+    setting(at, KEY, "epochs").set_value(60)
+    setting(at, KEY, "cell").set_value("gru")
+    at.run()
+    at.select_slider(key=f"{KEY}_learning_rate").set_value(0.03).run()
+    at.button(key=f"{KEY}_reset").click().run()
+    at.button(key=f"{KEY}_finish").click().run()
+    finish(at, KEY)
+    first = live_run(at, KEY)
+    query = dict(parse_qsl(urlsplit(link_of(at)).query))
+    assert query == {
+        "hihello_seed": "5",
+        "hihello_epochs": "60",
+        "hihello_cell": "GRU",
+        "hihello_learning_rate": "0.03",
+    }
+    again = opened(query)
+    second = live_run(again, KEY)
+    assert second.settings == first.settings
+    assert [r.loss for r in second.history.records] == [r.loss for r in first.history.records]  # the same curve
+    assert setting(again, KEY, "seed").value == 5.0 and setting(again, KEY, "cell").value == "gru"
+    assert link_of(again) == link_of(at)
+    assert not notes(again)
+
+
+def test_a_teacher_can_write_a_choice_by_its_option_or_by_its_label():
+    at = opened({"hihello_cell": "lstm", "hihello_readout": "linear", "hihello_nonlinearity": "relu"})
+    settings = live_run(at, KEY).settings
+    assert (settings.cell, settings.readout, settings.nonlinearity) == ("lstm", "linear", "relu")
+    assert not notes(at)
+    query = dict(parse_qsl(urlsplit(link_of(at)).query))
+    assert query["hihello_cell"] == "LSTM" and query["hihello_readout"].startswith("a linear layer")
+
+
+def test_a_forged_link_is_ignored_with_a_note_and_never_clamped():
+    forged = {
+        "hihello_seed": "abc",
+        "hihello_epochs": "5000",  # outside the control's range: the default, not 1000
+        "hihello_hidden_size": "3.5",  # not 3
+        "hihello_cell": "<script>",
+        "hihello_learning_rate": "0.5",  # not one of the rates offered
+        "hihello_num_layers": "nan",
+        "hihello_word": "hello",  # valid: taken
+    }
+    at = opened(forged)
+    (note,) = notes(at)
+    for name in ("hihello_seed=abc", "hihello_epochs=5000", "hihello_hidden_size=3.5", "hihello_cell=<script>"):
+        assert name in note
+    assert "hihello_learning_rate=0.5" in note and "hihello_num_layers=nan" in note
+    run = live_run(at, KEY)
+    assert run.settings.word == "hello"
+    assert (run.settings.seed, run.settings.epochs, run.settings.hidden_size, run.settings.cell) == (2, 100, 8, "rnn")
+    assert run.settings.num_layers == 1 and run.settings.learning_rate == 0.1
+    assert dict(parse_qsl(urlsplit(link_of(at)).query)) == {"hihello_word": "hello"}
+    at.run()
+    assert notes(at) == [note] and not at.exception  # the note stays; nothing is read twice
+
+
+def test_settings_survive_a_visit_to_another_screen():
+    at = visit(PAGE)
+    setting(at, KEY, "seed").set_value(7.0)
+    setting(at, KEY, "num_layers").set_value(2)
+    at.run()
+    at.switch_page("pages/basics.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert setting(at, KEY, "seed").value == 7.0 and setting(at, KEY, "num_layers").value == 2
+    assert {"hihello_seed", "hihello_num_layers"} <= set(at.query_params)  # written back to the URL
+
+
+def test_a_preset_writes_its_settings_into_the_url_and_plays_them():
+    at = visit(PAGE)
+    setting(at, KEY, "epochs").set_value(300).run()  # a preset also puts every other setting back
+    at.button(key=f"{KEY}_preset_stuck").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("hihello_seed") in ("0", "0.0") and "hihello_epochs" not in at.query_params
+    run = live_run(at, KEY)
+    assert run.settings.seed == 0 and run.settings.epochs == 100 and run.playing
+    assert any("Seed 0 gets stuck" in m.value for m in at.sidebar.get("markdown"))
