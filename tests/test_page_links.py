@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, setting, visit
@@ -118,3 +119,46 @@ def test_a_preset_writes_its_settings_into_the_url_and_plays_them():
     run = live_run(at, KEY)
     assert run.settings.seed == 0 and run.settings.epochs == 100 and run.playing
     assert any("Seed 0 gets stuck" in m.value for m in at.sidebar.get("markdown"))
+
+
+SCREENS = {
+    "longseq": (
+        "pages/long_sequences.py",
+        {"longseq_seed": "3", "longseq_epochs": "20", "longseq_cell": "GRU", "longseq_sequence_length": "6"},
+        {"longseq_batch_size": "7", "longseq_sequence_length": "99", "longseq_hidden_is_vocabulary": "maybe"},
+    ),
+    "compare": (
+        "pages/rnn_vs_lstm_gru.py",
+        {"compare_gap": "5", "compare_steps": "50", "compare_seed": "1", "compare_learning_rate": "0.03"},
+        {"compare_gap": "-4", "compare_noise": "inf", "compare_task": "chess", "compare_recall_marker": "2"},
+    ),
+}
+
+
+def settings_of(at, key):
+    run = live_run(at, key)
+    return run.settings, {cell: [r.loss for r in s.history.records] for cell, s in run.sessions.items()}
+
+
+@pytest.mark.parametrize("key", list(SCREENS))
+def test_a_link_to_another_screen_opens_the_same_run_twice(key):
+    page, query, _ = SCREENS[key]
+    first = opened(query, page, key)
+    second = opened(dict(parse_qsl(urlsplit(link_of(first)).query)), page, key)
+    assert settings_of(second, key) == settings_of(first, key)
+    assert dict(parse_qsl(urlsplit(link_of(first)).query)) == query
+    assert not notes(first)
+
+
+@pytest.mark.parametrize("key", list(SCREENS))
+def test_a_forged_link_to_another_screen_gets_the_note(key):
+    page, _, forged = SCREENS[key]
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(forged)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    (note,) = notes(at)
+    assert all(f"{name}={value}" in note for name, value in forged.items()), note
+    settings = live_run(at, key).settings
+    assert settings == type(settings)()  # every forged value ignored: the defaults train

@@ -44,7 +44,7 @@ def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
     run = run_of(at)
     assert run.extra["task"].windows == 170 and run.extra["model_config"].hidden_size == 25
     assert at.text_input(key="longseq_prompt").value == "if you wan"
-    assert at.code[-1].value.startswith("if you want to build")  # greedy generation recites the sentence
+    assert at.main.code[-1].value.startswith("if you want to build")  # greedy generation recites the sentence
 
 
 def test_a_korean_text_trains():
