@@ -60,8 +60,8 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
         Preset(
             "korean",
             "A Korean word",
-            "The characters are Hangul syllables, one-hot encoded just like Latin letters: the network learns "
-            "'안녕하세요' the same way.",
+            "The characters are Hangul syllables, one-hot encoded just like Latin letters: from '안녕하세' the "
+            "network learns to say '녕하세요', the same way as 'ihello'.",
             {"word": "안녕하세요"},
             {"predicted": "녕하세요", "state": "learned"},
         ),
@@ -82,6 +82,15 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
             "below the LSTM and the GRU, which carry it through their gates.",
             {"gap": 30},
             {"rnn_below_both": True},
+        ),
+        Preset(
+            "no_gate_bias",
+            "No keep-gate bias: the gates fail too",
+            "Gap 30 with the LSTM's forget gate and the GRU's update gate starting half open (torch's default): "
+            "now they end at chance too (12.5%) in 300 steps. Starting the gates open is what lets the gradient "
+            "reach the first symbol.",
+            {"gap": 30, "keep_gate_bias": 0.0},
+            {"gated_at_most": 0.2},
         ),
     ),
 }

@@ -1,0 +1,53 @@
+"""Each teaching preset keeps the promise of its sentence: run as the screen runs it, it shows what it says."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.comparison import ComparisonSettings, compare
+from core.hihello import HiHelloSettings
+from core.hihello_readings import outcome_of, read_outcome
+from core.models import SequenceModel
+from core.presets import presets_for
+from core.session import TrainingSession
+
+
+def hihello_outcome(settings: HiHelloSettings):
+    task = settings.task()
+    config = settings.model_config(task)
+    session = TrainingSession(lambda: SequenceModel(config), settings.data(task), settings.train_config())
+    session.advance(settings.epochs)
+    state = outcome_of(task, session.history, finished=True)
+    return state, read_outcome(settings, state)
+
+
+@pytest.mark.parametrize("preset", presets_for("hihello"), ids=lambda p: p.name)
+def test_each_hihello_preset_shows_what_it_says(preset):
+    settings = HiHelloSettings(**preset.settings_over(HiHelloSettings()))
+    state, reading = hihello_outcome(settings)
+    promise = preset.promise
+    if "predicted" in promise:
+        assert state.predicted == promise["predicted"] and f"'{promise['predicted']}'" in preset.look_for
+    assert reading.state == promise["state"]
+    if "diagnosis" in promise:
+        assert reading.diagnosis == promise["diagnosis"]
+
+
+COMPARE_SLOW = {"long_gap", "no_gate_bias"}  # 300 steps at gap 30: 12-30 s on this machine
+
+
+@pytest.mark.parametrize(
+    "preset",
+    [pytest.param(p, marks=pytest.mark.slow) if p.name in COMPARE_SLOW else p for p in presets_for("compare")],
+    ids=lambda p: p.name,
+)
+def test_each_comparison_preset_shows_what_it_says(preset):
+    _, results = compare(ComparisonSettings(**preset.settings_over(ComparisonSettings())))
+    accuracy = {cell: result.test_accuracy for cell, result in results.items()}
+    promise = preset.promise
+    if "all_at_least" in promise:
+        assert min(accuracy.values()) >= promise["all_at_least"], accuracy
+    if promise.get("rnn_below_both"):
+        assert accuracy["rnn"] < min(accuracy["lstm"], accuracy["gru"]) - 0.3, accuracy
+    if "gated_at_most" in promise:
+        assert max(accuracy["lstm"], accuracy["gru"]) <= promise["gated_at_most"], accuracy
