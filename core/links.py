@@ -10,11 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from core.errors import InputError
+
+# A widget whose options depend on a data table carries the table's tag at the end of its key
+# (``timeseries_epochs_3f2a9c1b``): its parameter is the same setting, for that table only.
+TABLE_TAG = re.compile(r"_[0-9a-f]{8}$")
+
+
+def field_of(name: str, prefix: str) -> str | None:
+    """The setting a URL parameter names on the screen ``prefix`` (``hihello_seed`` -> ``seed``), or None."""
+    if not name.startswith(f"{prefix}_"):
+        return None
+    return TABLE_TAG.sub("", name.removeprefix(f"{prefix}_"))
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,7 @@ def read_link(
     prefix: str,
     labels: Mapping[str, Mapping[object, str]] | None = None,
 ) -> tuple[dict[str, object], list[Refusal]]:
-    """The settings a link sets (field name -> value) and the values it carried that were refused.
+    """The settings a link sets (parameter -> value) and the values it carried that were refused.
 
     ``raw`` holds the URL's parameters; those named ``f"{prefix}_{field}"`` belong to this screen's settings
     (``defaults`` is an instance of its settings class). Each value must be valid on its own (with the defaults
@@ -81,8 +93,17 @@ def read_link(
     taken: dict[str, object] = {}
     refused: list[Refusal] = []
     for name, value in raw.items():
-        field = name.removeprefix(f"{prefix}_")
-        if field == name or field not in fields:
+        field = field_of(name, prefix)
+        if field not in fields:
+            continue
+        if isinstance(fields[field], tuple):  # several values: a repeated parameter (?x=a&x=b)
+            values = tuple(value) if isinstance(value, list) else (value,)
+            try:
+                dataclasses.replace(defaults, **{field: values})
+            except InputError as error:
+                refused.append(Refusal(name, ",".join(values), _reason(error)))
+                continue
+            taken[name] = values
             continue
         if isinstance(value, list):
             if len(value) != 1:
@@ -96,7 +117,7 @@ def read_link(
         except InputError as error:
             refused.append(Refusal(name, value, _reason(error)))
             continue
-        taken[field] = parsed
+        taken[name] = parsed
     return taken, refused
 
 
@@ -109,3 +130,22 @@ def link_text(value: object, labels: Mapping[object, str] | None = None) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def holds(value: object, raw: str | list[str], labels: Mapping[object, str] | None = None) -> bool:
+    """Whether a control holding ``value`` took the link's ``raw`` text (3 took "3.0"; a choice took its label)."""
+    raws = raw if isinstance(raw, list) else [raw]
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    if len(raws) != len(values):
+        return False
+    for text, held in zip(raws, values, strict=True):
+        if text == link_text(held, labels) or text == str(held):
+            continue
+        if isinstance(held, int | float) and not isinstance(held, bool):
+            try:
+                if math.isclose(float(text), held):
+                    continue
+            except ValueError:
+                pass
+        return False
+    return True

@@ -8,7 +8,7 @@ import pytest
 from core.comparison import ComparisonSettings
 from core.errors import InputError
 from core.hihello import HiHelloSettings
-from core.links import Refusal, ignored_sentence, link_text, parse_value, read_link
+from core.links import Refusal, holds, ignored_sentence, link_text, parse_value, read_link
 from core.long_sequences import LongSequenceSettings
 from core.presets import PRESETS, matching_preset, presets_for, same_value
 
@@ -49,7 +49,7 @@ def test_read_link_takes_valid_values_and_refuses_forged_ones_without_clamping()
         "hihello_unknown": ["1"],  # not a setting: left alone
     }
     taken, refused = read_link(HiHelloSettings(), raw, "hihello")
-    assert taken == {"seed": 0, "word": "hello"}
+    assert taken == {"hihello_seed": 0, "hihello_word": "hello"}
     reasons = {r.name: r.reason for r in refused}
     assert set(reasons) == {"hihello_epochs", "hihello_hidden_size", "hihello_cell", "hihello_num_layers"}
     assert "whole number from 1 to" in reasons["hihello_epochs"]
@@ -73,7 +73,7 @@ def test_link_text_reads_back_to_the_same_value(value):
 def test_every_preset_is_a_valid_link_of_its_screen(screen, defaults):
     for preset in presets_for(screen):
         taken, refused = read_link(defaults, {k: [v] for k, v in preset.query(screen).items()}, screen)
-        assert not refused and taken == preset.settings
+        assert not refused and taken == {f"{screen}_{name}": value for name, value in preset.settings.items()}
         type(defaults)(**preset.settings_over(defaults))  # valid together too
         assert preset.look_for and preset.promise
 
@@ -97,3 +97,30 @@ def test_streamlit_still_seeds_widgets_from_the_private_field_ui_links_clears():
     params.set_initial_query_params("hihello_seed=abc")
     assert params._initial_query_params == {"hihello_seed": ["abc"]}
     assert params.get_initial_value("hihello_seed") is not None
+
+
+def test_a_table_tagged_parameter_names_its_setting_and_several_values_make_a_tuple():
+    from core.forecasting import ForecastSettings
+
+    defaults = ForecastSettings(target="Close", features=("Close",))
+    raw = {"timeseries_epochs_3f2a9c1b": ["30"], "timeseries_features_3f2a9c1b": ["Open", "Close"], "x": ["1"]}
+    taken, refused = read_link(defaults, raw, "timeseries")
+    assert taken == {"timeseries_epochs_3f2a9c1b": 30, "timeseries_features_3f2a9c1b": ("Open", "Close")}
+    assert not refused
+    _, refused = read_link(defaults, {"timeseries_features_3f2a9c1b": ["a", "a"]}, "timeseries")
+    assert refused[0].reason == "each feature column can be chosen once only"
+
+
+@pytest.mark.parametrize(
+    ("value", "raw", "labels", "taken"),
+    [
+        (3, "3.0", None, True),
+        (3, "3.5", None, False),
+        (8, "7", None, False),
+        ("gru", "GRU", {"gru": "GRU"}, True),
+        (["a", "b"], ["a", "b"], None, True),
+        (["a"], ["a", "zzz"], None, False),
+    ],
+)
+def test_holds_tells_whether_a_control_took_the_links_text(value, raw, labels, taken):
+    assert holds(value, raw, labels) is taken

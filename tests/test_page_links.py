@@ -8,6 +8,7 @@ app (a preset) and a value restored after a page switch do reach ``at.query_para
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -162,3 +163,50 @@ def test_a_forged_link_to_another_screen_gets_the_note(key):
     assert all(f"{name}={value}" in note for name, value in forged.items()), note
     settings = live_run(at, key).settings
     assert settings == type(settings)()  # every forged value ignored: the defaults train
+
+
+SEASONAL_TAG = hashlib.sha1(b"sample:seasonal.csv").hexdigest()[:8]  # the time-series widgets' table tag
+
+
+def test_a_time_series_link_carries_the_sample_and_the_table_settings():
+    query = {
+        "timeseries_source": "seasonal",  # the option, as a teacher writes it; the link then shows its label
+        "timeseries_window": "14",
+        f"timeseries_epochs_{SEASONAL_TAG}": "30",
+        "timeseries_seed": "3",
+    }
+    first = opened(query, "pages/time_series.py", "timeseries")
+    run = live_run(first, "timeseries")
+    assert run.extra["identity"] == "sample:seasonal.csv"
+    assert (run.settings.window, run.settings.epochs, run.settings.seed) == (14, 30, 3)
+    assert not notes(first)
+    link = dict(parse_qsl(urlsplit(link_of(first)).query))
+    assert link["timeseries_source"].startswith("Built-in: seasonal")
+    second = opened(link, "pages/time_series.py", "timeseries")
+    assert settings_of(second, "timeseries") == settings_of(first, "timeseries")
+
+
+def test_a_forged_time_series_link_gets_the_note_and_an_upload_says_the_file_stays_behind():
+    forged = {
+        "timeseries_window": "999",
+        "timeseries_source": "evil",
+        "timeseries_train_percent": "33.5",
+        f"timeseries_target_{SEASONAL_TAG}": "Nope",
+    }
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update({**forged, "timeseries_source": "seasonal"})
+    at.run()
+    at.switch_page("pages/time_series.py").run()
+    assert not at.exception, at.exception
+    (note,) = notes(at)
+    assert f"timeseries_target_{SEASONAL_TAG}=Nope" in note
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(forged)
+    at.run()
+    at.switch_page("pages/time_series.py").run()
+    assert not at.exception, at.exception
+    (note,) = notes(at)
+    assert all(f"{name}={value}" in note for name, value in forged.items() if "target" not in name), note
+    assert live_run(at, "timeseries").settings.window == 7
+    upload = visit("pages/time_series.py", timeseries_source="upload")
+    assert any("not your file" in c.value for c in upload.sidebar.get("caption"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +23,8 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from core.cell_math import CELL_NAMES
-from core.links import Refusal, ignored_sentence, link_text, read_link
+from core.errors import InputError
+from core.links import TABLE_TAG, Refusal, field_of, holds, ignored_sentence, link_text, parse_value, read_link
 from core.presets import Preset, matching_preset, presets_for
 from core.presets import same_value as _same
 from ui.live import current_run, leave_queue, run_key
@@ -33,76 +34,113 @@ SHARED_PARAMS = ("lang", "hide")  # parameters every screen reads
 
 @contextmanager
 def linked_settings(
-    key: str, defaults: Any, learning_rates: Sequence[float], labels: Mapping[str, Mapping[object, str]] | None = None
+    key: str,
+    defaults: Any,
+    learning_rates: Sequence[float],
+    labels: Mapping[str, Mapping[object, str]] | None = None,
+    also: Mapping[str, object] | None = None,
+    caveat: Callable[[], str | None] | None = None,
 ) -> Iterator[None]:
-    """Around a page's sidebar controls: the link is checked before they are drawn, the note, the presets and
+    """Around a page's setting controls: the link is checked before they are drawn, the note, the presets and
     the link to this setup after. A link is read once per visit of a session (later, the controls hold it).
 
     ``labels`` gives, per setting whose control shows labels (field -> option -> label), what the URL carries:
-    Streamlit writes and reads a bound choice by its label. The cell type's are known here."""
+    Streamlit writes and reads a bound choice by its label (the cell type's are known here). ``also`` names the
+    bound controls that are not a field of the settings class (suffix of the key -> default), and ``caveat``
+    says what the link cannot carry (an uploaded file)."""
     labels = {"cell": CELL_NAMES, **(labels or {})}
+    also = dict(also or {})
     first = _read_key(key) not in st.session_state
-    taken = take_link(key, defaults, learning_rates, labels) if first else {}
+    raw, refused = take_link(key, defaults, learning_rates, labels, also) if first else ({}, set())
     loaded = preset_picker(key, defaults)
     yield
     if first:
-        after_widgets(key, taken)
-    show_link(key, defaults, loaded, labels)
+        after_widgets(key, raw, refused, labels)
+    show_link(key, defaults, loaded, labels, also, caveat() if caveat else None)
 
 
 def take_link(
-    key: str, defaults: Any, learning_rates: Sequence[float], labels: Mapping[str, Mapping[object, str]]
-) -> dict[str, object]:
-    """The settings this page's link sets; the values it carried that are refused are noted, and out of the URL.
+    key: str,
+    defaults: Any,
+    learning_rates: Sequence[float],
+    labels: Mapping[str, Mapping[object, str]],
+    also: Mapping[str, object],
+) -> tuple[dict[str, list[str]], set[str]]:
+    """The link's parameters, and those refused (noted, and out of the URL) by the screen's settings class.
     A choice given by its option (``?hihello_cell=gru``, as a teacher writes it) is handed to its control by label."""
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
     taken, refused = read_link(defaults, raw, key, labels)
-    for field, value in taken.items():
+    for name, values in raw.items():  # a control without a field: its value must be of the kind of its default
+        field = field_of(name, key)
+        if field in also and field in labels and len(values) == 1:
+            if values[0] in labels[field]:  # the option, as a teacher writes it: its control reads the label
+                _seed_with(name, labels[field][values[0]])
+            elif values[0] not in labels[field].values():
+                refused.append(Refusal(name, values[0], f"choose one of {', '.join(map(str, labels[field]))}"))
+        elif field in also and len(values) == 1:
+            with contextlib.suppress(InputError):
+                parse_value(values[0], also[field])
+                continue
+            refused.append(Refusal(name, values[0], f"not {_kind(also[field])}"))
+    for name, value in taken.items():
+        field = field_of(name, key)
         if field in labels:
-            _seed_with(f"{key}_{field}", link_text(value, labels[field]))
-    if "learning_rate" in taken:
-        offered = [rate for rate in learning_rates if math.isclose(rate, float(taken["learning_rate"]))]
+            _seed_with(name, link_text(value, labels[field]))
+    rate_name = f"{key}_learning_rate"
+    if rate_name in taken:
+        offered = [rate for rate in learning_rates if math.isclose(rate, float(taken[rate_name]))]
         if not offered:
             shown = ", ".join(f"{rate:g}" for rate in learning_rates)
-            refused.append(Refusal(f"{key}_learning_rate", link_text(taken.pop("learning_rate")), f"offered: {shown}"))
+            refused.append(Refusal(rate_name, link_text(taken[rate_name]), f"offered: {shown}"))
         elif current_run(key) is None:  # a run on screen keeps the rate it is steered with
-            st.session_state[f"{key}_learning_rate"] = offered[0]
+            st.session_state[rate_name] = offered[0]
     for refusal in refused:
         _drop(refusal.name)
     _note(key, refused)
-    return taken
+    return raw, {r.name for r in refused}
 
 
-def after_widgets(key: str, taken: dict[str, object]) -> None:
-    """A value the widgets did not take either (outside a control's range, or no control shows it) is noted too."""
+def after_widgets(
+    key: str, raw: dict[str, list[str]], refused: set[str], labels: Mapping[str, Mapping[object, str]]
+) -> None:
+    """A value the controls did not take either (outside a control's range or options, or no control shows it)
+    is noted too: Streamlit puts such a value back to the default without a word."""
     st.session_state[_read_key(key)] = True
     later = []
-    for field, value in taken.items():
-        name = f"{key}_{field}"
-        if field == "learning_rate":
+    for name, values in raw.items():
+        field = field_of(name, key)
+        if field is None or name in refused or field == "learning_rate":
             continue
         if name not in st.session_state:
-            later.append(Refusal(name, link_text(value), "not a setting this screen shows"))
+            if TABLE_TAG.search(name.removeprefix(key)):
+                continue  # a control of another data table: it takes the value when that table is loaded
+            later.append(Refusal(name, ",".join(values), "not a setting this screen shows"))
             _drop(name)
-        elif st.session_state[name] != value:
-            later.append(Refusal(name, link_text(value), "outside what this screen's control offers"))
+        elif not holds(st.session_state[name], values, labels.get(field)):
+            later.append(Refusal(name, ",".join(values), "outside what this screen's control offers"))
     _note(key, later)
 
 
-def show_link(key: str, defaults: Any, loaded: Any, labels: Mapping[str, Mapping[object, str]]) -> None:
+def show_link(
+    key: str,
+    defaults: Any,
+    loaded: Any,
+    labels: Mapping[str, Mapping[object, str]],
+    also: Mapping[str, object],
+    caveat: str | None,
+) -> None:
     """The note about a link's refused values, the loaded preset's sentence, and the link to this setup."""
     notes = st.session_state.get(_notes_key(key))
     if notes:
         st.info(ignored_sentence(notes))
-    values = current_values(key, defaults)
-    chosen = matching_preset(key, values, defaults)
+    chosen = matching_preset(key, current_values(key, defaults), defaults)
     if chosen is not None and loaded is not None:
         loaded.markdown(f":material/school: :blue-background[**{chosen.title}.** {chosen.look_for}]")
     _carry_learning_rate(key, defaults)
     with st.sidebar:
         st.markdown("**Link to this setup**")
-        st.code(setup_link(key, values, defaults, labels), language=None, wrap_lines=True)
-        st.caption("Copy it: opening it trains the same run, with the same seed and the same curves.")
+        st.code(setup_link(key, defaults, labels, also), language=None, wrap_lines=True)
+        st.caption(caveat or "Copy it: opening it trains the same run, with the same seed and the same curves.")
 
 
 def current_values(key: str, defaults: Any) -> dict[str, object]:
@@ -114,16 +152,29 @@ def current_values(key: str, defaults: Any) -> dict[str, object]:
 
 
 def setup_link(
-    key: str, values: dict[str, object], defaults: Any, labels: Mapping[str, Mapping[object, str]] | None = None
+    key: str,
+    defaults: Any,
+    labels: Mapping[str, Mapping[object, str]] | None = None,
+    also: Mapping[str, object] | None = None,
 ) -> str:
-    """The address of this page with every setting that differs from its default."""
-    labels = labels or {}
-    params = {
-        f"{key}_{field}": link_text(value, labels.get(field))
-        for field, value in values.items()
-        if not _same(value, getattr(defaults, field))
-    }
-    params.update({name: st.query_params[name] for name in SHARED_PARAMS if name in st.query_params})
+    """The address of this page with every setting that differs from its default, as the controls hold it."""
+    labels, also = labels or {}, also or {}
+    params: list[tuple[str, str]] = []
+    for name in sorted(n for n in st.session_state if isinstance(n, str)):
+        field = field_of(name, key)
+        if field in also:
+            default = also[field]
+        elif field in defaults.__dataclass_fields__:
+            default = getattr(defaults, field)
+        else:
+            continue
+        value = st.session_state[name]
+        if isinstance(value, list | tuple):  # several values: the parameter repeated
+            if tuple(value) != default:
+                params.extend((name, link_text(v, labels.get(field))) for v in value)
+        elif not _same(value, default):
+            params.append((name, link_text(value, labels.get(field))))
+    params.extend((name, st.query_params[name]) for name in SHARED_PARAMS if name in st.query_params)
     base = st.context.url or ""
     query = urlencode(params)
     return f"{base}?{query}" if query else base or "(this page's address: every setting is at its default)"
@@ -192,6 +243,10 @@ def _note(key: str, refused: list[Refusal]) -> None:
     if refused:
         notes = st.session_state.setdefault(_notes_key(key), [])
         notes.extend(r for r in refused if r not in notes)
+
+
+def _kind(default: object) -> str:
+    return "a whole number" if isinstance(default, int) else "a number" if isinstance(default, float) else "valid"
 
 
 def _read_key(key: str) -> str:
