@@ -66,6 +66,33 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
             {"predicted": "녕하세요", "state": "learned"},
         ),
     ),
+    "longseq": (
+        Preset(
+            "lab",
+            "The lab's sentence",
+            "The study note's sentence in windows of 10 characters: within 100 epochs the network reads it back "
+            "almost perfectly.",
+            {},
+            {"read_back_at_least": 0.95},
+        ),
+        Preset(
+            "short_window",
+            "Window 2 is too short",
+            "Each window shows only 2 characters, and the same 2 characters are followed by different ones in "
+            "different places: no amount of training can tell them apart. The loss stays near 1 and only about "
+            "three characters in four are read back right.",
+            {"sequence_length": 2},
+            {"read_back_at_most": 0.85, "loss_at_least": 0.8},
+        ),
+        Preset(
+            "korean",
+            "A Korean sentence",
+            "Hangul syllables are characters like any other: the network reads this Korean sentence back almost "
+            "perfectly, one syllable at a time.",
+            {"text": "나는 한국에서 자랐고 나는 한국어를 유창하게 한다. 하늘에 떠있는 구름"},
+            {"read_back_at_least": 0.95},
+        ),
+    ),
     "compare": (
         Preset(
             "short_gap",

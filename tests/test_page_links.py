@@ -210,3 +210,24 @@ def test_a_forged_time_series_link_gets_the_note_and_an_upload_says_the_file_sta
     assert live_run(at, "timeseries").settings.window == 7
     upload = visit("pages/time_series.py", timeseries_source="upload")
     assert any("not your file" in c.value for c in upload.sidebar.get("caption"))
+
+
+def test_hide_hides_the_named_controls_and_the_link_still_sets_them():
+    at = opened({"hihello_seed": "0", "hide": "seed,cell,bogus"})
+    style = " ".join(h.proto.body for h in at.get("html"))
+    assert ".st-key-hihello_seed" in style and ".st-key-hihello_cell" in style and "bogus" not in style
+    assert ".st-key-hihello_epochs" not in style
+    assert any("This lesson's link fixes: cell, seed" in c.value for c in at.sidebar.get("caption"))
+    assert "hide=bogus" in notes(at)[0]
+    assert live_run(at, KEY).settings.seed == 0  # drawn, hidden: the link's value still reaches it
+    assert "hide=seed%2Ccell%2Cbogus" in link_of(at)  # the lesson's link keeps hiding them
+
+
+def test_a_long_sequence_preset_is_a_link_and_keeps_its_promise():
+    at = visit("pages/long_sequences.py")
+    at.button(key="longseq_preset_short_window").click().run()
+    assert at.query_params.get("longseq_sequence_length") == "2"
+    at.selectbox(key="longseq_speed").set_value("full").run()
+    finish(at, "longseq")
+    read_back = float(at.metric[0].value.rstrip("%"))
+    assert read_back <= 85 and any("Window 2 is too short" in m.value for m in at.sidebar.get("markdown"))

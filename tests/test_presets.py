@@ -7,9 +7,11 @@ import pytest
 from core.comparison import ComparisonSettings, compare
 from core.hihello import HiHelloSettings
 from core.hihello_readings import outcome_of, read_outcome
+from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.presets import presets_for
 from core.session import TrainingSession
+from core.windows import read_back_session
 
 
 def hihello_outcome(settings: HiHelloSettings):
@@ -51,3 +53,16 @@ def test_each_comparison_preset_shows_what_it_says(preset):
         assert accuracy["rnn"] < min(accuracy["lstm"], accuracy["gru"]) - 0.3, accuracy
     if "gated_at_most" in promise:
         assert max(accuracy["lstm"], accuracy["gru"]) <= promise["gated_at_most"], accuracy
+
+
+@pytest.mark.parametrize("preset", presets_for("longseq"), ids=lambda p: p.name)
+def test_each_long_sequence_preset_shows_what_it_says(preset):
+    settings = LongSequenceSettings(**preset.settings_over(LongSequenceSettings()))
+    task = settings.task()
+    session, log = read_back_session(task, settings.model_config(task), settings.train_config())
+    session.advance(settings.epochs)
+    read_back, loss = log.accuracy[-1], session.history.losses[-1]
+    promise = preset.promise
+    assert read_back >= promise.get("read_back_at_least", 0), read_back
+    assert read_back <= promise.get("read_back_at_most", 1), read_back
+    assert loss >= promise.get("loss_at_least", 0), loss

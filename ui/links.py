@@ -25,9 +25,9 @@ from streamlit.runtime.state.session_state_proxy import get_session_state
 from core.cell_math import CELL_NAMES
 from core.errors import InputError
 from core.links import TABLE_TAG, Refusal, field_of, holds, ignored_sentence, link_text, parse_value, read_link
-from core.presets import Preset, matching_preset, presets_for
 from core.presets import same_value as _same
-from ui.live import current_run, leave_queue, run_key
+from ui.lessons import hide_controls, note, notes_key, preset_picker, show_loaded
+from ui.live import current_run
 
 SHARED_PARAMS = ("lang", "hide")  # parameters every screen reads
 
@@ -56,6 +56,7 @@ def linked_settings(
     yield
     if first:
         after_widgets(key, raw, refused, labels)
+    hide_controls(key, defaults, also, first)
     show_link(key, defaults, loaded, labels, also, caveat() if caveat else None)
 
 
@@ -96,7 +97,7 @@ def take_link(
             st.session_state[rate_name] = offered[0]
     for refusal in refused:
         _drop(refusal.name)
-    _note(key, refused)
+    note(key, refused)
     return raw, {r.name for r in refused}
 
 
@@ -118,7 +119,7 @@ def after_widgets(
             _drop(name)
         elif not holds(st.session_state[name], values, labels.get(field)):
             later.append(Refusal(name, ",".join(values), "outside what this screen's control offers"))
-    _note(key, later)
+    note(key, later)
 
 
 def show_link(
@@ -130,25 +131,15 @@ def show_link(
     caveat: str | None,
 ) -> None:
     """The note about a link's refused values, the loaded preset's sentence, and the link to this setup."""
-    notes = st.session_state.get(_notes_key(key))
+    notes = st.session_state.get(notes_key(key))
     if notes:
         st.info(ignored_sentence(notes))
-    chosen = matching_preset(key, current_values(key, defaults), defaults)
-    if chosen is not None and loaded is not None:
-        loaded.markdown(f":material/school: :blue-background[**{chosen.title}.** {chosen.look_for}]")
+    show_loaded(key, defaults, loaded)
     _carry_learning_rate(key, defaults)
     with st.sidebar:
         st.markdown("**Link to this setup**")
         st.code(setup_link(key, defaults, labels, also), language=None, wrap_lines=True)
         st.caption(caveat or "Copy it: opening it trains the same run, with the same seed and the same curves.")
-
-
-def current_values(key: str, defaults: Any) -> dict[str, object]:
-    """The settings as the controls hold them now (field name -> value), defaults where no control shows one."""
-    values = {}
-    for field in defaults.__dataclass_fields__:
-        values[field] = st.session_state.get(f"{key}_{field}", getattr(defaults, field))
-    return values
 
 
 def setup_link(
@@ -180,43 +171,6 @@ def setup_link(
     return f"{base}?{query}" if query else base or "(this page's address: every setting is at its default)"
 
 
-def preset_picker(key: str, defaults: Any) -> Any:
-    """The screen's teaching presets, one button each, at the top of the sidebar; under them, the place where the
-    loaded one says what to look for (filled once the controls are drawn)."""
-    presets = presets_for(key)
-    if not presets:
-        return None
-    with st.sidebar:
-        st.markdown("**Teaching setups**: one click loads a setup that shows one idea")
-        for preset in presets:
-            st.button(
-                preset.title,
-                key=f"{key}_preset_{preset.name}",
-                on_click=apply_preset,
-                args=(key, preset, defaults),
-                help=preset.look_for,
-                width="stretch",
-            )
-        return st.empty()
-
-
-def apply_preset(key: str, preset: Preset, defaults: Any) -> None:
-    """The preset's settings into the controls (so into the URL), every other setting back to its default, and
-    a fresh run that plays them."""
-    for field, value in preset.settings_over(defaults).items():
-        name = f"{key}_{field}"
-        if field != "learning_rate" and name not in st.session_state:
-            continue
-        current = st.session_state.get(name)
-        st.session_state[name] = float(value) if isinstance(current, float) else value
-    st.session_state.pop(_notes_key(key), None)
-    run = current_run(key)
-    if run is not None:
-        run.mode = "paused"
-        leave_queue(run)
-        del st.session_state[run_key(key)]
-
-
 def _carry_learning_rate(key: str, defaults: Any) -> None:
     name = f"{key}_learning_rate"
     rate = st.session_state.get(name, defaults.learning_rate)
@@ -233,16 +187,6 @@ def _seed_with(name: str, text: str) -> None:
     with get_session_state().query_params() as params:
         if name in params._initial_query_params:
             params._initial_query_params[name] = [text]
-
-
-def _notes_key(key: str) -> str:
-    return f"{key}_link_notes"
-
-
-def _note(key: str, refused: list[Refusal]) -> None:
-    if refused:
-        notes = st.session_state.setdefault(_notes_key(key), [])
-        notes.extend(r for r in refused if r not in notes)
 
 
 def _kind(default: object) -> str:
