@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +24,10 @@ class Preset:
     settings: dict[str, object] = field(default_factory=dict)  # field name -> value; the rest are the defaults
     promise: dict[str, object] = field(default_factory=dict)  # what a run of it shows (the screen's test reads it)
 
-    def settings_over(self, defaults: Any) -> dict[str, object]:
-        """Every setting: the preset's, and the defaults for the rest."""
-        return {**dataclasses.asdict(defaults), **self.settings}
+    def settings_over(self, defaults: Any, also: Mapping[str, object] | None = None) -> dict[str, object]:
+        """Every setting: the preset's, and the defaults for the rest (``also``: controls that are no field of the
+        settings class, such as a data source, with their defaults)."""
+        return {**(also or {}), **dataclasses.asdict(defaults), **self.settings}
 
     def query(self, screen: str) -> dict[str, str]:
         """The preset as URL parameters (what a teacher puts after the ``?``)."""
@@ -93,6 +95,24 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
             {"read_back_at_least": 0.95},
         ),
     ),
+    "timeseries": (
+        Preset(
+            "prices",
+            "The naive forecast wins on prices",
+            "On the stock-like prices the lab's LSTM loses to “the next value = the last one”: a price's next day "
+            "is close to today's, and what moves it is not in the past values. Compare the two errors below.",
+            {"source": "stock"},
+            {"model_wins": False},
+        ),
+        Preset(
+            "seasonal",
+            "Seasonal data: the model wins",
+            "On a series with a repeating season the past does say what comes next: the same LSTM beats the naive "
+            "forecast by a clear margin.",
+            {"source": "seasonal"},
+            {"model_wins": True},
+        ),
+    ),
     "compare": (
         Preset(
             "short_gap",
@@ -127,10 +147,12 @@ def presets_for(screen: str) -> tuple[Preset, ...]:
     return PRESETS.get(screen, ())
 
 
-def matching_preset(screen: str, values: dict[str, object], defaults: Any) -> Preset | None:
+def matching_preset(
+    screen: str, values: dict[str, object], defaults: Any, also: Mapping[str, object] | None = None
+) -> Preset | None:
     """The preset whose setup is exactly the one on screen, if any (the first, when several match)."""
     for preset in presets_for(screen):
-        wanted = preset.settings_over(defaults)
+        wanted = preset.settings_over(defaults, also)
         if all(same_value(values.get(name, wanted[name]), wanted[name]) for name in wanted):
             return preset
     return None

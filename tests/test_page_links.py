@@ -231,3 +231,13 @@ def test_a_long_sequence_preset_is_a_link_and_keeps_its_promise():
     finish(at, "longseq")
     read_back = float(at.metric[0].value.rstrip("%"))
     assert read_back <= 85 and any("Window 2 is too short" in m.value for m in at.sidebar.get("markdown"))
+
+
+def test_a_time_series_preset_switches_the_sample_and_says_what_to_look_for():
+    at = visit("pages/time_series.py")
+    assert any("The naive forecast wins on prices" in m.value for m in at.sidebar.get("markdown"))  # the defaults
+    at.button(key="timeseries_preset_seasonal").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("timeseries_source", "").startswith("Built-in: seasonal")
+    assert live_run(at, "timeseries").extra["identity"] == "sample:seasonal.csv"
+    assert any("Seasonal data: the model wins" in m.value for m in at.sidebar.get("markdown"))

@@ -5,13 +5,24 @@ from __future__ import annotations
 import pytest
 
 from core.comparison import ComparisonSettings, compare
+from core.forecast_results import evaluate_forecast
+from core.forecasting import (
+    ForecastSettings,
+    default_batch_size,
+    default_epochs,
+    default_features,
+    default_target,
+    prepare,
+)
 from core.hihello import HiHelloSettings
 from core.hihello_readings import outcome_of, read_outcome
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.presets import presets_for
+from core.series import read_series
 from core.session import TrainingSession
 from core.windows import read_back_session
+from ui.series_data import DATA, SAMPLE_FILES
 
 
 def hihello_outcome(settings: HiHelloSettings):
@@ -66,3 +77,22 @@ def test_each_long_sequence_preset_shows_what_it_says(preset):
     assert read_back >= promise.get("read_back_at_least", 0), read_back
     assert read_back <= promise.get("read_back_at_most", 1), read_back
     assert loss >= promise.get("loss_at_least", 0), loss
+
+
+@pytest.mark.parametrize("preset", presets_for("timeseries"), ids=lambda p: p.name)
+def test_each_time_series_preset_shows_what_it_says(preset):
+    """Run as the screen runs it: the preset's sample with the settings the screen starts from for that table."""
+    name = SAMPLE_FILES[preset.settings["source"]]
+    table = read_series((DATA / name).read_bytes(), name)
+    guess = max(1, len(table.frame) - 7)  # as pages/time_series.py guesses the windows
+    settings = ForecastSettings(
+        target=default_target(table.numeric_columns, table.missing_by_column),
+        features=tuple(default_features(table)),
+        epochs=default_epochs(guess),
+        batch_size=default_batch_size(guess),
+    )
+    prepared = prepare(table, settings)
+    session = prepared.session()
+    session.advance(settings.epochs)
+    result = evaluate_forecast(prepared, session.model)
+    assert result.model_wins is preset.promise["model_wins"], (result.model_metrics, result.naive_metrics)

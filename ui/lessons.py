@@ -17,7 +17,7 @@ from ui.live import current_run, leave_queue, run_key
 SAFE_KEY = re.compile(r"[a-z0-9_]+")
 
 
-def preset_picker(key: str, defaults: Any) -> Any:
+def preset_picker(key: str, defaults: Any, also: Mapping[str, object]) -> Any:
     """The screen's teaching presets, one button each, at the top of the sidebar; under them, the place where the
     loaded one says what to look for (filled once the controls are drawn)."""
     presets = presets_for(key)
@@ -30,17 +30,17 @@ def preset_picker(key: str, defaults: Any) -> Any:
                 preset.title,
                 key=f"{key}_preset_{preset.name}",
                 on_click=apply_preset,
-                args=(key, preset, defaults),
+                args=(key, preset, defaults, also),
                 help=preset.look_for,
                 width="stretch",
             )
         return st.empty()
 
 
-def apply_preset(key: str, preset: Preset, defaults: Any) -> None:
+def apply_preset(key: str, preset: Preset, defaults: Any, also: Mapping[str, object]) -> None:
     """The preset's settings into the controls (so into the URL), every other setting back to its default, and
     a fresh run that plays them."""
-    for field, value in preset.settings_over(defaults).items():
+    for field, value in preset.settings_over(defaults, also).items():
         name = f"{key}_{field}"
         if field != "learning_rate" and name not in st.session_state:
             continue
@@ -54,19 +54,17 @@ def apply_preset(key: str, preset: Preset, defaults: Any) -> None:
         del st.session_state[run_key(key)]
 
 
-def show_loaded(key: str, defaults: Any, place: Any) -> None:
+def show_loaded(key: str, defaults: Any, also: Mapping[str, object], place: Any) -> None:
     """Under the preset buttons: what to look for, while the setup on screen is exactly a preset's."""
-    chosen = matching_preset(key, current_values(key, defaults), defaults)
+    chosen = matching_preset(key, current_values(key, defaults, also), defaults, also)
     if chosen is not None and place is not None:
         place.markdown(f":material/school: :blue-background[**{chosen.title}.** {chosen.look_for}]")
 
 
-def current_values(key: str, defaults: Any) -> dict[str, object]:
+def current_values(key: str, defaults: Any, also: Mapping[str, object]) -> dict[str, object]:
     """The settings as the controls hold them now (field name -> value), defaults where no control shows one."""
-    values = {}
-    for field in defaults.__dataclass_fields__:
-        values[field] = st.session_state.get(f"{key}_{field}", getattr(defaults, field))
-    return values
+    known = {**{field: getattr(defaults, field) for field in defaults.__dataclass_fields__}, **also}
+    return {name: st.session_state.get(f"{key}_{name}", default) for name, default in known.items()}
 
 
 def hide_controls(key: str, defaults: Any, also: Mapping[str, object], first: bool) -> None:

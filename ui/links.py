@@ -52,7 +52,7 @@ def linked_settings(
     also = dict(also or {})
     first = _read_key(key) not in st.session_state
     raw, refused = take_link(key, defaults, learning_rates, labels, also) if first else ({}, set())
-    loaded = preset_picker(key, defaults)
+    loaded = preset_picker(key, defaults, also)
     yield
     if first:
         after_widgets(key, raw, refused, labels)
@@ -134,7 +134,7 @@ def show_link(
     notes = st.session_state.get(notes_key(key))
     if notes:
         st.info(ignored_sentence(notes))
-    show_loaded(key, defaults, loaded)
+    show_loaded(key, defaults, also, loaded)
     _carry_learning_rate(key, defaults)
     with st.sidebar:
         st.markdown("**Link to this setup**")
