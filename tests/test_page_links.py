@@ -241,3 +241,17 @@ def test_a_time_series_preset_switches_the_sample_and_says_what_to_look_for():
     assert at.query_params.get("timeseries_source", "").startswith("Built-in: seasonal")
     assert live_run(at, "timeseries").extra["identity"] == "sample:seasonal.csv"
     assert any("Seasonal data: the model wins" in m.value for m in at.sidebar.get("markdown"))
+
+
+def test_basics_takes_its_controls_from_the_link_and_notes_the_forged_ones():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    query = {"basics_seed": "7", "basics_nonlinearity": "relu", "basics_batch_first": "false"}
+    at.query_params.update({**query, "basics_radius": "9", "basics_input_size": "3.5"})
+    at.run()
+    at.switch_page("pages/basics.py").run()
+    assert not at.exception, at.exception
+    (note,) = notes(at)
+    assert "basics_radius=9" in note and "basics_input_size=3.5" in note
+    assert at.slider(key="basics_input_size").value == 4 and at.slider(key="basics_radius").value == 0.9
+    assert at.number_input(key="basics_seed").value == 7.0
+    assert dict(parse_qsl(urlsplit(link_of(at)).query)) == query

@@ -56,6 +56,8 @@ def apply_preset(key: str, preset: Preset, defaults: Any, also: Mapping[str, obj
 
 def show_loaded(key: str, defaults: Any, also: Mapping[str, object], place: Any) -> None:
     """Under the preset buttons: what to look for, while the setup on screen is exactly a preset's."""
+    if not presets_for(key):
+        return
     chosen = matching_preset(key, current_values(key, defaults, also), defaults, also)
     if chosen is not None and place is not None:
         place.markdown(f":material/school: :blue-background[**{chosen.title}.** {chosen.look_for}]")
@@ -74,7 +76,7 @@ def hide_controls(key: str, defaults: Any, also: Mapping[str, object], first: bo
     asked = [name.strip() for name in ",".join(st.query_params.get_all("hide")).split(",") if name.strip()]
     if not asked:
         return
-    names = {*defaults.__dataclass_fields__, *also}
+    names = {*getattr(defaults, "__dataclass_fields__", ()), *also}
     wanted = names if "all" in asked else {name for name in asked if name in names}
     if first:
         note(

@@ -35,7 +35,7 @@ SHARED_PARAMS = ("lang", "hide")  # parameters every screen reads
 @contextmanager
 def linked_settings(
     key: str,
-    defaults: Any,
+    defaults: Any | None,
     learning_rates: Sequence[float],
     labels: Mapping[str, Mapping[object, str]] | None = None,
     also: Mapping[str, object] | None = None,
@@ -47,17 +47,19 @@ def linked_settings(
     ``labels`` gives, per setting whose control shows labels (field -> option -> label), what the URL carries:
     Streamlit writes and reads a bound choice by its label (the cell type's are known here). ``also`` names the
     bound controls that are not a field of the settings class (suffix of the key -> default), and ``caveat``
-    says what the link cannot carry (an uploaded file)."""
+    says what the link cannot carry (an uploaded file). A screen without a settings class (Basics) passes None
+    and names all its controls in ``also``."""
     labels = {"cell": CELL_NAMES, **(labels or {})}
     also = dict(also or {})
     first = _read_key(key) not in st.session_state
     raw, refused = take_link(key, defaults, learning_rates, labels, also) if first else ({}, set())
     loaded = preset_picker(key, defaults, also)
+    top = st.container()  # the note about refused values goes above the controls, once they have been checked
     yield
     if first:
         after_widgets(key, raw, refused, labels)
     hide_controls(key, defaults, also, first)
-    show_link(key, defaults, loaded, labels, also, caveat() if caveat else None)
+    show_link(key, defaults, loaded, labels, also, caveat() if caveat else None, top)
 
 
 def take_link(
@@ -70,7 +72,7 @@ def take_link(
     """The link's parameters, and those refused (noted, and out of the URL) by the screen's settings class.
     A choice given by its option (``?hihello_cell=gru``, as a teacher writes it) is handed to its control by label."""
     raw = {name: st.query_params.get_all(name) for name in st.query_params}
-    taken, refused = read_link(defaults, raw, key, labels)
+    taken, refused = read_link(defaults, raw, key, labels) if defaults is not None else ({}, [])
     for name, values in raw.items():  # a control without a field: its value must be of the kind of its default
         field = field_of(name, key)
         if field in also and field in labels and len(values) == 1:
@@ -129,13 +131,15 @@ def show_link(
     labels: Mapping[str, Mapping[object, str]],
     also: Mapping[str, object],
     caveat: str | None,
+    top: Any,
 ) -> None:
     """The note about a link's refused values, the loaded preset's sentence, and the link to this setup."""
     notes = st.session_state.get(notes_key(key))
     if notes:
-        st.info(ignored_sentence(notes))
+        top.info(ignored_sentence(notes))
     show_loaded(key, defaults, also, loaded)
-    _carry_learning_rate(key, defaults)
+    if defaults is not None:
+        _carry_learning_rate(key, defaults)
     with st.sidebar:
         st.markdown("**Link to this setup**")
         st.code(setup_link(key, defaults, labels, also), language=None, wrap_lines=True)
@@ -155,7 +159,7 @@ def setup_link(
         field = field_of(name, key)
         if field in also:
             default = also[field]
-        elif field in defaults.__dataclass_fields__:
+        elif defaults is not None and field in defaults.__dataclass_fields__:
             default = getattr(defaults, field)
         else:
             continue
