@@ -55,3 +55,17 @@ def test_a_forged_link_shows_the_note_in_the_browser(page, app_url):
     page.get_by_text("Ignored from the link: hihello_seed=abc").wait_for()
     assert "hihello_seed" not in urlsplit(page.url).query  # out of the address bar too
     assert_no_exception(page)
+
+
+def test_settings_survive_a_visit_to_another_screen_in_the_browser(page, app_url):
+    page.goto(f"{app_url}/hihello?hihello_seed=0")
+    wait_for_run_state(page, ("finished",))
+    page.get_by_role("link", name="Long sequences").first.click()
+    page.get_by_role("heading", name="Long sequences: learning a sentence through sliding windows").wait_for()
+    wait_until_idle(page)
+    page.get_by_role("link", name="HiHello").first.click()
+    page.get_by_role("heading", name="HiHello: predict the next character").wait_for()
+    wait_until_idle(page)
+    assert page.locator('[data-testid="stSidebar"]').get_by_label("Seed", exact=True).input_value() == "0"
+    page.wait_for_function("() => location.search.includes('hihello_seed=0')", timeout=30_000)
+    assert_no_exception(page)
