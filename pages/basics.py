@@ -15,6 +15,9 @@ from core.basics_figures import (
 )
 from ui.common import chart, learner_errors, page_setup
 from ui.controls import whole_number_input
+from ui.links import linked_settings
+
+BIND = "query-params"
 
 SIZE_MIN, SIZE_MAX = basics.SIZE_RANGE
 DISTANCE = 50  # the gradient section's metrics and caption read the curve this many steps back
@@ -34,12 +37,12 @@ def one_step_section() -> None:
         "letter $k$ gets a 1 in dimension $k$, zeros elsewhere. $h_0$ is all zeros."
     )
     left, middle, right = st.columns(3)
-    d = left.slider("Input size d", SIZE_MIN, SIZE_MAX, 4, key="basics_input_size")
-    hidden = middle.slider("Hidden size D_h", SIZE_MIN, SIZE_MAX, 4, key="basics_hidden_size")
-    seed = whole_number_input("Seed (draws the weights)", 0, 9999, 0, key="basics_seed", where=right)
+    d = left.slider("Input size d", SIZE_MIN, SIZE_MAX, 4, key="basics_input_size", bind=BIND)
+    hidden = middle.slider("Hidden size D_h", SIZE_MIN, SIZE_MAX, 4, key="basics_hidden_size", bind=BIND)
+    seed = whole_number_input("Seed (draws the weights)", 0, 9999, 0, key="basics_seed", where=right, bind=BIND)
     left, right = st.columns(2)
-    nonlinearity = left.radio("Nonlinearity", ["tanh", "relu"], horizontal=True, key="basics_nonlinearity")
-    t = right.slider("Time step t", 1, len(basics.WORD), 1, key="basics_time_step")
+    nonlinearity = left.radio("Nonlinearity", ["tanh", "relu"], horizontal=True, key="basics_nonlinearity", bind=BIND)
+    t = right.slider("Time step t", 1, len(basics.WORD), 1, key="basics_time_step", bind=BIND)
     if d < len(basics.VOCABULARY):
         st.info(
             f"With d = {d} only {', '.join(basics.vocabulary_for(d))} get a dimension. "
@@ -85,9 +88,9 @@ def shapes_section() -> None:
     words = ", ".join(f'"{w}"' for w in basics.BATCH_WORDS)
     st.markdown(f"A batch of three words ({words}), one-hot with input size 4, run through `nn.RNN`.")
     left, middle, right = st.columns(3)
-    batch_first = left.toggle("batch_first", value=True, key="basics_batch_first")
-    layers = middle.slider("num_layers", 1, basics.LAYERS_RANGE[1], 1, key="basics_num_layers")
-    hidden = right.slider("hidden_size", SIZE_MIN, SIZE_MAX, 2, key="basics_shapes_hidden")
+    batch_first = left.toggle("batch_first", value=True, key="basics_batch_first", bind=BIND)
+    layers = middle.slider("num_layers", 1, basics.LAYERS_RANGE[1], 1, key="basics_num_layers", bind=BIND)
+    hidden = right.slider("hidden_size", SIZE_MIN, SIZE_MAX, 2, key="basics_shapes_hidden", bind=BIND)
     shapes = basics.rnn_shapes(batch_first, layers, hidden)
     st.dataframe(pd.DataFrame(shapes.rows), hide_index=True)
     st.markdown(
@@ -142,8 +145,10 @@ def gradient_section() -> None:
         "positive recurrent weights scaled to the radius, T = 60 small random inputs."
     )
     left, right = st.columns(2)
-    radius = left.slider("Spectral radius of W_hh", 0.5, 1.5, 0.9, step=0.05, key="basics_radius")
-    nonlinearity = right.radio("Nonlinearity", ["tanh", "relu"], horizontal=True, key="basics_grad_nonlinearity")
+    radius = left.slider("Spectral radius of W_hh", 0.5, 1.5, 0.9, step=0.05, key="basics_radius", bind=BIND)
+    nonlinearity = right.radio(
+        "Nonlinearity", ["tanh", "relu"], horizontal=True, key="basics_grad_nonlinearity", bind=BIND
+    )
     travel = why_tanh.gradient_through_time(radius, nonlinearity)
     chart(
         gradient_figure(travel),
@@ -160,6 +165,20 @@ def gradient_section() -> None:
     )
 
 
-for section in (one_step_section, shapes_section, nonlinearity_section, gradient_section):
-    with learner_errors():
-        section()
+# Every control in the link (ui.links), with its default: Basics has no settings class, so no preset either.
+LINK = dict(
+    input_size=4,
+    hidden_size=4,
+    seed=0,
+    nonlinearity="tanh",
+    time_step=1,
+    batch_first=True,
+    num_layers=1,
+    shapes_hidden=2,
+    radius=0.9,
+    grad_nonlinearity="tanh",
+)
+with linked_settings("basics", None, (), also=LINK):
+    for section in (one_step_section, shapes_section, nonlinearity_section, gradient_section):
+        with learner_errors():
+            section()

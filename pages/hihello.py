@@ -26,7 +26,8 @@ from core.session import TrainingSession
 from core.text import Vocabulary, describe
 from core.training import learning_rates
 from ui.common import chart, learner_errors, markdown_literal, page_setup
-from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
@@ -57,17 +58,18 @@ def sidebar_values() -> dict:
     settings is disabled, and says why."""
     with st.sidebar:
         st.markdown("**What to learn**")
-        word = st.text_input("Word to learn (2–40 characters)", DEFAULTS.word, key=f"{KEY}_word", max_chars=500)
+        word = st.text_input("Word to learn (2–40 characters)", DEFAULTS.word, key=f"{KEY}_word", max_chars=500, **BIND)
         target = st.text_input(
             "Custom target (optional)",
             DEFAULTS.target,
             key=f"{KEY}_target",
+            **BIND,
             help="Leave empty to predict the next character. Otherwise one target character per input character, "
             "from the word's own letters.",
         )
         st.markdown("**The network**")
         cell = cell_select(KEY, DEFAULTS.cell)
-        readout = st.radio("Output", list(READOUTS), format_func=READOUT_LABELS.get, key=f"{KEY}_readout")
+        readout = st.radio("Output", list(READOUTS), format_func=READOUT_LABELS.get, key=f"{KEY}_readout", **BIND)
         num_layers = depth_slider(KEY, DEFAULTS.num_layers, MAX_DEPTH)
         unused = hidden_size_unused(readout, num_layers, Vocabulary.from_text(word).size if word else None)
         hidden_size = st.slider(
@@ -76,6 +78,7 @@ def sidebar_values() -> dict:
             MAX_HIDDEN,
             DEFAULTS.hidden_size,
             key=f"{KEY}_hidden_size",
+            **BIND,
             disabled=bool(unused),
             help=unused,
         )
@@ -87,11 +90,12 @@ def sidebar_values() -> dict:
             ["tanh", "relu"],
             horizontal=True,
             key=f"{KEY}_nonlinearity",
+            **BIND,
             disabled=bool(unused),
             help=unused,
         )
         st.markdown("**Training**")
-        epochs = st.slider("Epochs", *EPOCHS_RANGE, DEFAULTS.epochs, step=EPOCHS_STEP, key=f"{KEY}_epochs")
+        epochs = st.slider("Epochs", *EPOCHS_RANGE, DEFAULTS.epochs, step=EPOCHS_STEP, key=f"{KEY}_epochs", **BIND)
         seed = seed_input(
             KEY,
             DEFAULTS.seed,
@@ -229,7 +233,8 @@ def pairs(run: LiveRun[HiHelloRun]) -> None:
         )
 
 
-values = sidebar_values()
+with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"readout": READOUT_LABELS}):
+    values = sidebar_values()
 opening(values)
 run = drive(KEY, checked(values), build, draw_live, LEARNING_RATES, LABELS)
 if run is not None:

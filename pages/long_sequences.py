@@ -11,7 +11,8 @@ from core.probes import probe_indices
 from core.training import learning_rates
 from core.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH, MIN_SEQUENCE_LENGTH, read_back_session
 from ui.common import learner_errors, page_setup
-from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.long_sequence_views import (
     LongSequenceRun,
@@ -40,6 +41,7 @@ LABELS = {
     "batch_size": "the batch size",
     "seed": "the seed",
 }
+BATCH_LABELS = {b: "all windows (full batch)" if b == 0 else str(b) for b in BATCH_SIZES}
 # Controls that only change what is shown; a new run starts them afresh.
 DISPLAY_KEYS = ["neuron_layer", "neuron_unit", "window", "layer", "prompt"]
 
@@ -66,6 +68,7 @@ def settings_sidebar() -> dict:
             height=150,
             max_chars=2 * MAX_TEXT_LENGTH,
             key=f"{KEY}_text",
+            **BIND,
             help="Any language works, Korean too. It needs at least sequence length + 1 characters.",
         )
         sequence_length = st.slider(
@@ -74,11 +77,15 @@ def settings_sidebar() -> dict:
             MAX_SEQUENCE_LENGTH,
             DEFAULTS.sequence_length,
             key=f"{KEY}_sequence_length",
+            **BIND,
         )
         st.markdown("**The network**")
         cell = cell_select(KEY, DEFAULTS.cell)
         hidden_is_vocabulary = st.checkbox(
-            "Hidden size = vocabulary size (the lab)", DEFAULTS.hidden_is_vocabulary, key=f"{KEY}_hidden_is_vocabulary"
+            "Hidden size = vocabulary size (the lab)",
+            DEFAULTS.hidden_is_vocabulary,
+            key=f"{KEY}_hidden_is_vocabulary",
+            **BIND,
         )
         hidden_size = st.slider(
             "Hidden size (when not tied to the vocabulary)",
@@ -86,16 +93,18 @@ def settings_sidebar() -> dict:
             MAX_HIDDEN,
             DEFAULTS.hidden_size,
             key=f"{KEY}_hidden_size",
+            **BIND,
             disabled=hidden_is_vocabulary,
         )
         num_layers = depth_slider(KEY, DEFAULTS.num_layers)
         st.markdown("**Training**")
-        epochs = st.slider("Epochs", 10, MAX_SCREEN_EPOCHS, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs")
+        epochs = st.slider("Epochs", 10, MAX_SCREEN_EPOCHS, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs", **BIND)
         batch_size = st.selectbox(
             "Batch size (windows per step)",
             BATCH_SIZES,
-            format_func=lambda b: "all windows (full batch)" if b == 0 else str(b),
+            format_func=BATCH_LABELS.get,
             key=f"{KEY}_batch_size",
+            **BIND,
             help="Full batch is the lab's choice. For long texts, mini-batches take several smaller steps per epoch.",
         )
         seed = seed_input(KEY, DEFAULTS.seed)
@@ -150,7 +159,8 @@ def draw_live(run: LiveRun[LongSequenceRun]) -> None:
     readback_details(run, snapshot, KEY)
 
 
-values = settings_sidebar()
+with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"batch_size": BATCH_LABELS}):
+    values = settings_sidebar()
 page_setup("Long sequences: learning a sentence through sliding windows", intro(described_settings(values)))
 settings = None
 with learner_errors():

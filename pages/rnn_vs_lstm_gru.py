@@ -12,7 +12,8 @@ from core.tasks import MAX_GAP, MIN_GAP
 from core.training import learning_rates
 from ui.common import learner_errors, page_setup
 from ui.comparison_views import ComparisonRun, curves, gates, gradients, summary, sweep
-from ui.controls import reset_note, seed_input, steered_learning_rate
+from ui.controls import BIND, reset_note, seed_input, steered_learning_rate
+from ui.links import linked_settings
 from ui.live import LiveRun, drive
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
@@ -49,24 +50,28 @@ page_setup(
 def settings_sidebar() -> ComparisonSettings | None:
     """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong."""
     with st.sidebar:
-        task = st.selectbox("Task", list(TASKS), format_func=TASKS.get, key=f"{KEY}_task")
+        task = st.selectbox("Task", list(TASKS), format_func=TASKS.get, key=f"{KEY}_task", **BIND)
         st.markdown("**Memory task**")
-        gap = st.slider("Gap (distractor steps)", MIN_GAP, MAX_GAP, DEFAULTS.gap, key=f"{KEY}_gap")
-        symbols = st.slider("Symbols to remember", 2, 26, DEFAULTS.num_symbols, key=f"{KEY}_num_symbols")
-        distractors = st.slider("Distractor symbols", 1, 26, DEFAULTS.num_distractors, key=f"{KEY}_num_distractors")
+        gap = st.slider("Gap (distractor steps)", MIN_GAP, MAX_GAP, DEFAULTS.gap, key=f"{KEY}_gap", **BIND)
+        symbols = st.slider("Symbols to remember", 2, 26, DEFAULTS.num_symbols, key=f"{KEY}_num_symbols", **BIND)
+        distractors = st.slider(
+            "Distractor symbols", 1, 26, DEFAULTS.num_distractors, key=f"{KEY}_num_distractors", **BIND
+        )
         marker = st.checkbox(
             "End with a recall marker (?)",
             DEFAULTS.recall_marker,
             key=f"{KEY}_recall_marker",
+            **BIND,
             help="A last step that says 'recall now', the same in every sequence.",
         )
-        noise = st.slider("Input noise", 0.0, 1.0, DEFAULTS.noise, step=0.1, key=f"{KEY}_noise")
+        noise = st.slider("Input noise", 0.0, 1.0, DEFAULTS.noise, step=0.1, key=f"{KEY}_noise", **BIND)
         st.markdown("**The cells**")
-        hidden_size = st.slider("LSTM hidden size", 4, 128, DEFAULTS.hidden_size, key=f"{KEY}_hidden_size")
+        hidden_size = st.slider("LSTM hidden size", 4, 128, DEFAULTS.hidden_size, key=f"{KEY}_hidden_size", **BIND)
         match = st.checkbox(
             "Match parameter counts",
             DEFAULTS.match_parameters,
             key=f"{KEY}_match_parameters",
+            **BIND,
             help="The RNN and GRU get the hidden size that gives them as many weights as the LSTM.",
         )
         keep_gate_bias = st.slider(
@@ -76,11 +81,12 @@ def settings_sidebar() -> ComparisonSettings | None:
             DEFAULTS.keep_gate_bias,
             step=0.5,
             key=f"{KEY}_keep_gate_bias",
+            **BIND,
             help="The LSTM's forget gate and the GRU's update gate start this open: 0 is torch's default (half "
             "open); 5 starts them near 1, so the old state is kept.",
         )
         st.markdown("**Training (same for all three)**")
-        steps = st.slider("Training steps", 50, 3000, DEFAULTS.steps, step=50, key=f"{KEY}_steps")
+        steps = st.slider("Training steps", 50, 3000, DEFAULTS.steps, step=50, key=f"{KEY}_steps", **BIND)
         seed = seed_input(KEY, DEFAULTS.seed, "Draws the initial weights and the task's sequences.")
         reset_note()
     settings = None
@@ -124,7 +130,8 @@ def draw_live(run: LiveRun[ComparisonRun]) -> None:
     curves(run, KEY)
 
 
-settings = settings_sidebar()
+with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"task": TASKS}):
+    settings = settings_sidebar()
 run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
 if run is not None and run.history.records:
     with learner_errors():

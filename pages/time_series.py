@@ -21,11 +21,12 @@ from core.forecasting import (
 from core.series import SeriesTable
 from core.training import learning_rates
 from ui.common import learner_errors, markdown_literal, page_setup
-from ui.controls import cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
-from ui.series_data import choose_data, preview
+from ui.series_data import SOURCES, choose_data, preview
 from ui.time_series_views import ForecastRun, inside, loss_curve, results
 
 KEY = "timeseries"
@@ -36,6 +37,7 @@ POLICIES = {
 }
 LEARNING_RATES = learning_rates(0.0001, 1.0)
 BATCH_SIZES = [0, 16, 32, 64, 128, 256, 512, 1024, 4096]
+BATCH_LABELS = {b: "all" if b == 0 else str(b) for b in BATCH_SIZES}
 LABELS = {
     "target": "the target column",
     "features": "the feature columns",
@@ -51,6 +53,26 @@ LABELS = {
     "seed": "the seed",
     "device": "the device",
 }
+
+
+def upload_caveat() -> str | None:
+    if st.session_state.get(f"{KEY}_source") != "upload":
+        return None
+    return (
+        "The link carries the settings, not your file: whoever opens it chooses the same file again (the "
+        "settings tied to its columns, such as the target, apply to that file only)."
+    )
+
+
+# In the link, the defaults are the stock-like sample's (the first source); the data source and the training
+# part are controls without a field of their own in the settings class.
+LINK = (
+    ForecastSettings(target="Close", features=("Open", "High", "Low", "Volume", "Close")),
+    LEARNING_RATES,
+    {"missing_policy": POLICIES, "batch_size": BATCH_LABELS, "source": SOURCES},
+    {"train_percent": 70, "source": "stock"},
+    upload_caveat,
+)
 # Widgets whose options or defaults depend on the table carry the table's tag in their key, and those that
 # depend on a run carry the run's number: a new key is a fresh widget. (A selectbox remembers its choice
 # as text; with a stable key the browser would send back an option of the previous table.)
@@ -80,6 +102,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
             columns,
             index=columns.index(first_target),
             key=f"{KEY}_target_{tag}",
+            **BIND,
             help="At first: among the columns with the fewest missing values, Close (or 종가, Value) if there is one, "
             "else the last.",
         )
@@ -88,30 +111,37 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
             columns,
             default=default_features(table),
             key=f"{KEY}_features_{tag}",
+            **BIND,
             help="The lab reads open, high, low, volume and close. Only the target: a univariate model.",
         )
         missing_policy = st.radio(
-            "Missing values", list(POLICIES), format_func=POLICIES.get, key=f"{KEY}_missing_policy"
+            "Missing values", list(POLICIES), format_func=POLICIES.get, key=f"{KEY}_missing_policy", **BIND
         )
-        window = st.slider("Window (time steps read)", *WINDOW_LIMITS, 7, key=f"{KEY}_window")
+        window = st.slider("Window (time steps read)", *WINDOW_LIMITS, 7, key=f"{KEY}_window", **BIND)
         horizon = st.slider(
-            "Horizon (steps predicted)", *HORIZON_LIMITS, 1, key=f"{KEY}_horizon", help="1 = the next value only."
+            "Horizon (steps predicted)",
+            *HORIZON_LIMITS,
+            1,
+            key=f"{KEY}_horizon",
+            **BIND,
+            help="1 = the next value only.",
         )
-        train_percent = st.slider("Training part (%)", 10, 95, 70, step=5, key=f"{KEY}_train_percent")
+        train_percent = st.slider("Training part (%)", 10, 95, 70, step=5, key=f"{KEY}_train_percent", **BIND)
         st.markdown("**The network**")
         cell = cell_select(KEY, "lstm")
-        hidden_size = st.slider("Hidden size", 1, 128, 10, key=f"{KEY}_hidden_size")
+        hidden_size = st.slider("Hidden size", 1, 128, 10, key=f"{KEY}_hidden_size", **BIND)
         num_layers = depth_slider(KEY, 1)
         st.markdown("**Training**")
         epochs = st.slider(
-            "Epochs", 1, 1000, default_epochs(windows_guess), key=f"{KEY}_epochs_{tag}", help="The lab ran 500."
+            "Epochs", 1, 1000, default_epochs(windows_guess), key=f"{KEY}_epochs_{tag}", **BIND, help="The lab ran 500."
         )
         batch_size = st.select_slider(
             "Batch size (windows per step)",
             BATCH_SIZES,
             default_batch_size(windows_guess),
-            format_func=lambda b: "all" if b == 0 else str(b),
+            format_func=BATCH_LABELS.get,
             key=f"{KEY}_batch_size_{tag}",
+            **BIND,
             help="'all' is the lab's full batch. Long series need mini-batches to fit in memory.",
         )
         seed = seed_input(KEY, 0)
@@ -120,6 +150,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
             ["auto", "cpu", "cuda"],
             horizontal=True,
             key=f"{KEY}_device",
+            **BIND,
             help="auto: a CUDA GPU when there is one and the run is big enough to gain, else one CPU thread.",
         )
         reset_note()
@@ -182,7 +213,7 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
 
 table, source, identity = None, "", ""
 settings = None
-with st.container():  # one block, however many elements the data section shows: the live part never moves
+with st.container(), linked_settings(KEY, *LINK):  # one block, however many elements the data section shows
     with learner_errors():
         table, source, identity = choose_data(KEY)
     if table is not None:

@@ -44,7 +44,7 @@ def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
     run = run_of(at)
     assert run.screen.task.windows == 170 and run.screen.model_config.hidden_size == 25
     assert at.text_input(key="longseq_prompt").value == "if you wan"
-    generated = [block for block in at.code if block.language != "python"][-1]  # not the run's PyTorch code
+    generated = [block for block in at.main.code if block.language != "python"][-1]  # not the run's PyTorch code
     assert generated.value.startswith("if you want to build")  # greedy generation recites the sentence
 
 

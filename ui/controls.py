@@ -16,27 +16,40 @@ import streamlit as st
 
 from core.cell_math import CELL_NAMES
 
+# Every setting widget lives in the URL (its key is the parameter's name): a link reproduces the setup, and the
+# values survive a reload and a visit to another screen. ui.links notes a value from the link a widget refused.
+BIND = dict(bind="query-params")
+
 
 def whole_number_input(
-    label: str, lowest: int, highest: int, default: int, key: str, help: str | None = None, where: Any = None
+    label: str,
+    lowest: int,
+    highest: int,
+    default: int,
+    key: str,
+    help: str | None = None,
+    where: Any = None,
+    bind: str | None = None,
 ) -> float:
     """A whole number the learner types; a float (3.0) that the settings class validates and turns into an int."""
     return (where or st).number_input(
-        label, float(lowest), float(highest), float(default), step=1.0, format="%.0f", key=key, help=help
+        label, float(lowest), float(highest), float(default), step=1.0, format="%.0f", key=key, help=help, bind=bind
     )
 
 
 def seed_input(key: str, default: int, help: str = "Draws the initial weights.", highest: int = 10_000) -> float:
-    return whole_number_input("Seed", 0, highest, default, key=f"{key}_seed", help=help)
+    return whole_number_input("Seed", 0, highest, default, key=f"{key}_seed", help=help, **BIND)
 
 
 def cell_select(key: str, default: str = "rnn") -> str:
     cells = list(CELL_NAMES)
-    return st.selectbox("Cell type", cells, index=cells.index(default), format_func=CELL_NAMES.get, key=f"{key}_cell")
+    return st.selectbox(
+        "Cell type", cells, index=cells.index(default), format_func=CELL_NAMES.get, key=f"{key}_cell", **BIND
+    )
 
 
 def depth_slider(key: str, default: int, most: int = 4) -> int:
-    return st.slider("Depth (stacked layers)", 1, most, default, key=f"{key}_num_layers")
+    return st.slider("Depth (stacked layers)", 1, most, default, key=f"{key}_num_layers", **BIND)
 
 
 def steered_learning_rate(key: str, default: float) -> float:

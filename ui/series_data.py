@@ -26,7 +26,14 @@ def read_cached(raw: bytes, filename: str) -> SeriesTable:
 def choose_data(key: str) -> tuple[SeriesTable | None, str, str]:
     """The data source and its table (None when there is nothing usable), its label and identity."""
     st.subheader("1. The data")
-    source = st.radio("Data source", list(SOURCES), format_func=SOURCES.get, horizontal=True, key=f"{key}_source")
+    source = st.radio(
+        "Data source",
+        list(SOURCES),
+        format_func=SOURCES.get,
+        horizontal=True,
+        key=f"{key}_source",
+        bind="query-params",  # in the link (ui.links); an uploaded file cannot be
+    )
     if source != "upload":
         st.caption(
             "The built-in samples are **synthetic**, made by `data/make_samples.py`: no real market or measurement."

@@ -1,0 +1,257 @@
+"""Every setting in the URL, under AppTest: a link reproduces the run, a forged link gets a note and no crash,
+settings survive a visit to another screen, and a teaching preset is a link.
+
+AppTest plays no browser: a value the learner changes reaches the URL through the browser (Streamlit's bound
+widgets write it there themselves), so here it is read from the page's "Link to this setup"; a value set by the
+app (a preset) and a value restored after a page switch do reach ``at.query_params``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, APP_TIMEOUT, finish, live_run, setting, visit
+
+PAGE = "pages/hihello.py"
+KEY = "hihello"
+
+
+def link_of(at) -> str:
+    return next(c.value for c in at.sidebar.get("code"))
+
+
+def opened(query: dict[str, str], page: str = PAGE, key: str = KEY):
+    """A fresh session opened at ``page`` with the query string ``query``, played to the end at full speed."""
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    at.selectbox(key=f"{key}_speed").set_value("full").run()
+    return finish(at, key)
+
+
+def notes(at) -> list[str]:
+    return [i.value for i in at.info if i.value.startswith("Ignored from the link")]
+
+
+def test_the_link_of_a_changed_setup_reproduces_the_same_run():
+    at = visit(PAGE)
+    setting(at, KEY, "seed").set_value(5.0)
+    setting(at, KEY, "epochs").set_value(60)
+    setting(at, KEY, "cell").set_value("gru")
+    at.run()
+    at.select_slider(key=f"{KEY}_learning_rate").set_value(0.03).run()
+    at.button(key=f"{KEY}_reset").click().run()
+    at.button(key=f"{KEY}_finish").click().run()
+    finish(at, KEY)
+    first = live_run(at, KEY)
+    query = dict(parse_qsl(urlsplit(link_of(at)).query))
+    assert query == {
+        "hihello_seed": "5",
+        "hihello_epochs": "60",
+        "hihello_cell": "GRU",
+        "hihello_learning_rate": "0.03",
+    }
+    again = opened(query)
+    second = live_run(again, KEY)
+    assert second.settings == first.settings
+    assert [r.loss for r in second.history.records] == [r.loss for r in first.history.records]  # the same curve
+    assert setting(again, KEY, "seed").value == 5.0 and setting(again, KEY, "cell").value == "gru"
+    assert link_of(again) == link_of(at)
+    assert not notes(again)
+
+
+def test_a_teacher_can_write_a_choice_by_its_option_or_by_its_label():
+    at = opened({"hihello_cell": "lstm", "hihello_readout": "linear", "hihello_nonlinearity": "relu"})
+    settings = live_run(at, KEY).settings
+    assert (settings.cell, settings.readout, settings.nonlinearity) == ("lstm", "linear", "relu")
+    assert not notes(at)
+    query = dict(parse_qsl(urlsplit(link_of(at)).query))
+    assert query["hihello_cell"] == "LSTM" and query["hihello_readout"].startswith("a linear layer")
+
+
+def test_a_forged_link_is_ignored_with_a_note_and_never_clamped():
+    forged = {
+        "hihello_seed": "abc",
+        "hihello_epochs": "5000",  # outside the control's range: the default, not 1000
+        "hihello_hidden_size": "3.5",  # not 3
+        "hihello_cell": "<script>",
+        "hihello_learning_rate": "0.5",  # not one of the rates offered
+        "hihello_num_layers": "nan",
+        "hihello_word": "hello",  # valid: taken
+    }
+    at = opened(forged)
+    (note,) = notes(at)
+    for name in ("hihello_seed=abc", "hihello_epochs=5000", "hihello_hidden_size=3.5", "hihello_cell=<script>"):
+        assert name in note
+    assert "hihello_learning_rate=0.5" in note and "hihello_num_layers=nan" in note
+    run = live_run(at, KEY)
+    assert run.settings.word == "hello"
+    assert (run.settings.seed, run.settings.epochs, run.settings.hidden_size, run.settings.cell) == (2, 100, 8, "rnn")
+    assert run.settings.num_layers == 1 and run.settings.learning_rate == 0.1
+    assert dict(parse_qsl(urlsplit(link_of(at)).query)) == {"hihello_word": "hello"}
+    at.run()
+    assert notes(at) == [note] and not at.exception  # the note stays; nothing is read twice
+
+
+def test_settings_survive_a_visit_to_another_screen():
+    at = visit(PAGE)
+    setting(at, KEY, "seed").set_value(7.0)
+    setting(at, KEY, "num_layers").set_value(2)
+    at.run()
+    at.switch_page("pages/basics.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert setting(at, KEY, "seed").value == 7.0 and setting(at, KEY, "num_layers").value == 2
+    assert {"hihello_seed", "hihello_num_layers"} <= set(at.query_params)  # written back to the URL
+
+
+def test_a_preset_writes_its_settings_into_the_url_and_plays_them():
+    at = visit(PAGE)
+    setting(at, KEY, "epochs").set_value(300).run()  # a preset also puts every other setting back
+    at.button(key=f"{KEY}_preset_stuck").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("hihello_seed") in ("0", "0.0") and "hihello_epochs" not in at.query_params
+    run = live_run(at, KEY)
+    assert run.settings.seed == 0 and run.settings.epochs == 100 and run.playing
+    assert any("Seed 0 gets stuck" in m.value for m in at.sidebar.get("markdown"))
+
+
+SCREENS = {
+    "longseq": (
+        "pages/long_sequences.py",
+        {"longseq_seed": "3", "longseq_epochs": "20", "longseq_cell": "GRU", "longseq_sequence_length": "6"},
+        {"longseq_batch_size": "7", "longseq_sequence_length": "99", "longseq_hidden_is_vocabulary": "maybe"},
+    ),
+    "compare": (
+        "pages/rnn_vs_lstm_gru.py",
+        {"compare_gap": "5", "compare_steps": "50", "compare_seed": "1", "compare_learning_rate": "0.03"},
+        {"compare_gap": "-4", "compare_noise": "inf", "compare_task": "chess", "compare_recall_marker": "2"},
+    ),
+}
+
+
+def settings_of(at, key):
+    run = live_run(at, key)
+    return run.settings, {cell: [r.loss for r in s.history.records] for cell, s in run.sessions.items()}
+
+
+@pytest.mark.parametrize("key", list(SCREENS))
+def test_a_link_to_another_screen_opens_the_same_run_twice(key):
+    page, query, _ = SCREENS[key]
+    first = opened(query, page, key)
+    second = opened(dict(parse_qsl(urlsplit(link_of(first)).query)), page, key)
+    assert settings_of(second, key) == settings_of(first, key)
+    assert dict(parse_qsl(urlsplit(link_of(first)).query)) == query
+    assert not notes(first)
+
+
+@pytest.mark.parametrize("key", list(SCREENS))
+def test_a_forged_link_to_another_screen_gets_the_note(key):
+    page, _, forged = SCREENS[key]
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(forged)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    (note,) = notes(at)
+    assert all(f"{name}={value}" in note for name, value in forged.items()), note
+    settings = live_run(at, key).settings
+    assert settings == type(settings)()  # every forged value ignored: the defaults train
+
+
+SEASONAL_TAG = hashlib.sha1(b"sample:seasonal.csv").hexdigest()[:8]  # the time-series widgets' table tag
+
+
+def test_a_time_series_link_carries_the_sample_and_the_table_settings():
+    query = {
+        "timeseries_source": "seasonal",  # the option, as a teacher writes it; the link then shows its label
+        "timeseries_window": "14",
+        f"timeseries_epochs_{SEASONAL_TAG}": "30",
+        "timeseries_seed": "3",
+    }
+    first = opened(query, "pages/time_series.py", "timeseries")
+    run = live_run(first, "timeseries")
+    assert run.extra["identity"] == "sample:seasonal.csv"
+    assert (run.settings.window, run.settings.epochs, run.settings.seed) == (14, 30, 3)
+    assert not notes(first)
+    link = dict(parse_qsl(urlsplit(link_of(first)).query))
+    assert link["timeseries_source"].startswith("Built-in: seasonal")
+    second = opened(link, "pages/time_series.py", "timeseries")
+    assert settings_of(second, "timeseries") == settings_of(first, "timeseries")
+
+
+def test_a_forged_time_series_link_gets_the_note_and_an_upload_says_the_file_stays_behind():
+    forged = {
+        "timeseries_window": "999",
+        "timeseries_source": "evil",
+        "timeseries_train_percent": "33.5",
+        f"timeseries_target_{SEASONAL_TAG}": "Nope",
+    }
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update({**forged, "timeseries_source": "seasonal"})
+    at.run()
+    at.switch_page("pages/time_series.py").run()
+    assert not at.exception, at.exception
+    (note,) = notes(at)
+    assert f"timeseries_target_{SEASONAL_TAG}=Nope" in note
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(forged)
+    at.run()
+    at.switch_page("pages/time_series.py").run()
+    assert not at.exception, at.exception
+    (note,) = notes(at)
+    assert all(f"{name}={value}" in note for name, value in forged.items() if "target" not in name), note
+    assert live_run(at, "timeseries").settings.window == 7
+    upload = visit("pages/time_series.py", timeseries_source="upload")
+    assert any("not your file" in c.value for c in upload.sidebar.get("caption"))
+
+
+def test_hide_hides_the_named_controls_and_the_link_still_sets_them():
+    at = opened({"hihello_seed": "0", "hide": "seed,cell,bogus"})
+    style = " ".join(h.proto.body for h in at.get("html"))
+    assert ".st-key-hihello_seed" in style and ".st-key-hihello_cell" in style and "bogus" not in style
+    assert ".st-key-hihello_epochs" not in style
+    assert any("This lesson's link fixes: cell, seed" in c.value for c in at.sidebar.get("caption"))
+    assert "hide=bogus" in notes(at)[0]
+    assert live_run(at, KEY).settings.seed == 0  # drawn, hidden: the link's value still reaches it
+    assert "hide=seed%2Ccell%2Cbogus" in link_of(at)  # the lesson's link keeps hiding them
+
+
+def test_a_long_sequence_preset_is_a_link_and_keeps_its_promise():
+    at = visit("pages/long_sequences.py")
+    at.button(key="longseq_preset_short_window").click().run()
+    assert at.query_params.get("longseq_sequence_length") == "2"
+    at.selectbox(key="longseq_speed").set_value("full").run()
+    finish(at, "longseq")
+    read_back = float(at.metric[0].value.rstrip("%"))
+    assert read_back <= 85 and any("Window 2 is too short" in m.value for m in at.sidebar.get("markdown"))
+
+
+def test_a_time_series_preset_switches_the_sample_and_says_what_to_look_for():
+    at = visit("pages/time_series.py")
+    assert any("The naive forecast wins on prices" in m.value for m in at.sidebar.get("markdown"))  # the defaults
+    at.button(key="timeseries_preset_seasonal").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("timeseries_source", "").startswith("Built-in: seasonal")
+    assert live_run(at, "timeseries").extra["identity"] == "sample:seasonal.csv"
+    assert any("Seasonal data: the model wins" in m.value for m in at.sidebar.get("markdown"))
+
+
+def test_basics_takes_its_controls_from_the_link_and_notes_the_forged_ones():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    query = {"basics_seed": "7", "basics_nonlinearity": "relu", "basics_batch_first": "false"}
+    at.query_params.update({**query, "basics_radius": "9", "basics_input_size": "3.5"})
+    at.run()
+    at.switch_page("pages/basics.py").run()
+    assert not at.exception, at.exception
+    (note,) = notes(at)
+    assert "basics_radius=9" in note and "basics_input_size=3.5" in note
+    assert at.slider(key="basics_input_size").value == 4 and at.slider(key="basics_radius").value == 0.9
+    assert at.number_input(key="basics_seed").value == 7.0
+    assert dict(parse_qsl(urlsplit(link_of(at)).query)) == query

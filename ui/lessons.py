@@ -1,0 +1,104 @@
+"""Lessons: a screen's teaching presets (one button each, at the top of the sidebar), the sentence of the one
+loaded, and ``?hide=`` for the controls a teacher does not want used. A preset is applied by putting its settings
+into the controls, which are bound to the URL: a preset is a link, and a teacher can write their own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from core.links import Refusal, field_of
+from core.presets import Preset, matching_preset, presets_for
+from ui.live import current_run, leave_queue, run_key
+
+SAFE_KEY = re.compile(r"[a-z0-9_]+")
+
+
+def preset_picker(key: str, defaults: Any, also: Mapping[str, object]) -> Any:
+    """The screen's teaching presets, one button each, at the top of the sidebar; under them, the place where the
+    loaded one says what to look for (filled once the controls are drawn)."""
+    presets = presets_for(key)
+    if not presets:
+        return None
+    with st.sidebar:
+        st.markdown("**Teaching setups**: one click loads a setup that shows one idea")
+        for preset in presets:
+            st.button(
+                preset.title,
+                key=f"{key}_preset_{preset.name}",
+                on_click=apply_preset,
+                args=(key, preset, defaults, also),
+                help=preset.look_for,
+                width="stretch",
+            )
+        return st.empty()
+
+
+def apply_preset(key: str, preset: Preset, defaults: Any, also: Mapping[str, object]) -> None:
+    """The preset's settings into the controls (so into the URL), every other setting back to its default, and
+    a fresh run that plays them."""
+    for field, value in preset.settings_over(defaults, also).items():
+        name = f"{key}_{field}"
+        if field != "learning_rate" and name not in st.session_state:
+            continue
+        current = st.session_state.get(name)
+        st.session_state[name] = float(value) if isinstance(current, float) else value
+    st.session_state.pop(notes_key(key), None)
+    run = current_run(key)
+    if run is not None:
+        run.mode = "paused"
+        leave_queue(run)
+        del st.session_state[run_key(key)]
+
+
+def show_loaded(key: str, defaults: Any, also: Mapping[str, object], place: Any) -> None:
+    """Under the preset buttons: what to look for, while the setup on screen is exactly a preset's."""
+    if not presets_for(key):
+        return
+    chosen = matching_preset(key, current_values(key, defaults, also), defaults, also)
+    if chosen is not None and place is not None:
+        place.markdown(f":material/school: :blue-background[**{chosen.title}.** {chosen.look_for}]")
+
+
+def current_values(key: str, defaults: Any, also: Mapping[str, object]) -> dict[str, object]:
+    """The settings as the controls hold them now (field name -> value), defaults where no control shows one."""
+    known = {**{field: getattr(defaults, field) for field in defaults.__dataclass_fields__}, **also}
+    return {name: st.session_state.get(f"{key}_{name}", default) for name, default in known.items()}
+
+
+def hide_controls(key: str, defaults: Any, also: Mapping[str, object], first: bool) -> None:
+    """``?hide=seed,cell`` (setting names) or ``?hide=all``: a lesson's link hides the controls a teacher does not
+    want used. They are still drawn (so the link's values still reach them) and only hidden from view; the
+    sidebar says which settings the link fixes."""
+    asked = [name.strip() for name in ",".join(st.query_params.get_all("hide")).split(",") if name.strip()]
+    if not asked:
+        return
+    names = {*getattr(defaults, "__dataclass_fields__", ()), *also}
+    wanted = names if "all" in asked else {name for name in asked if name in names}
+    if first:
+        note(
+            key,
+            [Refusal("hide", name, "not a setting of this screen") for name in asked if name not in names | {"all"}],
+        )
+    keys = sorted(
+        n for n in st.session_state if isinstance(n, str) and field_of(n, key) in wanted and SAFE_KEY.fullmatch(n)
+    )
+    if not keys:
+        return
+    # Only keys of this screen's own controls reach the style sheet, never the link's text.
+    st.html("<style>" + ", ".join(f".st-key-{name}" for name in keys) + " { display: none; }</style>")
+    shown = sorted({field_of(n, key).replace("_", " ") for n in keys})
+    st.sidebar.caption(f"This lesson's link fixes: {', '.join(shown)} (those controls are hidden).")
+
+
+def notes_key(key: str) -> str:
+    return f"{key}_link_notes"
+
+
+def note(key: str, refused: list[Refusal]) -> None:
+    if refused:
+        notes = st.session_state.setdefault(notes_key(key), [])
+        notes.extend(r for r in refused if r not in notes)

@@ -1,0 +1,211 @@
+"""Every setting in the URL: what a link brings in is checked first, a refused value gets one note, and the
+sidebar shows the link of the setup on screen, with the screen's teaching presets above the controls.
+
+The widgets themselves are bound to the URL (``ui.controls.BIND``, Streamlit's ``bind="query-params"``): their
+keys are the parameters' names, Streamlit seeds them from the link on a page load and keeps the link up to date.
+Two things it does not do are done here. It resets an out-of-range value to the default without a word, and it
+turns 3.5 into 3 for a whole-number slider; so before any widget is drawn each value is checked by the screen's
+settings class (``core.links``) and a refused one is taken out of the URL and named on screen. And the learning
+rate is steered from the transport row, whose widget starts from the run's own rate: it is carried by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.state.session_state_proxy import get_session_state
+
+from core.cell_math import CELL_NAMES
+from core.errors import InputError
+from core.links import TABLE_TAG, Refusal, field_of, holds, ignored_sentence, link_text, parse_value, read_link
+from core.presets import same_value as _same
+from ui.lessons import hide_controls, note, notes_key, preset_picker, show_loaded
+from ui.live import current_run
+
+SHARED_PARAMS = ("lang", "hide")  # parameters every screen reads
+
+
+@contextmanager
+def linked_settings(
+    key: str,
+    defaults: Any | None,
+    learning_rates: Sequence[float],
+    labels: Mapping[str, Mapping[object, str]] | None = None,
+    also: Mapping[str, object] | None = None,
+    caveat: Callable[[], str | None] | None = None,
+) -> Iterator[None]:
+    """Around a page's setting controls: the link is checked before they are drawn, the note, the presets and
+    the link to this setup after. A link is read once per visit of a session (later, the controls hold it).
+
+    ``labels`` gives, per setting whose control shows labels (field -> option -> label), what the URL carries:
+    Streamlit writes and reads a bound choice by its label (the cell type's are known here). ``also`` names the
+    bound controls that are not a field of the settings class (suffix of the key -> default), and ``caveat``
+    says what the link cannot carry (an uploaded file). A screen without a settings class (Basics) passes None
+    and names all its controls in ``also``."""
+    labels = {"cell": CELL_NAMES, **(labels or {})}
+    also = dict(also or {})
+    first = _read_key(key) not in st.session_state
+    raw, refused = take_link(key, defaults, learning_rates, labels, also) if first else ({}, set())
+    loaded = preset_picker(key, defaults, also)
+    top = st.container()  # the note about refused values goes above the controls, once they have been checked
+    yield
+    if first:
+        after_widgets(key, raw, refused, labels)
+    hide_controls(key, defaults, also, first)
+    show_link(key, defaults, loaded, labels, also, caveat() if caveat else None, top)
+
+
+def take_link(
+    key: str,
+    defaults: Any,
+    learning_rates: Sequence[float],
+    labels: Mapping[str, Mapping[object, str]],
+    also: Mapping[str, object],
+) -> tuple[dict[str, list[str]], set[str]]:
+    """The link's parameters, and those refused (noted, and out of the URL) by the screen's settings class.
+    A choice given by its option (``?hihello_cell=gru``, as a teacher writes it) is handed to its control by label."""
+    raw = {name: st.query_params.get_all(name) for name in st.query_params}
+    taken, refused = read_link(defaults, raw, key, labels) if defaults is not None else ({}, [])
+    for name, values in raw.items():  # a control without a field: its value must be of the kind of its default
+        field = field_of(name, key)
+        if field in also and field in labels and len(values) == 1:
+            if values[0] in labels[field]:  # the option, as a teacher writes it: its control reads the label
+                _seed_with(name, labels[field][values[0]])
+            elif values[0] not in labels[field].values():
+                refused.append(Refusal(name, values[0], f"choose one of {', '.join(map(str, labels[field]))}"))
+        elif field in also and len(values) == 1:
+            with contextlib.suppress(InputError):
+                parse_value(values[0], also[field])
+                continue
+            refused.append(Refusal(name, values[0], f"not {_kind(also[field])}"))
+    for name, value in taken.items():
+        field = field_of(name, key)
+        if field in labels:
+            _seed_with(name, link_text(value, labels[field]))
+    rate_name = f"{key}_learning_rate"
+    if rate_name in taken:
+        offered = [rate for rate in learning_rates if math.isclose(rate, float(taken[rate_name]))]
+        if not offered:
+            shown = ", ".join(f"{rate:g}" for rate in learning_rates)
+            refused.append(Refusal(rate_name, link_text(taken[rate_name]), f"offered: {shown}"))
+        elif current_run(key) is None:  # a run on screen keeps the rate it is steered with
+            st.session_state[rate_name] = offered[0]
+    for refusal in refused:
+        _drop(refusal.name)
+    note(key, refused)
+    return raw, {r.name for r in refused}
+
+
+def after_widgets(
+    key: str, raw: dict[str, list[str]], refused: set[str], labels: Mapping[str, Mapping[object, str]]
+) -> None:
+    """A value the controls did not take either (outside a control's range or options, or no control shows it)
+    is noted too: Streamlit puts such a value back to the default without a word."""
+    st.session_state[_read_key(key)] = True
+    later = []
+    for name, values in raw.items():
+        field = field_of(name, key)
+        if field is None or name in refused or field == "learning_rate":
+            continue
+        if name not in st.session_state:
+            if TABLE_TAG.search(name.removeprefix(key)):
+                continue  # a control of another data table: it takes the value when that table is loaded
+            later.append(Refusal(name, ",".join(values), "not a setting this screen shows"))
+            _drop(name)
+        elif not holds(st.session_state[name], values, labels.get(field)):
+            later.append(Refusal(name, ",".join(values), "outside what this screen's control offers"))
+    note(key, later)
+
+
+def show_link(
+    key: str,
+    defaults: Any,
+    loaded: Any,
+    labels: Mapping[str, Mapping[object, str]],
+    also: Mapping[str, object],
+    caveat: str | None,
+    top: Any,
+) -> None:
+    """The note about a link's refused values, the loaded preset's sentence, and the link to this setup."""
+    notes = st.session_state.get(notes_key(key))
+    if notes:
+        top.info(ignored_sentence(notes))
+    show_loaded(key, defaults, also, loaded)
+    if defaults is not None:
+        _carry_learning_rate(key, defaults)
+    with st.sidebar:
+        st.markdown("**Link to this setup**")
+        st.code(setup_link(key, defaults, labels, also), language=None, wrap_lines=True)
+        st.caption(caveat or "Copy it: opening it trains the same run, with the same seed and the same curves.")
+
+
+def setup_link(
+    key: str,
+    defaults: Any,
+    labels: Mapping[str, Mapping[object, str]] | None = None,
+    also: Mapping[str, object] | None = None,
+) -> str:
+    """The address of this page with every setting that differs from its default, as the controls hold it."""
+    labels, also = labels or {}, also or {}
+    params: list[tuple[str, str]] = []
+    for name in sorted(n for n in st.session_state if isinstance(n, str)):
+        field = field_of(name, key)
+        if field in also:
+            default = also[field]
+        elif defaults is not None and field in defaults.__dataclass_fields__:
+            default = getattr(defaults, field)
+        else:
+            continue
+        value = st.session_state[name]
+        if isinstance(value, list | tuple):  # several values: the parameter repeated
+            if tuple(value) != default:
+                params.extend((name, link_text(v, labels.get(field))) for v in value)
+        elif not _same(value, default):
+            params.append((name, link_text(value, labels.get(field))))
+    params.extend((name, st.query_params[name]) for name in SHARED_PARAMS if name in st.query_params)
+    base = st.context.url or ""
+    query = urlencode(params)
+    return f"{base}?{query}" if query else base or "(this page's address: every setting is at its default)"
+
+
+def _carry_learning_rate(key: str, defaults: Any) -> None:
+    name = f"{key}_learning_rate"
+    rate = st.session_state.get(name, defaults.learning_rate)
+    wanted = None if math.isclose(rate, defaults.learning_rate) else link_text(rate)
+    if st.query_params.get(name) != wanted:
+        if wanted is None:
+            _drop(name)
+        else:
+            st.query_params[name] = wanted
+
+
+def _seed_with(name: str, text: str) -> None:
+    """The address a bound control is seeded from, with ``text`` for ``name`` (see ``_drop``)."""
+    with get_session_state().query_params() as params:
+        if name in params._initial_query_params:
+            params._initial_query_params[name] = [text]
+
+
+def _kind(default: object) -> str:
+    return "a whole number" if isinstance(default, int) else "a number" if isinstance(default, float) else "valid"
+
+
+def _read_key(key: str) -> str:
+    return f"{key}_link_read"
+
+
+def _drop(name: str) -> None:
+    """Out of the URL, and out of the address Streamlit seeds widgets from on a page load (its
+    ``_initial_query_params``: no public way to say "this value is refused"; tests/test_links.py fails loudly the
+    day Streamlit renames it)."""
+    with contextlib.suppress(StreamlitAPIException):  # bound to a widget drawn in an earlier run: nothing to seed
+        st.query_params.pop(name, None)
+    with get_session_state().query_params() as params:
+        params._initial_query_params.pop(name, None)
