@@ -177,7 +177,7 @@ def test_a_time_series_link_carries_the_sample_and_the_table_settings():
     }
     first = opened(query, "pages/time_series.py", "timeseries")
     run = live_run(first, "timeseries")
-    assert run.extra["identity"] == "sample:seasonal.csv"
+    assert run.screen.identity == "sample:seasonal.csv"
     assert (run.settings.window, run.settings.epochs, run.settings.seed) == (14, 30, 3)
     assert not notes(first)
     link = dict(parse_qsl(urlsplit(link_of(first)).query))
@@ -239,7 +239,7 @@ def test_a_time_series_preset_switches_the_sample_and_says_what_to_look_for():
     at.button(key="timeseries_preset_seasonal").click().run()
     assert not at.exception, at.exception
     assert at.query_params.get("timeseries_source", "").startswith("Built-in: seasonal")
-    assert live_run(at, "timeseries").extra["identity"] == "sample:seasonal.csv"
+    assert live_run(at, "timeseries").screen.identity == "sample:seasonal.csv"
     assert any("Seasonal data: the model wins" in m.value for m in at.sidebar.get("markdown"))
 
 
