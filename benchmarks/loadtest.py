@@ -32,7 +32,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, CSV_INPUT, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENS = ("hihello", "long_sequences", "time_series_upload", "rnn_vs_lstm_gru", "basics")
@@ -120,7 +120,7 @@ async def visit(browser, base_url: str, screen: str, csv: Path, outcome: Outcome
             if screen == "time_series_upload":
                 await poll(page, STATUS, lambda s: "· finished" in s, SESSION_TIMEOUT_S)  # the sample plays first
                 await page.get_by_text("Upload your own CSV file").click()
-                await page.set_input_files("input[type=file]", str(csv))
+                await page.set_input_files(CSV_INPUT, str(csv))
                 await page.get_by_text("What was read: 240 rows").wait_for()
                 await press(page, "Reset")
                 await poll(page, STATUS, lambda s: "· paused" in s, SESSION_TIMEOUT_S)

@@ -93,3 +93,8 @@ def start_server(seconds: float = 120) -> tuple[subprocess.Popen, str]:
     url = f"http://127.0.0.1:{port}"
     wait_until_healthy(url, process, seconds)
     return process, url
+
+
+# The time-series screen's CSV uploader (Streamlit marks an element's container with its key); the page has a
+# second file input, the saved-run uploader, so a bare input[type=file] could pick the wrong one.
+CSV_INPUT = ".st-key-timeseries_upload input[type=file]"

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from deploy.replicas import find_haproxy
-from tests.e2e.browser import ServerDidNotStart, stop, wait_until_healthy
+from tests.e2e.browser import CSV_INPUT, ServerDidNotStart, stop, wait_until_healthy
 from tests.e2e.conftest import (
     ROOT,
     SCREENSHOTS,
@@ -119,7 +119,7 @@ def test_two_learners_through_the_proxy_land_on_two_replicas_and_both_work(brows
         wait_for_run_state(second_page, ("finished",))
         second_page.get_by_text("Upload your own CSV file").click()
         wait_until_idle(second_page)
-        second_page.set_input_files("input[type=file]", str(write_csv(tmp_path / "through_the_proxy.csv")))
+        second_page.set_input_files(CSV_INPUT, str(write_csv(tmp_path / "through_the_proxy.csv")))
         wait_until_idle(second_page)
         second_page.get_by_text("What was read: 240 rows").wait_for()
         press(second_page, "Reset")

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.e2e.browser import CSV_INPUT
 from tests.e2e.conftest import (
     assert_no_exception,
     cpu_seconds,
@@ -45,7 +46,7 @@ def open_upload(page, app_url):
 def test_upload_a_csv_train_and_draw(page, app_url, tmp_path):
     path = write_csv(tmp_path / "my_sales.csv")
     open_upload(page, app_url)
-    page.set_input_files("input[type=file]", str(path))
+    page.set_input_files(CSV_INPUT, str(path))
     wait_until_idle(page)
     page.get_by_text("What was read: 240 rows").wait_for()
     page.get_by_text("Changed: the data").wait_for()  # the sample's run stays until Reset
@@ -63,7 +64,7 @@ def test_upload_a_csv_train_and_draw(page, app_url, tmp_path):
 def test_markup_in_column_names_shows_as_typed(page, app_url, tmp_path):
     path = write_csv(tmp_path / "markup.csv", names=("<b>temp</b>", "**sales**"), constant=True)
     open_upload(page, app_url)
-    page.set_input_files("input[type=file]", str(path))
+    page.set_input_files(CSV_INPUT, str(path))
     wait_until_idle(page)
     press(page, "Reset")
     wait_until_idle(page)
@@ -132,7 +133,7 @@ def test_the_issues_heavy_settings_are_refused_before_computing(page, app_server
     """Window 120, horizon 30, hidden 128, depth 4, LSTM, 1000 epochs, batch 16 on a long file: days of work."""
     path = write_csv(tmp_path / "long.csv", rows=4000)
     open_upload(page, app_server["url"])
-    page.set_input_files("input[type=file]", str(path))
+    page.set_input_files(CSV_INPUT, str(path))
     wait_until_idle(page)
     for label in ("Window (time steps read)", "Horizon (steps predicted)", "Hidden size", "Depth (stacked layers)"):
         set_slider_to_max(page, label)
