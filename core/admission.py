@@ -115,6 +115,13 @@ class Admission:
             return self._queue.index(ticket) if ticket in self._queue else None
 
     @property
+    def active(self) -> int:
+        """Runs that asked for a slot within the last ``STALE_SECONDS``: the runs this server is playing now."""
+        with self._changed:
+            now = self._clock()
+            return sum(1 for asked in self._asked.values() if now - asked <= STALE_SECONDS)
+
+    @property
     def computing(self) -> int:
         return len(self._computing)
 
@@ -126,6 +133,9 @@ class Admission:
 
     def _drop_stale(self) -> None:
         now = self._clock()
+        for ticket in [t for t, asked in self._asked.items() if now - asked > 10 * STALE_SECONDS]:
+            if ticket not in self._computing:
+                del self._asked[ticket]
         stale = [t for t in self._queue if now - self._asked.get(t, now) > STALE_SECONDS]
         for ticket in stale:
             self._queue.remove(ticket)

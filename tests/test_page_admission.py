@@ -51,11 +51,16 @@ def test_pause_leaves_the_line(monkeypatch):
 def test_a_busy_server_redraws_playing_pages_less_often(monkeypatch):
     from ui.live_run import BUSY_TICK_SECONDS, TICK_SECONDS, tick_seconds
 
-    monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
+    monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "2")
     admission = core.admission.shared_admission()
     assert tick_seconds() == TICK_SECONDS
-    assert admission.request("computing").granted
-    assert not admission.request("waiting").granted
-    assert tick_seconds() == BUSY_TICK_SECONDS > TICK_SECONDS
-    admission.cancel("waiting")
+    for ticket in ("a", "b"):  # as many runs as slots: full pace
+        assert admission.request(ticket).granted
+        admission.release(ticket)
     assert tick_seconds() == TICK_SECONDS
+    assert admission.request("c").granted and admission.request("d").granted
+    assert not admission.request("waiting").granted  # runs queue: redraws spread out
+    assert TICK_SECONDS < tick_seconds() <= BUSY_TICK_SECONDS
+    for ticket in range(40):  # a crowd of playing runs: at most one redraw every BUSY_TICK_SECONDS
+        admission.request(str(ticket))
+    assert tick_seconds() == BUSY_TICK_SECONDS

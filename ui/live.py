@@ -114,6 +114,7 @@ def drive(
 
 def live_fragment(key, run, settings, build, draw, learning_rates, display_keys) -> None:
     playing_when_drawn = run.playing
+    interval = tick_seconds() if playing_when_drawn else None
 
     def body() -> None:
         current = current_run(key)
@@ -130,9 +131,11 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
             draw(current)
         if current.playing != playing_when_drawn:
             st.rerun()  # the whole page: the timer starts or stops, and the views below catch up
+        if interval and not 0.5 < tick_seconds() / interval < 2:
+            st.rerun()  # the server got much busier or quieter: a new timer at the pace it can afford
 
     # The timer exists only while the run plays: a paused page costs the server nothing.
-    st.fragment(body, run_every=tick_seconds() if playing_when_drawn else None)()
+    st.fragment(body, run_every=interval)()
 
 
 def _set_mode(key: str, mode: str) -> None:

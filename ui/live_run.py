@@ -20,9 +20,11 @@ from core.training import TrainingHistory
 from ui.transport import DEFAULT_SPEED, SPEEDS
 
 TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
-# Between two redraws while runs wait for a computing slot: a busy server spends its time training, not
-# redrawing pages whose runs cannot move (each tick then computes the same, and the pace is kept per second).
-BUSY_TICK_SECONDS = 1.0
+# Between two redraws while more runs play than the server has computing slots: each redraw costs the server
+# (one Python process, one core at a time) a tenth of a second, so redraws are spread out as runs pile up, and
+# the server spends its time training and drawing first pages instead (each tick then computes more; the pace
+# is kept per second). At most this long between two redraws:
+BUSY_TICK_SECONDS = 3.0
 WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause waits for at most one tick
 MAX_CATCH_UP_SECONDS = 3.0
 # How long a tick waits in the server's queue (core.admission) for a free computing slot before it redraws
@@ -160,8 +162,11 @@ def affordable_epochs(run: LiveRun) -> int:
 
 
 def tick_seconds() -> float:
-    """How often a playing page redraws: every quarter second, or once a second while runs queue for a slot."""
-    return BUSY_TICK_SECONDS if shared_admission().waiting else TICK_SECONDS
+    """How often a playing page redraws: every quarter second, or less often when more runs play than there are
+    computing slots (or runs queue for one), up to once every ``BUSY_TICK_SECONDS``."""
+    admission = shared_admission()
+    crowd = max(admission.active / admission.slots, 4.0 if admission.waiting else 1.0)
+    return min(BUSY_TICK_SECONDS, TICK_SECONDS * max(1.0, crowd))
 
 
 def leave_queue(run: LiveRun) -> None:
