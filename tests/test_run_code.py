@@ -58,6 +58,7 @@ def test_the_hihello_script_prints_the_screens_final_loss_at_the_defaults(tmp_pa
     assert script_losses(hihello_code(settings), tmp_path) == pytest.approx([hihello_loss(settings)], abs=TOLERANCE)
 
 
+@pytest.mark.slow  # a subprocess with its own torch import per case; the defaults stay in the fast tier
 @pytest.mark.parametrize(
     "changes",
     [
@@ -77,6 +78,7 @@ def test_the_long_sequence_script_prints_the_screens_final_loss_at_the_defaults(
     assert script_losses(code, tmp_path) == pytest.approx([long_sequence_loss(settings)], abs=TOLERANCE)
 
 
+@pytest.mark.slow  # a subprocess with its own torch import per case; the defaults stay in the fast tier
 def test_the_long_sequence_script_follows_mini_batches_and_other_cells(tmp_path):
     settings = LongSequenceSettings(
         text="나는 한국에서 자랐고 나는 한국어를 유창하게 한다",
@@ -152,6 +154,7 @@ def forecast_loss(table, settings) -> float:
     return session.history.records[-1].loss
 
 
+@pytest.mark.slow  # a subprocess with its own torch import per case; the defaults stay in the fast tier
 @pytest.mark.parametrize(
     "name, changes",
     [
@@ -190,6 +193,7 @@ def comparison_losses(settings) -> list[float]:
     return [session.history.records[-1].loss for session in sessions.values()]
 
 
+@pytest.mark.slow  # a subprocess with its own torch import per case; the defaults stay in the fast tier
 @pytest.mark.parametrize(
     "changes",
     [
