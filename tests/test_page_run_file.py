@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.comparison import ComparisonSettings
-from core.run_file import build_sessions, save_run
+from core.run_file import save_run
 from tests.conftest import finish, live_run, open_screen, visit
+from tests.test_run_file import comparison_halfway
 from ui.run_file_views import run_file_bytes
 
 HIHELLO, HIHELLO_PAGE = "hihello", "pages/hihello.py"
@@ -107,14 +107,7 @@ def test_a_time_series_run_loads_back_on_its_data_and_not_on_another():
 
 @pytest.mark.slow
 def test_a_comparison_saved_midway_loads_paused_and_races_on_to_the_end_of_a_run_never_saved():
-
-    settings = ComparisonSettings(steps=30, gap=5, test_sequences=64)
-    never_saved, _ = build_sessions(settings)
-    sessions, _ = build_sessions(settings)
-    for session in never_saved.values():
-        session.advance()
-    for session in sessions.values():
-        session.advance(epochs=11)
+    settings, never_saved, sessions = comparison_halfway()
     at = visit("pages/rnn_vs_lstm_gru.py")
     at.button(key="compare_pause").click().run()
     upload(at, "compare", "race.rnnlab", save_run(settings, sessions))

@@ -200,8 +200,8 @@ def test_a_time_series_run_round_trips_on_its_own_data_and_refuses_other_data():
         load_run(data, screen="timeseries", build=build, data_identity="upload:prices.csv:0123456789abcdef")
 
 
-def test_the_three_cells_of_a_comparison_round_trip_and_race_on_exactly():
-
+def comparison_halfway():
+    """A short comparison run to its end, and the same run paused at step 11 (the one to save and load)."""
     settings = ComparisonSettings(steps=30, gap=5, test_sequences=64)
     never_saved, _ = build_sessions(settings)
     sessions, _ = build_sessions(settings)
@@ -209,6 +209,11 @@ def test_the_three_cells_of_a_comparison_round_trip_and_race_on_exactly():
         session.advance()
     for session in sessions.values():
         session.advance(epochs=11)
+    return settings, never_saved, sessions
+
+
+def test_the_three_cells_of_a_comparison_round_trip_and_race_on_exactly():
+    settings, never_saved, sessions = comparison_halfway()
     loaded = load_run(save_run(settings, sessions), screen="compare")
     assert set(loaded.sessions) == {"rnn", "lstm", "gru"}
     for cell, session in loaded.sessions.items():
