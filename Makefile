@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check lint unit e2e bench figures loadtest replicas clean
+.PHONY: run test check lint unit e2e bench figures loadtest replicas i18n clean
 
 # The stamps depend on the requirement files: a second install is skipped unless they change.
 $(BIN)/python:
@@ -55,6 +55,15 @@ loadtest: $(VENV)/.installed-dev
 # between their <!-- figures:… --> markers (about 2.5 minutes of computing on one CPU thread).
 figures: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.readme_figures
+
+# The catalogues: every _()/N_()/ngettext/pgettext string of the code into locales/messages.pot, then into the
+# Korean messages.po (new entries empty, removed ones dropped, never a guessed translation); translate, commit.
+I18N_SOURCES := streamlit_app.py core pages ui
+i18n: $(VENV)/.installed-runtime
+	$(BIN)/pybabel --quiet extract --add-location=file --sort-by-file --no-wrap --project="RNN Lab" \
+		-k ngettext:1,2 -k pgettext:1c,2 -o locales/messages.pot $(I18N_SOURCES)
+	$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete --no-wrap -i locales/messages.pot \
+		-d locales -l ko --init-missing
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

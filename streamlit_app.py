@@ -4,76 +4,95 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.i18n import N_, _
+from core.notes import note_link
 from core.runtime import use_one_thread
+from ui.common import start_page
+from ui.i18n import choose_language
 
 SCREENS = [
     (
         "pages/basics.py",
-        "Basics",
+        N_("Basics"),
         ":material/calculate:",
-        "The cell's arithmetic step by step: one-hot inputs, shapes, why tanh.",
+        N_("The cell's arithmetic step by step: one-hot inputs, shapes, why tanh."),
     ),
     (
         "pages/hihello.py",
-        "HiHello",
+        N_("HiHello"),
         ":material/waving_hand:",
-        'Character-level next-character prediction: "hihell" → "ihello".',
+        N_('Character-level next-character prediction: "hihell" → "ihello".'),
     ),
     (
         "pages/long_sequences.py",
-        "Long sequences",
+        N_("Long sequences"),
         ":material/notes:",
-        "A sentence cut into sliding windows, a stacked RNN with a linear head, text generation.",
+        N_("A sentence cut into sliding windows, a stacked RNN with a linear head, text generation."),
     ),
     (
         "pages/time_series.py",
-        "Time series",
+        N_("Time series"),
         ":material/show_chart:",
-        "Past days → next value on stock-like data or your own CSV, against a naive baseline.",
+        N_("Past days → next value on stock-like data or your own CSV, against a naive baseline."),
     ),
     (
         "pages/rnn_vs_lstm_gru.py",
-        "RNN vs LSTM/GRU",
+        N_("RNN vs LSTM/GRU"),
         ":material/compare_arrows:",
-        "The same memory task on all three cells: long-term dependencies and vanishing gradients.",
+        N_("The same memory task on all three cells: long-term dependencies and vanishing gradients."),
+    ),
+    (
+        "pages/glossary.py",
+        N_("Glossary"),
+        ":material/translate:",
+        N_("The terms of the study note, in Korean and in English."),
     ),
 ]
 
 
 def home() -> None:
+    start_page()
     st.title("RNN Lab")
     st.markdown(
-        "Watch a recurrent neural network learn. Every screen trains a small PyTorch model while you "
-        "watch, and shows the loss, the hidden activations and how much gradient reaches each time step."
+        _(
+            "Watch a recurrent neural network learn. Every screen trains a small PyTorch model while you "
+            "watch, and shows the loss, the hidden activations and how much gradient reaches each time step."
+        )
     )
-    st.subheader("What is a recurrent network?")
+    st.subheader(_("What is a recurrent network?"))
     st.markdown(
-        "A recurrent neural network (RNN) reads a sequence one element at a time and keeps a **hidden "
-        "state** $h_t$, a vector that summarises what it has read so far. At every step the same weights "
-        "combine the new input $x_t$ with the previous state $h_{t-1}$:"
+        _(
+            "A recurrent neural network (RNN) reads a sequence one element at a time and keeps a **hidden "
+            "state** $h_t$, a vector that summarises what it has read so far. At every step the same weights "
+            "combine the new input $x_t$ with the previous state $h_{t-1}$:"
+        )
     )
     st.latex(r"h_t = \tanh\left(W_{hh}\, h_{t-1} + W_{xh}\, x_t + b\right)")
     st.markdown(
-        "- $h_{t-1}$ starts at zero; the output at step $t$ is read from $h_t$ (directly, or through a "
-        "linear layer).\n"
-        "- The order of the data matters: the same letters in another order give other states.\n"
-        "- **Why tanh?** Stacking linear maps $h(x) = c\\,x$ gives $c^3 x$, still one linear map; a "
-        "nonlinearity is what makes depth and recurrence worth having. tanh keeps the state in $(-1, 1)$.\n"
-        "- **The catch:** the gradient that trains step $t$ is multiplied by $W_{hh}$ and tanh's slope once "
-        "per step it travels back, so over long distances it shrinks (vanishes) or grows (explodes). "
-        "LSTM and GRU add gates to control that flow."
+        _(
+            "- $h_{t-1}$ starts at zero; the output at step $t$ is read from $h_t$ (directly, or through a "
+            "linear layer).\n"
+            "- The order of the data matters: the same letters in another order give other states.\n"
+            "- **Why tanh?** Stacking linear maps $h(x) = c\\,x$ gives $c^3 x$, still one linear map; a "
+            "nonlinearity is what makes depth and recurrence worth having. tanh keeps the state in $(-1, 1)$.\n"
+            "- **The catch:** the gradient that trains step $t$ is multiplied by $W_{hh}$ and tanh's slope once "
+            "per step it travels back, so over long distances it shrinks (vanishes) or grows (explodes). "
+            "LSTM and GRU add gates to control that flow."
+        )
     )
-    st.subheader("The screens")
+    st.markdown(note_link("what_is_an_rnn"))
+    st.subheader(_("The screens"))
     for path, title, icon, blurb in SCREENS:
-        st.page_link(path, label=f"**{title}**: {blurb}", icon=icon)
-    st.caption("Use the menu on the left to move between screens; each one trains its own model.")
+        st.page_link(path, label=f"**{_(title)}**: {_(blurb)}", icon=icon)
+    st.caption(_("Use the menu on the left to move between screens; each one trains its own model."))
 
 
 def main() -> None:
     use_one_thread()
     st.set_page_config(page_title="RNN Lab", page_icon=":material/cycle:", layout="wide")
-    pages = [st.Page(home, title="Home", icon=":material/home:", default=True)]
-    pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _ in SCREENS]
+    choose_language()  # the menu's titles are words too; each page then draws the selector itself
+    pages = [st.Page(home, title=_("Home"), icon=":material/home:", default=True)]
+    pages += [st.Page(path, title=_(title), icon=icon) for path, title, icon, _blurb in SCREENS]
     st.navigation(pages).run()
 
 

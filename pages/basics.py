@@ -13,9 +13,11 @@ from core.basics_figures import (
     step_products_figure,
     step_sum_figure,
 )
-from ui.common import chart, learner_errors, page_setup
+from ui.common import chart, learner_errors, page_setup, start_page
 from ui.controls import whole_number_input
 from ui.links import linked_settings
+
+start_page()  # before any word: it sets this run's language
 
 BIND = "query-params"
 

@@ -25,13 +25,15 @@ from core.objectives import probabilities
 from core.session import TrainingSession
 from core.text import Vocabulary, describe
 from core.training import learning_rates
-from ui.common import chart, learner_errors, markdown_literal, page_setup
+from ui.common import chart, learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
 from ui.training_views import gradient_views, inside_the_network, learning_curves
+
+start_page()  # before any word: it sets this run's language
 
 KEY = "hihello"
 DEFAULTS = HiHelloSettings()

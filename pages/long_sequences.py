@@ -10,7 +10,7 @@ from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, MAX_SCREEN_EPOCHS, Long
 from core.probes import probe_indices
 from core.training import learning_rates
 from core.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH, MIN_SEQUENCE_LENGTH, read_back_session
-from ui.common import learner_errors, page_setup
+from ui.common import learner_errors, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
@@ -26,6 +26,8 @@ from ui.long_sequence_views import (
 from ui.neuron_generation_views import generation_section, neuron_section
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
+
+start_page()  # before any word: it sets this run's language
 
 KEY = "longseq"
 DEFAULTS = LongSequenceSettings()

@@ -10,13 +10,15 @@ from core.budget import Budget, check_budget
 from core.comparison import TASKS, ComparisonSettings, build_task, cell_sessions
 from core.tasks import MAX_GAP, MIN_GAP
 from core.training import learning_rates
-from ui.common import learner_errors, page_setup
+from ui.common import learner_errors, page_setup, start_page
 from ui.comparison_views import ComparisonRun, curves, gates, gradients, summary, sweep
 from ui.controls import BIND, reset_note, seed_input, steered_learning_rate
 from ui.links import linked_settings
 from ui.live import LiveRun, drive
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
+
+start_page()  # before any word: it sets this run's language
 
 KEY = "compare"
 DEFAULTS = ComparisonSettings()

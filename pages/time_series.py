@@ -20,7 +20,7 @@ from core.forecasting import (
 )
 from core.series import SeriesTable
 from core.training import learning_rates
-from ui.common import learner_errors, markdown_literal, page_setup
+from ui.common import learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
@@ -28,6 +28,8 @@ from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
 from ui.series_data import SOURCES, choose_data, preview
 from ui.time_series_views import ForecastRun, inside, loss_curve, results
+
+start_page()  # before any word: it sets this run's language
 
 KEY = "timeseries"
 POLICIES = {

@@ -11,11 +11,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.errors import InputError
+from core.i18n import N_, _
 from core.runtime import use_one_thread
+from ui.i18n import choose_language, language_selector
 
 log = logging.getLogger("rnnlab")
 
-GENERIC_ERROR = (
+GENERIC_ERROR = N_(
     "Something unexpected went wrong while computing this. The details went to the server log; "
     "try other settings, or reload the page."
 )
@@ -43,7 +45,7 @@ def learner_errors() -> Iterator[None]:
         st.error(markdown_literal(str(error)))
     except Exception:  # the learner gets a sentence, the log gets the traceback
         log.exception("unexpected error on a page")
-        st.error(GENERIC_ERROR)
+        st.error(_(GENERIC_ERROR))
 
 
 def chart(fig: go.Figure, caption: str, key: str | None = None) -> None:
@@ -69,9 +71,16 @@ def run_inside_navigation() -> None:
         st.rerun()
 
 
-def page_setup(title: str, intro: str) -> None:
-    """Title, one-paragraph introduction, and torch's one-thread setting."""
+def start_page() -> None:
+    """The first call of every page, before any word is drawn: the navigation, torch's one-thread setting, this
+    run's language (every ``_()`` after this speaks it) and the language selector at the top of the sidebar."""
     run_inside_navigation()
     use_one_thread()
+    choose_language()
+    language_selector()
+
+
+def page_setup(title: str, intro: str) -> None:
+    """Title and one-paragraph introduction."""
     st.title(title)
     st.markdown(intro)

@@ -26,6 +26,7 @@ import streamlit as st
 
 from core.training import Snapshot, TrainingHistory
 from ui.common import learner_errors
+from ui.i18n import apply_language
 from ui.live_run import TICK_SECONDS, WORK_SECONDS, LiveRun, leave_queue, tick, tick_seconds
 from ui.transport import DEFAULT_SPEED, status_line, transport
 
@@ -117,6 +118,7 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
     interval = tick_seconds() if playing_when_drawn else None
 
     def body() -> None:
+        apply_language()  # a fragment's rerun skips the page's top, where the language was chosen
         current = current_run(key)
         # Each part shows its own error and the rest still draws (a refused Reset keeps the run on screen).
         with learner_errors():
