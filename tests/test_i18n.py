@@ -24,12 +24,7 @@ from core.i18n import LANGUAGES, SOURCE_LANGUAGE, catalogue_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(
-    [
-        ROOT / "streamlit_app.py",
-        *(ROOT / "pages").glob("*.py"),
-        *(ROOT / "ui").glob("*.py"),
-        *(ROOT / "core").glob("*.py"),
-    ]
+    [ROOT / "streamlit_app.py"] + [path for top in ("pages", "ui", "core") for path in (ROOT / top).glob("*.py")]
 )
 # The learner's runnable PyTorch script: code, whose comments stay in English like the code they explain.
 CODE_WRITERS = {"core/run_code.py", "core/run_code_series.py", "core/run_code_comparison.py", "core/run_code_notes.py"}
@@ -294,9 +289,9 @@ def test_the_glossary_terms_are_used_for_their_english(language: str) -> None:
         if not message.id or not translation:
             continue
         for term in TERMS:
-            if term.strict and re.search(rf"\b{re.escape(term.english)}s?\b", source, re.IGNORECASE):
-                if term.korean.split(" (")[0] not in translation:
-                    strays.append(f"{term.english} → {term.korean}: {source[:60]!r} → {translation[:60]!r}")
+            mentioned = term.strict and re.search(rf"\b{re.escape(term.english)}s?\b", source, re.IGNORECASE)
+            if mentioned and term.korean.split(" (")[0] not in translation:
+                strays.append(f"{term.english} → {term.korean}: {source[:60]!r} → {translation[:60]!r}")
     assert strays == []
 
 

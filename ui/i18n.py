@@ -13,6 +13,8 @@ re-stores every control's value as its option, while the old labels are still re
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, language_code, set_language
@@ -57,10 +59,8 @@ def _keep_choices() -> None:
     for key in list(st.session_state.keys()):
         if key in (SELECTOR_KEY, LANGUAGE_KEY) or key.startswith("_"):
             continue
-        try:
+        with contextlib.suppress(Exception):  # buttons and uploaders cannot be set: they hold no choice to keep
             st.session_state[key] = st.session_state[key]
-        except Exception:  # buttons, uploaders and forms cannot be set: they hold no choice to keep
-            pass
 
 
 def language_selector() -> None:
