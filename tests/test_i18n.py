@@ -304,3 +304,43 @@ def test_the_scan_finds_what_it_should() -> None:
     assert not reads_as_words("$h_t = \\tanh(W x)$")
     assert not reads_as_words("RNN")
     assert not reads_as_words("{epoch} / {epochs}")
+
+
+def input_errors() -> list[tuple[str, ast.Call]]:
+    """Every ``InputError(...)`` the code raises, with where it is."""
+    found = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _called_name(node) == "InputError":
+                found.append((f"{_relative(path)}:{node.lineno}", node))
+    return found
+
+
+def _translated_ids(node: ast.AST) -> list[str]:
+    ids = []
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call) and _called_name(call) in TRANSLATORS:
+            strings = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if strings:
+                ids.append(strings[-1] if _called_name(call) == "pgettext" else strings[0])
+    return ids
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_every_input_error_message_has_both_forms(language: str) -> None:
+    """A learner's error message is a catalogue message with a translation: written with ``_()`` where it is raised
+    (or built by a function of the same module from ``_()`` messages, passed on as a variable)."""
+    translations = {_forms(m.id)[0]: _forms(m.string)[0] for m in _catalogue(language) if m.id and not m.fuzzy}
+    missing = []
+    for where, call in input_errors():
+        if not call.args:
+            continue
+        message = call.args[0]
+        if isinstance(message, (ast.Name, ast.Attribute, ast.Subscript)) and not _translated_ids(message):
+            continue  # built earlier from catalogue messages; the literal scan checks how
+        ids = _translated_ids(message)
+        if not ids:
+            missing.append(f"{where}: not through the catalogue")
+        missing += [f"{where}: {i[:60]!r} has no translation" for i in ids if not translations.get(i)]
+    assert input_errors(), "the scan found the InputErrors"
+    assert missing == []
