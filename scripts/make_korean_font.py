@@ -6,6 +6,7 @@ CJK punctuation; Latin text keeps Streamlit's own Source Sans, so the font face 
 ``unicodeRange`` and the browser downloads it only for a page that shows Hangul.
 
     apt-get download fonts-noto-cjk && dpkg-deb -x fonts-noto-cjk_*.deb /tmp/noto
+    .venv/bin/pip install fonttools brotli   # only for this script: the app serves the result as it is
     python -m scripts.make_korean_font /tmp/noto/usr/share/fonts/opentype/noto
 
 The result is committed (static/fonts/), so neither CI nor a viewer's machine needs a CJK font.
