@@ -17,9 +17,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTCollection
-
 # The same ranges go into .streamlit/config.toml's unicodeRange (tests/test_i18n_font.py checks both).
 HANGUL_RANGES = [
     (0x1100, 0x11FF),  # Hangul Jamo
@@ -33,6 +30,9 @@ OUTPUT = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
 
 def cut(collection: Path, target: Path) -> None:
+    from fontTools import subset  # imported here: the app and its tests read HANGUL_RANGES without fontTools
+    from fontTools.ttLib import TTCollection
+
     font = TTCollection(str(collection)).fonts[KOREAN_FACE_INDEX]
     options = subset.Options()
     options.flavor = "woff2"
