@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-# Not words of either language: formulas, code, link targets, and the model names that stay as they are.
-NOT_WORDS = re.compile(r"\$[^$]*\$|`[^`]*`|\]\([^)]*\)|https?://\S+|\b(?:RNN|LSTM|GRU)\b")
+# Not words of either language: formulas, code, link targets, and the model names that stay as they are (also
+# when a Korean particle follows them: "RNN이란").
+NOT_WORDS = re.compile(r"\$[^$]*\$|`[^`]*`|\]\([^)]*\)|https?://\S+|(?<![A-Za-z])(?:RNN|LSTM|GRU)(?![A-Za-z])")
 
 
 def hangul_share(*texts: str) -> float:
