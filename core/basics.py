@@ -17,6 +17,7 @@ from torch import Tensor, nn
 
 from core.cell_math import NONLINEARITIES, CellWeights, rnn_step, unroll_layer
 from core.errors import InputError
+from core.i18n import _, pgettext
 from core.validation import MAX_SEED, whole_number
 
 WORD = "hello"
@@ -30,7 +31,9 @@ SEQUENCE_RANGE = (2, 200)
 
 def check_nonlinearity(nonlinearity: str) -> str:
     if nonlinearity not in NONLINEARITIES:
-        raise InputError(f"Unknown nonlinearity '{nonlinearity}': choose tanh or relu.")
+        raise InputError(
+            _("Unknown nonlinearity '{nonlinearity}': choose tanh or relu.").format(nonlinearity=nonlinearity)
+        )
     return nonlinearity
 
 
@@ -61,7 +64,7 @@ def seeded_rnn(
 
 def vocabulary_for(input_size: int) -> tuple[str, ...]:
     """The letters that get a one-hot dimension: the first ``input_size`` of h, e, l, o."""
-    input_size = whole_number(input_size, "The input size d", *SIZE_RANGE)
+    input_size = whole_number(input_size, _("The input size d"), *SIZE_RANGE)
     return VOCABULARY[:input_size]
 
 
@@ -107,10 +110,10 @@ def one_step(
 ) -> OneStep:
     """One step of an ``nn.RNN`` on "hello" written out term by term, checked against torch."""
     vocabulary = vocabulary_for(input_size)
-    hidden_size = whole_number(hidden_size, "The hidden size D_h", *SIZE_RANGE)
-    seed = whole_number(seed, "The seed", 0, MAX_SEED)
+    hidden_size = whole_number(hidden_size, _("The hidden size D_h"), *SIZE_RANGE)
+    seed = whole_number(seed, _("The seed"), 0, MAX_SEED)
     nonlinearity = check_nonlinearity(nonlinearity)
-    time_step = whole_number(time_step, "The time step t", 1, len(WORD))
+    time_step = whole_number(time_step, _("The time step t"), 1, len(WORD))
 
     inputs = one_hot_word(WORD, input_size).unsqueeze(0)  # (1, time, input)
     module = seeded_rnn(input_size, hidden_size, nonlinearity, seed=seed)
@@ -130,7 +133,7 @@ def one_step(
     def arr(tensor: Tensor) -> np.ndarray:
         return tensor.detach().double().numpy().reshape(-1)  # (1, n) or (n,) -> (n,)
 
-    labels = tuple(vocabulary) + tuple(f"unused {k + 1}" for k in range(len(vocabulary), input_size))
+    labels = tuple(vocabulary) + tuple(_("unused {k}").format(k=k + 1) for k in range(len(vocabulary), input_size))
     return OneStep(
         nonlinearity=nonlinearity,
         time_step=time_step,
@@ -154,7 +157,7 @@ def one_step(
 
 def unit_arithmetic(step: OneStep, unit: int = 0) -> str:
     """LaTeX of hidden unit ``unit`` (0-based) computed by hand, numbers rounded to 3 decimals."""
-    unit = whole_number(unit, "The hidden unit", 0, len(step.hidden) - 1)
+    unit = whole_number(unit, _("The hidden unit"), 0, len(step.hidden) - 1)
     i, t = unit + 1, step.time_step
 
     def num(value: float) -> str:
@@ -170,7 +173,7 @@ def unit_arithmetic(step: OneStep, unit: int = 0) -> str:
     act = r"\tanh" if step.nonlinearity == "tanh" else r"\mathrm{relu}"
     a, h = step.pre_activation[unit], step.hidden[unit]
     return (
-        rf"\begin{{aligned}} a_{{{t},{i}}} &= \underbrace{{{x_part}}}_{{W_{{xh}}x_{{{t}}}}}"
+        r"\begin{aligned}" + rf" a_{{{t},{i}}} &= \underbrace{{{x_part}}}_{{W_{{xh}}x_{{{t}}}}}"
         rf" + \underbrace{{{h_part}}}_{{W_{{hh}}h_{{{t - 1}}}}} + \underbrace{{{num(step.bias[unit])}}}_{{b}}"
         rf" \approx {a:.3f} \\ h_{{{t},{i}}} &= {act}({a:.3f}) \approx {h:.3f} \end{{aligned}}"
     )
@@ -190,8 +193,8 @@ class Shapes:
 
 def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int = 2) -> Shapes:
     """Run nn.RNN(4, hidden_size, num_layers) on the lab's batch and read off the shapes."""
-    num_layers = whole_number(num_layers, "The number of layers", *LAYERS_RANGE)
-    hidden_size = whole_number(hidden_size, "The hidden size", *SIZE_RANGE)
+    num_layers = whole_number(num_layers, _("The number of layers"), *LAYERS_RANGE)
+    hidden_size = whole_number(hidden_size, _("The hidden size"), *SIZE_RANGE)
     batch = torch.stack([one_hot_word(word, len(VOCABULARY)) for word in BATCH_WORDS])  # (batch, time, input)
     if not batch_first:
         batch = batch.transpose(0, 1)  # (time, batch, input)
@@ -199,7 +202,17 @@ def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int =
     with torch.no_grad():
         output, h_n = module(batch)
     last = output[:, -1] if batch_first else output[-1]  # (batch, hidden)
+    axis = {  # the axes' names, as torch's documentation names them
+        "batch": pgettext("tensor axis", "batch"),
+        "time": pgettext("tensor axis", "time"),
+        "input": pgettext("tensor axis", "input"),
+        "hidden": pgettext("tensor axis", "hidden"),
+        "layers": pgettext("tensor axis", "layers"),
+    }
     order = ("batch", "time") if batch_first else ("time", "batch")
+
+    def axes(*names: str) -> str:
+        return "(" + ", ".join(axis[name] for name in names) + ")"
 
     def shape(tensor: Tensor) -> str:
         return "(" + ", ".join(str(n) for n in tensor.shape) + ")"
@@ -208,20 +221,20 @@ def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int =
         {
             "tensor": "input",
             "shape": shape(batch),
-            "axes": f"({order[0]}, {order[1]}, input)",
-            "holds": "one one-hot letter per word and step",
+            "axes": axes(*order, "input"),
+            "holds": _("one one-hot letter per word and step"),
         },
         {
             "tensor": "output",
             "shape": shape(output),
-            "axes": f"({order[0]}, {order[1]}, hidden)",
-            "holds": "the top layer's h_t at every step",
+            "axes": axes(*order, "hidden"),
+            "holds": _("the top layer's h_t at every step"),
         },
         {
             "tensor": "h_n",
             "shape": shape(h_n),
-            "axes": "(layers, batch, hidden)",
-            "holds": "every layer's h_t after the last step",
+            "axes": axes("layers", "batch", "hidden"),
+            "holds": _("every layer's h_t after the last step"),
         },
     ]
     slice_name = "output[:, -1]" if batch_first else "output[-1]"
@@ -230,16 +243,16 @@ def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int =
 
 def unrolled_dot(time_steps: int = 5, num_layers: int = 1, hidden_size: int = 2, batch_first: bool = True) -> str:
     """DOT source of the lab's network unrolled through time: inputs at the bottom, layers above."""
-    time_steps = whole_number(time_steps, "The number of time steps", 1, 8)
-    num_layers = whole_number(num_layers, "The number of layers", *LAYERS_RANGE)
-    hidden_size = whole_number(hidden_size, "The hidden size", *SIZE_RANGE)
+    time_steps = whole_number(time_steps, _("The number of time steps"), 1, 8)
+    num_layers = whole_number(num_layers, _("The number of layers"), *LAYERS_RANGE)
+    hidden_size = whole_number(hidden_size, _("The hidden size"), *SIZE_RANGE)
     batch, inputs = len(BATCH_WORDS), len(VOCABULARY)
     h_shape = f"({batch}, {hidden_size})"
     out = "output[:, {t}]" if batch_first else "output[{t}]"
     lines = [
-        "digraph unrolled {",
-        "  rankdir=BT; nodesep=0.25; ranksep=0.35; newrank=true;",
-        '  node [fontname="Helvetica", fontsize=10, shape=box, style="rounded,filled", fillcolor="#FFFFFF"];',
+        "digraph {",
+        "  " + "; ".join(("rankdir=BT", "nodesep=0.25", "ranksep=0.35", "newrank=true")) + ";",
+        '  node [fontname="Helvetica", fontsize=10, shape="box", style="rounded,filled", fillcolor="#FFFFFF"];',
         '  edge [color="#7F7F7F", arrowsize=0.6];',
     ]
     for t in range(time_steps):
@@ -251,19 +264,20 @@ def unrolled_dot(time_steps: int = 5, num_layers: int = 1, hidden_size: int = 2,
         lines.append(f"  c{top}_{t} -> y{t};")
     for layer in range(1, num_layers + 1):
         row = [f"h0_{layer}"] + [f"c{layer}_{t}" for t in range(time_steps)] + [f"hn_{layer}"]
-        lines.append(f'  h0_{layer} [label="h_0[{layer - 1}] = 0\\n{h_shape}", shape=plaintext, style=""];')
+        lines.append(f'  h0_{layer} [label="h_0[{layer - 1}] = 0\\n{h_shape}", shape="plaintext", style=""];')
         hn_note = f"\\n= {out.format(t=-1)}" if layer == num_layers else ""
         fill = "#FBE9DF" if layer == num_layers else "#FFFFFF"
         lines.append(f'  hn_{layer} [label="h_n[{layer - 1}]{hn_note}\\n{h_shape}", fillcolor="{fill}"];')
         for t in range(time_steps):
-            lines.append(f'  c{layer}_{t} [label="RNN layer {layer}\\nt = {t + 1}", fillcolor="#F2D4C2"];')
+            cell = _("RNN layer {layer}").format(layer=layer)
+            lines.append(f'  c{layer}_{t} [label="{cell}\\nt = {t + 1}", fillcolor="#F2D4C2"];')
             if layer > 1:
                 lines.append(f"  c{layer - 1}_{t} -> c{layer}_{t};")
-        lines.append("  { rank=same; " + "; ".join(row) + "; }")
+        lines.append('  { rank="same"; ' + "; ".join(row) + "; }")
         lines.append("  " + " -> ".join(row) + ' [color="#D55E00"];')
     for name in ("x", "y"):
         nodes = [f"{name}{t}" for t in range(time_steps)]
-        lines.append("  { rank=same; " + "; ".join(nodes) + "; }")
+        lines.append('  { rank="same"; ' + "; ".join(nodes) + "; }")
         if len(nodes) > 1:
             lines.append("  " + " -> ".join(nodes) + " [style=invis];")
     lines.append("}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -10,13 +11,19 @@ from plotly.subplots import make_subplots
 
 from core.basics import OneStep
 from core.figures import CELL_COLORS, DIVERGING, PALETTE, heatmap, line_chart, styled
+from core.i18n import N_, _
 from core.why_tanh import GradientTravel
 
-VALUE_NAME = "value (unitless)"
+VALUE_NAME = N_("value (unitless)")
 
 
 def _units(n: int) -> list[str]:
-    return [f"unit {i + 1}" for i in range(n)]
+    return [_("unit {number}").format(number=i + 1) for i in range(n)]
+
+
+def _width(label: str) -> int:
+    """A label's width in Latin characters: a Hangul syllable (a wide character) takes about two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
 
 
 def number_text(value: float) -> str:
@@ -57,8 +64,9 @@ def _place(
     """
     values = np.atleast_2d(np.asarray(values, dtype=float))
     bound = bound or max(float(np.abs(values).max()), 1e-12)
-    hover_x = x_title or "column"
-    hover_y = y_title or hover_name or "row"
+    hover_x = x_title or _("column")
+    hover_y = y_title or hover_name or _("row")
+    value_name = _(VALUE_NAME)
     fig.add_trace(
         go.Heatmap(
             z=values,
@@ -73,7 +81,7 @@ def _place(
             text=_cell_text(values),
             texttemplate="%{text}",
             hovertemplate=f"{hover_x}: %{{customdata[0]}}<br>{hover_y}: %{{customdata[1]}}"
-            f"<br>{VALUE_NAME}: %{{z:.4f}}<extra></extra>",
+            f"<br>{value_name}: %{{z:.4f}}<extra></extra>",
         ),
         row=row,
         col=col,
@@ -113,12 +121,12 @@ def step_products_figure(step: OneStep) -> go.Figure:
     labels, units = list(step.dimension_labels), _units(hidden)
     rows = max(d, hidden)
     # Between the two rows: the top row's tick labels (tilted when long), its axis title, the next subplot title.
-    tilted = max(len(label) for label in labels) * d * CHAR_PIXELS > 0.6 * NARROWEST_WIDTH
+    tilted = max(_width(label) for label in labels) * d * CHAR_PIXELS > 0.6 * NARROWEST_WIDTH
     gap = (50 if tilted else 22) + 28 + 30
     top, bottom = 90, 50
     plot = 2 * ROW_PIXELS * rows + 2 * 60  # the two rows of matrices and the gap between them
     # Between the columns: the next column's tick labels ("unused 5", "unit 8"), nothing else.
-    widest = max(len(label) for label in (*labels, *units))
+    widest = max(_width(label) for label in (*labels, *units))
     spacing = (widest * CHAR_PIXELS + 16) / (NARROWEST_WIDTH - 80)
     width = max(d, hidden)
     fig = make_subplots(
@@ -129,14 +137,15 @@ def step_products_figure(step: OneStep) -> go.Figure:
         horizontal_spacing=spacing,
         vertical_spacing=gap / (plot + gap),
     )
-    styled(fig, f"Step {t}: the two matrix products", "", "", height=top + plot + gap + bottom)
+    styled(fig, _("Step {t}: the two matrix products").format(t=t), "", "", height=top + plot + gap + bottom)
     fig.update_layout(margin=dict(t=top, b=bottom))
-    _place(fig, step.w_xh, labels, units, 1, 1, "input dimension (letter)", "row (hidden unit)")
-    _place(fig, _column(step.x), [f"x_{t}"], labels, 1, 2, "", "", "input dimension")
-    _place(fig, _column(step.input_product), [f"W_xh x_{t}"], units, 1, 3, "", "", "hidden unit")
-    _place(fig, step.w_hh, units, units, 2, 1, "column (hidden unit of h_t-1)", "row (hidden unit)")
-    _place(fig, _column(step.h_prev), [f"h_{t - 1}"], units, 2, 2, "", "", "hidden unit")
-    _place(fig, _column(step.recurrent_product), [f"W_hh h_{t - 1}"], units, 2, 3, "", "", "hidden unit")
+    row_title, unit, dimension = _("row (hidden unit)"), _("hidden unit"), _("input dimension")
+    _place(fig, step.w_xh, labels, units, 1, 1, _("input dimension (letter)"), row_title)
+    _place(fig, _column(step.x), [f"x_{t}"], labels, 1, 2, "", "", dimension)
+    _place(fig, _column(step.input_product), [f"W_xh·x_{t}"], units, 1, 3, "", "", unit)
+    _place(fig, step.w_hh, units, units, 2, 1, _("column (hidden unit of h_t-1)"), row_title)
+    _place(fig, _column(step.h_prev), [f"h_{t - 1}"], units, 2, 2, "", "", unit)
+    _place(fig, _column(step.recurrent_product), [f"W_hh·h_{t - 1}"], units, 2, 3, "", "", unit)
     return fig
 
 
@@ -152,15 +161,15 @@ def step_sum_figure(step: OneStep) -> go.Figure:
         f"→ h<sub>{t}</sub> = {act}(a<sub>{t}</sub>)",
     )
     fig = make_subplots(rows=1, cols=5, subplot_titles=titles, horizontal_spacing=0.07)
-    styled(fig, f"Step {t}: add the three, then apply {act}", "", "", height=190 + 30 * hidden)
+    styled(fig, _("Step {t}: add the three, then apply {act}").format(t=t, act=act), "", "", height=190 + 30 * hidden)
     fig.update_layout(margin=dict(t=90))
     units = _units(hidden)
     vectors = (step.input_product, step.recurrent_product, step.bias, step.pre_activation, step.hidden)
-    names = (f"W_xh x_{t}", f"W_hh h_{t - 1}", "b = b_ih + b_hh", f"a_{t}", f"h_{t}")
+    names = (f"W_xh·x_{t}", f"W_hh·h_{t - 1}", "b = b_ih + b_hh", f"a_{t}", f"h_{t}")
     # One colour range for the five terms (at least tanh's ±1), so a colour is the same number in each column.
     bound = max(1.0, *(float(np.abs(v).max()) for v in vectors))
     for col, (values, name) in enumerate(zip(vectors, names, strict=True), start=1):
-        hover = "hidden unit"
+        hover = _("hidden unit")
         _place(fig, _column(values), [name], units, 1, col, "", hover if col == 1 else "", hover, bound=bound)
     return fig
 
@@ -168,16 +177,16 @@ def step_sum_figure(step: OneStep) -> go.Figure:
 def matrix_figure(values: np.ndarray, title: str, row_name: str, col_name: str) -> go.Figure:
     """A small square matrix with its values written in the cells."""
     values = np.asarray(values, dtype=float)
-    rows = [f"{row_name} {i + 1}" for i in range(values.shape[0])]
-    cols = [f"{col_name} {j + 1}" for j in range(values.shape[1])]
+    rows = [_("{name} {number}").format(name=row_name, number=i + 1) for i in range(values.shape[0])]
+    cols = [_("{name} {number}").format(name=col_name, number=j + 1) for j in range(values.shape[1])]
     fig = heatmap(
         values,
         cols,
         rows,
         title,
-        f"{col_name} (index)",
-        f"{row_name} (index)",
-        VALUE_NAME,
+        _("{name} (index)").format(name=col_name),
+        _("{name} (index)").format(name=row_name),
+        _(VALUE_NAME),
         text=_cell_text(values),
         height=120 + 40 * len(rows),
     )
@@ -186,42 +195,39 @@ def matrix_figure(values: np.ndarray, title: str, row_name: str, col_name: str) 
 
 def activation_figure(curves: dict[str, np.ndarray]) -> go.Figure:
     """tanh and its slope, ReLU and its slope, over the pre-activation a."""
-    colors = {
-        "tanh": PALETTE["blue"],
-        "tanh slope": PALETTE["sky"],
-        "relu": PALETTE["vermillion"],
-        "relu slope": PALETTE["orange"],
-    }
-    series = {name: curves[name] for name in colors}
-    fig = line_chart(
+    colors = {"tanh": (PALETTE["blue"], PALETTE["sky"]), "relu": (PALETTE["vermillion"], PALETTE["orange"])}
+    series, styles = {}, {}
+    for name, (color, slope_color) in colors.items():
+        slope = _("{name} slope").format(name=name)
+        series[name], series[slope] = curves[name], curves[f"{name} slope"]
+        styles[name], styles[slope] = dict(color=color), dict(color=slope_color, dash="dot")
+    return line_chart(
         curves["a"],
         series,
-        "tanh squeezes into (−1, 1); its slope is at most 1 and fades away from 0",
-        "pre-activation a (unitless)",
-        "output or slope (unitless)",
-        colors=colors,
+        _("tanh squeezes into (−1, 1); its slope is at most 1 and fades away from 0"),
+        _("pre-activation a (unitless)"),
+        _("output or slope (unitless)"),
+        styles=styles,
         hover_format=".3f",
     )
-    fig.update_traces(line_dash="dot", selector=dict(name="tanh slope"))
-    fig.update_traces(line_dash="dot", selector=dict(name="relu slope"))
-    return fig
 
 
 def gradient_figure(travel: GradientTravel) -> go.Figure:
     """‖∂h_T/∂h_t‖ against the distance T − t on a log axis, with radius^distance for reference."""
     measured = np.where(travel.norms > 0, travel.norms, np.nan)  # a log axis cannot show 0
     name = f"‖∂h_T/∂h_t‖, {travel.nonlinearity}"
-    reference = f"radius^distance = {travel.spectral_radius:.2f}^(T−t)"
+    reference = _("radius^distance = {radius:.2f}^(T−t)").format(radius=travel.spectral_radius)
     fig = line_chart(
         travel.distances,
         {name: measured, reference: travel.reference},
-        f"How much of h_t still reaches h_T (radius {travel.spectral_radius:.2f}, {travel.nonlinearity})",
-        "distance T − t (time steps)",
-        "‖∂h_T/∂h_t‖ (unitless, log scale)",
-        colors={name: CELL_COLORS["rnn"], reference: PALETTE["grey"]},
+        _("How much of h_t still reaches h_T (radius {radius:.2f}, {function})").format(
+            radius=travel.spectral_radius, function=travel.nonlinearity
+        ),
+        _("distance T − t (time steps)"),
+        _("‖∂h_T/∂h_t‖ (unitless, log scale)"),
+        styles={name: dict(color=CELL_COLORS["rnn"]), reference: dict(color=PALETTE["grey"], dash="dash")},
         log_y=True,
         hover_format=".3g",
     )
-    fig.update_traces(line_dash="dash", selector=dict(name=reference))
     fig.add_hline(y=1.0, line_width=1, line_color=PALETTE["grey"], opacity=0.5)
     return fig

@@ -60,7 +60,7 @@ TERMS = [
     Term("softmax", "소프트맥스"),
     Term("cross-entropy", "교차 엔트로피", strict=True),
     Term("mean squared error", "평균 제곱 오차", strict=True),
-    Term("backpropagation through time", "시간 펼침 역전파 (BPTT)"),
+    Term("backpropagation through time", "시간에 따른 역전파 (BPTT)"),
     Term("baseline", "기준선"),
     Term("test data", "테스트 데이터"),
     Term("validation data", "검증 데이터"),

@@ -15,6 +15,7 @@ import torch
 from core.basics import RADIUS_RANGE, SEQUENCE_RANGE, SIZE_RANGE, check_nonlinearity
 from core.cell_math import CellWeights, rnn_step
 from core.errors import InputError
+from core.i18n import _
 from core.validation import whole_number
 
 
@@ -30,8 +31,8 @@ class Collapse:
 
 def linear_collapse(size: int = 4, layers: int = 3, samples: int = 256, seed: int = 0) -> Collapse:
     """The seed's argument in numbers: linear layers collapse into one matrix, tanh layers do not."""
-    size = whole_number(size, "The layer size", *SIZE_RANGE)
-    layers = whole_number(layers, "The number of layers", 2, 6)
+    size = whole_number(size, _("The layer size"), *SIZE_RANGE)
+    layers = whole_number(layers, _("The number of layers"), 2, 6)
     generator = torch.Generator().manual_seed(int(seed))
     weights = [
         1.5 * torch.randn(size, size, generator=generator, dtype=torch.float64) / size**0.5 for _ in range(layers)
@@ -55,12 +56,12 @@ def activation_curves(low: float = -4.0, high: float = 4.0, points: int = 161) -
     """tanh, its slope 1 - tanh², ReLU and ReLU's slope on a grid of pre-activations."""
     a = torch.linspace(low, high, points, dtype=torch.float64)
     tanh = torch.tanh(a)
+    slopes = {"tanh": 1 - tanh**2, "relu": (a > 0).double()}
     return {
         "a": a.numpy(),
         "tanh": tanh.numpy(),
-        "tanh slope": (1 - tanh**2).numpy(),
         "relu": torch.relu(a).numpy(),
-        "relu slope": (a > 0).double().numpy(),
+        **{f"{name} slope": slope.numpy() for name, slope in slopes.items()},
     }
 
 
@@ -108,12 +109,16 @@ def gradient_through_time(
         or not isinstance(spectral_radius, (int, float))
         or not low <= spectral_radius <= high
     ):
-        raise InputError(f"The spectral radius must be between {low} and {high} (got {spectral_radius!r}).")
+        raise InputError(
+            _("The spectral radius must be between {low} and {high} (got {value}).").format(
+                low=low, high=high, value=repr(spectral_radius)
+            )
+        )
     nonlinearity = check_nonlinearity(nonlinearity)
-    steps = whole_number(steps, "The sequence length T", *SEQUENCE_RANGE)
-    hidden_size = whole_number(hidden_size, "The hidden size", 1, 64)
+    steps = whole_number(steps, _("The sequence length T"), *SEQUENCE_RANGE)
+    hidden_size = whole_number(hidden_size, _("The hidden size"), 1, 64)
     if not isinstance(input_scale, (int, float)) or not 0 < input_scale <= 10:
-        raise InputError(f"The input scale must be in (0, 10] (got {input_scale!r}).")
+        raise InputError(_("The input scale must be in (0, 10] (got {value}).").format(value=repr(input_scale)))
     weights, generator = random_cell(float(spectral_radius), hidden_size, seed)
     inputs = input_scale * torch.randn(steps, 1, hidden_size, generator=generator, dtype=torch.float64)
     states = [torch.zeros(1, hidden_size, dtype=torch.float64, requires_grad=True)]  # h_0 .. h_T (1, hidden)
@@ -150,32 +155,52 @@ FOLLOWS_WITHIN = 10.0
 
 
 def gradient_reading(travel: GradientTravel, distance: int = 50) -> str:
-    """The chart's caption, read off the plotted numbers: does the gradient follow radius^distance?"""
-    distance = whole_number(distance, "The distance", 1, int(travel.distances[-1]))
+    """The chart's caption, read off the plotted numbers: does the gradient follow radius^distance?
+
+    Two sentences, each one message: where radius^distance goes, then what the measured gradient does."""
+    distance = whole_number(distance, _("The distance"), 1, int(travel.distances[-1]))
     radius, name = travel.spectral_radius, travel.nonlinearity
     norm, reference = float(travel.norms[distance]), float(travel.reference[distance])
     if radius == 1:
-        where = "at radius 1 it stays at 1"
+        opening = _("On a log axis radius^distance is a straight line; at radius 1 it stays at 1.")
+    elif radius < 1:
+        opening = _(
+            "On a log axis radius^distance is a straight line; here it falls ({radius:.2f} < 1) to "
+            "{reference:.2e} at distance {distance}."
+        ).format(radius=radius, reference=reference, distance=distance)
     else:
-        way, sign = ("falls", "<") if radius < 1 else ("climbs", ">")
-        where = f"here it {way} ({radius:.2f} {sign} 1) to {reference:.2e} at distance {distance}"
-    opening = f"On a log axis radius^distance is a straight line; {where}."
+        opening = _(
+            "On a log axis radius^distance is a straight line; here it climbs ({radius:.2f} > 1) to "
+            "{reference:.2e} at distance {distance}."
+        ).format(radius=radius, reference=reference, distance=distance)
     ratio = norm / reference if reference > 0 else float("inf")
+    numbers = dict(name=name, norm=norm, distance=distance, ratio=ratio, smaller=1 / ratio if norm > 0 else 0.0)
     if 1 / FOLLOWS_WITHIN <= ratio <= FOLLOWS_WITHIN:
-        factor = max(ratio, 1 / ratio)
-        close = f"within a factor of {factor:.2f} ({norm:.2e} at distance {distance})"
-        return f"{opening} The {name} gradient follows it, {close}."
-    if ratio > FOLLOWS_WITHIN:
-        return f"{opening} The {name} gradient ends above it: {norm:.2e}, {ratio:.1e} times larger."
-    if name == "relu":
-        why = (
-            f"a ReLU unit that is off passes no gradient, and {1 - travel.mean_slope:.0%} of the units are off "
-            "at an average step"
-        )
+        verdict = _(
+            "The {name} gradient follows it, within a factor of {factor:.2f} ({norm:.2e} at distance {distance})."
+        ).format(factor=max(ratio, 1 / ratio), **numbers)
+    elif ratio > FOLLOWS_WITHIN:
+        verdict = _("The {name} gradient ends above it: {norm:.2e}, {ratio:.1e} times larger.").format(**numbers)
+    elif name == "relu" and norm > 0:
+        verdict = _(
+            "The relu gradient falls far below it: {norm:.2e}, {smaller:.1e} times smaller, because a ReLU unit "
+            "that is off passes no gradient, and {off:.0%} of the units are off at an average step."
+        ).format(off=1 - travel.mean_slope, **numbers)
+    elif name == "relu":
+        verdict = _(
+            "The relu gradient falls far below it: {norm:.2e}, exactly 0, because a ReLU unit that is off passes "
+            "no gradient, and {off:.0%} of the units are off at an average step."
+        ).format(off=1 - travel.mean_slope, **numbers)
+    elif norm > 0:
+        verdict = _(
+            "The tanh gradient falls far below it: {norm:.2e}, {smaller:.1e} times smaller, because tanh saturates: "
+            "its slope is below 1 wherever a unit is away from 0 (average slope {slope:.2f}), and every step back "
+            "multiplies that in."
+        ).format(slope=travel.mean_slope, **numbers)
     else:
-        why = (
-            f"tanh saturates: its slope is below 1 wherever a unit is away from 0 (average slope "
-            f"{travel.mean_slope:.2f}), and every step back multiplies that in"
-        )
-    smaller = f"{1 / ratio:.1e} times smaller" if norm > 0 else "exactly 0"
-    return f"{opening} The {name} gradient falls far below it: {norm:.2e}, {smaller}, because {why}."
+        verdict = _(
+            "The tanh gradient falls far below it: {norm:.2e}, exactly 0, because tanh saturates: its slope is "
+            "below 1 wherever a unit is away from 0 (average slope {slope:.2f}), and every step back multiplies "
+            "that in."
+        ).format(slope=travel.mean_slope, **numbers)
+    return f"{opening} {verdict}"

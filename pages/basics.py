@@ -13,6 +13,8 @@ from core.basics_figures import (
     step_products_figure,
     step_sum_figure,
 )
+from core.i18n import _
+from core.notes import note_link
 from ui.common import chart, learner_errors, page_setup, start_page
 from ui.controls import whole_number_input
 from ui.links import linked_settings
@@ -25,131 +27,164 @@ SIZE_MIN, SIZE_MAX = basics.SIZE_RANGE
 DISTANCE = 50  # the gradient section's metrics and caption read the curve this many steps back
 
 page_setup(
-    "Basics: the RNN cell, step by step",
-    "An RNN reads a sequence one element at a time. At every step it mixes the new input $x_t$ with its "
-    "memory $h_{t-1}$ using the **same** weights, and squeezes the result through a nonlinearity. "
-    "The step and the shapes below are computed live by a real `torch.nn.RNN`.",
+    _("Basics: the RNN cell, step by step"),
+    _(
+        "An RNN reads a sequence one element at a time. At every step it mixes the new input $x_t$ with its "
+        "memory $h_{t-1}$ using the **same** weights, and squeezes the result through a nonlinearity. "
+        "The step and the shapes below are computed live by a real `torch.nn.RNN`."
+    ),
 )
+st.markdown(note_link("simple_rnn", "tanh", "intuition"))
 
 
 def one_step_section() -> None:
-    st.header("One step of the cell, by hand")
+    st.header(_("One step of the cell, by hand"))
     st.markdown(
-        'The word is "hello". Each letter becomes a **one-hot** vector: the vocabulary is h, e, l, o and '
-        "letter $k$ gets a 1 in dimension $k$, zeros elsewhere. $h_0$ is all zeros."
+        _(
+            'The word is "hello". Each letter becomes a **one-hot** vector: the vocabulary is h, e, l, o and '
+            "letter $k$ gets a 1 in dimension $k$, zeros elsewhere. $h_0$ is all zeros."
+        )
     )
     left, middle, right = st.columns(3)
-    d = left.slider("Input size d", SIZE_MIN, SIZE_MAX, 4, key="basics_input_size", bind=BIND)
-    hidden = middle.slider("Hidden size D_h", SIZE_MIN, SIZE_MAX, 4, key="basics_hidden_size", bind=BIND)
-    seed = whole_number_input("Seed (draws the weights)", 0, 9999, 0, key="basics_seed", where=right, bind=BIND)
+    d = left.slider(_("Input size d"), SIZE_MIN, SIZE_MAX, 4, key="basics_input_size", bind=BIND)
+    hidden = middle.slider(_("Hidden size D_h"), SIZE_MIN, SIZE_MAX, 4, key="basics_hidden_size", bind=BIND)
+    seed = whole_number_input(_("Seed (draws the weights)"), 0, 9999, 0, key="basics_seed", where=right, bind=BIND)
     left, right = st.columns(2)
-    nonlinearity = left.radio("Nonlinearity", ["tanh", "relu"], horizontal=True, key="basics_nonlinearity", bind=BIND)
-    t = right.slider("Time step t", 1, len(basics.WORD), 1, key="basics_time_step", bind=BIND)
+    nonlinearity = left.radio(
+        _("Nonlinearity"), ["tanh", "relu"], horizontal=True, key="basics_nonlinearity", bind=BIND
+    )
+    t = right.slider(_("Time step t"), 1, len(basics.WORD), 1, key="basics_time_step", bind=BIND)
     if d < len(basics.VOCABULARY):
         st.info(
-            f"With d = {d} only {', '.join(basics.vocabulary_for(d))} get a dimension. "
-            "The other letters become the zero vector: at those steps the cell sees only its bias and its memory."
+            _(
+                "With d = {d} only {letters} get a dimension. The other letters become the zero vector: at those "
+                "steps the cell sees only its bias and its memory."
+            ).format(d=d, letters=", ".join(basics.vocabulary_for(d)))
         )
     elif d > len(basics.VOCABULARY):
-        st.info(f"With d = {d} dimensions {len(basics.VOCABULARY) + 1}–{d} are always 0 for this word.")
+        st.info(
+            _("With d = {d} dimensions {first}–{d} are always 0 for this word.").format(
+                d=d, first=len(basics.VOCABULARY) + 1
+            )
+        )
 
     step = basics.one_step(d, hidden, seed, nonlinearity, t)
     act = r"\tanh" if nonlinearity == "tanh" else r"\mathrm{relu}"
     st.latex(rf"h_t = {act}\left(W_{{xh}}\,x_t + W_{{hh}}\,h_{{t-1}} + b\right), \qquad b = b_{{ih}} + b_{{hh}}")
     st.markdown(
-        f"Step **t = {t}** reads the letter **'{step.letter}'**. Shapes: $W_{{xh}}$ is {hidden}×{d} "
-        f"(`weight_ih_l0`), $W_{{hh}}$ is {hidden}×{hidden} (`weight_hh_l0`), $x_t$ has {d} entries, "
-        f"$h_{{t-1}}$ and $h_t$ have {hidden}."
+        _(
+            "Step **t = {t}** reads the letter **'{letter}'**. Shapes: $W_{{xh}}$ is {hidden}×{d} "
+            "(`weight_ih_l0`), $W_{{hh}}$ is {hidden}×{hidden} (`weight_hh_l0`), $x_t$ has {d} entries, "
+            "$h_{{t-1}}$ and $h_t$ have {hidden}."
+        ).format(t=t, letter=step.letter, hidden=hidden, d=d)
     )
     chart(
         step_products_figure(step),
-        "A one-hot x_t just picks one column of W_xh (the letter's column); W_hh mixes the whole memory.",
+        _("A one-hot x_t just picks one column of W_xh (the letter's column); W_hh mixes the whole memory."),
         key="basics_products_chart",
     )
     chart(
         step_sum_figure(step),
-        f"Add the two products and the bias, then {nonlinearity} acts on each unit separately.",
+        _("Add the two products and the bias, then {function} acts on each unit separately.").format(
+            function=nonlinearity
+        ),
         key="basics_sum_chart",
     )
-    st.markdown("**Try it by hand** for the first hidden unit (numbers rounded to 3 decimals):")
+    st.markdown(_("**Try it by hand** for the first hidden unit (numbers rounded to 3 decimals):"))
     st.latex(basics.unit_arithmetic(step, 0))
     st.metric(
-        "Largest |hand − nn.RNN| over all 5 steps and units",
+        _("Largest |hand − nn.RNN| over all 5 steps and units"),
         f"{step.max_abs_diff:.1e}",
-        help="The hand computation runs the formula step by step from the module's own weights.",
+        help=_("The hand computation runs the formula step by step from the module's own weights."),
     )
-    table = pd.DataFrame(step.hand_outputs, columns=[f"unit {i + 1}" for i in range(hidden)])
-    table.insert(0, "letter", list(basics.WORD))
+    units = [_("unit {number}").format(number=i + 1) for i in range(hidden)]
+    table = pd.DataFrame(step.hand_outputs, columns=units)
+    table.insert(0, _("letter"), list(basics.WORD))
     table.insert(0, "t", range(1, len(basics.WORD) + 1))
-    st.caption("h_t for every step, computed by hand (nn.RNN's output agrees to the difference above):")
+    st.caption(_("h_t for every step, computed by hand (nn.RNN's output agrees to the difference above):"))
     st.dataframe(table.round(4), hide_index=True)
 
 
 def shapes_section() -> None:
-    st.header("Shapes")
+    st.header(_("Shapes"))
     words = ", ".join(f'"{w}"' for w in basics.BATCH_WORDS)
-    st.markdown(f"A batch of three words ({words}), one-hot with input size 4, run through `nn.RNN`.")
+    st.markdown(
+        _("A batch of three words ({words}), one-hot with input size 4, run through `nn.RNN`.").format(words=words)
+    )
     left, middle, right = st.columns(3)
     batch_first = left.toggle("batch_first", value=True, key="basics_batch_first", bind=BIND)
     layers = middle.slider("num_layers", 1, basics.LAYERS_RANGE[1], 1, key="basics_num_layers", bind=BIND)
     hidden = right.slider("hidden_size", SIZE_MIN, SIZE_MAX, 2, key="basics_shapes_hidden", bind=BIND)
     shapes = basics.rnn_shapes(batch_first, layers, hidden)
-    st.dataframe(pd.DataFrame(shapes.rows), hide_index=True)
-    st.markdown(
-        f"`{shapes.last_step_slice}` (the top layer at the last step) equals `h_n[-1]`: largest difference "
-        f"**{shapes.max_abs_diff:.1e}**. `batch_first` swaps the first two axes of input and output only; "
-        "`h_n` is always (layers, batch, hidden)."
-        + (" Lower layers' final states `h_n[0]`…`h_n[-2]` are not in `output`." if layers > 1 else "")
-    )
+    headers = {"tensor": _("tensor"), "shape": _("shape"), "axes": _("axes"), "holds": _("holds")}
+    st.dataframe(pd.DataFrame(shapes.rows).rename(columns=headers), hide_index=True)
+    sentences = [
+        _(
+            "`{slice}` (the top layer at the last step) equals `h_n[-1]`: largest difference **{difference:.1e}**. "
+            "`batch_first` swaps the first two axes of input and output only; `h_n` is always (layers, batch, "
+            "hidden)."
+        ).format(slice=shapes.last_step_slice, difference=shapes.max_abs_diff)
+    ]
+    if layers > 1:
+        sentences.append(_("Lower layers' final states `h_n[0]`…`h_n[-2]` are not in `output`."))
+    st.markdown(" ".join(sentences))
     st.graphviz_chart(basics.unrolled_dot(len(basics.WORD), layers, hidden, batch_first))
     st.caption(
-        "The network unrolled through time: the same cell (same weights) at every step of a layer; "
-        "orange arrows carry h_t to the next step, each layer's output is the next layer's input."
+        _(
+            "The network unrolled through time: the same cell (same weights) at every step of a layer; "
+            "orange arrows carry h_t to the next step, each layer's output is the next layer's input."
+        )
     )
 
 
 def nonlinearity_section() -> None:
-    st.header("Why a nonlinearity")
+    st.header(_("Why a nonlinearity"))
     st.markdown(
-        r"Stack the linear map $h(x) = c\,x$ three times: $h(h(h(x))) = c^3 x$, again one linear map. "
-        "With matrices it is the same: three linear layers are one matrix $W_3W_2W_1$, so depth buys nothing. "
-        "A nonlinearity such as tanh breaks that."
+        _(
+            "Stack the linear map $h(x) = c\\,x$ three times: $h(h(h(x))) = c^3 x$, again one linear map. "
+            "With matrices it is the same: three linear layers are one matrix $W_3W_2W_1$, so depth buys nothing. "
+            "A nonlinearity such as tanh breaks that."
+        )
     )
     collapse = why_tanh.linear_collapse()
     left, right = st.columns(2)
-    left.metric("Linear stack vs the one matrix W₃W₂W₁: largest difference", f"{collapse.linear_max_diff:.1e}")
+    left.metric(_("Linear stack vs the one matrix W₃W₂W₁: largest difference"), f"{collapse.linear_max_diff:.1e}")
     right.metric(
-        "tanh stack vs the best single matrix: largest difference",
+        _("tanh stack vs the best single matrix: largest difference"),
         f"{collapse.tanh_max_diff:.2f}",
-        help=f"The tanh stack's outputs reach ±{collapse.tanh_output_range:.2f}.",
+        help=_("The tanh stack's outputs reach ±{reach:.2f}.").format(reach=collapse.tanh_output_range),
     )
-    st.caption("256 random 4-dimensional inputs; the linear difference is float rounding, i.e. the same map.")
-    with st.expander("The single matrix W₃W₂W₁ that replaces the three linear layers"):
+    st.caption(_("256 random 4-dimensional inputs; the linear difference is float rounding, i.e. the same map."))
+    with st.expander(_("The single matrix W₃W₂W₁ that replaces the three linear layers")):
         chart(
-            matrix_figure(collapse.product, "W₃W₂W₁: one matrix, same outputs as three layers", "row", "column"),
-            "Multiply any input by this matrix and you get the linear stack's output exactly.",
+            matrix_figure(
+                collapse.product, _("W₃W₂W₁: one matrix, same outputs as three layers"), _("row"), _("column")
+            ),
+            _("Multiply any input by this matrix and you get the linear stack's output exactly."),
             key="basics_product_chart",
         )
     chart(
         activation_figure(why_tanh.activation_curves()),
-        "tanh's slope is 1 only at 0 and nearly 0 once |a| > 3 (saturation); ReLU's slope is exactly 0 or 1.",
+        _("tanh's slope is 1 only at 0 and nearly 0 once |a| > 3 (saturation); ReLU's slope is exactly 0 or 1."),
         key="basics_activation_chart",
     )
 
 
 def gradient_section() -> None:
-    st.header("How the gradient travels back through time")
+    st.header(_("How the gradient travels back through time"))
     st.markdown(
-        r"Training step $t$ needs $\partial h_T / \partial h_t$: going back one step multiplies it by $W_{hh}$ "
-        "and by the nonlinearity's slope. The **spectral radius** of $W_{hh}$ (its largest |eigenvalue|) says "
-        "how much $W_{hh}$ stretches, so over $T - t$ steps the gradient behaves like radius$^{T-t}$: below 1 "
-        "it vanishes, above 1 it explodes, unless the slope is below 1. Here: a random cell with 16 units, "
-        "positive recurrent weights scaled to the radius, T = 60 small random inputs."
+        _(
+            "Training step $t$ needs $\\partial h_T / \\partial h_t$: going back one step multiplies it by "
+            "$W_{hh}$ and by the nonlinearity's slope. The **spectral radius** of $W_{hh}$ (its largest "
+            "|eigenvalue|) says how much $W_{hh}$ stretches, so over $T - t$ steps the gradient behaves like "
+            "radius$^{T-t}$: below 1 it vanishes, above 1 it explodes, unless the slope is below 1. Here: a random "
+            "cell with 16 units, positive recurrent weights scaled to the radius, T = 60 small random inputs."
+        )
     )
     left, right = st.columns(2)
-    radius = left.slider("Spectral radius of W_hh", 0.5, 1.5, 0.9, step=0.05, key="basics_radius", bind=BIND)
+    radius = left.slider(_("Spectral radius of W_hh"), 0.5, 1.5, 0.9, step=0.05, key="basics_radius", bind=BIND)
     nonlinearity = right.radio(
-        "Nonlinearity", ["tanh", "relu"], horizontal=True, key="basics_grad_nonlinearity", bind=BIND
+        _("Nonlinearity"), ["tanh", "relu"], horizontal=True, key="basics_grad_nonlinearity", bind=BIND
     )
     travel = why_tanh.gradient_through_time(radius, nonlinearity)
     chart(
@@ -158,12 +193,14 @@ def gradient_section() -> None:
         key="basics_gradient_chart",
     )
     cols = st.columns(3)
-    cols[0].metric(f"‖∂h_T/∂h_t‖ at distance {DISTANCE}", f"{travel.norms[DISTANCE]:.2e}")
+    cols[0].metric(_("‖∂h_T/∂h_t‖ at distance {distance}").format(distance=DISTANCE), f"{travel.norms[DISTANCE]:.2e}")
     cols[1].metric(f"{radius:.2f}^{DISTANCE}", f"{travel.reference[DISTANCE]:.2e}")
-    cols[2].metric(f"Average slope of {nonlinearity}", f"{travel.mean_slope:.2f}")
+    cols[2].metric(_("Average slope of {function}").format(function=nonlinearity), f"{travel.mean_slope:.2f}")
     st.caption(
-        "Vanishing gradients: a step 50 steps back barely changes h_T, so the RNN can hardly learn from it. "
-        "Exploding ones make training jump. LSTM and GRU add gates that keep this product near 1."
+        _(
+            "Vanishing gradients: a step {distance} steps back barely changes h_T, so the RNN can hardly learn "
+            "from it. Exploding ones make training jump. LSTM and GRU add gates that keep this product near 1."
+        ).format(distance=DISTANCE)
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
 
 from core import basics, why_tanh
 from core.errors import InputError
+from core.i18n import speaking
 
 torch.set_num_threads(1)
 
@@ -268,3 +271,28 @@ def test_gradient_is_deterministic():
 def test_gradient_rejects_out_of_range(kwargs):
     with pytest.raises(InputError):
         why_tanh.gradient_through_time(**kwargs)
+
+
+def test_the_gradient_caption_in_korean_flips_with_the_numbers():
+    """The same reading in Korean: two complete sentences, the verdict's changing where the English one does."""
+    with speaking("ko"):
+        follows = why_tanh.gradient_reading(why_tanh.gradient_through_time(1.05, "tanh"), 50)
+        below = why_tanh.gradient_reading(why_tanh.gradient_through_time(1.1, "tanh"), 50)
+        off = why_tanh.gradient_reading(why_tanh.gradient_through_time(0.9, "relu"), 50)
+        flat = why_tanh.gradient_reading(why_tanh.gradient_through_time(1.0, "tanh"), 50)
+        with pytest.raises(InputError, match="스펙트럼 반경"):
+            why_tanh.gradient_through_time(3.0, "tanh")
+    assert len({follows, below, off, flat}) == 4
+    assert all(re.search("[가-힣]", sentence) and "gradient" not in sentence for sentence in (follows, below, off))
+    assert "따라갑니다" in follows and "올라갑니다" in follows
+    assert "훨씬 아래로" in below and "포화" in below and "꺼져 있기" in off
+    assert "반경이 1이면" in flat
+
+
+def test_the_basics_labels_in_korean():
+    with speaking("ko"):
+        shapes = basics.rnn_shapes(batch_first=False, num_layers=2)
+        step = basics.one_step(6, 2)
+    assert [row["axes"] for row in shapes.rows] == ["(시간, 배치, 입력)", "(시간, 배치, 은닉)", "(층, 배치, 은닉)"]
+    assert step.dimension_labels[4:] == ("미사용 5", "미사용 6")
+    assert basics.one_step(6, 2).dimension_labels[4:] == ("unused 5", "unused 6")  # English again outside

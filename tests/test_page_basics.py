@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import visit
+from core.notes import section_url
+from tests.conftest import APP, APP_TIMEOUT, visit
+from tests.korean_text import hangul_share, has_hangul, page_words
 
 PAGE = "pages/basics.py"
 
@@ -132,3 +134,37 @@ def test_the_gradient_caption_follows_the_plotted_numbers():
         assert_healthy(at)
         caption, norm = caption_and_norm()
         assert f"The {nonlinearity} gradient {verdict}" in caption and norm in caption, caption
+
+
+def open_in(language: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["lang"] = language
+    at.run()
+    at.switch_page(PAGE).run()
+    assert_healthy(at)
+    return at
+
+
+def test_the_page_speaks_korean():
+    at = open_in("ko")
+    assert at.title[0].value == "기초: RNN 셀을 한 단계씩"
+    assert all(has_hangul(h.value) for h in at.header)
+    assert hangul_share(*page_words(at)) > 0.6
+    link = next(m.value for m in at.markdown if m.value.startswith("스터디 노트"))  # under the introduction
+    assert all(section_url(section) in link for section in ("simple_rnn", "tanh", "intuition"))
+    assert at.dataframe[1].value.columns.tolist() == ["텐서", "모양", "축", "담긴 값"]
+    caption = next(c.value for c in at.caption if c.value.startswith("로그 축에서"))
+    assert "tanh의 기울기는 이 직선을" in caption and at.metric[3].value in caption
+
+
+def test_switching_the_language_keeps_the_settings():
+    """Only the words change: the controls keep their values and every number stays the same."""
+    at = visit(PAGE)
+    at.slider(key="basics_input_size").set_value(3)
+    at.radio(key="basics_grad_nonlinearity").set_value("relu").run()
+    numbers = [m.value for m in at.metric], at.dataframe[0].value.iloc[:, 2:].to_numpy().tolist()
+    at.sidebar.button_group(key="language_selector").set_value("ko").run()
+    assert_healthy(at)
+    assert at.title[0].value.startswith("기초") and at.query_params["lang"] == "ko"
+    assert at.slider(key="basics_input_size").value == 3 and at.radio(key="basics_grad_nonlinearity").value == "relu"
+    assert ([m.value for m in at.metric], at.dataframe[0].value.iloc[:, 2:].to_numpy().tolist()) == numbers

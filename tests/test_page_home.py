@@ -3,6 +3,7 @@
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, APP_TIMEOUT
+from tests.korean_text import hangul_share, has_hangul, page_words
 
 
 def test_home_runs_and_introduces_the_rnn():
@@ -20,3 +21,17 @@ def test_every_screen_opens_without_exception():
         at.switch_page(page).run()
         assert not at.exception, page
         assert at.title, page
+
+
+def test_home_speaks_korean():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["lang"] = "ko"
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["순환 신경망이란?", "화면 안내"]
+    assert hangul_share(*page_words(at)) > 0.6
+    text = " ".join(m.value for m in at.markdown)
+    assert "은닉 상태" in text and "기울기 소실" in text
+    labels = [link.label for link in at.get("page_link")]
+    assert len(labels) == 6 and all(has_hangul(label) for label in labels)
+    assert labels[0].startswith("**기초**")
