@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.i18n import _, ngettext
 
 MISSING_POLICIES = ("drop", "fill_forward", "fill_zero")
 
@@ -27,36 +28,47 @@ def apply_missing_policy(frame: pd.DataFrame, columns: Sequence[str], policy: st
     means "none", as in rainfall records (a day without rain is left blank). Infinite values count as gaps.
     """
     if policy not in MISSING_POLICIES:
-        raise InputError(f"Unknown missing-value policy '{policy}': choose one of {', '.join(MISSING_POLICIES)}.")
+        raise InputError(
+            _("Unknown missing-value policy '{policy}': choose one of {policies}.").format(
+                policy=policy, policies=", ".join(MISSING_POLICIES)
+            )
+        )
     columns = list(columns)
     unknown = [column for column in columns if column not in frame.columns]
-    if unknown or not columns:
-        raise InputError(f"Choose at least one column of the table (unknown: {_quote(unknown) or 'none chosen'}).")
+    if unknown:
+        raise InputError(_("Choose at least one column of the table (unknown: {names}).").format(names=_quote(unknown)))
+    if not columns:
+        raise InputError(_("Choose at least one column of the table (unknown: none chosen)."))
     result = frame.copy()
     values = result[columns].astype("float64").replace([np.inf, -np.inf], np.nan)  # (rows, columns)
     result[columns] = values
     gaps = values.isna().any(axis=1).to_numpy()
     if not gaps.any():
-        return result.reset_index(drop=True), "No missing values in the chosen columns."
+        return result.reset_index(drop=True), _("No missing values in the chosen columns.")
     if policy == "drop":
         result = result[~gaps]
-        note = f"Dropped {int(gaps.sum()):,} rows with a missing value in the chosen columns."
+        note = _("Dropped {count:,} rows with a missing value in the chosen columns.").format(count=int(gaps.sum()))
     elif policy == "fill_zero":
         cells = int(values.isna().to_numpy().sum())
         result[columns] = values.fillna(0.0)
-        note = f"Filled {cells:,} missing cells with 0."
+        note = _("Filled {count:,} missing cells with 0.").format(count=cells)
     else:
         cells = int(values.isna().to_numpy().sum())
         result[columns] = values.ffill()
         leading = result[columns].isna().any(axis=1).to_numpy()
         filled = cells - int(result[columns].isna().to_numpy().sum())
         result = result[~leading]
-        note = f"Filled {filled:,} missing cells with the last value seen before them"
         if leading.any():
-            note += f"; dropped the first {int(leading.sum()):,} rows, which had no earlier value"
-        note += "."
+            note = _(
+                "Filled {count:,} missing cells with the last value seen before them; dropped the first {rows:,} "
+                "rows, which had no earlier value."
+            ).format(count=filled, rows=int(leading.sum()))
+        else:
+            note = _("Filled {count:,} missing cells with the last value seen before them.").format(count=filled)
     if result.empty:
-        raise InputError("No rows are left once the missing values are removed. Choose other columns or fix the file.")
+        raise InputError(
+            _("No rows are left once the missing values are removed. Choose other columns or fix the file.")
+        )
     return result.reset_index(drop=True), note
 
 
@@ -65,8 +77,21 @@ def duration_text(span: pd.Timedelta) -> str:
     for unit, seconds in (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1)):
         count, rest = divmod(span.total_seconds(), seconds)
         if count >= 1 and rest == 0:
-            return f"{int(count):,} {unit}{'' if count == 1 else 's'}"
+            return _counted(unit, int(count))
     return str(span)
+
+
+def _counted(unit: str, count: int) -> str:
+    """``count`` of a unit of time, in words: one whole phrase per unit (each language has its own plural)."""
+    if unit == "day":
+        text = ngettext("{count:,} day", "{count:,} days", count)
+    elif unit == "hour":
+        text = ngettext("{count:,} hour", "{count:,} hours", count)
+    elif unit == "minute":
+        text = ngettext("{count:,} minute", "{count:,} minutes", count)
+    else:
+        text = ngettext("{count:,} second", "{count:,} seconds", count)
+    return text.format(count=count)
 
 
 def spacing_warning(dates_before: pd.Series, dates_after: pd.Series) -> str | None:
@@ -90,11 +115,20 @@ def spacing_warning(dates_before: pd.Series, dates_after: pd.Series) -> str | No
     if added <= 0:
         return None
     removed = len(before) - len(after)
-    had = f" (the file itself had {jumps_before:,})" if jumps_before else ""
-    return (
-        f"Dropping {removed:,} {'row' if removed == 1 else 'rows'} broke the spacing of the dates: consecutive rows "
-        f"are now more than {duration_text(usual)} apart in {len(jumps):,} {'place' if len(jumps) == 1 else 'places'}"
-        f"{had}, the largest jump "
-        f"{duration_text(jumps.max())}. A window there reads dates that are not consecutive as if they were. "
-        "'Fill forward' or 'fill with 0' keeps every row."
+    places = ngettext("{count:,} place", "{count:,} places", len(jumps)).format(count=len(jumps))
+    if jumps_before:
+        places = _("{places} (the file itself had {count:,})").format(places=places, count=jumps_before)
+    broke = ngettext(
+        "Dropping {count:,} row broke the spacing of the dates: consecutive rows are now more than {usual} apart "
+        "in {places}, the largest jump {largest}.",
+        "Dropping {count:,} rows broke the spacing of the dates: consecutive rows are now more than {usual} apart "
+        "in {places}, the largest jump {largest}.",
+        removed,
+    ).format(count=removed, usual=duration_text(usual), places=places, largest=duration_text(jumps.max()))
+    return " ".join(
+        [
+            broke,
+            _("A window there reads dates that are not consecutive as if they were."),
+            _("'Fill forward' or 'fill with 0' keeps every row."),
+        ]
     )
