@@ -5,6 +5,7 @@ dropping rows does to the spacing of the dates, which windows silently assume to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,42 @@ def _quote(names: Sequence[str]) -> str:
     return ", ".join(f"'{name}'" for name in names)
 
 
+@dataclass(frozen=True)
+class GapFill:
+    """What a missing-value policy did, in numbers: a run keeps this, never the sentence, so the sentence
+    comes in the language of the moment it is shown (``sentence()``)."""
+
+    policy: str
+    rows_dropped: int = 0  # rows removed: with a gap (drop), or leading rows with no earlier value (fill forward)
+    cells_filled: int = 0
+
+    def sentence(self) -> str:
+        if self.policy == "drop" and self.rows_dropped:
+            return _("Dropped {count:,} rows with a missing value in the chosen columns.").format(
+                count=self.rows_dropped
+            )
+        if self.policy == "fill_zero" and self.cells_filled:
+            return _("Filled {count:,} missing cells with 0.").format(count=self.cells_filled)
+        if self.policy == "fill_forward" and self.rows_dropped:
+            return _(
+                "Filled {count:,} missing cells with the last value seen before them; dropped the first {rows:,} "
+                "rows, which had no earlier value."
+            ).format(count=self.cells_filled, rows=self.rows_dropped)
+        if self.policy == "fill_forward" and self.cells_filled:
+            return _("Filled {count:,} missing cells with the last value seen before them.").format(
+                count=self.cells_filled
+            )
+        return _("No missing values in the chosen columns.")
+
+
 def apply_missing_policy(frame: pd.DataFrame, columns: Sequence[str], policy: str) -> tuple[pd.DataFrame, str]:
-    """Remove the gaps in the chosen columns, and say how many rows or cells it took.
+    """``fill_gaps``, with what it did as a sentence in the current language."""
+    result, done = fill_gaps(frame, columns, policy)
+    return result, done.sentence()
+
+
+def fill_gaps(frame: pd.DataFrame, columns: Sequence[str], policy: str) -> tuple[pd.DataFrame, GapFill]:
+    """Remove the gaps in the chosen columns, and count how many rows or cells it took.
 
     ``drop`` removes every row with a gap. ``fill_forward`` repeats the last value seen, the
     assumption "nothing changed" that is safe for prices (it never borrows from the future), then
@@ -44,32 +79,26 @@ def apply_missing_policy(frame: pd.DataFrame, columns: Sequence[str], policy: st
     result[columns] = values
     gaps = values.isna().any(axis=1).to_numpy()
     if not gaps.any():
-        return result.reset_index(drop=True), _("No missing values in the chosen columns.")
+        return result.reset_index(drop=True), GapFill(policy)
     if policy == "drop":
         result = result[~gaps]
-        note = _("Dropped {count:,} rows with a missing value in the chosen columns.").format(count=int(gaps.sum()))
+        done = GapFill(policy, rows_dropped=int(gaps.sum()))
     elif policy == "fill_zero":
         cells = int(values.isna().to_numpy().sum())
         result[columns] = values.fillna(0.0)
-        note = _("Filled {count:,} missing cells with 0.").format(count=cells)
+        done = GapFill(policy, cells_filled=cells)
     else:
         cells = int(values.isna().to_numpy().sum())
         result[columns] = values.ffill()
         leading = result[columns].isna().any(axis=1).to_numpy()
         filled = cells - int(result[columns].isna().to_numpy().sum())
         result = result[~leading]
-        if leading.any():
-            note = _(
-                "Filled {count:,} missing cells with the last value seen before them; dropped the first {rows:,} "
-                "rows, which had no earlier value."
-            ).format(count=filled, rows=int(leading.sum()))
-        else:
-            note = _("Filled {count:,} missing cells with the last value seen before them.").format(count=filled)
+        done = GapFill(policy, rows_dropped=int(leading.sum()), cells_filled=filled)
     if result.empty:
         raise InputError(
             _("No rows are left once the missing values are removed. Choose other columns or fix the file.")
         )
-    return result.reset_index(drop=True), note
+    return result.reset_index(drop=True), done
 
 
 def duration_text(span: pd.Timedelta) -> str:
@@ -94,8 +123,49 @@ def _counted(unit: str, count: int) -> str:
     return text.format(count=count)
 
 
+@dataclass(frozen=True)
+class SpacingJumps:
+    """Dates a policy pulled apart, in numbers (a run keeps this; ``sentence()`` words it when shown)."""
+
+    rows_removed: int
+    jumps: int  # consecutive rows further apart than the usual spacing, after the policy
+    jumps_before: int  # the same count in the file itself
+    usual: pd.Timedelta
+    largest: pd.Timedelta
+
+    def sentence(self) -> str:
+        places = ngettext("{count:,} place", "{count:,} places", self.jumps).format(count=self.jumps)
+        if self.jumps_before:
+            places = _("{places} (the file itself had {count:,})").format(places=places, count=self.jumps_before)
+        broke = ngettext(
+            "Dropping {count:,} row broke the spacing of the dates: consecutive rows are now more than {usual} "
+            "apart in {places}, the largest jump {largest}.",
+            "Dropping {count:,} rows broke the spacing of the dates: consecutive rows are now more than {usual} "
+            "apart in {places}, the largest jump {largest}.",
+            self.rows_removed,
+        ).format(
+            count=self.rows_removed,
+            usual=duration_text(self.usual),
+            places=places,
+            largest=duration_text(self.largest),
+        )
+        return " ".join(
+            [
+                broke,
+                _("A window there reads dates that are not consecutive as if they were."),
+                _("'Fill forward' or 'fill with 0' keeps every row."),
+            ]
+        )
+
+
 def spacing_warning(dates_before: pd.Series, dates_after: pd.Series) -> str | None:
-    """A warning when removing rows broke the spacing of the dates, computed from the dates themselves.
+    """``spacing_jumps`` as a warning in the current language, or None when the policy added no jump."""
+    jumps = spacing_jumps(dates_before, dates_after)
+    return jumps.sentence() if jumps else None
+
+
+def spacing_jumps(dates_before: pd.Series, dates_after: pd.Series) -> SpacingJumps | None:
+    """When removing rows broke the spacing of the dates, by how much, computed from the dates themselves.
 
     The usual spacing is the median step between the file's dates (1 day for a daily file). A jump is
     two consecutive rows further apart than that; the warning counts the jumps the policy added, gives
@@ -111,24 +181,6 @@ def spacing_warning(dates_before: pd.Series, dates_after: pd.Series) -> str | No
     jumps_before = int((steps > usual).sum())
     after_steps = after.diff().dropna()
     jumps = after_steps[after_steps > usual]
-    added = len(jumps) - jumps_before
-    if added <= 0:
+    if len(jumps) - jumps_before <= 0:
         return None
-    removed = len(before) - len(after)
-    places = ngettext("{count:,} place", "{count:,} places", len(jumps)).format(count=len(jumps))
-    if jumps_before:
-        places = _("{places} (the file itself had {count:,})").format(places=places, count=jumps_before)
-    broke = ngettext(
-        "Dropping {count:,} row broke the spacing of the dates: consecutive rows are now more than {usual} apart "
-        "in {places}, the largest jump {largest}.",
-        "Dropping {count:,} rows broke the spacing of the dates: consecutive rows are now more than {usual} apart "
-        "in {places}, the largest jump {largest}.",
-        removed,
-    ).format(count=removed, usual=duration_text(usual), places=places, largest=duration_text(jumps.max()))
-    return " ".join(
-        [
-            broke,
-            _("A window there reads dates that are not consecutive as if they were."),
-            _("'Fill forward' or 'fill with 0' keeps every row."),
-        ]
-    )
+    return SpacingJumps(len(before) - len(after), len(jumps), jumps_before, usual, jumps.max())

@@ -17,7 +17,7 @@ import core.series as series
 from core.errors import InputError
 from core.i18n import speaking
 from core.series import apply_missing_policy, read_series
-from core.series_gaps import duration_text, spacing_warning
+from core.series_gaps import duration_text, fill_gaps, spacing_jumps, spacing_warning
 from core.splits import MinMaxScaler, chronological_split, validate_target
 
 # Latin words a Korean sentence keeps: names of formats and encodings, the policies' codes (a forged link's
@@ -175,3 +175,19 @@ def test_the_cached_read_answers_each_learner_in_their_language():
         assert source_text("sample:stock_like.csv") == "내장 예제 stock_like.csv"
         assert source_text("upload:my:file.csv:0123456789abcdef") == "올린 파일 my:file.csv"
     assert source_text("sample:seasonal.csv") == "built-in sample seasonal.csv"
+
+
+def test_what_a_policy_did_is_kept_as_numbers_and_worded_when_shown():
+    """A run keeps ``GapFill`` and ``SpacingJumps`` (numbers), so a language switch rewords them without a re-read."""
+    dates = pd.Series(pd.date_range("2024-01-01", periods=10, freq="D"))
+    frame = pd.DataFrame({"date": dates, "v": [1.0, np.nan, np.nan, 4, 5, 6, 7, np.nan, 9, 10]})
+    kept, done = fill_gaps(frame, ["v"], "drop")
+    jumps = spacing_jumps(frame["date"], kept["date"])
+    assert (done.rows_dropped, jumps.rows_removed, jumps.jumps) == (3, 3, 2)
+    with speaking("en"):
+        english = [done.sentence(), jumps.sentence()]
+    with speaking("ko"):
+        korean = [done.sentence(), jumps.sentence()]
+    assert english == [apply_missing_policy(frame, ["v"], "drop")[1], spacing_warning(frame["date"], kept["date"])]
+    assert english[0] == "Dropped 3 rows with a missing value in the chosen columns."
+    assert all(hangul_share(text) > 0.8 for text in korean) and korean != english
