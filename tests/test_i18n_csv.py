@@ -191,3 +191,32 @@ def test_what_a_policy_did_is_kept_as_numbers_and_worded_when_shown():
     assert english == [apply_missing_policy(frame, ["v"], "drop")[1], spacing_warning(frame["date"], kept["date"])]
     assert english[0] == "Dropped 3 rows with a missing value in the chosen columns."
     assert all(hangul_share(text) > 0.8 for text in korean) and korean != english
+
+
+def test_the_time_series_data_section_speaks_the_learners_language():
+    """Under AppTest, with the upload source chosen (nothing trains): a refused file and a good file's notes are in
+    Korean for ``?lang=ko``, and in English after the switch, for the very same upload (one cache, two languages)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP, APP_TIMEOUT
+
+    key = "timeseries"
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["lang"] = "ko"
+    at.run()
+    at.session_state[f"{key}_source"] = "upload"
+    at.switch_page("pages/time_series.py").run()
+    assert not at.exception, at.exception
+    uploader = at.file_uploader(key=f"{key}_upload")
+    assert hangul_share(at.info[0].value) > 0.8  # "Choose a file above"
+    uploader.set_value(("bad.csv", b"name,city\nfoo,bar\n", "text/csv")).run()
+    korean = " ".join(e.value for e in at.error)
+    assert "숫자가 든 열이 없어" in korean and hangul_share(korean.replace("\\", "")) > 0.8
+    at.file_uploader(key=f"{key}_upload").set_value(("daily.csv", DAILY, "text/csv")).run()
+    assert not at.exception and not at.error
+    notes = at.text[0].value
+    assert "날짜는 'Date' 열에 있으며" in notes and hangul_share(notes) > 0.8
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception and not at.error
+    assert "Column 'Date' holds the dates" in at.text[0].value
