@@ -11,6 +11,7 @@ import pandas as pd
 
 from core.csv_cells import looks_like_date, looks_numeric
 from core.csv_reading import TextTable
+from core.i18n import _
 
 DATE_WORDS = (
     "date",
@@ -98,7 +99,7 @@ def guess_date_format(cells: tuple[str, ...], sample_size: int = 200) -> tuple[s
     return best[0], best[1][0]
 
 
-EXCEL = "Excel serial day numbers"
+EXCEL = "excel-serial-days"  # the "format" of Excel serial day numbers, not a strftime one
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included); 20000-60000 is 1954-10-03 to 2064-04-10,
 # the range where a whole number is far more likely a date of a real file than an arbitrary count.
 EXCEL_ORIGIN = pd.Timestamp("1899-12-30")
@@ -137,11 +138,11 @@ def excel_date_sentence(name: str, cells: tuple[str, ...]) -> str:
     """The note that lists a column of numbers as possible Excel dates, with the dates they would be."""
     dates = parse_dates(cells, EXCEL).dropna()
     first, last = dates.min(), dates.max()
-    return (
-        f"Column '{name}' could be dates saved as Excel serial day numbers (they would run from "
-        f"{first:%Y-%m-%d} to {last:%Y-%m-%d}). It is read as numbers; if it holds dates, name it 'date' "
+    return _(
+        "Column '{name}' could be dates saved as Excel serial day numbers (they would run from "
+        "{first} to {last}). It is read as numbers; if it holds dates, name it 'date' "
         "(or format it as dates in the spreadsheet) and upload the file again."
-    )
+    ).format(name=name, first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}")
 
 
 def is_date_name(name: str) -> bool:

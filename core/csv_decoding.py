@@ -10,32 +10,35 @@ import codecs
 import re
 
 from core.errors import InputError
+from core.i18n import N_, _
 
-SAVE_AS_CSV = "In Excel or LibreOffice choose File → Save As → CSV (UTF-8) and upload that file."
+SAVE_AS_CSV = N_("In Excel or LibreOffice choose File → Save As → CSV (UTF-8) and upload that file.")
 # Control characters that never appear in a text table (tab, CR and LF are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
-    """Bytes → text, and the name of the encoding used.
+    """Bytes → text, and the name of the encoding used (in English, marked for the catalogue: ``_(name)`` shows it).
 
     Order matters: UTF-8 is strict (random bytes rarely pass), CP949 next because Korean bytes
     would also "decode" as Windows-1252 but into gibberish; Windows-1252 last, as it accepts
     almost anything.
     """
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"This looks like an Excel workbook, not a CSV text file. {SAVE_AS_CSV}")
+        raise InputError(_("This looks like an Excel workbook, not a CSV text file.") + " " + _(SAVE_AS_CSV))
     candidates: list[tuple[str, str]]
     if raw.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8-sig", "UTF-8 (with a byte-order mark)")]
+        candidates = [("utf-8-sig", N_("UTF-8 (with a byte-order mark)"))]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [("utf-16", "UTF-16")]
     elif _looks_like_utf16_without_bom(raw):
         candidates = [("utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be", "UTF-16")]
     elif b"\x00" in raw:
-        raise InputError(f"This file holds binary data (for example an image or a program), not text. {SAVE_AS_CSV}")
+        raise InputError(
+            _("This file holds binary data (for example an image or a program), not text.") + " " + _(SAVE_AS_CSV)
+        )
     else:
-        candidates = [("utf-8", "UTF-8"), ("cp949", "CP949 / EUC-KR (Korean)"), ("cp1252", "Windows-1252")]
+        candidates = [("utf-8", "UTF-8"), ("cp949", N_("CP949 / EUC-KR (Korean)")), ("cp1252", "Windows-1252")]
     for codec, label in candidates:
         try:
             text = raw.decode(codec)
@@ -43,11 +46,12 @@ def decode_text(raw: bytes) -> tuple[str, str]:
             continue
         sample = text[:65536]
         if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
-            raise InputError(f"This file holds binary data, not text. {SAVE_AS_CSV}")
+            raise InputError(_("This file holds binary data, not text.") + " " + _(SAVE_AS_CSV))
         return text.lstrip("\ufeff"), label
     raise InputError(
-        "The text encoding of this file could not be recognised (tried UTF-8, UTF-16, CP949 and "
-        f"Windows-1252). {SAVE_AS_CSV}"
+        _("The text encoding of this file could not be recognised (tried UTF-8, UTF-16, CP949 and Windows-1252).")
+        + " "
+        + _(SAVE_AS_CSV)
     )
 
 

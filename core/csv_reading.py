@@ -19,12 +19,21 @@ from itertools import islice
 from core.csv_cells import looks_like_date, looks_numeric
 from core.csv_decoding import decode_text
 from core.errors import InputError
+from core.i18n import N_, _, ngettext
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 MAX_BYTES = 50 * 1024 * 1024  # the upload limit of .streamlit/config.toml (maxUploadSize = 50 MB)
 
-DELIMITER_NAMES = {",": "commas (,)", ";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+# The delimiters tried, each with the note that names it: one whole sentence each (Korean attaches a different
+# particle to each name).
+DELIMITER_NOTES = {
+    ",": N_("Columns are separated by commas (,)."),
+    ";": N_("Columns are separated by semicolons (;)."),
+    "\t": N_("Columns are separated by tabs."),
+    "|": N_("Columns are separated by vertical bars (|)."),
+}
+DELIMITERS = tuple(DELIMITER_NOTES)
 SNIFF_LINES = 200  # lines looked at to guess the delimiter and the header
 
 
@@ -49,7 +58,7 @@ def sniff_delimiter(lines: list[str]) -> str:
     A file with one column has no delimiter to find; ``,`` is returned.
     """
     best, best_score = ",", (0.0, 1)
-    for delimiter in DELIMITER_NAMES:
+    for delimiter in DELIMITERS:
         try:
             counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
         except csv.Error:  # e.g. an unclosed quote swallowing the sample: not this delimiter's fault alone
@@ -113,10 +122,6 @@ def _unique_names(names: list[str]) -> list[str]:
     return result
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
-
-
 def _line_list(numbers: Iterable[int], limit: int = 5) -> str:
     numbers = list(numbers)
     shown = ", ".join(str(n) for n in numbers[:limit])
@@ -148,8 +153,10 @@ def _parse_records(
         records = list(islice(reader, MAX_ROWS + 2))  # + header + one too many: stop before memory runs out
         if len(records) > MAX_ROWS + 1:
             raise InputError(
-                f"The file has more than {MAX_ROWS:,} rows, the limit here. Keep the most recent rows, "
-                "or resample (for example daily instead of hourly), and upload it again."
+                _(
+                    "The file has more than {limit:,} rows, the limit here. Keep the most recent rows, "
+                    "or resample (for example daily instead of hourly), and upload it again."
+                ).format(limit=MAX_ROWS)
             )
         if len(records) == len(lines):  # the usual case: one row per line
             return records, line_numbers, []
@@ -162,7 +169,9 @@ def _parse_records(
     except csv.Error as error:  # e.g. a quote never closed makes a field longer than csv's limit
         line = line_numbers[max(1, min(reader.line_num, len(line_numbers))) - 1]
         raise InputError(
-            f"Line {line} could not be split into fields ({error}). Check the quotes on that line."
+            _("Line {line} could not be split into fields ({error}). Check the quotes on that line.").format(
+                line=line, error=error
+            )
         ) from error
     starts = [0, *ends[:-1]]  # index in `lines` of each row's first line
     spanning = [(start, end) for start, end in zip(starts, ends, strict=True) if end - start > 1]
@@ -174,15 +183,26 @@ def _quote_note(spanning: list[tuple[int, int]], lines: list[str], line_numbers:
     start, end = spanning[-1]
     if end == len(lines) and sum(line.count('"') for line in lines[start:end]) % 2:
         first, last = line_numbers[start], line_numbers[end - 1]
-        return (
-            f'A quote (") opened on line {first} runs over the end of the line and is never closed, so lines '
-            f"{first} to {last} (the rest of the file) were read as one row. Close or remove that quote and upload "
+        return _(
+            'A quote (") opened on line {first} runs over the end of the line and is never closed, so lines '
+            "{first} to {last} (the rest of the file) were read as one row. Close or remove that quote and upload "
             "the file again."
-        )
-    return (
-        f'A quote (") opened on line {_line_list(line_numbers[s] for s, _ in spanning)} runs over the end of the '
-        "line; the lines up to the closing quote were read as one row. Check the quotes there."
-    )
+        ).format(first=first, last=last)
+    return _(
+        'A quote (") opened on line {lines} runs over the end of the line; the lines up to the closing quote were '
+        "read as one row. Check the quotes there."
+    ).format(lines=_line_list(line_numbers[start] for start, _end in spanning))
+
+
+def _found_sentence(rows: int, columns: int) -> str:
+    """Found 120 data rows and 1 column: one whole sentence per number of columns (two counts, one plural rule)."""
+    if columns == 1:
+        return ngettext(
+            "Found {rows:,} data row and {columns:,} column.", "Found {rows:,} data rows and {columns:,} column.", rows
+        ).format(rows=rows, columns=columns)
+    return ngettext(
+        "Found {rows:,} data row and {columns:,} columns.", "Found {rows:,} data rows and {columns:,} columns.", rows
+    ).format(rows=rows, columns=columns)
 
 
 def read_text_table(raw: bytes) -> TextTable:
@@ -198,18 +218,28 @@ def read_text_table(raw: bytes) -> TextTable:
 def _read_text_table(raw: bytes) -> TextTable:
     if len(raw) > MAX_BYTES:
         raise InputError(
-            f"The file is {len(raw) / 1024**2:.0f} MB; the limit is {MAX_BYTES // 1024**2} MB. "
-            "Keep fewer rows (for example the most recent ones) and upload it again."
+            _(
+                "The file is {size:.0f} MB; the limit is {limit} MB. "
+                "Keep fewer rows (for example the most recent ones) and upload it again."
+            ).format(size=len(raw) / 1024**2, limit=MAX_BYTES // 1024**2)
         )
     if not raw.strip():
-        raise InputError("The file is empty. Upload a CSV file with a header row and rows of numbers below it.")
+        raise InputError(_("The file is empty. Upload a CSV file with a header row and rows of numbers below it."))
     text, encoding = decode_text(raw)
     lines, line_numbers, comments, blanks = _split_lines(text)
-    notes = [f"Read as {encoding} text."]
+    notes = [_("Read as {encoding} text.").format(encoding=_(encoding))]
     if comments:
-        notes.append(f"Skipped {_plural(comments, 'comment line')} starting with #.")
+        notes.append(
+            ngettext(
+                "Skipped {count:,} comment line starting with #.",
+                "Skipped {count:,} comment lines starting with #.",
+                comments,
+            ).format(count=comments)
+        )
     if not lines:
-        raise InputError("The file holds no data, only blank or comment lines. Upload a CSV file with rows of numbers.")
+        raise InputError(
+            _("The file holds no data, only blank or comment lines. Upload a CSV file with rows of numbers.")
+        )
 
     delimiter = sniff_delimiter(lines[:SNIFF_LINES])
     # A line of bare delimiters (",,,,") is a blank row left over by a spreadsheet.
@@ -221,13 +251,15 @@ def _read_text_table(raw: bytes) -> TextTable:
         lines = [line for i, line in enumerate(lines) if i not in drop]
         line_numbers = [n for i, n in enumerate(line_numbers) if i not in drop]
     if blanks:
-        notes.append(f"Skipped {_plural(blanks, 'blank line')}.")
+        notes.append(
+            ngettext("Skipped {count:,} blank line.", "Skipped {count:,} blank lines.", blanks).format(count=blanks)
+        )
     if not lines:
-        raise InputError("The file holds no data, only blank lines. Upload a CSV file with rows of numbers.")
-    if delimiter in DELIMITER_NAMES and any(delimiter in line for line in lines[:SNIFF_LINES]):
-        notes.append(f"Columns are separated by {DELIMITER_NAMES[delimiter]}.")
+        raise InputError(_("The file holds no data, only blank lines. Upload a CSV file with rows of numbers."))
+    if delimiter in DELIMITER_NOTES and any(delimiter in line for line in lines[:SNIFF_LINES]):
+        notes.append(_(DELIMITER_NOTES[delimiter]))
     else:
-        notes.append("The file has a single column.")
+        notes.append(_("The file has a single column."))
 
     records, record_lines, spanning = _parse_records(lines, line_numbers, delimiter)
     quote_problem = _quote_note(spanning, lines, line_numbers) if spanning else None
@@ -237,40 +269,54 @@ def _read_text_table(raw: bytes) -> TextTable:
     data, data_lines = (records[1:], record_lines[1:]) if has_header else (records, record_lines)
     if not data:
         raise InputError(
-            " ".join(["The file has a header row but no data rows below it.", quote_problem or "Add rows of numbers."])
+            _("The file has a header row but no data rows below it.")
+            + " "
+            + (quote_problem or _("Add rows of numbers."))
         )
     width = Counter(len(row) for row in data).most_common(1)[0][0]
     if width > MAX_COLUMNS:
-        raise InputError(f"The file has {width:,} columns; the limit is {MAX_COLUMNS}. Keep only the columns you need.")
+        raise InputError(
+            _("The file has {count:,} columns; the limit is {limit}. Keep only the columns you need.").format(
+                count=width, limit=MAX_COLUMNS
+            )
+        )
     if len(data) > MAX_ROWS:
         raise InputError(
-            f"The file has {len(data):,} data rows; the limit is {MAX_ROWS:,}. Keep the most recent rows, "
-            "or resample (for example daily instead of hourly)."
+            _(
+                "The file has {count:,} data rows; the limit is {limit:,}. Keep the most recent rows, "
+                "or resample (for example daily instead of hourly)."
+            ).format(count=len(data), limit=MAX_ROWS)
         )
 
     if has_header:
         header = records[0][:width] + [""] * (width - len(records[0]))
-        notes.append("The first row holds the column names.")
+        notes.append(_("The first row holds the column names."))
         if len(records[0]) > width and any(cell.strip() for cell in records[0][width:]):
             notes.append(
-                f"The header names {len(records[0])} columns but the rows have {width} fields; "
-                f"the extra names were not used: {', '.join(repr(c) for c in records[0][width:])}."
+                _(
+                    "The header names {names} columns but the rows have {width} fields; "
+                    "the extra names were not used: {extra}."
+                ).format(names=len(records[0]), width=width, extra=", ".join(repr(c) for c in records[0][width:]))
             )
     else:
         header = [""] * width
-        notes.append(f"There is no header row; the columns were named column_1 … column_{width}.")
+        notes.append(_("There is no header row; the columns were named column_1 … column_{width}.").format(width=width))
     names = _unique_names(header)
     if len(set(n.strip() for n in header if n.strip())) < len([n for n in header if n.strip()]):
-        notes.append("Some column names were repeated; the repeats were numbered, e.g. 'Close (2)'.")
+        notes.append(_("Some column names were repeated; the repeats were numbered, e.g. 'Close (2)'."))
 
     good = [row for row in data if len(row) == width]
     ragged = [line for row, line in zip(data, data_lines, strict=True) if len(row) != width]
     if ragged:
-        one = len(ragged) == 1
         notes.append(
-            f"{_plural(len(ragged), 'row')} had a different number of fields than the usual {width} and "
-            f"{'was' if one else 'were'} left out ({'line' if one else 'lines'} {_line_list(ragged)})."
+            ngettext(
+                "{count:,} row had a different number of fields than the usual {width} and was left out "
+                "(line {lines}).",
+                "{count:,} rows had a different number of fields than the usual {width} and were left out "
+                "(lines {lines}).",
+                len(ragged),
+            ).format(count=len(ragged), width=width, lines=_line_list(ragged))
         )
-    notes.append(f"Found {_plural(len(good), 'data row')} and {_plural(width, 'column')}.")
+    notes.append(_found_sentence(len(good), width))
     columns = list(zip(*good, strict=True)) if good else [() for _ in names]  # (columns,) tuples of (rows,)
     return TextTable(names=names, columns=columns, delimiter=delimiter, notes=notes, quote_problem=quote_problem)

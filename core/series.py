@@ -20,6 +20,7 @@ from core.csv_reading import MAX_COLUMNS as MAX_COLUMNS
 from core.csv_reading import MAX_ROWS as MAX_ROWS
 from core.csv_reading import TextTable, read_text_table
 from core.errors import InputError
+from core.i18n import _, ngettext
 from core.series_gaps import MISSING_POLICIES as MISSING_POLICIES  # re-exported: the policies belong to the data
 from core.series_gaps import apply_missing_policy as apply_missing_policy
 
@@ -45,12 +46,15 @@ def with_likely_cause(error: InputError, quote_problem: str | None) -> InputErro
     """``error`` with the quote problem appended when there is one: the learner hears cause and consequence."""
     if not quote_problem:
         return error
-    return InputError(f"{error} The likely cause: {quote_problem[0].lower()}{quote_problem[1:]}")
+    cause = quote_problem[0].lower() + quote_problem[1:]  # "A quote…" → "a quote…" (Korean has no case)
+    return InputError(_("{error} The likely cause: {cause}").format(error=error, cause=cause))
 
 
 def _quote(names: Sequence[str], limit: int = 10) -> str:
     shown = ", ".join(f"'{name}'" for name in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    if len(names) <= limit:
+        return shown
+    return _("{names} and {count} more").format(names=shown, count=len(names) - limit)
 
 
 def _date_text(moment: pd.Timestamp) -> str:
@@ -72,8 +76,10 @@ def read_series(raw: bytes, filename: str = "upload.csv") -> SeriesTable:
     except Exception as error:
         log.exception("read_series failed on %r", filename)
         raise InputError(
-            f"'{filename}' could not be read as a table of numbers. Save it as a CSV file (UTF-8, one row "
-            "per time step, a header row with column names) and upload it again."
+            _(
+                "'{filename}' could not be read as a table of numbers. Save it as a CSV file (UTF-8, one row "
+                "per time step, a header row with column names) and upload it again."
+            ).format(filename=filename)
         ) from error
 
 
@@ -112,31 +118,58 @@ def _read_numbers(table: TextTable, date_index: int | None) -> tuple[dict[str, n
         missing = int(np.isnan(numbers[name]).sum())
         if missing:
             blank = missing - infinite - parsed.not_numbers
-            parts = [f"{blank:,} blank or NaN"] if blank else []
-            parts += [f"{infinite:,} infinite"] if infinite else []
+            parts = [_("{count:,} blank or NaN").format(count=blank)] if blank else []
+            parts += [_("{count:,} infinite").format(count=infinite)] if infinite else []
             if parsed.not_numbers:
-                parts.append(f"{parsed.not_numbers:,} not a number, e.g. '{parsed.example_not_number}'")
-            missing_notes.append(f"Column '{name}' has {missing:,} missing cells ({'; '.join(parts)}).")
+                parts.append(
+                    _("{count:,} not a number, e.g. '{example}'").format(
+                        count=parsed.not_numbers, example=parsed.example_not_number
+                    )
+                )
+            missing_notes.append(
+                _("Column '{name}' has {count:,} missing cells ({parts}).").format(
+                    name=name, count=missing, parts="; ".join(parts)
+                )
+            )
 
     if not numbers:
         raise InputError(
-            f"No column holds numbers, so there is nothing to forecast (columns found: {_quote(table.names)}). "
-            "Upload a table with at least one column of numbers."
+            _(
+                "No column holds numbers, so there is nothing to forecast (columns found: {names}). "
+                "Upload a table with at least one column of numbers."
+            ).format(names=_quote(table.names))
         )
     notes = []
     if separators[True]:
-        notes.append(f"Numbers use a decimal comma in {_quote(separators[True])} (e.g. {examples[True]}).")
+        notes.append(
+            _("Numbers use a decimal comma in {names} (e.g. {example}).").format(
+                names=_quote(separators[True]), example=examples[True]
+            )
+        )
     if separators[False]:
         notes.append(
-            f"Commas inside numbers were read as thousands separators in {_quote(separators[False])} "
-            f"(e.g. {examples[False]})."
+            _("Commas inside numbers were read as thousands separators in {names} (e.g. {example}).").format(
+                names=_quote(separators[False]), example=examples[False]
+            )
         )
     if symbols:
-        notes.append(f"Percent and currency signs were removed from the numbers in {_quote(symbols)}.")
+        notes.append(
+            _("Percent and currency signs were removed from the numbers in {names}.").format(names=_quote(symbols))
+        )
     if text:
-        notes.append(f"{_quote(text)} {'holds' if len(text) == 1 else 'hold'} text, not numbers: not used as features.")
+        notes.append(
+            ngettext(
+                "{names} holds text, not numbers: not used as features.",
+                "{names} hold text, not numbers: not used as features.",
+                len(text),
+            ).format(names=_quote(text))
+        )
     if empty:
-        notes.append(f"{_quote(empty)} {'is' if len(empty) == 1 else 'are'} empty and not used.")
+        notes.append(
+            ngettext("{names} is empty and not used.", "{names} are empty and not used.", len(empty)).format(
+                names=_quote(empty)
+            )
+        )
     return numbers, text + empty, notes + missing_notes
 
 
@@ -159,33 +192,47 @@ def _understood(table: TextTable) -> SeriesTable:
         dates = parse_dates(table.columns[found[0]], found[1]).reset_index(drop=True)
         unreadable = dates.isna().to_numpy()
         if unreadable.all():
-            notes.append(f"Column '{date_column}' looked like dates but could not be read; the file order is used.")
+            notes.append(
+                _("Column '{name}' looked like dates but could not be read; the file order is used.").format(
+                    name=date_column
+                )
+            )
             date_column = None
         else:
             frame.insert(0, date_column, dates)
             if unreadable.any():
                 example = table.columns[found[0]][int(np.flatnonzero(unreadable)[0])]
                 count = int(unreadable.sum())
-                notes.append(f"{count:,} rows whose date could not be read (e.g. '{example}') were left out.")
+                notes.append(
+                    _("{count:,} rows whose date could not be read (e.g. '{example}') were left out.").format(
+                        count=count, example=example
+                    )
+                )
                 frame = frame[~unreadable].reset_index(drop=True)
             notes.extend(_sort_by_date(frame, date_column))
             frame = frame.sort_values(date_column, kind="stable").reset_index(drop=True)
     if date_column is None:
-        notes.append("No date column was found; the rows are used in file order, first row oldest.")
+        notes.append(_("No date column was found; the rows are used in file order, first row oldest."))
     elif found is not None and found[1] == EXCEL:
-        notes.append(f"Column '{date_column}' holds Excel serial day numbers (45292 = 2024-01-01); read as dates.")
+        notes.append(
+            _("Column '{name}' holds Excel serial day numbers (45292 = 2024-01-01); read as dates.").format(
+                name=date_column
+            )
+        )
     notes.extend(possible_excel_dates(table, found[0] if found else None))
     numeric_columns = list(numbers)
     missing = {name: int(frame[name].isna().sum()) for name in numeric_columns}
     constant = [name for name in numeric_columns if _is_constant(frame[name])]
     if constant:
         value = frame[constant[0]].dropna().iloc[0]
-        one = len(constant) == 1
         notes.append(
-            f"{_quote(constant)} {'holds' if one else 'hold'} the same value in every row "
-            f"({'' if one else 'e.g. '}{value:.10g}): "
-            f"{'it tells' if one else 'they tell'} the network nothing, so {'it is' if one else 'they are'} left "
-            "out of the feature columns chosen at first (you can still add it)."
+            ngettext(
+                "{names} holds the same value in every row ({value:.10g}): it tells the network nothing, so it is "
+                "left out of the feature columns chosen at first (you can still add it).",
+                "{names} hold the same value in every row (e.g. {value:.10g}): they tell the network nothing, so "
+                "they are left out of the feature columns chosen at first (you can still add it).",
+                len(constant),
+            ).format(names=_quote(constant), value=value)
         )
     return SeriesTable(
         frame=frame,
@@ -209,14 +256,20 @@ def _is_constant(values: pd.Series) -> bool:
 def _sort_by_date(frame: pd.DataFrame, date_column: str) -> list[str]:
     """Sentences about the order of the dates; the caller sorts oldest-first (a model reads past → future)."""
     dates = frame[date_column]
-    notes = [f"Column '{date_column}' holds the dates, from {_date_text(dates.min())} to {_date_text(dates.max())}."]
+    notes = [
+        _("Column '{name}' holds the dates, from {first} to {last}.").format(
+            name=date_column, first=_date_text(dates.min()), last=_date_text(dates.max())
+        )
+    ]
     if dates.is_monotonic_increasing:
-        notes.append("The rows are in date order, oldest first.")
+        notes.append(_("The rows are in date order, oldest first."))
     elif dates.is_monotonic_decreasing:
-        notes.append("The file was newest-first; the rows were sorted oldest-first.")
+        notes.append(_("The file was newest-first; the rows were sorted oldest-first."))
     else:
-        notes.append("The rows were not in date order; they were sorted by date, oldest first.")
+        notes.append(_("The rows were not in date order; they were sorted by date, oldest first."))
     repeated = int(dates.duplicated().sum())
     if repeated:
-        notes.append(f"{repeated:,} dates appear more than once; those rows keep their file order.")
+        notes.append(
+            _("{count:,} dates appear more than once; those rows keep their file order.").format(count=repeated)
+        )
     return notes

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.i18n import N_, _, ngettext
 from core.validation import whole_number
 
 TRAIN_FRACTION_LIMITS = (0.1, 0.95)
-SMALLER_UNITS = (
+SMALLER_UNITS = N_(
     "Express the column in larger units (divide it by a power of ten, e.g. millions) and upload the file again."
 )
 # Scaled values go to the network as float32, whose largest number is about 3.4e38.
@@ -66,7 +67,11 @@ def _split_is_usable(split: ChronologicalSplit) -> bool:
 def _check_train_fraction(train_fraction: float) -> None:
     low, high = TRAIN_FRACTION_LIMITS
     if not low <= train_fraction <= high:
-        raise InputError(f"The training share must be between {low:.0%} and {high:.0%} so that both parts have rows.")
+        raise InputError(
+            _("The training share must be between {low:.0%} and {high:.0%} so that both parts have rows.").format(
+                low=low, high=high
+            )
+        )
 
 
 def rows_needed(train_fraction: float, window: int, horizon: int) -> int:
@@ -88,14 +93,19 @@ def chronological_split(rows: int, train_fraction: float, window: int, horizon: 
         needed = rows_needed(train_fraction, window, horizon)
         shortest = min(window, SHORTEST_WINDOW)
         if (shortest, 1) != (window, horizon) and rows >= rows_needed(train_fraction, shortest, 1):
-            advice = "Shorten the window or the horizon, or use a longer series."
+            advice = _("Shorten the window or the horizon, or use a longer series.")
         else:  # even the shortest settings do not fit: only more rows help
-            advice = f"Use a longer series: even a window of {shortest} and a horizon of 1 need more rows."
-        raise InputError(
-            f"Too few rows: the series has {rows:,} {'row' if rows == 1 else 'rows'}, but a window of {window} and "
-            f"a horizon of {horizon} with {train_fraction:.0%} for training need at least {needed:,} rows (one "
-            f"training and one test window). {advice}"
-        )
+            advice = _("Use a longer series: even a window of {shortest} and a horizon of 1 need more rows.").format(
+                shortest=shortest
+            )
+        too_few = ngettext(
+            "Too few rows: the series has {rows:,} row, but a window of {window} and a horizon of {horizon} with "
+            "{share:.0%} for training need at least {needed:,} rows (one training and one test window).",
+            "Too few rows: the series has {rows:,} rows, but a window of {window} and a horizon of {horizon} with "
+            "{share:.0%} for training need at least {needed:,} rows (one training and one test window).",
+            rows,
+        ).format(rows=rows, window=window, horizon=horizon, share=train_fraction, needed=needed)
+        raise InputError(f"{too_few} {advice}")
     return split
 
 
@@ -109,18 +119,28 @@ def validate_target(
 ) -> ChronologicalSplit:
     """Refuse a forecast that cannot be made, before any training starts; return the split it will use."""
     _check_train_fraction(train_fraction)
-    window = whole_number(window, "The window", 1, 1_000_000)
-    horizon = whole_number(horizon, "The horizon", 1, 1_000_000)
+    window = whole_number(window, _("The window"), 1, 1_000_000)
+    horizon = whole_number(horizon, _("The horizon"), 1, 1_000_000)
     if target not in frame.columns or not pd.api.types.is_numeric_dtype(frame[target]):
-        raise InputError(f"The target '{target}' is not a numeric column of the table: choose one of its numbers.")
+        raise InputError(
+            _("The target '{name}' is not a numeric column of the table: choose one of its numbers.").format(
+                name=target
+            )
+        )
     for column in [target, *features]:
         if column not in frame.columns or not pd.api.types.is_numeric_dtype(frame[column]):
-            raise InputError(f"The feature '{column}' is not a numeric column of the table: choose one of its numbers.")
+            raise InputError(
+                _("The feature '{name}' is not a numeric column of the table: choose one of its numbers.").format(
+                    name=column
+                )
+            )
         gaps = int((~np.isfinite(frame[column].to_numpy(dtype="float64"))).sum())
         if gaps:
             raise InputError(
-                f"The column '{column}' still has {gaps:,} missing values: choose a missing-value policy "
-                "(drop rows, fill forward or fill with 0)."
+                _(
+                    "The column '{name}' still has {count:,} missing values: choose a missing-value policy "
+                    "(drop rows, fill forward or fill with 0)."
+                ).format(name=column, count=gaps)
             )
     # Too few rows before a constant target: one row is always "the same value in every row", but the
     # learner's real problem is the length of the file.
@@ -128,9 +148,17 @@ def validate_target(
     values = frame[target].to_numpy(dtype="float64")
     if values.min() == values.max():
         raise InputError(
-            f"The target column '{target}' has the same value in every row: nothing to forecast. Choose another column."
+            _(
+                "The target column '{name}' has the same value in every row: nothing to forecast. "
+                "Choose another column."
+            ).format(name=target)
         )
     return split
+
+
+def _column_name(names: Sequence[str], column: int) -> str:
+    """'Close' for a named column, "a column" (in words) when the scaler was fitted without names."""
+    return f"'{names[column]}'" if column < len(names) else _("a column")
 
 
 @dataclass(frozen=True)
@@ -151,22 +179,27 @@ class MinMaxScaler:
         """Learn min and span from (rows, columns) or (rows,) training values; ``names`` name the columns
         in the message when a range is too large for floating point (near ±1.7e308, max − min overflows)."""
         values = np.asarray(train_values, dtype="float64")
+        if len(values) == 0:  # before the reshape, which cannot infer the columns of zero rows
+            raise InputError(_("There are no training rows to fit the scaling on: raise the training share."))
         values = values.reshape(len(values), -1)  # (rows, columns)
-        if len(values) == 0:
-            raise InputError("There are no training rows to fit the scaling on: raise the training share.")
         if not np.isfinite(values).all():
-            raise InputError("The training part has missing or infinite values: choose a missing-value policy first.")
+            raise InputError(
+                _("The training part has missing or infinite values: choose a missing-value policy first.")
+            )
         minimum, maximum = values.min(axis=0), values.max(axis=0)
         with np.errstate(over="ignore"):
             span = maximum - minimum
         overflowing = np.flatnonzero(~np.isfinite(span))
         if len(overflowing):
             column = int(overflowing[0])
-            name = f"'{names[column]}'" if column < len(names) else "a column"
             raise InputError(
-                f"The values of {name} in the training rows run from {minimum[column]:.3g} to {maximum[column]:.3g}: "
-                "that range is larger than floating-point numbers can hold (about 1.8e308), so they cannot be "
-                f"scaled to 0–1 for training. {SMALLER_UNITS}"
+                _(
+                    "The values of {name} in the training rows run from {low:.3g} to {high:.3g}: that range is "
+                    "larger than floating-point numbers can hold (about 1.8e308), so they cannot be scaled to 0–1 "
+                    "for training."
+                ).format(name=_column_name(names, column), low=minimum[column], high=maximum[column])
+                + " "
+                + _(SMALLER_UNITS)
             )
         return cls(minimum=minimum, span=np.where(span > 0, span, 1.0), maximum=maximum)
 
@@ -182,11 +215,15 @@ class MinMaxScaler:
         beyond = ~(np.abs(scaled) <= FLOAT32_MAX)  # (rows, columns) or (rows,): inf and NaN count too
         if beyond.any():
             column = int(np.flatnonzero(beyond.reshape(len(scaled), -1).any(axis=0))[0])
-            name = f"'{names[column]}'" if column < len(names) else "a column"
             raise InputError(
-                f"Some values of {name} lie so far outside the training rows' range (scaled: beyond 3.4e38) "
-                f"that the network cannot read them as numbers. {SMALLER_UNITS} Or check the file for a "
-                "misplaced value."
+                _(
+                    "Some values of {name} lie so far outside the training rows' range (scaled: beyond 3.4e38) "
+                    "that the network cannot read them as numbers."
+                ).format(name=_column_name(names, column))
+                + " "
+                + _(SMALLER_UNITS)
+                + " "
+                + _("Or check the file for a misplaced value.")
             )
         return scaled.astype(np.float32)
 

@@ -100,6 +100,8 @@ def _relative(path: Path) -> str:
 
 def reads_as_words(text: str) -> bool:
     """English words a learner would read, once formulas, code, placeholders and model names are taken out."""
+    if re.fullmatch(r"(?:%[A-Za-z]|[^A-Za-z])+", text):  # a date format, every letter a directive: "%b %d, %Y"
+        return False
     text = re.sub(r"\$[^$]*\$|`[^`]*`|:material/[a-z_]+:|%\{[^}]*\}|\{[^{}]*\}", " ", text)
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text) if w not in NOT_WORDS]
     if not words:
@@ -304,6 +306,8 @@ def test_the_scan_finds_what_it_should() -> None:
     assert not reads_as_words("$h_t = \\tanh(W x)$")
     assert not reads_as_words("RNN")
     assert not reads_as_words("{epoch} / {epochs}")
+    assert not reads_as_words("%Y. %m. %d")
+    assert reads_as_words("%d epochs, %d steps")
 
 
 def input_errors() -> list[tuple[str, ast.Call]]:

@@ -7,65 +7,105 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.i18n import N_, _, current_language, speaking, translations
 from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SOURCES = {
-    "stock": "Built-in: stock-like daily prices (synthetic)",
-    "seasonal": "Built-in: seasonal series (synthetic)",
-    "upload": "Upload your own CSV file",
+    "stock": N_("Built-in: stock-like daily prices (synthetic)"),
+    "seasonal": N_("Built-in: seasonal series (synthetic)"),
+    "upload": N_("Upload your own CSV file"),
 }
 SAMPLE_FILES = {"stock": "stock_like.csv", "seasonal": "seasonal.csv"}
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def read_cached(raw: bytes, filename: str) -> SeriesTable:
-    return read_series(raw, filename)
+def read_cached(raw: bytes, filename: str, language: str) -> SeriesTable:
+    """The table read in ``language``: its notes are sentences, so each language is its own cache entry.
+
+    A refused file raises ``InputError`` on every call (``st.cache_data`` stores results, never exceptions),
+    so the message is always in the language of the run that shows it.
+    """
+    with speaking(language):
+        return read_series(raw, filename)
+
+
+def source_text(identity: str) -> str:
+    """The data's description ("built-in sample stock_like.csv") from its identity, in the current language.
+
+    The identity (``choose_data``'s third value) holds no words, so a run can keep it and say at draw time,
+    in whatever language the learner reads then, what it was trained on.
+    """
+    kind, _colon, rest = identity.partition(":")
+    if kind == "sample":
+        return _("built-in sample {name}").format(name=rest)
+    if kind == "upload":
+        return _("uploaded file {name}").format(name=rest.rsplit(":", 1)[0])
+    return identity
 
 
 def choose_data(key: str) -> tuple[SeriesTable | None, str, str]:
-    """The data source and its table (None when there is nothing usable), its label and identity."""
-    st.subheader("1. The data")
+    """The data source and its table (None when there is nothing usable), its label and identity.
+
+    The label is in the current language; a run that outlives a language switch keeps the identity and
+    calls ``source_text(identity)`` where it shows it.
+    """
+    st.subheader(_("1. The data"))
+    # The labels in this run's language, fixed now: AppTest calls format_func later, from the test's own thread,
+    # where the session's language is not set (in a real session it is called here, in this run's thread).
+    in_language = translations(current_language()).gettext
     source = st.radio(
-        "Data source",
+        _("Data source"),
         list(SOURCES),
-        format_func=SOURCES.get,
+        format_func=lambda option: in_language(SOURCES[option]),
         horizontal=True,
         key=f"{key}_source",
         bind="query-params",  # in the link (ui.links); an uploaded file cannot be
     )
     if source != "upload":
         st.caption(
-            "The built-in samples are **synthetic**, made by `data/make_samples.py`: no real market or measurement."
+            _("The built-in samples are **synthetic**, made by `data/make_samples.py`: no real market or measurement.")
         )
         name = SAMPLE_FILES[source]
         raw = (DATA / name).read_bytes()
-        return read_cached(raw, name), f"built-in sample {name}", f"sample:{name}"
+        identity = f"sample:{name}"
+        return read_cached(raw, name, current_language()), source_text(identity), identity
     uploaded = st.file_uploader(
-        f"CSV file (.csv, .txt or .tsv; at most {MAX_BYTES // 2**20} MB, {MAX_ROWS:,} rows, {MAX_COLUMNS} columns)",
+        _("CSV file (.csv, .txt or .tsv; at most {size} MB, {rows:,} rows, {columns} columns)").format(
+            size=MAX_BYTES // 2**20, rows=MAX_ROWS, columns=MAX_COLUMNS
+        ),
         type=["csv", "txt", "tsv"],
         key=f"{key}_upload",
-        help="One row per time step, one column per series, ideally a date column. Commas, semicolons, tabs or "
-        "vertical bars; UTF-8, UTF-16 or Korean CP949; decimal commas are all understood.",
+        help=_(
+            "One row per time step, one column per series, ideally a date column. Commas, semicolons, tabs or "
+            "vertical bars; UTF-8, UTF-16 or Korean CP949; decimal commas are all understood."
+        ),
     )
     if uploaded is None:
-        st.info("Choose a file above. Until then the last run stays on screen.")
+        st.info(_("Choose a file above. Until then the last run stays on screen."))
         return None, "", ""
     raw = uploaded.getvalue()
     identity = f"upload:{uploaded.name}:{hashlib.sha1(raw).hexdigest()[:16]}"
-    return read_cached(raw, uploaded.name), f"uploaded file {uploaded.name}", identity
+    return read_cached(raw, uploaded.name, current_language()), source_text(identity), identity
 
 
 def preview(table: SeriesTable, key: str) -> None:
     """What was understood, as plain text: the notes quote the file's own column names."""
     frame = table.frame
-    with st.expander(f"What was read: {len(frame):,} rows, {len(table.numeric_columns)} numeric columns", True):
+    title = _("What was read: {rows:,} rows, {columns} numeric columns").format(
+        rows=len(frame), columns=len(table.numeric_columns)
+    )
+    with st.expander(title, True):
         st.text("\n".join(f"• {note}" for note in table.notes))
         shown = frame.head(8).copy()
         dates = shown[table.date_column] if table.date_column else None
         if dates is not None and (dates == dates.dt.normalize()).all():
             shown[table.date_column] = dates.dt.date  # 2024-01-31, not 2024-01-31 00:00:00
-        st.caption("The first rows, oldest first, as the network will read them:")
+        st.caption(_("The first rows, oldest first, as the network will read them:"))
         st.dataframe(shown, hide_index=True, key=f"{key}_preview")
         if table.missing_cells:
-            st.caption(f"{table.missing_cells:,} missing cells: pick what to do with them in the sidebar.")
+            st.caption(
+                _("{count:,} missing cells: pick what to do with them in the sidebar.").format(
+                    count=table.missing_cells
+                )
+            )
