@@ -13,10 +13,13 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from babel.messages.pofile import read_po
+
 from core.errors import InputError
-from core.i18n import LANGUAGES, N_, _, current_language, speaking
+from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, catalogue_path, speaking
 
 # A widget whose options depend on a data table carries the table's tag at the end of its key
 # (``timeseries_epochs_3f2a9c1b``): its parameter is the same setting, for that table only.
@@ -57,24 +60,47 @@ def ignored_sentence(refusals: Sequence[Refusal]) -> str:
 
 # -- a choice shown by its label ---------------------------------------------------------------------------
 # Streamlit keeps a bound choice control's value in the URL as its label, in the language of the page that wrote
-# it. A label table (option -> label) is the English source (``N_``), translated where shown; a link is read in
-# every language the app speaks, so a link made on a Korean page opens the same setup in English and back.
+# it. A label table (option -> label) holds the English source (``N_``, translated where shown) or the labels as
+# this run's language shows them (a page may translate its table at its top); either way a link is read in every
+# language the app speaks, so a link made on a Korean page opens the same setup in English and back.
 def shown_labels(labels: Mapping[object, str] | None) -> dict[object, str]:
     """The labels as the current language shows them (what the controls display and the URL carries)."""
     return {option: _(label) for option, label in (labels or {}).items()}
 
 
-def options_by_label(labels: Mapping[object, str] | None) -> dict[str, object]:
-    """Every text that names an option: the option itself and its label in each language (the current one wins
-    a clash)."""
-    found: dict[str, object] = {}
-    for option in labels or {}:
-        if isinstance(option, str):
-            found[option] = option
-    here = current_language()
-    for language in sorted(LANGUAGES, key=lambda code: code == here):
+@cache
+def _sources_by_translation(language: str) -> dict[str, tuple[str, ...]]:
+    """Translation -> the English messages it translates, in one language's catalogue."""
+    if language == SOURCE_LANGUAGE:
+        return {}
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language)
+    found: dict[str, list[str]] = {}
+    for message in catalog:
+        if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string:
+            found.setdefault(message.string, []).append(message.id)
+    return {text: tuple(ids) for text, ids in found.items()}
+
+
+def label_in_every_language(label: str) -> set[str]:
+    """A label as each language shows it, whether ``label`` is the English source or a translation."""
+    sources = {label}
+    for language in LANGUAGES:
+        sources.update(_sources_by_translation(language).get(label, ()))
+    names = set(sources)
+    for language in LANGUAGES:
         with speaking(language):
-            found.update({_(label): option for option, label in (labels or {}).items()})
+            names.update(_(source) for source in sources)
+    return names
+
+
+def options_by_label(labels: Mapping[object, str] | None) -> dict[str, object]:
+    """Every text that names an option: the option itself, and its label in each language (this language's
+    label wins a clash)."""
+    found: dict[str, object] = {option: option for option in labels or {} if isinstance(option, str)}
+    for option, label in (labels or {}).items():
+        found.update(dict.fromkeys(label_in_every_language(label), option))
+    found.update({text: option for option, text in shown_labels(labels).items()})
     return found
 
 
