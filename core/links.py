@@ -11,11 +11,15 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from babel.messages.pofile import read_po
+
 from core.errors import InputError
+from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, catalogue_path, speaking
 
 # A widget whose options depend on a data table carries the table's tag at the end of its key
 # (``timeseries_epochs_3f2a9c1b``): its parameter is the same setting, for that table only.
@@ -31,11 +35,18 @@ def field_of(name: str, prefix: str) -> str | None:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A value the link carried that the screen did not take, and why (a sentence for the learner)."""
+    """A value the link carried that the screen did not take, and why (a sentence for the learner).
+
+    A refusal is kept in the session (the note stays on screen), so it holds no translated text: ``why`` is an
+    English source message (``N_``) or a function that words the reason in the language of the moment."""
 
     name: str  # the URL parameter, e.g. "hihello_seed"
     raw: str
-    reason: str
+    why: str | Callable[[], str] = field(compare=False)
+
+    @property
+    def reason(self) -> str:
+        return self.why() if callable(self.why) else _(self.why)
 
     def sentence(self) -> str:
         shown = self.raw if len(self.raw) <= 40 else self.raw[:37] + "…"
@@ -44,7 +55,53 @@ class Refusal:
 
 def ignored_sentence(refusals: Sequence[Refusal]) -> str:
     """The one line a screen shows about a link's refused values."""
-    return "Ignored from the link: " + "; ".join(r.sentence() for r in refusals) + "."
+    return _("Ignored from the link: {values}.").format(values="; ".join(r.sentence() for r in refusals))
+
+
+# -- a choice shown by its label ---------------------------------------------------------------------------
+# Streamlit keeps a bound choice control's value in the URL as its label, in the language of the page that wrote
+# it. A label table (option -> label) holds the English source (``N_``, translated where shown) or the labels as
+# this run's language shows them (a page may translate its table at its top); either way a link is read in every
+# language the app speaks, so a link made on a Korean page opens the same setup in English and back.
+def shown_labels(labels: Mapping[object, str] | None) -> dict[object, str]:
+    """The labels as the current language shows them (what the controls display and the URL carries)."""
+    return {option: _(label) for option, label in (labels or {}).items()}
+
+
+@cache
+def _sources_by_translation(language: str) -> dict[str, tuple[str, ...]]:
+    """Translation -> the English messages it translates, in one language's catalogue."""
+    if language == SOURCE_LANGUAGE:
+        return {}
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language)
+    found: dict[str, list[str]] = {}
+    for message in catalog:
+        if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string:
+            found.setdefault(message.string, []).append(message.id)
+    return {text: tuple(ids) for text, ids in found.items()}
+
+
+def label_in_every_language(label: str) -> set[str]:
+    """A label as each language shows it, whether ``label`` is the English source or a translation."""
+    sources = {label}
+    for language in LANGUAGES:
+        sources.update(_sources_by_translation(language).get(label, ()))
+    names = set(sources)
+    for language in LANGUAGES:
+        with speaking(language):
+            names.update(_(source) for source in sources)
+    return names
+
+
+def options_by_label(labels: Mapping[object, str] | None) -> dict[str, object]:
+    """Every text that names an option: the option itself, and its label in each language (this language's
+    label wins a clash)."""
+    found: dict[str, object] = {option: option for option in labels or {} if isinstance(option, str)}
+    for option, label in (labels or {}).items():
+        found.update(dict.fromkeys(label_in_every_language(label), option))
+    found.update({text: option for option, text in shown_labels(labels).items()})
+    return found
 
 
 def parse_value(raw: str, default: object) -> object:
@@ -52,27 +109,52 @@ def parse_value(raw: str, default: object) -> object:
     if isinstance(default, bool):
         if raw.lower() in ("true", "false"):
             return raw.lower() == "true"
-        raise InputError("not true or false")
+        raise InputError(_("not true or false"))
     if isinstance(default, int | float):
         try:
             number = float(raw)
         except ValueError:
-            raise InputError("not a number") from None
+            raise InputError(_("not a number")) from None
         if not math.isfinite(number):
-            raise InputError("not a finite number")
+            raise InputError(_("not a finite number"))
         if isinstance(default, int):
             if not number.is_integer():
-                raise InputError("not a whole number")
+                raise InputError(_("not a whole number"))
             return int(number)
         return number
     if isinstance(default, str):
         return raw
-    raise InputError("this setting cannot come from a link")
+    raise InputError(_("this setting cannot come from a link"))
 
 
 def _reason(error: InputError) -> str:
     text = str(error)
-    return text[0].lower() + text[1:].rstrip(".") if text else "refused"
+    return text[0].lower() + text[1:].rstrip(".") if text else _("refused")
+
+
+def _check(defaults: Any, field: str, value: object, by_label: Mapping[str, object] | None = None) -> object:
+    """The value a link's text gives a setting, valid with the defaults for every other setting; else InputError."""
+    if isinstance(value, tuple):
+        parsed: object = value
+    elif by_label is not None and value in by_label:
+        parsed = by_label[value]
+    else:
+        parsed = parse_value(value, getattr(defaults, field))
+    dataclasses.replace(defaults, **{field: parsed})
+    return parsed
+
+
+def _why(defaults: Any, field: str, value: object, by_label: Mapping[str, object] | None = None) -> Callable[[], str]:
+    """The reason a value is refused, worded again in the language of the moment it is shown."""
+
+    def reason() -> str:
+        try:
+            _check(defaults, field, value, by_label)
+        except InputError as error:
+            return _reason(error)
+        return _("refused")
+
+    return reason
 
 
 def read_link(
@@ -86,8 +168,9 @@ def read_link(
     ``raw`` holds the URL's parameters; those named ``f"{prefix}_{field}"`` belong to this screen's settings
     (``defaults`` is an instance of its settings class). Each value must be valid on its own (with the defaults
     for every other setting); together they are left to the screen, which says what clashes. A choice shown
-    with labels (``labels[field]``: option -> label) is written in the URL by its label, as Streamlit does;
-    the option itself is taken too."""
+    with labels (``labels[field]``: option -> label, the English source) is written in the URL by its label, as
+    Streamlit does, in the language of the page that wrote it: its label in any language is taken, and the option
+    itself too."""
     labels = labels or {}
     fields = {f.name: getattr(defaults, f.name) for f in dataclasses.fields(defaults)}
     taken: dict[str, object] = {}
@@ -99,32 +182,32 @@ def read_link(
         if isinstance(fields[field], tuple):  # several values: a repeated parameter (?x=a&x=b)
             values = tuple(value) if isinstance(value, list) else (value,)
             try:
-                dataclasses.replace(defaults, **{field: values})
-            except InputError as error:
-                refused.append(Refusal(name, ",".join(values), _reason(error)))
+                _check(defaults, field, values)
+            except InputError:
+                refused.append(Refusal(name, ",".join(values), _why(defaults, field, values)))
                 continue
             taken[name] = values
             continue
         if isinstance(value, list):
             if len(value) != 1:
-                refused.append(Refusal(name, ",".join(value), "given more than once"))
+                refused.append(Refusal(name, ",".join(value), N_("given more than once")))
                 continue
             value = value[0]
+        by_label = options_by_label(labels[field]) if field in labels else None
         try:
-            by_label = {label: option for option, label in labels.get(field, {}).items()}
-            parsed = by_label[value] if value in by_label else parse_value(value, fields[field])
-            dataclasses.replace(defaults, **{field: parsed})
-        except InputError as error:
-            refused.append(Refusal(name, value, _reason(error)))
+            parsed = _check(defaults, field, value, by_label)
+        except InputError:
+            refused.append(Refusal(name, value, _why(defaults, field, value, by_label)))
             continue
         taken[name] = parsed
     return taken, refused
 
 
 def link_text(value: object, labels: Mapping[object, str] | None = None) -> str:
-    """A setting's value as a link writes it (the inverse of ``read_link``): a choice by its label."""
+    """A setting's value as a link writes it (the inverse of ``read_link``): a choice by its label, in the current
+    language (as the control shows it, so as Streamlit writes it)."""
     if labels and value in labels:
-        return labels[value]
+        return _(labels[value])
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
@@ -133,13 +216,15 @@ def link_text(value: object, labels: Mapping[object, str] | None = None) -> str:
 
 
 def holds(value: object, raw: str | list[str], labels: Mapping[object, str] | None = None) -> bool:
-    """Whether a control holding ``value`` took the link's ``raw`` text (3 took "3.0"; a choice took its label)."""
+    """Whether a control holding ``value`` took the link's ``raw`` text (3 took "3.0"; a choice took its label, in
+    any language)."""
     raws = raw if isinstance(raw, list) else [raw]
+    by_label = options_by_label(labels) if labels else {}
     values = list(value) if isinstance(value, list | tuple) else [value]
     if len(raws) != len(values):
         return False
     for text, held in zip(raws, values, strict=True):
-        if text == link_text(held, labels) or text == str(held):
+        if text == link_text(held, labels) or text == str(held) or (text in by_label and by_label[text] == held):
             continue
         if isinstance(held, int | float) and not isinstance(held, bool):
             try:

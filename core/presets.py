@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.i18n import N_
 from core.links import link_text
 
 
 @dataclass(frozen=True)
 class Preset:
-    name: str  # short, for keys and links
-    title: str  # the button's label
-    look_for: str  # what the learner should watch, shown while the setup is loaded
+    name: str  # short, for keys and links: never translated
+    title: str  # the button's label (English source, ``N_``: translated where shown)
+    look_for: str  # what the learner should watch, shown while the setup is loaded (English source, ``N_``)
     settings: dict[str, object] = field(default_factory=dict)  # field name -> value; the rest are the defaults
     promise: dict[str, object] = field(default_factory=dict)  # what a run of it shows (the screen's test reads it)
 
@@ -38,32 +39,38 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
     "hihello": (
         Preset(
             "lab",
-            "The lab's setting",
-            "The study note's setup with the screen's seed 2: in 100 epochs the network learns to say 'ihello'.",
+            N_("The lab's setting"),
+            N_("The study note's setup with the screen's seed 2: in 100 epochs the network learns to say 'ihello'."),
             {},
             {"predicted": "ihello", "state": "learned"},
         ),
         Preset(
             "stuck",
-            "Seed 0 gets stuck",
-            "The lab's own seed 0: the loss flattens and the network keeps saying 'ilello', one character wrong. "
-            "Same data, same learning rate: only the initial weights differ.",
+            N_("Seed 0 gets stuck"),
+            N_(
+                "The lab's own seed 0: the loss flattens and the network keeps saying 'ilello', one character wrong. "
+                "Same data, same learning rate: only the initial weights differ."
+            ),
             {"seed": 0},
             {"predicted": "ilello", "state": "stuck"},
         ),
         Preset(
             "overshoot",
-            "Learning rate 10 overshoots",
-            "Every step jumps too far: the loss curve zigzags instead of falling and the prediction never becomes "
-            "'ihello'. Try 0.1 again in the transport row.",
+            N_("Learning rate 10 overshoots"),
+            N_(
+                "Every step jumps too far: the loss curve zigzags instead of falling and the prediction never becomes "
+                "'ihello'. Try 0.1 again in the transport row."
+            ),
             {"learning_rate": 10.0},
             {"state": "stuck", "diagnosis": "unsteady"},
         ),
         Preset(
             "korean",
-            "A Korean word",
-            "The characters are Hangul syllables, one-hot encoded just like Latin letters: from '안녕하세' the "
-            "network learns to say '녕하세요', the same way as 'ihello'.",
+            N_("A Korean word"),
+            N_(
+                "The characters are Hangul syllables, one-hot encoded just like Latin letters: from '안녕하세' the "
+                "network learns to say '녕하세요', the same way as 'ihello'."
+            ),
             {"word": "안녕하세요"},
             {"predicted": "녕하세요", "state": "learned"},
         ),
@@ -71,26 +78,32 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
     "longseq": (
         Preset(
             "lab",
-            "The lab's sentence",
-            "The study note's sentence in windows of 10 characters: within 100 epochs the network reads it back "
-            "almost perfectly.",
+            N_("The lab's sentence"),
+            N_(
+                "The study note's sentence in windows of 10 characters: within 100 epochs the network reads it back "
+                "almost perfectly."
+            ),
             {},
             {"read_back_at_least": 0.95},
         ),
         Preset(
             "short_window",
-            "Window 2 is too short",
-            "Each window shows only 2 characters, and the same 2 characters are followed by different ones in "
-            "different places: no amount of training can tell them apart. The loss stays near 1 and only about "
-            "three characters in four are read back right.",
+            N_("Window 2 is too short"),
+            N_(
+                "Each window shows only 2 characters, and the same 2 characters are followed by different ones in "
+                "different places: no amount of training can tell them apart. The loss stays near 1 and only about "
+                "three characters in four are read back right."
+            ),
             {"sequence_length": 2},
             {"read_back_at_most": 0.85, "loss_at_least": 0.8},
         ),
         Preset(
             "korean",
-            "A Korean sentence",
-            "Hangul syllables are characters like any other: the network reads this Korean sentence back almost "
-            "perfectly, one syllable at a time.",
+            N_("A Korean sentence"),
+            N_(
+                "Hangul syllables are characters like any other: the network reads this Korean sentence back almost "
+                "perfectly, one syllable at a time."
+            ),
             {"text": "나는 한국에서 자랐고 나는 한국어를 유창하게 한다. 하늘에 떠있는 구름"},
             {"read_back_at_least": 0.95},
         ),
@@ -98,17 +111,21 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
     "timeseries": (
         Preset(
             "prices",
-            "The naive forecast wins on prices",
-            "On the stock-like prices the lab's LSTM loses to “the next value = the last one”: a price's next day "
-            "is close to today's, and what moves it is not in the past values. Compare the two errors below.",
+            N_("The naive forecast wins on prices"),
+            N_(
+                "On the stock-like prices the lab's LSTM loses to “the next value = the last one”: a price's next day "
+                "is close to today's, and what moves it is not in the past values. Compare the two errors below."
+            ),
             {"source": "stock"},
             {"model_wins": False},
         ),
         Preset(
             "seasonal",
-            "Seasonal data: the model wins",
-            "On a series with a repeating season the past does say what comes next: the same LSTM beats the naive "
-            "forecast by a clear margin.",
+            N_("Seasonal data: the model wins"),
+            N_(
+                "On a series with a repeating season the past does say what comes next: the same LSTM beats the naive "
+                "forecast by a clear margin."
+            ),
             {"source": "seasonal"},
             {"model_wins": True},
         ),
@@ -116,26 +133,32 @@ PRESETS: dict[str, tuple[Preset, ...]] = {
     "compare": (
         Preset(
             "short_gap",
-            "Gap 5: all three remember",
-            "With only 5 distractors to carry the symbol across, the plain RNN learns the task as well as the "
-            "LSTM and the GRU: all three end near 100% test accuracy.",
+            N_("Gap 5: all three remember"),
+            N_(
+                "With only 5 distractors to carry the symbol across, the plain RNN learns the task as well as the "
+                "LSTM and the GRU: all three end near 100% test accuracy."
+            ),
             {"gap": 5},
             {"all_at_least": 0.9},
         ),
         Preset(
             "long_gap",
-            "Gap 30: the RNN forgets",
-            "Over 30 distractor steps the RNN's gradient fades before it reaches the first symbol: it stays far "
-            "below the LSTM and the GRU, which carry it through their gates.",
+            N_("Gap 30: the RNN forgets"),
+            N_(
+                "Over 30 distractor steps the RNN's gradient fades before it reaches the first symbol: it stays far "
+                "below the LSTM and the GRU, which carry it through their gates."
+            ),
             {"gap": 30},
             {"rnn_below_both": True},
         ),
         Preset(
             "no_gate_bias",
-            "No keep-gate bias: the gates fail too",
-            "Gap 30 with the LSTM's forget gate and the GRU's update gate starting half open (torch's default): "
-            "now they end at chance too (12.5%) in 300 steps. Starting the gates open is what lets the gradient "
-            "reach the first symbol.",
+            N_("No keep-gate bias: the gates fail too"),
+            N_(
+                "Gap 30 with the LSTM's forget gate and the GRU's update gate starting half open (torch's default): "
+                "now they end at chance too (12.5%) in 300 steps. Starting the gates open is what lets the gradient "
+                "reach the first symbol."
+            ),
             {"gap": 30, "keep_gate_bias": 0.0},
             {"gated_at_most": 0.2},
         ),

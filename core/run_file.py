@@ -7,6 +7,10 @@ which refuses anything but tensors and plain containers (``safetensors`` is not 
 in the file is trusted: the zip is measured before it is unpacked, the settings go through the screen's
 settings class, and every tensor must have the name, shape and type a freshly built model of those
 settings has. A loaded run resumes exactly: training on gives the same losses as a run never saved.
+
+The file holds no translated text (a run saved on a Korean page loads on an English one and shows English): the
+screen by its key, the settings by their values, no sentence. Only the messages about a file that cannot be
+loaded are in the learner's language, worded when they are raised.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from core.comparison import ComparisonSettings, build_task, cell_sessions
 from core.errors import InputError
 from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
+from core.i18n import N_, _
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.probes import probe_indices
@@ -49,14 +54,24 @@ EXTENSION = "rnnlab"  # a zip; the uploader accepts .zip too
 RUN_MEMBER, WEIGHTS_MEMBER = "run.json", "weights.pt"
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # both members unpacked: the largest run a screen allows is far smaller
 
-# The screens whose runs can be saved: key -> (name on screen, settings class).
+# The screens whose runs can be saved: key -> (name on screen, English source: translated where shown; settings class).
 SCREENS: dict[str, tuple[str, type]] = {
     "hihello": ("HiHello", HiHelloSettings),
-    "longseq": ("Long sequences", LongSequenceSettings),
-    "timeseries": ("Time series", ForecastSettings),
+    "longseq": (N_("Long sequences"), LongSequenceSettings),
+    "timeseries": (N_("Time series"), ForecastSettings),
     "compare": ("RNN vs LSTM/GRU", ComparisonSettings),
 }
-NOT_A_RUN = "This file is not an RNN Lab run (it should be a .rnnlab file saved with “Save this run”)."
+NOT_A_RUN = N_("This file is not an RNN Lab run (it should be a .rnnlab file saved with “Save this run”).")
+
+
+def _not_a_run(why: str = "") -> InputError:
+    """The file is no run; ``why`` (a translated sentence) says which part of it is unreadable."""
+    return InputError(f"{_(NOT_A_RUN)} {why}" if why else _(NOT_A_RUN))
+
+
+def screen_name(screen: str) -> str:
+    """A screen's name as the current language shows it."""
+    return _(SCREENS[screen][0])
 
 
 def app_version() -> str:
@@ -79,20 +94,20 @@ class LoadedRun:
 
 
 def screen_of(settings: Any) -> str:
-    for key, (_, settings_class) in SCREENS.items():
+    for key, (_name, settings_class) in SCREENS.items():
         if type(settings) is settings_class:
             return key
-    raise InputError("Runs of this screen cannot be saved yet.")
+    raise InputError(_("Runs of this screen cannot be saved yet."))
 
 
 def describe_data(identity: str) -> str:
     """A run's data in words, from the identity the Time series page gives it ("sample:seasonal.csv")."""
-    kind, _, rest = identity.partition(":")
+    kind, _colon, rest = identity.partition(":")
     if kind == "sample":
-        return f"the built-in sample {rest}"
+        return _("the built-in sample {name}").format(name=rest)
     if kind == "upload":
-        return f"the uploaded file {rest.rpartition(':')[0] or rest}"
-    return "its own data"
+        return _("the uploaded file {name}").format(name=rest.rpartition(":")[0] or rest)
+    return _("its own data")
 
 
 def save_run(
@@ -132,8 +147,10 @@ def save_run(
         archive.writestr(WEIGHTS_MEMBER, weights.getvalue())
     if packed.tell() > MAX_FILE_BYTES:  # the JSON history made it too large (weights_bytes counts the weights only)
         raise InputError(
-            f"This run is too large to save: its file would be {packed.tell() / 2**20:.0f} MB, and a run's file can be "
-            f"at most {MAX_FILE_BYTES >> 20} MB to load back. Fewer epochs make a run that can be saved."
+            _(
+                "This run is too large to save: its file would be {size:.0f} MB, and a run's file can be at most "
+                "{limit} MB to load back. Fewer epochs make a run that can be saved."
+            ).format(size=packed.tell() / 2**20, limit=MAX_FILE_BYTES >> 20)
         )
     return packed.getvalue()
 
@@ -141,34 +158,40 @@ def save_run(
 # -- loading -------------------------------------------------------------------------------------------
 def _unpack(data: bytes) -> tuple[dict, bytes]:
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"This file is {len(data) / 2**20:.0f} MB; a run's file is at most {MAX_FILE_BYTES >> 20} MB.")
+        raise InputError(
+            _("This file is {size:.0f} MB; a run's file is at most {limit} MB.").format(
+                size=len(data) / 2**20, limit=MAX_FILE_BYTES >> 20
+            )
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = {info.filename: info for info in archive.infolist()}
             if set(members) != {RUN_MEMBER, WEIGHTS_MEMBER}:
-                raise InputError(NOT_A_RUN)
+                raise _not_a_run()
             # Measured before unpacking, and the reads bounded too: a forged size cannot smuggle a zip bomb in.
             if sum(info.file_size for info in members.values()) > MAX_UNPACKED_BYTES:
                 raise InputError(
-                    f"This file unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB, far more than any run: it is "
-                    "not a run saved by RNN Lab."
+                    _(
+                        "This file unpacks to more than {limit} MB, far more than any run: it is not a run saved by "
+                        "RNN Lab."
+                    ).format(limit=MAX_UNPACKED_BYTES >> 20)
                 )
             parts = {}
             for name in members:
                 with archive.open(name) as member:
                     parts[name] = member.read(MAX_UNPACKED_BYTES + 1)
                 if len(parts[name]) > MAX_UNPACKED_BYTES:
-                    raise InputError(NOT_A_RUN)
+                    raise _not_a_run()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError) as error:
         if isinstance(error, InputError):
             raise
-        raise InputError(NOT_A_RUN + " It is not a readable zip file.") from None
+        raise _not_a_run(_("It is not a readable zip file.")) from None
     try:
         run = json.loads(parts[RUN_MEMBER].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise InputError(NOT_A_RUN + " Its description (run.json) is not readable JSON.") from None
+        raise _not_a_run(_("Its description (run.json) is not readable JSON.")) from None
     if not isinstance(run, dict) or run.get("format") != FORMAT_NAME:
-        raise InputError(NOT_A_RUN)
+        raise _not_a_run()
     return run, parts[WEIGHTS_MEMBER]
 
 
@@ -176,46 +199,57 @@ def _check_version(run: dict) -> dict:
     version = run.get("format_version")
     if version == FORMAT_VERSION:
         return run
-    saved_by = f"format version {version}" if isinstance(version, int) and not isinstance(version, bool) else None
-    if saved_by and version > FORMAT_VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
         raise InputError(
-            f"This run was saved by {saved_by}; this app reads version {FORMAT_VERSION}. Open it with a newer RNN "
-            f"Lab (the file says it comes from version {run.get('app_version', '?')})."
+            _(
+                "This run was saved by format version {version}; this app reads version {supported}. Open it with a "
+                "newer RNN Lab (the file says it comes from version {app_version})."
+            ).format(version=version, supported=FORMAT_VERSION, app_version=run.get("app_version", "?"))
         )
     # No older format exists yet; when one does, its upgrade to the current version goes here.
     raise InputError(
-        f"This run's file has an unknown format version ({version!r}); this app reads version {FORMAT_VERSION}."
+        _("This run's file has an unknown format version ({version}); this app reads version {supported}.").format(
+            version=repr(version), supported=FORMAT_VERSION
+        )
     )
 
 
 def _settings(run: dict, screen: str | None) -> tuple[str, Any]:
     saved_screen = run.get("screen")
     if saved_screen not in SCREENS:
-        raise InputError(f"This run was made on a screen this app does not know ({saved_screen!r}).")
+        raise InputError(
+            _("This run was made on a screen this app does not know ({screen}).").format(screen=repr(saved_screen))
+        )
     if screen is not None and saved_screen != screen:
         raise InputError(
-            f"This run was made for the {SCREENS[saved_screen][0]} screen, not {SCREENS[screen][0]}: open it there."
+            _("This run was made for the {saved} screen, not {here}: open it there.").format(
+                saved=screen_name(saved_screen), here=screen_name(screen)
+            )
         )
-    name, settings_class = SCREENS[saved_screen]
+    _name, settings_class = SCREENS[saved_screen]
     values = run.get("settings")
     names = {item.name for item in dataclasses.fields(settings_class)}
     if not isinstance(values, dict) or set(values) != names:
-        raise InputError(f"This run's settings are not the {name} screen's settings: the file was edited or damaged.")
+        raise InputError(
+            _("This run's settings are not the {screen} screen's settings: the file was edited or damaged.").format(
+                screen=screen_name(saved_screen)
+            )
+        )
     try:
         return saved_screen, settings_class(**values)
     except InputError as error:
-        raise InputError(f"This run's settings are not valid: {error}") from None
+        raise InputError(_("This run's settings are not valid: {reason}").format(reason=error)) from None
 
 
 def _tensors(data: bytes) -> dict[str, Tensor]:
     try:
         tensors = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
     except Exception:  # the safe unpickler refuses anything but tensors and plain containers, in many ways
-        raise InputError(NOT_A_RUN + " Its weights (weights.pt) are not readable.") from None
+        raise _not_a_run(_("Its weights (weights.pt) are not readable.")) from None
     if not isinstance(tensors, dict) or not all(
         isinstance(k, str) and isinstance(v, Tensor) for k, v in tensors.items()
     ):
-        raise InputError(NOT_A_RUN + " Its weights (weights.pt) are not a table of tensors.")
+        raise _not_a_run(_("Its weights (weights.pt) are not a table of tensors."))
     return tensors
 
 
@@ -226,14 +260,16 @@ def read_settings(
     ``data_identity``, the run must have trained on that data (the Time series page's current table)."""
     run, weights = _unpack(data)
     run = _check_version(run)
-    _, settings = _settings(run, screen)
+    _screen, settings = _settings(run, screen)
     saved_data = run.get("data")
     if not isinstance(saved_data, str):
-        raise InputError(NOT_A_RUN)
+        raise _not_a_run()
     if data_identity is not None and saved_data != data_identity:
         raise InputError(
-            f"This run trained on {describe_data(saved_data)}, and the page now has {describe_data(data_identity)}: "
-            "choose that data above, then load the run again."
+            _(
+                "This run trained on {saved}, and the page now has {here}: choose that data above, then load the "
+                "run again."
+            ).format(saved=describe_data(saved_data), here=describe_data(data_identity))
         )
     return run, settings, _tensors(weights)
 
@@ -243,11 +279,15 @@ def restore(run: dict, tensors: dict[str, Tensor], sessions: dict[str, TrainingS
     saved = run.get("sessions")
     if not isinstance(saved, dict) or set(saved) != set(sessions):
         raise InputError(
-            "This run's file does not hold the training sessions its screen runs: it was edited or damaged."
+            _("This run's file does not hold the training sessions its screen runs: it was edited or damaged.")
         )
     stray = [name for name in tensors if name.partition("/")[0] not in sessions]
     if stray:
-        raise InputError(f"The file's weights do not fit its settings: it has a tensor no session uses: {stray[0]!r}.")
+        raise InputError(
+            _("The file's weights do not fit its settings: it has a tensor no session uses: {name}.").format(
+                name=repr(stray[0])
+            )
+        )
     for name, session in sessions.items():
         restore_session(session, saved[name], tensors, name)
     for name, log in (read_back or {}).items():
@@ -257,7 +297,7 @@ def restore(run: dict, tensors: dict[str, Tensor], sessions: dict[str, TrainingS
 def build_sessions(settings: Any) -> tuple[dict[str, TrainingSession], dict[str, ReadBackLog]]:
     """The sessions (and read-back logs) a screen builds from its settings, as its page does."""
     if isinstance(settings, ForecastSettings):
-        raise InputError("A Time series run trains on a table: load it on the Time series screen, with its data.")
+        raise InputError(_("A Time series run trains on a table: load it on the Time series screen, with its data."))
     if isinstance(settings, ComparisonSettings):
         return cell_sessions(settings, build_task(settings)), {}
     task = settings.task()

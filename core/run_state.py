@@ -4,6 +4,9 @@ A session becomes a JSON-able dict (the history, the learning rate, the counters
 and a flat dict of tensors (the weights now, every snapshot's weights, Adam's moments, the shuffling
 generator). ``restore_session`` checks both against a freshly built session of the same settings before it
 touches anything, then puts the run back so that training goes on exactly where it stopped.
+
+What a session writes holds numbers and names, no translated text; the messages about a damaged file are worded
+in the learner's language when they are raised.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import torch
 from torch import Tensor
 
 from core.errors import InputError
+from core.i18n import _
 from core.session import TrainingSession
 from core.training import EpochRecord, LearningRateChange, Snapshot, Stopped, check_learning_rate
 from core.validation import whole_number
@@ -45,9 +49,11 @@ def check_saveable(sessions: dict[str, TrainingSession]) -> None:
     if size > MAX_FILE_BYTES:
         snapshots = sum(len(session.history.snapshots) for session in sessions.values())
         raise InputError(
-            f"This run is too large to save: its weights now and at its {snapshots} snapshots take "
-            f"{size / 2**20:.0f} MB, and a run's file can be at most {MAX_FILE_BYTES >> 20} MB to load back. A "
-            "smaller hidden size or fewer layers make a run that can be saved."
+            _(
+                "This run is too large to save: its weights now and at its {snapshots} snapshots take {size:.0f} MB, "
+                "and a run's file can be at most {limit} MB to load back. A smaller hidden size or fewer layers make a "
+                "run that can be saved."
+            ).format(snapshots=snapshots, size=size / 2**20, limit=MAX_FILE_BYTES >> 20)
         )
 
 
@@ -98,14 +104,16 @@ def read_back_state(log: ReadBackLog) -> dict:
 
 # -- reading back ---------------------------------------------------------------------------------------
 def _broken(what: str) -> InputError:
-    return InputError(f"This run's file is damaged or was edited: {what}. Save the run again from RNN Lab.")
+    return InputError(
+        _("This run's file is damaged or was edited: {problem}. Save the run again from RNN Lab.").format(problem=what)
+    )
 
 
 def _number(value: object, what: str, optional: bool = False) -> float | None:
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise _broken(f"{what} is not a number ({value!r})")
+        raise _broken(_("{what} is not a number ({value})").format(what=what, value=repr(value)))
     return float(value)
 
 
@@ -119,33 +127,35 @@ def _count(value: object, what: str, high: int) -> int:
 def _records(state: dict, session: TrainingSession, epoch: int) -> list[EpochRecord]:
     raw = state.get("records")
     if not isinstance(raw, list) or len(raw) != epoch:
-        raise _broken(f"the history should hold {epoch} epochs")
+        raise _broken(_("the history should hold {epochs} epochs").format(epochs=epoch))
     targets_shape = tuple(session.data.targets.shape)
     records = []
     for number, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or item.get("epoch") != number:
-            raise _broken(f"epoch {number} of the history is missing")
+            raise _broken(_("epoch {epoch} of the history is missing").format(epoch=number))
         norms = item.get("gradient_norms")
         if not isinstance(norms, dict) or not all(isinstance(k, str) for k in norms):
-            raise _broken(f"the gradient norms of epoch {number} are not a table")
+            raise _broken(_("the gradient norms of epoch {epoch} are not a table").format(epoch=number))
         predictions = item.get("predictions")
         if predictions is not None:
             try:
                 predictions = np.asarray(predictions, dtype=np.int64)
             except (TypeError, ValueError, OverflowError):
-                raise _broken(f"the predictions of epoch {number} are not whole numbers") from None
+                raise _broken(
+                    _("the predictions of epoch {epoch} are not whole numbers").format(epoch=number)
+                ) from None
             if predictions.shape != targets_shape:
-                raise _broken(f"the predictions of epoch {number} do not fit the task")
+                raise _broken(_("the predictions of epoch {epoch} do not fit the task").format(epoch=number))
         records.append(
             EpochRecord(
                 epoch=number,
-                loss=_number(item.get("loss"), f"the loss of epoch {number}"),
-                accuracy=_number(item.get("accuracy"), "an accuracy", optional=True),
-                parameter_gradient_norms={k: _number(v, "a gradient norm") for k, v in norms.items()},
+                loss=_number(item.get("loss"), _("the loss of epoch {epoch}").format(epoch=number)),
+                accuracy=_number(item.get("accuracy"), _("an accuracy"), optional=True),
+                parameter_gradient_norms={k: _number(v, _("a gradient norm")) for k, v in norms.items()},
                 predictions=predictions,
-                validation_loss=_number(item.get("validation_loss"), "a validation loss", optional=True),
-                validation_accuracy=_number(item.get("validation_accuracy"), "a validation accuracy", optional=True),
-                learning_rate=_number(item.get("learning_rate"), "a learning rate", optional=True),
+                validation_loss=_number(item.get("validation_loss"), _("a validation loss"), optional=True),
+                validation_accuracy=_number(item.get("validation_accuracy"), _("a validation accuracy"), optional=True),
+                learning_rate=_number(item.get("learning_rate"), _("a learning rate"), optional=True),
             )
         )
     return records
@@ -154,39 +164,53 @@ def _records(state: dict, session: TrainingSession, epoch: int) -> list[EpochRec
 def _check_tensors(tensors: dict[str, Tensor], expected: dict[str, Tensor]) -> None:
     missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
     if missing or extra:
-        named = (missing or extra)[0]
-        why = "has no tensor" if missing else "has a tensor these settings do not build:"
-        raise InputError(
-            f"The file's weights do not fit its settings: it {why} {named!r}. Save the run again from RNN Lab."
-        )
+        named = repr((missing or extra)[0])
+        if missing:
+            message = _(
+                "The file's weights do not fit its settings: it has no tensor {name}. Save the run again from RNN Lab."
+            )
+        else:
+            message = _(
+                "The file's weights do not fit its settings: it has a tensor these settings do not build: {name}. Save "
+                "the run again from RNN Lab."
+            )
+        raise InputError(message.format(name=named))
     for name, reference in expected.items():
         found = tensors[name]
         if found.shape != reference.shape or found.dtype != reference.dtype:
             raise InputError(
-                f"The file's weights do not fit its settings: {name!r} is {tuple(found.shape)} ({found.dtype}) in "
-                f"the file, the settings build {tuple(reference.shape)} ({reference.dtype})."
+                _(
+                    "The file's weights do not fit its settings: {name} is {shape} ({dtype}) in the file, the settings "
+                    "build {expected_shape} ({expected_dtype})."
+                ).format(
+                    name=repr(name),
+                    shape=tuple(found.shape),
+                    dtype=found.dtype,
+                    expected_shape=tuple(reference.shape),
+                    expected_dtype=reference.dtype,
+                )
             )
         if found.is_floating_point() and not bool(torch.isfinite(found).all()):
-            raise _broken(f"{name!r} holds numbers that are not finite")
+            raise _broken(_("{name} holds numbers that are not finite").format(name=repr(name)))
 
 
 def restore_session(session: TrainingSession, state: object, tensors: dict[str, Tensor], prefix: str) -> None:
     """Put a saved run back into ``session`` (freshly built from the same settings), or refuse it untouched."""
     if not isinstance(state, dict):
-        raise _broken("a training session is missing")
-    epoch = _count(state.get("epoch"), "The epoch", session.total_epochs)
-    steps = _count(state.get("steps_done"), "The step count", session.total_epochs * session.steps_per_epoch)
+        raise _broken(_("a training session is missing"))
+    epoch = _count(state.get("epoch"), _("The epoch"), session.total_epochs)
+    steps = _count(state.get("steps_done"), _("The step count"), session.total_epochs * session.steps_per_epoch)
     learning_rate = check_learning_rate(state.get("learning_rate"))
-    first_loss = _number(state.get("first_loss"), "the first loss", optional=True)
-    seconds = _number(state.get("seconds"), "the training time")
+    first_loss = _number(state.get("first_loss"), _("the first loss"), optional=True)
+    seconds = _number(state.get("seconds"), _("the training time"))
     records = _records(state, session, epoch)
     stopped = state.get("stopped")
     if stopped is not None:
         if not (isinstance(stopped, list) and len(stopped) == 2 and isinstance(stopped[1], str)):
-            raise _broken("the reason the run stopped is unreadable")
-        stopped = Stopped(_count(stopped[0], "The stopping epoch", session.total_epochs), stopped[1])
+            raise _broken(_("the reason the run stopped is unreadable"))
+        stopped = Stopped(_count(stopped[0], _("The stopping epoch"), session.total_epochs), stopped[1])
     elif steps != epoch * session.steps_per_epoch:
-        raise _broken("it was saved in the middle of an epoch")
+        raise _broken(_("it was saved in the middle of an epoch"))
     snapshot_epochs = state.get("snapshot_epochs")
     if (
         not isinstance(snapshot_epochs, list)
@@ -196,14 +220,16 @@ def restore_session(session: TrainingSession, state: object, tensors: dict[str, 
         or snapshot_epochs != sorted(set(snapshot_epochs))
         or snapshot_epochs[-1] > epoch
     ):
-        raise _broken("the snapshot epochs are not in order")
+        raise _broken(_("the snapshot epochs are not in order"))
     changes = []
     for change in state.get("learning_rate_changes") or []:
         if not (isinstance(change, list) and len(change) == 3):
-            raise _broken("a learning-rate change is unreadable")
+            raise _broken(_("a learning-rate change is unreadable"))
         changes.append(
             LearningRateChange(
-                _count(change[0], "An epoch", epoch), _count(change[1], "A step", steps), check_learning_rate(change[2])
+                _count(change[0], _("An epoch"), epoch),
+                _count(change[1], _("A step"), steps),
+                check_learning_rate(change[2]),
             )
         )
 
@@ -248,9 +274,9 @@ def restore_read_back(log: ReadBackLog, state: object, epochs: int) -> None:
         entries = list(zip(state["epochs"], state["ids"], state["position_accuracy"], state["accuracy"], strict=True))
         if [entry[0] for entry in entries] != list(range(1, epochs + 1)):
             raise ValueError
-        log.epochs = [int(e) for e, *_ in entries]
-        log.ids = [np.asarray(ids, dtype=np.int32) for _, ids, _, _ in entries]
-        log.position_accuracy = [np.asarray(values, dtype=np.float64) for _, _, values, _ in entries]
-        log.accuracy = [_number(value, "a read-back accuracy") for *_, value in entries]
+        log.epochs = [int(entry[0]) for entry in entries]
+        log.ids = [np.asarray(entry[1], dtype=np.int32) for entry in entries]
+        log.position_accuracy = [np.asarray(entry[2], dtype=np.float64) for entry in entries]
+        log.accuracy = [_number(entry[3], _("a read-back accuracy")) for entry in entries]
     except (KeyError, TypeError, ValueError, OverflowError):
-        raise _broken("the sentence read back at each epoch is unreadable") from None
+        raise _broken(_("the sentence read back at each epoch is unreadable")) from None

@@ -59,8 +59,13 @@ def _keep_choices() -> None:
     for key in list(st.session_state.keys()):
         if key in (SELECTOR_KEY, LANGUAGE_KEY) or key.startswith("_"):
             continue
-        with contextlib.suppress(Exception):  # buttons and uploaders cannot be set: they hold no choice to keep
-            st.session_state[key] = st.session_state[key]
+        value = st.session_state[key]
+        # Buttons (a bool) and uploaders (a file or None) hold no choice to keep, and setting one fails later, when
+        # the widget is drawn ("cannot be assigned through session state"); a choice holds its option.
+        if isinstance(value, bool) or not isinstance(value, str | int | float | list | tuple):
+            continue
+        with contextlib.suppress(Exception):
+            st.session_state[key] = value
 
 
 def language_selector() -> None:

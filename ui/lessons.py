@@ -1,6 +1,8 @@
 """Lessons: a screen's teaching presets (one button each, at the top of the sidebar), the sentence of the one
 loaded, and ``?hide=`` for the controls a teacher does not want used. A preset is applied by putting its settings
-into the controls, which are bound to the URL: a preset is a link, and a teacher can write their own."""
+into the controls, which are bound to the URL: a preset is a link, and a teacher can write their own. A preset's
+title and sentence are English sources (``core.presets``), translated here where they are shown; its name (in keys
+and links) never is, and applying it leaves ``?lang=`` alone."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.i18n import N_, _
 from core.links import Refusal, field_of
 from core.presets import Preset, matching_preset, presets_for
 from ui.live import current_run, leave_queue, run_key
@@ -24,14 +27,14 @@ def preset_picker(key: str, defaults: Any, also: Mapping[str, object]) -> Any:
     if not presets:
         return None
     with st.sidebar:
-        st.markdown("**Teaching setups**: one click loads a setup that shows one idea")
+        st.markdown(_("**Teaching setups**: one click loads a setup that shows one idea"))
         for preset in presets:
             st.button(
-                preset.title,
+                _(preset.title),
                 key=f"{key}_preset_{preset.name}",
                 on_click=apply_preset,
                 args=(key, preset, defaults, also),
-                help=preset.look_for,
+                help=_(preset.look_for),
                 width="stretch",
             )
         return st.empty()
@@ -60,7 +63,7 @@ def show_loaded(key: str, defaults: Any, also: Mapping[str, object], place: Any)
         return
     chosen = matching_preset(key, current_values(key, defaults, also), defaults, also)
     if chosen is not None and place is not None:
-        place.markdown(f":material/school: :blue-background[**{chosen.title}.** {chosen.look_for}]")
+        place.markdown(f":material/school: :blue-background[**{_(chosen.title)}.** {_(chosen.look_for)}]")
 
 
 def current_values(key: str, defaults: Any, also: Mapping[str, object]) -> dict[str, object]:
@@ -81,7 +84,11 @@ def hide_controls(key: str, defaults: Any, also: Mapping[str, object], first: bo
     if first:
         note(
             key,
-            [Refusal("hide", name, "not a setting of this screen") for name in asked if name not in names | {"all"}],
+            [
+                Refusal("hide", name, N_("not a setting of this screen"))
+                for name in asked
+                if name not in names | {"all"}
+            ],
         )
     keys = sorted(
         n for n in st.session_state if isinstance(n, str) and field_of(n, key) in wanted and SAFE_KEY.fullmatch(n)
@@ -91,7 +98,9 @@ def hide_controls(key: str, defaults: Any, also: Mapping[str, object], first: bo
     # Only keys of this screen's own controls reach the style sheet, never the link's text.
     st.html("<style>" + ", ".join(f".st-key-{name}" for name in keys) + " { display: none; }</style>")
     shown = sorted({field_of(n, key).replace("_", " ") for n in keys})
-    st.sidebar.caption(f"This lesson's link fixes: {', '.join(shown)} (those controls are hidden).")
+    st.sidebar.caption(
+        _("This lesson's link fixes: {settings} (those controls are hidden).").format(settings=", ".join(shown))
+    )
 
 
 def notes_key(key: str) -> str:
@@ -101,4 +110,4 @@ def notes_key(key: str) -> str:
 def note(key: str, refused: list[Refusal]) -> None:
     if refused:
         notes = st.session_state.setdefault(notes_key(key), [])
-        notes.extend(r for r in refused if r not in notes)
+        notes.extend(r for r in refused if (r.name, r.raw) not in {(n.name, n.raw) for n in notes})

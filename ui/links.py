@@ -7,6 +7,11 @@ Two things it does not do are done here. It resets an out-of-range value to the 
 turns 3.5 into 3 for a whole-number slider; so before any widget is drawn each value is checked by the screen's
 settings class (``core.links``) and a refused one is taken out of the URL and named on screen. And the learning
 rate is steered from the transport row, whose widget starts from the run's own rate: it is carried by hand.
+
+A choice control shows labels, and Streamlit writes its label into the URL in the page's language. A link is read
+in every language (``core.links.options_by_label``) and its control is seeded with the label in this page's
+language, so a link made on a Korean page opens the same setup in English and back. The link to this setup
+carries the page's language (``lang``) too.
 """
 
 from __future__ import annotations
@@ -24,12 +29,24 @@ from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from core.cell_math import CELL_NAMES
 from core.errors import InputError
-from core.links import TABLE_TAG, Refusal, field_of, holds, ignored_sentence, link_text, parse_value, read_link
+from core.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from core.links import (
+    TABLE_TAG,
+    Refusal,
+    field_of,
+    holds,
+    ignored_sentence,
+    link_text,
+    options_by_label,
+    parse_value,
+    read_link,
+)
 from core.presets import same_value as _same
 from ui.lessons import hide_controls, note, notes_key, preset_picker, show_loaded
 from ui.live import current_run
 
-SHARED_PARAMS = ("lang", "hide")  # parameters every screen reads
+LANGUAGE_PARAM = "lang"
+SHARED_PARAMS = (LANGUAGE_PARAM, "hide")  # parameters every screen reads
 
 
 @contextmanager
@@ -44,8 +61,9 @@ def linked_settings(
     """Around a page's setting controls: the link is checked before they are drawn, the note, the presets and
     the link to this setup after. A link is read once per visit of a session (later, the controls hold it).
 
-    ``labels`` gives, per setting whose control shows labels (field -> option -> label), what the URL carries:
-    Streamlit writes and reads a bound choice by its label (the cell type's are known here). ``also`` names the
+    ``labels`` gives, per setting whose control shows labels (field -> option -> label, the English source that
+    the control translates with ``_()``), what the URL carries: Streamlit writes and reads a bound choice by its
+    label (the cell type's are known here). ``also`` names the
     bound controls that are not a field of the settings class (suffix of the key -> default), and ``caveat``
     says what the link cannot carry (an uploaded file). A screen without a settings class (Basics) passes None
     and names all its controls in ``also``."""
@@ -76,15 +94,16 @@ def take_link(
     for name, values in raw.items():  # a control without a field: its value must be of the kind of its default
         field = field_of(name, key)
         if field in also and field in labels and len(values) == 1:
-            if values[0] in labels[field]:  # the option, as a teacher writes it: its control reads the label
-                _seed_with(name, labels[field][values[0]])
-            elif values[0] not in labels[field].values():
-                refused.append(Refusal(name, values[0], f"choose one of {', '.join(map(str, labels[field]))}"))
+            by_label = options_by_label(labels[field])
+            if values[0] in by_label:  # the option, or its label in any language: its control reads this page's label
+                _seed_with(name, link_text(by_label[values[0]], labels[field]))
+            else:
+                refused.append(Refusal(name, values[0], _choose_one_of(labels[field])))
         elif field in also and len(values) == 1:
             with contextlib.suppress(InputError):
                 parse_value(values[0], also[field])
                 continue
-            refused.append(Refusal(name, values[0], f"not {_kind(also[field])}"))
+            refused.append(Refusal(name, values[0], KINDS[_kind(also[field])]))
     for name, value in taken.items():
         field = field_of(name, key)
         if field in labels:
@@ -93,8 +112,7 @@ def take_link(
     if rate_name in taken:
         offered = [rate for rate in learning_rates if math.isclose(rate, float(taken[rate_name]))]
         if not offered:
-            shown = ", ".join(f"{rate:g}" for rate in learning_rates)
-            refused.append(Refusal(rate_name, link_text(taken[rate_name]), f"offered: {shown}"))
+            refused.append(Refusal(rate_name, link_text(taken[rate_name]), _offered(learning_rates)))
         elif current_run(key) is None:  # a run on screen keeps the rate it is steered with
             st.session_state[rate_name] = offered[0]
     for refusal in refused:
@@ -117,10 +135,10 @@ def after_widgets(
         if name not in st.session_state:
             if TABLE_TAG.search(name.removeprefix(key)):
                 continue  # a control of another data table: it takes the value when that table is loaded
-            later.append(Refusal(name, ",".join(values), "not a setting this screen shows"))
+            later.append(Refusal(name, ",".join(values), N_("not a setting this screen shows")))
             _drop(name)
         elif not holds(st.session_state[name], values, labels.get(field)):
-            later.append(Refusal(name, ",".join(values), "outside what this screen's control offers"))
+            later.append(Refusal(name, ",".join(values), N_("outside what this screen's control offers")))
     note(key, later)
 
 
@@ -141,9 +159,9 @@ def show_link(
     if defaults is not None:
         _carry_learning_rate(key, defaults)
     with st.sidebar:
-        st.markdown("**Link to this setup**")
+        st.markdown(_("**Link to this setup**"))
         st.code(setup_link(key, defaults, labels, also), language=None, wrap_lines=True)
-        st.caption(caveat or "Copy it: opening it trains the same run, with the same seed and the same curves.")
+        st.caption(caveat or _("Copy it: opening it trains the same run, with the same seed and the same curves."))
 
 
 def setup_link(
@@ -152,7 +170,9 @@ def setup_link(
     labels: Mapping[str, Mapping[object, str]] | None = None,
     also: Mapping[str, object] | None = None,
 ) -> str:
-    """The address of this page with every setting that differs from its default, as the controls hold it."""
+    """The address of this page with every setting that differs from its default, as the controls hold it, and
+    the page's language when it is not English or was chosen (``lang``: the link opens in the language it was
+    made in, whatever the browser of the one who opens it says)."""
     labels, also = labels or {}, also or {}
     params: list[tuple[str, str]] = []
     for name in sorted(n for n in st.session_state if isinstance(n, str)):
@@ -169,10 +189,13 @@ def setup_link(
                 params.extend((name, link_text(v, labels.get(field))) for v in value)
         elif not _same(value, default):
             params.append((name, link_text(value, labels.get(field))))
-    params.extend((name, st.query_params[name]) for name in SHARED_PARAMS if name in st.query_params)
+    language = current_language()
+    if language != SOURCE_LANGUAGE or LANGUAGE_PARAM in st.query_params:
+        params.append((LANGUAGE_PARAM, language))
+    params.extend((name, st.query_params[name]) for name in SHARED_PARAMS[1:] if name in st.query_params)
     base = st.context.url or ""
     query = urlencode(params)
-    return f"{base}?{query}" if query else base or "(this page's address: every setting is at its default)"
+    return f"{base}?{query}" if query else base or _("(this page's address: every setting is at its default)")
 
 
 def _carry_learning_rate(key: str, defaults: Any) -> None:
@@ -193,8 +216,21 @@ def _seed_with(name: str, text: str) -> None:
             params._initial_query_params[name] = [text]
 
 
+KINDS = {"int": N_("not a whole number"), "float": N_("not a number"), "other": N_("not valid")}
+
+
 def _kind(default: object) -> str:
-    return "a whole number" if isinstance(default, int) else "a number" if isinstance(default, float) else "valid"
+    return "int" if isinstance(default, int) else "float" if isinstance(default, float) else "other"
+
+
+def _choose_one_of(labels: Mapping[object, str]):
+    options = ", ".join(map(str, labels))
+    return lambda: _("choose one of {options}").format(options=options)
+
+
+def _offered(learning_rates: Sequence[float]):
+    shown = ", ".join(f"{rate:g}" for rate in learning_rates)
+    return lambda: _("offered: {rates}").format(rates=shown)
 
 
 def _read_key(key: str) -> str:

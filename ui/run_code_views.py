@@ -1,4 +1,6 @@
-"""The PyTorch code of the run on screen: the script (core.run_code) in an expander, with a download button."""
+"""The PyTorch code of the run on screen: the script (core.run_code) in an expander, with a download button.
+
+The script itself is code, in English like the code it is (its comments too); the words around it are translated."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import streamlit as st
 from core.comparison import ComparisonSettings
 from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
+from core.i18n import N_, _
 from core.long_sequences import LongSequenceSettings
 from core.run_code import RunCode, hihello_code, long_sequence_code
 from core.run_code_comparison import comparison_code
@@ -16,7 +19,7 @@ from core.run_code_notes import script_notes
 from core.run_code_series import forecast_code
 from ui.common import learner_errors, markdown_literal
 
-TITLE = "The PyTorch code of this run"
+TITLE = N_("The PyTorch code of this run")
 KEYS = {
     HiHelloSettings: "hihello",
     LongSequenceSettings: "longseq",
@@ -61,15 +64,18 @@ def code_section(run: Any, settings: Any = None) -> None:
         code = script_of(run, settings, key)
     if code is None:
         return
-    with st.expander(TITLE, expanded=False):
+    with st.expander(_(TITLE), expanded=False):
         st.caption(
-            "A short standalone script in the style of the note's labs: plain torch.nn, the same seed, data, network, "
-            "loss and optimiser as this run. Run it with the same seed and it prints the same final loss as the screen."
+            _(
+                "A short standalone script in the style of the note's labs: plain torch.nn, the same seed, data, "
+                "network, loss and optimiser as this run. Run it with the same seed and it prints the same final loss "
+                "as the screen."
+            )
         )
         for note in script_notes(run.sessions.values()) if run is not None else []:
             st.info(markdown_literal(note))
         st.download_button(
-            f"Download {code.file_name}",
+            _("Download {file}").format(file=code.file_name),
             code.script,
             file_name=code.file_name,
             mime="text/x-python",
@@ -78,7 +84,7 @@ def code_section(run: Any, settings: Any = None) -> None:
         )
         if code.data_file_name:
             st.download_button(
-                f"Download {code.data_file_name} (the training rows it reads)",
+                _("Download {file} (the training rows it reads)").format(file=code.data_file_name),
                 code.data,
                 file_name=code.data_file_name,
                 mime="text/csv",

@@ -4,6 +4,10 @@ A page calls ``save_or_load(KEY, build, LEARNING_RATES, DISPLAY_KEYS)`` once, be
 from the file's settings with the page's own ``build`` (so the page's views find what they need), restores
 it, and puts it in place of the page's run, paused: the charts draw at once, and Play trains on from the
 loaded epoch exactly as the saved run would have. A file that cannot be loaded leaves the current run as it is.
+
+The note about a load stays in the session, so it holds no sentence in one language: a success note is worded
+when it is drawn, and a refusal is kept worded in every language the app speaks (the file is read again in each),
+so switching the language rewords both.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import Any
 import streamlit as st
 
 from core.errors import InputError
+from core.i18n import LANGUAGES, _, current_language, speaking
 from core.run_file import EXTENSION, check_saveable, read_settings, restore, save_run
 from core.windows import ReadBackLog
+from ui.i18n import apply_language
 from ui.live import LiveRun, current_run, start
 
 
@@ -42,6 +48,45 @@ def _note_key(key: str) -> str:
     return f"{key}_run_file_note"
 
 
+def _reader(
+    data: bytes, key: str, build: Callable[[Any], LiveRun], learning_rates: Sequence[float], identity: str | None
+) -> tuple[Any, Callable[[Any], LiveRun]]:
+    """The file's settings, and what builds the page's run from them with the file's state restored."""
+    saved, settings, tensors = read_settings(data, screen=key, data_identity=identity)
+
+    def restored(settings: Any) -> LiveRun:
+        run = build(settings)
+        restore(saved, tensors, run.sessions, read_back_logs(run))
+        if run.session.learning_rate not in learning_rates:
+            raise InputError(
+                _("This run's learning rate ({rate:g}) is not one this screen offers.").format(
+                    rate=run.session.learning_rate
+                )
+            )
+        return run
+
+    return settings, restored
+
+
+def _refusal_in_every_language(error: InputError, retry: Callable[[], object]) -> dict[str, str]:
+    """Why a file was refused, in each language: the current one's message, and the same check run again in the
+    others (it fails the same way: a file's checks are deterministic)."""
+    words = {current_language(): str(error)}
+    for language in LANGUAGES:
+        if language in words:
+            continue
+        with speaking(language):
+            try:
+                retry()
+            except InputError as again:
+                words[language] = str(again)
+            except Exception:  # a check that cannot be run twice: the words of the language it was read in
+                words[language] = str(error)
+            else:
+                words[language] = str(error)
+    return words
+
+
 def _load(
     key: str,
     build: Callable[[Any], LiveRun],
@@ -50,40 +95,53 @@ def _load(
     data: str | None,
 ) -> None:
     """The uploader's callback: it runs before the page, so the page draws the loaded run at once."""
+    apply_language()  # a callback runs before the page's top, where the language is chosen
     uploaded = st.session_state.get(f"{key}_run_upload")
     if uploaded is None:
         return
+    content = uploaded.getvalue()
     try:
-        saved, settings, tensors = read_settings(uploaded.getvalue(), screen=key, data_identity=data)
-
-        def restored(settings: Any) -> LiveRun:
-            run = build(settings)
-            restore(saved, tensors, run.sessions, read_back_logs(run))
-            if run.session.learning_rate not in learning_rates:
-                raise InputError(
-                    f"This run's learning rate ({run.session.learning_rate:g}) is not one this screen offers."
-                )
-            return run
-
+        settings, restored = _reader(content, key, build, learning_rates, data)
         run = start(key, settings, restored, display_keys)  # an InputError keeps the current run
     except InputError as error:
+
+        def retry() -> None:
+            again, rebuild = _reader(content, key, build, learning_rates, data)
+            rebuild(again)
+
         shown = current_run(key)
-        st.session_state[_note_key(key)] = ("error", f"{uploaded.name}: {error}", shown.number if shown else 0)
+        words = _refusal_in_every_language(error, retry)
+        st.session_state[_note_key(key)] = ("error", (uploaded.name, words), shown.number if shown else 0)
         return
     run.mode = "paused"
     st.session_state.pop(f"{key}_learning_rate", None)  # the steering control shows the loaded run's rate
-    st.session_state[_note_key(key)] = (
-        "success",
-        f"Loaded {uploaded.name}: {run.unit_name} {run.epoch} of {run.total_epochs}. Its charts are drawn from the "
-        "file; **Play** trains on from there (with the optimiser's state as it was saved, so the curve goes on as "
-        "if it had never stopped). The sidebar keeps its own settings: **Reset** starts a new run from them.",
-        run.number,
-    )
+    st.session_state[_note_key(key)] = ("success", (uploaded.name, run.epoch, run.total_epochs), run.number)
+
+
+def _position(run: LiveRun, epoch: int, total: int) -> str:
+    """Where a run is, in the run's own unit (an epoch, or an optimisation step on the comparison screen)."""
+    if run.unit_name == "step":
+        return _("step {step} of {total}").format(step=epoch, total=total)
+    return _("epoch {epoch} of {total}").format(epoch=epoch, total=total)
+
+
+def _note_words(note: tuple, run: LiveRun | None) -> str:
+    """The note's sentence, in the language of this redraw."""
+    kind, about, _number = note
+    if kind == "error":
+        name, words = about
+        return f"{name}: {words.get(current_language()) or next(iter(words.values()))}"
+    name, epoch, total = about
+    return _(
+        "Loaded {file}: {position}. Its charts are drawn from the file; **Play** trains on from there (with the "
+        "optimiser's state as it was saved, so the curve goes on as if it had never stopped). The sidebar keeps its "
+        "own settings: **Reset** starts a new run from them."
+    ).format(file=name, position=_position(run, epoch, total) if run is not None else f"{epoch} / {total}")
 
 
 def _download(key: str, run: LiveRun) -> None:
     if run.playing:
-        st.caption("Pause the run to save it: the file holds the run as it is when paused.")
+        st.caption(_("Pause the run to save it: the file holds the run as it is when paused."))
         return
     epoch = run.epoch
     try:
@@ -93,14 +151,16 @@ def _download(key: str, run: LiveRun) -> None:
         st.info(str(error))
         return
     st.download_button(
-        f"Download this run ({run.unit_name} {run.epoch} of {run.total_epochs})",
+        _("Download this run ({position})").format(position=_position(run, run.epoch, run.total_epochs)),
         file_bytes,
         file_name=f"{key}-{run.unit_name}-{run.epoch}.{EXTENSION}",
         mime="application/zip",
         on_click="ignore",
         key=f"{key}_run_download",
-        help="One file with the settings, the weights now and at every snapshot, the history and the optimiser's "
-        "state. Load it here later to see the same charts without retraining.",
+        help=_(
+            "One file with the settings, the weights now and at every snapshot, the history and the optimiser's "
+            "state. Load it here later to see the same charts without retraining."
+        ),
     )
     if run.epoch != epoch:  # a run paused inside an epoch is saved at its end: the charts catch up
         st.rerun()
@@ -119,19 +179,19 @@ def save_or_load(
     note = st.session_state.get(_note_key(key))
     if note is not None and note[2] != (run.number if run is not None else 0):
         note = None  # about a run that Reset has replaced since
-    with st.expander("Save or load this run", expanded=note is not None):
+    with st.expander(_("Save or load this run"), expanded=note is not None):
         if note is not None:
-            (st.success if note[0] == "success" else st.error)(note[1])
+            (st.success if note[0] == "success" else st.error)(_note_words(note, run))
         if run is not None:
             _download(key, run)
         if build is None:
-            st.caption("Choose the data above to load a saved run: a run is loaded onto the data it trained on.")
+            st.caption(_("Choose the data above to load a saved run: a run is loaded onto the data it trained on."))
             return
         st.file_uploader(
-            f"Load a saved run (.{EXTENSION})",
+            _("Load a saved run (.{extension})").format(extension=EXTENSION),
             type=[EXTENSION, "zip"],
             key=f"{key}_run_upload",
             on_change=_load,
             args=(key, build, tuple(learning_rates), tuple(display_keys), data),
-            help="A file saved by “Download this run” on this screen. Loading replaces the run above, paused.",
+            help=_("A file saved by “Download this run” on this screen. Loading replaces the run above, paused."),
         )

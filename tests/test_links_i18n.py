@@ -1,0 +1,153 @@
+"""Links, presets and saved runs across languages (core.links, core.presets, core.run_file).
+
+A bound choice control is carried in the URL by its label, in the language of the page that wrote it: a link made
+on a Korean page holds Korean labels, and must open the same setup on an English page, and back. Presets keep
+their ids and speak the learner's language. A saved run holds no translated text, and loads in either language.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import json
+import re
+import zipfile
+
+import pytest
+
+import core.i18n
+from core.errors import InputError
+from core.hihello import HiHelloSettings
+from core.i18n import _, speaking
+from core.links import holds, ignored_sentence, link_text, options_by_label, read_link
+from core.presets import PRESETS, presets_for
+from core.run_file import build_sessions, load_run, save_run
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+READOUTS = {"logits": "RNN output used directly as the scores (the lab)", "linear": "a linear layer on top"}
+KOREAN_READOUTS = {"logits": "RNN 출력을 그대로 점수로 (실습)", "linear": "위에 선형 층 하나"}
+
+
+class Korean(gettext.NullTranslations):
+    """A Korean catalogue that knows the readout labels (whatever the real catalogue holds for them today)."""
+
+    def gettext(self, message: str) -> str:
+        return dict(zip(READOUTS.values(), KOREAN_READOUTS.values(), strict=True)).get(message, message)
+
+
+@pytest.fixture
+def korean_labels(monkeypatch):
+    english = gettext.NullTranslations()
+    monkeypatch.setattr(core.i18n, "translations", lambda language: Korean() if language == "ko" else english)
+
+
+@pytest.mark.parametrize("made_in, opened_in", [("ko", "en"), ("en", "ko"), ("ko", "ko"), ("en", "en")])
+def test_a_choice_written_by_its_label_in_one_language_is_read_in_the_other(korean_labels, made_in, opened_in):
+    with speaking(made_in):
+        written = link_text("linear", READOUTS)
+    assert written == (KOREAN_READOUTS if made_in == "ko" else READOUTS)["linear"]
+    with speaking(opened_in):
+        taken, refused = read_link(HiHelloSettings(), {"hihello_readout": [written]}, "hihello", {"readout": READOUTS})
+        assert taken == {"hihello_readout": "linear"} and not refused
+        assert link_text("linear", READOUTS) == (KOREAN_READOUTS if opened_in == "ko" else READOUTS)["linear"]
+        assert holds("linear", written, READOUTS) and not holds("logits", written, READOUTS)
+
+
+def test_a_choice_is_read_by_its_option_too_and_an_unknown_label_is_refused(korean_labels):
+    with speaking("ko"):
+        taken, _refused = read_link(
+            HiHelloSettings(), {"hihello_readout": ["linear"]}, "hihello", {"readout": READOUTS}
+        )
+        assert taken == {"hihello_readout": "linear"}
+        _taken, refused = read_link(
+            HiHelloSettings(), {"hihello_readout": ["없는 값"]}, "hihello", {"readout": READOUTS}
+        )
+        assert [r.name for r in refused] == ["hihello_readout"]
+    names = options_by_label(READOUTS)
+    assert {names[label] for label in (*READOUTS.values(), *KOREAN_READOUTS.values())} == {"logits", "linear"}
+
+
+def test_a_table_already_translated_by_its_page_still_reads_every_language():
+    """A page may translate its label table at its top (in the run's language): the English label of a link made
+    in English is still found, through the catalogue."""
+    with speaking("ko"):
+        table = {"lab": _("The lab's setting"), "stuck": _("Seed 0 gets stuck")}
+        assert HANGUL.search(table["lab"])
+        names = options_by_label(table)
+    assert names["The lab's setting"] == "lab" and names["Seed 0 gets stuck"] == "stuck"
+    assert names[table["stuck"]] == "stuck"
+
+
+def test_a_refusal_noted_in_korean_reads_in_english_after_a_switch():
+    with speaking("ko"):
+        _taken, refused = read_link(
+            HiHelloSettings(), {"hihello_seed": ["abc"], "hihello_epochs": ["1", "2"]}, "hihello"
+        )
+        korean = ignored_sentence(refused)
+    english = ignored_sentence(refused)  # the same kept refusals, drawn again after the switch
+    assert "숫자가 아님" in korean and "두 번 이상" in korean and HANGUL.search(korean)
+    assert english.startswith("Ignored from the link: ") and "not a number" in english
+    assert "given more than once" in english and not HANGUL.search(english)
+
+
+@pytest.mark.parametrize("screen", list(PRESETS))
+def test_presets_speak_korean_and_keep_their_ids(screen):
+    english = [(p.name, p.title, p.look_for) for p in presets_for(screen)]
+    with speaking("ko"):
+        for preset in presets_for(screen):
+            title, look_for = _(preset.title), _(preset.look_for)
+            assert HANGUL.search(title) and title != preset.title
+            assert HANGUL.search(look_for) and look_for != preset.look_for
+            if "predicted" in preset.promise:  # the word a run shows stays as it is, quoted
+                assert f"'{preset.promise['predicted']}'" in look_for
+            assert preset.query(screen) == {f"{screen}_{k}": link_text(v) for k, v in preset.settings.items()}
+    assert [(p.name, p.title, p.look_for) for p in presets_for(screen)] == english  # nothing stored was translated
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_a_run_saved_in_korean_holds_no_korean_and_loads_the_same_in_english():
+    settings = HiHelloSettings(epochs=20)
+    sessions, logs = build_sessions(settings)
+    sessions["model"].advance(epochs=6)
+    with speaking("ko"):
+        data = save_run(settings, sessions, logs)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        run = json.loads(archive.read("run.json"))
+    assert not [text for text in _strings(run) if HANGUL.search(text)]
+    with speaking("ko"):
+        assert save_run(settings, sessions, logs) == data  # the same bytes whatever the language
+    loaded = load_run(data, screen="hihello")
+    assert loaded.settings == settings and loaded.sessions["model"].epoch == 6
+    assert loaded.sessions["model"].history.losses == sessions["model"].history.losses
+    with speaking("ko"):
+        again = load_run(data, screen="hihello")
+    assert again.sessions["model"].history.losses == sessions["model"].history.losses
+
+
+@pytest.mark.parametrize(
+    "data, screen, english, korean",
+    [
+        (b"PK\x03\x04 not a zip", "hihello", "not an RNN Lab run", "RNN Lab 실행이 아닙니다"),
+        (None, "longseq", "made for the HiHello screen, not Long sequences", "긴 시퀀스 화면이 아니라 HiHello"),
+    ],
+)
+def test_a_refused_file_is_explained_in_the_learners_language(data, screen, english, korean):
+    if data is None:
+        sessions, logs = build_sessions(HiHelloSettings(epochs=5))
+        data = save_run(HiHelloSettings(epochs=5), sessions, logs)
+    with pytest.raises(InputError, match=english):
+        load_run(data, screen=screen)
+    with speaking("ko"), pytest.raises(InputError, match=korean) as refused:
+        load_run(data, screen=screen)
+    assert HANGUL.search(str(refused.value))

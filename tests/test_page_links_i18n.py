@@ -1,0 +1,132 @@
+"""Links, presets and saved runs on a page, across languages (AppTest, HiHello: the cheapest screen that has them).
+
+A link made on a Korean page carries Korean labels and ``lang=ko``; opened in English (``lang=en``) it is the same
+setup, and back. A preset keeps ``lang``. A saved run loads on a Korean page, and the note about it is reworded
+when the language is switched, with the same run on screen.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.hihello import HiHelloSettings
+from core.run_file import build_sessions, save_run
+from tests.conftest import APP, APP_TIMEOUT, live_run, setting
+
+PAGE, KEY = "pages/hihello.py", "hihello"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def opened(query: dict[str, str]):
+    """A fresh session opened at HiHello with ``query`` (its first tick played; no need to train further)."""
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    at.button(key=f"{KEY}_pause").click().run()
+    return at
+
+
+def link_query(at) -> dict[str, str]:
+    link = next(c.value for c in at.sidebar.get("code"))
+    return dict(parse_qsl(urlsplit(link).query))
+
+
+def notes(at) -> list[str]:
+    return [i.value for i in at.info if "hihello_" in i.value]
+
+
+def mostly_hangul(text: str) -> bool:
+    text = re.sub(r"\$[^$]*\$|`[^`]*`|\b(RNN|LSTM|GRU|PyTorch)\b|:material/[a-z_]+:", " ", text)
+    hangul, latin = len(HANGUL.findall(text)), len(LATIN.findall(text))
+    return hangul / max(hangul + latin, 1) > 0.6
+
+
+@pytest.mark.parametrize("made_in, opened_in", [("ko", "en"), ("en", "ko")])
+def test_a_link_made_in_one_language_opens_the_same_setup_in_the_other(made_in, opened_in):
+    at = opened({"lang": made_in})
+    setting(at, KEY, "readout").set_value("linear")
+    setting(at, KEY, "seed").set_value(5.0)
+    setting(at, KEY, "cell").set_value("gru")
+    at.run()
+    shown = at.radio(key=f"{KEY}_readout")
+    made = link_query(at)
+    assert made["lang"] == made_in  # the link opens in the language it was made in
+    assert made["hihello_readout"] == shown.options[shown.index]  # as the page showed it (and Streamlit writes it)
+    other = opened({**made, "lang": opened_in})
+    assert not notes(other), notes(other)
+    assert setting(other, KEY, "readout").value == "linear" and setting(other, KEY, "seed").value == 5.0
+    assert setting(other, KEY, "cell").value == "gru"
+    again = link_query(other)
+    assert again["lang"] == opened_in and again["hihello_seed"] == "5" and again["hihello_cell"] == "GRU"
+    readout = other.radio(key=f"{KEY}_readout")
+    assert again["hihello_readout"] == readout.options[readout.index]  # rewritten in the language it is opened in
+
+
+def test_a_korean_page_speaks_korean_in_the_link_the_presets_and_the_save_section_and_a_preset_keeps_lang():
+    at = opened({"lang": "ko"})
+    sidebar = [m.value for m in at.sidebar.get("markdown")]
+    assert "**이 설정의 링크**" in sidebar and any(m.startswith("**수업용 설정**") for m in sidebar)
+    buttons = [b.label for b in at.sidebar.button if b.key and b.key.startswith(f"{KEY}_preset_")]
+    assert buttons and all(mostly_hangul(label) for label in buttons)
+    assert any(mostly_hangul(c.value) for c in at.sidebar.caption if "시드" in c.value)
+    assert "이 실행 저장하기 또는 불러오기" in [e.label for e in at.expander]
+    assert "이 실행의 PyTorch 코드" in [e.label for e in at.expander]
+    at.button(key=f"{KEY}_preset_stuck").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("lang") == "ko" and at.query_params.get("hihello_seed") in ("0", "0.0")
+    assert link_query(at) == {"hihello_seed": "0", "lang": "ko"}
+    loaded = [m.value for m in at.sidebar.get("markdown") if ":material/school:" in m.value]
+    assert loaded and "시드 0" in loaded[0] and mostly_hangul(loaded[0])
+
+
+def test_a_forged_link_is_noted_in_korean_and_the_note_is_reworded_after_a_switch():
+    at = opened({"lang": "ko", "hihello_seed": "abc"})
+    (note,) = notes(at)
+    assert note.startswith("링크에서 받지 않은 값") and "숫자가 아님" in note
+    at.sidebar.button_group(key="language_selector").set_value("en").run()
+    assert not at.exception, at.exception
+    assert notes(at) == ["Ignored from the link: hihello_seed=abc (not a number)."]
+
+
+def saved_run(epochs: int) -> bytes:
+    settings = HiHelloSettings()
+    sessions, logs = build_sessions(settings)
+    sessions["model"].advance(epochs=epochs)
+    return save_run(settings, sessions, logs)
+
+
+def test_a_run_loaded_on_a_korean_page_says_so_in_korean_and_keeps_the_run_when_the_language_changes():
+    at = opened({"lang": "ko"})
+    upload = at.file_uploader(key=f"{KEY}_run_upload")
+    upload.set_value(("early.rnnlab", saved_run(3), "application/zip")).run()
+    assert not at.exception, at.exception
+    run = live_run(at, KEY)
+    assert run.epoch == 3 and run.mode == "paused"
+    (success,) = [s.value for s in at.success if s.value.startswith("early.rnnlab")]
+    assert "에포크 3/100" in success and mostly_hangul(success)
+    losses = list(run.history.losses)
+    at.sidebar.button_group(key="language_selector").set_value("en").run()
+    assert not at.exception, at.exception
+    assert live_run(at, KEY) is run and run.epoch == 3 and list(run.history.losses) == losses  # no retraining
+    assert any(s.value.startswith("Loaded early.rnnlab: epoch 3 of 100.") for s in at.success)
+
+
+def test_a_refused_file_is_explained_in_korean_then_in_english_after_a_switch():
+    at = opened({"lang": "ko"})
+    run = live_run(at, KEY)
+    at.file_uploader(key=f"{KEY}_run_upload").set_value(("broken.rnnlab", b"PK\x03\x04 nope", "application/zip")).run()
+    assert not at.exception, at.exception
+    (error,) = [e.value for e in at.error if e.value.startswith("broken.rnnlab")]
+    assert "RNN Lab 실행이 아닙니다" in error and "zip 파일이 아닙니다" in error
+    at.sidebar.button_group(key="language_selector").set_value("en").run()
+    assert not at.exception, at.exception
+    (error,) = [e.value for e in at.error if e.value.startswith("broken.rnnlab")]
+    assert "This file is not an RNN Lab run" in error and "not a readable zip file" in error
+    assert live_run(at, KEY) is run
