@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.cell_math import CELLS
 from core.errors import InputError
+from core.i18n import _
 from core.models import ModelConfig
 from core.training import MAX_EPOCHS, TrainConfig, check_learning_rate, snapshot_every
 from core.validation import MAX_SEED, one_of, whole_number
@@ -40,17 +41,17 @@ class LongSequenceSettings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
-            raise InputError("The text must be text.")
-        one_of(self.cell, CELLS, "cell type")
+            raise InputError(_("The text must be text."))
+        one_of(self.cell, CELLS, _("cell type"))
         if not isinstance(self.hidden_is_vocabulary, bool):
-            raise InputError("'Hidden size = vocabulary size' is either on or off.")
-        one_of(self.batch_size, BATCH_SIZES, "batch size")
+            raise InputError(_("'Hidden size = vocabulary size' is either on or off."))
+        one_of(self.batch_size, BATCH_SIZES, _("batch size"))
         for name, what, low, high in (
-            ("sequence_length", "The sequence length", MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH),
-            ("hidden_size", "The hidden size", 2, MAX_HIDDEN),
-            ("num_layers", "The depth", 1, 4),
-            ("epochs", "Epochs", 1, MAX_EPOCHS),
-            ("seed", "The seed", 0, MAX_SEED),
+            ("sequence_length", _("The sequence length"), MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH),
+            ("hidden_size", _("The hidden size"), 2, MAX_HIDDEN),
+            ("num_layers", _("The depth"), 1, 4),
+            ("epochs", _("Epochs"), 1, MAX_EPOCHS),
+            ("seed", _("The seed"), 0, MAX_SEED),
         ):
             object.__setattr__(self, name, whole_number(getattr(self, name), what, low, high))
         object.__setattr__(self, "learning_rate", check_learning_rate(self.learning_rate))

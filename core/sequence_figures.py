@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures import PALETTE, heatmap, line_chart, styled
+from core.i18n import _
 from core.text import describe, in_running_text
 
 LINE_WIDTH = 60  # characters per line of a text grid
@@ -48,7 +49,7 @@ def text_grid(
         y_labels=[f"{start + 1}–{min(start + width, len(chars))}" for start in range(0, size, width)],
         title=title,
         x_title="",
-        y_title="character positions",
+        y_title=_("character positions"),
         value_name=value_name,
         signed=signed,
         text=text.reshape(lines, width),
@@ -73,8 +74,9 @@ def text_grid(
 def readback_figure(predicted: str, target: str, epoch: int) -> go.Figure:
     """The read-back sentence at one epoch; wrong characters in vermillion."""
     right = [p == t for p, t in zip(predicted, target, strict=True)]
+    tip = _("character {position}: predicted '{predicted}', should be '{target}' {mark}")
     hover = [
-        f"character {i}: predicted '{describe(p)}', should be '{describe(t)}' {'✓' if ok else '✗'}"
+        tip.format(position=i, predicted=describe(p), target=describe(t), mark="✓" if ok else "✗")
         for i, (p, t, ok) in enumerate(zip(predicted, target, right, strict=True), start=1)
     ]
     share = np.mean(right) if right else 0.0
@@ -82,9 +84,11 @@ def readback_figure(predicted: str, target: str, epoch: int) -> go.Figure:
         predicted,
         [float(r) for r in right],
         hover,
-        f"The sentence read back after epoch {epoch}: {sum(right)} of {len(right)} characters right "
-        f"({100 * share:.1f}%) · vermillion = wrong",
-        "right?",
+        _(
+            "The sentence read back after epoch {epoch}: {right} of {total} characters right ({share}) · "
+            "vermillion = wrong"
+        ).format(epoch=epoch, right=sum(right), total=len(right), share=f"{100 * share:.1f}%"),
+        _("right?"),
         signed=False,
         colorscale=RIGHT_WRONG,
         zmin=0,
@@ -99,11 +103,16 @@ def readback_overview_figure(epochs: Sequence[int], ids: np.ndarray, target_ids:
     ids = np.asarray(ids)
     rows = np.unique(np.linspace(0, len(epochs) - 1, min(len(epochs), 50)).round().astype(int))
     right = (ids[rows] == np.asarray(target_ids)[None, :]).astype(float)
+    tip = _("epoch {epoch}, character {position}: predicted '{predicted}', should be '{target}'")
     hover = np.array(
         [
             [
-                f"epoch {epochs[r]}, character {p + 1}: predicted '{describe(characters[ids[r, p]])}', "
-                f"should be '{describe(characters[target_ids[p]])}'"
+                tip.format(
+                    epoch=epochs[r],
+                    position=p + 1,
+                    predicted=describe(characters[ids[r, p]]),
+                    target=describe(characters[target_ids[p]]),
+                )
                 for p in range(ids.shape[1])
             ]
             for r in rows
@@ -125,9 +134,9 @@ def readback_overview_figure(epochs: Sequence[int], ids: np.ndarray, target_ids:
     )
     fig = styled(
         fig,
-        "Right (pale) and wrong (vermillion) characters of the read-back sentence, epoch by epoch",
-        "position in the sentence (character, from 1)",
-        "epoch",
+        _("Right (pale) and wrong (vermillion) characters of the read-back sentence, epoch by epoch"),
+        _("position in the sentence (character, from 1)"),
+        _("epoch"),
         height=min(520, 140 + 8 * len(rows)),
         yaxis=dict(autorange="reversed"),
     )
@@ -137,16 +146,14 @@ def readback_overview_figure(epochs: Sequence[int], ids: np.ndarray, target_ids:
 def readback_accuracy_figure(
     epochs: Sequence[int], sentence_accuracy: Sequence[float], window_accuracy: Sequence[float]
 ) -> go.Figure:
+    sentence, windows = _("read-back sentence"), _("all window positions")
     fig = line_chart(
         epochs,
-        {
-            "read-back sentence": [100 * a for a in sentence_accuracy],
-            "all window positions": [100 * a for a in window_accuracy],
-        },
-        "Character accuracy per epoch",
-        "epoch",
-        "characters right (%)",
-        colors={"read-back sentence": PALETTE["green"], "all window positions": PALETTE["orange"]},
+        {sentence: [100 * a for a in sentence_accuracy], windows: [100 * a for a in window_accuracy]},
+        _("Character accuracy per epoch"),
+        _("epoch"),
+        _("characters right (%)"),
+        colors={sentence: PALETTE["green"], windows: PALETTE["orange"]},
         hover_format=".1f",
     )
     # The lines end high, so the legend sits in the empty lower right corner, clear of the title.
@@ -166,13 +173,13 @@ def position_accuracy_figure(epochs: Sequence[int], position_accuracy: np.ndarra
     shown = sorted({0, count // 10, count // 4, count // 2, count - 1} & set(range(count)))
     positions = list(range(1, position_accuracy.shape[1] + 1))
     colors = [PALETTE["grey"], PALETTE["sky"], PALETTE["orange"], PALETTE["purple"], PALETTE["blue"]]
-    series = {f"epoch {epochs[i]}": [100 * v for v in position_accuracy[i]] for i in shown}
+    series = {_("epoch {epoch}").format(epoch=epochs[i]): [100 * v for v in position_accuracy[i]] for i in shown}
     fig = line_chart(
         positions,
         series,
-        "Accuracy at each position inside the window",
-        "position in the window (characters read so far)",
-        "predictions right (%)",
+        _("Accuracy at each position inside the window"),
+        _("position in the window (characters read so far)"),
+        _("predictions right (%)"),
         colors=dict(zip(series, colors[-len(series) :], strict=True)),
         hover_format=".1f",
     )
@@ -184,8 +191,11 @@ def position_accuracy_figure(epochs: Sequence[int], position_accuracy: np.ndarra
 def neuron_figure(text: str, activations: np.ndarray, layer: int, unit: int) -> go.Figure:
     """The text coloured by one hidden unit's activation after reading each character (Karpathy-style)."""
     values = [*np.asarray(activations, dtype=float), np.nan]  # the last character is never read
+    read, unread = _("character {position} '{character}': unit {unit} = {value}"), _("'{character}': not read")
     hover = [
-        f"character {i} '{describe(c)}': unit {unit + 1} = {v:+.3f}" if np.isfinite(v) else f"'{describe(c)}': not read"
+        read.format(position=i, character=describe(c), unit=unit + 1, value=f"{v:+.3f}")
+        if np.isfinite(v)
+        else unread.format(character=describe(c))
         for i, (c, v) in enumerate(zip(text, values, strict=True), start=1)
     ]
     bound = max(1.0, float(np.nanmax(np.abs(activations))) if len(activations) else 1.0)
@@ -193,8 +203,10 @@ def neuron_figure(text: str, activations: np.ndarray, layer: int, unit: int) -> 
         text,
         values,
         hover,
-        f"Hidden unit {unit + 1} of layer {layer + 1} after reading each character (blue = negative, red = positive)",
-        "activation",
+        _("Hidden unit {unit} of layer {layer} after reading each character (blue = negative, red = positive)").format(
+            unit=unit + 1, layer=layer + 1
+        ),
+        _("activation"),
         colorscale=PALE_DIVERGING,
         zmin=-bound,
         zmax=bound,
@@ -205,15 +217,16 @@ def neuron_figure(text: str, activations: np.ndarray, layer: int, unit: int) -> 
 def generation_figure(prompt: str, generated: str, confidence: np.ndarray) -> go.Figure:
     """Prompt (blank cells) then generated characters coloured by how sure the model was."""
     values = [np.nan] * len(prompt) + [float(c) for c in confidence]
-    hover = [f"prompt '{describe(c)}'" for c in prompt] + [
-        f"generated '{describe(c)}' with probability {p:.2f}" for c, p in zip(generated, confidence, strict=True)
+    given, new = _("prompt '{character}'"), _("generated '{character}' with probability {probability}")
+    hover = [given.format(character=describe(c)) for c in prompt] + [
+        new.format(character=describe(c), probability=f"{p:.2f}") for c, p in zip(generated, confidence, strict=True)
     ]
     fig = text_grid(
         prompt + generated,
         values,
         hover,
-        "Generated text: your prompt in grey, then the new characters (orange = the network was unsure)",
-        "probability",
+        _("Generated text: your prompt in grey, then the new characters (orange = the network was unsure)"),
+        _("probability"),
         signed=False,
         colorscale=SURPRISE,
         zmin=0,

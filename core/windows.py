@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import Tensor
 
 from core.errors import InputError
+from core.i18n import _, ngettext
 from core.models import ModelConfig, SequenceModel
 from core.objectives import probabilities
 from core.probes import probe_indices
@@ -25,10 +27,9 @@ from core.text import Vocabulary, in_running_text, validate_text
 from core.training import EpochRecord, SequenceData, TrainConfig
 from core.validation import MAX_SEED, whole_number
 
-SEED_SENTENCE = (
-    "if you want to build a ship, don't drum up people together to collect wood and don't assign them "
-    "tasks and work, but rather teach them to long for the endless immensity of the sea."
-)
+# The lab's sentence (the study note's RNN_longseq notebook), in English whatever the page's language: it is the
+# data the network learns, not a message, so it lives with the other sample data. Same text, same runs and links.
+SEED_SENTENCE = (Path(__file__).resolve().parent.parent / "data" / "seed_sentence.txt").read_text("utf-8").rstrip("\n")
 MAX_TEXT_LENGTH = 1000
 MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH = 2, 50
 MAX_GENERATED = 1000
@@ -79,8 +80,9 @@ class WindowTask:
 def check_sequence_length(sequence_length: int) -> int:
     if not MIN_SEQUENCE_LENGTH <= int(sequence_length) <= MAX_SEQUENCE_LENGTH:
         raise InputError(
-            f"The sequence length must be between {MIN_SEQUENCE_LENGTH} and {MAX_SEQUENCE_LENGTH} characters "
-            f"(got {sequence_length})."
+            _("The sequence length must be between {low} and {high} characters (got {value}).").format(
+                low=MIN_SEQUENCE_LENGTH, high=MAX_SEQUENCE_LENGTH, value=sequence_length
+            )
         )
     return int(sequence_length)
 
@@ -90,11 +92,15 @@ def sliding_windows(text: str, sequence_length: int = 10, max_length: int = MAX_
     length = check_sequence_length(sequence_length)
     if text is not None and 0 < len(text) < length + 1:
         raise InputError(
-            f"The text has {len(text)} character{'s' if len(text) != 1 else ''}, but a window of {length} "
-            f"characters needs at least {length + 1}: one window plus the character it predicts. "
-            "Type a longer text or choose a shorter sequence length."
+            ngettext(
+                "The text has {count} character, but a window of {length} characters needs at least {needed}: "
+                "one window plus the character it predicts. Type a longer text or choose a shorter sequence length.",
+                "The text has {count} characters, but a window of {length} characters needs at least {needed}: "
+                "one window plus the character it predicts. Type a longer text or choose a shorter sequence length.",
+                len(text),
+            ).format(count=len(text), length=length, needed=length + 1)
         )
-    validate_text(text, "text", length + 1, max_length)
+    validate_text(text, _("text"), length + 1, max_length)
     vocabulary = Vocabulary.from_text(text)
     ids = np.asarray(vocabulary.encode(text), dtype=np.int64)
     starts = np.arange(len(text) - length)[:, None]  # (windows, 1)
@@ -156,7 +162,7 @@ def unit_activations(model: SequenceModel, task: WindowTask, layer: int) -> np.n
     (len(text) - 1, hidden): row p is the state that predicts character p + 1.
     """
     model.eval()
-    _, hidden = model(task.inputs)  # per layer (windows, time, hidden)
+    _outputs, hidden = model(task.inputs)  # per layer (windows, time, hidden)
     return assemble(hidden[layer].cpu().numpy())
 
 
@@ -169,9 +175,11 @@ class Generation:
 
 def check_generation(length: int, temperature: float) -> None:
     if not 1 <= int(length) <= MAX_GENERATED:
-        raise InputError(f"Generate between 1 and {MAX_GENERATED} characters (got {length}).")
+        raise InputError(
+            _("Generate between 1 and {most} characters (got {value}).").format(most=MAX_GENERATED, value=length)
+        )
     if not (math.isfinite(temperature) and 0 <= temperature <= 10):
-        raise InputError(f"The temperature must be between 0 and 10 (got {temperature}).")
+        raise InputError(_("The temperature must be between 0 and 10 (got {value}).").format(value=temperature))
 
 
 @torch.no_grad()
@@ -193,17 +201,19 @@ def generate(
     """
     check_generation(length, temperature)
     if not prompt:
-        raise InputError("The prompt is empty: type at least one character to start from.")
+        raise InputError(_("The prompt is empty: type at least one character to start from."))
     try:
         ids = vocabulary.encode(prompt)
     except InputError as error:
-        raise InputError(f"The prompt can only use characters of the training text. {error}") from None
-    generator = torch.Generator().manual_seed(whole_number(seed, "The sampling seed", 0, MAX_SEED))
+        raise InputError(
+            _("The prompt can only use characters of the training text. {reason}").format(reason=error)
+        ) from None
+    generator = torch.Generator().manual_seed(whole_number(seed, _("The sampling seed"), 0, MAX_SEED))
     model.eval()
     chosen, confidence = [], []
-    for _ in range(int(length)):
+    for _step in range(int(length)):
         window = vocabulary.one_hot([ids[-int(context) :]])  # (1, time, vocabulary)
-        outputs, _ = model(window)
+        outputs, _state = model(window)
         logits = outputs[0, -1].double()  # (vocabulary,)
         if temperature == 0:
             next_id = int(logits.argmax())

@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import InputError
+from core.i18n import _
 from core.long_sequence_readings import model_phrase
 from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
+from core.notes import note_link
 from core.probes import probe_indices
 from core.training import learning_rates
 from core.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH, MIN_SEQUENCE_LENGTH, read_back_session
@@ -32,18 +34,20 @@ start_page()  # before any word: it sets this run's language
 KEY = "longseq"
 DEFAULTS = LongSequenceSettings()
 LEARNING_RATES = learning_rates(0.001, 1.0)
+# Worded on every run, after start_page(): in this run's language. The batch size's labels are what its control
+# shows; the URL carries the label only for a batch size other than the default, and those are numbers.
 LABELS = {
-    "text": "the text",
-    "sequence_length": "the sequence length",
-    "cell": "the cell type",
-    "hidden_is_vocabulary": "hidden size = vocabulary",
-    "hidden_size": "the hidden size",
-    "num_layers": "the depth",
-    "epochs": "the epochs",
-    "batch_size": "the batch size",
-    "seed": "the seed",
+    "text": _("the text"),
+    "sequence_length": _("the sequence length"),
+    "cell": _("the cell type"),
+    "hidden_is_vocabulary": _("hidden size = vocabulary"),
+    "hidden_size": _("the hidden size"),
+    "num_layers": _("the depth"),
+    "epochs": _("the epochs"),
+    "batch_size": _("the batch size"),
+    "seed": _("the seed"),
 }
-BATCH_LABELS = {b: "all windows (full batch)" if b == 0 else str(b) for b in BATCH_SIZES}
+BATCH_LABELS = {b: _("all windows (full batch)") if b == 0 else str(b) for b in BATCH_SIZES}
 # Controls that only change what is shown; a new run starts them afresh.
 DISPLAY_KEYS = ["neuron_layer", "neuron_unit", "window", "layer", "prompt"]
 
@@ -51,46 +55,45 @@ DISPLAY_KEYS = ["neuron_layer", "neuron_unit", "window", "layer", "prompt"]
 def intro(settings: LongSequenceSettings) -> str:
     """The screen's first paragraph, naming the network that trains (or will train, before the first run)."""
     network = model_phrase(settings.model_config(settings.task()))
-    return (
-        "The seed's second lab. A sentence is cut into every **window** of `sequence length` characters; each "
-        f"window must predict the same window shifted by one character. {network[0].upper()}{network[1:]} with a "
-        "linear layer on top learns all windows at once. Then it **reads the sentence back**: the first window's "
-        "prediction, plus the one new character that every later window predicts. Training starts at once; watch "
-        "the sentence appear."
-    )
+    return _(
+        "The study note's second lab. A sentence is cut into every **window** of `sequence length` characters; "
+        "each window must predict the same window shifted by one character. {network} with a linear layer on top "
+        "learns all windows at once. Then it **reads the sentence back**: the first window's prediction, plus the "
+        "one new character that every later window predicts. Training starts at once; watch the sentence appear."
+    ).format(network=network[:1].upper() + network[1:])
 
 
 def settings_sidebar() -> dict:
     """The sidebar controls, keyed by the settings' field names: their values, not yet validated."""
     with st.sidebar:
-        st.markdown("**What to learn**")
+        st.markdown(_("**What to learn**"))
         text = st.text_area(
-            f"Text to learn (at most {MAX_TEXT_LENGTH:,} characters)",
+            _("Text to learn (at most {count} characters)").format(count=f"{MAX_TEXT_LENGTH:,}"),
             DEFAULTS.text,
             height=150,
             max_chars=2 * MAX_TEXT_LENGTH,
             key=f"{KEY}_text",
             **BIND,
-            help="Any language works, Korean too. It needs at least sequence length + 1 characters.",
+            help=_("Any language works, Korean too. It needs at least sequence length + 1 characters."),
         )
         sequence_length = st.slider(
-            "Sequence length (characters per window)",
+            _("Sequence length (characters per window)"),
             MIN_SEQUENCE_LENGTH,
             MAX_SEQUENCE_LENGTH,
             DEFAULTS.sequence_length,
             key=f"{KEY}_sequence_length",
             **BIND,
         )
-        st.markdown("**The network**")
+        st.markdown(_("**The network**"))
         cell = cell_select(KEY, DEFAULTS.cell)
         hidden_is_vocabulary = st.checkbox(
-            "Hidden size = vocabulary size (the lab)",
+            _("Hidden size = vocabulary size (the lab)"),
             DEFAULTS.hidden_is_vocabulary,
             key=f"{KEY}_hidden_is_vocabulary",
             **BIND,
         )
         hidden_size = st.slider(
-            "Hidden size (when not tied to the vocabulary)",
+            _("Hidden size (when not tied to the vocabulary)"),
             2,
             MAX_HIDDEN,
             DEFAULTS.hidden_size,
@@ -99,15 +102,17 @@ def settings_sidebar() -> dict:
             disabled=hidden_is_vocabulary,
         )
         num_layers = depth_slider(KEY, DEFAULTS.num_layers)
-        st.markdown("**Training**")
-        epochs = st.slider("Epochs", 10, MAX_SCREEN_EPOCHS, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs", **BIND)
+        st.markdown(_("**Training**"))
+        epochs = st.slider(_("Epochs"), 10, MAX_SCREEN_EPOCHS, DEFAULTS.epochs, step=10, key=f"{KEY}_epochs", **BIND)
         batch_size = st.selectbox(
-            "Batch size (windows per step)",
+            _("Batch size (windows per step)"),
             BATCH_SIZES,
             format_func=BATCH_LABELS.get,
             key=f"{KEY}_batch_size",
             **BIND,
-            help="Full batch is the lab's choice. For long texts, mini-batches take several smaller steps per epoch.",
+            help=_(
+                "Full batch is the lab's choice. For long texts, mini-batches take several smaller steps per epoch."
+            ),
         )
         seed = seed_input(KEY, DEFAULTS.seed)
         reset_note()
@@ -143,7 +148,7 @@ def build(settings: LongSequenceSettings) -> LiveRun[LongSequenceRun]:
     probe_windows = probe_indices(task.windows, task.sequence_length, model_config)
     session, log = read_back_session(task, model_config, settings.train_config(), probe_windows)
     estimate = session.check_budget(
-        size_settings="the hidden size, the depth, the sequence length or the text", epochs_setting="Epochs"
+        size_settings=_("the hidden size, the depth, the sequence length or the text"), epochs_setting=_("Epochs")
     )
     screen = LongSequenceRun(task, model_config, log, tuple(int(i) for i in probe_windows))
     return LiveRun(settings, {"model": session}, estimate, screen)
@@ -152,7 +157,7 @@ def build(settings: LongSequenceSettings) -> LiveRun[LongSequenceRun]:
 def draw_live(run: LiveRun[LongSequenceRun]) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
     summary(run, LEARNING_RATES)
-    st.subheader("The sentence read back")
+    st.subheader(_("The sentence read back"))
     windows_table(run.screen.task, KEY)
     live_read_back(run)
     readback_curves(run, KEY)
@@ -163,7 +168,8 @@ def draw_live(run: LiveRun[LongSequenceRun]) -> None:
 
 with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"batch_size": BATCH_LABELS}):
     values = settings_sidebar()
-page_setup("Long sequences: learning a sentence through sliding windows", intro(described_settings(values)))
+page_setup(_("Long sequences: learning a sentence through sliding windows"), intro(described_settings(values)))
+st.markdown(note_link("labs"))
 settings = None
 with learner_errors():
     settings = LongSequenceSettings(**values)
@@ -171,7 +177,9 @@ run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEY
 if run is not None:
     if run.playing:
         st.caption(
-            f"The two sections below show the network as it was after epoch {run.epoch}; they follow when it pauses."
+            _(
+                "The two sections below show the network as it was after epoch {epoch}; they follow when it pauses."
+            ).format(epoch=run.epoch)
         )
     with learner_errors():
         neuron_section(run, KEY)

@@ -1,8 +1,11 @@
 """The Long sequences screen's sentences, each on numbers where its answer flips."""
 
+import re
+
 import numpy as np
 import pytest
 
+from core.i18n import speaking
 from core.long_sequence_readings import (
     advice,
     first_against_last_position,
@@ -143,3 +146,43 @@ def test_first_against_last_position_flips_when_the_context_is_not_used_yet():
     unused = first_against_last_position(10, np.array([0.259, 0.2, 0.153]))
     assert "position 3 15.3%: the end of the window is no better than its start yet" in unused
     assert "no better" in first_against_last_position(1, np.array([0.2, 0.3, 0.2]))
+
+
+HANGUL = re.compile(r"[가-힣]")
+
+
+def korean(sentence: str) -> str:
+    assert HANGUL.search(sentence), sentence
+    assert "After epoch" not in sentence and "the loss" not in sentence, sentence  # no English left in between
+    return sentence
+
+
+def test_the_readings_speak_korean_and_still_flip():
+    with speaking("ko"):
+        above = korean(read_back_vs_positions([1, 2], [0.5, 0.99], [positions(0.5, 0.6), positions(1.0)]))
+        below = korean(read_back_vs_positions([5], [0.30], [np.array([0.2, 0.45, 0.35, 0.3])]))
+        used = korean(first_against_last_position(100, np.array([0.41, 0.8, 1.0])))
+        unused = korean(first_against_last_position(10, np.array([0.259, 0.2, 0.153])))
+        start = korean(gradient_shape(np.array([[8.0, 4.0, 2.0, 1.0], [6.0, 3.0, 2.0, 2.0]]), 40))
+        end = korean(gradient_shape(np.array([[1e-4, 1e-2, 0.5, 1.0]]), 10))
+        per_layer = korean(gradient_shape(np.array([[1.0, 3.0, 2.0, 1.0], [5.0, 3.0, 2.0, 1.0]]), 100))
+        phrase = korean(model_phrase(ModelConfig(5, 5, hidden_size=25, num_layers=2, cell="rnn")))
+    assert above != below and "99.0%" in above and "85.0%" in above and "45.0%" in below
+    assert used != unused and "41.0%" in used and "15.3%" in unused
+    assert (
+        len({start, end, per_layer}) == 3 and "기울기 소실" in end and "1층에서는 t = 2, 2층에서는 t = 1" in per_layer
+    )
+    assert "RNN" in phrase and "25" in phrase and "2층" in phrase
+
+
+def test_the_advice_speaks_korean_and_still_flips():
+    big = LongSequenceSettings(cell="lstm", hidden_is_vocabulary=False, hidden_size=256, num_layers=4)
+    with speaking("ko"):
+        jumped = advice(big, 256, JUMPED, 0.19, 0.1, RATES, finished=True)
+        falling = advice(LAB, 25, FALLING, 0.6, 0.1, RATES, finished=True)
+        done = advice(LAB, 25, FALLING, 0.99, 0.1, RATES, finished=True)
+    assert (jumped.tone, falling.tone, done.tone) == ("warning", "info", "success")
+    assert len({korean(jumped.text), korean(falling.text), korean(done.text)}) == 3
+    assert "학습률(0.1)" in jumped.text and "0.01" in jumped.text and "3.22 → 16.19" in jumped.text
+    assert "LSTM이나 GRU 셀" in falling.text and "다른 시드" in falling.text and "60.0%" in falling.text
+    assert advice(LAB, 25, FALLING, 0.99, 0.1, RATES, finished=True).text.startswith("The network")  # English again

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import live_run, open_screen, reset_and_finish, setting
+from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish, setting
 
 PAGE = "pages/long_sequences.py"
 KEY = "longseq"
@@ -150,3 +151,43 @@ def test_a_too_high_learning_rate_is_named_as_the_cause():
     warning = at.warning[0].value
     assert "the learning rate (0.3) is too high" in warning and "Set the learning rate to 0.03" in warning
     assert "hidden size" not in warning and not at.info and not at.success
+
+
+def hangul_share(texts: list[str]) -> float:
+    """Hangul among the letters a learner reads, once formulas, code, link targets and model names are out."""
+    text = re.sub(r"\$[^$]*\$|`[^`]*`|\]\([^)]*\)|RNN|LSTM|GRU", " ", " ".join(texts))
+    hangul, latin = len(re.findall(r"[가-힣]", text)), len(re.findall(r"[A-Za-z]", text))
+    return hangul / max(1, hangul + latin)
+
+
+def test_in_korean_the_screen_reads_korean_and_switching_keeps_the_run():
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["lang"] = "ko"
+    at.run()
+    at.session_state[f"{KEY}_epochs"] = SHORT
+    at.switch_page(PAGE).run()
+    at.selectbox(key=f"{KEY}_speed").set_value("full").run()
+    finish(at, KEY)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.title[0].value == "긴 시퀀스: 슬라이딩 윈도우로 문장 학습하기"
+    assert "은닉 유닛 25개의 2층 RNN에 선형 층을 얹은 모델" in at.markdown[0].value
+    assert "RNN 실습" in " ".join(m.value for m in at.markdown)  # the study note's section, under the intro
+    # The screen itself (the sidebar's shared controls are measured on their own screens' tests).
+    words = [e.value for kind in ("title", "markdown", "caption", "subheader") for e in getattr(at.main, kind)]
+    assert hangul_share(words) > 0.6, words
+    assert all(hangul_share([h.value]) == 1 for h in at.subheader), [h.value for h in at.subheader]
+    assert at.metric[0].label == "문장 되읽기 정답률"
+    assert "에포크 30 후 되읽은 문장" in at.code[0].value  # the live read-back is worded at draw time
+    run = run_of(at)
+    epoch, loss = run.epoch, run.history.losses[-1]
+
+    # Through the link (?lang=en), as a reload or a shared link switches it. (The sidebar selector's switch hits
+    # Streamlit's "read-only" error on the preset buttons when it re-stores every session key: ui/i18n.py.)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert run_of(at) is run and run.epoch == epoch == SHORT and run.history.losses[-1] == loss  # no retrain
+    assert at.title[0].value == "Long sequences: learning a sentence through sliding windows"
+    assert at.metric[0].label == "Sentence read back right"
+    assert "Read back after epoch 30" in at.code[0].value
+    assert at.selectbox(key=f"{KEY}_batch_size").value == 0  # the control keeps its option across the switch

@@ -4,10 +4,12 @@ import torch
 
 from core.budget import Budget
 from core.errors import InputError
+from core.i18n import speaking
 from core.long_sequences import LongSequenceSettings
 from core.models import ModelConfig, SequenceModel
 from core.probes import probe_indices
 from core.session import TrainingSession
+from core.text import Vocabulary
 from core.training import TrainConfig, snapshot_every
 from core.windows import (
     SEED_SENTENCE,
@@ -76,6 +78,19 @@ def test_accuracies():
 def test_errors_speak_to_the_learner(text, length, phrase):
     with pytest.raises(InputError, match=phrase):
         sliding_windows(text, length)
+
+
+def test_errors_speak_korean_too():
+    with speaking("ko"):
+        with pytest.raises(InputError) as short:
+            sliding_windows("짧은 글", 5)
+        with pytest.raises(InputError) as length:
+            sliding_windows(SEED_SENTENCE, 51)
+        with pytest.raises(InputError) as prompt:
+            generate(untrained_model(sliding_windows(SEED_SENTENCE, 10)), Vocabulary.from_text("ab"), "", 5)
+    assert "최소 6자" in str(short.value) and "시퀀스 길이" in str(short.value)
+    assert "2~50자" in str(length.value) and "51" in str(length.value)
+    assert "프롬프트" in str(prompt.value)
 
 
 def test_probe_windows_all_when_small_evenly_spaced_when_large():

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core import figures, sequence_figures
+from core.i18n import _, ngettext
 from core.long_sequence_readings import (
     advice,
     first_against_last_position,
@@ -43,21 +44,29 @@ def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
     task, log, model_config = screen.task, screen.log, screen.model_config
     columns = st.columns(4)
     columns[0].metric(
-        "Sentence read back right",
+        _("Sentence read back right"),
         f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
-        help=f"after epoch {log.epochs[-1]}" if log.epochs else "no epoch trained yet",
+        help=_("after epoch {epoch}").format(epoch=log.epochs[-1]) if log.epochs else _("no epoch trained yet"),
     )
-    columns[1].metric("Windows", task.windows, help=f"{len(task.text)} characters − {task.sequence_length}")
-    columns[2].metric("Vocabulary", task.vocabulary.size, help="distinct characters = inputs and outputs")
+    columns[1].metric(
+        _("Windows"),
+        task.windows,
+        help=_("{characters} characters − {length}").format(characters=len(task.text), length=task.sequence_length),
+    )
+    columns[2].metric(_("Vocabulary"), task.vocabulary.size, help=_("distinct characters = inputs and outputs"))
     columns[3].metric(
-        "Loss",
+        _("Loss"),
         f"{history.losses[-1]:.4f}" if history.records else "—",
-        help=f"{len(history.records)} epochs in {history.seconds:.2f} s",
+        help=ngettext("{epochs} epoch in {seconds} s", "{epochs} epochs in {seconds} s", len(history.records)).format(
+            epochs=len(history.records), seconds=f"{history.seconds:.2f}"
+        ),
     )
-    st.caption(
-        f"Model: {model_phrase(model_config)}{' (= vocabulary size)' if run.settings.hidden_is_vocabulary else ''}, "
-        f"then a linear layer to {task.vocabulary.size} character scores."
+    model = (
+        _("Model: {model} (= vocabulary size), then a linear layer to {scores} character scores.")
+        if run.settings.hidden_is_vocabulary
+        else _("Model: {model}, then a linear layer to {scores} character scores.")
     )
+    st.caption(model.format(model=model_phrase(model_config), scores=task.vocabulary.size))
     said = advice(
         run.settings,
         model_config.hidden_size,
@@ -77,13 +86,13 @@ def live_read_back(run: LiveRun[LongSequenceRun]) -> None:
     task, log = run.screen.task, run.screen.log
     box = st.container(height=170, border=True)
     if not log.epochs:
-        box.caption("The read-back appears after the first epoch.")
+        box.caption(_("The read-back appears after the first epoch."))
         return
-    box.code(
-        f"Read back after epoch {log.epochs[-1]}: {100 * log.accuracy[-1]:.1f}% right (^ marks a wrong character)\n"
-        + marked_lines(task.vocabulary.decode(log.ids[-1]), task.target_text),
-        language=None,
+    # The heading is worded here, at draw time, in the language of this redraw; the log keeps only ids.
+    heading = _("Read back after epoch {epoch}: {share} right (^ marks a wrong character)").format(
+        epoch=log.epochs[-1], share=f"{100 * log.accuracy[-1]:.1f}%"
     )
+    box.code(heading + "\n" + marked_lines(task.vocabulary.decode(log.ids[-1]), task.target_text), language=None)
 
 
 def windows_table(task, key: str) -> None:
@@ -91,9 +100,9 @@ def windows_table(task, key: str) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "window": range(1, len(first) + 1),
-                "input (what it reads)": [a for a, _ in first],
-                "target (shifted by one)": [b for _, b in first],
+                _("window"): range(1, len(first) + 1),
+                _("input (what it reads)"): [reads for reads, _target in first],
+                _("target (shifted by one)"): [target for _input, target in first],
             }
         ),
         hide_index=True,
@@ -111,7 +120,7 @@ def readback_curves(run: LiveRun[LongSequenceRun], key: str) -> None:
             figures.mark_changes(
                 figures.loss_figure(epochs, history.losses), learning_rate_marks(history), run.total_epochs
             ),
-            "The loss falls as the windows are learned; on a log scale a flat stretch means it is stuck.",
+            _("The loss falls as the windows are learned; on a log scale a flat stretch means it is stuck."),
             key=f"{key}_loss",
         )
     with right:
@@ -129,41 +138,45 @@ def readback_details(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str
     """The read-back character by character, over all epochs, and per window position (drawn while paused:
     they hold a cell per character and epoch, too heavy to redraw several times a second)."""
     task, log = run.screen.task, run.screen.log
-    st.subheader("The sentence read back, epoch by epoch")
+    st.subheader(_("The sentence read back, epoch by epoch"))
     if run.playing:
-        st.caption("The read-back per character, over all epochs and per window position: pause to see them.")
+        st.caption(_("The read-back per character, over all epochs and per window position: pause to see them."))
         return
     epoch = snapshot.epoch
     if epoch in log.epochs:
         chart(
             sequence_figures.readback_figure(log.text_at(task, epoch), task.target_text, epoch),
-            "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece by "
-            "piece. Hover a cell to see what it should have been.",
+            _(
+                "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece "
+                "by piece. Hover a cell to see what it should have been."
+            ),
             key=f"{key}_readback",
         )
     else:
-        st.caption("Epoch 0 is before training: there is no read-back yet. Move the epoch control above.")
+        st.caption(_("Epoch 0 is before training: there is no read-back yet. Move the epoch control above."))
     if not log.epochs:
         return
     chart(
         sequence_figures.readback_overview_figure(
             log.epochs, np.stack(log.ids), task.vocabulary.encode(task.target_text), task.vocabulary.characters
         ),
-        "Each row is the whole sentence at one epoch: the vermillion fades from top to bottom as training goes. "
-        "Characters that stay wrong longest are the ones whose context repeats elsewhere in the text.",
+        _(
+            "Each row is the whole sentence at one epoch: the vermillion fades from top to bottom as training goes. "
+            "Characters that stay wrong longest are the ones whose context repeats elsewhere in the text."
+        ),
         key=f"{key}_overview",
     )
-    with st.expander("Every epoch's read-back as a table"):
+    with st.expander(_("Every epoch's read-back as a table")):
         target_ids = np.asarray(task.vocabulary.encode(task.target_text))
         table = {
-            "epoch": log.epochs,
-            "right (%)": np.round(100 * np.asarray(log.accuracy), 1),
-            "wrong characters": [int(np.sum(ids != target_ids)) for ids in log.ids],
-            "read back": [task.vocabulary.decode(ids) for ids in log.ids],
+            _("epoch"): log.epochs,
+            _("right (%)"): np.round(100 * np.asarray(log.accuracy), 1),
+            _("wrong characters"): [int(np.sum(ids != target_ids)) for ids in log.ids],
+            _("read back"): [task.vocabulary.decode(ids) for ids in log.ids],
         }
         st.dataframe(pd.DataFrame(table), hide_index=True, height=300, key=f"{key}_readback_table")
 
-    st.subheader("Accuracy per position inside the window")
+    st.subheader(_("Accuracy per position inside the window"))
     chart(
         sequence_figures.position_accuracy_figure(log.epochs, np.stack(log.position_accuracy)),
         first_against_last_position(log.epochs[-1], log.position_accuracy[-1]),
@@ -174,11 +187,11 @@ def readback_details(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str
 def inside_section(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str) -> None:
     history, task = run.history, run.screen.task
     probe_windows = list(run.screen.probe_windows)
-    st.subheader("Inside one window")
+    st.subheader(_("Inside one window"))
     window = probe_windows[0]
     if len(probe_windows) > 1:
         window = st.select_slider(
-            "Window to look inside (window number: its input; window 1 starts at the first character)",
+            _("Window to look inside (window number: its input; window 1 starts at the first character)"),
             probe_windows,
             value=probe_windows[0],
             format_func=lambda i: f"{i + 1}: {task.window(i)[0]}",
@@ -186,8 +199,10 @@ def inside_section(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str) 
         )
     if len(probe_windows) < task.windows:
         st.caption(
-            f"With this model size the snapshots keep {len(probe_windows)} of the {task.windows} windows, evenly "
-            "spaced, to stay within memory."
+            _(
+                "With this model size the snapshots keep {kept} of the {windows} windows, evenly spaced, to stay "
+                "within memory."
+            ).format(kept=len(probe_windows), windows=task.windows)
         )
     index = probe_windows.index(window)
     step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.window(window)[0], start=1)]
@@ -199,15 +214,22 @@ def inside_section(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str) 
             [describe(c) for c in task.vocabulary.characters],
             snapshot.epoch,
         ),
-        "Each column is what the network expects next after reading that character; a bright single cell means "
-        "it is sure. Early columns are often unsure: little of the window has been read.",
+        _(
+            "Each column is what the network expects next after reading that character; a bright single cell "
+            "means it is sure. Early columns are often unsure: little of the window has been read."
+        ),
         key=f"{key}_probabilities",
     )
 
-    st.subheader("Gradients")
+    st.subheader(_("Gradients"))
     st.caption(
-        f"The gradient per time step is measured at the epoch chosen above, over {len(probe_windows)} window(s) "
-        "together; the x axis is the position inside the window."
+        ngettext(
+            "The gradient per time step is measured at the epoch chosen above, over {count} window; the x axis is "
+            "the position inside the window.",
+            "The gradient per time step is measured at the epoch chosen above, over {count} windows together; the "
+            "x axis is the position inside the window.",
+            len(probe_windows),
+        ).format(count=len(probe_windows))
     )
     gradient_views(
         history,
