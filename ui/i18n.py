@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 
 import streamlit as st
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, language_code, set_language
 
@@ -54,13 +55,28 @@ def _switch() -> None:
     st.query_params[URL_PARAM] = chosen
 
 
+# Controls whose value cannot be set: assigning one does not fail here but on the control's next draw.
+_UNSETTABLE = {"trigger_value", "string_trigger_value", "json_trigger_value", "file_uploader_state_value"}
+
+
 def _keep_choices() -> None:
-    """Every control's current value re-stored as a value, not as its label in the language being left."""
+    """Every control's current value re-stored as a value, not as its label in the language being left.
+
+    Only controls Streamlit knows by their key, and not buttons or uploaders: setting those raises when they are
+    drawn next (and a plain session value, no control's, has no label to lose)."""
     for key in list(st.session_state.keys()):
-        if key in (SELECTOR_KEY, LANGUAGE_KEY) or key.startswith("_"):
+        if key in (SELECTOR_KEY, LANGUAGE_KEY) or key.startswith("_") or _kind_of(key) in _UNSETTABLE | {None}:
             continue
-        with contextlib.suppress(Exception):  # buttons and uploaders cannot be set: they hold no choice to keep
+        with contextlib.suppress(Exception):
             st.session_state[key] = st.session_state[key]
+
+
+def _kind_of(key: str) -> str | None:
+    """How a control with this key stores its value (a button: ``trigger_value``), or None if none has it."""
+    state = get_session_state()._state
+    widget_id = state._key_id_mapper.get_id_from_key(key, None)
+    metadata = state._new_widget_state.widget_metadata.get(widget_id) if widget_id else None
+    return metadata.value_type if metadata is not None else None
 
 
 def language_selector() -> None:
