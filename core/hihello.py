@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.cell_math import CELL_NAMES, CELLS, NONLINEARITIES
 from core.errors import InputError
+from core.i18n import _, ngettext
 from core.models import ModelConfig
 from core.text import CharacterTask, in_running_text, next_character_task
 from core.training import MAX_EPOCHS, SequenceData, TrainConfig, check_learning_rate, snapshot_every
@@ -38,15 +39,15 @@ class HiHelloSettings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.word, str) or not isinstance(self.target, str):
-            raise InputError("The word and the target must be text.")
-        one_of(self.readout, READOUTS, "output")
-        one_of(self.cell, CELLS, "cell type")
-        one_of(self.nonlinearity, NONLINEARITIES, "nonlinearity")
+            raise InputError(_("The word and the target must be text."))
+        one_of(self.readout, READOUTS, _("output"))
+        one_of(self.cell, CELLS, _("cell type"))
+        one_of(self.nonlinearity, NONLINEARITIES, _("nonlinearity"))
         for name, what, low, high in (
-            ("hidden_size", "The hidden size", 1, MAX_HIDDEN),
-            ("num_layers", "The depth", 1, MAX_DEPTH),
-            ("epochs", "Epochs", 1, MAX_EPOCHS),
-            ("seed", "The seed", 0, MAX_SEED),
+            ("hidden_size", _("The hidden size"), 1, MAX_HIDDEN),
+            ("num_layers", _("The depth"), 1, MAX_DEPTH),
+            ("epochs", _("Epochs"), 1, MAX_EPOCHS),
+            ("seed", _("The seed"), 0, MAX_SEED),
         ):
             object.__setattr__(self, name, whole_number(getattr(self, name), what, low, high))
         object.__setattr__(self, "learning_rate", check_learning_rate(self.learning_rate))
@@ -95,13 +96,42 @@ def describe_model(settings: HiHelloSettings, vocabulary_size: int) -> str:
     cell = CELL_NAMES[settings.cell] + (f" ({settings.nonlinearity})" if settings.cell == "rnn" else "")
     layers, hidden = settings.num_layers, settings.hidden_size
     if settings.readout == "linear":
-        per_layer = "" if layers == 1 else " per layer"
-        return f"a {layers}-layer {cell} of {hidden} hidden units{per_layer}, with a linear output layer on top"
-    scores = f"{vocabulary_size} units that are the scores, one per character"
+        if layers == 1:
+            message = ngettext(
+                "a 1-layer {cell} of {hidden} hidden unit, with a linear output layer on top",
+                "a 1-layer {cell} of {hidden} hidden units, with a linear output layer on top",
+                hidden,
+            )
+        else:
+            message = ngettext(
+                "a {layers}-layer {cell} of {hidden} hidden unit per layer, with a linear output layer on top",
+                "a {layers}-layer {cell} of {hidden} hidden units per layer, with a linear output layer on top",
+                hidden,
+            )
+        return message.format(layers=layers, cell=cell, hidden=hidden)
     if layers == 1:
-        return f"a 1-layer {cell} of {scores}"
-    lower = "the layer below" if layers == 2 else f"the {layers - 1} layers below"
-    return f"a {layers}-layer {cell}: {hidden} hidden units in {lower}, and a top layer of {scores}"
+        message = ngettext(
+            "a 1-layer {cell} of {size} unit that is the score, one per character",
+            "a 1-layer {cell} of {size} units that are the scores, one per character",
+            vocabulary_size,
+        )
+    elif layers == 2:
+        message = ngettext(
+            "a 2-layer {cell}: {hidden} hidden units in the layer below, and a top layer of {size} unit that is "
+            "the score, one per character",
+            "a 2-layer {cell}: {hidden} hidden units in the layer below, and a top layer of {size} units that are "
+            "the scores, one per character",
+            vocabulary_size,
+        )
+    else:
+        message = ngettext(
+            "a {layers}-layer {cell}: {hidden} hidden units in the {below} layers below, and a top layer of {size} "
+            "unit that is the score, one per character",
+            "a {layers}-layer {cell}: {hidden} hidden units in the {below} layers below, and a top layer of {size} "
+            "units that are the scores, one per character",
+            vocabulary_size,
+        )
+    return message.format(layers=layers, cell=cell, hidden=hidden, below=layers - 1, size=vocabulary_size)
 
 
 def intro(settings: HiHelloSettings) -> str:
@@ -111,13 +141,23 @@ def intro(settings: HiHelloSettings) -> str:
     def quoted(text: str) -> str:
         return '"' + "".join(in_running_text(c) for c in text) + '"'
 
-    reads = (
-        f"The network reads {quoted(task.input_text)} (the word {quoted(settings.word)} without its last "
-        f"character) one character at a time, each a one-hot vector over the word's {task.vocabulary.size} "
-        "characters, and at every step must "
+    words = dict(
+        input=quoted(task.input_text),
+        word=quoted(settings.word),
+        size=task.vocabulary.size,
+        target=quoted(task.target_text),
     )
     if settings.target:
-        must = f"output that step's character of the custom target {quoted(task.target_text)}."
+        reads = _(
+            "The network reads {input} (the word {word} without its last character) one character at a time, each a "
+            "one-hot vector over the word's {size} characters, and at every step must output that step's character "
+            "of the custom target {target}."
+        )
     else:
-        must = f"say which character comes next, so the target is {quoted(task.target_text)}."
-    return f"{reads}{must} The network is {describe_model(settings, task.vocabulary.size)}."
+        reads = _(
+            "The network reads {input} (the word {word} without its last character) one character at a time, each a "
+            "one-hot vector over the word's {size} characters, and at every step must say which character comes "
+            "next, so the target is {target}."
+        )
+    model = _("The network is {model}.").format(model=describe_model(settings, task.vocabulary.size))
+    return f"{reads.format(**words)} {model}"

@@ -14,6 +14,7 @@ import numpy as np
 
 from core.cell_math import CELL_NAMES
 from core.hihello import EPOCHS_RANGE, EPOCHS_STEP, LEARNING_RATE_RANGE, MAX_DEPTH, SEEDS_OFFERED, HiHelloSettings
+from core.i18n import _, ngettext
 from core.objectives import probabilities
 from core.text import CharacterTask, in_running_text
 from core.training import LEARNING_RATE_LADDER, TrainingHistory
@@ -88,20 +89,40 @@ def ceiling_note(settings: HiHelloSettings, outcome: Outcome) -> str | None:
     if ceiling is None:
         return None
     v = outcome.vocabulary_size
-    state = "a tanh value" if settings.cell == "rnn" else f"the {CELL_NAMES[settings.cell]}'s hidden state"
-    note = (
-        f"Why the probabilities stop short of 1: the scores are the top layer's outputs, and each is {state}, "
-        f"between −1 and 1. With {v} characters the best a score can do is 1 against −1 for the {v - 1} others, "
-        f"so no probability can pass e / (e + {v - 1}/e) = {ceiling:.3f}, and the loss cannot fall below "
-        f"−ln {ceiling:.3f} = {-math.log(ceiling):.3f}, even at 100% accuracy."
-    )
-    if outcome.max_probability is not None and outcome.probe_epoch is not None:
-        when = "before training" if outcome.probe_epoch == 0 else f"after epoch {outcome.probe_epoch}"
-        note += (
-            f" Measured {when}: the most likely character gets {outcome.max_probability:.3f} at most, "
-            f"and the loss is {outcome.probe_loss:.3f}."
+    if settings.cell == "rnn":
+        why = _(
+            "Why the probabilities stop short of 1: the scores are the top layer's outputs, and each is a tanh "
+            "value, between −1 and 1."
         )
-    return note + " A linear output layer has no such ceiling."
+    else:
+        why = _(
+            "Why the probabilities stop short of 1: the scores are the top layer's outputs, and each is the "
+            "{cell}'s hidden state, between −1 and 1."
+        ).format(cell=CELL_NAMES[settings.cell])
+    sentences = [
+        why,
+        _(
+            "With {characters} characters the best a score can do is 1 against −1 for the {others} others, so no "
+            "probability can pass e / (e + {others}/e) = {ceiling:.3f}, and the loss cannot fall below "
+            "−ln {ceiling:.3f} = {floor:.3f}, even at 100% accuracy."
+        ).format(characters=v, others=v - 1, ceiling=ceiling, floor=-math.log(ceiling)),
+    ]
+    if outcome.max_probability is not None and outcome.probe_epoch is not None:
+        if outcome.probe_epoch == 0:
+            measured = _(
+                "Measured before training: the most likely character gets {probability:.3f} at most, and the loss "
+                "is {loss:.3f}."
+            )
+        else:
+            measured = _(
+                "Measured after epoch {epoch}: the most likely character gets {probability:.3f} at most, and the "
+                "loss is {loss:.3f}."
+            )
+        sentences.append(
+            measured.format(epoch=outcome.probe_epoch, probability=outcome.max_probability, loss=outcome.probe_loss)
+        )
+    sentences.append(_("A linear output layer has no such ceiling."))
+    return " ".join(sentences)
 
 
 # --- Controls without effect --------------------------------------------------------------------------------------
@@ -111,17 +132,23 @@ def hidden_size_unused(readout: str, num_layers: int, vocabulary_size: int | Non
     """Why the hidden-size control does nothing with the lab's output and one layer (None when it applies)."""
     if readout != "logits" or num_layers > 1:
         return None
-    units = f" ({vocabulary_size})" if vocabulary_size else ""
-    return (
-        f"With the RNN output used as the scores, the only layer has one unit per character{units}, so the "
-        "hidden size does not apply. Choose a linear output layer or 2 layers or more to use it."
+    if vocabulary_size:
+        return _(
+            "With the RNN output used as the scores, the only layer has one unit per character ({count}), so the "
+            "hidden size does not apply. Choose a linear output layer or 2 layers or more to use it."
+        ).format(count=vocabulary_size)
+    return _(
+        "With the RNN output used as the scores, the only layer has one unit per character, so the hidden size "
+        "does not apply. Choose a linear output layer or 2 layers or more to use it."
     )
 
 
 def nonlinearity_unused(cell: str) -> str | None:
     if cell == "rnn":
         return None
-    return f"The {CELL_NAMES.get(cell, cell)} has its own fixed tanh and sigmoid gates: this choice is the RNN's."
+    return _("The {cell} has its own fixed tanh and sigmoid gates: this choice is the RNN's.").format(
+        cell=CELL_NAMES.get(cell, cell)
+    )
 
 
 # --- The verdict and the advice ------------------------------------------------------------------------------------
@@ -131,7 +158,7 @@ def nonlinearity_unused(cell: str) -> str | None:
 class Suggestion:
     setting: str  # a HiHelloSettings field
     value: object  # never the field's current value
-    words: str  # how the advice says it: "a learning rate of 0.01"
+    words: str  # how the advice says it, in the language of the moment: "a learning rate of 0.01"
 
 
 @dataclass(frozen=True)
@@ -162,6 +189,14 @@ def _more_epochs(epochs: int) -> int | None:
     return more if more > epochs else None
 
 
+def _learning_rate_words(rate: float | None) -> str:
+    return _("a learning rate of {rate:g}").format(rate=rate) if rate else ""
+
+
+def _epochs_words(epochs: int | None) -> str:
+    return ngettext("{count} epoch", "{count} epochs", epochs).format(count=epochs) if epochs else ""
+
+
 def advice(settings: HiHelloSettings, diagnosis: str) -> tuple[Suggestion, ...]:
     """What to change for a run that ``diagnosis`` describes, from what is not already chosen."""
     found: list[Suggestion] = []
@@ -173,29 +208,33 @@ def advice(settings: HiHelloSettings, diagnosis: str) -> tuple[Suggestion, ...]:
     rate = settings.learning_rate
     if diagnosis in ("exploded", "unsteady"):
         lower = _rate_below(rate)
-        offer("learning_rate", lower, f"a learning rate of {lower:g}" if lower else "")
+        offer("learning_rate", lower, _learning_rate_words(lower))
         if settings.cell == "rnn" and settings.nonlinearity == "relu":
-            offer("nonlinearity", "tanh", "tanh instead of ReLU (its state cannot grow without bound)")
+            offer("nonlinearity", "tanh", _("tanh instead of ReLU (its state cannot grow without bound)"))
     elif diagnosis == "slow":
         higher = _rate_above(rate)
-        offer("learning_rate", higher, f"a learning rate of {higher:g}" if higher else "")
+        offer("learning_rate", higher, _learning_rate_words(higher))
         more = _more_epochs(settings.epochs)
-        offer("epochs", more, f"{more} epochs")
+        offer("epochs", more, _epochs_words(more))
     elif diagnosis == "still falling":
         more = _more_epochs(settings.epochs)
-        offer("epochs", more, f"{more} epochs")
+        offer("epochs", more, _epochs_words(more))
     if diagnosis == "settled" or (diagnosis == "still falling" and not found):
         seed = settings.seed + 1 if settings.seed < SEEDS_OFFERED else settings.seed - 1
-        offer("seed", seed, "another seed")
-        offer("readout", "linear", "a linear output layer")
+        offer("seed", seed, _("another seed"))
+        offer("readout", "linear", _("a linear output layer"))
         if settings.num_layers < MAX_DEPTH:
-            offer("num_layers", settings.num_layers + 1, f"{settings.num_layers + 1} layers")
+            layers = settings.num_layers + 1
+            offer("num_layers", layers, ngettext("{count} layer", "{count} layers", layers).format(count=layers))
     return tuple(found)
 
 
 def _listed(suggestions: tuple[Suggestion, ...]) -> str:
+    """The suggestions as one list ("a, b or c"), each a phrase translated whole."""
     words = [s.words for s in suggestions]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return _("{items} or {last}").format(items=", ".join(words[:-1]), last=words[-1])
 
 
 def diagnose(settings: HiHelloSettings, outcome: Outcome) -> tuple[str, str]:
@@ -209,23 +248,30 @@ def diagnose(settings: HiHelloSettings, outcome: Outcome) -> tuple[str, str]:
     rises = [(losses[i + 1] / losses[i], i + 1) for i in range(len(losses) - 1) if losses[i] > 0]
     jump, jump_epoch = max(rises, default=(1.0, 0))
     if last > UNSTEADY * best:
-        return "unsteady", f"the loss ended at {last:.3f}, above its lowest {best:.3f} (epoch {best_epoch})"
-    if jump > UNSTEADY:
-        after = losses[jump_epoch]
-        return "unsteady", (
-            f"the loss jumped from {losses[jump_epoch - 1]:.3f} to {after:.3f} between epochs {jump_epoch} and "
-            f"{jump_epoch + 1}"
+        return "unsteady", _("the loss ended at {last:.3f}, above its lowest {best:.3f} (epoch {epoch})").format(
+            last=last, best=best, epoch=best_epoch
         )
+    if jump > UNSTEADY:
+        return "unsteady", _(
+            "the loss jumped from {before:.3f} to {after:.3f} between epochs {epoch} and {next_epoch}"
+        ).format(before=losses[jump_epoch - 1], after=losses[jump_epoch], epoch=jump_epoch, next_epoch=jump_epoch + 1)
     if first - last < SLOW_SHARE * (first - floor):
-        epochs = f"{len(losses)} epoch{'s' if len(losses) > 1 else ''}"
-        return "slow", f"the loss fell only from {first:.3f} to {last:.3f} in {epochs}"
+        return "slow", ngettext(
+            "the loss fell only from {first:.3f} to {last:.3f} in {count} epoch",
+            "the loss fell only from {first:.3f} to {last:.3f} in {count} epochs",
+            len(losses),
+        ).format(first=first, last=last, count=len(losses))
     span = max(2, len(losses) // 10)
     if len(losses) > span:
         before = losses[-span - 1]
         if before - last > STILL_FALLING_SHARE * (before - floor):
-            return "still falling", f"the loss was still falling: {before:.3f} → {last:.3f} over the last {span} epochs"
-        return "settled", f"the loss has settled at {last:.3f} ({before:.3f} {span} epochs earlier)"
-    return "still falling", f"the loss fell from {first:.3f} to {last:.3f}"
+            return "still falling", _(
+                "the loss was still falling: {before:.3f} → {last:.3f} over the last {span} epochs"
+            ).format(before=before, last=last, span=span)
+        return "settled", _("the loss has settled at {last:.3f} ({before:.3f} {span} epochs earlier)").format(
+            last=last, before=before, span=span
+        )
+    return "still falling", _("the loss fell from {first:.3f} to {last:.3f}").format(first=first, last=last)
 
 
 def read_outcome(settings: HiHelloSettings, outcome: Outcome) -> Reading:
@@ -233,34 +279,41 @@ def read_outcome(settings: HiHelloSettings, outcome: Outcome) -> Reading:
     target = _quoted(outcome.target)
     if outcome.stopped_epoch is not None:
         suggestions = advice(settings, "exploded")
-        sentence = (
-            f"Training stopped at epoch {outcome.stopped_epoch}: the loss exploded (it became huge, infinite or not "
-            f"a number). The learning rate ({settings.learning_rate:g}) is too high for this model, so the weights "
-            "overshot. The charts show the last good state."
-        )
+        sentence = _(
+            "Training stopped at epoch {epoch}: the loss exploded (it became huge, infinite or not a number). The "
+            "learning rate ({rate:g}) is too high for this model, so the weights overshot. The charts show the last "
+            "good state."
+        ).format(epoch=outcome.stopped_epoch, rate=settings.learning_rate)
         return Reading("stopped", "exploded", _with_advice(sentence, suggestions), suggestions)
     if outcome.predicted is None:
-        return Reading("waiting", "", "Before training: the charts show the initial weights (epoch 0).")
+        return Reading("waiting", "", _("Before training: the charts show the initial weights (epoch 0)."))
     said = _quoted(outcome.predicted)
     if outcome.predicted == outcome.target:
-        return Reading("learned", "", f"The network says {said}: it learned the sequence.")
+        return Reading("learned", "", _("The network says {said}: it learned the sequence.").format(said=said))
     if not outcome.finished:
-        return Reading("learning", "", f"Still learning: {said} so far, against {target}.")
+        return Reading(
+            "learning", "", _("Still learning: {said} so far, against {target}.").format(said=said, target=target)
+        )
     diagnosis, evidence = diagnose(settings, outcome)
     right = sum(p == t for p, t in zip(outcome.predicted, outcome.target, strict=True))
-    sentence = (
-        f"After {outcome.epoch} epochs the network says {said} instead of {target} ({right} of "
-        f"{len(outcome.target)} characters right): {evidence}."
-    )
+    sentence = ngettext(
+        "After {epochs} epoch the network says {said} instead of {target} ({right} of {total} characters right): "
+        "{evidence}.",
+        "After {epochs} epochs the network says {said} instead of {target} ({right} of {total} characters right): "
+        "{evidence}.",
+        outcome.epoch,
+    ).format(epochs=outcome.epoch, said=said, target=target, right=right, total=len(outcome.target), evidence=evidence)
     meaning = {
-        "unsteady": f"Steps of learning rate {settings.learning_rate:g} overshoot.",
-        "slow": f"Steps of learning rate {settings.learning_rate:g} are small for this many epochs.",
-        "still falling": "It had not finished learning.",
-        "settled": "These starting weights got stuck.",
-    }[diagnosis]
+        "unsteady": _("Steps of learning rate {rate:g} overshoot."),
+        "slow": _("Steps of learning rate {rate:g} are small for this many epochs."),
+        "still falling": _("It had not finished learning."),
+        "settled": _("These starting weights got stuck."),
+    }[diagnosis].format(rate=settings.learning_rate)
     suggestions = advice(settings, diagnosis)
     return Reading("stuck", diagnosis, _with_advice(f"{sentence} {meaning}", suggestions), suggestions)
 
 
 def _with_advice(sentence: str, suggestions: tuple[Suggestion, ...]) -> str:
-    return f"{sentence} Try {_listed(suggestions)}." if suggestions else sentence
+    if not suggestions:
+        return sentence
+    return sentence + " " + _("Try {suggestions}.").format(suggestions=_listed(suggestions))

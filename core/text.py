@@ -8,6 +8,7 @@ import torch
 from torch import Tensor
 
 from core.errors import InputError
+from core.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,14 @@ class Vocabulary:
         index = {char: i for i, char in enumerate(self.characters)}
         unknown = sorted({char for char in text if char not in index})
         if unknown:
-            shown = ", ".join(repr(char) for char in unknown[:8])
             raise InputError(
-                f"{shown} {'is' if len(unknown) == 1 else 'are'} not in the vocabulary "
-                f"({' '.join(self.characters)}): the model can only output characters it has seen in the input."
+                ngettext(
+                    "{characters} is not in the vocabulary ({vocabulary}): the model can only output characters "
+                    "it has seen in the input.",
+                    "{characters} are not in the vocabulary ({vocabulary}): the model can only output characters "
+                    "it has seen in the input.",
+                    len(unknown),
+                ).format(characters=", ".join(repr(char) for char in unknown[:8]), vocabulary=" ".join(self.characters))
             )
         return [index[char] for char in text]
 
@@ -59,19 +64,58 @@ def in_running_text(char: str) -> str:
     return INVISIBLE_IN_TEXT.get(char, char)
 
 
+TEXT_KINDS = ("word", "text")  # what a text box holds: its messages name it in a whole sentence
+
+
 def validate_text(text: str, what: str, min_length: int, max_length: int) -> str:
-    """The server-side check behind every text box: length limits with a message that says what to do."""
+    """The server-side check behind every text box: length limits with a message that says what to do.
+
+    ``what`` is one of ``TEXT_KINDS`` (the HiHello word, the long-sequence text): each has its own sentences, since
+    a translation cannot be glued from "The" and a noun."""
+    if what not in TEXT_KINDS:
+        raise ValueError(f"unknown kind of text {what!r}: one of {TEXT_KINDS}")
+    word = what == "word"
     if text is None or len(text) == 0:
-        raise InputError(f"The {what} is empty: type at least {min_length} characters.")
+        message = (
+            ngettext(
+                "The word is empty: type at least {min_length} character.",
+                "The word is empty: type at least {min_length} characters.",
+                min_length,
+            )
+            if word
+            else ngettext(
+                "The text is empty: type at least {min_length} character.",
+                "The text is empty: type at least {min_length} characters.",
+                min_length,
+            )
+        )
+        raise InputError(message.format(min_length=min_length))
     if len(text) < min_length:
-        raise InputError(
-            f"The {what} has {len(text)} character{'s' if len(text) != 1 else ''}; it needs at least "
-            f"{min_length}, since each step predicts the character that follows."
+        message = (
+            ngettext(
+                "The word has {count} character; it needs at least {min_length}, since each step predicts the "
+                "character that follows.",
+                "The word has {count} characters; it needs at least {min_length}, since each step predicts the "
+                "character that follows.",
+                len(text),
+            )
+            if word
+            else ngettext(
+                "The text has {count} character; it needs at least {min_length}, since each step predicts the "
+                "character that follows.",
+                "The text has {count} characters; it needs at least {min_length}, since each step predicts the "
+                "character that follows.",
+                len(text),
+            )
         )
+        raise InputError(message.format(count=len(text), min_length=min_length))
     if len(text) > max_length:
-        raise InputError(
-            f"The {what} has {len(text)} characters; the limit is {max_length} on this screen. Shorten it."
+        message = (
+            _("The word has {count} characters; the limit is {max_length} on this screen. Shorten it.")
+            if word
+            else _("The text has {count} characters; the limit is {max_length} on this screen. Shorten it.")
         )
+        raise InputError(message.format(count=len(text), max_length=max_length))
     return text
 
 
@@ -105,8 +149,13 @@ def next_character_task(word: str, target: str | None = None, max_length: int = 
         target_text = target
         if len(target_text) != len(input_text):
             raise InputError(
-                f"The custom target has {len(target_text)} characters but the input '{input_text}' has "
-                f"{len(input_text)}: the model predicts one character per input character."
+                ngettext(
+                    "The custom target has {count} character but the input '{input}' has {input_count}: the model "
+                    "predicts one character per input character.",
+                    "The custom target has {count} characters but the input '{input}' has {input_count}: the model "
+                    "predicts one character per input character.",
+                    len(target_text),
+                ).format(count=len(target_text), input=input_text, input_count=len(input_text))
             )
     input_ids = vocabulary.encode(input_text)
     target_ids = vocabulary.encode(target_text)

@@ -20,7 +20,9 @@ from core.hihello import (
     intro,
 )
 from core.hihello_readings import ceiling_note, hidden_size_unused, nonlinearity_unused, outcome_of, read_outcome
+from core.i18n import _, ngettext
 from core.models import SequenceModel
+from core.notes import note_link
 from core.objectives import probabilities
 from core.session import TrainingSession
 from core.text import Vocabulary, describe
@@ -38,20 +40,21 @@ start_page()  # before any word: it sets this run's language
 KEY = "hihello"
 DEFAULTS = HiHelloSettings()
 LEARNING_RATES = learning_rates(*LEARNING_RATE_RANGE)
+# In this run's language (a page runs top to bottom after start_page() at every rerun); nothing here is stored.
 READOUT_LABELS = {
-    "logits": "RNN output used directly as the scores (the lab)",
-    "linear": "a linear layer on top (hidden size is free)",
+    "logits": _("RNN output used directly as the scores (the lab)"),
+    "linear": _("a linear layer on top (hidden size is free)"),
 }
 LABELS = {
-    "word": "the word",
-    "target": "the custom target",
-    "readout": "the output",
-    "hidden_size": "the hidden size",
-    "num_layers": "the depth",
-    "cell": "the cell type",
-    "nonlinearity": "the nonlinearity",
-    "epochs": "the epochs",
-    "seed": "the seed",
+    "word": _("the word"),
+    "target": _("the custom target"),
+    "readout": _("the output"),
+    "hidden_size": _("the hidden size"),
+    "num_layers": _("the depth"),
+    "cell": _("the cell type"),
+    "nonlinearity": _("the nonlinearity"),
+    "epochs": _("the epochs"),
+    "seed": _("the seed"),
 }
 
 
@@ -59,23 +62,27 @@ def sidebar_values() -> dict:
     """The sidebar controls, keyed by the settings' field names. A control that cannot change the run at these
     settings is disabled, and says why."""
     with st.sidebar:
-        st.markdown("**What to learn**")
-        word = st.text_input("Word to learn (2–40 characters)", DEFAULTS.word, key=f"{KEY}_word", max_chars=500, **BIND)
+        st.markdown(_("**What to learn**"))
+        word = st.text_input(
+            _("Word to learn (2–40 characters)"), DEFAULTS.word, key=f"{KEY}_word", max_chars=500, **BIND
+        )
         target = st.text_input(
-            "Custom target (optional)",
+            _("Custom target (optional)"),
             DEFAULTS.target,
             key=f"{KEY}_target",
             **BIND,
-            help="Leave empty to predict the next character. Otherwise one target character per input character, "
-            "from the word's own letters.",
+            help=_(
+                "Leave empty to predict the next character. Otherwise one target character per input character, "
+                "from the word's own letters."
+            ),
         )
-        st.markdown("**The network**")
+        st.markdown(_("**The network**"))
         cell = cell_select(KEY, DEFAULTS.cell)
-        readout = st.radio("Output", list(READOUTS), format_func=READOUT_LABELS.get, key=f"{KEY}_readout", **BIND)
+        readout = st.radio(_("Output"), list(READOUTS), format_func=READOUT_LABELS.get, key=f"{KEY}_readout", **BIND)
         num_layers = depth_slider(KEY, DEFAULTS.num_layers, MAX_DEPTH)
         unused = hidden_size_unused(readout, num_layers, Vocabulary.from_text(word).size if word else None)
         hidden_size = st.slider(
-            "Hidden size",
+            _("Hidden size"),
             1,
             MAX_HIDDEN,
             DEFAULTS.hidden_size,
@@ -88,7 +95,7 @@ def sidebar_values() -> dict:
             st.caption(unused)
         unused = nonlinearity_unused(cell)
         nonlinearity = st.radio(
-            "Nonlinearity (RNN only)",
+            _("Nonlinearity (RNN only)"),
             ["tanh", "relu"],
             horizontal=True,
             key=f"{KEY}_nonlinearity",
@@ -96,12 +103,12 @@ def sidebar_values() -> dict:
             disabled=bool(unused),
             help=unused,
         )
-        st.markdown("**Training**")
-        epochs = st.slider("Epochs", *EPOCHS_RANGE, DEFAULTS.epochs, step=EPOCHS_STEP, key=f"{KEY}_epochs", **BIND)
+        st.markdown(_("**Training**"))
+        epochs = st.slider(_("Epochs"), *EPOCHS_RANGE, DEFAULTS.epochs, step=EPOCHS_STEP, key=f"{KEY}_epochs", **BIND)
         seed = seed_input(
             KEY,
             DEFAULTS.seed,
-            "The seed draws the initial weights. Try 0: the lab's own seed gets stuck.",
+            _("The seed draws the initial weights. Try 0: the lab's own seed gets stuck."),
             SEEDS_OFFERED,
         )
         reset_note()
@@ -127,11 +134,15 @@ def opening(values: dict) -> None:
     except InputError:
         about = DEFAULTS
     page_setup(
-        "HiHello: predict the next character",
-        f"{markdown_literal(intro(about))} It starts playing at once: watch the loss fall and the predictions "
-        "change. **Pause** to look inside, **Step** one epoch at a time, or change the learning rate while it "
-        "trains.",
+        _("HiHello: predict the next character"),
+        markdown_literal(intro(about))
+        + " "
+        + _(
+            "It starts playing at once: watch the loss fall and the predictions change. **Pause** to look inside, "
+            "**Step** one epoch at a time, or change the learning rate while it trains."
+        ),
     )
+    st.markdown(note_link("intuition", "labs"))
 
 
 def checked(values: dict) -> HiHelloSettings | None:
@@ -146,7 +157,7 @@ def build(settings: HiHelloSettings) -> LiveRun[HiHelloRun]:
     task = settings.task()
     model_config = settings.model_config(task)
     session = TrainingSession(lambda: SequenceModel(model_config), settings.data(task), settings.train_config())
-    estimate = session.check_budget(size_settings="the hidden size, the depth or the word")
+    estimate = session.check_budget(size_settings=_("the hidden size, the depth or the word"))
     return LiveRun(settings, {"model": session}, estimate, HiHelloRun(task, model_config))
 
 
@@ -157,16 +168,23 @@ def outcome(run: LiveRun[HiHelloRun]) -> None:
     reading = read_outcome(run.settings, state)
     columns = st.columns(4)
     if state.predicted is None:
-        columns[0].metric("Prediction", "—", help="No epoch trained yet: press Play or Step.")
-        columns[1].metric("Target", task.target_text)
-        columns[2].metric("Accuracy", "—")
-        columns[3].metric("Loss", "—")
+        columns[0].metric(_("Prediction"), "—", help=_("No epoch trained yet: press Play or Step."))
+        columns[1].metric(_("Target"), task.target_text)
+        columns[2].metric(_("Accuracy"), "—")
+        columns[3].metric(_("Loss"), "—")
     else:
         last = history.records[-1]
-        columns[0].metric(f"Prediction after epoch {last.epoch}", state.predicted)
-        columns[1].metric("Target", task.target_text)
-        columns[2].metric("Accuracy", f"{100 * last.accuracy:.0f}%")
-        columns[3].metric("Loss", f"{last.loss:.4f}", help=f"{len(history.records)} epochs in {history.seconds:.2f} s")
+        trained = len(history.records)
+        columns[0].metric(_("Prediction after epoch {epoch}").format(epoch=last.epoch), state.predicted)
+        columns[1].metric(_("Target"), task.target_text)
+        columns[2].metric(_("Accuracy"), f"{100 * last.accuracy:.0f}%")
+        columns[3].metric(
+            _("Loss"),
+            f"{last.loss:.4f}",
+            help=ngettext("{count} epoch in {seconds:.2f} s", "{count} epochs in {seconds:.2f} s", trained).format(
+                count=trained, seconds=history.seconds
+            ),
+        )
     show = {"stopped": st.warning, "learned": st.success, "stuck": st.info}.get(reading.state, st.caption)
     show(markdown_literal(reading.sentence))
     note = ceiling_note(run.settings, state)
@@ -179,17 +197,10 @@ def predictions_table(run: LiveRun[HiHelloRun]) -> None:
     for record in reversed(run.history.records):  # newest first: it is the row that changes
         text = task.vocabulary.decode(record.predictions[0])
         marks = "".join("✓" if p == t else "✗" for p, t in zip(text, task.target_text, strict=True))
-        rows.append(
-            {
-                "epoch": record.epoch,
-                "prediction": text,
-                "right?": marks,
-                "loss": round(record.loss, 4),
-                "accuracy (%)": round(100 * record.accuracy),
-            }
-        )
-    st.markdown("**Prediction at each epoch**, newest first (✗ marks a wrong character)")
-    frame = pd.DataFrame(rows, columns=["epoch", "prediction", "right?", "loss", "accuracy (%)"])
+        rows.append((record.epoch, text, marks, round(record.loss, 4), round(100 * record.accuracy)))
+    st.markdown(_("**Prediction at each epoch**, newest first (✗ marks a wrong character)"))
+    columns = [_("epoch"), _("prediction"), _("right?"), _("loss"), _("accuracy (%)")]
+    frame = pd.DataFrame(rows, columns=columns)
     st.dataframe(frame, hide_index=True, height=250, key=f"{KEY}_predictions")
 
 
@@ -197,11 +208,11 @@ def draw_live(run: LiveRun[HiHelloRun]) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
     history, task = run.history, run.screen.task
     outcome(run)
-    st.subheader("Learning curves")
+    st.subheader(_("Learning curves"))
     learning_curves(history, key=KEY, total_epochs=run.total_epochs)
     predictions_table(run)
 
-    st.subheader("Inside the network")
+    st.subheader(_("Inside the network"))
     snapshot = epoch_control(KEY, run)
     step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.input_text, start=1)]  # h_1 reads the first
     class_labels = [describe(c) for c in task.vocabulary.characters]
@@ -209,25 +220,27 @@ def draw_live(run: LiveRun[HiHelloRun]) -> None:
         figures.probabilities_figure(
             probabilities(snapshot.probe.outputs[0]), step_labels, class_labels, snapshot.epoch
         ),
-        "Before training every character is about equally likely; as it learns, one row lights up per column: the "
-        "predicted next character.",
+        _(
+            "Before training every character is about equally likely; as it learns, one row lights up per column: "
+            "the predicted next character."
+        ),
         key=f"{KEY}_probabilities",
     )
     inside_the_network(snapshot, step_labels, KEY, history=history, settled=not run.playing or run.mode == "replaying")
 
-    st.subheader("Gradients")
+    st.subheader(_("Gradients"))
     gradient_views(history, snapshot, step_labels, KEY)
 
 
 def pairs(run: LiveRun[HiHelloRun]) -> None:
     task = run.screen.task
-    with st.expander("The training pairs: input → target", expanded=False):
+    with st.expander(_("The training pairs: input → target"), expanded=False):
         st.dataframe(
             pd.DataFrame(
                 {
-                    "step": range(1, len(task.pairs) + 1),
-                    "input": [describe(a) for a, _ in task.pairs],
-                    "target": [describe(b) for _, b in task.pairs],
+                    _("step"): range(1, len(task.pairs) + 1),
+                    _("input"): [describe(a) for a, _b in task.pairs],
+                    _("target"): [describe(b) for _a, b in task.pairs],
                 }
             ),
             hide_index=True,

@@ -22,6 +22,7 @@ from core.hihello_readings import (
     read_outcome,
     score_ceiling,
 )
+from core.i18n import speaking
 from core.models import SequenceModel
 from core.objectives import probabilities
 from core.session import TrainingSession
@@ -263,3 +264,57 @@ def test_a_one_epoch_run_reads_as_slow():
         "slow",
         "the loss fell only from 1.600 to 1.600 in 1 epoch",
     )
+
+
+# --- In Korean: every sentence is computed in the learner's language, at draw time -----------------------------
+
+HANGUL = re.compile(r"[가-힣]")
+
+
+def korean(make) -> str:
+    with speaking("ko"):
+        text = make()
+    assert text and HANGUL.search(text), text
+    return text
+
+
+def test_the_verdict_in_korean_follows_the_run():
+    """The same settings, a run that learned and one that settled: two Korean sentences, quoting their numbers."""
+    learned = dataclasses.replace(missed(FLAT), predicted="ihello")
+    said = korean(lambda: read_outcome(DEFAULTS, learned).sentence)
+    stuck = korean(lambda: read_outcome(DEFAULTS, missed(FLAT)).sentence)
+    assert said != stuck
+    assert "'ihello'" in said and "'ihelll'" in stuck and "0.710" in stuck and "시드" in stuck  # the advice, in Korean
+    assert "Try" not in stuck and "learned" not in said
+    with speaking("ko"):
+        reading = read_outcome(DEFAULTS, missed(FLAT))
+    assert_never_suggests_the_current(DEFAULTS, reading)  # each suggestion's Korean words are in the sentence
+
+
+def test_the_advice_in_korean_flips_with_the_diagnosis():
+    slow = korean(lambda: read_outcome(HiHelloSettings(learning_rate=0.001), missed(SLOW)).sentence)
+    jumpy = korean(lambda: read_outcome(HiHelloSettings(learning_rate=1.0), missed(JUMPY)).sentence)
+    assert slow != jumpy and "학습률 0.01" in slow and "학습률 0.1" in jumpy
+    stopped = dataclasses.replace(missed([1.6, 1e9]), stopped_epoch=2)
+    exploded = korean(lambda: read_outcome(HiHelloSettings(learning_rate=10.0), stopped).sentence)
+    assert "학습률(10)" in exploded and "에포크 2" in exploded
+
+
+def test_the_ceiling_and_the_unused_controls_in_korean():
+    outcome = dataclasses.replace(missed(FLAT), probe_epoch=100, max_probability=0.6471, probe_loss=0.5321)
+    rnn = korean(lambda: ceiling_note(DEFAULTS, outcome))
+    lstm = korean(lambda: ceiling_note(HiHelloSettings(cell="lstm"), dataclasses.replace(outcome, probe_epoch=0)))
+    assert rnn != lstm and "LSTM" in lstm and "e / (e + 4/e) = 0.649" in rnn and "0.647" in rnn
+    assert korean(lambda: hidden_size_unused("logits", 1, 5)) != korean(lambda: hidden_size_unused("logits", 1, None))
+    assert "GRU" in korean(lambda: nonlinearity_unused("gru"))
+    with speaking("ko"):
+        assert hidden_size_unused("linear", 1, 5) is None and nonlinearity_unused("rnn") is None
+
+
+def test_the_intro_in_korean_follows_the_settings():
+    lab = korean(lambda: intro(DEFAULTS))
+    custom = korean(lambda: intro(HiHelloSettings(target="ihhhhh", readout="linear", num_layers=2)))
+    assert lab != custom and '"ihello"' in lab and '"ihhhhh"' in custom and "원-핫 벡터" in lab
+    assert "1층 RNN (tanh)" in lab and "2층 RNN (tanh)" in custom
+    assert "LSTM" in korean(lambda: describe_model(HiHelloSettings(cell="lstm", num_layers=3, hidden_size=16), 5))
+    assert "The network" in intro(DEFAULTS)  # outside ``speaking`` the words are English again

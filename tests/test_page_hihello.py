@@ -274,3 +274,85 @@ def test_steps_and_units_count_from_1_in_labels_and_hover(hihello):
     gradient = next(spec for title, spec in specs.items() if title.startswith("How much gradient"))
     trace = gradient["data"][0]
     assert trace["customdata"][0] == [1, "1: h"] and trace["hovertemplate"].startswith("step %{customdata[0]}")
+
+
+# --- In Korean ----------------------------------------------------------------------------------------------------
+
+
+def mostly_hangul(text: str) -> bool:
+    """Hangul letters outnumber Latin ones well (> 0.6), once formulas, code, links and model names are out."""
+    text = re.sub(
+        r"\$[^$]*\$|`[^`]*`|\(https?://[^)]*\)|\b(?:RNN|LSTM|GRU|tanh|ReLU|HiHello)\b|:material/\w+:", " ", text
+    )
+    hangul, latin = len(re.findall(r"[가-힣]", text)), len(re.findall(r"[A-Za-z]", text))
+    return hangul > 0 and hangul / (hangul + latin) > 0.6
+
+
+def korean_visit():
+    """A fresh session opened with ``?lang=ko``, switched to HiHello and played to the end at full speed."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP, APP_TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["lang"] = "ko"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    at.selectbox(key=f"{KEY}_speed").set_value("full").run()
+    return finish(at, KEY)
+
+
+def test_the_page_speaks_korean():
+    """What this page and core.hihello/_readings write is in Korean (the shared views' captions are their files')."""
+    at = korean_visit()
+    assert not at.exception
+    assert live_run(at, KEY).epoch == 100
+    own = [at.title[0].value, at.markdown[0].value, *(s.value for s in at.subheader)]
+    own += [m.label for m in at.metric] + [e.value for e in at.success] + [e.value for e in at.info]
+    own += [at.text_input(key=f"{KEY}_{name}").label for name in ("word", "target")]
+    own += [at.slider(key=f"{KEY}_{name}").label for name in ("hidden_size", "epochs")]
+    readout = at.radio(key=f"{KEY}_readout")
+    own += [readout.label, *readout.options, at.radio(key=f"{KEY}_nonlinearity").label]
+    predictions = next(d.value for d in at.dataframe if len(d.value.columns) == 5)
+    own += list(predictions.columns)
+    assert [text for text in own if not mostly_hangul(text)] == []
+    assert sum(mostly_hangul(c.value) for c in at.caption) >= 2  # the probability chart's, the hidden size's
+    assert metric(at, "에포크 100 후 예측") == "ihello" and metric(at, "정확도") == "100%"
+    learned = plain(at.success[0].value)
+    assert "'ihello'" in learned and "학습했습니다" in learned
+    note = plain(at.info[0].value)
+    assert "e / (e + 4/e) = 0.649" in note and "−ln 0.649 = 0.433" in note  # the numbers survive translation
+
+
+def test_switching_the_language_keeps_the_run_and_the_choices():
+    """Train some epochs, change a choice whose control shows labels, switch to 한국어 with the sidebar selector:
+    the same run (same object, epoch, losses, no epoch trained), the same choices, the words in Korean; and back."""
+    at = visit(PAGE)
+    at.button(key=f"{KEY}_pause").click().run()
+    for _ in range(2):
+        at.button(key=f"{KEY}_step").click().run()
+    at.radio(key=f"{KEY}_readout").set_value("linear").run()  # a new setting waits for Reset: the run stays
+    run = live_run(at, KEY)
+    epoch, losses, loss_shown = run.epoch, [r.loss for r in run.history.records], metric(at, "Loss")
+    assert run.mode == "paused" and epoch >= 3 and len(losses) == epoch
+    assert at.title[0].value == "HiHello: predict the next character"
+
+    at.sidebar.button_group(key="language_selector").set_value("ko").run()
+    assert not at.exception, at.exception
+    assert live_run(at, KEY) is run and run.mode == "paused" and run.epoch == epoch
+    assert [r.loss for r in run.history.records] == losses  # not one epoch more, none retrained
+    assert metric(at, "손실") == loss_shown and metric(at, f"에포크 {epoch} 후 예측")
+    assert at.title[0].value == "HiHello: 다음 문자 예측하기" and mostly_hangul(at.markdown[0].value)
+    assert at.radio(key=f"{KEY}_readout").value == "linear"  # the choice outlives its label's language
+    assert at.query_params["lang"] == "ko"  # a link or a reload keeps the choice
+    at.run()  # a later rerun (a tick) stays in Korean and still trains nothing
+    assert at.title[0].value == "HiHello: 다음 문자 예측하기" and run.epoch == epoch
+
+    at.sidebar.button_group(key="language_selector").set_value("en").run()
+    assert not at.exception, at.exception
+    assert live_run(at, KEY) is run and [r.loss for r in run.history.records] == losses
+    assert at.title[0].value == "HiHello: predict the next character" and metric(at, "Loss") == loss_shown
+    assert at.radio(key=f"{KEY}_readout").value == "linear"
+    at.button(key=f"{KEY}_step").click().run()  # the run goes on where it was
+    assert live_run(at, KEY) is run and run.epoch == epoch + 1 and [r.loss for r in run.history.records][:-1] == losses

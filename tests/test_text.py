@@ -1,7 +1,10 @@
+import re
+
 import pytest
 import torch
 
 from core.errors import InputError
+from core.i18n import speaking
 from core.text import Vocabulary, describe, next_character_task, validate_text
 
 
@@ -54,3 +57,22 @@ def test_custom_target_outside_vocabulary_is_refused():
 def test_validate_text_and_describe():
     assert validate_text("abc", "text", 2, 5) == "abc"
     assert describe(" ") == "␣" and describe("a") == "a"
+
+
+@pytest.mark.parametrize(
+    ("call", "other"),
+    [
+        (lambda: next_character_task(""), lambda: next_character_task("h")),
+        (lambda: next_character_task("x" * 500), lambda: validate_text("x" * 500, "text", 2, 40)),
+        (lambda: next_character_task("hihello", target="ihellz"), lambda: next_character_task("hihello", "ih")),
+    ],
+)
+def test_the_messages_are_in_korean_and_say_which(call, other):
+    """Each refusal is its own Korean sentence (not a noun glued into an English frame)."""
+    messages = []
+    for refuse in (call, other):
+        with speaking("ko"), pytest.raises(InputError) as refused:
+            refuse()
+        messages.append(str(refused.value))
+    assert messages[0] != messages[1] and all(re.search(r"[가-힣]", m) for m in messages), messages
+    assert not any(re.search(r"\b(?:the|is|has)\b", m) for m in messages), messages
