@@ -17,6 +17,7 @@ import numpy as np
 from core.budget import Budget, format_duration
 from core.cell_math import CELLS
 from core.errors import InputError
+from core.i18n import N_, _
 from core.models import ModelConfig, SequenceModel, count_parameters
 from core.runtime import resolve_device
 from core.session import TrainingSession
@@ -26,10 +27,10 @@ from core.training import EpochRecord, SequenceData, Snapshot, TrainConfig, Trai
 from core.validation import MAX_SEED, whole_number
 from core.windows import SEED_SENTENCE, sliding_windows
 
-TASKS = {
-    "memory": "Recall the first symbol after a gap",
-    "hihello": 'HiHello ("hihell" → "ihello")',
-    "sentence": "The long sentence, windows of 10 characters",
+TASKS = {  # each task's label, translated where it is shown: _(TASKS[task])
+    "memory": N_("Recall the first symbol after a gap"),
+    "hihello": N_('HiHello ("hihell" → "ihello")'),
+    "sentence": N_("The long sentence, windows of 10 characters"),
 }
 PROBE_SEQUENCES = 32  # held-out sequences the snapshots look inside
 MAX_STEPS = 3000
@@ -66,13 +67,15 @@ class ComparisonSettings:
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
-            raise InputError(f"Unknown task '{self.task}': choose one of {', '.join(TASKS)}.")
+            raise InputError(
+                _("Unknown task '{task}': choose one of {tasks}.").format(task=self.task, tasks=", ".join(TASKS))
+            )
         for name, what, low, high in (
-            ("gap", "The gap", MIN_GAP, MAX_GAP),
-            ("steps", "Training steps", 1, MAX_STEPS),
-            ("hidden_size", "The hidden size", 2, 256),
-            ("batch_size", "The batch size", 1, 1024),
-            ("seed", "The seed", 0, MAX_SEED),
+            ("gap", _("The gap"), MIN_GAP, MAX_GAP),
+            ("steps", _("Training steps"), 1, MAX_STEPS),
+            ("hidden_size", _("The hidden size"), 2, 256),
+            ("batch_size", _("The batch size"), 1, 1024),
+            ("seed", _("The seed"), 0, MAX_SEED),
         ):
             object.__setattr__(self, name, whole_number(getattr(self, name), what, low, high))
 
@@ -240,9 +243,13 @@ def check_sweep(settings: ComparisonSettings, gaps: Sequence[int], budget: Budge
     """The sweep's gaps, sorted; refused when they make no sense or would exceed the per-run budget."""
     gaps = sorted({int(g) for g in gaps})
     if settings.task != "memory":
-        raise InputError("The gap sweep needs the memory task: the other tasks have no gap.")
+        raise InputError(_("The gap sweep needs the memory task: the other tasks have no gap."))
     if not gaps or len(gaps) > MAX_SWEEP_GAPS or gaps[0] < MIN_GAP or gaps[-1] > MAX_GAP:
-        raise InputError(f"Choose 1 to {MAX_SWEEP_GAPS} gaps between {MIN_GAP} and {MAX_GAP}.")
+        raise InputError(
+            _("Choose 1 to {most} gaps between {low} and {high}.").format(
+                most=MAX_SWEEP_GAPS, low=MIN_GAP, high=MAX_GAP
+            )
+        )
     budget = budget or Budget.from_environment()
     seconds = sum(
         session.estimate().seconds
@@ -251,8 +258,10 @@ def check_sweep(settings: ComparisonSettings, gaps: Sequence[int], budget: Budge
     )
     if seconds > budget.max_seconds:
         raise InputError(
-            f"This sweep would take {format_duration(seconds)} of computing; the limit on this server is "
-            f"{format_duration(budget.max_seconds)} per run. Choose fewer or shorter gaps, or fewer training steps."
+            _(
+                "This sweep would take {duration} of computing; the limit on this server is {limit} per run. "
+                "Choose fewer or shorter gaps, or fewer training steps."
+            ).format(duration=format_duration(seconds), limit=format_duration(budget.max_seconds))
         )
     return gaps
 
@@ -273,6 +282,6 @@ def gap_sweep(
             if on_progress is not None:
                 on_progress(index, len(gaps), cell)
             report = (lambda _cell, _item, i=index, c=cell: on_progress(i, len(gaps), c)) if on_progress else None
-            _, results = compare(replace(settings, gap=gap), report, gap=gap, cells=[cell])
+            _task, results = compare(replace(settings, gap=gap), report, gap=gap, cells=[cell])
             accuracy[cell].append(results[cell].test_accuracy or 0.0)
     return accuracy

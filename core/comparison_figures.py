@@ -11,6 +11,7 @@ from core.cell_math import CELL_NAMES
 from core.colour_ranges import gate_range
 from core.comparison_readings import format_chance
 from core.figures import CELL_COLORS, heatmap, log_axis, styled
+from core.i18n import _, pgettext
 
 
 def per_cell_lines(
@@ -56,10 +57,11 @@ def lstm_gradient_paths_figure(
     (thick) and at initialisation (thin). Both in the LSTM's colour; the line style tells h_t from c_t."""
     fig = go.Figure()
     names = {"h": "‖∂L/∂h_t‖", "c": "‖∂L/∂c_t‖"}
-    for when, group, width, opacity in (("", trained, 2.5, 1.0), (" at initialisation", initial, 1.2, 0.6)):
+    time_step = _("time step")
+    for initial_weights, group, width, opacity in ((False, trained, 2.5, 1.0), (True, initial, 1.2, 0.6)):
         for path, values in group.items():
             shown = [float(v) if np.isfinite(v) and v > 0 else None for v in values]
-            label = f"{names[path]}{when}"
+            label = _("{path} at initialisation").format(path=names[path]) if initial_weights else names[path]
             fig.add_trace(
                 go.Scatter(
                     x=list(steps),
@@ -69,12 +71,12 @@ def lstm_gradient_paths_figure(
                     opacity=opacity,
                     line=dict(color=CELL_COLORS["lstm"], width=width, dash="solid" if path == "c" else "dot"),
                     connectgaps=True,
-                    hovertemplate=f"{label}<br>time step: %{{x}}<br>{y_title}: %{{y:.3g}}<extra></extra>",
+                    hovertemplate=f"{label}<br>{time_step}: %{{x}}<br>{y_title}: %{{y:.3g}}<extra></extra>",
                 )
             )
     drawn = [v for group in (trained, initial) for values in group.values() for v in values]
     fig = styled(
-        fig, "LSTM: gradient along h_t and along the cell state c_t", "time step", y_title, yaxis=log_axis(drawn)
+        fig, _("LSTM: gradient along h_t and along the cell state c_t"), time_step, y_title, yaxis=log_axis(drawn)
     )
     fig.update_layout(margin=dict(t=90))  # room for a legend of two rows under the title
     return fig
@@ -84,9 +86,9 @@ def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: 
     curves = {cell: (list(gaps), [100 * a for a in values]) for cell, values in accuracy.items()}
     fig = per_cell_lines(
         curves,
-        "Held-out accuracy against the gap",
-        "gap (distractor steps to remember across)",
-        "correct recalls (%)",
+        _("Held-out accuracy against the gap"),
+        _("gap (distractor steps to remember across)"),
+        _("correct recalls (%)"),
         percent=True,
     )
     for trace in fig.data:
@@ -94,7 +96,7 @@ def sweep_figure(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: 
     fig.add_hline(
         y=100 * chance,
         line=dict(color="#7F7F7F", dash="dot"),
-        annotation_text=f"chance ({format_chance(chance)})",
+        annotation_text=_("chance ({chance})").format(chance=format_chance(chance)),
         annotation_position="bottom right",
     )
     fig.update_yaxes(range=[0, 105])
@@ -109,13 +111,35 @@ def gate_figure(values: np.ndarray, step_labels: Sequence[str], gate: str, cell:
     return heatmap(
         values.T,
         x_labels=step_labels,
-        y_labels=[f"unit {u + 1}" for u in range(values.shape[1])],
-        title=f"{CELL_NAMES[cell]} {gate}",
-        x_title="time step (input symbol)",
-        y_title="unit",
-        value_name="value",
+        y_labels=[_("unit {number}").format(number=u + 1) for u in range(values.shape[1])],
+        title=f"{CELL_NAMES[cell]} {gate_name(gate)}",
+        x_title=_("time step (input symbol)"),
+        y_title=_("unit"),
+        value_name=_("value"),
         signed=value_range[0] < 0,
         value_range=value_range,
-        row_noun="units",
+        row_noun=_("units"),
         max_plot_px=480,  # two panels side by side: compact rows, each still labelled
     )
+
+
+def cell_state_figure(values: np.ndarray, step_labels: Sequence[str]) -> go.Figure:
+    """values (time, units) of the LSTM's cell state for one sequence: ``gate_figure`` under the name its colour
+    range knows (unbounded: ±1, or ± its largest magnitude once it grows past 1)."""
+    return gate_figure(values, step_labels, gate="cell state c_t", cell="lstm", signed=True)
+
+
+def gate_name(name: str) -> str:
+    """A gate (or the cell state) as the probes name it ("forget"), in the learner's language."""
+    if name.startswith("cell state"):
+        return pgettext("gate", "cell state c_t")
+    names = {
+        "input": pgettext("gate", "input"),
+        "forget": pgettext("gate", "forget"),
+        "candidate": pgettext("gate", "candidate"),
+        "output": pgettext("gate", "output"),
+        "reset": pgettext("gate", "reset"),
+        "update": pgettext("gate", "update"),
+        "new": pgettext("gate", "new"),
+    }
+    return names.get(name, name)

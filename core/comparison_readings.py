@@ -11,6 +11,7 @@ import numpy as np
 
 from core.cell_math import CELL_NAMES
 from core.comparison import CellResult, ComparisonSettings, TaskData
+from core.i18n import _, ngettext, pgettext
 from core.probes import saturation
 from core.training import Snapshot
 
@@ -47,7 +48,7 @@ def format_ratio(value: float) -> str:
     """A ratio of gradients as a learner reads it: 23, 2.3, 0.75, 5.5e-9; an exact 0 says why it is 0."""
     value = float(value)
     if value == 0:
-        return "0 (below float precision)"
+        return _("0 (below float precision)")
     if value >= 100:
         return f"{float(f'{value:.2g}'):,.0f}"  # 110, 1,200: two digits, never 1.1e+02
     if value >= 0.001:
@@ -77,30 +78,37 @@ def reading(task: TaskData, results: dict[str, CellResult], settings: Comparison
     sentences = []
     accuracy = {cell: r.test_accuracy for cell, r in results.items() if r.test_accuracy is not None}
     if accuracy:
-        what = f"at gap {settings.gap} " if settings.task == "memory" else ""
-        parts = [f"the {CELL_NAMES[c]} {format_percent(a)}" for c, a in accuracy.items()]
-        scope = "held-out sequences" if settings.task == "memory" else "training targets"
-        sentences.append(
-            f"Accuracy {what}on {scope}: {', '.join(parts)} (chance is {format_chance(task.chance_accuracy)})."
+        parts = ", ".join(
+            _("the {cell} {percent}").format(cell=CELL_NAMES[c], percent=format_percent(a)) for c, a in accuracy.items()
         )
+        chance = format_chance(task.chance_accuracy)
+        if settings.task == "memory":
+            sentence = _("Accuracy at gap {gap} on held-out sequences: {accuracies} (chance is {chance}).")
+        else:
+            sentence = _("Accuracy on training targets: {accuracies} (chance is {chance}).")
+        sentences.append(sentence.format(gap=settings.gap, accuracies=parts, chance=chance))
         best = max(accuracy, key=accuracy.get)
         worst = min(accuracy, key=accuracy.get)
         if accuracy[best] - accuracy[worst] >= 0.1:
             sentences.append(
-                f"The {CELL_NAMES[best]} remembers best; the {CELL_NAMES[worst]} is "
-                f"{100 * (accuracy[best] - accuracy[worst]):.0f} points behind."
+                _("The {best} remembers best; the {worst} is {points} points behind.").format(
+                    best=CELL_NAMES[best],
+                    worst=CELL_NAMES[worst],
+                    points=f"{100 * (accuracy[best] - accuracy[worst]):.0f}",
+                )
             )
         else:
-            sentences.append("All three cells end within 10 points of each other on this setting.")
+            sentences.append(_("All three cells end within 10 points of each other on this setting."))
     reach = {cell: float(gradient_reach(r.after_training)[0]) for cell, r in results.items()}
     first = {cell: float(gradient_reach(r.at_initialisation)[0]) for cell, r in results.items()}
-    sentences.append(
-        "Gradient reaching step 1, relative to the last step (‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖): "
-        + ", ".join(
-            f"{CELL_NAMES[c]} {format_ratio(first[c])} at initialisation → {format_ratio(reach[c])} after training"
-            for c in reach
+    cells = ", ".join(
+        _("{cell} {initial} at initialisation → {trained} after training").format(
+            cell=CELL_NAMES[c], initial=format_ratio(first[c]), trained=format_ratio(reach[c])
         )
-        + "."
+        for c in reach
+    )
+    sentences.append(
+        _("Gradient reaching step 1, relative to the last step (‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖): {cells}.").format(cells=cells)
     )
     return sentences
 
@@ -113,31 +121,96 @@ def gradient_reading(results: dict[str, CellResult], chance: float) -> str:
     accuracy = {cell: r.test_accuracy for cell, r in results.items()}
     pairs = [
         f"{CELL_NAMES[c]} {format_ratio(reach[c])}"
-        + ("" if accuracy[c] is None else f" (accuracy {format_percent(accuracy[c])})")
+        if accuracy[c] is None
+        else _("{cell} {ratio} (accuracy {accuracy})").format(
+            cell=CELL_NAMES[c], ratio=format_ratio(reach[c]), accuracy=format_percent(accuracy[c])
+        )
         for c in reach
     ]
-    sentences = ["After training, ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is " + ", ".join(pairs) + "."]
+    sentences = [_("After training, ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is {cells}.").format(cells=", ".join(pairs))]
     vanished = [c for c in reach if reach[c] < VANISHED and accuracy[c] is not None]
     recalled = [c for c in vanished if accuracy[c] > chance + NEAR_CHANCE]
     failed = [c for c in vanished if c not in recalled]
     if recalled:
         sentences.append(
-            f"The {names(recalled)} {'has' if len(recalled) == 1 else 'have'} almost no gradient left at step 1 "
-            f"yet {'recalls' if len(recalled) == 1 else 'recall'} above chance ({format_chance(chance)}): a "
-            "vanished gradient says the loss barely changes with h_1 at these weights, not that the first symbol "
-            "cannot be learned."
+            ngettext(
+                "The {cells} has almost no gradient left at step 1 yet recalls above chance ({chance}): a vanished "
+                "gradient says the loss barely changes with h_1 at these weights, not that the first symbol cannot "
+                "be learned.",
+                "The {cells} have almost no gradient left at step 1 yet recall above chance ({chance}): a vanished "
+                "gradient says the loss barely changes with h_1 at these weights, not that the first symbol cannot "
+                "be learned.",
+                len(recalled),
+            ).format(cells=names(recalled), chance=format_chance(chance))
         )
     if failed:
         sentences.append(
-            f"The {names(failed)} {'has' if len(failed) == 1 else 'have'} almost no gradient left at step 1 and "
-            f"{'stays' if len(failed) == 1 else 'stay'} near chance ({format_chance(chance)}): training gets "
-            "almost no signal about the first symbol, the textbook vanishing gradient."
+            ngettext(
+                "The {cells} has almost no gradient left at step 1 and stays near chance ({chance}): training gets "
+                "almost no signal about the first symbol, the textbook vanishing gradient.",
+                "The {cells} have almost no gradient left at step 1 and stay near chance ({chance}): training gets "
+                "almost no signal about the first symbol, the textbook vanishing gradient.",
+                len(failed),
+            ).format(cells=names(failed), chance=format_chance(chance))
         )
     if not vanished:
         sentences.append(
-            f"In every cell more than {format_ratio(VANISHED)} of the last step's gradient reaches step 1."
+            _("In every cell more than {share} of the last step's gradient reaches step 1.").format(
+                share=format_ratio(VANISHED)
+            )
         )
     return " ".join(sentences)
+
+
+def cell_state_conclusion(cell: float, hidden: float) -> str:
+    """What the two ratios at step 1 say, one whole clause per case: how much of the gradient the cell state
+    keeps (all of it, or a share) and how that compares with the path along h_t."""
+    if cell < VANISHED:
+        return _("the gradient fades along the cell state too: at these weights the loss barely changes with c_1.")
+    factor = cell / hidden if hidden > 0 else float("inf")
+    kept, times = format_ratio(cell), format_ratio(factor)
+    if cell >= 1:
+        if factor == float("inf"):
+            clause = _(
+                "along the cell state the gradient arrives at step 1 at least as large as it left the last step, "
+                "far more than along h_t."
+            )
+        elif factor >= 2:
+            clause = _(
+                "along the cell state the gradient arrives at step 1 at least as large as it left the last step, "
+                "{times} times as much as along h_t."
+            )
+        elif factor > 0.5:
+            clause = _(
+                "along the cell state the gradient arrives at step 1 at least as large as it left the last step, "
+                "about as much as along h_t."
+            )
+        else:
+            clause = _(
+                "along the cell state the gradient arrives at step 1 at least as large as it left the last step, "
+                "less than along h_t ({times} times as much)."
+            )
+    elif factor == float("inf"):
+        clause = _(
+            "along the cell state the gradient keeps {kept} of its size on the way back to step 1, far more than "
+            "along h_t."
+        )
+    elif factor >= 2:
+        clause = _(
+            "along the cell state the gradient keeps {kept} of its size on the way back to step 1, {times} times "
+            "as much as along h_t."
+        )
+    elif factor > 0.5:
+        clause = _(
+            "along the cell state the gradient keeps {kept} of its size on the way back to step 1, about as much "
+            "as along h_t."
+        )
+    else:
+        clause = _(
+            "along the cell state the gradient keeps {kept} of its size on the way back to step 1, less than along "
+            "h_t ({times} times as much)."
+        )
+    return clause.format(kept=kept, times=times)
 
 
 def cell_state_reading(snapshot: Snapshot, layer: int = 0) -> str | None:
@@ -146,74 +219,85 @@ def cell_state_reading(snapshot: Snapshot, layer: int = 0) -> str | None:
     if along_cell is None:
         return None
     cell, hidden = float(along_cell[0]), float(gradient_reach(snapshot, layer)[0])
-    sentence = (
-        f"After {snapshot.epoch} steps, ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ is {format_ratio(cell)} while ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ "
-        f"is {format_ratio(hidden)}: "
+    return ngettext(
+        "After {step} step, ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ is {cell} while ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is {hidden}: {conclusion}",
+        "After {step} steps, ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ is {cell} while ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is {hidden}: {conclusion}",
+        snapshot.epoch,
+    ).format(
+        step=snapshot.epoch,
+        cell=format_ratio(cell),
+        hidden=format_ratio(hidden),
+        conclusion=cell_state_conclusion(cell, hidden),
     )
-    if cell < VANISHED:
-        fades = "the gradient fades along the cell state too: at these weights the loss barely changes with c_1."
-        return sentence + fades
-    if cell >= 1:
-        how = "arrives at step 1 at least as large as it left the last step"
-    else:
-        how = f"keeps {format_ratio(cell)} of its size on the way back to step 1"
-    factor = cell / hidden if hidden > 0 else float("inf")
-    if factor >= 2:
-        compared = (
-            "far more than along h_t"
-            if factor == float("inf")
-            else f"{format_ratio(factor)} times as much as along h_t"
-        )
-    elif factor > 0.5:
-        compared = "about as much as along h_t"
-    else:
-        compared = f"less than along h_t ({format_ratio(factor)} times as much)"
-    return sentence + f"along the cell state the gradient {how}, {compared}."
 
 
 def names(cells: Sequence[str]) -> str:
     """'RNN', 'RNN and GRU', 'RNN, LSTM and GRU'."""
     shown = [CELL_NAMES[c] for c in cells]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    if len(shown) == 1:
+        return shown[0]
+    return _("{cells} and {last}").format(cells=", ".join(shown[:-1]), last=shown[-1])
+
+
+def sweep_shape(points: Sequence[tuple[int, float]]) -> str:
+    """How one cell's accuracy moves with the gap (points sorted by gap): its ends, and whether it falls or rises
+    steadily, stays flat, or goes up and down. One whole clause per case."""
+    gaps, values = [g for g, _a in points], [float(a) for _g, a in points]
+    lowest, highest = min(values), max(values)
+    if highest - lowest < FLAT:
+        low, high = format_percent(lowest), format_percent(highest)
+        if low != high:
+            return _("stays at {low}–{high} at every gap").format(low=low.rstrip("%"), high=high)
+        if len(points) > 1:
+            return _("stays at {percent} at every gap").format(percent=low)
+        return _("stays at {percent} at gap {gap}").format(percent=low, gap=gaps[0])
+    ends = dict(first=format_percent(values[0]), first_gap=gaps[0], last=format_percent(values[-1]), last_gap=gaps[-1])
+    steps = np.diff(values)
+    if (steps <= STEADY).all() and values[-1] < values[0]:
+        return _("falls from {first} at gap {first_gap} to {last} at gap {last_gap}").format(**ends)
+    if (steps >= -STEADY).all() and values[-1] > values[0]:
+        return _("rises from {first} at gap {first_gap} to {last} at gap {last_gap}").format(**ends)
+    low, high = values.index(lowest), values.index(highest)
+    extremes = dict(lowest=format_percent(lowest), lowest_gap=gaps[low], highest=format_percent(highest))
+    if high not in (0, len(values) - 1):
+        return _(
+            "goes from {first} at gap {first_gap} to {last} at gap {last_gap}, not steadily: lowest {lowest} at gap "
+            "{lowest_gap}, highest {highest} at gap {highest_gap}"
+        ).format(**ends, **extremes, highest_gap=gaps[high])
+    return _(
+        "goes from {first} at gap {first_gap} to {last} at gap {last_gap}, not steadily: lowest {lowest} at gap "
+        "{lowest_gap}"
+    ).format(**ends, **extremes)
 
 
 def sweep_phrase(gaps: Sequence[int], values: Sequence[float], chance: float) -> str:
     """How one cell's accuracy moves with the gap: its ends, whether it falls steadily, where it is near chance."""
     points = sorted(zip(gaps, values, strict=True))
-    gaps, values = [g for g, _ in points], [float(a) for _, a in points]
-    at = [f"{format_percent(a)} at gap {g}" for g, a in points]
-    lowest, highest = min(values), max(values)
+    gaps, values = [g for g, _a in points], [float(a) for _g, a in points]
+    shape = sweep_shape(points)
     near = [g for g, a in points if a <= chance + NEAR_CHANCE]
-    if highest - lowest < FLAT:
-        low, high = format_percent(lowest), format_percent(highest)
-        shape = f"stays at {low}" if low == high else f"stays at {low.rstrip('%')}–{high}"
-        shape += " at every gap" if len(points) > 1 else f" at gap {gaps[0]}"
-    else:
-        steps = np.diff(values)
-        if (steps <= STEADY).all() and values[-1] < values[0]:
-            shape = f"falls from {at[0]} to {at[-1]}"
-        elif (steps >= -STEADY).all() and values[-1] > values[0]:
-            shape = f"rises from {at[0]} to {at[-1]}"
-        else:
-            low = values.index(lowest)
-            shape = f"goes from {at[0]} to {at[-1]}, not steadily: lowest {at[low]}"
-            high = values.index(highest)
-            if high not in (0, len(values) - 1):
-                shape += f", highest {at[high]}"
     if not near:
-        return shape + ("" if lowest > 0.5 else ", never near chance")
-    if near == gaps[len(gaps) - len(near) :]:
-        where = "at every gap" if len(near) == len(gaps) else f"from gap {near[0]} on"
+        if min(values) > 0.5:
+            return shape
+        where = _("never near chance")
+    elif near == gaps[len(gaps) - len(near) :]:
+        if len(near) == len(gaps):
+            where = _("near chance at every gap")
+        else:
+            where = _("near chance from gap {gap} on").format(gap=near[0])
     else:
-        where = "at gap " + ", ".join(str(g) for g in near) + " only"
-    return shape + f", near chance {where}"
+        where = _("near chance at gap {gaps} only").format(gaps=", ".join(str(g) for g in near))
+    return _("{shape}, {near_chance}").format(shape=shape, near_chance=where)
 
 
 def sweep_reading(gaps: Sequence[int], accuracy: dict[str, list[float]], chance: float) -> str:
     """What the sweep's chart shows, per cell, in one sentence computed from its points."""
-    parts = [f"the {CELL_NAMES[cell]} {sweep_phrase(gaps, values, chance)}" for cell, values in accuracy.items()]
-    return (
-        f"In this sweep (chance {format_chance(chance)}, near chance = within {100 * NEAR_CHANCE:.0f} points of it): "
-        + "; ".join(parts)
-        + "."
+    parts = [
+        _("the {cell} {phrase}").format(cell=CELL_NAMES[cell], phrase=sweep_phrase(gaps, values, chance))
+        for cell, values in accuracy.items()
+    ]
+    # Between the cells' parts; a language whose parts are whole sentences joins them with a space.
+    separator = pgettext("between the cells' parts of the sweep sentence", "; ")
+    return _("In this sweep (chance {chance}, near chance = within {points} points of it): {cells}.").format(
+        chance=format_chance(chance), points=f"{100 * NEAR_CHANCE:.0f}", cells=separator.join(parts)
     )

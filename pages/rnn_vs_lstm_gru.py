@@ -8,6 +8,8 @@ import streamlit as st
 
 from core.budget import Budget, check_budget
 from core.comparison import TASKS, ComparisonSettings, build_task, cell_sessions
+from core.i18n import _
+from core.notes import note_link
 from core.tasks import MAX_GAP, MIN_GAP
 from core.training import learning_rates
 from ui.common import learner_errors, page_setup, start_page
@@ -24,72 +26,80 @@ KEY = "compare"
 DEFAULTS = ComparisonSettings()
 LEARNING_RATES = learning_rates(0.001, 0.1)
 STEP_UNIT = 10  # optimisation steps per press of Step
-LABELS = {
-    "task": "the task",
-    "gap": "the gap",
-    "num_symbols": "the symbols",
-    "num_distractors": "the distractors",
-    "recall_marker": "the recall marker",
-    "noise": "the noise",
-    "hidden_size": "the hidden size",
-    "match_parameters": "matching parameter counts",
-    "keep_gate_bias": "the keep-gate bias",
-    "steps": "the training steps",
-    "seed": "the seed",
+LABELS = {  # the settings as the "Changed: …" note names them
+    "task": _("the task"),
+    "gap": _("the gap"),
+    "num_symbols": _("the symbols"),
+    "num_distractors": _("the distractors"),
+    "recall_marker": _("the recall marker"),
+    "noise": _("the noise"),
+    "hidden_size": _("the hidden size"),
+    "match_parameters": _("matching parameter counts"),
+    "keep_gate_bias": _("the keep-gate bias"),
+    "steps": _("the training steps"),
+    "seed": _("the seed"),
 }
+# A bound choice is written into the link by its label, so the link and the control use the same words.
+TASK_LABELS = {task: _(label) for task, label in TASKS.items()}
+STEPS_SETTING, SIZE_SETTINGS = _("Training steps"), _("the hidden size or the gap")
 DISPLAY_KEYS = ["sequence"]
 
 page_setup(
-    "RNN vs LSTM/GRU: long-term dependencies",
-    "A plain RNN has to carry everything it remembers through the same squashing step, again and again; "
-    "the gradient that would teach it to remember shrinks at every step back. LSTM and GRU add **gates** "
-    "that let information (and gradient) pass unchanged. Here the three cells learn the same task with the "
-    "same data, seed and budget, side by side: watch them race. The default task: remember the first symbol of "
-    "a sequence, then recall it after a gap of distractor symbols.",
+    _("RNN vs LSTM/GRU: long-term dependencies"),
+    _(
+        "A plain RNN has to carry everything it remembers through the same squashing step, again and again; "
+        "the gradient that would teach it to remember shrinks at every step back. LSTM and GRU add **gates** "
+        "that let information (and gradient) pass unchanged. Here the three cells learn the same task with the "
+        "same data, seed and budget, side by side: watch them race. The default task: remember the first symbol of "
+        "a sequence, then recall it after a gap of distractor symbols."
+    ),
 )
+st.markdown(note_link("problems"))
 
 
 def settings_sidebar() -> ComparisonSettings | None:
     """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong."""
     with st.sidebar:
-        task = st.selectbox("Task", list(TASKS), format_func=TASKS.get, key=f"{KEY}_task", **BIND)
-        st.markdown("**Memory task**")
-        gap = st.slider("Gap (distractor steps)", MIN_GAP, MAX_GAP, DEFAULTS.gap, key=f"{KEY}_gap", **BIND)
-        symbols = st.slider("Symbols to remember", 2, 26, DEFAULTS.num_symbols, key=f"{KEY}_num_symbols", **BIND)
+        task = st.selectbox(_("Task"), list(TASKS), format_func=TASK_LABELS.get, key=f"{KEY}_task", **BIND)
+        st.markdown(_("**Memory task**"))
+        gap = st.slider(_("Gap (distractor steps)"), MIN_GAP, MAX_GAP, DEFAULTS.gap, key=f"{KEY}_gap", **BIND)
+        symbols = st.slider(_("Symbols to remember"), 2, 26, DEFAULTS.num_symbols, key=f"{KEY}_num_symbols", **BIND)
         distractors = st.slider(
-            "Distractor symbols", 1, 26, DEFAULTS.num_distractors, key=f"{KEY}_num_distractors", **BIND
+            _("Distractor symbols"), 1, 26, DEFAULTS.num_distractors, key=f"{KEY}_num_distractors", **BIND
         )
         marker = st.checkbox(
-            "End with a recall marker (?)",
+            _("End with a recall marker (?)"),
             DEFAULTS.recall_marker,
             key=f"{KEY}_recall_marker",
             **BIND,
-            help="A last step that says 'recall now', the same in every sequence.",
+            help=_("A last step that says 'recall now', the same in every sequence."),
         )
-        noise = st.slider("Input noise", 0.0, 1.0, DEFAULTS.noise, step=0.1, key=f"{KEY}_noise", **BIND)
-        st.markdown("**The cells**")
-        hidden_size = st.slider("LSTM hidden size", 4, 128, DEFAULTS.hidden_size, key=f"{KEY}_hidden_size", **BIND)
+        noise = st.slider(_("Input noise"), 0.0, 1.0, DEFAULTS.noise, step=0.1, key=f"{KEY}_noise", **BIND)
+        st.markdown(_("**The cells**"))
+        hidden_size = st.slider(_("LSTM hidden size"), 4, 128, DEFAULTS.hidden_size, key=f"{KEY}_hidden_size", **BIND)
         match = st.checkbox(
-            "Match parameter counts",
+            _("Match parameter counts"),
             DEFAULTS.match_parameters,
             key=f"{KEY}_match_parameters",
             **BIND,
-            help="The RNN and GRU get the hidden size that gives them as many weights as the LSTM.",
+            help=_("The RNN and GRU get the hidden size that gives them as many weights as the LSTM."),
         )
         keep_gate_bias = st.slider(
-            "Keep-gate bias at start",
+            _("Keep-gate bias at start"),
             0.0,
             5.0,
             DEFAULTS.keep_gate_bias,
             step=0.5,
             key=f"{KEY}_keep_gate_bias",
             **BIND,
-            help="The LSTM's forget gate and the GRU's update gate start this open: 0 is torch's default (half "
-            "open); 5 starts them near 1, so the old state is kept.",
+            help=_(
+                "The LSTM's forget gate and the GRU's update gate start this open: 0 is torch's default (half "
+                "open); 5 starts them near 1, so the old state is kept."
+            ),
         )
-        st.markdown("**Training (same for all three)**")
-        steps = st.slider("Training steps", 50, 3000, DEFAULTS.steps, step=50, key=f"{KEY}_steps", **BIND)
-        seed = seed_input(KEY, DEFAULTS.seed, "Draws the initial weights and the task's sequences.")
+        st.markdown(_("**Training (same for all three)**"))
+        steps = st.slider(_("Training steps"), 50, 3000, DEFAULTS.steps, step=50, key=f"{KEY}_steps", **BIND)
+        seed = seed_input(KEY, DEFAULTS.seed, _("Draws the initial weights and the task's sequences."))
         reset_note()
     settings = None
     with learner_errors():
@@ -114,8 +124,7 @@ def build(settings: ComparisonSettings) -> LiveRun[ComparisonRun]:
     task = build_task(settings)
     sessions = cell_sessions(settings, task)
     estimates = [
-        session.check_budget(epochs_setting="Training steps", size_settings="the hidden size or the gap")
-        for session in sessions.values()
+        session.check_budget(epochs_setting=STEPS_SETTING, size_settings=SIZE_SETTINGS) for session in sessions.values()
     ]
     total = dataclasses.replace(
         estimates[0],
@@ -123,29 +132,33 @@ def build(settings: ComparisonSettings) -> LiveRun[ComparisonRun]:
         seconds_per_epoch=sum(e.seconds_per_epoch for e in estimates),
         peak_bytes=sum(e.peak_bytes for e in estimates),
     )
-    check_budget(total, Budget.from_environment(), settings.steps, "Training steps", "the hidden size or the gap")
+    check_budget(total, Budget.from_environment(), settings.steps, STEPS_SETTING, SIZE_SETTINGS)
     return LiveRun(settings, sessions, total, ComparisonRun(task), unit_epochs=STEP_UNIT, unit_name="step")
 
 
 def draw_live(run: LiveRun[ComparisonRun]) -> None:
-    st.subheader("Learning curves")
+    st.subheader(_("Learning curves"))
     curves(run, KEY)
 
 
-with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"task": TASKS}):
+with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"task": TASK_LABELS}):
     settings = settings_sidebar()
 run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
 if run is not None and run.history.records:
     with learner_errors():
         if run.playing:
-            st.caption(f"The sections below show the cells after step {run.epoch}; they follow when training pauses.")
-        st.subheader("What this run shows")
+            st.caption(
+                _("The sections below show the cells after step {step}; they follow when training pauses.").format(
+                    step=run.epoch
+                )
+            )
+        st.subheader(_("What this run shows"))
         summary(run, KEY)
-        st.subheader("Vanishing gradients")
+        st.subheader(_("Vanishing gradients"))
         gradients(run, KEY)
-        st.subheader("Inside the gates")
+        st.subheader(_("Inside the gates"))
         gates(run, KEY)
-        st.subheader("Accuracy against the gap")
+        st.subheader(_("Accuracy against the gap"))
         sweep(run, KEY)
 save_or_load(KEY, build, LEARNING_RATES, DISPLAY_KEYS)
 code_section(run, settings)

@@ -1,17 +1,22 @@
 """The comparison screen's sentences, computed from numbers: each checked where its answer flips."""
 
+import re
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
-from core.comparison import CellResult
+from core.comparison import CellResult, ComparisonSettings
 from core.comparison_readings import (
     cell_state_reading,
     format_chance,
     format_ratio,
     gradient_reading,
+    reading,
     sweep_phrase,
     sweep_reading,
 )
+from core.i18n import speaking
 from core.probes import Probe
 from core.training import Snapshot, TrainingHistory
 
@@ -135,3 +140,50 @@ def test_the_sweep_reads_its_gaps_in_order_whatever_order_they_come_in():
         == "falls from 99% at gap 5 to 13% at gap 40, near chance from gap 40 on"
     )
     assert sweep_phrase([5], [0.99], CHANCE) == "stays at 99% at gap 5"
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def korean_pair(first: str, second: str) -> None:
+    """Two sentences of one reading on either side of its flip: both in Korean, and not the same."""
+    assert first != second
+    for text in (first, second):
+        assert HANGUL.search(text), text
+        assert not re.search(r"\b(the|at|and|chance|gradient)\b", text), text  # no English word left over
+
+
+def test_the_gradient_reading_flips_in_korean_with_the_accuracy():
+    with speaking("ko"):
+        recalled = gradient_reading({"rnn": result("rnn", 1e-9, 0.9), "lstm": result("lstm", 0.87, 0.98)}, CHANCE)
+        failed = gradient_reading({"rnn": result("rnn", 1e-9, 0.14), "lstm": result("lstm", 0.87, 0.98)}, CHANCE)
+    korean_pair(recalled, failed)
+    assert "기울기 소실" in failed and "기울기 소실" not in recalled  # the textbook effect, in the note's words
+
+
+def test_the_cell_state_reading_flips_in_korean_with_its_ratio():
+    with speaking("ko"):
+        fades = cell_state_reading(snapshot([0.054, 1.0], [1e-5, 1.0]))
+        keeps = cell_state_reading(snapshot([0.054, 1.0], [0.6, 1.0]))
+    korean_pair(fades, keeps)
+    assert "셀 상태" in fades and "0.6배" in keeps and "11배" in keeps
+
+
+def test_the_run_reading_flips_in_korean_with_the_spread():
+    settings = ComparisonSettings(gap=5)
+    task = SimpleNamespace(chance_accuracy=CHANCE)
+    with speaking("ko"):
+        apart = reading(task, {"rnn": result("rnn", 0.01, 0.2), "lstm": result("lstm", 0.9, 0.99)}, settings)
+        close = reading(task, {"rnn": result("rnn", 0.01, 0.95), "lstm": result("lstm", 0.9, 0.99)}, settings)
+    korean_pair(" ".join(apart), " ".join(close))
+    assert "간격 5" in apart[0] and "79%p" in apart[1] and "10%p 이내" in close[1]
+
+
+def test_the_sweep_reading_flips_in_korean_with_its_points():
+    gaps = [5, 10, 20, 30, 40]
+    with speaking("ko"):
+        falls = sweep_reading(gaps, {"rnn": [0.99, 0.9, 0.5, 0.16, 0.13], "gru": [1.0] * 5}, CHANCE)
+        rises = sweep_reading(gaps, {"rnn": [0.3, 0.5, 0.7, 0.8, 0.9], "gru": [1.0] * 5}, CHANCE)
+    korean_pair(falls, rises)
+    assert "간격 30부터는 우연 수준에 가깝습니다" in falls and "오릅니다" in rises
+    assert "GRU: 모든 간격에서 100%에 머뭅니다" in falls

@@ -87,6 +87,8 @@ KEPT_ARGUMENTS = {
     "ticks",
     "x",
     "y",
+    "annotation_position",
+    "gate",
 }
 NOT_WORDS = {"RNN", "LSTM", "GRU", "PyTorch", "CSV", "CP949", "EUC-KR", "UTF-8", "tanh", "ReLU", "Adam", "SGD", "ID"}
 NOT_WORDS |= {"still", "falling"}  # core.hihello_readings' diagnosis code "still falling": compared, never shown

@@ -22,6 +22,7 @@ from core.comparison_readings import (
     reading,
     sweep_reading,
 )
+from core.i18n import _, ngettext
 from ui.common import chart
 from ui.live import LiveRun
 
@@ -46,25 +47,40 @@ def summary(run: LiveRun[ComparisonRun], key: str) -> None:
             st.warning(f"{CELL_NAMES[cell]}: {result.history.stopped.reason}")
     columns = st.columns(3)
     for column, (cell, result) in zip(columns, results.items(), strict=True):
-        accuracy = "n/a" if result.test_accuracy is None else f"{100 * result.test_accuracy:.0f}%"
+        accuracy = _("n/a") if result.test_accuracy is None else f"{100 * result.test_accuracy:.0f}%"
         column.metric(
-            f"{CELL_NAMES[cell]} accuracy", accuracy, help=f"Chance is {format_chance(task.chance_accuracy)}."
+            _("{cell} accuracy").format(cell=CELL_NAMES[cell]),
+            accuracy,
+            help=_("Chance is {chance}.").format(chance=format_chance(task.chance_accuracy)),
         )
+    headers = {
+        "cell": _("cell"),
+        "hidden": _("hidden size"),
+        "parameters": _("parameters"),
+        "time": _("training time (s)"),
+    }
     table = pd.DataFrame(
         [
             {
-                "cell": CELL_NAMES[c],
-                "hidden size": r.hidden_size,
-                "parameters": r.parameter_count,
-                "training time (s)": round(r.history.seconds, 1),
+                headers["cell"]: CELL_NAMES[c],
+                headers["hidden"]: r.hidden_size,
+                headers["parameters"]: r.parameter_count,
+                headers["time"]: round(r.history.seconds, 1),
             }
             for c, r in results.items()
         ]
     )
     st.dataframe(table, hide_index=True, key=f"{key}_sizes")
-    st.caption(f"Example sequence: `{task.probe_texts[0]}`")
-    what = "after all" if run.finished else f"after {run.epoch} of"
-    st.info(f"{what.capitalize()} {run.total_epochs} training steps: " + " ".join(reading(task, results, settings)))
+    st.caption(_("Example sequence: {sequence}").format(sequence=f"`{task.probe_texts[0]}`"))
+    if run.finished:
+        heading = ngettext(
+            "After all {total} training step:", "After all {total} training steps:", run.total_epochs
+        ).format(total=run.total_epochs)
+    else:
+        heading = ngettext(
+            "After {step} of {total} training step:", "After {step} of {total} training steps:", run.total_epochs
+        ).format(step=run.epoch, total=run.total_epochs)
+    st.info(" ".join([heading, *reading(task, results, settings)]))
 
 
 def curves(run: LiveRun[ComparisonRun], key: str) -> None:
@@ -76,21 +92,22 @@ def curves(run: LiveRun[ComparisonRun], key: str) -> None:
         measured = [r for r in history.records if r.validation_accuracy is not None]
         if settings.task == "memory":
             value = f"{100 * measured[-1].validation_accuracy:.0f}%" if measured else "—"
-            label = f"{CELL_NAMES[cell]} held-out accuracy now"
+            label = _("{cell} held-out accuracy now").format(cell=CELL_NAMES[cell])
         else:
             value = f"{100 * history.records[-1].accuracy:.0f}%" if history.records else "—"
-            label = f"{CELL_NAMES[cell]} training accuracy now"
-        column.metric(label, value, help=f"after {history.records[-1].epoch if history.records else 0} steps")
+            label = _("{cell} training accuracy now").format(cell=CELL_NAMES[cell])
+        done = history.records[-1].epoch if history.records else 0
+        column.metric(label, value, help=ngettext("after {n} step", "after {n} steps", done).format(n=done))
     loss = {c: ([x.epoch for x in h.records], h.losses) for c, h in histories.items()}
     left, right = st.columns(2)
     with left:
         fig = cf.per_cell_lines(
-            loss, "Training loss per step", "training step", "cross-entropy (log scale)", log_y=True
+            loss, _("Training loss per step"), _("training step"), _("cross-entropy (log scale)"), log_y=True
         )
         marks = [(c.epoch + 0.5, f"lr → {c.learning_rate:g}") for c in run.session.history.learning_rate_changes]
         chart(
             figures.mark_changes(fig, marks, run.total_epochs),
-            "Each cell saw exactly the same batches in the same order; only the cell differs.",
+            _("Each cell saw exactly the same batches in the same order; only the cell differs."),
             key=f"{key}_loss",
         )
     if settings.task == "memory":
@@ -101,20 +118,21 @@ def curves(run: LiveRun[ComparisonRun], key: str) -> None:
             )
             for c, h in histories.items()
         }
-        title = "Held-out accuracy during training"
+        title = _("Held-out accuracy during training")
     else:
         accuracy = {
             c: ([x.epoch for x in h.records], [100 * (x.accuracy or 0) for x in h.records])
             for c, h in histories.items()
         }
-        title = "Training accuracy"
+        title = _("Training accuracy")
     with right:
-        fig = cf.per_cell_lines(accuracy, title, "training step", "correct (%)", percent=True)
+        fig = cf.per_cell_lines(accuracy, title, _("training step"), _("correct (%)"), percent=True)
         fig.update_yaxes(range=[0, 105])
         chart(
             figures.mark_changes(fig, x_max=run.total_epochs),
-            "A cell that cannot carry the first symbol across the gap stays near chance "
-            f"({format_chance(run.screen.task.chance_accuracy)}).",
+            _("A cell that cannot carry the first symbol across the gap stays near chance ({chance}).").format(
+                chance=format_chance(run.screen.task.chance_accuracy)
+            ),
             key=f"{key}_accuracy",
         )
 
@@ -126,17 +144,24 @@ def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
     initial = {c: (steps, gradient_reach(r.at_initialisation)) for c, r in results.items()}
     fig = cf.per_cell_lines(
         trained,
-        "How much gradient reaches each time step",
-        "time step",
-        "‖∂L/∂h_t‖ ÷ ‖∂L/∂h_T‖ (log scale)",
+        _("How much gradient reaches each time step"),
+        _("time step"),
+        _("‖∂L/∂h_t‖ ÷ ‖∂L/∂h_T‖ (log scale)"),
         log_y=True,
         dashed=initial,
-        dashed_label="at initialisation",
+        dashed_label=_("at initialisation"),
     )
     chart(
         fig,
-        "The loss is measured at the last step T; reading right to left, a falling line is the gradient shrinking "
-        "as it travels back. " + gradient_reading(results, task.chance_accuracy),
+        " ".join(
+            [
+                _(
+                    "The loss is measured at the last step T; reading right to left, a falling line is the gradient "
+                    "shrinking as it travels back."
+                ),
+                gradient_reading(results, task.chance_accuracy),
+            ]
+        ),
         key=f"{key}_gradients",
     )
     if "lstm" in results:
@@ -147,10 +172,17 @@ def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
         }
         chart(
             cf.lstm_gradient_paths_figure(
-                steps, paths["trained"], paths["initial"], "gradient ÷ its value at step T (log scale)"
+                steps, paths["trained"], paths["initial"], _("gradient ÷ its value at step T (log scale)")
             ),
-            "The LSTM has a second path back in time: c_t reaches c_{t+1} through the forget gate alone, with no "
-            "squashing step. " + cell_state_reading(lstm.after_training),
+            " ".join(
+                [
+                    _(
+                        "The LSTM has a second path back in time: c_t reaches c_{t+1} through the forget gate alone, "
+                        "with no squashing step."
+                    ),
+                    cell_state_reading(lstm.after_training),
+                ]
+            ),
             key=f"{key}_cell_state_gradients",
         )
 
@@ -159,40 +191,44 @@ def gates(run: LiveRun[ComparisonRun], key: str) -> None:
     task, results = run.screen.task, results_now(run)
     index = 0
     if len(task.probe_texts) > 1:
-        index = st.slider("Sequence", 1, len(task.probe_texts), 1, key=f"{key}_sequence") - 1
+        index = st.slider(_("Sequence"), 1, len(task.probe_texts), 1, key=f"{key}_sequence") - 1
     for cell in ("lstm", "gru"):
         snapshot = results[cell].after_training
         probe = snapshot.probe
-        names = list(probe.gates[0])
         saturation = gate_saturation(snapshot)
+        shares = ", ".join(f"{cf.gate_name(g)} {100 * v:.0f}%" for g, v in saturation.items())
         st.markdown(
-            f"**{CELL_NAMES[cell]}** after {snapshot.epoch} steps: share of values within 0.05 of 0 or 1: "
-            + ", ".join(f"{g} {100 * v:.0f}%" for g, v in saturation.items())
+            ngettext(
+                "**{cell}** after {step} step: share of values within 0.05 of 0 or 1: {shares}",
+                "**{cell}** after {step} steps: share of values within 0.05 of 0 or 1: {shares}",
+                snapshot.epoch,
+            ).format(cell=CELL_NAMES[cell], step=snapshot.epoch, shares=shares)
         )
-        panels = [(name, probe.gates[0][name][index], name in ("candidate", "new")) for name in names]
+        panels = [
+            (name, cf.gate_figure(values[index], task.step_labels, name, cell, name in ("candidate", "new")))
+            for name, values in probe.gates[0].items()
+        ]
         if probe.cell_states is not None:
-            panels.append(("cell state c_t", probe.cell_states[0][index], True))
+            panels.append(("cell_state", cf.cell_state_figure(probe.cell_states[0][index], task.step_labels)))
         columns = st.columns(2)
-        for number, (name, values, signed) in enumerate(panels):
+        for number, (name, fig) in enumerate(panels):
             with columns[number % 2]:
-                st.plotly_chart(
-                    cf.gate_figure(values, task.step_labels, name, cell, signed),
-                    width="stretch",
-                    key=f"{key}_{cell}_{name}",
-                )
+                st.plotly_chart(fig, width="stretch", key=f"{key}_{cell}_{name}")
     st.caption(
-        "Gates near 1 pass information through, near 0 block it. An LSTM that remembers keeps its forget "
-        "gate near 1 across the gap, so the cell state carries the first symbol to the end."
+        _(
+            "Gates near 1 pass information through, near 0 block it. An LSTM that remembers keeps its forget "
+            "gate near 1 across the gap, so the cell state carries the first symbol to the end."
+        )
     )
 
 
 def sweep(run: LiveRun[ComparisonRun], key: str) -> None:
     settings = run.settings
     if settings.task != "memory":
-        st.caption("The gap sweep needs the memory task.")
+        st.caption(_("The gap sweep needs the memory task."))
         return
-    gaps = st.multiselect("Gaps to sweep", list(SWEEP_GAPS), default=list(DEFAULT_SWEEP_GAPS), key=f"{key}_gaps")
-    if st.button("Run the sweep (trains 3 cells per gap)", key=f"{key}_run_sweep"):
+    gaps = st.multiselect(_("Gaps to sweep"), list(SWEEP_GAPS), default=list(DEFAULT_SWEEP_GAPS), key=f"{key}_gaps")
+    if st.button(_("Run the sweep (trains 3 cells per gap)"), key=f"{key}_run_sweep"):
         swept = check_sweep(settings, gaps)
         progress = st.progress(0.0)
         shown = [0.0]
@@ -204,7 +240,9 @@ def sweep(run: LiveRun[ComparisonRun], key: str) -> None:
                 shown[0] = now
                 progress.progress(
                     (index + list(CELL_NAMES).index(cell) / 3) / total,
-                    text=f"Gap {swept[index]} ({index + 1} of {total}): training the {CELL_NAMES[cell]}",
+                    text=_("Gap {gap} ({number} of {total}): training the {cell}").format(
+                        gap=swept[index], number=index + 1, total=total, cell=CELL_NAMES[cell]
+                    ),
                 )
 
         accuracy = gap_sweep(settings, swept, on_progress)
