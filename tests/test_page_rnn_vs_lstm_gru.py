@@ -173,11 +173,6 @@ def accuracies_ko(at):
     return {m.label: m.value for m in at.metric if m.label.endswith("정확도") and not m.label.startswith("현재")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui.i18n._keep_choices re-stores every session value on a switch, buttons' too (the presets', the "
-    "transport's): Streamlit then refuses the page with StreamlitValueAssignmentNotAllowedError",
-)
 def test_the_sidebar_language_selector_switches_this_screen_without_an_error():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params["lang"] = "ko"
