@@ -1,4 +1,9 @@
-"""Taking a forecast away: predictions as CSV (safe to open in a spreadsheet) and the run as JSON."""
+"""Taking a forecast away: predictions as CSV (safe to open in a spreadsheet) and the run as JSON.
+
+The CSV is data for a spreadsheet or a program: its column headers ("time", "part", "model prediction", …) and its
+codes ("train", "test") stay in English whatever the screen's language, so a notebook that reads one file reads
+them all. The JSON's keys are data too; its sentences (verdict, notes) are words, in the learner's language.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,11 @@ import torch
 
 from core.forecast_results import ForecastResult, future_times
 from core.forecasting import PreparedForecast
+from core.i18n import _
 from core.training import TrainingHistory
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FUTURE_PART = "forecast beyond the data"  # the "part" of the rows past the end (data: English, as the headers)
 
 
 def _escape_cell(cell: object) -> object:
@@ -51,15 +58,19 @@ def predictions_frame(
     first_rows = np.arange(prepared.split.windows) + settings.window
     frame = pd.DataFrame({"time": prepared.times[first_rows], "part": _part(prepared)})
     truth = prepared.truth
-    for step in range(settings.horizon):
-        suffix = "" if settings.horizon == 1 else f" (t+{step + 1})"
-        frame[f"{settings.target}{suffix}"] = truth[:, step]  # the true value, named like the file's column
-        frame[f"model prediction{suffix}"] = result.predictions[:, step]
-        frame[f"naive prediction{suffix}"] = result.naive[:, step]
+
+    def suffix(step: int) -> str:
+        return "" if settings.horizon == 1 else f" (t+{step + 1})"
+
+    for step in range(settings.horizon):  # headers in English: data, not words (see the module's docstring)
+        frame[f"{settings.target}{suffix(step)}"] = truth[:, step]  # the true value, named like the file's column
+        frame[f"model prediction{suffix(step)}"] = result.predictions[:, step]
+        frame[f"naive prediction{suffix(step)}"] = result.naive[:, step]
     if future is not None and len(future):
         times = future_times(prepared.times, prepared.has_dates, len(future))
-        model_column = "model prediction" if settings.horizon == 1 else "model prediction (t+1)"
-        extra = pd.DataFrame({"time": times, "part": "forecast beyond the data", model_column: future})
+        extra = pd.DataFrame({"time": times})
+        extra["part"] = FUTURE_PART
+        extra[f"model prediction{suffix(0)}"] = future
         frame = pd.concat([frame, extra], ignore_index=True)
     return escape_for_spreadsheet(frame)
 
@@ -82,11 +93,16 @@ def scaling(prepared: PreparedForecast) -> dict:
     ]:
         ranges[name] = {"minimum": float(scaler.minimum[column]), "maximum": float(scaler.maximum[column])}
     train_rows = prepared.split.train_rows
-    return {"fitted_on_rows": f"1 to {train_rows} (the training part)", "training_rows": train_rows, "ranges": ranges}
+    return {
+        "fitted_on_rows": _("1 to {rows} (the training part)").format(rows=train_rows),
+        "training_rows": train_rows,
+        "ranges": ranges,
+    }
 
 
 def summary(prepared: PreparedForecast, result: ForecastResult, history: TrainingHistory, source: str) -> dict:
-    """The run's settings, data and metrics, ready for ``json.dumps`` (no NaN: missing numbers are null)."""
+    """The run's settings, data and metrics, ready for ``json.dumps`` (no NaN: missing numbers are null). Its
+    sentences are in the current language (the file is written when the learner downloads it)."""
     split = prepared.split
     last = history.records[-1] if history.records else None
     return {

@@ -19,6 +19,7 @@ from core import figures
 from core.figures import PALETTE, styled
 from core.forecast_results import ForecastResult
 from core.forecasting import PreparedForecast
+from core.i18n import N_, _, ngettext
 
 MAX_POINTS = 4000  # points per line drawn; longer series are thinned for the browser, never for metrics
 COLORS = {
@@ -41,11 +42,15 @@ def stride(count: int) -> int:
 
 
 def time_title(prepared: PreparedForecast) -> str:
-    return "date" if prepared.has_dates else "time step (counted from 1)"
+    return _("date") if prepared.has_dates else _("time step (counted from 1)")
 
 
-def value_title(prepared: PreparedForecast, what: str = "") -> str:
-    return f"{what}{html_literal(prepared.settings.target)} (units of the file)"
+def value_title(prepared: PreparedForecast) -> str:
+    return _("{target} (units of the file)").format(target=html_literal(prepared.settings.target))
+
+
+def error_title(prepared: PreparedForecast) -> str:
+    return _("error in {target} (units of the file)").format(target=html_literal(prepared.settings.target))
 
 
 def _line(x, y, name: str, color: str, dash: str = "solid", width: float = 1.6, visible=True, fmt=",.4g") -> go.Scatter:
@@ -66,9 +71,11 @@ def _mark_parts(fig: go.Figure, prepared: PreparedForecast) -> None:
     times, split = prepared.times, prepared.split
     start, end = times[split.train_rows], times[-1]
     fig.add_vrect(x0=start, x1=end, fillcolor=PALETTE["orange"], opacity=0.10, line_width=0, layer="below")
-    fig.add_annotation(x=start, y=1.0, yref="paper", text="test part →", showarrow=False, xanchor="left", yanchor="top")
     fig.add_annotation(
-        x=start, y=1.0, yref="paper", text="← training part", showarrow=False, xanchor="right", yanchor="top"
+        x=start, y=1.0, yref="paper", text=_("test part →"), showarrow=False, xanchor="left", yanchor="top"
+    )
+    fig.add_annotation(
+        x=start, y=1.0, yref="paper", text=_("← training part"), showarrow=False, xanchor="right", yanchor="top"
     )
 
 
@@ -80,21 +87,25 @@ def _predicted_rows(prepared: PreparedForecast, step: int) -> np.ndarray:
 def prediction_figure(prepared: PreparedForecast, result: ForecastResult, step: int = 0) -> go.Figure:
     """The true series and the model's predictions in original units, training and test parts marked."""
     split, rows = prepared.split, _predicted_rows(prepared, step)
-    ahead = "next value" if step == 0 else f"{step + 1} steps ahead"
+    target = html_literal(prepared.settings.target)
+    if step == 0:
+        title = _("Prediction (next value) against the true {target}").format(target=target)
+    else:
+        title = _("Prediction ({steps} steps ahead) against the true {target}").format(steps=step + 1, target=target)
     fig = go.Figure()
-    fig.add_trace(_line(prepared.times, prepared.target_values, "true value", COLORS["truth"], width=1.2))
+    fig.add_trace(_line(prepared.times, prepared.target_values, _("true value"), COLORS["truth"], width=1.2))
     train, test = split.train_windows, split.test_windows
     fig.add_trace(
-        _line(prepared.times[rows[train]], result.predictions[train, step], "model (training part)", COLORS["train"])
+        _line(prepared.times[rows[train]], result.predictions[train, step], _("model (training part)"), COLORS["train"])
     )
     fig.add_trace(
-        _line(prepared.times[rows[test]], result.predictions[test, step], "model (test part)", COLORS["test"])
+        _line(prepared.times[rows[test]], result.predictions[test, step], _("model (test part)"), COLORS["test"])
     )
     fig.add_trace(
         _line(
             prepared.times[rows[test]],
             result.naive[test, step],
-            "naive: last value",
+            _("naive: last value"),
             COLORS["naive"],
             dash="dot",
             visible="legendonly",
@@ -103,7 +114,7 @@ def prediction_figure(prepared: PreparedForecast, result: ForecastResult, step: 
     _mark_parts(fig, prepared)
     fig = styled(
         fig,
-        f"Prediction ({ahead}) against the true {html_literal(prepared.settings.target)}",
+        title,
         time_title(prepared),
         value_title(prepared),
         height=420,
@@ -119,16 +130,20 @@ def residual_figure(prepared: PreparedForecast, result: ForecastResult, step: in
     residual = result.predictions[:, step] - truth
     fig = go.Figure()
     fig.add_hline(y=0, line=dict(color=COLORS["truth"], width=1))
-    for part, window_slice in (("training part", split.train_windows), ("test part", split.test_windows)):
-        color = COLORS["train" if part == "training part" else "test"]
-        fig.add_trace(_line(prepared.times[rows[window_slice]], residual[window_slice], f"model, {part}", color))
+    for name, window_slice, color in (
+        (_("model, training part"), split.train_windows, COLORS["train"]),
+        (_("model, test part"), split.test_windows, COLORS["test"]),
+    ):
+        fig.add_trace(_line(prepared.times[rows[window_slice]], residual[window_slice], name, color))
     test = split.test_windows
     naive = result.naive[test, step] - truth[test]
     fig.add_trace(
-        _line(prepared.times[rows[test]], naive, "naive, test part", COLORS["naive"], dash="dot", visible="legendonly")
+        _line(
+            prepared.times[rows[test]], naive, _("naive, test part"), COLORS["naive"], dash="dot", visible="legendonly"
+        )
     )
     _mark_parts(fig, prepared)
-    return styled(fig, "Residuals: prediction − truth", time_title(prepared), value_title(prepared, "error in "))
+    return styled(fig, _("Residuals: prediction − truth"), time_title(prepared), error_title(prepared))
 
 
 def forecast_figure(
@@ -139,18 +154,22 @@ def forecast_figure(
     times, values = prepared.times[-shown:], prepared.target_values[-shown:]
     joined_times = pd.Index([times[-1], *future_times])  # start the forecast line at the last true value
     fig = go.Figure()
-    fig.add_trace(_line(times, values, "true value", COLORS["truth"], width=1.4))
+    fig.add_trace(_line(times, values, _("true value"), COLORS["truth"], width=1.4))
     fig.add_trace(
-        _line(joined_times, [values[-1], *future], "model forecast", COLORS["forecast"], dash="dash", width=2.2)
+        _line(joined_times, [values[-1], *future], _("model forecast"), COLORS["forecast"], dash="dash", width=2.2)
     )
     fig.add_trace(
-        _line(joined_times, np.full(len(joined_times), values[-1]), "naive: last value", COLORS["naive"], dash="dot")
+        _line(joined_times, np.full(len(joined_times), values[-1]), _("naive: last value"), COLORS["naive"], dash="dot")
     )
     fig.add_vline(x=times[-1], line=dict(color=COLORS["truth"], width=1, dash="dot"))
-    fig.add_annotation(x=times[-1], y=1.0, yref="paper", text="end of the data", showarrow=False, xanchor="right")
+    fig.add_annotation(x=times[-1], y=1.0, yref="paper", text=_("end of the data"), showarrow=False, xanchor="right")
     fig = styled(
         fig,
-        f"Forecast of {len(future)} steps beyond the end of the data",
+        ngettext(
+            "Forecast of {steps} step beyond the end of the data",
+            "Forecast of {steps} steps beyond the end of the data",
+            len(future),
+        ).format(steps=len(future)),
         time_title(prepared),
         value_title(prepared),
     )
@@ -158,7 +177,7 @@ def forecast_figure(
     return fig
 
 
-METRIC_UNITS = {"RMSE": "units of the target", "MAE": "units of the target", "MAPE (%)": "percent"}
+METRIC_UNITS = {"RMSE": N_("units of the target"), "MAE": N_("units of the target"), "MAPE (%)": N_("percent")}
 
 
 def metrics_figure(model: dict[str, float], naive: dict[str, float]) -> go.Figure:
@@ -166,7 +185,10 @@ def metrics_figure(model: dict[str, float], naive: dict[str, float]) -> go.Figur
     names = list(METRIC_UNITS)
     fig = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.12)
     for column, name in enumerate(names, start=1):
-        for label, values, color in (("model", model, COLORS["test"]), ("naive: last value", naive, COLORS["naive"])):
+        for label, hover, values, color in (
+            (_("model"), _("{metric} of the model: %{y:,.4g}"), model, COLORS["test"]),
+            (_("naive: last value"), _("{metric} of the naive forecast: %{y:,.4g}"), naive, COLORS["naive"]),
+        ):
             value = values[name]
             fig.add_trace(
                 go.Bar(
@@ -178,13 +200,14 @@ def metrics_figure(model: dict[str, float], naive: dict[str, float]) -> go.Figur
                     text=[figures_number(value)],
                     textposition="outside",
                     cliponaxis=False,
-                    hovertemplate=f"{name} of the {label}: %{{y:,.4g}}<extra></extra>",
+                    # str.replace, not format: the plotly placeholder %{y:,.4g} has braces of its own
+                    hovertemplate=hover.replace("{metric}", name) + "<extra></extra>",
                 ),
                 row=1,
                 col=column,
             )
-        fig.update_yaxes(title_text=METRIC_UNITS[name], rangemode="tozero", row=1, col=column)
-    fig = styled(fig, "Test error: model against the naive forecast (lower is better)", "", METRIC_UNITS["RMSE"])
+        fig.update_yaxes(title_text=_(METRIC_UNITS[name]), rangemode="tozero", row=1, col=column)
+    fig = styled(fig, _("Test error: model against the naive forecast (lower is better)"), "", _(METRIC_UNITS["RMSE"]))
     fig.update_layout(margin=dict(t=90))
     return fig
 
@@ -198,9 +221,14 @@ def window_label(prepared: PreparedForecast, index: int) -> str:
     settings, split = prepared.settings, prepared.split
     first, last = prepared.times[index], prepared.times[index + settings.window - 1]
     train, test = split.train_windows, split.test_windows
-    part = "training" if train.start <= index < train.stop else ("test" if test.start <= index < test.stop else "gap")
-    text = (lambda t: f"{t:%Y-%m-%d}") if prepared.has_dates else (lambda t: f"row {t}")
-    return f"window {index + 1}: reads {text(first)} … {text(last)} ({part})"  # counted from 1 on screen
+    if train.start <= index < train.stop:
+        message = _("window {number}: reads {first} … {last} (training)")
+    elif test.start <= index < test.stop:
+        message = _("window {number}: reads {first} … {last} (test)")
+    else:
+        message = _("window {number}: reads {first} … {last} (gap)")
+    text = (lambda t: f"{t:%Y-%m-%d}") if prepared.has_dates else (lambda t: _("row {row}").format(row=t))
+    return message.format(number=index + 1, first=text(first), last=text(last))  # counted from 1 on screen
 
 
 def step_labels(window: int) -> list[str]:
@@ -208,15 +236,16 @@ def step_labels(window: int) -> list[str]:
     return [f"{i + 1} (t-{window - 1 - i})" if i < window - 1 else f"{window} (t)" for i in range(window)]
 
 
-STEP_TITLE = "time step in the window (1 = oldest; t = last row read, the model predicts t+1)"
+STEP_TITLE = N_("time step in the window (1 = oldest; t = last row read, the model predicts t+1)")
 
 
 def hidden_figure(hidden: np.ndarray, labels: Sequence[str], layer: int, epoch: int) -> go.Figure:
     """hidden (time, units) of one window: the shared heatmap, with time-series axis titles."""
-    return figures.hidden_state_figure(hidden, labels, layer, epoch, step_title=STEP_TITLE)
+    return figures.hidden_state_figure(hidden, labels, layer, epoch, step_title=_(STEP_TITLE))
 
 
-LOSS_TITLE = ("mean squared error", "(scaled 0–1, log scale)")  # two short lines: one long one was clipped
+# Two short lines: one long one was clipped. Translated where drawn.
+LOSS_TITLE = (N_("mean squared error"), N_("(scaled 0–1, log scale)"))
 
 
 def loss_figure(
@@ -227,7 +256,7 @@ def loss_figure(
     x_max: float | None = None,
 ) -> go.Figure:
     """The shared loss curve with a y title that fits: two lines, and a left margin that grows to hold them."""
-    fig = figures.loss_figure(epochs, losses, validation_losses, LOSS_TITLE[0], marks=marks, x_max=x_max)
-    fig.update_yaxes(title_text="<br>".join(LOSS_TITLE), automargin=True)
+    fig = figures.loss_figure(epochs, losses, validation_losses, _(LOSS_TITLE[0]), marks=marks, x_max=x_max)
+    fig.update_yaxes(title_text="<br>".join(_(line) for line in LOSS_TITLE), automargin=True)
     fig.update_layout(margin=dict(l=80))
     return fig

@@ -13,7 +13,8 @@ import pandas as pd
 import torch
 from torch import Tensor
 
-from core.forecasting import PREDICT_BATCH, PreparedForecast
+from core.forecasting import PREDICT_BATCH, PreparedForecast, name_key
+from core.i18n import _
 from core.metrics import mae, mape, mape_note, naive_forecast, rmse
 from core.models import SequenceModel
 from core.validation import whole_number
@@ -28,7 +29,7 @@ def predict_scaled(model: SequenceModel, inputs: Tensor, batch_size: int = PREDI
     device = next(model.parameters()).device
     parts = []
     for start in range(0, inputs.shape[0], batch_size):
-        outputs, _ = model(inputs[start : start + batch_size].to(device))  # (batch, window, horizon)
+        outputs, _state = model(inputs[start : start + batch_size].to(device))  # (batch, window, horizon)
         parts.append(outputs[:, -1].cpu().numpy())
     return np.concatenate(parts).astype("float64")
 
@@ -47,12 +48,13 @@ def format_number(value: float) -> str:
     return f"{value:.3f}" if abs(value) >= 1 else f"{value:.4g}"
 
 
-PRICE_NAMES = ("close", "adj close", "open", "high", "low", "price", "종가", "시가", "고가", "저가")
+# Compared by core.forecasting.name_key: lower case, spaces as underscores ("Adj Close" -> "adj_close").
+PRICE_NAMES = ("close", "adj_close", "open", "high", "low", "price", "종가", "시가", "고가", "저가")
 
 
 def is_price(target: str) -> bool:
     """A target named like a price (Close, 종가): the remark that the naive forecast often wins applies."""
-    return target.strip().lower() in PRICE_NAMES
+    return name_key(target) in PRICE_NAMES
 
 
 def verdict(
@@ -62,43 +64,46 @@ def verdict(
 
     ``predictions_finite`` tells the two ways a score can be missing apart: predictions that are not
     numbers, or finite predictions whose misses are too large for floating point (values near 1e308).
+    Computed in the current language each time it is shown (a result never keeps it).
     """
     if not predictions_finite:
-        return "The model's predictions are not finite numbers, so they cannot be compared with the baseline."
+        return _("The model's predictions are not finite numbers, so they cannot be compared with the baseline.")
     if not all(math.isfinite(value[name]) for value in (model, naive) for name in ("RMSE", "MAE")):
-        return (
+        return _(
             "The predictions are numbers, but the errors are not finite numbers: the misses are too large for "
             "floating point (beyond about 1.8e308), so model and baseline cannot be compared. Express the target "
             "in larger units (for example millions) so its values are smaller."
         )
     ours, theirs = model["RMSE"], naive["RMSE"]
-    numbers = f"RMSE {format_number(ours)} against {format_number(theirs)}"
+    numbers = dict(model=format_number(ours), naive=format_number(theirs))
     by_rmse, by_mae = better_forecast(ours, theirs), better_forecast(model["MAE"], naive["MAE"])
     if by_rmse == "tie":
-        sentence = (
-            f"On the test part the model and the naive forecast are about as good ({numbers}): the network "
-            "has learned little more than “the next value equals the last one”."
-        )
+        sentence = _(
+            "On the test part the model and the naive forecast are about as good (RMSE {model} against {naive}): "
+            "the network has learned little more than “the next value equals the last one”."
+        ).format(**numbers)
     elif by_rmse == "model":
-        sentence = (
-            f"On the test part the model beats the naive forecast: {numbers}, {1 - ours / theirs:.0%} lower. "
+        sentence = _(
+            "On the test part the model beats the naive forecast: RMSE {model} against {naive}, {percent} lower. "
             "It has learned something beyond “the next value equals the last one”."
-        )
+        ).format(**numbers, percent=f"{1 - ours / theirs:.0%}")
     elif theirs == 0:
-        sentence = (
-            f"On the test part the naive forecast “the next value equals the last one” is exact ({numbers}): "
-            "the test values never change, and the model misses them."
-        )
+        sentence = _(
+            "On the test part the naive forecast “the next value equals the last one” is exact (RMSE {model} "
+            "against {naive}): the test values never change, and the model misses them."
+        ).format(**numbers)
     else:
-        sentence = (
-            f"On the test part the naive forecast “the next value equals the last one” beats the model: "
-            f"{numbers}, {ours / theirs - 1:.0%} higher for the model."
-        )
+        sentence = _(
+            "On the test part the naive forecast “the next value equals the last one” beats the model: RMSE {model} "
+            "against {naive}, {percent} higher for the model."
+        ).format(**numbers, percent=f"{ours / theirs - 1:.0%}")
         if about_prices:  # said of prices only: a learner forecasting temperatures should not read it
-            sentence += " On prices this is common."
+            sentence += " " + _("On prices this is common.")
     if by_mae not in (by_rmse, "tie"):
-        sentence += f" By MAE (the typical miss), though, the {'model' if by_mae == 'model' else 'naive forecast'} "
-        sentence += "is better."
+        if by_mae == "model":
+            sentence += " " + _("By MAE (the typical miss), though, the model is better.")
+        else:
+            sentence += " " + _("By MAE (the typical miss), though, the naive forecast is better.")
     return sentence
 
 
@@ -116,18 +121,30 @@ def better_forecast(model_error: float, naive_error: float) -> str:
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """Predictions for every window in original units, and the test metrics of model and baseline."""
+    """Predictions for every window in original units, and the test metrics of model and baseline.
+
+    It keeps numbers only: the verdict and the MAPE note are sentences, computed in the learner's language when
+    they are read (a result is cached in the run, and switching the language must not leave old words behind)."""
 
     predictions: np.ndarray  # (windows, horizon)
     naive: np.ndarray  # (windows, horizon)
     model_metrics: dict[str, float]
     naive_metrics: dict[str, float]
-    verdict: str
-    mape_note: str | None = None  # what MAPE leaves out (test targets equal to 0), None when it leaves nothing
+    test_truth: np.ndarray  # (test windows, horizon) the true test targets, which the MAPE note counts
+    about_prices: bool = False  # the target is named like a price: the verdict may say the naive forecast often wins
 
     @property
     def finite(self) -> bool:
         return bool(np.isfinite(self.predictions).all())
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.model_metrics, self.naive_metrics, self.finite, about_prices=self.about_prices)
+
+    @property
+    def mape_note(self) -> str | None:
+        """What MAPE leaves out (test targets equal to 0), None when it leaves nothing."""
+        return mape_note(self.test_truth)
 
     @property
     def model_wins(self) -> bool:
@@ -147,9 +164,9 @@ def evaluate_forecast(prepared: PreparedForecast, model: SequenceModel) -> Forec
     test, truth = prepared.split.test_windows, prepared.truth
     model_metrics = metrics(truth[test], predictions[test])
     naive_metrics = metrics(truth[test], naive[test])
-    finite = bool(np.isfinite(predictions).all())
-    sentence = verdict(model_metrics, naive_metrics, finite, about_prices=is_price(settings.target))
-    return ForecastResult(predictions, naive, model_metrics, naive_metrics, sentence, mape_note(truth[test]))
+    return ForecastResult(
+        predictions, naive, model_metrics, naive_metrics, truth[test], about_prices=is_price(settings.target)
+    )
 
 
 def future_times(times: pd.Index, has_dates: bool, steps: int) -> pd.Index:
@@ -184,7 +201,7 @@ def forecast_beyond(prepared: PreparedForecast, model: SequenceModel, steps: int
     rows of its next input. The future of the other features is unknown, so they are held at their
     last value (a univariate model, features = target only, avoids that assumption).
     """
-    steps = whole_number(steps, "The number of forecast steps", 1, MAX_FORECAST_STEPS)
+    steps = whole_number(steps, _("The number of forecast steps"), 1, MAX_FORECAST_STEPS)
     settings = prepared.settings
     model.eval()
     device = next(model.parameters()).device
@@ -193,7 +210,7 @@ def forecast_beyond(prepared: PreparedForecast, model: SequenceModel, steps: int
     values: list[float] = []
     while len(values) < steps:
         window = torch.from_numpy(np.stack(rows[-settings.window :]))[None].to(device)  # (1, window, features)
-        outputs, _ = model(window)
+        outputs, _state = model(window)
         scaled = outputs[0, -1].cpu().numpy().astype("float64")  # (horizon,)
         original = prepared.target_scaler.inverse_transform(scaled).reshape(-1)  # (horizon,)
         for value in original:

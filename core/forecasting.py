@@ -19,6 +19,7 @@ from torch import Tensor
 
 from core.cell_math import CELLS
 from core.errors import InputError
+from core.i18n import LANGUAGES, N_, _, current_language, speaking
 from core.models import MAX_HIDDEN_SIZE, MAX_LAYERS, ModelConfig, SequenceModel
 from core.probes import probe_indices
 from core.runtime import DEVICES, resolve_device
@@ -39,7 +40,8 @@ DEFAULT_WORK = 400_000
 DEFAULT_EPOCHS = 200
 FULL_BATCH_UP_TO = 4096
 PREDICT_BATCH = 4096
-CLOSE_NAMES = ("close", "종가", "adj close", "value", "target")
+# The lab's target among a file's columns, compared by ``name_key`` (lower case, spaces as underscores).
+CLOSE_NAMES = ("close", "종가", "adj_close", "value", "target")
 
 
 @dataclass(frozen=True)
@@ -65,32 +67,44 @@ class ForecastSettings:
         features = (self.features,) if isinstance(self.features, str) else tuple(self.features)
         object.__setattr__(self, "features", features)
         if not isinstance(self.target, str) or not self.target:
-            raise InputError("Choose the column to forecast (the target).")
+            raise InputError(_("Choose the column to forecast (the target)."))
         if not features:
-            raise InputError("Choose at least one feature column for the network to read.")
+            raise InputError(_("Choose at least one feature column for the network to read."))
         if len(set(features)) != len(features):
-            raise InputError("Each feature column can be chosen once only.")
-        for value, options, what in (
-            (self.missing_policy, MISSING_POLICIES, "missing-value policy"),
-            (self.cell, CELLS, "cell type"),
-            (self.device, DEVICES, "device"),
+            raise InputError(_("Each feature column can be chosen once only."))
+        for value, options, message in (
+            (
+                self.missing_policy,
+                MISSING_POLICIES,
+                N_("Unknown missing-value policy '{value}': choose one of {options}."),
+            ),
+            (self.cell, CELLS, N_("Unknown cell type '{value}': choose one of {options}.")),
+            (self.device, DEVICES, N_("Unknown device '{value}': choose one of {options}.")),
         ):
             if value not in options:
-                raise InputError(f"Unknown {what} '{value}': choose one of {', '.join(options)}.")
+                raise InputError(_(message).format(value=value, options=", ".join(options)))
         if not (isinstance(self.train_fraction, int | float) and 0.1 <= self.train_fraction <= 0.95):
-            raise InputError(f"The training share must be between 10% and 95% (got {self.train_fraction!r}).")
+            raise InputError(
+                _("The training share must be between 10% and 95% (got {value}).").format(
+                    value=repr(self.train_fraction)
+                )
+            )
         if not (isinstance(self.learning_rate, int | float) and 0 < self.learning_rate <= 10):  # NaN fails too
-            raise InputError(f"The learning rate must be a number above 0 and at most 10 (got {self.learning_rate}).")
+            raise InputError(
+                _("The learning rate must be a number above 0 and at most 10 (got {value}).").format(
+                    value=self.learning_rate
+                )
+            )
         for name, what, low, high in (
-            ("window", "The window", *WINDOW_LIMITS),
-            ("horizon", "The horizon", *HORIZON_LIMITS),
-            ("hidden_size", "The hidden size", 1, MAX_HIDDEN_SIZE),
-            ("num_layers", "The depth", 1, MAX_LAYERS),
-            ("epochs", "Epochs", 1, MAX_EPOCHS),
-            ("batch_size", "The batch size (0 = all windows)", 0, 1_000_000),
-            ("seed", "The seed", 0, MAX_SEED),
+            ("window", N_("The window"), *WINDOW_LIMITS),
+            ("horizon", N_("The horizon"), *HORIZON_LIMITS),
+            ("hidden_size", N_("The hidden size"), 1, MAX_HIDDEN_SIZE),
+            ("num_layers", N_("The depth"), 1, MAX_LAYERS),
+            ("epochs", N_("Epochs"), 1, MAX_EPOCHS),
+            ("batch_size", N_("The batch size (0 = all windows)"), 0, 1_000_000),
+            ("seed", N_("The seed"), 0, MAX_SEED),
         ):
-            whole_number(getattr(self, name), what, low, high)
+            whole_number(getattr(self, name), _(what), low, high)
 
     def model_config(self) -> ModelConfig:
         return ModelConfig(
@@ -113,6 +127,11 @@ class ForecastSettings:
         )
 
 
+def name_key(column: str) -> str:
+    """A column name as the name lists compare it: trimmed, lower case, inner spaces as one underscore."""
+    return "_".join(column.strip().lower().split())
+
+
 def default_target(columns: list[str], missing: Mapping[str, int] | None = None) -> str:
     """Among the columns with the fewest gaps, the lab's target (Close, 종가, Value) when there is one, else
     the last. A column blank on most days (rainfall in a weather file) is a poor first target."""
@@ -120,7 +139,7 @@ def default_target(columns: list[str], missing: Mapping[str, int] | None = None)
     candidates = [column for column in columns if (missing or {}).get(column, 0) == fewest]
     for name in CLOSE_NAMES:
         for column in candidates:
-            if column.strip().lower() == name:
+            if name_key(column) == name:
                 return column
     return candidates[-1]
 
@@ -157,10 +176,18 @@ class PreparedForecast:
     targets: Tensor  # (windows, horizon) scaled
     data: SequenceData
     probe_windows: np.ndarray  # (probes,) indices of the windows the snapshots look inside
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(
-        default_factory=list
-    )  # what the learner should not miss (dates no longer evenly spaced)
+    # What the missing-value policy did, and what the learner should not miss (dates no longer evenly spaced), in
+    # every language the app speaks: this object lives in the run, and a switch of language must not show old words.
+    notes_by_language: Mapping[str, list[str]] = field(default_factory=dict)
+    warnings_by_language: Mapping[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.notes_by_language.get(current_language(), []))
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.warnings_by_language.get(current_language(), []))
 
     def session(self, device: torch.device | None = None) -> TrainingSession:
         """A fresh training session of the settings' model on these windows."""
@@ -189,8 +216,10 @@ def cut_windows(values: np.ndarray, target: np.ndarray, window: int, horizon: in
     count = len(values) - window - horizon + 1
     if count < 1:
         raise InputError(
-            f"{len(values):,} rows are too few for a window of {window} and a horizon of {horizon}: "
-            f"at least {window + horizon} are needed."
+            _(
+                "{rows} rows are too few for a window of {window} and a horizon of {horizon}: at least {needed} are "
+                "needed."
+            ).format(rows=f"{len(values):,}", window=window, horizon=horizon, needed=window + horizon)
         )
     inputs = torch.from_numpy(values).unfold(0, window, 1).transpose(1, 2)[:count]  # (N, window, features), a view
     targets = torch.from_numpy(target[window:]).unfold(0, horizon, 1)[:count]  # (N, horizon), a view
@@ -203,7 +232,11 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
     """Check the settings against the table, fit the scalers on the training rows, cut the windows."""
     unknown = [c for c in (settings.target, *settings.features) if c not in table.numeric_columns]
     if unknown:
-        raise InputError(f"'{unknown[0]}' is not a numeric column of this table: choose among its numeric columns.")
+        raise InputError(
+            _("'{column}' is not a numeric column of this table: choose among its numeric columns.").format(
+                column=unknown[0]
+            )
+        )
     columns = list(dict.fromkeys([settings.target, *settings.features]))
     frame, policy_note = apply_missing_policy(table.frame, columns, settings.missing_policy)
     try:
@@ -234,7 +267,14 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
     has_dates = table.date_column is not None
     # Without dates, time steps are counted from 1 on screen, as everywhere in the app.
     times = pd.Index(frame[table.date_column]) if has_dates else pd.RangeIndex(1, len(frame) + 1)
-    spacing = spacing_warning(table.frame[table.date_column], frame[table.date_column]) if has_dates else None
+    notes, warnings, spoken = {}, {}, current_language()
+    for language in LANGUAGES:  # the same sentences in each language, so that a switch only changes the words
+        with speaking(language):
+            note = policy_note
+            if language != spoken:
+                note = apply_missing_policy(table.frame, columns, settings.missing_policy)[1]
+            spacing = spacing_warning(table.frame[table.date_column], frame[table.date_column]) if has_dates else None
+        notes[language], warnings[language] = [note], [spacing] if spacing else []
     return PreparedForecast(
         settings=settings,
         times=times,
@@ -248,8 +288,8 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
         targets=targets,
         data=data,
         probe_windows=probes,
-        notes=[policy_note],
-        warnings=[spacing] if spacing else [],
+        notes_by_language=notes,
+        warnings_by_language=warnings,
     )
 
 

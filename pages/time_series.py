@@ -18,6 +18,8 @@ from core.forecasting import (
     device_for,
     prepare,
 )
+from core.i18n import N_, _, pgettext
+from core.notes import note_link
 from core.series import SeriesTable
 from core.training import learning_rates
 from ui.common import learner_errors, markdown_literal, page_setup, start_page
@@ -32,35 +34,45 @@ from ui.time_series_views import ForecastRun, inside, loss_curve, results
 start_page()  # before any word: it sets this run's language
 
 KEY = "timeseries"
+# The page runs top to bottom after start_page() on every rerun, so its words are translated right here, in this
+# run's language. A choice control bound to the URL shows these labels and the link carries them (ui.links): the
+# same translated mapping goes to the control and to the link.
 POLICIES = {
-    "drop": "drop rows with a gap",
-    "fill_forward": "fill forward (repeat the last value)",
-    "fill_zero": "fill with 0 (where a blank means none, e.g. rainfall)",
+    "drop": _("drop rows with a gap"),
+    "fill_forward": _("fill forward (repeat the last value)"),
+    "fill_zero": _("fill with 0 (where a blank means none, e.g. rainfall)"),
 }
 LEARNING_RATES = learning_rates(0.0001, 1.0)
 BATCH_SIZES = [0, 16, 32, 64, 128, 256, 512, 1024, 4096]
-BATCH_LABELS = {b: "all" if b == 0 else str(b) for b in BATCH_SIZES}
+BATCH_LABELS = {b: pgettext("batch size", "all") if b == 0 else str(b) for b in BATCH_SIZES}
+SOURCE_LABELS = {source: _(label) for source, label in SOURCES.items()}
+# What the "Changed: …" note names for each setting of a run that differs from the controls.
 LABELS = {
-    "target": "the target column",
-    "features": "the feature columns",
-    "missing_policy": "the missing values",
-    "window": "the window",
-    "horizon": "the horizon",
-    "train_fraction": "the training part",
-    "cell": "the cell type",
-    "hidden_size": "the hidden size",
-    "num_layers": "the depth",
-    "epochs": "the epochs",
-    "batch_size": "the batch size",
-    "seed": "the seed",
-    "device": "the device",
+    name: _(label)
+    for name, label in {
+        "target": N_("the target column"),
+        "features": N_("the feature columns"),
+        "missing_policy": N_("the missing values"),
+        "window": N_("the window"),
+        "horizon": N_("the horizon"),
+        "train_fraction": N_("the training part"),
+        "cell": N_("the cell type"),
+        "hidden_size": N_("the hidden size"),
+        "num_layers": N_("the depth"),
+        "epochs": N_("the epochs"),
+        "batch_size": N_("the batch size"),
+        "seed": N_("the seed"),
+        "device": N_("the device"),
+    }.items()
 }
+# The stock-like sample's columns, the lab's, as data/stock_like.csv's header writes them: names, not words.
+STOCK_COLUMNS = tuple("Open,High,Low,Volume,Close".split(","))  # noqa: SIM905
 
 
 def upload_caveat() -> str | None:
     if st.session_state.get(f"{KEY}_source") != "upload":
         return None
-    return (
+    return _(
         "The link carries the settings, not your file: whoever opens it chooses the same file again (the "
         "settings tied to its columns, such as the target, apply to that file only)."
     )
@@ -69,9 +81,9 @@ def upload_caveat() -> str | None:
 # In the link, the defaults are the stock-like sample's (the first source); the data source and the training
 # part are controls without a field of their own in the settings class.
 LINK = (
-    ForecastSettings(target="Close", features=("Open", "High", "Low", "Volume", "Close")),
+    ForecastSettings(target=STOCK_COLUMNS[-1], features=STOCK_COLUMNS),
     LEARNING_RATES,
-    {"missing_policy": POLICIES, "batch_size": BATCH_LABELS, "source": SOURCES},
+    {"missing_policy": POLICIES, "batch_size": BATCH_LABELS, "source": SOURCE_LABELS},
     {"train_percent": 70, "source": "stock"},
     upload_caveat,
 )
@@ -80,15 +92,18 @@ LINK = (
 # as text; with a stable key the browser would send back an option of the previous table.)
 
 page_setup(
-    "Time series: forecast the next value",
-    "The seed's third lab: an LSTM reads the last **7 days** of prices (open, high, low, volume, close) and "
-    "predicts the next day's close. Here you can also bring your own CSV. Two things are done more honestly "
-    "than in the lab:\n"
-    "- **Scaling is fitted on the training part only.** The lab scaled the test part with its own min/max, "
-    "which lets the model peek at the future it is meant to predict.\n"
-    "- **Every result is shown next to a naive forecast**, “the next value = the last one”. On prices it is "
-    "hard to beat: a model that does not beat it has learned nothing useful.",
+    _("Time series: forecast the next value"),
+    _(
+        "The study note's third lab: an LSTM reads the last **7 days** of prices (open, high, low, volume, close) and "
+        "predicts the next day's close. Here you can also bring your own CSV. Two things are done more honestly "
+        "than in the lab:\n"
+        "- **Scaling is fitted on the training part only.** The lab scaled the test part with its own min/max, "
+        "which lets the model peek at the future it is meant to predict.\n"
+        "- **Every result is shown next to a naive forecast**, “the next value = the last one”. On prices it is "
+        "hard to beat: a model that does not beat it has learned nothing useful."
+    ),
 )
+st.markdown(note_link("labs"))
 
 
 def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | None:
@@ -97,63 +112,71 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
     tag = hashlib.sha1(identity.encode()).hexdigest()[:8]
     windows_guess = max(1, len(table.frame) - 7)
     with st.sidebar:
-        st.markdown("**What to forecast**")
+        st.markdown(_("**What to forecast**"))
         first_target = default_target(columns, table.missing_by_column)
         target = st.selectbox(
-            "Target column",
+            _("Target column"),
             columns,
             index=columns.index(first_target),
             key=f"{KEY}_target_{tag}",
             **BIND,
-            help="At first: among the columns with the fewest missing values, Close (or 종가, Value) if there is one, "
-            "else the last.",
+            help=_(
+                "At first: among the columns with the fewest missing values, Close (or 종가, Value) if there is one, "
+                "else the last."
+            ),
         )
         features = st.multiselect(
-            "Feature columns (what the network reads)",
+            _("Feature columns (what the network reads)"),
             columns,
             default=default_features(table),
             key=f"{KEY}_features_{tag}",
             **BIND,
-            help="The lab reads open, high, low, volume and close. Only the target: a univariate model.",
+            help=_("The lab reads open, high, low, volume and close. Only the target: a univariate model."),
         )
         missing_policy = st.radio(
-            "Missing values", list(POLICIES), format_func=POLICIES.get, key=f"{KEY}_missing_policy", **BIND
+            _("Missing values"), list(POLICIES), format_func=POLICIES.get, key=f"{KEY}_missing_policy", **BIND
         )
-        window = st.slider("Window (time steps read)", *WINDOW_LIMITS, 7, key=f"{KEY}_window", **BIND)
+        window = st.slider(_("Window (time steps read)"), *WINDOW_LIMITS, 7, key=f"{KEY}_window", **BIND)
         horizon = st.slider(
-            "Horizon (steps predicted)",
+            _("Horizon (steps predicted)"),
             *HORIZON_LIMITS,
             1,
             key=f"{KEY}_horizon",
             **BIND,
-            help="1 = the next value only.",
+            help=_("1 = the next value only."),
         )
-        train_percent = st.slider("Training part (%)", 10, 95, 70, step=5, key=f"{KEY}_train_percent", **BIND)
-        st.markdown("**The network**")
+        train_percent = st.slider(_("Training part (%)"), 10, 95, 70, step=5, key=f"{KEY}_train_percent", **BIND)
+        st.markdown(_("**The network**"))
         cell = cell_select(KEY, "lstm")
-        hidden_size = st.slider("Hidden size", 1, 128, 10, key=f"{KEY}_hidden_size", **BIND)
+        hidden_size = st.slider(_("Hidden size"), 1, 128, 10, key=f"{KEY}_hidden_size", **BIND)
         num_layers = depth_slider(KEY, 1)
-        st.markdown("**Training**")
+        st.markdown(_("**Training**"))
         epochs = st.slider(
-            "Epochs", 1, 1000, default_epochs(windows_guess), key=f"{KEY}_epochs_{tag}", **BIND, help="The lab ran 500."
+            _("Epochs"),
+            1,
+            1000,
+            default_epochs(windows_guess),
+            key=f"{KEY}_epochs_{tag}",
+            **BIND,
+            help=_("The lab ran 500."),
         )
         batch_size = st.select_slider(
-            "Batch size (windows per step)",
+            _("Batch size (windows per step)"),
             BATCH_SIZES,
             default_batch_size(windows_guess),
             format_func=BATCH_LABELS.get,
             key=f"{KEY}_batch_size_{tag}",
             **BIND,
-            help="'all' is the lab's full batch. Long series need mini-batches to fit in memory.",
+            help=_("'all' is the lab's full batch. Long series need mini-batches to fit in memory."),
         )
         seed = seed_input(KEY, 0)
         device = st.radio(
-            "Device",
+            _("Device"),
             ["auto", "cpu", "cuda"],
             horizontal=True,
             key=f"{KEY}_device",
             **BIND,
-            help="auto: a CUDA GPU when there is one and the run is big enough to gain, else one CPU thread.",
+            help=_("auto: a CUDA GPU when there is one and the run is big enough to gain, else one CPU thread."),
         )
         reset_note()
     settings = None
@@ -185,8 +208,10 @@ def builder(table: SeriesTable, source: str, identity: str):
         device = device_for(prepared)
         session = prepared.session(device)
         estimate = session.check_budget(
-            size_settings="the window, the horizon, the hidden size, the depth or the file (fewer rows), or choose a "
-            "larger batch size",
+            size_settings=_(
+                "the window, the horizon, the hidden size, the depth or the file (fewer rows), or choose a larger "
+                "batch size"
+            ),
         )
         return LiveRun(settings, {"model": session}, estimate, ForecastRun(prepared, source, device, identity))
 
@@ -199,16 +224,14 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
     if history.stopped:
         stopped = history.stopped
         st.warning(stopped_message(stopped.reason, stopped.epoch, run.session.learning_rate, min(LEARNING_RATES)))
-    st.caption(
-        markdown_literal(
-            f"Training on the {run.screen.source} ({prepared.split.windows:,} windows, {run.screen.device.type}). "
-            + " ".join(prepared.notes)
-        )
+    training_on = _("Training on the {source} ({windows} windows, {device}).").format(
+        source=run.screen.source_words(), windows=f"{prepared.split.windows:,}", device=run.screen.device.type
     )
+    st.caption(markdown_literal(" ".join([training_on, *prepared.notes])))
     for warning in prepared.warnings:
         st.warning(markdown_literal(warning))
     loss_curve(run, KEY)
-    st.subheader("Inside the network")
+    st.subheader(_("Inside the network"))
     inside(run, epoch_control(KEY, run), KEY)
     results(run, KEY, lowest_learning_rate=min(LEARNING_RATES))
 
@@ -221,9 +244,9 @@ with st.container(), linked_settings(KEY, *LINK):  # one block, however many ele
     if table is not None:
         preview(table, KEY)
         settings = settings_sidebar(table, identity)
-st.subheader("2. Training")
+st.subheader(_("2. Training"))
 existing = st.session_state.get(f"{KEY}_run")
-other = ["the data"] if existing is not None and table is not None and existing.screen.identity != identity else []
+other = [_("the data")] if existing is not None and table is not None and existing.screen.identity != identity else []
 if table is not None or existing is not None:
     drive(
         KEY,

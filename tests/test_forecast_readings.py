@@ -122,3 +122,40 @@ def test_window_steps_and_windows_count_from_one_on_screen():
     prepared = prepare(table, ForecastSettings(target="v", features=("v",), window=3, epochs=1))
     assert window_label(prepared, 0) == "window 1: reads row 1 … row 3 (training)"
     assert list(prepared.times[:2]) == [1, 2]
+
+
+# ------------------------------------------------------------------------------------------------------ in Korean
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def korean(sentence: str) -> str:
+    assert HANGUL.search(sentence), sentence
+    return sentence
+
+
+def test_the_readings_flip_in_korean_too():
+    from core.i18n import speaking
+
+    with speaking("ko"):
+        every_epoch, every_fourth = korean(validation_caption(40, 1)), korean(validation_caption(200, 4))
+        off_the_beat = korean(validation_caption(103, 2))
+        lower_it, already_lowest = korean(not_finite_advice(0.01, 0.0001)), korean(not_finite_advice(0.0001, 0.0001))
+        reason = divergence_message(3, 0.0001)
+        lowest = korean(stopped_message(reason, 3, 0.0001, 0.0001))
+    assert len({every_epoch, every_fourth, off_the_beat}) == 3
+    assert "4 에포크마다" in every_fourth and "103" in off_the_beat and "103" not in every_fourth
+    assert lower_it != already_lowest and "0.01" in lower_it and "0.0001" in already_lowest
+    assert lowest != reason and "0.0001" in lowest and "에포크 3" in lowest
+    assert "measured" in validation_caption(40, 1)  # the English is back once the block ends
+
+
+def test_window_labels_speak_korean():
+    from core.forecast_figures import window_label
+    from core.i18n import speaking
+
+    table = read_series(b"v\n" + b"".join(f"{i % 5}\n".encode() for i in range(30)))
+    prepared = prepare(table, ForecastSettings(target="v", features=("v",), window=3, epochs=1))
+    with speaking("ko"):
+        first, last = window_label(prepared, 0), window_label(prepared, prepared.split.windows - 1)
+    assert first == "윈도우 1: 1행 … 3행 구간을 읽음 (학습)"
+    assert korean(last) != first and "(테스트)" in last

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -186,6 +187,26 @@ def test_predictions_csv_is_escaped_and_has_the_forecast_after_the_data():
     assert text.splitlines()[0] == "time,part,'=HYPERLINK(1),model prediction,naive prediction"
 
 
+def test_in_korean_the_csv_stays_data_and_the_json_keeps_its_keys():
+    """The CSV's headers and codes are data (a program reads them): English in every language. The JSON's keys are
+    data too; its sentences are words, in the language of the learner who downloads it."""
+    from core.i18n import speaking
+
+    prepared = prepare(ramp_table(40), settings())
+    history = trained(prepared)
+    result = evaluate_forecast(prepared, history.model)
+    english_csv = predictions_csv(prepared, result, np.array([1.0]))
+    english = json.loads(summary_json(prepared, result, history, "test"))
+    with speaking("ko"):
+        korean_csv = predictions_csv(prepared, result, np.array([1.0]))
+        korean = json.loads(summary_json(prepared, result, history, "test"))
+    assert korean_csv == english_csv
+    assert korean.keys() == english.keys() and korean["test_metrics"].keys() == english["test_metrics"].keys()
+    assert korean["test_metrics"]["verdict"] != english["test_metrics"]["verdict"]
+    assert re.search(r"[\uac00-\ud7a3]", korean["test_metrics"]["verdict"])
+    assert korean["data"]["scaling"]["training_rows"] == english["data"]["scaling"]["training_rows"]
+
+
 def test_summary_json_is_strict_json_with_settings_and_metrics():
     prepared = prepare(ramp_table(40), settings())
     history = trained(prepared)
@@ -302,3 +323,13 @@ def test_too_few_rows_from_a_quote_never_closed_names_the_quote():
     with pytest.raises(InputError, match="Too few rows") as caught:
         prepare(table, ForecastSettings(target="v", features=("v",)))
     assert 'The likely cause: a quote (") opened on line 7' in str(caught.value)
+
+
+def test_a_refused_setting_is_a_korean_sentence_in_korean():
+    from core.i18n import speaking
+
+    with speaking("ko"), pytest.raises(InputError) as refused:
+        ForecastSettings(target="y", features=("y",), device="tpu")
+    assert str(refused.value) == "알 수 없는 장치 'tpu'입니다. auto, cpu, cuda 중에서 고르세요."
+    with pytest.raises(InputError, match="Unknown device 'tpu': choose one of auto, cpu, cuda"):
+        ForecastSettings(target="y", features=("y",), device="tpu")

@@ -19,6 +19,7 @@ from core.forecast_results import (
     future_times,
 )
 from core.forecasting import PreparedForecast
+from core.i18n import _, ngettext
 from core.training import Snapshot
 from ui.common import chart, markdown_literal
 from ui.live import LiveRun
@@ -30,9 +31,19 @@ class ForecastRun:
     """What the Time series screen draws a run with, beside its training session (``LiveRun.screen``)."""
 
     prepared: PreparedForecast  # the windows, scalers and split of this run's data and settings
-    source: str  # the data in words, as the captions name it ("built-in sample stock_like.csv", "uploaded file ...")
+    source: str  # the data in words when the run was built; the captions name it with ``source_words`` instead
     device: torch.device  # where it trains
     identity: str  # which data this is (ui.series_data.choose_data): another one shows the "Changed" note
+
+    def source_words(self) -> str:
+        """The data in words, in the current language ("built-in sample stock_like.csv", "uploaded file ..."),
+        from the identity: the words kept in ``source`` are in the language the run was started in."""
+        kind, _sep, rest = self.identity.partition(":")
+        if kind == "sample":
+            return _("built-in sample {name}").format(name=rest)
+        if kind == "upload":
+            return _("uploaded file {name}").format(name=rest.rpartition(":")[0] or rest)
+        return self.source
 
 
 def evaluated(run: LiveRun[ForecastRun]):
@@ -44,39 +55,48 @@ def scores(run: LiveRun[ForecastRun], key: str) -> None:
     history, prepared, result = run.history, run.screen.prepared, evaluated(run)
     model, naive = result.model_metrics, result.naive_metrics
     columns = st.columns(4)
+    difference = format_number(model["RMSE"] - naive["RMSE"])
     columns[0].metric(
-        "Test RMSE, model",
+        _("Test RMSE, model"),
         format_number(model["RMSE"]),
-        delta=f"{format_number(model['RMSE'] - naive['RMSE'])} vs naive" if result.finite else None,
+        # the number first: Streamlit colours the delta by its leading sign
+        delta=_("{difference} vs naive").format(difference=difference) if result.finite else None,
         delta_color="inverse",
     )
-    columns[1].metric("Test RMSE, naive", format_number(naive["RMSE"]), help="“the next value = the last one”")
-    columns[2].metric("Final training loss", f"{history.losses[-1]:.5f}" if history.records else "n/a")
+    columns[1].metric(_("Test RMSE, naive"), format_number(naive["RMSE"]), help=_("“the next value = the last one”"))
+    columns[2].metric(_("Final training loss"), f"{history.losses[-1]:.5f}" if history.records else "n/a")
+    epochs = len(history.records)
     columns[3].metric(
-        "Training time",
+        _("Training time"),
         f"{history.seconds:.1f} s",
-        help=markdown_literal(f"{len(history.records)} epochs, {run.screen.source}"),
+        help=markdown_literal(
+            ngettext("{epochs} epoch, {source}", "{epochs} epochs, {source}", epochs).format(
+                epochs=epochs, source=run.screen.source_words()
+            )
+        ),
     )
     (st.success if result.model_wins else st.info)(result.verdict)
     table = pd.DataFrame(
         {
-            "test metric": list(model),
-            "model": [format_number(v) for v in model.values()],
-            "naive: last value": [format_number(v) for v in naive.values()],
+            _("test metric"): list(model),
+            _("model"): [format_number(v) for v in model.values()],
+            _("naive: last value"): [format_number(v) for v in naive.values()],
         }
     )
     left, right = st.columns([1, 2])
     with left:
         st.dataframe(table, hide_index=True, key=f"{key}_metrics")
-        st.caption(
-            f"Measured on the {prepared.split.test_windows.stop - prepared.split.test_windows.start:,} test windows "
-            "in the file's units. RMSE weighs big misses more, MAE is the typical miss, MAPE the miss in percent."
-            + (f" {result.mape_note}" if result.mape_note else "")
-        )
+        test_windows = prepared.split.test_windows.stop - prepared.split.test_windows.start
+        caption = _(
+            "Measured on the {count} test windows in the file's units. RMSE weighs big misses more, MAE is the "
+            "typical miss, MAPE the miss in percent."
+        ).format(count=f"{test_windows:,}")
+        note = result.mape_note
+        st.caption(caption + (f" {note}" if note else ""))
     with right:
         chart(
             ff.metrics_figure(model, naive),
-            "Lower is better in each panel. A bar of the model above the grey one means the naive forecast wins.",
+            _("Lower is better in each panel. A bar of the model above the grey one means the naive forecast wins."),
             key=f"{key}_metrics_chart",
         )
 
@@ -87,59 +107,65 @@ def predictions(run: LiveRun[ForecastRun], key: str) -> None:
     step = 0
     if horizon > 1:
         step = st.select_slider(
-            "Steps ahead shown",
+            _("Steps ahead shown"),
             list(range(horizon)),
             format_func=lambda s: f"t+{s + 1}",
             key=f"{key}_r{run.number}_step_ahead",
         )
-    thinned = ff.stride(prepared.rows) > 1
-    chart(
-        ff.prediction_figure(prepared, result, step),
+    caption = _(
         "Shaded: the test part, never trained on. Where the orange line just trails the black one by a step, the "
         "model is copying the last value; click the grey legend entry to overlay the naive forecast."
-        + (" (Long series: every n-th point is drawn; metrics use all.)" if thinned else ""),
-        key=f"{key}_prediction",
     )
+    if ff.stride(prepared.rows) > 1:
+        caption += " " + _("(Long series: every n-th point is drawn; metrics use all.)")
+    chart(ff.prediction_figure(prepared, result, step), caption, key=f"{key}_prediction")
     chart(
         ff.residual_figure(prepared, result, step),
-        "Errors should scatter around zero. A drift away from zero in the test part means the series left the range "
-        "the model saw in training.",
+        _(
+            "Errors should scatter around zero. A drift away from zero in the test part means the series left the "
+            "range the model saw in training."
+        ),
         key=f"{key}_residuals",
     )
 
 
 def beyond_the_end(run: LiveRun[ForecastRun], key: str):
     prepared, model = run.screen.prepared, run.session.model
-    steps = st.slider("Steps to forecast beyond the end", 1, MAX_FORECAST_STEPS, 30, key=f"{key}_forecast_steps")
+    steps = st.slider(_("Steps to forecast beyond the end"), 1, MAX_FORECAST_STEPS, 30, key=f"{key}_forecast_steps")
     future = run.cached(f"future {steps}", lambda: forecast_beyond(prepared, model, steps))
     times = future_times(prepared.times, prepared.has_dates, steps)
     others = [f for f in prepared.settings.features if f != prepared.settings.target]
-    held = " The other features' future is unknown: they are held at their last value." if others else ""
-    chart(
-        ff.forecast_figure(prepared, future, times),
+    caption = _(
         "Each predicted value is fed back as the next input, so errors compound: far ahead, the forecast usually "
-        "flattens or drifts." + held,
-        key=f"{key}_forecast",
+        "flattens or drifts."
     )
+    if others:
+        caption += " " + _("The other features' future is unknown: they are held at their last value.")
+    chart(ff.forecast_figure(prepared, future, times), caption, key=f"{key}_forecast")
     return future
 
 
 def inside(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str) -> None:
     history, prepared = run.history, run.screen.prepared
     probes = list(range(len(prepared.probe_windows)))
+    # The labels in this run's language, computed now: Streamlit may call format_func later, outside this run
+    # (AppTest does, from its own thread), where _() would speak the default language.
+    window_labels = {i: ff.window_label(prepared, int(prepared.probe_windows[i])) for i in probes}
     pick = st.selectbox(
-        "Window to look inside",
+        _("Window to look inside"),
         probes,
         index=len(probes) - 1,
-        format_func=lambda i: ff.window_label(prepared, int(prepared.probe_windows[i])),
+        format_func=window_labels.__getitem__,
         key=f"{key}_r{run.number}_window_pick",
     )
     layer = choose_layer(len(snapshot.probe.hidden), f"{key}_r{run.number}")
     labels = ff.step_labels(prepared.settings.window)
     chart(
         ff.hidden_figure(snapshot.probe.hidden[layer][pick], labels, layer, snapshot.epoch),
-        "Each column is the hidden state after reading that time step; the last column is what the prediction is "
-        "made from. Scrub the epoch to watch the pattern form.",
+        _(
+            "Each column is the hidden state after reading that time step; the last column is what the prediction "
+            "is made from. Scrub the epoch to watch the pattern form."
+        ),
         key=f"{key}_hidden",
     )
     gradient_views(
@@ -147,9 +173,11 @@ def inside(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str) -> None:
         snapshot,
         labels,
         key,
-        step_title=ff.STEP_TITLE,
-        step_caption=f"Measured over the {len(probes)} windows of the picker together. Far-back steps get less "
-        "gradient: they matter less to the loss, or the signal fades on its way back (vanishing gradient).",
+        step_title=_(ff.STEP_TITLE),
+        step_caption=_(
+            "Measured over the {count} windows of the picker together. Far-back steps get less gradient: they "
+            "matter less to the loss, or the signal fades on its way back (vanishing gradient)."
+        ).format(count=len(probes)),
     )
 
 
@@ -157,17 +185,20 @@ def downloads(run: LiveRun[ForecastRun], future, key: str) -> None:
     prepared, result, history = run.screen.prepared, evaluated(run), run.history
     left, right = st.columns(2)
     left.download_button(
-        "Download predictions (CSV)",
+        _("Download predictions (CSV)"),
         lambda: predictions_csv(prepared, result, future),
         file_name="predictions.csv",
         mime="text/csv",
         on_click="ignore",
         key=f"{key}_download_csv",
-        help="Cells starting with = + - @ are escaped so a spreadsheet does not run them as formulas.",
+        help=_(
+            "Cells starting with = + - @ are escaped so a spreadsheet does not run them as formulas. The column "
+            "headers stay in English, the same in every language, for the programs that read the file."
+        ),
     )
     right.download_button(
-        "Download settings and metrics (JSON)",
-        lambda: summary_json(prepared, result, history, run.screen.source),
+        _("Download settings and metrics (JSON)"),
+        lambda: summary_json(prepared, result, history, run.screen.source_words()),
         file_name="run.json",
         mime="application/json",
         on_click="ignore",
@@ -186,7 +217,8 @@ def loss_curve(run: LiveRun[ForecastRun], key: str) -> None:
             marks=learning_rate_marks(history),
             x_max=run.total_epochs,
         ),
-        "The loss falls as the network learns; on a log scale a straight fall means steady progress. "
+        _("The loss falls as the network learns; on a log scale a straight fall means steady progress.")
+        + " "
         + validation_caption(run.settings.epochs, run.session.config.validate_every),
         key=f"{key}_loss",
     )
@@ -195,19 +227,19 @@ def loss_curve(run: LiveRun[ForecastRun], key: str) -> None:
 def results(run: LiveRun[ForecastRun], key: str, lowest_learning_rate: float) -> None:
     """The forecast at the current weights: computed when the page reruns, not at every tick."""
     if not run.history.records:
-        st.info("Press **Play** or **Step**: the forecast is scored once the network has trained.")
+        st.info(_("Press **Play** or **Step**: the forecast is scored once the network has trained."))
         return
     if run.playing:  # scoring every window at every tick would slow the live view: it waits for a pause
-        st.caption("How good the forecast is, the forecast beyond the data and the downloads: pause to see them.")
+        st.caption(_("How good the forecast is, the forecast beyond the data and the downloads: pause to see them."))
         return
     result = evaluated(run)
-    st.subheader("3. How good is the forecast?")
+    st.subheader(_("3. How good is the forecast?"))
     if not result.finite:
         st.error(not_finite_advice(run.session.learning_rate, lowest_learning_rate))
         return
     scores(run, key)
     predictions(run, key)
-    st.subheader("4. Beyond the end of the data")
+    st.subheader(_("4. Beyond the end of the data"))
     future = beyond_the_end(run, key)
-    st.subheader("5. Take the results with you")
+    st.subheader(_("5. Take the results with you"))
     downloads(run, future, key)
