@@ -87,6 +87,8 @@ KEPT_ARGUMENTS = {
     "ticks",
     "x",
     "y",
+    "annotation_position",
+    "family",
 }
 NOT_WORDS = {"RNN", "LSTM", "GRU", "PyTorch", "CSV", "CP949", "EUC-KR", "UTF-8", "tanh", "ReLU", "Adam", "SGD", "ID"}
 PLACEHOLDER = re.compile(
@@ -176,7 +178,11 @@ class Scan(ast.NodeVisitor):
                 if isinstance(arg, ast.JoinedStr):
                     self.found.append((node.lineno, "an f-string inside _(): the catalogue cannot hold it"))
             self._exempt(node)
-        elif on_logger or _is_exception_not_shown(node) or name in {"latex", "code", "getLogger", "startswith"}:
+        elif (
+            on_logger
+            or _is_exception_not_shown(node)
+            or name in {"latex", "code", "getLogger", "startswith", "TypeVar"}
+        ):
             self._exempt(node)
         else:
             for keyword in node.keywords:
