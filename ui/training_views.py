@@ -11,6 +11,7 @@ from core.colour_ranges import TANH_RANGE, run_hidden_range
 from core.i18n import N_, _
 from core.training import Snapshot, TrainingHistory
 from ui.common import chart
+from ui.i18n import option_labels
 
 
 def learning_rate_marks(history: TrainingHistory) -> list[tuple[float, str]]:
@@ -59,7 +60,11 @@ def choose_layer(num_layers: int, key: str) -> int:
     if num_layers == 1:
         return 0
     return st.radio(
-        _("Layer"), list(range(num_layers)), format_func=figures.layer_name, horizontal=True, key=f"{key}_layer"
+        _("Layer"),
+        list(range(num_layers)),
+        format_func=option_labels(figures.layer_name),
+        horizontal=True,
+        key=f"{key}_layer",
     )
 
 

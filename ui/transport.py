@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.i18n import N_, _, pgettext
 from core.run_status import status_sentence, unit_count
+from ui.i18n import option_labels
 
 # Units per second of wall time (a unit is one epoch, or a page's own "step" such as 10 optimisation steps):
 # the pace is the same whether the browser redraws four times a second or once.
@@ -101,7 +102,7 @@ def transport(
         _("Speed"),
         list(SPEEDS),
         index=list(SPEEDS).index(DEFAULT_SPEED),
-        format_func=speed_label,
+        format_func=option_labels(speed_label),
         key=f"{key}_speed",
         help=_("{paces}; full speed computes as much as it can between two redraws.").format(paces=paces),
     )
