@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from core.errors import InputError
+from core.i18n import _
 
 STALE_SECONDS = 3.0  # a waiting run that has not asked for this long is taken out of the queue (a closed tab)
 
@@ -36,7 +37,9 @@ def slots_from_environment() -> int:
     except ValueError:
         slots = 0
     if slots < 1:
-        raise InputError(f"RNNLAB_MAX_TRAININGS must be a whole number of at least 1 (got {raw!r}).")
+        raise InputError(
+            _("RNNLAB_MAX_TRAININGS must be a whole number of at least 1 (got {value}).").format(value=repr(raw))
+        )
     return slots
 
 

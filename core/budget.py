@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass
 
 from core.errors import InputError
+from core.i18n import _
 
 # Fitted to nine runs of the four screens (hihello to a 4-layer LSTM of 128 on 120-step windows):
 # every estimate within a factor of 2 of its measured time.
@@ -78,8 +79,11 @@ class CostEstimate:
         return self.peak_bytes / 2**20
 
     def describe(self) -> str:
-        duration = format_duration(self.seconds)
-        return f"{duration if self.seconds < 1 else 'about ' + duration} and {self.megabytes:,.0f} MB"
+        """'about 5 min and 300 MB', in the current language."""
+        duration, megabytes = format_duration(self.seconds), f"{self.megabytes:,.0f}"
+        if self.seconds < 1:
+            return _("{duration} and {megabytes} MB").format(duration=duration, megabytes=megabytes)
+        return _("about {duration} and {megabytes} MB").format(duration=duration, megabytes=megabytes)
 
 
 @dataclass(frozen=True)
@@ -105,14 +109,14 @@ def _positive_from_env(name: str, default: float) -> float:
 
 def format_duration(seconds: float) -> str:
     if seconds < 1:
-        return "under a second"
+        return _("under a second")
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 90 * 60:
         return f"{seconds / 60:.0f} min"
     if seconds < 48 * 3600:
-        return f"{seconds / 3600:.1f} hours"
-    return f"{seconds / 86400:.0f} days"
+        return _("{hours} hours").format(hours=f"{seconds / 3600:.1f}")
+    return _("{days} days").format(days=f"{seconds / 86400:.0f}")
 
 
 def estimate(cost: ModelCost, shape: RunShape) -> CostEstimate:
@@ -148,14 +152,21 @@ def check_budget(
     estimate: CostEstimate,
     budget: Budget,
     epochs: int,
-    epochs_setting: str = "Epochs",
-    size_settings: str = "the hidden size, the depth or the data",
+    epochs_setting: str | None = None,
+    size_settings: str | None = None,
 ) -> None:
-    """Refuse, with a message naming the setting to change, a run that would exceed the budget."""
+    """Refuse, with a message naming the setting to change, a run that would exceed the budget.
+
+    ``epochs_setting`` is the label of the screen's epochs control and ``size_settings`` names the settings
+    that make a run bigger ("the hidden size, the depth or the word"), both already in the learner's language."""
+    epochs_setting = epochs_setting or _("Epochs")
+    size_settings = size_settings or _("the hidden size, the depth or the data")
     if estimate.megabytes > budget.max_megabytes:
         raise InputError(
-            f"This run would need about {estimate.megabytes:,.0f} MB of memory; the limit on this server is "
-            f"{budget.max_megabytes:,.0f} MB per run. Make {size_settings} smaller."
+            _(
+                "This run would need about {needed} MB of memory; the limit on this server is {limit} MB per run. "
+                "Make {settings} smaller."
+            ).format(needed=f"{estimate.megabytes:,.0f}", limit=f"{budget.max_megabytes:,.0f}", settings=size_settings)
         )
     if estimate.seconds <= budget.max_seconds:
         return
@@ -163,11 +174,21 @@ def check_budget(
     affordable = int(budget.max_seconds // max(estimate.seconds_per_epoch, 1e-9))
     if affordable >= 1:
         raise InputError(
-            f"This run would take {format_duration(estimate.seconds)} of computing; the limit on this server is "
-            f"{limit} per run. Set {epochs_setting} to at most {affordable:,} (now {epochs:,}), or make "
-            f"{size_settings} smaller."
+            _(
+                "This run would take {duration} of computing; the limit on this server is {limit} per run. Set "
+                "{epochs_setting} to at most {affordable} (now {now}), or make {settings} smaller."
+            ).format(
+                duration=format_duration(estimate.seconds),
+                limit=limit,
+                epochs_setting=epochs_setting,
+                affordable=f"{affordable:,}",
+                now=f"{epochs:,}",
+                settings=size_settings,
+            )
         )
     raise InputError(
-        f"One epoch alone would take {format_duration(estimate.seconds_per_epoch)} of computing; the limit on "
-        f"this server is {limit} per run. Make {size_settings} smaller."
+        _(
+            "One epoch alone would take {duration} of computing; the limit on this server is {limit} per run. "
+            "Make {settings} smaller."
+        ).format(duration=format_duration(estimate.seconds_per_epoch), limit=limit, settings=size_settings)
     )

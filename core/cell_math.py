@@ -16,6 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from core.errors import InputError
+from core.i18n import _
 
 # The one table of the three cells: their names on screen, and the gates torch stacks in weight_ih /
 # weight_hh (in torch's order; the plain RNN has one block, its pre-activation).
@@ -65,7 +66,7 @@ class StepTerms:
 def rnn_step(x: Tensor, h: Tensor, w: CellWeights, nonlinearity: str = "tanh") -> StepTerms:
     """h_t = act(W_xh x_t + b_ih + W_hh h_{t-1} + b_hh)."""
     if nonlinearity not in NONLINEARITIES:
-        raise InputError(f"Unknown nonlinearity '{nonlinearity}': choose tanh or relu.")
+        raise InputError(_("Unknown nonlinearity '{name}': choose tanh or relu.").format(name=nonlinearity))
     input_term = x @ w.weight_ih.T + w.bias_ih
     recurrent_term = h @ w.weight_hh.T + w.bias_hh
     pre_activation = input_term + recurrent_term
@@ -109,7 +110,9 @@ def cell_step(
         return lstm_step(x, h, c, w)
     if cell == "gru":
         return gru_step(x, h, w)
-    raise InputError(f"Unknown cell type '{cell}': choose one of {', '.join(CELLS)}.")
+    raise InputError(
+        _("Unknown cell type '{cell}': choose one of {choices}.").format(cell=cell, choices=", ".join(CELLS))
+    )
 
 
 def unroll_layer(

@@ -22,8 +22,10 @@ PALETTE = {
 CELL_COLORS = {"rnn": PALETTE["vermillion"], "lstm": PALETTE["blue"], "gru": PALETTE["green"]}
 # Diverging scale for signed values (activations in [-1, 1]), sequential for magnitudes.
 DIVERGING = "RdBu_r"
-SEQUENTIAL = "Viridis"
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+SEQUENTIAL = "viridis"
+# Streamlit's own face for Latin text, then the Hangul subset the app serves (.streamlit/config.toml's
+# [[theme.fontFaces]]): Korean titles, axes and hover text draw in the same font as the page around them.
+FONT = dict(family='"Source Sans", "Noto Sans KR", sans-serif', size=13)
 # Set once: passing template= to every figure costs ~60 ms per figure (the template is deep-copied).
 pio.templates.default = "plotly_white"
 

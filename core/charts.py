@@ -9,6 +9,15 @@ import plotly.graph_objects as go
 
 from core.axes import MAX_PLOT_PX, column_ticks, heatmap_height, log_axis, row_ticks, rows_shown
 from core.chart_style import DIVERGING, SEQUENTIAL, line_styles, styled
+from core.i18n import N_, _
+
+# A heatmap too tall to label every row draws the first ones and says so in its title, per kind of row.
+ROWS_SHOWN = {
+    "rows": N_("{title} · first {shown} of {total} rows shown"),
+    "units": N_("{title} · first {shown} of {total} units shown"),
+    "characters": N_("{title} · first {shown} of {total} characters shown"),
+    "steps": N_("{title} · first {shown} of {total} steps shown"),
+}
 
 
 def line_chart(
@@ -67,7 +76,8 @@ def heatmap(
     ``value_range`` fixes the colour range (a quantity's natural range, the same at every epoch); without
     it a signed map spans ± its largest magnitude. ``text`` (strings) or ``show_values`` write each value
     in its cell: small matrices are read number by number. Every row keeps its label: rows shrink to fit
-    ``max_plot_px``, and beyond that only the first rows are drawn and the title says how many.
+    ``max_plot_px``, and beyond that only the first rows are drawn and the title says how many (``row_noun``
+    names the rows, one of ``ROWS_SHOWN``). Titles and names come in already translated.
     """
     values = np.asarray(values, dtype=float)
     total = len(y_labels)
@@ -75,7 +85,7 @@ def heatmap(
     if shown < total:
         values, y_labels = values[:shown], list(y_labels)[:shown]
         text = None if text is None else np.asarray(text)[:shown]
-        title = f"{title} · first {shown} of {total} {row_noun} shown"
+        title = _(ROWS_SHOWN.get(row_noun, ROWS_SHOWN["rows"])).format(title=title, shown=shown, total=total)
     kwargs: dict = dict(colorscale=DIVERGING if signed else SEQUENTIAL)
     if value_range is not None:
         kwargs.update(zmin=value_range[0], zmax=value_range[1])

@@ -18,7 +18,7 @@ import torch
 
 from core.models import display_name
 from core.passes import gradient_norms, held_out_passes, one_pass, sliced_passes
-from core.training import EpochRecord, Snapshot, Stopped, divergence_message
+from core.training import DIVERGED, EpochRecord, Snapshot, Stopped
 
 if TYPE_CHECKING:
     from core.session import TrainingSession
@@ -76,7 +76,7 @@ def run_epochs(session: TrainingSession, start_epoch: int = 0) -> Iterator[objec
                     model, batch_inputs, batch_targets, data.objective, session.micro_batch, first_loss
                 )
             if step is None:  # the loss exploded: stop with the last good state on screen
-                yield Stopped(epoch, divergence_message(epoch, session.learning_rate))
+                yield Stopped(epoch, DIVERGED, session.learning_rate)
                 return
             loss_value, batch_predictions = step
             if first_loss is None:
@@ -85,7 +85,7 @@ def run_epochs(session: TrainingSession, start_epoch: int = 0) -> Iterator[objec
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
             norms = gradient_norms(names, parameters)
             if not math.isfinite(sum(norm for _, norm in norms)):  # this update would break the weights
-                yield Stopped(epoch, divergence_message(epoch, session.learning_rate))
+                yield Stopped(epoch, DIVERGED, session.learning_rate)
                 return
             for name, norm in norms:
                 norm_sums[name] = norm_sums.get(name, 0.0) + norm

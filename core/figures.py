@@ -3,6 +3,10 @@
 The look (palette, ``styled``) lives in ``core.chart_style``, the axes (log ticks, heatmap rows) in
 ``core.axes``, the generic line chart and heatmap in ``core.charts``; they are re-exported here, so a
 screen's figures import one module.
+
+Every word is translated when the figure is built (``_()``), in the language of that moment. A title a caller
+hands in (``step_title``, ``loss_name``) may be a constant marked with ``N_()`` or already translated: it goes
+through ``_()`` once more, which leaves a translated text as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from core.axes import MAX_ROWS, column_ticks, log_axis
 from core.chart_style import CELL_COLORS, DIVERGING, PALETTE, SEQUENTIAL, line_styles, styled
 from core.charts import heatmap, line_chart
 from core.colour_ranges import TANH_RANGE, UNIT_RANGE
+from core.i18n import N_, _, ngettext
 
 __all__ = ["CELL_COLORS", "DIVERGING", "PALETTE", "SEQUENTIAL", "heatmap", "line_chart", "log_axis", "styled"]
 
@@ -37,26 +42,33 @@ def mark_changes(
     return fig
 
 
+def log_scale(quantity: str) -> str:
+    """An axis title on a log axis: 'cross-entropy loss (log scale)'."""
+    return _("{quantity} (log scale)").format(quantity=quantity)
+
+
 def loss_figure(
     epochs: Sequence[int],
     losses: Sequence[float],
     validation_losses: Sequence[float | None] | None = None,
-    loss_name: str = "cross-entropy loss",
+    loss_name: str = N_("cross-entropy loss"),
     log_y: bool = True,
     marks: Sequence[tuple[float, str]] = (),
     x_max: float | None = None,
 ) -> go.Figure:
     """Training (and validation) loss per epoch; ``marks`` are the learner's mid-run changes."""
-    series = {"training": losses}
+    training, validation = _("training"), _("validation")
+    series = {training: losses}
     if validation_losses is not None and any(v is not None for v in validation_losses):
-        series["validation"] = [np.nan if v is None else v for v in validation_losses]
-    colors = {"training": PALETTE["blue"], "validation": PALETTE["orange"]}
+        series[validation] = [np.nan if v is None else v for v in validation_losses]
+    colors = {training: PALETTE["blue"], validation: PALETTE["orange"]}
+    loss_name = _(loss_name)
     fig = line_chart(
         epochs,
         series,
-        "Loss per epoch",
-        "epoch",
-        f"{loss_name}{' (log scale)' if log_y else ''}",
+        _("Loss per epoch"),
+        _("epoch"),
+        log_scale(loss_name) if log_y else loss_name,
         colors=colors,
         log_y=log_y,
     )
@@ -72,23 +84,24 @@ def accuracy_figure(
     x_max: float | None = None,
 ) -> go.Figure:
     """Share of correctly predicted targets per epoch, in percent."""
-    series = {"training": [100 * a for a in accuracies]}
+    training, validated = _("training"), _("validation")
+    series = {training: [100 * a for a in accuracies]}
     if validation is not None and any(v is not None for v in validation):
-        series["validation"] = [np.nan if v is None else 100 * v for v in validation]
+        series[validated] = [np.nan if v is None else 100 * v for v in validation]
     fig = line_chart(
         epochs,
         series,
-        "Accuracy per epoch",
-        "epoch",
-        "correct predictions (%)",
-        colors={"training": PALETTE["green"], "validation": PALETTE["orange"]},
+        _("Accuracy per epoch"),
+        _("epoch"),
+        _("correct predictions (%)"),
+        colors={training: PALETTE["green"], validated: PALETTE["orange"]},
         hover_format=".1f",
     )
     fig.update_yaxes(range=[-2, 102])
     return mark_changes(fig, x_max=x_max)
 
 
-STEP_TITLE = "time step (input character)"
+STEP_TITLE = N_("time step (input character)")
 
 
 def hidden_state_figure(
@@ -107,11 +120,15 @@ def hidden_state_figure(
     return heatmap(
         hidden.T,
         x_labels=step_labels,
-        y_labels=[f"unit {u + 1}" for u in range(units)],
-        title=f"Hidden state h_t of layer {layer + 1} after {epoch} epochs",
-        x_title=step_title,
-        y_title="hidden unit",
-        value_name="activation",
+        y_labels=[_("unit {number}").format(number=u + 1) for u in range(units)],
+        title=ngettext(
+            "Hidden state h_t of layer {layer} after {epoch} epoch",
+            "Hidden state h_t of layer {layer} after {epoch} epochs",
+            epoch,
+        ).format(layer=layer + 1, epoch=epoch),
+        x_title=_(step_title),
+        y_title=_("hidden unit"),
+        value_name=_("activation"),
         signed=value_range[0] < 0,
         show_values=hidden.size <= 400,
         value_range=value_range,
@@ -122,15 +139,20 @@ def hidden_state_figure(
 def hidden_state_caption(value_range: tuple[float, float]) -> str:
     """What to notice in the hidden-state heatmap, for a tanh-bounded or a ReLU state."""
     if value_range[0] < 0:
-        return (
+        return _(
             "Each column is the hidden state after reading that character; colours span tanh's whole range, "
             "−1 to 1, at every epoch. Units that stay near ±1 are saturated; scrub the epoch to watch the pattern form."
         )
-    return (
+    return _(
         "Each column is the hidden state after reading that character. ReLU has no upper bound, so the colours "
-        f"span 0 to {value_range[1]:.3g}, the largest activation of this run's snapshots, at every epoch; "
-        "a unit stuck at 0 is dead."
-    )
+        "span 0 to {highest}, the largest activation of this run's snapshots, at every epoch; a unit stuck at 0 "
+        "is dead."
+    ).format(highest=f"{value_range[1]:.3g}")
+
+
+def layer_name(layer: int) -> str:
+    """'layer 1' for torch's layer 0: a legend entry or a choice, counted from 1 as the learner counts."""
+    return _("layer {number}").format(number=layer + 1)
 
 
 def gradient_per_step_figure(
@@ -139,10 +161,12 @@ def gradient_per_step_figure(
     """norms (layers, time) → one line per layer of ‖∂L/∂h_t‖ against the time step, log scale spanning at
     least a decade, so a few per cent of difference between steps does not fill the chart."""
     fig = go.Figure()
-    styles = line_styles([f"layer {layer + 1}" for layer in range(len(norms))])
+    names = [layer_name(layer) for layer in range(len(norms))]
+    styles = line_styles(names)
+    step_hover = _("step %{customdata[0]} (%{customdata[1]})")  # plotly's placeholders: no str.format here
     positive = []
     for layer, row in enumerate(norms):
-        name = f"layer {layer + 1}"
+        name = names[layer]
         y = [float(v) if v > 0 else None for v in row]
         positive.extend(y)
         fig.add_trace(
@@ -153,15 +177,18 @@ def gradient_per_step_figure(
                 mode="lines+markers",
                 name=name,
                 line=dict(width=2, **styles[name]),
-                hovertemplate="step %{customdata[0]} (%{customdata[1]})<br>‖∂L/∂h_t‖ = %{y:.3g}"
-                f"<extra>{name}</extra>",
+                hovertemplate=f"{step_hover}<br>‖∂L/∂h_t‖ = %{{y:.3g}}<extra>{name}</extra>",
             )
         )
     return styled(
         fig,
-        f"How much gradient reaches each time step (after {epoch} epochs)",
-        step_title,
-        "‖∂L/∂h_t‖ (log scale)",
+        ngettext(
+            "How much gradient reaches each time step (after {epoch} epoch)",
+            "How much gradient reaches each time step (after {epoch} epochs)",
+            epoch,
+        ).format(epoch=epoch),
+        _(step_title),
+        log_scale("‖∂L/∂h_t‖"),
         xaxis=column_ticks(step_labels),
         yaxis=log_axis(positive),
     )
@@ -194,9 +221,9 @@ def parameter_gradients_figure(epochs: Sequence[int], norms_per_epoch: Sequence[
     fig = line_chart(
         epochs,
         series,
-        "Gradient norm of each weight tensor per epoch",
-        "epoch",
-        "‖∂L/∂W‖ (log scale)",
+        _("Gradient norm of each weight tensor per epoch"),
+        _("epoch"),
+        log_scale("‖∂L/∂W‖"),
         log_y=True,
         hover_format=".3g",
     )
@@ -206,15 +233,19 @@ def parameter_gradients_figure(epochs: Sequence[int], norms_per_epoch: Sequence[
 
 def parameter_gradients_caption(series_names: Sequence[str]) -> str:
     """What to notice in the per-tensor gradient chart, naming the merged bias lines when there are any."""
-    text = (
-        "Large early gradients shrink as the loss falls; a tensor whose gradient collapses towards zero has stopped "
-        "learning, one that spikes is where training is unstable."
-    )
+    sentences = [
+        _(
+            "Large early gradients shrink as the loss falls; a tensor whose gradient collapses towards zero has "
+            "stopped learning, one that spikes is where training is unstable."
+        )
+    ]
     if any("=" in name for name in series_names):
-        text += " bias_ih and bias_hh are added inside the cell, so their gradients are equal: they share one line."
+        sentences.append(
+            _("bias_ih and bias_hh are added inside the cell, so their gradients are equal: they share one line.")
+        )
     if any("_l1" in name for name in series_names):
-        text += " Colour = which tensor, dash = which layer (torch counts layers from l0)."
-    return text
+        sentences.append(_("Colour = which tensor, dash = which layer (torch counts layers from l0)."))
+    return " ".join(sentences)
 
 
 def probabilities_figure(
@@ -225,20 +256,26 @@ def probabilities_figure(
     A vocabulary too large for one labelled row each keeps the characters most likely at some step (in
     vocabulary order): the first ones alphabetically would hide the prediction."""
     probabilities = np.asarray(probabilities, dtype=float)
-    title = f"Predicted probability of each next character (after {epoch} epochs)"
+    title = ngettext(
+        "Predicted probability of each next character (after {epoch} epoch)",
+        "Predicted probability of each next character (after {epoch} epochs)",
+        epoch,
+    ).format(epoch=epoch)
     classes = probabilities.shape[1]
     if classes > MAX_ROWS:
         kept = np.sort(np.argsort(-probabilities.max(axis=0), kind="stable")[:MAX_ROWS])
         probabilities, class_labels = probabilities[:, kept], [class_labels[i] for i in kept]
-        title += f" · the {MAX_ROWS} of {classes} characters most likely at some step"
+        title = _("{title} · the {shown} of {total} characters most likely at some step").format(
+            title=title, shown=MAX_ROWS, total=classes
+        )
     return heatmap(
         probabilities.T,
         x_labels=step_labels,
         y_labels=class_labels,
         title=title,
-        x_title=STEP_TITLE,
-        y_title="next character",
-        value_name="probability",
+        x_title=_(STEP_TITLE),
+        y_title=_("next character"),
+        value_name=_("probability"),
         signed=False,
         show_values=probabilities.size <= 400,
         value_range=UNIT_RANGE,

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -99,12 +98,3 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Marks a string for the catalogue; translated later, where it is shown."""
     return message
-
-
-def labels_in_current_language(table: Mapping[Any, str]) -> Callable[[Any], str]:
-    """A choice control's ``format_func``: each option's label from ``table`` (marked with ``N_``), translated.
-
-    The language is bound now, when the control is drawn, not when the function is called: Streamlit's AppTest
-    calls a ``format_func`` again from the test's own thread, where this session's language is not set."""
-    catalogue = translations(_current.get())
-    return lambda option: catalogue.gettext(table[option])

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from core.i18n import _
+
 
 def naive_forecast(target_values: np.ndarray, window: int, horizon: int) -> np.ndarray:
     """The naive forecast "tomorrow = today": each window's last target value, repeated over the horizon.
@@ -81,12 +83,11 @@ def mape_note(truth: np.ndarray) -> str | None:
     if not zeros:
         return None
     if zeros == truth.size:
-        return (
-            f"MAPE is n/a: all {truth.size:,} test targets are 0, and a miss relative to 0 is not a percentage. "
-            "Use RMSE and MAE here."
-        )
-    return (
-        f"MAPE leaves out {zeros:,} of the {truth.size:,} test targets, the ones equal to 0 (a miss relative to 0 "
-        "is not a percentage); it is the mean over the other "
-        f"{truth.size - zeros:,}. RMSE and MAE use every target."
-    )
+        return _(
+            "MAPE is n/a: all {count} test targets are 0, and a miss relative to 0 is not a percentage. Use RMSE and "
+            "MAE here."
+        ).format(count=f"{truth.size:,}")
+    return _(
+        "MAPE leaves out {zeros} of the {count} test targets, the ones equal to 0 (a miss relative to 0 is not a "
+        "percentage); it is the mean over the other {others}. RMSE and MAE use every target."
+    ).format(zeros=f"{zeros:,}", count=f"{truth.size:,}", others=f"{truth.size - zeros:,}")

@@ -11,6 +11,7 @@ from torch import Tensor, nn
 from core.budget import ModelCost
 from core.cell_math import CELLS, GATE_BLOCKS, NONLINEARITIES
 from core.errors import InputError
+from core.i18n import _
 
 MAX_HIDDEN_SIZE = 512
 MAX_LAYERS = 4
@@ -39,15 +40,27 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
-            raise InputError(f"Unknown cell type '{self.cell}': choose one of {', '.join(CELLS)}.")
+            raise InputError(
+                _("Unknown cell type '{cell}': choose one of {choices}.").format(
+                    cell=self.cell, choices=", ".join(CELLS)
+                )
+            )
         if self.nonlinearity not in NONLINEARITIES:
-            raise InputError(f"Unknown nonlinearity '{self.nonlinearity}': choose tanh or relu.")
+            raise InputError(_("Unknown nonlinearity '{name}': choose tanh or relu.").format(name=self.nonlinearity))
         if not 1 <= int(self.hidden_size) <= MAX_HIDDEN_SIZE:
-            raise InputError(f"Hidden size must be between 1 and {MAX_HIDDEN_SIZE} (got {self.hidden_size}).")
+            raise InputError(
+                _("Hidden size must be between 1 and {most} (got {value}).").format(
+                    most=MAX_HIDDEN_SIZE, value=self.hidden_size
+                )
+            )
         if not 1 <= int(self.num_layers) <= MAX_LAYERS:
-            raise InputError(f"Depth must be between 1 and {MAX_LAYERS} layers (got {self.num_layers}).")
+            raise InputError(
+                _("Depth must be between 1 and {most} layers (got {value}).").format(
+                    most=MAX_LAYERS, value=self.num_layers
+                )
+            )
         if self.input_size < 1 or self.output_size < 1:
-            raise InputError("The data has no features or no classes to predict.")
+            raise InputError(_("The data has no features or no classes to predict."))
 
     @property
     def layer_sizes(self) -> list[int]:

@@ -1,18 +1,35 @@
 """The status line above every training screen's charts, as a sentence that follows the run's state: the
-estimate before and while it runs, the measured time once it has ended (and how that compared)."""
+estimate before and while it runs, the measured time once it has ended (and how that compared).
+
+Everything here is computed when the line is drawn, in the language of that moment: a run keeps only its
+numbers and its ``unit_name`` ("epoch" or "step", a name, never shown as such)."""
 
 from __future__ import annotations
 
 from core.budget import CostEstimate, format_duration
+from core.i18n import N_, _, ngettext
 
 STATES = {
-    "paused": "paused",
-    "playing": "playing",
-    "finishing": "running to the end",
-    "stepping": "stepping",
-    "replaying": "replaying the snapshots",
+    "paused": N_("paused"),
+    "playing": N_("playing"),
+    "finishing": N_("running to the end"),
+    "stepping": N_("stepping"),
+    "replaying": N_("replaying the snapshots"),
 }
 CLOSE = 1.5  # measured within a factor of 1.5 of the estimate counts as "about as estimated"
+# The head of the line, per unit a run counts in (LiveRun.unit_name).
+HEADS = {"epoch": N_("**Epoch {number} of {total}**"), "step": N_("**Step {number} of {total}**")}
+STOPPED_AT = {
+    "epoch": N_("stopped at epoch {number} · ran {seconds} of computing before it stopped"),
+    "step": N_("stopped at step {number} · ran {seconds} of computing before it stopped"),
+}
+
+
+def unit_count(unit_name: str, count: int) -> str:
+    """'1 epoch', '30 epochs', '10 steps': a number of the run's units, in the current language."""
+    if unit_name == "step":
+        return ngettext("{count} step", "{count} steps", count).format(count=f"{count:,}")
+    return ngettext("{count} epoch", "{count} epochs", count).format(count=f"{count:,}")
 
 
 def measured_duration(seconds: float) -> str:
@@ -26,10 +43,34 @@ def against_estimate(seconds: float, estimated: float) -> str:
     """How the measured time compared with the estimate, in words."""
     ratio = seconds / max(estimated, 1e-9)
     if 1 / CLOSE <= ratio <= CLOSE:
-        return f"about as estimated ({measured_duration(estimated)})"
+        return _("about as estimated ({estimate})").format(estimate=measured_duration(estimated))
     if ratio < 1:
-        return f"{1 / ratio:.1f}× faster than estimated ({measured_duration(estimated)})"
-    return f"{ratio:.1f}× slower than estimated ({measured_duration(estimated)})"
+        return _("{factor}× faster than estimated ({estimate})").format(
+            factor=f"{1 / ratio:.1f}", estimate=measured_duration(estimated)
+        )
+    return _("{factor}× slower than estimated ({estimate})").format(
+        factor=f"{ratio:.1f}", estimate=measured_duration(estimated)
+    )
+
+
+def state_words(mode: str, finished: bool, waiting_ahead: int | None = None) -> str:
+    """The middle of the line: what the run is doing, or that it waits for the server (and how far back)."""
+    if finished:
+        return _("finished") if mode == "paused" else _(STATES.get(mode, mode))
+    if waiting_ahead is not None and mode in ("playing", "finishing", "stepping"):
+        if waiting_ahead == 0:
+            return _(
+                "waiting for a free slot on the server: next in line (other learners' runs take turns with yours; "
+                "Pause leaves the line)"
+            )
+        return ngettext(
+            "waiting for a free slot on the server: {count} run ahead (other learners' runs take turns with yours; "
+            "Pause leaves the line)",
+            "waiting for a free slot on the server: {count} runs ahead (other learners' runs take turns with yours; "
+            "Pause leaves the line)",
+            waiting_ahead,
+        ).format(count=f"{waiting_ahead:,}")
+    return _(STATES.get(mode, mode))
 
 
 def status_sentence(
@@ -45,26 +86,17 @@ def status_sentence(
 ) -> str:
     """'Epoch 40 of 100 · playing · …': the estimate until the run ends, then the time it took. ``waiting_ahead``:
     the run wants to compute but every slot of the server is taken (core.admission), with this many runs ahead."""
-    head = f"**{unit_name.capitalize()} {epoch:,} of {total:,}**"
+    unit = unit_name if unit_name in HEADS else "epoch"
+    head = _(HEADS[unit]).format(number=f"{epoch:,}", total=f"{total:,}")
     if stopped_at is not None:
-        return (
-            f"{head} · stopped at {unit_name} {stopped_at:,} · ran {measured_duration(seconds)} of computing "
-            "before it stopped"
-        )
+        return f"{head} · " + _(STOPPED_AT[unit]).format(number=f"{stopped_at:,}", seconds=measured_duration(seconds))
+    state = state_words(mode, finished, waiting_ahead)
     if finished:
-        state = "finished" if mode == "paused" else STATES.get(mode, mode)
-        took = f"took {measured_duration(seconds)} of computing, {against_estimate(seconds, estimate.seconds)}"
+        took = _("took {seconds} of computing, {comparison}").format(
+            seconds=measured_duration(seconds), comparison=against_estimate(seconds, estimate.seconds)
+        )
         return f"{head} · {state} · {took}"
-    state = STATES.get(mode, mode)
-    if waiting_ahead is not None and mode in ("playing", "finishing", "stepping"):
-        place = (
-            "next in line" if waiting_ahead == 0 else f"{waiting_ahead} {'run' if waiting_ahead == 1 else 'runs'} ahead"
-        )
-        state = (
-            f"waiting for a free slot on the server: {place} (other learners' runs take turns with yours; Pause "
-            "leaves the line)"
-        )
-    return (
-        f"{head} · {state} · {measured_duration(seconds)} of computing so far; estimated for the "
-        f"whole run: {estimate.describe()}"
+    so_far = _("{seconds} of computing so far; estimated for the whole run: {estimate}").format(
+        seconds=measured_duration(seconds), estimate=estimate.describe()
     )
+    return f"{head} · {state} · {so_far}"

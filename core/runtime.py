@@ -9,6 +9,7 @@ from typing import TypeVar
 import torch
 
 from core.errors import InputError
+from core.i18n import _
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -45,10 +46,12 @@ def resolve_device(device: str = "auto", workload: int = 0, gpu_worth_it_from: i
     small runs are dominated by kernel-launch latency and are as fast on one CPU thread.
     """
     if device not in DEVICES:
-        raise InputError(f"Unknown device '{device}': choose one of {', '.join(DEVICES)}.")
+        raise InputError(
+            _("Unknown device '{device}': choose one of {choices}.").format(device=device, choices=", ".join(DEVICES))
+        )
     if device == "cuda":
         if not torch.cuda.is_available():
-            raise InputError("This machine has no CUDA GPU: choose 'auto' or 'cpu'.")
+            raise InputError(_("This machine has no CUDA GPU: choose 'auto' or 'cpu'."))
         return torch.device("cuda")
     if device == "auto" and torch.cuda.is_available() and workload >= gpu_worth_it_from:
         return torch.device("cuda")

@@ -31,6 +31,7 @@ from core.passes import PAUSE
 from core.probes import Probe
 from core.runtime import build_seeded
 from core.training import (
+    FAILED,
     EpochRecord,
     LearningRateChange,
     SequenceData,
@@ -68,12 +69,6 @@ class Progress:
     stopped: Stopped | None = None
     steps: int = 0  # optimisation steps taken
     seconds: float = 0.0
-
-
-FAILED_MESSAGE = (
-    "Training stopped: something unexpected went wrong (the details went to the server log). Press Reset to "
-    "start again."
-)
 
 
 class TrainingSession:
@@ -220,7 +215,7 @@ class TrainingSession:
                 break
             except Exception:
                 # A generator that raised cannot be resumed: end the run, so nothing keeps trying.
-                self.history.add(Stopped(self.epoch + 1, FAILED_MESSAGE))
+                self.history.add(Stopped(self.epoch + 1, FAILED))
                 raise
             if item is STEP_DONE:
                 self.steps_done += 1

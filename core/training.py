@@ -18,6 +18,7 @@ import torch
 from torch import Tensor
 
 from core.errors import InputError
+from core.i18n import N_, _
 from core.models import ModelConfig, SequenceModel
 from core.objectives import OBJECTIVES, compute_loss, count_correct, predicted_classes
 from core.probes import Probe
@@ -52,7 +53,9 @@ def check_learning_rate(learning_rate: object) -> float:
     except (TypeError, ValueError):
         value = math.nan
     if isinstance(learning_rate, bool) or not (math.isfinite(value) and 0 < value <= 10):
-        raise InputError(f"The learning rate must be a number above 0 and at most 10 (got {learning_rate}).")
+        raise InputError(
+            _("The learning rate must be a number above 0 and at most 10 (got {value}).").format(value=learning_rate)
+        )
     return value
 
 
@@ -69,16 +72,20 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         if not 1 <= int(self.epochs) <= MAX_EPOCHS:
-            raise InputError(f"Epochs must be between 1 and {MAX_EPOCHS} (got {self.epochs}).")
+            raise InputError(
+                _("Epochs must be between 1 and {most} (got {value}).").format(
+                    most=f"{MAX_EPOCHS:,}", value=self.epochs
+                )
+            )
         check_learning_rate(self.learning_rate)
         if self.batch_size is not None and int(self.batch_size) < 1:
-            raise InputError(f"Batch size must be at least 1 (got {self.batch_size}).")
+            raise InputError(_("Batch size must be at least 1 (got {value}).").format(value=self.batch_size))
         if int(self.validate_every) < 1:
-            raise InputError("Validation must happen at least every epoch (validate_every ≥ 1).")
+            raise InputError(_("Validation must happen at least every epoch (validate_every ≥ 1)."))
         if int(self.snapshot_every) < 1:
-            raise InputError("Snapshots must be taken at least every epoch (snapshot_every ≥ 1).")
+            raise InputError(_("Snapshots must be taken at least every epoch (snapshot_every ≥ 1)."))
         if self.clip_grad_norm is not None and not self.clip_grad_norm > 0:
-            raise InputError("Gradient clipping needs a positive maximum norm.")
+            raise InputError(_("Gradient clipping needs a positive maximum norm."))
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ class SequenceData:
         if self.objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {self.objective!r}")
         if self.inputs.ndim != 3 or self.inputs.shape[0] == 0 or self.inputs.shape[1] == 0:
-            raise InputError("There are no training sequences: the text or series is too short for the window.")
+            raise InputError(_("There are no training sequences: the text or series is too short for the window."))
         if len(self.targets) != len(self.inputs):
             raise ValueError("inputs and targets differ in number of sequences")
 
@@ -148,10 +155,34 @@ class Snapshot:
         return self.look(self.weights)
 
 
+DIVERGED, FAILED = "diverged", "failed"  # why a run stopped (Stopped.cause)
+FAILED_MESSAGE = N_(
+    "Training stopped: something unexpected went wrong (the details went to the server log). Press Reset to "
+    "start again."
+)
+
+
 @dataclass(frozen=True)
 class Stopped:
+    """When and why a run stopped. ``cause`` is DIVERGED (``learning_rate``: the rate it diverged at) or FAILED;
+    the sentence a learner reads, ``reason``, is written when it is shown, in the language of that moment. Any
+    other ``cause`` is a sentence read back from an older saved run, shown as it was saved."""
+
     epoch: int
-    reason: str
+    cause: str
+    learning_rate: float | None = None
+
+    @property
+    def diverged(self) -> bool:
+        return self.cause == DIVERGED
+
+    @property
+    def reason(self) -> str:
+        if self.cause == DIVERGED:
+            return divergence_message(self.epoch, self.learning_rate if self.learning_rate is not None else math.nan)
+        if self.cause == FAILED:
+            return _(FAILED_MESSAGE)
+        return self.cause
 
 
 @dataclass
@@ -194,12 +225,11 @@ def has_diverged(loss: float, first_loss: float | None) -> bool:
 
 
 def divergence_message(epoch: int, learning_rate: float) -> str:
-    return (
-        f"Training stopped at epoch {epoch}: the loss exploded (it became huge, infinite or not a number). "
-        f"The learning rate "
-        f"({learning_rate:g}) is too high for this model, so the weights overshot. The charts show the last "
-        "good state; try a learning rate ten times smaller."
-    )
+    return _(
+        "Training stopped at epoch {epoch}: the loss exploded (it became huge, infinite or not a number). The "
+        "learning rate ({learning_rate}) is too high for this model, so the weights overshot. The charts show the "
+        "last good state; try a learning rate ten times smaller."
+    ).format(epoch=epoch, learning_rate=f"{learning_rate:g}")
 
 
 def build_model(model_config: ModelConfig, seed: int) -> SequenceModel:

@@ -6,6 +6,7 @@ import math
 from numbers import Real
 
 from core.errors import InputError
+from core.i18n import _
 
 MAX_SEED = 2**31 - 1  # what torch, numpy and a URL all hold without surprises
 
@@ -21,11 +22,19 @@ def whole_number(value: object, what: str, low: int, high: int) -> int:
         not isinstance(value, bool) and isinstance(value, Real) and math.isfinite(value) and float(value).is_integer()
     )
     if not whole or not low <= int(value) <= high:
-        raise InputError(f"{what} must be a whole number from {low:,} to {high:,} (got {value!r}).")
+        raise InputError(
+            _("{what} must be a whole number from {low} to {high} (got {value}).").format(
+                what=what, low=f"{low:,}", high=f"{high:,}", value=repr(value)
+            )
+        )
     return int(value)
 
 
 def one_of(value: object, options, what: str) -> str:
     if value not in options:
-        raise InputError(f"Unknown {what} {value!r}: choose one of {', '.join(map(str, options))}.")
+        raise InputError(
+            _("Unknown {what} {value}: choose one of {choices}.").format(
+                what=what, value=repr(value), choices=", ".join(map(str, options))
+            )
+        )
     return value

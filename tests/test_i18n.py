@@ -89,6 +89,7 @@ KEPT_ARGUMENTS = {
     "y",
     "annotation_position",
     "gate",
+    "family",
 }
 # Exact strings that read as words but are data, never shown: codes in an exported file that programs read.
 DATA_STRINGS = {"forecast beyond the data"}  # core/forecast_export.py: the CSV's "part" of the rows past the end
@@ -183,7 +184,11 @@ class Scan(ast.NodeVisitor):
                 if isinstance(arg, ast.JoinedStr):
                     self.found.append((node.lineno, "an f-string inside _(): the catalogue cannot hold it"))
             self._exempt(node)
-        elif on_logger or _is_exception_not_shown(node) or name in {"latex", "code", "getLogger", "startswith"}:
+        elif (
+            on_logger
+            or _is_exception_not_shown(node)
+            or name in {"latex", "code", "getLogger", "startswith", "TypeVar"}
+        ):
             self._exempt(node)
         else:
             for keyword in node.keywords:

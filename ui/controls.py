@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from core.cell_math import CELL_NAMES
+from core.i18n import N_, _
 
 # Every setting widget lives in the URL (its key is the parameter's name): a link reproduces the setup, and the
 # values survive a reload and a visit to another screen. ui.links notes a value from the link a widget refused.
@@ -37,19 +38,23 @@ def whole_number_input(
     )
 
 
-def seed_input(key: str, default: int, help: str = "Draws the initial weights.", highest: int = 10_000) -> float:
-    return whole_number_input("Seed", 0, highest, default, key=f"{key}_seed", help=help, **BIND)
+SEED_HELP = N_("Draws the initial weights.")
+
+
+def seed_input(key: str, default: int, help: str = SEED_HELP, highest: int = 10_000) -> float:
+    """The seed; ``help`` may be an ``N_()`` constant or already translated (``_()`` leaves that as it is)."""
+    return whole_number_input(_("Seed"), 0, highest, default, key=f"{key}_seed", help=_(help), **BIND)
 
 
 def cell_select(key: str, default: str = "rnn") -> str:
     cells = list(CELL_NAMES)
     return st.selectbox(
-        "Cell type", cells, index=cells.index(default), format_func=CELL_NAMES.get, key=f"{key}_cell", **BIND
+        _("Cell type"), cells, index=cells.index(default), format_func=CELL_NAMES.get, key=f"{key}_cell", **BIND
     )
 
 
 def depth_slider(key: str, default: int, most: int = 4) -> int:
-    return st.slider("Depth (stacked layers)", 1, most, default, key=f"{key}_num_layers", **BIND)
+    return st.slider(_("Depth (stacked layers)"), 1, most, default, key=f"{key}_num_layers", **BIND)
 
 
 def steered_learning_rate(key: str, default: float) -> float:
@@ -58,4 +63,4 @@ def steered_learning_rate(key: str, default: float) -> float:
 
 
 def reset_note() -> None:
-    st.caption("Changes here start a new run: press **Reset** above the charts.")
+    st.caption(_("Changes here start a new run: press **Reset** above the charts."))

@@ -2,8 +2,11 @@
 
 The order: ``?lang=ko`` / ``?lang=en`` in the URL wins; then the learner's choice in the selector (kept in the
 session, so it holds on every page); then the browser's language (``st.context.locale``, Korean for ``ko*``);
-then English. Choosing in the selector writes ``lang`` into the URL too, so a link or a reload keeps it and a
-stale ``?lang=`` never overrules the learner.
+then English. A language other than English is always written into the URL as ``lang`` (and the selector writes
+the new one), so a link or a reload keeps it and a stale ``?lang=`` never overrules the learner; and because a
+choice control bound to the URL writes its *label* there ("?hihello_cell=..."), a Korean link must say that its
+labels are Korean. (A link without ``lang`` holds English labels; opened by a Korean browser, a choice whose
+English label is not found falls back to its default.)
 
 Switching never retrains: the run lives in the session and only words change. One Streamlit detail needs care:
 a choice control bound to the URL keeps its value as its *label*, which is in the old language after a switch
@@ -14,10 +17,12 @@ re-stores every control's value as its option, while the old labels are still re
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import streamlit as st
 
-from core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, language_code, set_language
+from core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, language_code, set_language, speaking
 
 LANGUAGE_KEY = "language"  # the session's language, a plain session value: it survives every page switch
 SELECTOR_KEY = "language_selector"
@@ -36,6 +41,10 @@ def choose_language() -> str:
     from_url = language_code(st.query_params.get(URL_PARAM))
     language = from_url or st.session_state.get(LANGUAGE_KEY) or browser_language() or SOURCE_LANGUAGE
     st.session_state[LANGUAGE_KEY] = language
+    if from_url is None and language != SOURCE_LANGUAGE:
+        # A URL in another language than English says so: a bound choice control writes its *label* into the
+        # URL, so a Korean link is read in Korean whatever the browser of whoever opens it prefers.
+        st.query_params[URL_PARAM] = language
     set_language(language)
     return language
 
@@ -55,17 +64,49 @@ def _switch() -> None:
 
 
 def _keep_choices() -> None:
-    """Every control's current value re-stored as a value, not as its label in the language being left."""
+    """Every choice control's current value re-stored as a value, not as its label in the language being left.
+
+    Only values a choice can hold are re-stored. A button's or a download button's key holds a bool, an uploader's
+    its files (or None): those widgets refuse a value set through the session (Streamlit raises when the widget
+    is next drawn, not at the assignment, so a ``try`` here would not catch it), and a checkbox's bool has no
+    label to lose."""
     for key in list(st.session_state.keys()):
         if key in (SELECTOR_KEY, LANGUAGE_KEY) or key.startswith("_"):
             continue
-        value = st.session_state[key]
-        # Buttons (a bool) and uploaders (a file or None) hold no choice to keep, and setting one fails later, when
-        # the widget is drawn ("cannot be assigned through session state"); a choice holds its option.
-        if isinstance(value, bool) or not isinstance(value, str | int | float | list | tuple):
-            continue
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # a key whose value cannot be read back (a widget not drawn any more)
+            value = st.session_state[key]
+            # Buttons (a bool) and uploaders (files or None) hold no choice to keep, and setting one fails later, when
+            # the widget is drawn ("cannot be assigned through session state"); a choice holds its option.
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, str | int | float | list | tuple)
+                or _holds_files(value)
+            ):
+                continue
             st.session_state[key] = value
+
+
+def _holds_files(value: object) -> bool:
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return any(isinstance(item, UploadedFile) for item in values)
+
+
+def option_labels(labels: Mapping[Any, str] | Callable[[Any], str]) -> Callable[[Any], str]:
+    """A choice control's ``format_func`` that speaks this run's language wherever it is called: a table of
+    ``N_()`` labels (translated with ``_()``) or a function that calls ``_()`` itself.
+
+    The language lives in the script run's context; AppTest formats a control's options again in the test's own
+    thread, where none was set, and a control whose labels came out English there would not find its Korean
+    option ("'fast' is not in list")."""
+    language = current_language()
+
+    def label(option: Any) -> str:
+        with speaking(language):
+            return _(labels[option]) if isinstance(labels, Mapping) else labels(option)
+
+    return label
 
 
 def language_selector() -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.i18n import N_, _, ngettext
 from core.training import Snapshot, TrainingHistory
 from ui.common import learner_errors
 from ui.i18n import apply_language
@@ -31,6 +32,13 @@ from ui.live_run import TICK_SECONDS, WORK_SECONDS, LiveRun, leave_queue, tick, 
 from ui.transport import DEFAULT_SPEED, status_line, transport
 
 __all__ = ["WORK_SECONDS", "LiveRun", "current_run", "drive", "epoch_control", "run_key"]
+
+
+# The epoch control's label, per unit a run counts in (LiveRun.unit_name).
+LOOK_INSIDE = {
+    "epoch": N_("Epoch to look inside (0 = before training)"),
+    "step": N_("Step to look inside (0 = before training)"),
+}
 
 
 def run_key(key: str) -> str:
@@ -64,7 +72,8 @@ def pause_other_pages(key: str) -> None:
 
 
 def changed_settings(run_settings: Any, settings: Any, labels: dict[str, str]) -> list[str]:
-    """The settings (by their labels) that differ from the run's, except the steerable learning rate."""
+    """The settings (by their labels, translated here: a page's table may hold ``N_()`` constants) that differ
+    from the run's, except the steerable learning rate."""
     if settings is None or not dataclasses.is_dataclass(settings) or type(settings) is not type(run_settings):
         return []
     changed = []
@@ -73,7 +82,7 @@ def changed_settings(run_settings: Any, settings: Any, labels: dict[str, str]) -
             continue
         before, after = getattr(run_settings, item.name), getattr(settings, item.name)
         if before != after:
-            changed.append(labels.get(item.name, item.name.replace("_", " ")))
+            changed.append(_(labels[item.name]) if item.name in labels else item.name.replace("_", " "))
     return changed
 
 
@@ -106,8 +115,13 @@ def drive(
     changed = [*other_changes, *changed_settings(run.settings, settings, labels)]
     if changed:
         note.info(
-            f"Changed: {', '.join(changed)}. These change the model or the data, so they start a new run: press "
-            "**Reset** to use them. The run below keeps its own settings."
+            ngettext(
+                "Changed: {settings}. This changes the model or the data, so it starts a new run: press **Reset** to "
+                "use it. The run below keeps its own settings.",
+                "Changed: {settings}. These change the model or the data, so they start a new run: press **Reset** "
+                "to use them. The run below keeps its own settings.",
+                len(changed),
+            ).format(settings=", ".join(changed))
         )
     live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
     return run
@@ -185,13 +199,15 @@ def epoch_control(key: str, run: LiveRun, history: TrainingHistory | None = None
     st.session_state[f"{key}_epoch"] = shown
     if len(epochs) > 1:
         st.select_slider(
-            f"{run.unit_name.capitalize()} to look inside (0 = before training)",
+            _(LOOK_INSIDE.get(run.unit_name, LOOK_INSIDE["epoch"])),
             epochs,
             key=f"{key}_epoch",
             on_change=_choose_epoch,
             args=(key,),
             disabled=run.playing,
-            help="Snapshots are taken at the start and every few epochs. While the run plays this follows the "
-            "newest; pause to move it, or press Replay.",
+            help=_(
+                "Snapshots are taken at the start and every few epochs. While the run plays this follows the "
+                "newest; pause to move it, or press Replay."
+            ),
         )
     return history.snapshot_at(shown)

@@ -8,17 +8,22 @@ import streamlit as st
 
 from core import figures
 from core.colour_ranges import TANH_RANGE, run_hidden_range
+from core.i18n import N_, _
 from core.training import Snapshot, TrainingHistory
 from ui.common import chart
+from ui.i18n import option_labels
 
 
 def learning_rate_marks(history: TrainingHistory) -> list[tuple[float, str]]:
     """Where the learner changed the learning rate, for the loss curve (between two epochs)."""
-    return [(change.epoch + 0.5, f"lr → {change.learning_rate:g}") for change in history.learning_rate_changes]
+    return [
+        (change.epoch + 0.5, _("lr → {rate}").format(rate=f"{change.learning_rate:g}"))
+        for change in history.learning_rate_changes
+    ]
 
 
 def learning_curves(
-    history: TrainingHistory, loss_name: str = "cross-entropy loss", key: str = "", total_epochs: int | None = None
+    history: TrainingHistory, loss_name: str = N_("cross-entropy loss"), key: str = "", total_epochs: int | None = None
 ) -> None:
     """Loss and accuracy per epoch; with ``total_epochs`` the x axis spans the whole run, so the curves grow
     into a fixed frame while training plays."""
@@ -34,8 +39,10 @@ def learning_curves(
                 marks=learning_rate_marks(history),
                 x_max=total_epochs,
             ),
-            "The loss falls as the network learns; on a log scale a straight fall means steady progress, "
-            "a flat stretch means it is stuck.",
+            _(
+                "The loss falls as the network learns; on a log scale a straight fall means steady progress, "
+                "a flat stretch means it is stuck."
+            ),
             key=f"{key}_loss",
         )
     if not history.records or history.records[0].accuracy is not None:
@@ -44,7 +51,7 @@ def learning_curves(
                 figures.accuracy_figure(
                     epochs, history.accuracies, [r.validation_accuracy for r in history.records], x_max=total_epochs
                 ),
-                "Accuracy moves in jumps: a character counts as right only once its probability is the highest.",
+                _("Accuracy moves in jumps: a character counts as right only once its probability is the highest."),
                 key=f"{key}_accuracy",
             )
 
@@ -53,7 +60,11 @@ def choose_layer(num_layers: int, key: str) -> int:
     if num_layers == 1:
         return 0
     return st.radio(
-        "Layer", list(range(num_layers)), format_func=lambda i: f"layer {i + 1}", horizontal=True, key=f"{key}_layer"
+        _("Layer"),
+        list(range(num_layers)),
+        format_func=option_labels(figures.layer_name),
+        horizontal=True,
+        key=f"{key}_layer",
     )
 
 
@@ -80,7 +91,7 @@ def inside_the_network(
     )
 
 
-STEP_GRADIENT_CAPTION = (
+STEP_GRADIENT_CAPTION = N_(
     "‖∂L/∂h_t‖ counts every path from the loss back to step t, through the output and through later steps. "
     "Where it is small, the loss barely trains what the network does at that step. The log axis spans at least "
     "a factor of ten, so steps that differ by a few per cent sit close together."
@@ -100,7 +111,7 @@ def gradient_views(
         figures.gradient_per_step_figure(
             snapshot.probe.hidden_gradient_norms, step_labels, snapshot.epoch, step_title=step_title
         ),
-        step_caption,
+        _(step_caption),
         key=f"{key}_gradient_steps",
     )
     if history.records:

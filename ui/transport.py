@@ -7,12 +7,20 @@ from typing import Any
 
 import streamlit as st
 
-from core.run_status import status_sentence
+from core.i18n import N_, _, pgettext
+from core.run_status import status_sentence, unit_count
+from ui.i18n import option_labels
 
 # Units per second of wall time (a unit is one epoch, or a page's own "step" such as 10 optimisation steps):
 # the pace is the same whether the browser redraws four times a second or once.
 SPEEDS = {"slow": 3, "normal": 15, "fast": 60, "full": None}
-SPEED_LABELS = {"slow": "slow", "normal": "normal", "fast": "fast", "full": "full speed"}
+SPEED_LABELS = {"slow": N_("slow"), "normal": N_("normal"), "fast": N_("fast"), "full": N_("full speed")}
+
+
+def speed_label(speed: str) -> str:
+    return _(SPEED_LABELS.get(speed, speed))
+
+
 DEFAULT_SPEED = "normal"
 
 
@@ -30,69 +38,78 @@ def transport(
     (which imports this module, so this one never imports it back)."""
     columns = st.columns([1, 1, 1.3, 1, 1.1, 0.5])
     if run.playing and run.mode != "replaying":
-        columns[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", on_click=set_mode, args=(key, "paused"))
+        columns[0].button(
+            pgettext("button", "Pause"),
+            icon=":material/pause:",
+            key=f"{key}_pause",
+            on_click=set_mode,
+            args=(key, "paused"),
+        )
     else:
         columns[0].button(
-            "Play",
+            pgettext("button", "Play"),
             icon=":material/play_arrow:",
             key=f"{key}_play",
             on_click=set_mode,
             args=(key, "playing"),
             type="primary",
             disabled=run.finished,
-            help="Train on, at the chosen speed.",
+            help=_("Train on, at the chosen speed."),
         )
-    unit = f"{run.unit_epochs} {run.unit_name}s" if run.unit_epochs > 1 else f"one {run.unit_name}"
     columns[1].button(
-        "Step",
+        pgettext("button", "Step"),
         icon=":material/skip_next:",
         key=f"{key}_step",
         on_click=set_mode,
         args=(key, "stepping"),
         disabled=run.finished or run.playing,
-        help=f"Train {unit}, then pause.",
+        help=_("Train {amount}, then pause.").format(amount=unit_count(run.unit_name, run.unit_epochs)),
     )
     columns[2].button(
-        "Run to end",
+        pgettext("button", "Run to end"),
         icon=":material/fast_forward:",
         key=f"{key}_finish",
         on_click=set_mode,
         args=(key, "finishing"),
         disabled=run.finished,
-        help="Full speed to the last epoch; Pause still works.",
+        help=_("Full speed to the last epoch; Pause still works."),
     )
     reset = columns[3].button(
-        "Reset",
+        pgettext("button", "Reset"),
         icon=":material/restart_alt:",
         key=f"{key}_reset",
         disabled=not can_reset,
-        help="Start over from new initial weights, with the settings as they are now.",
+        help=_("Start over from new initial weights, with the settings as they are now."),
     )
     columns[4].button(
-        "Replay",
+        pgettext("button", "Replay"),
         icon=":material/replay:",
         key=f"{key}_replay",
         on_click=set_mode,
         args=(key, "replaying"),
         disabled=run.playing or len(run.history.snapshots) < 2,
-        help="Animate the snapshots from epoch 0 to the last one.",
+        help=_("Animate the snapshots from epoch 0 to the last one."),
     )
     left, right = st.columns([1, 2])
+    paces = ", ".join(
+        _("{speed} ≈ {amount} a second").format(
+            speed=speed_label(name), amount=unit_count(run.unit_name, rate * run.unit_epochs)
+        )
+        for name, rate in SPEEDS.items()
+        if rate
+    )
     left.selectbox(
-        "Speed",
+        _("Speed"),
         list(SPEEDS),
         index=list(SPEEDS).index(DEFAULT_SPEED),
-        format_func=SPEED_LABELS.get,
+        format_func=option_labels(speed_label),
         key=f"{key}_speed",
-        help=", ".join(
-            f"{name} ≈ {rate * run.unit_epochs} {run.unit_name}s a second" for name, rate in SPEEDS.items() if rate
-        )
-        + "; full speed computes as much as it can between two redraws.",
+        help=_("{paces}; full speed computes as much as it can between two redraws.").format(paces=paces),
     )
     # Defaults go in the widgets' own arguments, never through st.session_state: a browser that builds a
     # widget from its arguments alone would otherwise start at the first option and send that back.
     right.select_slider(
-        "Learning rate (Adam): changes apply at the next step",
+        _("Learning rate (Adam): changes apply at the next step"),
         learning_rates,
         value=run.session.learning_rate,
         key=f"{key}_learning_rate",
