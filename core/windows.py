@@ -100,7 +100,7 @@ def sliding_windows(text: str, sequence_length: int = 10, max_length: int = MAX_
                 len(text),
             ).format(count=len(text), length=length, needed=length + 1)
         )
-    validate_text(text, _("text"), length + 1, max_length)
+    validate_text(text, "text", length + 1, max_length)
     vocabulary = Vocabulary.from_text(text)
     ids = np.asarray(vocabulary.encode(text), dtype=np.int64)
     starts = np.arange(len(text) - length)[:, None]  # (windows, 1)
