@@ -286,7 +286,7 @@ def test_the_screen_speaks_korean_from_the_link():
     assert not at.exception and not at.error
     assert at.title[0].value == "시계열: 다음 값 예측하기"
     subheaders = [s.value for s in at.subheader]
-    for heading in ("2. 학습", "신경망의 내부", "3. 예측은 얼마나 좋을까?", "4. 데이터 끝 너머", "5. 결과 가져가기"):
+    for heading in ("2. 학습", "네트워크 내부", "3. 예측은 얼마나 좋을까?", "4. 데이터 끝 너머", "5. 결과 가져가기"):
         assert heading in subheaders
     assert metric(at, "테스트 RMSE, 단순 예측") == "1.678"  # the same run as in English: only the words differ
     verdict = " ".join(e.value for e in [*at.info, *at.success] if "RMSE" in e.value)

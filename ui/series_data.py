@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.i18n import N_, _, current_language, speaking, translations
+from core.i18n import N_, _, current_language, speaking
 from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
+from ui.i18n import option_labels
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SOURCES = {
@@ -51,13 +52,10 @@ def choose_data(key: str) -> tuple[SeriesTable | None, str, str]:
     calls ``source_text(identity)`` where it shows it.
     """
     st.subheader(_("1. The data"))
-    # The labels in this run's language, fixed now: AppTest calls format_func later, from the test's own thread,
-    # where the session's language is not set (in a real session it is called here, in this run's thread).
-    in_language = translations(current_language()).gettext
     source = st.radio(
         _("Data source"),
         list(SOURCES),
-        format_func=lambda option: in_language(SOURCES[option]),
+        format_func=option_labels(SOURCES),
         horizontal=True,
         key=f"{key}_source",
         bind="query-params",  # in the link (ui.links); an uploaded file cannot be
