@@ -1,5 +1,5 @@
 # RNN Lab. `make run` starts the app, `make test` runs every test, `make check` is the fast tier (lint, format,
-# unit and AppTest tests without the `slow` and `e2e` marks: under a minute); all set up .venv first.
+# unit and AppTest tests without the `slow` and `e2e` marks, one worker per core: under a minute); all set up .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -37,7 +37,7 @@ test: lint
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q --ignore=tests/e2e -m "not slow and not e2e"
+	$(BIN)/python -m pytest -q -n auto --ignore=tests/e2e -m "not slow and not e2e"
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run

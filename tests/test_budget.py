@@ -80,6 +80,7 @@ def cases():
     }
 
 
+@pytest.mark.slow  # real training runs timed against the estimate: seconds each, and load-sensitive
 @pytest.mark.parametrize("name", list(cases()))
 def test_the_estimate_is_within_a_factor_of_three_of_a_real_run(name):
     model, data, config = cases()[name]

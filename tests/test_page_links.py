@@ -141,7 +141,11 @@ def settings_of(at, key):
     return run.settings, {cell: [r.loss for r in s.history.records] for cell, s in run.sessions.items()}
 
 
-@pytest.mark.parametrize("key", list(SCREENS))
+@pytest.mark.parametrize(
+    "key",
+    # the comparison and long-sequence runs take 2-5 s twice over: make test runs them, make check the rest
+    [pytest.param(k, marks=pytest.mark.slow) if k in ("compare", "longseq") else k for k in SCREENS],
+)
 def test_a_link_to_another_screen_opens_the_same_run_twice(key):
     page, query, _ = SCREENS[key]
     first = opened(query, page, key)

@@ -72,6 +72,7 @@ def test_extreme_settings_train_without_error(compare_page, settings):
     assert len(accuracies(at)) == 3
 
 
+@pytest.mark.slow  # three cells retrained: ~4 s
 def test_controls_change_the_outcome(compare_page):
     at = reset_and_finish(
         compare_page,
@@ -102,6 +103,7 @@ def test_the_sweep_runs_per_gap(compare_page):
     assert any(c.value.startswith("In this sweep") for c in at.caption)
 
 
+@pytest.mark.slow  # three cells retrained: ~4 s
 def test_a_sweep_run_mid_training_stays_on_screen_after_the_next_step(compare_page):
     """The sweep trains its own cells from the settings: the run's later steps neither drop nor change it."""
     at = reset_and_finish(compare_page, KEY, task="memory", gap=5, steps=50)
@@ -118,6 +120,7 @@ def test_a_sweep_run_mid_training_stays_on_screen_after_the_next_step(compare_pa
         live_run(at, KEY).screen.task = None
 
 
+@pytest.mark.slow  # three cells retrained: ~4 s
 def test_the_three_cells_race_together_and_step_is_ten_optimiser_steps(compare_page):
     at = reset_and_finish(compare_page, KEY, gap=5, steps=50)
     at.button(key=f"{KEY}_reset").click().run()

@@ -46,7 +46,7 @@ def test_each_hihello_preset_shows_what_it_says(preset):
         assert reading.diagnosis == promise["diagnosis"]
 
 
-COMPARE_SLOW = {"long_gap", "no_gate_bias"}  # 300 steps at gap 30: 12-30 s on this machine
+COMPARE_SLOW = {"long_gap", "no_gate_bias", "short_gap"}  # 300 steps at gap 30: 12-30 s; gap 5: 2.5 s
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,7 @@ def long_sequence_loss(settings: LongSequenceSettings) -> float:
     return session.history.records[-1].loss
 
 
+@pytest.mark.slow  # a subprocess imports torch and trains the whole run: ~3 s
 def test_the_hihello_script_prints_the_screens_final_loss_at_the_defaults(tmp_path):
     settings = HiHelloSettings()
     assert script_losses(hihello_code(settings), tmp_path) == pytest.approx([hihello_loss(settings)], abs=TOLERANCE)
@@ -72,6 +73,7 @@ def test_the_hihello_script_follows_other_settings(tmp_path, changes):
     assert script_losses(hihello_code(settings), tmp_path) == pytest.approx([hihello_loss(settings)], abs=TOLERANCE)
 
 
+@pytest.mark.slow  # a subprocess imports torch and trains the whole run: ~3 s
 def test_the_long_sequence_script_prints_the_screens_final_loss_at_the_defaults(tmp_path):
     settings = replace(LongSequenceSettings(), epochs=40)  # the default 100 epochs, shortened: the same code path
     code = long_sequence_code(settings)

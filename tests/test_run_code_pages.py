@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import live_run, open_screen
 
 TITLE = "The PyTorch code of this run"
@@ -40,6 +42,7 @@ def test_time_series_shows_and_offers_the_code_of_its_run_and_its_rows():
     assert len(downloads) == 2  # the script and the rows it reads
 
 
+@pytest.mark.slow  # three cells trained to the end: ~3.5 s
 def test_rnn_vs_lstm_gru_shows_and_offers_the_code_of_its_run():
     at = open_screen("pages/rnn_vs_lstm_gru.py", "compare", compare_steps=50)
     script, downloads = code_shown(at)
