@@ -222,8 +222,7 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
     history, prepared = run.history, run.screen.prepared
     if history.stopped:
-        stopped = history.stopped
-        st.warning(stopped_message(stopped.reason, stopped.epoch, run.session.learning_rate, min(LEARNING_RATES)))
+        st.warning(stopped_message(history.stopped, min(LEARNING_RATES)))
     training_on = _("Training on the {source} ({windows} windows, {device}).").format(
         source=run.screen.source_words(), windows=f"{prepared.split.windows:,}", device=run.screen.device.type
     )
