@@ -200,7 +200,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
     return settings
 
 
-def builder(table: SeriesTable, source: str, identity: str):
+def builder(table: SeriesTable, identity: str):
     """A function from settings to a new run on this table (the page's ``build``)."""
 
     def build(settings: ForecastSettings) -> LiveRun[ForecastRun]:
@@ -211,7 +211,7 @@ def builder(table: SeriesTable, source: str, identity: str):
             size_settings=_("the window, the horizon, the hidden size, the depth or the file (fewer rows)"),
             faster=_("A larger batch size makes an epoch faster too (fewer steps).") if settings.batch_size else None,
         )
-        return LiveRun(settings, {"model": session}, estimate, ForecastRun(prepared, source, device, identity))
+        return LiveRun(settings, {"model": session}, estimate, ForecastRun(prepared, device, identity))
 
     return build
 
@@ -233,11 +233,11 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
     results(run, KEY, lowest_learning_rate=min(LEARNING_RATES))
 
 
-table, source, identity = None, "", ""
+table, identity = None, ""
 settings = None
 with st.container(), linked_settings(KEY, *LINK):  # one block, however many elements the data section shows
     with learner_errors():
-        table, source, identity = choose_data(KEY)
+        table, _words, identity = choose_data(KEY)  # the run keeps the identity; it words it when shown
     if table is not None:
         preview(table, KEY)
         settings = settings_sidebar(table, identity)
@@ -248,12 +248,12 @@ if table is not None or existing is not None:
     drive(
         KEY,
         settings if table is not None else None,
-        builder(table, source, identity) if table is not None else None,
+        builder(table, identity) if table is not None else None,
         draw_live,
         LEARNING_RATES,
         LABELS,
         autoplay=identity.startswith("sample:"),
         other_changes=other,
     )
-    save_or_load(KEY, builder(table, source, identity) if table is not None else None, LEARNING_RATES, data=identity)
+    save_or_load(KEY, builder(table, identity) if table is not None else None, LEARNING_RATES, data=identity)
 code_section(current_run(KEY), settings)
