@@ -11,6 +11,7 @@ in the learner's language when they are raised.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from numbers import Real
@@ -20,16 +21,18 @@ import torch
 from torch import Tensor
 
 from core.errors import InputError
-from core.i18n import _
+from core.i18n import SOURCE_LANGUAGE, _, speaking
 from core.session import TrainingSession
 from core.training import (
     DIVERGED,
     FAILED,
+    FAILED_MESSAGE,
     EpochRecord,
     LearningRateChange,
     Snapshot,
     Stopped,
     check_learning_rate,
+    divergence_message,
 )
 from core.validation import whole_number
 from core.windows import ReadBackLog
@@ -108,23 +111,17 @@ def stopped_state(stopped: Stopped) -> list:
     return [stopped.epoch, stopped.cause, stopped.learning_rate]
 
 
-# What files saved before the cause was kept held instead: the English sentence (the app spoke only English).
-OLD_DIVERGED = re.compile(
-    r"Training stopped at epoch \d+: the loss exploded .*The learning rate \(([^)]*)\) is too high", re.S
-)
-OLD_FAILED = "Training stopped: something unexpected went wrong"
-
-
-def _old_cause(sentence: str) -> tuple[str, float | None]:
-    """The cause an older file's sentence states, so that it too is worded in the learner's language; a sentence
-    that states neither is kept as it is (``Stopped`` shows it as saved)."""
-    diverged = OLD_DIVERGED.match(sentence)
-    if diverged:
-        try:
-            return DIVERGED, check_learning_rate(float(diverged.group(1)))
-        except (ValueError, InputError):
-            return sentence, None
-    return (FAILED, None) if sentence.startswith(OLD_FAILED) else (sentence, None)
+def _old_cause(sentence: str, epoch: int) -> tuple[str, float | None]:
+    """The cause an older file's sentence states (files saved before the cause was kept hold the English sentence:
+    the app spoke only English then), so that it too is worded in the learner's language; a sentence that is
+    neither of the two is kept as it is (``Stopped`` shows it as saved)."""
+    if sentence == FAILED_MESSAGE:
+        return FAILED, None
+    for rate in re.findall(r"\(([0-9][0-9.e+-]*)\)", sentence):
+        with contextlib.suppress(ValueError, InputError), speaking(SOURCE_LANGUAGE):
+            if sentence == divergence_message(epoch, check_learning_rate(float(rate))):
+                return DIVERGED, float(rate)
+    return sentence, None
 
 
 def read_back_state(log: ReadBackLog) -> dict:
@@ -230,8 +227,8 @@ def _check_tensors(tensors: dict[str, Tensor], expected: dict[str, Tensor]) -> N
 
 def _stopped(saved: object, epochs: int) -> Stopped:
     """``[epoch, cause, learning rate]`` back into a ``Stopped``; ``[epoch, sentence]`` from an older file too."""
-    if isinstance(saved, list) and len(saved) == 2 and isinstance(saved[1], str):
-        cause, learning_rate = _old_cause(saved[1])
+    if isinstance(saved, list) and len(saved) == 2 and isinstance(saved[1], str) and saved[1] != DIVERGED:
+        cause, learning_rate = _old_cause(saved[1], saved[0])
     elif isinstance(saved, list) and len(saved) == 3 and saved[1] in (DIVERGED, FAILED):
         cause, learning_rate = saved[1], None
         if cause == DIVERGED:

@@ -22,6 +22,7 @@ from core.i18n import _, speaking
 from core.links import holds, ignored_sentence, link_text, options_by_label, read_link
 from core.presets import PRESETS, presets_for
 from core.run_file import build_sessions, load_run, save_run
+from core.training import FAILED, FAILED_MESSAGE
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 READOUTS = {"logits": "RNN output used directly as the scores (the lab)", "linear": "a linear layer on top"}
@@ -184,7 +185,10 @@ def test_an_older_file_with_the_english_sentence_still_loads_and_speaks_korean()
     unknown = load_run(_stop_edited(data, [stopped.epoch, "Stopped for a reason of its own."]), screen="hihello")
     assert unknown.sessions["model"].history.stopped.reason == "Stopped for a reason of its own."
     assert not unknown.sessions["model"].history.stopped.diverged
-    for forged in ([stopped.epoch, "exploded", 10.0], [stopped.epoch, "diverged", None], [stopped.epoch]):
+    failed = load_run(_stop_edited(data, [stopped.epoch, FAILED_MESSAGE]), screen="hihello")
+    assert failed.sessions["model"].history.stopped.cause == FAILED
+    unreadable = ([stopped.epoch, "exploded", 10.0], [stopped.epoch, "diverged", None], [stopped.epoch, "diverged"])
+    for forged in (*unreadable, [stopped.epoch], [stopped.epoch, "failed", 0.1], ["7", "diverged", 10.0]):
         with pytest.raises(InputError):
             load_run(_stop_edited(data, forged), screen="hihello")
 
