@@ -154,11 +154,13 @@ def check_budget(
     epochs: int,
     epochs_setting: str | None = None,
     size_settings: str | None = None,
+    faster: str | None = None,
 ) -> None:
     """Refuse, with a message naming the setting to change, a run that would exceed the budget.
 
     ``epochs_setting`` is the label of the screen's epochs control and ``size_settings`` names the settings
-    that make a run bigger ("the hidden size, the depth or the word"), both already in the learner's language."""
+    that make a run bigger ("the hidden size, the depth or the word"), both already in the learner's language;
+    ``faster`` is a whole sentence a refusal for time adds (another way to a shorter run, in that language)."""
     epochs_setting = epochs_setting or _("Epochs")
     size_settings = size_settings or _("the hidden size, the depth or the data")
     if estimate.megabytes > budget.max_megabytes:
@@ -173,22 +175,20 @@ def check_budget(
     limit = format_duration(budget.max_seconds)
     affordable = int(budget.max_seconds // max(estimate.seconds_per_epoch, 1e-9))
     if affordable >= 1:
-        raise InputError(
-            _(
-                "This run would take {duration} of computing; the limit on this server is {limit} per run. Set "
-                "{epochs_setting} to at most {affordable} (now {now}), or make {settings} smaller."
-            ).format(
-                duration=format_duration(estimate.seconds),
-                limit=limit,
-                epochs_setting=epochs_setting,
-                affordable=f"{affordable:,}",
-                now=f"{epochs:,}",
-                settings=size_settings,
-            )
+        message = _(
+            "This run would take {duration} of computing; the limit on this server is {limit} per run. Set "
+            "{epochs_setting} to at most {affordable} (now {now}), or make {settings} smaller."
+        ).format(
+            duration=format_duration(estimate.seconds),
+            limit=limit,
+            epochs_setting=epochs_setting,
+            affordable=f"{affordable:,}",
+            now=f"{epochs:,}",
+            settings=size_settings,
         )
-    raise InputError(
-        _(
+    else:
+        message = _(
             "One epoch alone would take {duration} of computing; the limit on this server is {limit} per run. "
             "Make {settings} smaller."
         ).format(duration=format_duration(estimate.seconds_per_epoch), limit=limit, settings=size_settings)
-    )
+    raise InputError(f"{message} {faster}" if faster else message)

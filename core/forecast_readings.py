@@ -5,6 +5,7 @@ in the learner's language of that moment."""
 from __future__ import annotations
 
 from core.i18n import _
+from core.training import Stopped
 
 
 def validation_epochs(epochs: int, validate_every: int) -> list[int]:
@@ -51,13 +52,13 @@ def not_finite_advice(learning_rate: float, lowest_learning_rate: float) -> str:
     return message.format(learning_rate=f"{learning_rate:g}")
 
 
-def stopped_message(reason: str, epoch: int, learning_rate: float, lowest_learning_rate: float) -> str:
+def stopped_message(stopped: Stopped, lowest_learning_rate: float) -> str:
     """Why training stopped, without advice the screen cannot follow: at the lowest learning rate offered,
     "try a learning rate ten times smaller" would send the learner to a setting that does not exist."""
-    if "exploded" not in reason or learning_rate > lowest_learning_rate:
-        return reason
+    if not stopped.diverged or stopped.learning_rate is None or stopped.learning_rate > lowest_learning_rate:
+        return stopped.reason
     return _(
         "Training stopped at epoch {epoch}: the loss exploded (it became huge, infinite or not a number), even at the "
         "lowest learning rate offered ({learning_rate}). The charts show the last good state. Check the file for "
         "extreme or misplaced values, or try a smaller hidden size or another seed."
-    ).format(epoch=epoch, learning_rate=f"{learning_rate:g}")
+    ).format(epoch=stopped.epoch, learning_rate=f"{stopped.learning_rate:g}")

@@ -11,7 +11,9 @@ in the learner's language when they are raised.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import re
 from numbers import Real
 
 import numpy as np
@@ -19,9 +21,19 @@ import torch
 from torch import Tensor
 
 from core.errors import InputError
-from core.i18n import _
+from core.i18n import SOURCE_LANGUAGE, _, speaking
 from core.session import TrainingSession
-from core.training import EpochRecord, LearningRateChange, Snapshot, Stopped, check_learning_rate
+from core.training import (
+    DIVERGED,
+    FAILED,
+    FAILED_MESSAGE,
+    EpochRecord,
+    LearningRateChange,
+    Snapshot,
+    Stopped,
+    check_learning_rate,
+    divergence_message,
+)
 from core.validation import whole_number
 from core.windows import ReadBackLog
 
@@ -88,9 +100,28 @@ def session_state(session: TrainingSession, prefix: str) -> tuple[dict, dict[str
         "records": records,
         "learning_rate_changes": [[c.epoch, c.step, c.learning_rate] for c in history.learning_rate_changes],
         "snapshot_epochs": [s.epoch for s in history.snapshots],
-        "stopped": None if history.stopped is None else [history.stopped.epoch, history.stopped.reason],
+        "stopped": None if history.stopped is None else stopped_state(history.stopped),
     }
     return state, tensors
+
+
+def stopped_state(stopped: Stopped) -> list:
+    """Why a run stopped, as data: ``[epoch, cause, learning rate]`` (the cause a code: DIVERGED or FAILED). The
+    sentence a learner reads is worded when it is shown, in the language of that moment."""
+    return [stopped.epoch, stopped.cause, stopped.learning_rate]
+
+
+def _old_cause(sentence: str, epoch: int) -> tuple[str, float | None]:
+    """The cause an older file's sentence states (files saved before the cause was kept hold the English sentence:
+    the app spoke only English then), so that it too is worded in the learner's language; a sentence that is
+    neither of the two is kept as it is (``Stopped`` shows it as saved)."""
+    if sentence == FAILED_MESSAGE:
+        return FAILED, None
+    for rate in re.findall(r"\(([0-9][0-9.e+-]*)\)", sentence):
+        with contextlib.suppress(ValueError, InputError), speaking(SOURCE_LANGUAGE):
+            if sentence == divergence_message(epoch, check_learning_rate(float(rate))):
+                return DIVERGED, float(rate)
+    return sentence, None
 
 
 def read_back_state(log: ReadBackLog) -> dict:
@@ -194,6 +225,21 @@ def _check_tensors(tensors: dict[str, Tensor], expected: dict[str, Tensor]) -> N
             raise _broken(_("{name} holds numbers that are not finite").format(name=repr(name)))
 
 
+def _stopped(saved: object, epochs: int) -> Stopped:
+    """``[epoch, cause, learning rate]`` back into a ``Stopped``; ``[epoch, sentence]`` from an older file too."""
+    if isinstance(saved, list) and len(saved) == 2 and isinstance(saved[1], str) and saved[1] != DIVERGED:
+        cause, learning_rate = _old_cause(saved[1], saved[0])
+    elif isinstance(saved, list) and len(saved) == 3 and saved[1] in (DIVERGED, FAILED):
+        cause, learning_rate = saved[1], None
+        if cause == DIVERGED:
+            learning_rate = check_learning_rate(saved[2])
+        elif saved[2] is not None:
+            raise _broken(_("the reason the run stopped is unreadable"))
+    else:
+        raise _broken(_("the reason the run stopped is unreadable"))
+    return Stopped(_count(saved[0], _("The stopping epoch"), epochs), cause, learning_rate)
+
+
 def restore_session(session: TrainingSession, state: object, tensors: dict[str, Tensor], prefix: str) -> None:
     """Put a saved run back into ``session`` (freshly built from the same settings), or refuse it untouched."""
     if not isinstance(state, dict):
@@ -206,9 +252,7 @@ def restore_session(session: TrainingSession, state: object, tensors: dict[str, 
     records = _records(state, session, epoch)
     stopped = state.get("stopped")
     if stopped is not None:
-        if not (isinstance(stopped, list) and len(stopped) == 2 and isinstance(stopped[1], str)):
-            raise _broken(_("the reason the run stopped is unreadable"))
-        stopped = Stopped(_count(stopped[0], _("The stopping epoch"), session.total_epochs), stopped[1])
+        stopped = _stopped(stopped, session.total_epochs)
     elif steps != epoch * session.steps_per_epoch:
         raise _broken(_("it was saved in the middle of an epoch"))
     snapshot_epochs = state.get("snapshot_epochs")

@@ -200,7 +200,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
     return settings
 
 
-def builder(table: SeriesTable, source: str, identity: str):
+def builder(table: SeriesTable, identity: str):
     """A function from settings to a new run on this table (the page's ``build``)."""
 
     def build(settings: ForecastSettings) -> LiveRun[ForecastRun]:
@@ -208,12 +208,10 @@ def builder(table: SeriesTable, source: str, identity: str):
         device = device_for(prepared)
         session = prepared.session(device)
         estimate = session.check_budget(
-            size_settings=_(
-                "the window, the horizon, the hidden size, the depth or the file (fewer rows), or choose a larger "
-                "batch size"
-            ),
+            size_settings=_("the window, the horizon, the hidden size, the depth or the file (fewer rows)"),
+            faster=_("A larger batch size makes an epoch faster too (fewer steps).") if settings.batch_size else None,
         )
-        return LiveRun(settings, {"model": session}, estimate, ForecastRun(prepared, source, device, identity))
+        return LiveRun(settings, {"model": session}, estimate, ForecastRun(prepared, device, identity))
 
     return build
 
@@ -222,8 +220,7 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
     """Everything that moves while the run plays (inside the page's live fragment)."""
     history, prepared = run.history, run.screen.prepared
     if history.stopped:
-        stopped = history.stopped
-        st.warning(stopped_message(stopped.reason, stopped.epoch, run.session.learning_rate, min(LEARNING_RATES)))
+        st.warning(stopped_message(history.stopped, min(LEARNING_RATES)))
     training_on = _("Training on the {source} ({windows} windows, {device}).").format(
         source=run.screen.source_words(), windows=f"{prepared.split.windows:,}", device=run.screen.device.type
     )
@@ -236,11 +233,11 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
     results(run, KEY, lowest_learning_rate=min(LEARNING_RATES))
 
 
-table, source, identity = None, "", ""
+table, identity = None, ""
 settings = None
 with st.container(), linked_settings(KEY, *LINK):  # one block, however many elements the data section shows
     with learner_errors():
-        table, source, identity = choose_data(KEY)
+        table, _words, identity = choose_data(KEY)  # the run keeps the identity; it words it when shown
     if table is not None:
         preview(table, KEY)
         settings = settings_sidebar(table, identity)
@@ -251,12 +248,12 @@ if table is not None or existing is not None:
     drive(
         KEY,
         settings if table is not None else None,
-        builder(table, source, identity) if table is not None else None,
+        builder(table, identity) if table is not None else None,
         draw_live,
         LEARNING_RATES,
         LABELS,
         autoplay=identity.startswith("sample:"),
         other_changes=other,
     )
-    save_or_load(KEY, builder(table, source, identity) if table is not None else None, LEARNING_RATES, data=identity)
+    save_or_load(KEY, builder(table, identity) if table is not None else None, LEARNING_RATES, data=identity)
 code_section(current_run(KEY), settings)

@@ -41,3 +41,29 @@ def test_the_reported_scaling_is_the_training_rows_range_when_the_test_part_goes
     for column in ("x", "y"):
         assert scaling["ranges"][column] == {"minimum": frame[column].min(), "maximum": frame[column].max()}
         assert scaling["ranges"][column]["maximum"] < table.frame[column].max()
+
+
+def _keys(value) -> list[str]:
+    if isinstance(value, dict):
+        return [key for key, item in value.items() for key in (key, *_keys(item))]
+    if isinstance(value, list):
+        return [key for item in value for key in _keys(item)]
+    return []
+
+
+def test_the_json_keeps_its_keys_in_english_and_words_its_sentences_in_the_learners_language():
+    from core.i18n import speaking
+    from core.training import DIVERGED, Stopped
+
+    table = read_series(("v\n" + "".join(f"{i % 7}\n" for i in range(60))).encode())
+    prepared = prepare(table, ForecastSettings(target="v", features=("v",), window=3))
+    result = evaluate_forecast(prepared, build_model(prepared.settings.model_config(), 0))
+    history = TrainingHistory(model=build_model(prepared.settings.model_config(), 0), stopped=Stopped(4, DIVERGED, 0.1))
+    english = json.loads(summary_json(prepared, result, history, "test"))
+    with speaking("ko"):
+        korean = json.loads(summary_json(prepared, result, history, "test"))
+    assert _keys(korean) == _keys(english) and all(key.isascii() for key in _keys(korean))
+    assert english["training"]["stopped"].startswith("Training stopped at epoch 4: the loss exploded")
+    stopped = korean["training"]["stopped"]
+    assert stopped != english["training"]["stopped"] and any("\uac00" <= c <= "\ud7a3" for c in stopped)
+    assert "0.1" in stopped and korean["test_metrics"]["verdict"] != english["test_metrics"]["verdict"]

@@ -16,7 +16,7 @@ from core.forecast_results import better_forecast, evaluate_forecast, format_num
 from core.forecasting import ForecastSettings, default_features, default_target, prepare
 from core.metrics import zero_targets
 from core.series import read_series
-from core.training import divergence_message
+from core.training import DIVERGED, FAILED, Stopped, divergence_message
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLES = {"stock_like.csv": "Close", "seasonal.csv": "Value"}
@@ -38,13 +38,15 @@ def test_not_finite_advice_offers_a_lower_learning_rate_only_when_there_is_one()
 
 
 def test_the_stopped_message_drops_advice_the_screen_cannot_follow():
-    reason = divergence_message(3, 0.0001)
-    assert stopped_message(reason, 3, 0.001, 0.0001) == reason  # a lower rate exists: the advice stands
-    lowest = stopped_message(reason, 3, 0.0001, 0.0001)
+    higher = Stopped(3, DIVERGED, 0.001)
+    assert stopped_message(higher, 0.0001) == higher.reason == divergence_message(3, 0.001)  # the advice stands
+    lowest = stopped_message(Stopped(3, DIVERGED, 0.0001), 0.0001)
     assert lowest.startswith("Training stopped at epoch 3")
     assert "even at the lowest learning rate offered (0.0001)" in lowest
     assert "ten times smaller" not in lowest
-    assert stopped_message("Stopped by the budget.", 3, 0.0001, 0.0001) == "Stopped by the budget."
+    failed = Stopped(3, FAILED)
+    assert stopped_message(failed, 0.0001) == failed.reason
+    assert stopped_message(Stopped(3, "Stopped by the budget."), 0.0001) == "Stopped by the budget."
 
 
 def test_the_loss_figure_keeps_room_for_its_axis_title():
@@ -141,11 +143,16 @@ def test_the_readings_flip_in_korean_too():
         off_the_beat = korean(validation_caption(103, 2))
         lower_it, already_lowest = korean(not_finite_advice(0.01, 0.0001)), korean(not_finite_advice(0.0001, 0.0001))
         reason = divergence_message(3, 0.0001)
-        lowest = korean(stopped_message(reason, 3, 0.0001, 0.0001))
+        lowest = korean(stopped_message(Stopped(3, DIVERGED, 0.0001), 0.0001))
+        higher = korean(stopped_message(Stopped(3, DIVERGED, 0.001), 0.0001))
+        higher_reason = divergence_message(3, 0.001)
+        failed = korean(stopped_message(Stopped(3, FAILED), 0.0001))
     assert len({every_epoch, every_fourth, off_the_beat}) == 3
     assert "4 에포크마다" in every_fourth and "103" in off_the_beat and "103" not in every_fourth
     assert lower_it != already_lowest and "0.01" in lower_it and "0.0001" in already_lowest
     assert lowest != reason and "0.0001" in lowest and "에포크 3" in lowest
+    assert higher == higher_reason and higher != lowest and "0.001" in higher  # the Korean flips on .diverged
+    assert failed not in (lowest, higher)
     assert "measured" in validation_caption(40, 1)  # the English is back once the block ends
 
 

@@ -162,3 +162,19 @@ def test_switching_keeps_the_run_paused_or_playing_and_never_retrains():
     assert run.epoch >= epoch and run.history.losses[: len(losses)] == losses
     assert at.selectbox(key=f"{key}_speed").value == "fast"
     assert at.button(key=f"{key}_step").label == "Step"
+
+
+def test_a_download_made_on_the_click_speaks_the_language_of_the_page_that_offered_it():
+    """A download button's callable runs later, in a server thread where no language was set."""
+    import threading
+
+    from core.i18n import _, speaking
+    from ui.i18n import in_this_language
+
+    with speaking("ko"):
+        later = in_this_language(lambda: _("Seed"))
+    made = []
+    thread = threading.Thread(target=lambda: made.append((later(), _("Seed"))))  # a thread of its own context
+    thread.start()
+    thread.join()
+    assert made == [("시드", "Seed")]

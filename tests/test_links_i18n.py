@@ -22,6 +22,7 @@ from core.i18n import _, speaking
 from core.links import holds, ignored_sentence, link_text, options_by_label, read_link
 from core.presets import PRESETS, presets_for
 from core.run_file import build_sessions, load_run, save_run
+from core.training import FAILED, FAILED_MESSAGE
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 READOUTS = {"logits": "RNN output used directly as the scores (the lab)", "linear": "a linear layer on top"}
@@ -133,6 +134,63 @@ def test_a_run_saved_in_korean_holds_no_korean_and_loads_the_same_in_english():
     with speaking("ko"):
         again = load_run(data, screen="hihello")
     assert again.sessions["model"].history.losses == sessions["model"].history.losses
+
+
+def _stop_edited(data: bytes, stopped) -> bytes:
+    """The same file with its ``stopped`` entry replaced (an older file's form, or a forged one)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    run = json.loads(parts["run.json"])
+    run["sessions"]["model"]["stopped"] = stopped
+    parts["run.json"] = json.dumps(run).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, value in parts.items():
+            archive.writestr(name, value)
+    return out.getvalue()
+
+
+def test_a_diverged_run_saved_in_korean_keeps_its_cause_not_its_sentence():
+    settings = HiHelloSettings(epochs=20, learning_rate=10.0, nonlinearity="relu", readout="linear")  # explodes
+    sessions, logs = build_sessions(settings)
+    sessions["model"].advance(epochs=20)
+    stopped = sessions["model"].history.stopped
+    assert stopped is not None and stopped.diverged
+    with speaking("ko"):
+        assert HANGUL.search(stopped.reason)  # what the learner read when saving
+        data = save_run(settings, sessions, logs)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        run = json.loads(archive.read("run.json"))
+    assert not [text for text in _strings(run) if HANGUL.search(text)]
+    assert run["sessions"]["model"]["stopped"] == [stopped.epoch, "diverged", 10.0]
+    loaded = load_run(data, screen="hihello").sessions["model"].history.stopped
+    assert loaded == stopped and loaded.diverged
+    assert loaded.reason.startswith(f"Training stopped at epoch {stopped.epoch}: the loss exploded")
+    assert "(10) is too high" in loaded.reason and not HANGUL.search(loaded.reason)
+    with speaking("ko"):
+        assert loaded.reason == stopped.reason  # and in Korean once the page speaks Korean
+
+
+def test_an_older_file_with_the_english_sentence_still_loads_and_speaks_korean():
+    settings = HiHelloSettings(epochs=20, learning_rate=10.0, nonlinearity="relu", readout="linear")
+    sessions, logs = build_sessions(settings)
+    sessions["model"].advance(epochs=20)
+    stopped = sessions["model"].history.stopped
+    data = save_run(settings, sessions, logs)
+    older = _stop_edited(data, [stopped.epoch, stopped.reason])  # what a file saved before the cause was kept holds
+    loaded = load_run(older, screen="hihello").sessions["model"].history.stopped
+    assert loaded == stopped and loaded.diverged and loaded.learning_rate == 10.0
+    with speaking("ko"):
+        assert HANGUL.search(loaded.reason)
+    unknown = load_run(_stop_edited(data, [stopped.epoch, "Stopped for a reason of its own."]), screen="hihello")
+    assert unknown.sessions["model"].history.stopped.reason == "Stopped for a reason of its own."
+    assert not unknown.sessions["model"].history.stopped.diverged
+    failed = load_run(_stop_edited(data, [stopped.epoch, FAILED_MESSAGE]), screen="hihello")
+    assert failed.sessions["model"].history.stopped.cause == FAILED
+    unreadable = ([stopped.epoch, "exploded", 10.0], [stopped.epoch, "diverged", None], [stopped.epoch, "diverged"])
+    for forged in (*unreadable, [stopped.epoch], [stopped.epoch, "failed", 0.1], ["7", "diverged", 10.0]):
+        with pytest.raises(InputError):
+            load_run(_stop_edited(data, forged), screen="hihello")
 
 
 @pytest.mark.parametrize(

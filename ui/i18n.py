@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -27,6 +27,7 @@ from core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, language_
 LANGUAGE_KEY = "language"  # the session's language, a plain session value: it survives every page switch
 SELECTOR_KEY = "language_selector"
 URL_PARAM = "lang"
+T = TypeVar("T")
 
 
 def browser_language() -> str | None:
@@ -121,3 +122,15 @@ def language_selector() -> None:
         on_change=_switch,
         help=_("Switching the language keeps your run and your settings: only the words change."),
     )
+
+
+def in_this_language(make: Callable[[], T]) -> Callable[[], T]:
+    """``make`` to be called later in the language of now: a download button's callable data runs on the click,
+    in a server thread that speaks no language (every ``_()`` there would be English)."""
+    language = current_language()
+
+    def made() -> T:
+        with speaking(language):
+            return make()
+
+    return made

@@ -22,7 +22,9 @@ from core.forecasting import PreparedForecast
 from core.i18n import _, ngettext
 from core.training import Snapshot
 from ui.common import chart, markdown_literal
+from ui.i18n import in_this_language
 from ui.live import LiveRun
+from ui.series_data import source_text
 from ui.training_views import choose_layer, gradient_views, learning_rate_marks
 
 
@@ -31,19 +33,13 @@ class ForecastRun:
     """What the Time series screen draws a run with, beside its training session (``LiveRun.screen``)."""
 
     prepared: PreparedForecast  # the windows, scalers and split of this run's data and settings
-    source: str  # the data in words when the run was built; the captions name it with ``source_words`` instead
     device: torch.device  # where it trains
     identity: str  # which data this is (ui.series_data.choose_data): another one shows the "Changed" note
 
     def source_words(self) -> str:
-        """The data in words, in the current language ("built-in sample stock_like.csv", "uploaded file ..."),
-        from the identity: the words kept in ``source`` are in the language the run was started in."""
-        kind, _sep, rest = self.identity.partition(":")
-        if kind == "sample":
-            return _("built-in sample {name}").format(name=rest)
-        if kind == "upload":
-            return _("uploaded file {name}").format(name=rest.rpartition(":")[0] or rest)
-        return self.source
+        """The data in words ("built-in sample stock_like.csv", "uploaded file ..."), in the current language:
+        the run keeps only the identity, so the words follow a language switch."""
+        return source_text(self.identity)
 
 
 def evaluated(run: LiveRun[ForecastRun]):
@@ -198,7 +194,7 @@ def downloads(run: LiveRun[ForecastRun], future, key: str) -> None:
     )
     right.download_button(
         _("Download settings and metrics (JSON)"),
-        lambda: summary_json(prepared, result, history, run.screen.source_words()),
+        in_this_language(lambda: summary_json(prepared, result, history, run.screen.source_words())),
         file_name="run.json",
         mime="application/json",
         on_click="ignore",
