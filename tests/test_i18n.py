@@ -364,3 +364,18 @@ def test_every_input_error_message_has_both_forms(language: str) -> None:
         missing += [f"{where}: {i[:60]!r} has no translation" for i in ids if not translations.get(i)]
     assert input_errors(), "the scan found the InputErrors"
     assert missing == []
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_bold_closes_where_markdown_can_see_it(language: str) -> None:
+    """``**'h'**입니다`` shows its asterisks: CommonMark closes a ``**`` after punctuation only before a space or
+    punctuation, and a Korean particle follows a word without a space. Such a translation needs another word order."""
+    unclosed = re.compile(r"[^\w\s*]\*\*(?!\*)[\uac00-\ud7a3]")
+    wrong = [
+        translation[:80]
+        for message in _catalogue(language)
+        if message.id
+        for translation in _forms(message.string)
+        if translation and unclosed.search(translation)
+    ]
+    assert wrong == []
