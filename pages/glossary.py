@@ -22,42 +22,47 @@ korean, english, section, link = _("Korean"), _("English"), _("Section of the no
 in_korean = current_language() == "ko"
 
 
-def section_name(key: str | None) -> str:
+def section_name(key: str) -> str:
     """The note's own heading (it is in Korean); a reader of the English page also gets what it is about."""
-    if key is None:
-        return _("not in the note (training words)")
     heading = SECTIONS[key][1]
     return heading if in_korean else f"{heading} ({_(SECTION_TOPICS[key])})"
 
 
-# In the note's order, section by section; the training words the note does not cover come last.
+# In the note's order, section by section; the training words the note does not cover get a table of their own.
 order = {key: position for position, key in enumerate(SECTIONS)}
-terms = sorted(TERMS, key=lambda term: order.get(term.section, len(order)))
-rows = [
-    {
-        korean: term.korean,
-        english: term.english,
-        section: section_name(term.section),
-        link: section_url(term.section) if term.section else None,
-    }
-    for term in terms
-]
-st.dataframe(
-    rows,
-    hide_index=True,
-    width="stretch",
-    height="content",  # every term at once: the page scrolls, not a small box inside it
-    column_order=(korean, english, section, link) if in_korean else (english, korean, section, link),
-    column_config={
-        korean: st.column_config.TextColumn(korean, width="medium", pinned=True if in_korean else None),
-        english: st.column_config.TextColumn(english, width="medium", pinned=None if in_korean else True),
-        section: st.column_config.TextColumn(section, width="large"),
-        link: st.column_config.LinkColumn(
-            link,
-            width="small",
-            display_text=_("open the note"),
-            help=_("The section of the study note (Week 01-RNN) that introduces the term"),
-        ),
-    },
-)
+in_the_note = sorted((t for t in TERMS if t.section), key=lambda term: order[term.section])
+training_words = [t for t in TERMS if not t.section]
+first, second = (korean, english) if in_korean else (english, korean)
+
+
+def term_table(terms, with_section: bool) -> None:
+    rows = [
+        {korean: t.korean, english: t.english}
+        | ({section: section_name(t.section), link: section_url(t.section)} if with_section else {})
+        for t in terms
+    ]
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        height="content",  # every term at once: the page scrolls, not a small box inside it
+        column_order=(first, second, section, link) if with_section else (first, second),
+        column_config={
+            first: st.column_config.TextColumn(first, width="medium", pinned=True),
+            second: st.column_config.TextColumn(second, width="medium"),
+            section: st.column_config.TextColumn(section, width="large"),
+            link: st.column_config.LinkColumn(
+                link,
+                width="small",
+                display_text=_("open the note"),
+                help=_("The section of the study note (Week 01-RNN) that introduces the term"),
+            ),
+        },
+    )
+
+
+st.subheader(_("The note's terms"))
+term_table(in_the_note, with_section=True)
 st.caption(_("Each screen links the sections of the note it follows, under its introduction."))
+st.subheader(_("Training words the note does not cover"))
+term_table(training_words, with_section=False)

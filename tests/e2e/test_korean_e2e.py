@@ -9,9 +9,18 @@ SVG text measured with ``getComputedTextLength``.
 
 from __future__ import annotations
 
-import pytest
+import contextlib
 
-from tests.e2e.conftest import assert_no_exception, full_page_screenshot, wait_for_charts, wait_until_idle
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.e2e.conftest import (
+    assert_no_exception,
+    expand_viewport,
+    full_page_screenshot,
+    wait_for_charts,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +34,7 @@ PAGES = [  # path, charts drawn on a first visit
     ("glossary", 0),
 ]
 MAIN_SHOWS_HANGUL = "() => /[\\uac00-\\ud7a3]/.test(document.querySelector('[data-testid=stMain]')?.innerText || '')"
+EVERY_CHART_DRAWN = "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))"
 SAMPLE = "은닉 상태와 기울기 소실"
 
 FONT_FACES = """() => document.fonts.ready.then(() =>
@@ -83,6 +93,15 @@ def test_page_in_korean_draws_hangul_with_the_served_font(page, app_url, path: s
         assert chart_texts, "the charts hold Korean text (titles, axes)"
         # A Hangul syllable is ~0.92 em wide; an empty box ~0.65 em.
         assert all(t["perEm"] > 0.85 for t in chart_texts), chart_texts[:5]
+    # A still page for the person who looks at the screenshot: pause a playing run, then wait until every chart
+    # on the page is drawn (a fragment redrawing mid-capture leaves blank boxes).
+    pause = page.get_by_role("button", name="일시정지", exact=True)
+    if pause.count():
+        with contextlib.suppress(PlaywrightTimeout):  # the run ended meanwhile: the page is still already
+            pause.first.click(timeout=5_000)
+        wait_until_idle(page)
+    expand_viewport(page)
+    page.wait_for_function(EVERY_CHART_DRAWN, timeout=60_000, polling=200)
     full_page_screenshot(page, f"korean_{path or 'home'}")
 
 
