@@ -19,6 +19,7 @@ from core.comparison_readings import (
 from core.i18n import speaking
 from core.probes import Probe
 from core.training import Snapshot, TrainingHistory
+from tests.korean_text import has_hangul
 
 CHANCE = 1 / 8
 
@@ -142,14 +143,11 @@ def test_the_sweep_reads_its_gaps_in_order_whatever_order_they_come_in():
     assert sweep_phrase([5], [0.99], CHANCE) == "stays at 99% at gap 5"
 
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-
-
 def korean_pair(first: str, second: str) -> None:
     """Two sentences of one reading on either side of its flip: both in Korean, and not the same."""
     assert first != second
     for text in (first, second):
-        assert HANGUL.search(text), text
+        assert has_hangul(text), text
         assert not re.search(r"\b(the|at|and|chance|gradient)\b", text), text  # no English word left over
 
 

@@ -11,6 +11,7 @@ from core.forecast_results import evaluate_forecast
 from core.forecasting import ForecastSettings, prepare
 from core.series import read_series
 from core.training import TrainingHistory, build_model
+from tests.korean_text import has_hangul
 
 # ------------------------------------------------------------------------------------------ spreadsheet safety
 
@@ -65,5 +66,5 @@ def test_the_json_keeps_its_keys_in_english_and_words_its_sentences_in_the_learn
     assert _keys(korean) == _keys(english) and all(key.isascii() for key in _keys(korean))
     assert english["training"]["stopped"].startswith("Training stopped at epoch 4: the loss exploded")
     stopped = korean["training"]["stopped"]
-    assert stopped != english["training"]["stopped"] and any("\uac00" <= c <= "\ud7a3" for c in stopped)
+    assert stopped != english["training"]["stopped"] and has_hangul(stopped)
     assert "0.1" in stopped and korean["test_metrics"]["verdict"] != english["test_metrics"]["verdict"]

@@ -17,6 +17,7 @@ from core.forecasting import ForecastSettings, default_features, default_target,
 from core.metrics import zero_targets
 from core.series import read_series
 from core.training import DIVERGED, FAILED, Stopped, divergence_message
+from tests.korean_text import has_hangul
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLES = {"stock_like.csv": "Close", "seasonal.csv": "Value"}
@@ -127,11 +128,10 @@ def test_window_steps_and_windows_count_from_one_on_screen():
 
 
 # ------------------------------------------------------------------------------------------------------ in Korean
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def korean(sentence: str) -> str:
-    assert HANGUL.search(sentence), sentence
+    assert has_hangul(sentence), sentence
     return sentence
 
 

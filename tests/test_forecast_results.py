@@ -12,6 +12,7 @@ from core.forecast_results import better_forecast, evaluate_forecast, format_num
 from core.forecasting import ForecastSettings, prepare
 from core.series import read_series
 from core.training import build_model
+from tests.korean_text import has_hangul
 
 
 def scores(rmse: float, mae: float) -> dict[str, float]:
@@ -76,15 +77,13 @@ def test_the_remark_about_prices_is_made_about_prices_only():
 
 
 def test_the_verdict_flips_in_korean_and_a_result_speaks_the_language_it_is_read_in():
-    import re
 
     from core.i18n import speaking
 
-    hangul = re.compile(r"[\uac00-\ud7a3]")
     model_wins, naive_wins = (scores(1.0, 1.0), scores(2.0, 2.0)), (scores(3.0, 2.0), scores(2.0, 1.5))
     with speaking("ko"):
         better, worse = verdict(*model_wins), verdict(*naive_wins, about_prices=True)
-    assert better != worse and hangul.search(better) and hangul.search(worse)
+    assert better != worse and has_hangul(better) and has_hangul(worse)
     assert "RMSE 1.000 대 2.000" in better and "50%" in better
     assert "RMSE 3.000 대 2.000" in worse and "가격" in worse and "가격" not in better
     # A result is cached in the run: its sentences follow the language of the moment they are read.
@@ -95,7 +94,7 @@ def test_the_verdict_flips_in_korean_and_a_result_speaks_the_language_it_is_read
     result = evaluate_forecast(prepared, build_model(prepared.settings.model_config(), 0))
     english, note = result.verdict, result.mape_note
     with speaking("ko"):
-        assert hangul.search(result.verdict) and result.verdict != english
+        assert has_hangul(result.verdict) and result.verdict != english
         korean_note = result.mape_note  # core.metrics' sentence, computed now: in Korean once it is translated
     assert result.verdict == english and result.mape_note == note and korean_note is not None
     # The data notes are kept in every language the app speaks, and read in the current one.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ from core.forecast_results import evaluate_forecast, forecast_beyond, future_tim
 from core.forecasting import ForecastSettings, default_batch_size, default_epochs, default_target, prepare
 from core.series import read_series
 from core.training import build_model
+from tests.korean_text import has_hangul
 from tests.series_helpers import read as table_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -203,7 +203,7 @@ def test_in_korean_the_csv_stays_data_and_the_json_keeps_its_keys():
     assert korean_csv == english_csv
     assert korean.keys() == english.keys() and korean["test_metrics"].keys() == english["test_metrics"].keys()
     assert korean["test_metrics"]["verdict"] != english["test_metrics"]["verdict"]
-    assert re.search(r"[\uac00-\ud7a3]", korean["test_metrics"]["verdict"])
+    assert has_hangul(korean["test_metrics"]["verdict"])
     assert korean["data"]["scaling"]["training_rows"] == english["data"]["scaling"]["training_rows"]
 
 

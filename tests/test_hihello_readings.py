@@ -26,6 +26,7 @@ from core.i18n import speaking
 from core.models import SequenceModel
 from core.objectives import probabilities
 from core.session import TrainingSession
+from tests.korean_text import has_hangul
 
 torch.set_num_threads(1)
 
@@ -268,13 +269,11 @@ def test_a_one_epoch_run_reads_as_slow():
 
 # --- In Korean: every sentence is computed in the learner's language, at draw time -----------------------------
 
-HANGUL = re.compile(r"[가-힣]")
-
 
 def korean(make) -> str:
     with speaking("ko"):
         text = make()
-    assert text and HANGUL.search(text), text
+    assert text and has_hangul(text), text
     return text
 
 

@@ -5,7 +5,6 @@ read the same file first (``st.cache_data`` stores results, never exceptions, an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
@@ -19,21 +18,15 @@ from core.i18n import speaking
 from core.series import apply_missing_policy, read_series
 from core.series_gaps import duration_text, fill_gaps, spacing_jumps, spacing_warning
 from core.splits import MinMaxScaler, chronological_split, validate_target
+from tests import korean_text
 
-# Latin words a Korean sentence keeps: names of formats and encodings, the policies' codes (a forged link's
-# refusal lists them) and Python's own csv error text.
-KEPT_LATIN = re.compile(
-    r"\b(?:CSV|UTF|CP949|EUC-KR|Windows|NaN|MB|e\d+|column_\w*|drop|fill_forward|fill_zero"
-    r"|field larger than field limit)\b"
-)
+# Latin words a Korean sentence of this screen keeps besides the shared names (tests/korean_text.py): the missing
+# values' policy codes (a forged link's refusal lists them) and Python's own csv error text.
+KEPT = ("drop", "fill_forward", "fill_zero", "field larger than field limit")
 
 
 def hangul_share(text: str) -> float:
-    """Hangul letters / (Hangul + Latin letters), quoted file content ('Close', "…") and kept names taken out."""
-    text = KEPT_LATIN.sub(" ", re.sub(r"'[^']*'", " ", text))
-    hangul = len(re.findall(r"[\uac00-\ud7a3]", text))
-    latin = len(re.findall(r"[A-Za-z]", text))
-    return hangul / max(1, hangul + latin)
+    return korean_text.hangul_share(text, kept=KEPT)
 
 
 def csv(*lines: str) -> bytes:

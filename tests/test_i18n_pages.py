@@ -7,13 +7,12 @@ taken out, most are Hangul. The learner's own data (the word "hihello", a column
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import speaking
 from tests.conftest import APP, APP_TIMEOUT
+from tests.korean_text import hangul_share, page_words
 
 PAGES = [
     None,  # the home page
@@ -25,29 +24,8 @@ PAGES = [
     "pages/glossary.py",
 ]
 CHEAP = {None, "pages/basics.py", "pages/glossary.py"}  # no training on the first visit
-KEPT_NAMES = r"\b(RNN|LSTM|GRU|PyTorch|CSV|tanh|ReLU|relu|softmax|Adam|UTF-8|CP949|EUC-KR|hihello|ihello|Streamlit)\b"
 KOREAN_SHARE = 0.8  # of the letters left: a page with a stray English paragraph falls well below
-
-
-def visible_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption") for e in getattr(at, kind)]
-    parts += [e.value for kind in ("error", "warning", "info", "success") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
-
-
-def letters(text: str) -> tuple[int, int]:
-    """(Hangul, Latin) letters of what a learner reads as words."""
-    text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|\(https?://[^)]*\)|https?://\S+", " ", text, flags=re.S)
-    text = re.sub(KEPT_NAMES, " ", text)
-    text = re.sub(r"\b[A-Za-z]\b|\b[a-z]+_[a-z_0-9]+\b", " ", text)  # a symbol (h, x, W) or a field name
-    hangul = len(re.findall(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]", text))
-    latin = len(re.findall(r"[A-Za-z]", text))
-    return hangul, latin
-
-
-def korean_share(text: str) -> float:
-    hangul, latin = letters(text)
-    return hangul / max(hangul + latin, 1)
+DATA = ("hihello", "ihello")  # the learner's own word, Latin in every language
 
 
 def open_in(language: str, page: str | None) -> AppTest:
@@ -69,16 +47,17 @@ def test_every_page_runs_in_both_languages(page: str | None, language: str) -> N
     at = open_in(language, page)
     assert not at.exception, at.exception
     assert at.title, "the page drew its title"
-    share = korean_share(visible_text(at))
+    words = page_words(at)
+    share, shown = hangul_share(*words, kept=DATA), "\n".join(words)
     if language == "ko":
-        assert share > KOREAN_SHARE, f"{share:.0%} of the letters are Hangul:\n{visible_text(at)[:3000]}"
+        assert share > KOREAN_SHARE, f"{share:.0%} of the letters are Hangul:\n{shown[:3000]}"
     else:
         assert share < 0.05, f"an English page with {share:.0%} Hangul"
 
 
 def test_the_count_ignores_formulas_names_and_links() -> None:
-    assert korean_share("은닉 상태 $h_t = \\tanh(W x)$ 와 RNN, LSTM [노트](https://example.com/a-b)") == 1.0
-    assert korean_share("The hidden state 은닉 상태") < 0.5
+    assert hangul_share("은닉 상태 $h_t = \\tanh(W x)$ 와 RNN, LSTM [노트](https://example.com/a-b)") == 1.0
+    assert hangul_share("The hidden state 은닉 상태") < 0.5
 
 
 def test_the_selector_offers_both_languages_on_every_cheap_page() -> None:
@@ -94,4 +73,4 @@ def test_the_generic_error_has_both_forms() -> None:
 
     with speaking("ko"):
         korean = _(GENERIC_ERROR)
-    assert korean != GENERIC_ERROR and korean_share(korean) > KOREAN_SHARE
+    assert korean != GENERIC_ERROR and hangul_share(korean) > KOREAN_SHARE

@@ -3,16 +3,15 @@ and switching keeps every control's value, on every page, and the run on screen 
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, APP_TIMEOUT, live_run, visit
+from tests.korean_text import has_hangul
 
 SELECTOR = "language_selector"
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def selector(at):
@@ -154,7 +153,7 @@ def test_switching_keeps_the_run_paused_or_playing_and_never_retrains():
     assert run.epoch == epoch and run.history.losses == losses  # the same run: no retraining, not a step more
     assert at.selectbox(key=f"{key}_speed").value == "fast"
     assert at.button(key=f"{key}_play").label == "재생"
-    assert any(HANGUL.search(c.value) and f"{epoch:,}" in c.value for c in at.caption)  # the status line
+    assert any(has_hangul(c.value) and f"{epoch:,}" in c.value for c in at.caption)  # the status line
     at.button(key=f"{key}_play").click().run()
     assert run.playing
     switch(at, "en")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gettext
 import io
 import json
-import re
 import zipfile
 
 import pytest
@@ -23,8 +22,8 @@ from core.links import holds, ignored_sentence, link_text, options_by_label, rea
 from core.presets import PRESETS, presets_for
 from core.run_file import build_sessions, load_run, save_run
 from core.training import FAILED, FAILED_MESSAGE
+from tests.korean_text import has_hangul
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 READOUTS = {"logits": "RNN output used directly as the scores (the lab)", "linear": "a linear layer on top"}
 KOREAN_READOUTS = {"logits": "RNN 출력을 그대로 점수로 (실습)", "linear": "위에 선형 층 하나"}
 
@@ -73,7 +72,7 @@ def test_a_table_already_translated_by_its_page_still_reads_every_language():
     in English is still found, through the catalogue."""
     with speaking("ko"):
         table = {"lab": _("The lab's setting"), "stuck": _("Seed 0 gets stuck")}
-        assert HANGUL.search(table["lab"])
+        assert has_hangul(table["lab"])
         names = options_by_label(table)
     assert names["The lab's setting"] == "lab" and names["Seed 0 gets stuck"] == "stuck"
     assert names[table["stuck"]] == "stuck"
@@ -86,9 +85,9 @@ def test_a_refusal_noted_in_korean_reads_in_english_after_a_switch():
         )
         korean = ignored_sentence(refused)
     english = ignored_sentence(refused)  # the same kept refusals, drawn again after the switch
-    assert "숫자가 아님" in korean and "두 번 이상" in korean and HANGUL.search(korean)
+    assert "숫자가 아님" in korean and "두 번 이상" in korean and has_hangul(korean)
     assert english.startswith("Ignored from the link: ") and "not a number" in english
-    assert "given more than once" in english and not HANGUL.search(english)
+    assert "given more than once" in english and not has_hangul(english)
 
 
 @pytest.mark.parametrize("screen", list(PRESETS))
@@ -97,8 +96,8 @@ def test_presets_speak_korean_and_keep_their_ids(screen):
     with speaking("ko"):
         for preset in presets_for(screen):
             title, look_for = _(preset.title), _(preset.look_for)
-            assert HANGUL.search(title) and title != preset.title
-            assert HANGUL.search(look_for) and look_for != preset.look_for
+            assert has_hangul(title) and title != preset.title
+            assert has_hangul(look_for) and look_for != preset.look_for
             if "predicted" in preset.promise:  # the word a run shows stays as it is, quoted
                 assert f"'{preset.promise['predicted']}'" in look_for
             assert preset.query(screen) == {f"{screen}_{k}": link_text(v) for k, v in preset.settings.items()}
@@ -125,7 +124,7 @@ def test_a_run_saved_in_korean_holds_no_korean_and_loads_the_same_in_english():
         data = save_run(settings, sessions, logs)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         run = json.loads(archive.read("run.json"))
-    assert not [text for text in _strings(run) if HANGUL.search(text)]
+    assert not [text for text in _strings(run) if has_hangul(text)]
     with speaking("ko"):
         assert save_run(settings, sessions, logs) == data  # the same bytes whatever the language
     loaded = load_run(data, screen="hihello")
@@ -157,16 +156,16 @@ def test_a_diverged_run_saved_in_korean_keeps_its_cause_not_its_sentence():
     stopped = sessions["model"].history.stopped
     assert stopped is not None and stopped.diverged
     with speaking("ko"):
-        assert HANGUL.search(stopped.reason)  # what the learner read when saving
+        assert has_hangul(stopped.reason)  # what the learner read when saving
         data = save_run(settings, sessions, logs)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         run = json.loads(archive.read("run.json"))
-    assert not [text for text in _strings(run) if HANGUL.search(text)]
+    assert not [text for text in _strings(run) if has_hangul(text)]
     assert run["sessions"]["model"]["stopped"] == [stopped.epoch, "diverged", 10.0]
     loaded = load_run(data, screen="hihello").sessions["model"].history.stopped
     assert loaded == stopped and loaded.diverged
     assert loaded.reason.startswith(f"Training stopped at epoch {stopped.epoch}: the loss exploded")
-    assert "(10) is too high" in loaded.reason and not HANGUL.search(loaded.reason)
+    assert "(10) is too high" in loaded.reason and not has_hangul(loaded.reason)
     with speaking("ko"):
         assert loaded.reason == stopped.reason  # and in Korean once the page speaks Korean
 
@@ -181,7 +180,7 @@ def test_an_older_file_with_the_english_sentence_still_loads_and_speaks_korean()
     loaded = load_run(older, screen="hihello").sessions["model"].history.stopped
     assert loaded == stopped and loaded.diverged and loaded.learning_rate == 10.0
     with speaking("ko"):
-        assert HANGUL.search(loaded.reason)
+        assert has_hangul(loaded.reason)
     unknown = load_run(_stop_edited(data, [stopped.epoch, "Stopped for a reason of its own."]), screen="hihello")
     assert unknown.sessions["model"].history.stopped.reason == "Stopped for a reason of its own."
     assert not unknown.sessions["model"].history.stopped.diverged
@@ -208,4 +207,4 @@ def test_a_refused_file_is_explained_in_the_learners_language(data, screen, engl
         load_run(data, screen=screen)
     with speaking("ko"), pytest.raises(InputError, match=korean) as refused:
         load_run(data, screen=screen)
-    assert HANGUL.search(str(refused.value))
+    assert has_hangul(str(refused.value))

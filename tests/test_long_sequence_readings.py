@@ -1,7 +1,5 @@
 """The Long sequences screen's sentences, each on numbers where its answer flips."""
 
-import re
-
 import numpy as np
 import pytest
 
@@ -18,6 +16,7 @@ from core.long_sequence_readings import (
 from core.long_sequences import LongSequenceSettings
 from core.models import ModelConfig
 from core.training import learning_rates
+from tests.korean_text import has_hangul
 
 RATES = learning_rates(0.001, 1.0)  # the screen's ladder
 LAB = LongSequenceSettings()
@@ -148,11 +147,8 @@ def test_first_against_last_position_flips_when_the_context_is_not_used_yet():
     assert "no better" in first_against_last_position(1, np.array([0.2, 0.3, 0.2]))
 
 
-HANGUL = re.compile(r"[가-힣]")
-
-
 def korean(sentence: str) -> str:
-    assert HANGUL.search(sentence), sentence
+    assert has_hangul(sentence), sentence
     assert "After epoch" not in sentence and "the loss" not in sentence, sentence  # no English left in between
     return sentence
 

@@ -8,6 +8,7 @@ import pytest
 
 from core.objectives import probabilities
 from tests.conftest import finish, live_run, open_screen, reset_and_finish, setting, visit
+from tests.korean_text import mostly_hangul
 
 KEY = "hihello"
 PAGE = "pages/hihello.py"
@@ -277,15 +278,6 @@ def test_steps_and_units_count_from_1_in_labels_and_hover(hihello):
 
 
 # --- In Korean ----------------------------------------------------------------------------------------------------
-
-
-def mostly_hangul(text: str) -> bool:
-    """Hangul letters outnumber Latin ones well (> 0.6), once formulas, code, links and model names are out."""
-    text = re.sub(
-        r"\$[^$]*\$|`[^`]*`|\(https?://[^)]*\)|\b(?:RNN|LSTM|GRU|tanh|ReLU|HiHello)\b|:material/\w+:", " ", text
-    )
-    hangul, latin = len(re.findall(r"[가-힣]", text)), len(re.findall(r"[A-Za-z]", text))
-    return hangul > 0 and hangul / (hangul + latin) > 0.6
 
 
 def korean_visit():

@@ -7,7 +7,6 @@ when the language is switched, with the same run on screen.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -16,10 +15,9 @@ from streamlit.testing.v1 import AppTest
 from core.hihello import HiHelloSettings
 from core.run_file import build_sessions, save_run
 from tests.conftest import APP, APP_TIMEOUT, live_run, setting
+from tests.korean_text import mostly_hangul
 
 PAGE, KEY = "pages/hihello.py", "hihello"
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-LATIN = re.compile(r"[A-Za-z]")
 
 
 def opened(query: dict[str, str]):
@@ -40,12 +38,6 @@ def link_query(at) -> dict[str, str]:
 
 def notes(at) -> list[str]:
     return [i.value for i in at.info if "hihello_" in i.value]
-
-
-def mostly_hangul(text: str) -> bool:
-    text = re.sub(r"\$[^$]*\$|`[^`]*`|\b(RNN|LSTM|GRU|PyTorch)\b|:material/[a-z_]+:", " ", text)
-    hangul, latin = len(HANGUL.findall(text)), len(LATIN.findall(text))
-    return hangul / max(hangul + latin, 1) > 0.6
 
 
 @pytest.mark.parametrize("made_in, opened_in", [("ko", "en"), ("en", "ko")])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish, setting
+from tests.korean_text import hangul_share, page_words
 
 PAGE = "pages/long_sequences.py"
 KEY = "longseq"
@@ -153,13 +153,6 @@ def test_a_too_high_learning_rate_is_named_as_the_cause():
     assert "hidden size" not in warning and not at.info and not at.success
 
 
-def hangul_share(texts: list[str]) -> float:
-    """Hangul among the letters a learner reads, once formulas, code, link targets and model names are out."""
-    text = re.sub(r"\$[^$]*\$|`[^`]*`|\]\([^)]*\)|RNN|LSTM|GRU", " ", " ".join(texts))
-    hangul, latin = len(re.findall(r"[가-힣]", text)), len(re.findall(r"[A-Za-z]", text))
-    return hangul / max(1, hangul + latin)
-
-
 def test_in_korean_the_screen_reads_korean_and_switching_keeps_the_run():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params["lang"] = "ko"
@@ -173,9 +166,9 @@ def test_in_korean_the_screen_reads_korean_and_switching_keeps_the_run():
     assert "은닉 유닛 25개의 2층 RNN에 선형 층을 얹은 모델" in at.markdown[0].value
     assert "RNN 실습" in " ".join(m.value for m in at.markdown)  # the study note's section, under the intro
     # The screen itself (the sidebar's shared controls are measured on their own screens' tests).
-    words = [e.value for kind in ("title", "markdown", "caption", "subheader") for e in getattr(at.main, kind)]
-    assert hangul_share(words) > 0.6, words
-    assert all(hangul_share([h.value]) == 1 for h in at.subheader), [h.value for h in at.subheader]
+    words = page_words(at.main, "title", "markdown", "caption", "subheader")
+    assert hangul_share(*words) > 0.6, words
+    assert all(hangul_share(h.value) == 1 for h in at.subheader), [h.value for h in at.subheader]
     assert at.metric[0].label == "문장 되읽기 정답률"
     assert "에포크 30 후 되읽은 문장" in at.code[0].value  # the live read-back is worded at draw time
     run = run_of(at)

@@ -1,12 +1,12 @@
 """The RNN vs LSTM/GRU screen under AppTest: trains all three cells, every control matters, extremes hold."""
 
 import dataclasses
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish
+from tests.korean_text import hangul_share, page_words
 
 KEY = "compare"
 PAGE = "pages/rnn_vs_lstm_gru.py"
@@ -136,14 +136,6 @@ def test_the_three_cells_race_together_and_step_is_ten_optimiser_steps(compare_p
     assert all(s.epoch == 50 for s in live_run(at, KEY).sessions.values())
 
 
-def hangul_share(texts) -> float:
-    """Hangul letters among the letters of ``texts``, once formulas, code, links, gradient norms and the cells'
-    names (which stay as they are in Korean) are taken out."""
-    text = re.sub(r"\$[^$]*\$|`[^`]*`|\]\([^)]*\)|\b(?:RNN|LSTM|GRU)\b|[‖∂]\S*", " ", " ".join(texts))
-    hangul, latin = len(re.findall(r"[\uac00-\ud7a3]", text)), len(re.findall(r"[A-Za-z]", text))
-    return hangul / max(1, hangul + latin)
-
-
 def test_the_screen_speaks_korean_and_a_language_switch_keeps_the_run():
     """?lang=ko: the page's words are Korean; switching to English redraws the same finished run (same steps, same
     losses, the same session objects), it does not train again."""
@@ -156,9 +148,9 @@ def test_the_screen_speaks_korean_and_a_language_switch_keeps_the_run():
     finish(at, KEY)
     assert at.title[0].value == "RNN vs LSTM/GRU: 장기 의존성"
     # The page itself (the sidebar's shared parts, the link and the presets, belong to other screens' work).
-    shown = [element.value for kind in ("title", "markdown", "caption") for element in at.main.get(kind)]
-    assert hangul_share(shown) > 0.6, shown
-    assert hangul_share([at.info[0].value]) > 0.9 and at.info[0].value.startswith("학습 스텝 50회를 모두 마친 뒤")
+    shown = page_words(at.main, "title", "markdown", "caption")
+    assert hangul_share(*shown) > 0.6, shown
+    assert hangul_share(at.info[0].value) > 0.9 and at.info[0].value.startswith("학습 스텝 50회를 모두 마친 뒤")
     assert set(accuracies_ko(at)) == {"RNN 정확도", "LSTM 정확도", "GRU 정확도"}
     run = live_run(at, KEY)
     losses = {cell: list(session.history.losses) for cell, session in run.sessions.items()}

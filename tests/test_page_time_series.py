@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 
 import pytest
 
 from tests.conftest import live_run, open_screen, reset_and_finish, setting
 from tests.kma_sample import DRY_DAYS, RAIN, kma_bytes
+from tests.korean_text import hangul_share, has_hangul, page_words
 
 KEY = "timeseries"
 PAGE = "pages/time_series.py"
@@ -253,17 +253,8 @@ def test_a_kma_weather_file_gets_defaults_that_fit_it(screen):
 
 
 # ------------------------------------------------------------------------------------------------------ in Korean
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-LATIN = re.compile(r"[A-Za-z]")
-# Not words to translate: formulas, code, links' addresses, file names and the names the app keeps in every language.
-KEPT = re.compile(r"\$[^$]*\$|`[^`]*`|\]\([^)]*\)|\S+\.csv|\b(?:RNN|LSTM|GRU|CSV|RMSE|MAE|MAPE|Play|Step|Reset)\b")
-
-
-def hangul_share(texts: list[str]) -> float:
-    """Hangul letters / (Hangul + Latin letters), once the kept names, formulas and code are taken out."""
-    text = KEPT.sub(" ", unescaped(" ".join(texts)))
-    hangul, latin = len(HANGUL.findall(text)), len(LATIN.findall(text))
-    return hangul / max(1, hangul + latin)
+# Names this screen keeps in every language besides the shared ones (tests/korean_text.py).
+KEPT = ("Play", "Step", "Reset")
 
 
 def korean_screen():
@@ -290,12 +281,12 @@ def test_the_screen_speaks_korean_from_the_link():
         assert heading in subheaders
     assert metric(at, "테스트 RMSE, 단순 예측") == "1.678"  # the same run as in English: only the words differ
     verdict = " ".join(e.value for e in [*at.info, *at.success] if "RMSE" in e.value)
-    assert "단순 예측" in verdict and hangul_share([verdict]) > 0.6
+    assert "단순 예측" in verdict and hangul_share(verdict, kept=KEPT) > 0.6
     assert any("스터디 노트" in m.value for m in at.markdown)  # the intro, after the title
     # Every title, caption and markdown that this screen has translated is mostly Hangul: no English glued in.
     # (Text still wholly English comes from shared modules whose messages other changes translate.)
-    texts = [e.value for kind in ("title", "caption", "markdown") for e in at.get(kind) if HANGUL.search(e.value)]
-    assert len(texts) >= 10 and hangul_share(texts) > 0.6, texts
+    texts = [text for text in page_words(at, "title", "caption", "markdown") if has_hangul(text)]
+    assert len(texts) >= 10 and hangul_share(*texts, kept=KEPT) > 0.6, texts
 
 
 def switch_language(at, language: str):
@@ -315,7 +306,7 @@ def test_switching_the_language_keeps_the_run_and_the_choices(screen):
     assert setting(screen, KEY, "missing_policy").value == "fill_forward"  # the choice survived the new labels
     assert any("결측값 처리" in i.value for i in screen.info)  # the "Changed" note names it in Korean
     assert screen.title[0].value == "시계열: 다음 값 예측하기"
-    assert any(HANGUL.search(e.value) for e in [*screen.info, *screen.success] if "RMSE" in e.value)  # the verdict
+    assert any(has_hangul(e.value) for e in [*screen.info, *screen.success] if "RMSE" in e.value)  # the verdict
     switch_language(screen, "en")
     assert live_run(screen, KEY) is run and run.history.losses == losses
     assert setting(screen, KEY, "missing_policy").value == "fill_forward"

@@ -3,8 +3,6 @@ shared charts. Each is written when it is shown, so the same run reads in the la
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 
@@ -16,18 +14,9 @@ from core.i18n import _, speaking
 from core.metrics import mape_note
 from core.run_status import status_sentence
 from core.training import DIVERGED, FAILED, Stopped
+from tests.korean_text import has_hangul, mostly_hangul
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ESTIMATE = CostEstimate(seconds=276.0, seconds_per_epoch=2.76, peak_bytes=300 * 2**20)
-
-
-def korean(text: str) -> bool:
-    """Mostly Hangul once numbers, units, code and formulas are left out."""
-    names = r"(?<![A-Za-z])(MB|s|min|RNN|LSTM|GRU|MAPE|RMSE|MAE|h_t)(?![A-Za-z])"
-    letters = re.sub(r"\*\*|`[^`]*`|\$[^$]*\$|" + names, " ", text)
-    hangul = len(HANGUL.findall(letters))
-    latin = len(re.findall(r"[A-Za-z]", letters))
-    return hangul > 0 and hangul / (hangul + latin) > 0.9
 
 
 def test_the_status_line_follows_the_run_in_korean():
@@ -37,7 +26,8 @@ def test_the_status_line_follows_the_run_in_korean():
         finished = status_sentence("step", 300, 300, "paused", True, 54.0, ESTIMATE)
         stopped = status_sentence("epoch", 12, 100, "paused", True, 3.14, ESTIMATE, stopped_at=13)
     assert len({playing, waiting, finished, stopped}) == 4
-    assert all(korean(line) for line in (playing, waiting, finished, stopped)), (playing, waiting, finished, stopped)
+    lines = (playing, waiting, finished, stopped)
+    assert all(mostly_hangul(line, share=0.9) for line in lines), lines
     assert "**에포크 40 / 100**" in playing and "약 5 min, 300 MB" in playing
     assert "앞에 실행 2개" in waiting and "스텝 300 / 300" in finished and "5.1배 빠름" in finished
 
@@ -51,7 +41,7 @@ def test_a_budget_refusal_names_the_setting_to_change_in_korean():
             with pytest.raises(InputError) as error:
                 check_budget(estimate, Budget(60, 100), 1000, size_settings=_("the hidden size, the depth or the data"))
             refusals.append(str(error.value))
-    assert refusals[0] != refusals[1] and all(korean(r) for r in refusals), refusals
+    assert refusals[0] != refusals[1] and all(mostly_hangul(r, share=0.9) for r in refusals), refusals
     assert "에포크 수 값을 120 이하로" in refusals[0] and "은닉 크기, 깊이 또는 데이터을(를) 줄여" in refusals[1]
 
 
@@ -61,7 +51,7 @@ def test_why_a_run_stopped_is_written_in_the_language_it_is_read_in():
     assert "epoch 7" in diverged.reason and "(0.3) is too high" in diverged.reason
     with speaking("ko"):
         sentences = diverged.reason, failed.reason
-    assert sentences[0] != sentences[1] and all(HANGUL.search(s) for s in sentences)
+    assert sentences[0] != sentences[1] and all(has_hangul(s) for s in sentences)
     assert "에포크 7" in sentences[0] and "학습률(0.3)" in sentences[0]
     assert Stopped(3, "A sentence saved by an older version.").reason == "A sentence saved by an older version."
 
@@ -69,7 +59,7 @@ def test_why_a_run_stopped_is_written_in_the_language_it_is_read_in():
 def test_the_mape_note_in_korean_says_whether_some_or_all_targets_were_left_out():
     with speaking("ko"):
         some, every = mape_note(np.array([0.0, 1.0, 2.0])), mape_note(np.zeros(3))
-    assert some != every and korean(some) and korean(every), (some, every)
+    assert some != every and mostly_hangul(some, share=0.9) and mostly_hangul(every, share=0.9), (some, every)
 
 
 def test_the_shared_charts_speak_korean_in_the_app_font():
