@@ -37,7 +37,7 @@ test: lint
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q -n auto --ignore=tests/e2e -m "not slow and not e2e"
+	$(BIN)/python -m pytest -q -n auto --dist worksteal --ignore=tests/e2e -m "not slow and not e2e"
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run

@@ -125,3 +125,12 @@ def reset_and_finish(at, key: str, **settings):
 
 def live_run(at, key: str):
     return at.session_state[f"{key}_run"]
+
+
+def fast_first(values, keep: int = 2) -> list:
+    """Parameters for a test with many variants of one check: the first ``keep`` run in the fast tier (make check),
+    the rest are marked ``slow`` (make test runs them all). Each value may be a tuple of several arguments."""
+    return [
+        value if i < keep else pytest.param(*(value if isinstance(value, tuple) else (value,)), marks=pytest.mark.slow)
+        for i, value in enumerate(values)
+    ]

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from core.objectives import probabilities
-from tests.conftest import finish, live_run, open_screen, reset_and_finish, setting, visit
+from tests.conftest import fast_first, finish, live_run, open_screen, reset_and_finish, setting, visit
 from tests.korean_text import mostly_hangul
 
 KEY = "hihello"
@@ -157,12 +157,14 @@ def test_a_run_over_the_budget_is_refused_and_the_previous_run_stays(hihello, mo
 
 @pytest.mark.parametrize(
     ("settings", "changed"),
-    [
-        ({"cell": "lstm", "readout": "linear"}, "Loss"),
-        ({"epochs": 20}, "Loss"),
-        ({"nonlinearity": "relu"}, "Loss"),
-        ({"word": "hello world"}, "Target"),
-    ],
+    fast_first(
+        [
+            ({"cell": "lstm", "readout": "linear"}, "Loss"),
+            ({"word": "hello world"}, "Target"),
+            ({"epochs": 20}, "Loss"),
+            ({"nonlinearity": "relu"}, "Loss"),
+        ]
+    ),
 )
 def test_controls_change_the_outcome(hihello, settings, changed):
     before = metric(hihello, changed)

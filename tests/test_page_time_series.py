@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from tests.conftest import live_run, open_screen, reset_and_finish, setting
+from tests.conftest import fast_first, live_run, open_screen, reset_and_finish, setting
 from tests.kma_sample import DRY_DAYS, RAIN, kma_bytes
 from tests.korean_text import hangul_share, has_hangul, page_words
 
@@ -100,7 +100,7 @@ BAD_FILES = {
 }
 
 
-@pytest.mark.parametrize("kind", list(BAD_FILES))
+@pytest.mark.parametrize("kind", fast_first(list(BAD_FILES), keep=4))
 def test_each_bad_file_shows_a_sentence_and_the_last_run_stays(screen, kind):
     before = metric(screen, "Test RMSE, model")
     content, message = BAD_FILES[kind]
@@ -111,12 +111,14 @@ def test_each_bad_file_shows_a_sentence_and_the_last_run_stays(screen, kind):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [
-        (csv_bytes(rows=9), "need at least"),  # fewer rows than window + horizon allow
-        (csv_bytes(constant=True), "same value in every row"),
-        (b"Date,v\n2024-01-01,5\n", "Too few rows: the series has 1 row"),  # not "the same value in every row"
-        (b"v\n" + b"1.7e308\n-1.7e308\n" * 10, "larger than floating-point numbers can hold"),
-    ],
+    fast_first(
+        [
+            (csv_bytes(rows=9), "need at least"),  # fewer rows than window + horizon allow
+            (csv_bytes(constant=True), "same value in every row"),
+            (b"Date,v\n2024-01-01,5\n", "Too few rows: the series has 1 row"),  # not "the same value in every row"
+            (b"v\n" + b"1.7e308\n-1.7e308\n" * 10, "larger than floating-point numbers can hold"),
+        ]
+    ),
 )
 def test_files_that_read_but_cannot_be_forecast_are_refused_at_reset(screen, content, message):
     before = metric(screen, "Test RMSE, model")
@@ -159,12 +161,14 @@ def test_the_learning_rate_of_a_new_run_changes_the_outcome(screen):
 
 @pytest.mark.parametrize(
     "settings",
-    [
-        {"window": 14},
-        {"cell": "gru"},
-        {"features": ["Close"]},
-        {"seed": 3},
-    ],
+    fast_first(
+        [
+            {"window": 14},
+            {"cell": "gru"},
+            {"features": ["Close"]},
+            {"seed": 3},
+        ]
+    ),
 )
 def test_controls_change_the_outcome(screen, settings):
     before = metric(screen, "Test RMSE, model")
