@@ -1,5 +1,5 @@
 # RNN Lab. `make run` starts the app, `make test` runs every test, `make check` is the fast tier (lint, format,
-# unit and AppTest tests without the `slow` and `e2e` marks, one worker per core: under a minute); all set up .venv first.
+# unit and AppTest tests without the `slow` and `e2e` marks, a worker per core: under a minute); all set up .venv.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
