@@ -7,6 +7,8 @@ in slices that fit in memory) are not settings: each has its sentence here, comp
 
 from __future__ import annotations
 
+from core.i18n import _, ngettext
+
 
 def changed_learning_rate_note(history) -> str | None:
     """Why the script would not print the screen's loss: the learner changed the learning rate during the run."""
@@ -14,43 +16,46 @@ def changed_learning_rate_note(history) -> str | None:
     if not changes:
         return None
     last = changes[-1]
-    return (
-        f"This run changed its learning rate during training ({len(changes)} time{'s' if len(changes) > 1 else ''}, "
-        f"last to {last.learning_rate:g} after epoch {last.epoch}). The script trains at the rate the run started "
-        "with from start to end, so its final loss will differ from this run's; press Reset to train as the "
-        "script does."
-    )
+    return ngettext(
+        "This run changed its learning rate during training ({count} time, last to {rate:g} after epoch {epoch}). "
+        "The script trains at the rate the run started with from start to end, so its final loss will differ from "
+        "this run's; press Reset to train as the script does.",
+        "This run changed its learning rate during training ({count} times, last to {rate:g} after epoch {epoch}). "
+        "The script trains at the rate the run started with from start to end, so its final loss will differ from "
+        "this run's; press Reset to train as the script does.",
+        len(changes),
+    ).format(count=len(changes), rate=last.learning_rate, epoch=last.epoch)
 
 
 def sliced_note(session) -> str | None:
     """Why the script's last digits may differ: the app computes each step in slices that fit in memory."""
     if session.micro_batch >= session.batch_size:
         return None
-    return (
-        f"This run computes each step of {session.batch_size:,} sequences in slices of {session.micro_batch:,} (so it "
-        "fits in memory) and adds their gradients; the script takes each step in one pass. The gradient is the same "
-        "up to float rounding, so the final loss can differ in its last digits."
-    )
+    return _(
+        "This run computes each step of {size:,} sequences in slices of {slice:,} (so it fits in memory) and adds "
+        "their gradients; the script takes each step in one pass. The gradient is the same up to float rounding, so "
+        "the final loss can differ in its last digits."
+    ).format(size=session.batch_size, slice=session.micro_batch)
 
 
 def stopped_note(history) -> str | None:
     """Why the script prints another loss: the app stopped a run whose loss blew up; the script trains on."""
     if history.stopped is None:
         return None
-    return (
-        f"This run stopped in epoch {history.stopped.epoch} because its loss blew up. The script does not check: "
-        "it trains every epoch and prints the last one's loss (often nan), not the last loss on the screen."
-    )
+    return _(
+        "This run stopped in epoch {epoch} because its loss blew up. The script does not check: it trains every "
+        "epoch and prints the last one's loss (often nan), not the last loss on the screen."
+    ).format(epoch=history.stopped.epoch)
 
 
 def device_note(session) -> str | None:
     """Why the last digits may differ: the app trained on a GPU, the script trains on the CPU."""
     if session.device.type == "cpu":
         return None
-    return (
-        f"This run trained on {session.device.type.upper()}; the script trains on the CPU, whose sums round "
-        "differently, so its final loss can differ in the last digits."
-    )
+    return _(
+        "This run trained on {device}; the script trains on the CPU, whose sums round differently, so its final "
+        "loss can differ in the last digits."
+    ).format(device=session.device.type.upper())
 
 
 def script_notes(sessions) -> list[str]:
