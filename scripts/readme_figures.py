@@ -32,7 +32,6 @@ from core.comparison_readings import (
     format_chance,
     format_ratio,
     gradient_reach,
-    sweep_reading,
 )
 from core.forecast_results import evaluate_forecast
 from core.forecasting import ForecastSettings, default_batch_size, default_epochs, default_target, prepare
@@ -42,6 +41,7 @@ from core.models import SequenceModel
 from core.runtime import use_one_thread
 from core.series import read_series
 from core.session import TrainingSession
+from core.sweep_readings import sweep_reading
 from core.windows import read_back_session
 
 ROOT = Path(__file__).resolve().parents[1]

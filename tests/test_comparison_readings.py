@@ -13,11 +13,10 @@ from core.comparison_readings import (
     format_ratio,
     gradient_reading,
     reading,
-    sweep_phrase,
-    sweep_reading,
 )
 from core.i18n import speaking
 from core.probes import Probe
+from core.sweep_readings import sweep_phrase, sweep_reading
 from core.training import Snapshot, TrainingHistory
 from tests.korean_text import has_hangul
 

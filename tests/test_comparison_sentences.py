@@ -21,8 +21,8 @@ from core.comparison_readings import (
     gradient_reach,
     gradient_reading,
     reading,
-    sweep_reading,
 )
+from core.sweep_readings import sweep_reading
 
 REDUCED = ComparisonSettings(gap=8, steps=30, hidden_size=8, test_sequences=128, batch_size=16)
 SWEEP_GAPS = [2, 8]

@@ -20,9 +20,9 @@ from core.comparison_readings import (
     gradient_reach,
     gradient_reading,
     reading,
-    sweep_reading,
 )
 from core.i18n import _, ngettext
+from core.sweep_readings import sweep_reading
 from ui.common import chart
 from ui.live import LiveRun
 
