@@ -19,7 +19,8 @@ from core.hihello import (
     HiHelloSettings,
     intro,
 )
-from core.hihello_readings import ceiling_note, hidden_size_unused, nonlinearity_unused, outcome_of, read_outcome
+from core.hihello_limits import ceiling_note, hidden_size_unused, nonlinearity_unused
+from core.hihello_readings import outcome_of, read_outcome
 from core.i18n import _, ngettext
 from core.models import SequenceModel
 from core.notes import note_link

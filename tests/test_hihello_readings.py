@@ -11,17 +11,8 @@ import pytest
 import torch
 
 from core.hihello import EPOCHS_RANGE, LEARNING_RATE_RANGE, HiHelloSettings, describe_model, intro
-from core.hihello_readings import (
-    Outcome,
-    advice,
-    ceiling_note,
-    diagnose,
-    hidden_size_unused,
-    nonlinearity_unused,
-    outcome_of,
-    read_outcome,
-    score_ceiling,
-)
+from core.hihello_limits import ceiling_note, hidden_size_unused, nonlinearity_unused, score_ceiling
+from core.hihello_readings import Outcome, advice, diagnose, outcome_of, read_outcome
 from core.i18n import speaking
 from core.models import SequenceModel
 from core.objectives import probabilities
