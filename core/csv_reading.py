@@ -4,6 +4,10 @@ Real CSV files are messy: Excel on a Korean Windows saves CP949, a German one sa
 decimal commas, exports carry ``#`` comments, blank lines and the odd short row. Each step here
 guesses one thing, and says what it guessed in a plain sentence, so the learner can check it.
 Cells stay text here; ``core.series`` turns them into numbers and dates.
+
+One idea at ~320 lines: each guess and the sentence that says what it guessed belong together, and the
+sentences are whole messages per case (a
+Korean translation cannot be glued from fragments); the decoding and the cell types already live apart.
 """
 
 from __future__ import annotations

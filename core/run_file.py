@@ -11,6 +11,10 @@ settings has. A loaded run resumes exactly: training on gives the same losses as
 The file holds no translated text (a run saved on a Korean page loads on an English one and shows English): the
 screen by its key, the settings by their values, no sentence. Only the messages about a file that cannot be
 loaded are in the learner's language, worded when they are raised.
+
+One idea at ~320 lines: the file's layout and every check a file from outside must pass before a tensor is
+loaded (the session's own state is ``core.run_state``); splitting the checks from the format would split the one
+place that says what a run file is.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ touches anything, then puts the run back so that training goes on exactly where 
 
 What a session writes holds numbers and names, no translated text; the messages about a damaged file are worded
 in the learner's language when they are raised.
+
+One idea at ~320 lines: writing a session and reading it back are the two halves of one format, kept side by
+side so that a field added to one is seen in the other; most of the length is the checks of what is read.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""HiHello: a character-level RNN learns to say "hihello", one next character at a time."""
+"""HiHello: a character-level RNN learns to say "hihello", one next character at a time.
+
+The page only: its sidebar, its layout and its live views (a little over 250 lines since every label and help text
+is a catalogue message; the words about results are core.hihello_readings and core.hihello_limits)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Time series: past values in, the next value out, on a built-in sample or the learner's own CSV."""
+"""Time series: past values in, the next value out, on a built-in sample or the learner's own CSV.
+
+The page only: data, sidebar settings and the live views' order (a little over 250 lines since every label is a
+catalogue message; the views are ui.time_series_views, the data ui.series_data)."""
 
 from __future__ import annotations
 

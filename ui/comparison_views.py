@@ -1,4 +1,7 @@
-"""RNN vs LSTM/GRU views: the race's curves, results, gradients, gates and gap sweep; apart from the page flow."""
+"""RNN vs LSTM/GRU views: the race's curves, results, gradients, gates and gap sweep; apart from the page flow.
+
+One module for the screen's five views (~250 lines: each view's captions and table headers are catalogue
+messages); the sentences about results are core.comparison_readings and core.sweep_readings."""
 
 from __future__ import annotations
 
