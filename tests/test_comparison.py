@@ -5,10 +5,11 @@ import pytest
 import torch
 
 from core.comparison import ComparisonSettings, build_task, cell_sizes, compare, gap_sweep
-from core.comparison_readings import cell_state_reach, gate_saturation, gradient_reach, reading, sweep_reading
+from core.comparison_readings import cell_state_reach, gate_saturation, gradient_reach, reading
 from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
 from core.probes import probe
+from core.sweep_readings import sweep_reading
 
 QUICK = ComparisonSettings(gap=5, steps=20, hidden_size=8, test_sequences=64, batch_size=16)
 
