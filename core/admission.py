@@ -136,13 +136,16 @@ class Admission:
 
     def _drop_stale(self) -> None:
         now = self._clock()
-        for ticket in [t for t, asked in self._asked.items() if now - asked > 10 * STALE_SECONDS]:
-            if ticket not in self._computing:
-                del self._asked[ticket]
-        stale = [t for t in self._queue if now - self._asked.get(t, now) > STALE_SECONDS]
+        # Places in the line first: a waiting ticket is judged by when it last asked, before that time is forgotten
+        # (forgetting it first kept a closed tab in the line for ever once the server had been quiet for a while).
+        stale = [t for t in self._queue if now - self._asked.get(t, float("-inf")) > STALE_SECONDS]
         for ticket in stale:
             self._queue.remove(ticket)
             self._asked.pop(ticket, None)
+        # Then the runs that stopped asking at all (paused, finished, closed), so the record does not grow for ever.
+        for ticket in [t for t, asked in self._asked.items() if now - asked > 10 * STALE_SECONDS]:
+            if ticket not in self._computing:
+                del self._asked[ticket]
         if stale:
             self._changed.notify_all()
 

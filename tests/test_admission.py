@@ -114,6 +114,19 @@ def test_a_closed_tab_loses_its_place_and_the_slot_comes_back_even_when_the_chun
     assert turn.granted
 
 
+def test_tabs_closed_while_waiting_on_a_quiet_server_do_not_block_the_next_class():
+    """Found by running `make loadtest` twice on one server: the sessions the first run left waiting were kept in
+    the line for ever once nobody had asked for a while, and every later run saw "7 runs ahead" and never moved."""
+    clock = Clock()
+    admission = Admission(1, clock=clock)
+    assert admission.request("a").granted
+    assert [admission.request(ticket).ahead for ticket in ("closed 1", "closed 2")] == [0, 1]
+    admission.release("a")
+    clock.now += 100 * STALE_SECONDS  # the class went home; nobody asked since
+    assert admission.request("next class").granted
+    assert admission.waiting == 0
+
+
 def test_a_request_waits_for_a_slot_that_frees_within_its_wait():
     admission = Admission(1)
     assert admission.request("a").granted
