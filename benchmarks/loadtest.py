@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENS = ("hihello", "long_sequences", "time_series_upload", "rnn_vs_lstm_gru", "basics")
 SESSION_TIMEOUT_S = 240
 TOTAL_LIMIT_S = 290  # the whole load test stays under five minutes
+CLICK_TIMEOUT_S = 30
+CONTEXTS = 4  # browser contexts the sessions' tabs are spread over (see drive)
 
 CHARTS = "() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length"
 STATUS = (
@@ -88,26 +90,25 @@ async def run_to_end(page) -> None:
     """Press Run to end, unless the run ends first (then the button is disabled and a click would wait)."""
     button = page.get_by_role("button", name="Run to end", exact=True)
     try:
-        await button.click(timeout=5_000)
+        # A busy browser takes a while to answer: the click waits for the button to be drawn and steady.
+        await button.click(timeout=CLICK_TIMEOUT_S * 1000)
     except Exception:
         if "· finished" not in await page.evaluate(STATUS):
             raise
 
 
-async def one_session(browser, base_url: str, screen: str, csv: Path, timeout_s: float) -> Outcome:
-    """One learner's visit, given up (and counted as an error) after ``timeout_s``."""
+async def one_session(context, base_url: str, screen: str, csv: Path, timeout_s: float) -> Outcome:
+    """One learner's visit (a tab of ``context``), given up (and counted as an error) after ``timeout_s``."""
     outcome = Outcome(screen)
     try:
-        await asyncio.wait_for(visit(browser, base_url, screen, csv, outcome), timeout=max(timeout_s, 1))
+        await asyncio.wait_for(visit(context, base_url, screen, csv, outcome), timeout=max(timeout_s, 1))
     except TimeoutError:
         outcome.error = outcome.error or f"TimeoutError: unfinished after {timeout_s:.0f} s"
     print(f"  {screen}: {asdict(outcome)}", file=sys.stderr, flush=True)
     return outcome
 
 
-async def visit(browser, base_url: str, screen: str, csv: Path, outcome: Outcome) -> None:
-    # A laptop-sized window: every browser renders its charts on the same two cores as the server here.
-    context = await browser.new_context(viewport={"width": 1000, "height": 700})
+async def visit(context, base_url: str, screen: str, csv: Path, outcome: Outcome) -> None:
     page = await context.new_page()
     page.set_default_timeout(SESSION_TIMEOUT_S * 1000)
     started = time.monotonic()
@@ -134,7 +135,7 @@ async def visit(browser, base_url: str, screen: str, csv: Path, outcome: Outcome
     except Exception as error:  # a session that failed is counted and described, never raised
         outcome.error = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
     finally:
-        await context.close()
+        await page.close()
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -220,19 +221,29 @@ async def drive(url: str, sessions: int, csv: Path, pid: int | None = None) -> d
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        # Warm-up (torch's import, the first page) and the single-session baseline: one screen at a time.
+        # Each session is its own tab, so its own Streamlit session (one per WebSocket); the tabs share a few browser
+        # contexts, as the learners' machines each keep the app's scripts in their own cache. One context per tab
+        # made every tab parse and compile the app's 10 MB of JavaScript again, on the server's two cores.
+        contexts = [
+            await browser.new_context(viewport={"width": 1000, "height": 700}) for _ in range(min(CONTEXTS, sessions))
+        ]
+        # Warm-up (torch's import, the first page; each context's cache) and the single-session baseline: one
+        # screen at a time.
         print("warm-up", file=sys.stderr, flush=True)
-        await one_session(browser, url, "hihello", csv, left())
+        await asyncio.gather(*(one_session(context, url, "basics", csv, left()) for context in contexts))
         print("single sessions, one after another", file=sys.stderr, flush=True)
         started = time.monotonic()
-        alone = [await one_session(browser, url, screen, csv, left(90)) for screen in SCREENS]
+        alone = [await one_session(contexts[0], url, screen, csv, left(90)) for screen in SCREENS]
         alone_summary = summary(alone, time.monotonic() - started)
         print(f"{sessions} sessions at once", file=sys.stderr, flush=True)
         started = time.monotonic()
         server_before, browser_before = server_cpu_seconds(pid), browser_cpu_seconds()
         budget = left()
         together = await asyncio.gather(
-            *(one_session(browser, url, SCREENS[i % len(SCREENS)], csv, budget) for i in range(sessions))
+            *(
+                one_session(contexts[i % len(contexts)], url, SCREENS[i % len(SCREENS)], csv, budget)
+                for i in range(sessions)
+            )
         )
         together_summary = summary(list(together), time.monotonic() - started)
         server_after, browser_after = server_cpu_seconds(pid), browser_cpu_seconds()

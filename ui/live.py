@@ -7,9 +7,9 @@ every training page shares:
 - the first visit builds the defaults and plays them (the README says why);
 - the run lives in ``st.session_state`` (never a cache: those are shared by every user);
 - the live part of the page is one ``st.fragment``: while the run plays, the fragment reruns every
-  ``TICK_SECONDS`` on its own, advances the run by about ``WORK_SECONDS`` of computing, and redraws
-  only itself. Pause, leaving the page and closing the tab end the ticks, so the computing stops
-  within one tick;
+  ``TICK_SECONDS`` (less often on a busy server, or when the browser needs longer to draw: ``ui.ticker``),
+  advances the run by about ``WORK_SECONDS`` of computing, and redraws only itself. Pause, leaving the page
+  and closing the tab end the ticks, so the computing stops within one tick;
 - settings that change the model or the data take effect on Reset, never in the middle of a curve;
   the learning rate takes effect at the next step, and the loss curve marks the change;
 - an epoch control drives every snapshot view; it follows the newest snapshot while playing.
@@ -29,6 +29,7 @@ from core.training import Snapshot, TrainingHistory
 from ui.common import learner_errors
 from ui.i18n import apply_language
 from ui.live_run import TICK_SECONDS, WORK_SECONDS, LiveRun, leave_queue, tick, tick_seconds
+from ui.ticker import next_tick
 from ui.transport import DEFAULT_SPEED, status_line, transport
 
 __all__ = ["WORK_SECONDS", "LiveRun", "current_run", "drive", "epoch_control", "run_key"]
@@ -129,7 +130,6 @@ def drive(
 
 def live_fragment(key, run, settings, build, draw, learning_rates, display_keys) -> None:
     playing_when_drawn = run.playing
-    interval = tick_seconds() if playing_when_drawn else None
 
     def body() -> None:
         apply_language()  # a fragment's rerun skips the page's top, where the language was chosen
@@ -145,13 +145,14 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
         with learner_errors():
             status_line(current)
             draw(current)
+        if current.playing:
+            # The clock exists only while the run plays: a paused page costs the server nothing. The browser asks
+            # for the next tick once it has drawn this one (ui.ticker), at the pace the server can afford.
+            next_tick(key, tick_seconds(), time.monotonic_ns())
         if current.playing != playing_when_drawn:
-            st.rerun()  # the whole page: the timer starts or stops, and the views below catch up
-        if interval and not 0.5 < tick_seconds() / interval < 2:
-            st.rerun()  # the server got much busier or quieter: a new timer at the pace it can afford
+            st.rerun()  # the whole page: the views outside the fragment catch up
 
-    # The timer exists only while the run plays: a paused page costs the server nothing.
-    st.fragment(body, run_every=interval)()
+    st.fragment(body)()
 
 
 def _set_mode(key: str, mode: str) -> None:

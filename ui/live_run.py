@@ -26,6 +26,11 @@ TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few 
 # is kept per second). At most this long between two redraws:
 BUSY_TICK_SECONDS = 3.0
 WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause waits for at most one tick
+# When ticks come further apart (a crowded server redraws less often; a slow browser asks later, ui.ticker), a tick
+# computes for longer, in proportion, up to this: a run's share of the computing then does not shrink with its redraw
+# rate, and the redraws a crowd costs (server and browser) stay few. It is the longest a slot is held, and so the
+# longest Pause can wait.
+MAX_WORK_SECONDS = 1.2
 MAX_CATCH_UP_SECONDS = 3.0
 # How long a tick waits in the server's queue (core.admission) for a free computing slot before it redraws
 # "waiting" and tries again at the next tick: less than a tick, so a waiting page stays responsive.
@@ -136,6 +141,7 @@ def advance_chunk(run: LiveRun, speed: str) -> None:
     # and Run to end restart the clock, so a pause is never made up for.)
     since = min(now - run.last_tick, MAX_CATCH_UP_SECONDS)
     run.last_tick = now
+    work = work_seconds(since)
     if run.mode == "stepping":
         target = run.step_target or run.epoch + run.unit_epochs
     elif per_second is not None:
@@ -144,21 +150,27 @@ def advance_chunk(run: LiveRun, speed: str) -> None:
         run.owed_units -= units
         target = run.epoch + units * run.unit_epochs
     else:
-        target = run.epoch + affordable_epochs(run)
+        target = run.epoch + affordable_epochs(run, work)
     for session in run.sessions.values():
         if session.epoch < target and not session.finished:
-            session.advance(epochs=target - session.epoch, seconds=WORK_SECONDS / len(run.sessions))
+            session.advance(epochs=target - session.epoch, seconds=work / len(run.sessions))
     if run.finished or (run.mode == "stepping" and run.epoch >= target):
         run.mode, run.step_target = "paused", None
 
 
-def affordable_epochs(run: LiveRun) -> int:
-    """How many epochs of every session fit in one tick's computing, from the time measured so far."""
+def work_seconds(since_last_tick: float) -> float:
+    """How long one tick may compute: ``WORK_SECONDS`` per ``TICK_SECONDS`` since the last tick, within
+    [``WORK_SECONDS``, ``MAX_WORK_SECONDS``]."""
+    return max(WORK_SECONDS, min(MAX_WORK_SECONDS, WORK_SECONDS * since_last_tick / TICK_SECONDS))
+
+
+def affordable_epochs(run: LiveRun, work: float) -> int:
+    """How many epochs of every session fit in ``work`` seconds of computing, from the time measured so far."""
     per_epoch = 0.0
     for session in run.sessions.values():
         measured = session.history.seconds / session.epoch if session.epoch else None
         per_epoch += measured if measured else session.estimate().seconds_per_epoch
-    return max(1, int(WORK_SECONDS / max(per_epoch, 1e-6)))
+    return max(1, int(work / max(per_epoch, 1e-6)))
 
 
 def tick_seconds() -> float:
