@@ -1,14 +1,17 @@
 """Admission: at most N trainings compute at once on a shared server; the others wait their turn.
 
 A run does not hold a slot for its whole length, only for one chunk of computing (one tick of the live
-page, about a quarter of a second). Between two chunks it goes to the back of the queue, so runs share
+page, at most ``ui.live_run.MAX_WORK_SECONDS``). Between two chunks it goes to the back of the queue, so runs share
 the cores in turn: thirty learners pressing Play get thirty runs that advance, each more slowly, instead of
 thirty runs that each get a thirtieth of a core and a page that feels broken. A paused run asks for
 nothing, so it holds nothing and waits nowhere.
 
-The queue is first come, first served. A place is kept only while its run keeps asking: a tab that was
-closed stops asking, and its place lapses after ``STALE_SECONDS`` (no slot is ever held by a run that is
-not computing, since a slot is given back when its chunk ends, whatever happens in it).
+The queue is first come, first served among the runs waiting for a slot: a free slot goes to the oldest place of
+those waiting at that moment, and never waits for a place whose page is not asking right now (a page asks again
+only after drawing its tick, and on a crowded server ticks come seconds apart: holding the slot for it left the
+cores idle, and dropping its place sent slow pages to the back every time). A place is kept while its run keeps
+coming back: a tab that was closed stops asking, and its place lapses after ``STALE_SECONDS`` (no slot is ever
+held by a run that is not computing, since a slot is given back when its chunk ends, whatever happens in it).
 
 The number of slots comes from ``RNNLAB_MAX_TRAININGS`` (default: the machine's cores).
 """
@@ -25,7 +28,9 @@ from dataclasses import dataclass
 from core.errors import InputError
 from core.i18n import _
 
-STALE_SECONDS = 3.0  # a waiting run that has not asked for this long is taken out of the queue (a closed tab)
+# A waiting run that has not asked for this long is taken out of the queue (a closed tab): longer than the longest
+# time between two ticks of a crowded page (ui.live_run.BUSY_TICK_SECONDS, plus the browser's drawing).
+STALE_SECONDS = 20.0
 
 
 def slots_from_environment() -> int:
@@ -63,28 +68,41 @@ class Admission:
         self._queue: list[str] = []  # waiting tickets, oldest first
         self._asked: dict[str, float] = {}  # ticket -> when it last asked
         self._computing: set[str] = set()
+        self._waiting_now: dict[str, int] = {}  # tickets inside request() at this moment (how many times)
 
     # -- what a page asks -------------------------------------------------------------------------------
     def request(self, ticket: str, wait_seconds: float = 0.0) -> Turn:
-        """Ask for a slot for one chunk; wait up to ``wait_seconds`` for it. A granted ticket must ``release``."""
+        """Ask for a slot for one chunk; wait up to ``wait_seconds`` for it. A granted ticket must ``release``.
+
+        A free slot goes to the oldest place among the runs waiting for one right now. A place that is not waiting
+        at this moment (its page is drawing, or its browser is slow to ask for the next tick) keeps its order for
+        its next request but holds no slot back: a slot is never left idle while a run asks for it."""
         deadline = self._clock() + wait_seconds
         with self._changed:
-            while True:
-                self._drop_stale()
-                if ticket in self._computing:
-                    return Turn(True)
-                if ticket not in self._queue:
-                    self._queue.append(ticket)
-                self._asked[ticket] = self._clock()
-                position = self._queue.index(ticket)
-                if position < self.slots - len(self._computing):  # a free slot, and only runs with slots ahead
-                    self._queue.remove(ticket)
-                    self._computing.add(ticket)
-                    return Turn(True)
-                remaining = deadline - self._clock()
-                if remaining <= 0:
-                    return Turn(False, ahead=position)
-                self._changed.wait(remaining)
+            self._waiting_now[ticket] = self._waiting_now.get(ticket, 0) + 1
+            try:
+                while True:
+                    self._drop_stale()
+                    if ticket in self._computing:
+                        return Turn(True)
+                    if ticket not in self._queue:
+                        self._queue.append(ticket)
+                    self._asked[ticket] = self._clock()
+                    position = self._queue.index(ticket)
+                    waiting_ahead = sum(1 for t in self._queue[:position] if t in self._waiting_now)
+                    if waiting_ahead < self.slots - len(self._computing):
+                        self._queue.remove(ticket)
+                        self._computing.add(ticket)
+                        return Turn(True)
+                    remaining = deadline - self._clock()
+                    if remaining <= 0:
+                        return Turn(False, ahead=position)
+                    self._changed.wait(remaining)
+            finally:
+                self._waiting_now[ticket] -= 1
+                if not self._waiting_now[ticket]:
+                    del self._waiting_now[ticket]
+                    self._changed.notify_all()  # a run that stops waiting may leave a slot to the next one
 
     def release(self, ticket: str) -> None:
         with self._changed:

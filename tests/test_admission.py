@@ -19,23 +19,48 @@ class Clock:
         return self.now
 
 
-def test_runs_take_turns_in_the_order_they_asked():
-    admission = Admission(1, clock=Clock())
+def test_runs_waiting_for_a_slot_get_it_in_the_order_they_asked():
+    admission = Admission(1)
     assert admission.request("a").granted
+    order = []
+
+    def wait_for_a_turn(ticket: str) -> None:
+        if admission.request(ticket, wait_seconds=10).granted:
+            order.append(ticket)
+            time.sleep(0.02)
+            admission.release(ticket)
+
+    waiters = []
+    for ticket in ("b", "c"):  # b asks first, then c; both wait
+        waiters.append(threading.Thread(target=wait_for_a_turn, args=(ticket,)))
+        waiters[-1].start()
+        deadline = time.monotonic() + 5
+        while admission.ahead_of(ticket) is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+    assert admission.ahead_of("c") == 1
     assert admission.request("b") == admission.request("b")  # asking again keeps the place
-    assert admission.request("b").ahead == 0
-    assert admission.request("c").ahead == 1
     admission.release("a")
-    # a comes back for its next chunk: it queues behind b and c, so the three share the slot in turn
+    # a comes back for its next chunk while b and c wait: it queues behind them, so the three take turns
     assert not admission.request("a").granted
-    assert admission.ahead_of("a") == 2
-    granted = []
-    for _ in range(6):
-        for ticket in ("a", "b", "c"):
-            if admission.request(ticket).granted:
-                granted.append(ticket)
-                admission.release(ticket)
-    assert granted[:6] == ["b", "c", "a", "b", "c", "a"]
+    for waiter in waiters:
+        waiter.join(timeout=10)
+    assert order == ["b", "c"]
+    assert admission.request("a").granted
+
+
+def test_a_free_slot_never_waits_for_a_run_that_is_not_asking():
+    """A crowded page asks again only after drawing its tick, seconds later: its place is kept, but the slot goes to
+    whoever asks meanwhile, so the cores never sit idle."""
+    clock = Clock()
+    admission = Admission(1, clock=clock)
+    assert admission.request("a").granted
+    assert admission.request("drawing").ahead == 0  # refused, then off drawing its page
+    admission.release("a")
+    clock.now += 5.0  # its next tick is five seconds away
+    assert admission.request("asking now").granted
+    assert admission.ahead_of("drawing") == 0  # still first in line for the next free slot it asks for
+    admission.release("asking now")
+    assert admission.request("drawing").granted
 
 
 def test_never_more_chunks_at_once_than_slots():
