@@ -31,6 +31,10 @@ from core.i18n import _
 # A waiting run that has not asked for this long is taken out of the queue (a closed tab): longer than the longest
 # time between two ticks of a crowded page (ui.live_run.BUSY_TICK_SECONDS, plus the browser's drawing).
 STALE_SECONDS = 20.0
+# A run that asked within this long counts as playing (ui.live_run.tick_seconds spreads redraws by it): a little
+# longer than the longest time between two ticks of a crowded page, so that finished runs stop counting soon and the
+# runs still playing redraw, and compute, more often again.
+ACTIVE_SECONDS = 8.0
 
 
 def slots_from_environment() -> int:
@@ -137,10 +141,10 @@ class Admission:
 
     @property
     def active(self) -> int:
-        """Runs that asked for a slot within the last ``STALE_SECONDS``: the runs this server is playing now."""
+        """Runs that asked for a slot within the last ``ACTIVE_SECONDS``: the runs this server is playing now."""
         with self._changed:
             now = self._clock()
-            return sum(1 for asked in self._asked.values() if now - asked <= STALE_SECONDS)
+            return sum(1 for asked in self._asked.values() if now - asked <= ACTIVE_SECONDS)
 
     @property
     def computing(self) -> int:
