@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(
     [ROOT / "streamlit_app.py"] + [path for top in ("pages", "ui", "core") for path in (ROOT / top).glob("*.py")]
 )
-# The learner's runnable PyTorch script: code, whose comments stay in English like the code they explain.
-CODE_WRITERS = {"core/run_code.py", "core/run_code_series.py", "core/run_code_comparison.py"}
+# Code, never shown as text: the learner's runnable PyTorch script (its comments stay in English like the code they
+# explain) and the JavaScript of the live clock.
+CODE_WRITERS = {"core/run_code.py", "core/run_code_series.py", "core/run_code_comparison.py", "ui/ticker.py"}
 BILINGUAL = {"core/glossary.py", "core/i18n.py"}  # data in both languages by design: the glossary, language names
 TRANSLATORS = {"_", "N_", "ngettext", "pgettext"}
 # Keyword arguments that are never shown: widget keys, formats, plotly's and Streamlit's own settings.
