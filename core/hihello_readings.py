@@ -176,6 +176,12 @@ def diagnose(settings: HiHelloSettings, outcome: Outcome) -> tuple[str, str]:
         return "unsteady", _(
             "the loss jumped from {before:.3f} to {after:.3f} between epochs {epoch} and {next_epoch}"
         ).format(before=losses[jump_epoch - 1], after=losses[jump_epoch], epoch=jump_epoch, next_epoch=jump_epoch + 1)
+    if last > first:  # ended above where it began without ever jumping: "fell only" would be untrue
+        return "slow", ngettext(
+            "the loss rose from {first:.3f} to {last:.3f} in {count} epoch instead of falling",
+            "the loss rose from {first:.3f} to {last:.3f} in {count} epochs instead of falling",
+            len(losses),
+        ).format(first=first, last=last, count=len(losses))
     if first - last < SLOW_SHARE * (first - floor):
         return "slow", ngettext(
             "the loss fell only from {first:.3f} to {last:.3f} in {count} epoch",

@@ -258,6 +258,16 @@ def test_a_one_epoch_run_reads_as_slow():
     )
 
 
+def test_a_loss_that_ends_above_its_start_is_said_to_have_risen_not_fallen():
+    """Found by hand: 4 layers at learning rate 10 ended at 2.122 from 1.830 and the screen said it "fell only"."""
+    losses = [1.830 + 0.0003 * epoch for epoch in range(1000)]
+    kind, numbers = diagnose(HiHelloSettings(epochs=1000, num_layers=4, learning_rate=10.0), missed(losses))
+    assert kind == "slow"
+    assert numbers == f"the loss rose from 1.830 to {losses[-1]:.3f} in 1000 epochs instead of falling"
+    falling = diagnose(HiHelloSettings(epochs=1000), missed([1.830 - 0.0001 * epoch for epoch in range(1000)]))
+    assert falling[1].startswith("the loss fell only from 1.830")
+
+
 # --- In Korean: every sentence is computed in the learner's language, at draw time -----------------------------
 
 
