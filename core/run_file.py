@@ -12,7 +12,12 @@ The file holds no translated text (a run saved on a Korean page loads on an Engl
 screen by its key, the settings by their values, no sentence. Only the messages about a file that cannot be
 loaded are in the learner's language, worded when they are raised.
 
-One idea at ~320 lines: the file's layout and every check a file from outside must pass before a tensor is
+It also records the machine it trained on (``Machine``): PyTorch picks vectorised kernels per CPU, whose sums round
+differently, so a run trained on here goes on bit for bit only where the capability and the torch version are the
+same. Those two fields only inform the learner: a file without them (saved before they were recorded) or with a
+forged value loads, its machine unknown.
+
+One idea at ~360 lines: the file's layout and every check a file from outside must pass before a tensor is
 loaded (the session's own state is ``core.run_state``); splitting the checks from the format would split the one
 place that says what a run file is.
 """
@@ -22,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import tomllib
 import zipfile
 from collections.abc import Callable
@@ -86,6 +92,40 @@ def app_version() -> str:
         return "unknown"
 
 
+# A capability ("AVX512", "AVX2", "DEFAULT") or a torch version ("2.5.1+cpu") as a file may hold it; anything else
+# (not a string, a huge one, odd characters) is unknown.
+MACHINE_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,39}")
+
+
+@dataclass(frozen=True)
+class Machine:
+    """What on the machine a run trained on decides how its sums round: PyTorch's CPU capability (the vectorised
+    kernels it picked) and its version; "" is unknown."""
+
+    capability: str = ""
+    torch_version: str = ""
+
+    def differs_from(self, other: Machine) -> tuple[bool, bool]:
+        """Whether the capability, and the torch version, are known on both sides and differ."""
+        return (
+            bool(self.capability and other.capability and self.capability != other.capability),
+            bool(self.torch_version and other.torch_version and self.torch_version != other.torch_version),
+        )
+
+
+def this_machine() -> Machine:
+    return Machine(_label(torch.backends.cpu.get_cpu_capability()), _label(str(torch.__version__)))
+
+
+def machine_of(run: dict) -> Machine:
+    """The machine a file's run says it trained on, each part checked (unknown when absent or forged)."""
+    return Machine(_label(run.get("cpu_capability")), _label(run.get("torch_version")))
+
+
+def _label(value: object) -> str:
+    return value if isinstance(value, str) and MACHINE_LABEL.fullmatch(value) else ""
+
+
 @dataclass
 class LoadedRun:
     """A run read back from a file: its screen, its settings and its sessions, ready to draw and train on."""
@@ -95,6 +135,7 @@ class LoadedRun:
     sessions: dict[str, TrainingSession]
     read_back: dict[str, ReadBackLog] = field(default_factory=dict)
     app_version: str = ""
+    machine: Machine = field(default_factory=Machine)
 
 
 def screen_of(settings: Any) -> str:
@@ -133,10 +174,13 @@ def save_run(
             session.advance(epochs=1)
         states[name], session_tensors = session_state(session, name)
         tensors.update(session_tensors)
+    machine = this_machine()
     run = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "app_version": app_version(),
+        "cpu_capability": machine.capability,  # how its sums rounded (see Machine)
+        "torch_version": machine.torch_version,
         "screen": screen,
         "settings": dataclasses.asdict(settings),
         "sessions": states,
@@ -208,7 +252,7 @@ def _check_version(run: dict) -> dict:
             _(
                 "This run was saved by format version {version}; this app reads version {supported}. Open it with a "
                 "newer RNN Lab (the file says it comes from version {app_version})."
-            ).format(version=version, supported=FORMAT_VERSION, app_version=run.get("app_version", "?"))
+            ).format(version=version, supported=FORMAT_VERSION, app_version=_label(run.get("app_version")) or "?")
         )
     # No older format exists yet; when one does, its upgrade to the current version goes here.
     raise InputError(
@@ -324,4 +368,4 @@ def load_run(
     run, settings, tensors = read_settings(data, screen, data_identity)
     sessions, logs = build(settings)
     restore(run, tensors, sessions, logs)
-    return LoadedRun(run["screen"], settings, sessions, logs, str(run.get("app_version", "")))
+    return LoadedRun(run["screen"], settings, sessions, logs, _label(run.get("app_version")), machine_of(run))

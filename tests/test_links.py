@@ -126,3 +126,15 @@ def test_a_table_tagged_parameter_names_its_setting_and_several_values_make_a_tu
 )
 def test_holds_tells_whether_a_control_took_the_links_text(value, raw, labels, taken):
     assert holds(value, raw, labels) is taken
+
+
+def test_the_link_promises_the_same_curves_on_this_server_and_close_ones_elsewhere_in_both_languages():
+    from core.i18n import _, speaking
+    from ui.links import LINK_PROMISE
+
+    assert "opened on this server, it trains the same run" in LINK_PROMISE
+    assert "On another machine" in LINK_PROMISE and "agree closely" in LINK_PROMISE
+    assert "may end differently" in LINK_PROMISE
+    with speaking("ko"):
+        korean = _(LINK_PROMISE)
+    assert "이 서버에서 열면" in korean and "다른 컴퓨터에서는" in korean and "다르게 끝날 수 있습니다" in korean

@@ -1,12 +1,17 @@
-"""Save or load this run, under AppTest: the downloaded file loads back to the same screen, and trains on."""
+"""Save or load this run, under AppTest: the downloaded file loads back to the same screen, and trains on; a run
+from a machine whose PyTorch uses other kernels says so."""
 
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from core.run_file import save_run
-from tests.conftest import finish, live_run, open_screen, visit
-from tests.test_run_file import comparison_halfway
+from core.hihello import HiHelloSettings
+from core.run_file import build_sessions, save_run, this_machine
+from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, visit
+from tests.korean_text import mostly_hangul
+from tests.test_run_file import comparison_halfway, edited
+from ui.links import LINK_PROMISE
 from ui.run_file_views import run_file_bytes
 
 HIHELLO, HIHELLO_PAGE = "hihello", "pages/hihello.py"
@@ -118,3 +123,52 @@ def test_a_comparison_saved_midway_loads_paused_and_races_on_to_the_end_of_a_run
     finish(at, "compare")
     for cell, session in loaded.sessions.items():
         assert session.history.losses == never_saved[cell].history.losses
+
+
+def run_file_from(capability: str | None = None) -> bytes:
+    """A HiHello run of 3 epochs, as a machine whose PyTorch uses ``capability`` would have saved it."""
+    settings = HiHelloSettings()
+    sessions, logs = build_sessions(settings)
+    sessions["model"].advance(epochs=3)
+    data = save_run(settings, sessions, logs)
+    return data if capability is None else edited(data, lambda run: run.update(cpu_capability=capability))
+
+
+def machine_notes(at) -> list[str]:
+    return [i.value for i in at.info if "`" + this_machine().capability + "`" in i.value]
+
+
+def paused_hihello(language: str):
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["lang"] = language
+    at.run()
+    at.switch_page(HIHELLO_PAGE).run()
+    at.button(key=f"{HIHELLO}_pause").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_run_from_another_cpu_capability_says_so_in_korean_and_then_in_english():
+    other = next(c for c in ("AVX2", "AVX512") if c != this_machine().capability)
+    at = paused_hihello("ko")
+    upload(at, HIHELLO, "laptop.rnnlab", run_file_from(other))
+    assert live_run(at, HIHELLO).epoch == 3
+    (note,) = machine_notes(at)
+    assert f"`{other}` 커널" in note and "곡선" in note and mostly_hangul(note)
+    at.sidebar.button_group(key="language_selector").set_value("en").run()
+    assert not at.exception, at.exception
+    (note,) = machine_notes(at)
+    assert note.startswith(f"This run was trained on a machine whose PyTorch used `{other}` kernels; this server uses")
+    assert "its curve can drift slightly" in note
+
+
+def test_a_run_from_this_cpu_capability_or_an_older_file_shows_no_such_note():
+    at = paused_hihello("en")
+    assert LINK_PROMISE in [c.value for c in at.sidebar.caption]  # the link says where its curves are the same
+    upload(at, HIHELLO, "here.rnnlab", run_file_from())
+    assert any(s.startswith("Loaded here.rnnlab: epoch 3 of 100") for s in successes(at))
+    assert not machine_notes(at) and not [i for i in at.info if "kernels" in i.value]
+    older = edited(run_file_from(), lambda run: [run.pop("cpu_capability"), run.pop("torch_version")])
+    upload(at, HIHELLO, "older.rnnlab", older)
+    assert any(s.startswith("Loaded older.rnnlab: epoch 3 of 100") for s in successes(at))
+    assert not [i for i in at.info if "kernels" in i.value]

@@ -47,6 +47,12 @@ from ui.live import current_run
 
 LANGUAGE_PARAM = "lang"
 SHARED_PARAMS = (LANGUAGE_PARAM, "hide")  # parameters every screen reads
+# What a link promises: exact on one server; elsewhere PyTorch's kernels, picked per CPU, may round differently.
+LINK_PROMISE = N_(
+    "Copy it: opened on this server, it trains the same run, with the same seed and the same curves. On another "
+    "machine the settings are the same and the curves agree closely, but a seed near a tipping point may end "
+    "differently (PyTorch rounds differently on other CPUs)."
+)
 
 
 @contextmanager
@@ -161,7 +167,7 @@ def show_link(
     with st.sidebar:
         st.markdown(_("**Link to this setup**"))
         st.code(setup_link(key, defaults, labels, also), language=None, wrap_lines=True)
-        st.caption(caveat or _("Copy it: opening it trains the same run, with the same seed and the same curves."))
+        st.caption(caveat or _(LINK_PROMISE))
 
 
 def setup_link(

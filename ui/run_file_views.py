@@ -7,7 +7,8 @@ loaded epoch exactly as the saved run would have. A file that cannot be loaded l
 
 The note about a load stays in the session, so it holds no sentence in one language: a success note is worded
 when it is drawn, and a refusal is kept worded in every language the app speaks (the file is read again in each),
-so switching the language rewords both.
+so switching the language rewords both. A run trained on a machine whose PyTorch rounds differently (another CPU
+capability or torch version, ``core.run_file.Machine``) gets a note saying so beside the loaded run's note.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ import streamlit as st
 
 from core.errors import InputError
 from core.i18n import LANGUAGES, _, current_language, speaking
-from core.run_file import EXTENSION, check_saveable, read_settings, restore, save_run
+from core.run_file import (
+    EXTENSION,
+    Machine,
+    check_saveable,
+    machine_of,
+    read_settings,
+    restore,
+    save_run,
+    this_machine,
+)
 from core.windows import ReadBackLog
 from ui.i18n import apply_language
 from ui.live import LiveRun, current_run, start
@@ -50,8 +60,9 @@ def _note_key(key: str) -> str:
 
 def _reader(
     data: bytes, key: str, build: Callable[[Any], LiveRun], learning_rates: Sequence[float], identity: str | None
-) -> tuple[Any, Callable[[Any], LiveRun]]:
-    """The file's settings, and what builds the page's run from them with the file's state restored."""
+) -> tuple[Any, Callable[[Any], LiveRun], Machine]:
+    """The file's settings, what builds the page's run from them with the file's state restored, and the machine
+    the run trained on."""
     saved, settings, tensors = read_settings(data, screen=key, data_identity=identity)
 
     def restored(settings: Any) -> LiveRun:
@@ -65,7 +76,7 @@ def _reader(
             )
         return run
 
-    return settings, restored
+    return settings, restored, machine_of(saved)
 
 
 def _refusal_in_every_language(error: InputError, retry: Callable[[], object]) -> dict[str, str]:
@@ -101,12 +112,12 @@ def _load(
         return
     content = uploaded.getvalue()
     try:
-        settings, restored = _reader(content, key, build, learning_rates, data)
+        settings, restored, machine = _reader(content, key, build, learning_rates, data)
         run = start(key, settings, restored, display_keys)  # an InputError keeps the current run
     except InputError as error:
 
         def retry() -> None:
-            again, rebuild = _reader(content, key, build, learning_rates, data)
+            again, rebuild, _machine = _reader(content, key, build, learning_rates, data)
             rebuild(again)
 
         shown = current_run(key)
@@ -115,7 +126,8 @@ def _load(
         return
     run.mode = "paused"
     st.session_state.pop(f"{key}_learning_rate", None)  # the steering control shows the loaded run's rate
-    st.session_state[_note_key(key)] = ("success", (uploaded.name, run.epoch, run.total_epochs), run.number)
+    about = (uploaded.name, run.epoch, run.total_epochs, machine)
+    st.session_state[_note_key(key)] = ("success", about, run.number)
 
 
 def _position(run: LiveRun, epoch: int, total: int) -> str:
@@ -131,12 +143,38 @@ def _note_words(note: tuple, run: LiveRun | None) -> str:
     if kind == "error":
         name, words = about
         return f"{name}: {words.get(current_language()) or next(iter(words.values()))}"
-    name, epoch, total = about
+    name, epoch, total, _machine = about
     return _(
         "Loaded {file}: {position}. Its charts are drawn from the file; **Play** trains on from there (with the "
         "optimiser's state as it was saved, so the curve goes on as if it had never stopped). The sidebar keeps its "
         "own settings: **Reset** starts a new run from them."
     ).format(file=name, position=_position(run, epoch, total) if run is not None else f"{epoch} / {total}")
+
+
+def machine_words(saved: Machine, here: Machine) -> str | None:
+    """What a learner should know about a run trained where PyTorch rounds differently; None where it rounds the same
+    (or the file does not say: a run saved before the machine was recorded)."""
+    capability, version = saved.differs_from(here)
+    if capability and version:
+        first = _(
+            "This run was trained on a machine whose PyTorch `{version}` used `{capability}` kernels; this server runs "
+            "PyTorch `{here_version}` with `{here}` kernels."
+        )
+    elif capability:
+        first = _(
+            "This run was trained on a machine whose PyTorch used `{capability}` kernels; this server uses `{here}`."
+        )
+    elif version:
+        first = _("This run was trained with PyTorch `{version}`; this server runs PyTorch `{here_version}`.")
+    else:
+        return None
+    words = first.format(
+        capability=saved.capability, here=here.capability, version=saved.torch_version, here_version=here.torch_version
+    )
+    return f"{words} " + _(
+        "The saved numbers are shown as they were; training on here may round differently, so its curve can drift "
+        "slightly from what the original machine would have drawn."
+    )
 
 
 def _download(key: str, run: LiveRun) -> None:
@@ -182,6 +220,9 @@ def save_or_load(
     with st.expander(_("Save or load this run"), expanded=note is not None):
         if note is not None:
             (st.success if note[0] == "success" else st.error)(_note_words(note, run))
+            elsewhere = machine_words(note[1][3], this_machine()) if note[0] == "success" else None
+            if elsewhere:
+                st.info(elsewhere, icon=":material/memory:")
         if run is not None:
             _download(key, run)
         if build is None:
