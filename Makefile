@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test check lint unit e2e bench figures loadtest replicas i18n clean
+.PHONY: run test capabilities seeds check lint unit e2e bench figures loadtest replicas i18n clean
 
 # The stamps depend on the requirement files: a second install is skipped unless they change.
 $(BIN)/python:
@@ -31,8 +31,30 @@ unit: $(VENV)/.installed-dev
 e2e: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q tests/e2e
 
+# PyTorch picks vectorised kernels per CPU, and a seed near a tipping point can end differently on another machine:
+# after the whole suite on this CPU's own kernels, `make test` runs everything but the browser tests again under each
+# lower capability the CPU can be told to use (ATEN_CPU_CAPABILITY=avx2 and default on an AVX512 machine).
 test: lint
 	$(BIN)/python -m pytest -q
+	$(MAKE) --no-print-directory capabilities
+
+CAPABILITIES_BELOW = $$(env -u ATEN_CPU_CAPABILITY $(BIN)/python -m core.cpu_kernels)
+capabilities: $(VENV)/.installed-dev
+	@for cap in $(CAPABILITIES_BELOW); do \
+		echo "== the tests again under ATEN_CPU_CAPABILITY=$$cap"; \
+		ATEN_CPU_CAPABILITY=$$cap $(BIN)/python -m pytest -q -n auto --dist worksteal --ignore=tests/e2e \
+			-m "not timing" || exit 1; \
+	done
+
+# Only the tests that assert what seeded training reaches, under this CPU's own kernels and each lower one: the quick
+# check after changing a default, a preset or a threshold.
+seeds: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q -n auto --dist worksteal --ignore=tests/e2e -m "seeds and not timing"
+	@for cap in $(CAPABILITIES_BELOW); do \
+		echo "== the seeds tests under ATEN_CPU_CAPABILITY=$$cap"; \
+		ATEN_CPU_CAPABILITY=$$cap $(BIN)/python -m pytest -q -n auto --dist worksteal --ignore=tests/e2e \
+			-m "seeds and not timing" || exit 1; \
+	done
 
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -16,6 +16,24 @@ APP_TIMEOUT = 120
 torch.set_num_threads(1)
 
 
+def pytest_report_header(config):
+    from core.cpu_kernels import capability_here
+
+    return f"torch {torch.__version__}, CPU capability {capability_here()}"
+
+
+def pytest_sessionstart(session):
+    """A run under a forced capability (``make test`` runs the suite again under each lower one) must really use
+    it: torch ignores a value the CPU cannot do, and the rerun would then test the machine's own kernels again."""
+    import os
+
+    from core.cpu_kernels import VARIABLE, capability_here
+
+    forced = os.environ.get(VARIABLE, "").strip().lower()
+    if forced and forced != capability_here():
+        pytest.exit(f"{VARIABLE}={forced} asked, but torch uses {capability_here()}", returncode=3)
+
+
 @pytest.fixture(autouse=True)
 def clear_streamlit_caches():
     """st.cache_data / st.cache_resource are process-global and would leak between AppTests."""

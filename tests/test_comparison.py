@@ -109,6 +109,7 @@ def test_sweep_needs_the_memory_task():
         gap_sweep(ComparisonSettings(task="hihello"), [5])
 
 
+@pytest.mark.seeds
 @pytest.mark.slow
 def test_default_settings_show_the_textbook_effect_over_three_seeds():
     """The screen's claim, asserted on the numbers it shows. The measured values are in the README's "RNN vs

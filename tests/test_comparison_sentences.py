@@ -136,6 +136,7 @@ def check_sweep_reading(text, gaps, accuracy, chance):
             assert not near
 
 
+@pytest.mark.seeds
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(10))
 def test_every_sentence_on_the_screen_says_what_its_numbers_say(seed):

@@ -80,6 +80,7 @@ def check_verdict(sentence: str, model: dict[str, float], naive: dict[str, float
         assert (clause.group(1) == "model") == lower
 
 
+@pytest.mark.seeds
 @pytest.mark.slow  # ten seeds trained per sample, like the other screens' sentence sweeps
 @pytest.mark.parametrize("sample", list(SAMPLES))
 def test_every_computed_sentence_matches_its_numbers_over_ten_seeds(sample):

@@ -132,6 +132,7 @@ def test_verdict_is_a_sentence_from_the_numbers(model, naive, expected):
     assert expected in verdict(as_dict(model), as_dict(naive))
 
 
+@pytest.mark.seeds
 def test_a_short_training_on_the_seasonal_sample_beats_the_naive_forecast(seasonal):
     prepared = prepare(seasonal, ForecastSettings(target="Value", features=("Value",), epochs=100))
     history = trained(prepared)

@@ -218,6 +218,7 @@ def test_the_intro_names_the_actual_word_target_and_model():
 # --- Every sentence at the defaults, over seeds 0-9 --------------------------------------------------------------
 
 
+@pytest.mark.seeds
 @pytest.mark.parametrize("seed", range(10))
 def test_every_sentence_at_the_defaults_matches_its_numbers(seed):
     """About 0.1 s a run. The verdict quotes the decoded prediction; a miss quotes losses from the curve and

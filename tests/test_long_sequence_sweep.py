@@ -19,7 +19,7 @@ from core.run_status import status_sentence
 from core.training import learning_rates
 from core.windows import read_back_session
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.seeds]
 
 SEEDS = range(10)
 RATES = learning_rates(0.001, 1.0)
@@ -94,8 +94,19 @@ def test_the_advice_and_status_follow_the_run(runs, seed):
     assert "finished · took 1.0 s of computing" in status and "so far" not in status
 
 
-def test_one_seed_in_ten_stays_below_75_percent(runs):
-    # Measured with torch 2.13 (seeds 0-9): 99.4, 99.4, 95.0, 62.0, 99.4, 99.4, 99.4, 98.9, 99.4, 92.7%.
-    read_back = {seed: run[3].accuracy[-1] for seed, run in runs.items()}
-    assert [seed for seed, share in read_back.items() if share < 0.75] == [3]
-    assert read_back[2] >= 0.949 and read_back[0] >= 0.99
+def test_most_seeds_read_back_almost_all_and_few_stay_below_75_percent(runs):
+    """What holds on every CPU capability, with a margin: which seeds get stuck moves with the machine's kernels
+    (seeds 2 and 3 sit near a tipping point), how many do not. Read-back per seed 0-9 with torch 2.13.0:
+
+    - AMD EPYC, AVX512: 99.4, 99.4, 95.0, 62.0, 99.4, 99.4, 99.4, 98.9, 99.4, 92.7%
+    - AMD EPYC, AVX2: 99.4, 99.4, 69.8, 57.5, 98.3, 99.4, 99.4, 99.4, 99.4, 93.9%
+    - AMD EPYC, DEFAULT: 99.4, 99.4, 67.6, 58.7, 99.4, 99.4, 91.1, 99.4, 99.4, 88.3%
+    - an Intel AVX512 machine (issue "Green on every CPU"): seed 2 69.8 / 71.5 / 93.9%, seed 3 67.0 / 86.6 / 55.9%
+      under AVX512 / AVX2 / DEFAULT; below 75%: [2, 3], [2], [3].
+
+    So below 75%: at most 2 seeds anywhere measured (the test allows 3); at or above 95%: at least 6 (allows 5);
+    seed 0, the screen's default, 99.4% everywhere measured (the lab preset promises 95%)."""
+    read_back = [runs[seed][3].accuracy[-1] for seed in SEEDS]
+    assert sum(share < 0.75 for share in read_back) <= 3, read_back
+    assert sum(share >= 0.95 for share in read_back) >= 5, read_back
+    assert read_back[0] >= 0.95, read_back

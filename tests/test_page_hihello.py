@@ -28,6 +28,7 @@ def metric(at, label):
     return next(m.value for m in at.metric if m.label.startswith(label))
 
 
+@pytest.mark.seeds
 def test_first_visit_plays_the_defaults_and_learns_the_word(hihello):
     assert metric(hihello, "Prediction after epoch 100") == "ihello"
     assert metric(hihello, "Accuracy") == "100%"
@@ -117,6 +118,7 @@ def test_changed_settings_ask_for_a_reset_and_never_mix_into_the_run(hihello):
     assert live_run(at, KEY) is run  # the run goes on with its own settings
 
 
+@pytest.mark.seeds
 def test_the_labs_own_seed_is_stuck(hihello):
     reset_and_finish(hihello, KEY, seed=0)
     assert metric(hihello, "Prediction after epoch 100") == "ilello"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish, setting
@@ -34,6 +35,7 @@ def run_of(at: AppTest):
     return live_run(at, KEY)
 
 
+@pytest.mark.seeds
 def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
     at = open_screen(PAGE, KEY)
     assert not at.error, [e.value for e in at.error]

@@ -23,6 +23,7 @@ def accuracies(at):
     return {m.label: m.value for m in at.metric if m.label.endswith("accuracy")}
 
 
+@pytest.mark.seeds
 @pytest.mark.slow
 def test_first_visit_trains_three_cells_and_explains():
     at = open_screen(PAGE, KEY)

@@ -24,6 +24,8 @@ from core.session import TrainingSession
 from core.windows import read_back_session
 from ui.series_data import DATA, SAMPLE_FILES
 
+pytestmark = pytest.mark.seeds  # each preset's promise is what its seeded run reaches
+
 
 def hihello_outcome(settings: HiHelloSettings):
     task = settings.task()

@@ -201,6 +201,7 @@ def test_marked_lines_put_a_caret_under_wrong_characters():
     assert marked_lines("ab\ncd", "ab\ncx", width=3) == "ab⏎\ncd\n ^"
 
 
+@pytest.mark.seeds
 @pytest.mark.slow
 def test_the_seed_lab_reads_the_sentence_back_with_95_percent_accuracy():
     # The screen's defaults: 2-layer RNN, hidden = vocabulary size (25), Adam 0.1, 100 epochs, full batch, seed 0.
