@@ -5,20 +5,28 @@ printed as markdown and written into README.md between ``<!-- figures:NAME:start
     python -m scripts.readme_figures          # compute, print, rewrite README.md
     python -m scripts.readme_figures --print  # compute and print only
 
-Training is deterministic (one CPU thread, seeded), so the numbers repeat; only the timings move.
-A full run is about 2.5 minutes of computing on one CPU thread (141 s measured); with the 2-core machine's load
-average at 9 it took 8 minutes of wall time.
+Training is deterministic on one machine (one CPU thread, seeded), so the numbers repeat there; only the timings
+move. Across machines they do not: PyTorch picks vectorised kernels per CPU, and a seed near a tipping point ends
+differently. So every figure is measured under each CPU capability this CPU offers (its own, then each lower one
+forced with ``ATEN_CPU_CAPABILITY``, one child process each, as many at once as there are cores), and a figure that
+differs between them is written for each. One capability's measuring is about 2.5 minutes of computing on one CPU
+thread (141 s measured); three on the 2-core machine took about 6 minutes of wall time.
+
+    python -m scripts.readme_figures --measure  # one capability's numbers as JSON (what each child prints)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import re
+import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -33,6 +41,7 @@ from core.comparison_readings import (
     format_ratio,
     gradient_reach,
 )
+from core.cpu_kernels import VARIABLE, capabilities_here, capability_here
 from core.forecast_results import evaluate_forecast
 from core.forecasting import ForecastSettings, default_batch_size, default_epochs, default_target, prepare
 from core.hihello import HiHelloSettings
@@ -52,6 +61,10 @@ TABLE_SEEDS = range(3)  # the comparison table's rows
 SUMMARY_SEEDS = range(10)  # the comparison summary
 TEST_NAME = "tests/test_comparison.py::test_default_settings_show_the_textbook_effect_over_three_seeds"
 
+# One capability's measurements, as the child process prints them: {"capability": …, "hihello": {seed: text}, …}.
+# JSON keys are strings, so seeds are looked up as str(seed).
+Measured = dict[str, object]
+
 
 def seeds_text(seeds: Sequence[int]) -> str:
     seeds = list(seeds)
@@ -62,7 +75,8 @@ def seeds_text(seeds: Sequence[int]) -> str:
     return ", ".join(str(s) for s in seeds[:-1]) + (" and " if len(seeds) > 1 else "") + str(seeds[-1])
 
 
-def span(values: Sequence[float], shown: Callable[[float], str]) -> str:
+def span(values: Iterable[float], shown: Callable[[float], str]) -> str:
+    values = list(values)
     low, high = shown(min(values)), shown(max(values))
     return low if low == high else f"{low}–{high}"
 
@@ -71,7 +85,24 @@ def two(value: float) -> str:
     return f"{value:.2f}"
 
 
-# ---- HiHello --------------------------------------------------------------------------------------------
+def capability_name(capability: str) -> str:
+    return capability.upper()
+
+
+def per_capability(values: dict[str, str]) -> str:
+    """One figure as the README gives it: once where every capability measured it the same, else each value with
+    the capabilities that gave it ("95.0% under AVX512, 69.8% under AVX2 and DEFAULT")."""
+    distinct = list(dict.fromkeys(values.values()))
+    if len(distinct) == 1:
+        return distinct[0]
+
+    def where(value: str) -> str:
+        return " and ".join(capability_name(c) for c, v in values.items() if v == value)
+
+    return ", ".join(f"{value} under {where(value)}" for value in distinct)
+
+
+# ---- Measuring: one capability per process ------------------------------------------------------------------
 
 
 def hihello_outcome(seed: int) -> str:
@@ -84,30 +115,6 @@ def hihello_outcome(seed: int) -> str:
     return task.vocabulary.decode(session.history.records[-1].predictions[0])
 
 
-def hihello_figures() -> str:
-    settings = HiHelloSettings()
-    task = settings.task()
-    target = task.vocabulary.decode(task.targets[0].tolist())
-    hidden = settings.model_config(task).layer_sizes
-    readout = "RNN output as the scores" if settings.readout == "logits" else "a linear head"
-    outcomes = {seed: hihello_outcome(seed) for seed in SCREEN_SEEDS}
-    reached = [s for s, text in outcomes.items() if text == target]
-    others = ", ".join(f'seed {s} "{text}"' for s, text in outcomes.items() if text != target)
-    default = "reaches" if outcomes.get(settings.seed) == target else "does not reach"
-    return (
-        f"- **HiHello**: the seed lab's set-up (hidden size {' × '.join(map(str, hidden))}, vocabulary "
-        f"{task.vocabulary.size}, {readout}, Adam "
-        f"{settings.learning_rate:g}, {settings.epochs} epochs) with **seed {settings.seed}**, which {default} "
-        f'"{target}". Of seeds {seeds_text(list(SCREEN_SEEDS))}, '
-        f'{"seed" if len(reached) == 1 else "seeds"} {seeds_text(reached)} reach "{target}"'
-        + (f"; the others stop at: {others}" if others else "")
-        + ". The seed control lets the learner find that out."
-    )
-
-
-# ---- Long sequences -------------------------------------------------------------------------------------
-
-
 def read_back_accuracy(seed: int) -> tuple[float, int, int]:
     """The Long sequences screen's read-back after its last epoch: accuracy, characters right, characters."""
     settings = LongSequenceSettings(seed=seed)
@@ -116,25 +123,6 @@ def read_back_accuracy(seed: int) -> tuple[float, int, int]:
     session.advance()
     total = len(task.target_text)
     return log.accuracy[-1], round(log.accuracy[-1] * total), total
-
-
-def long_sequence_figures() -> str:
-    settings = LongSequenceSettings()
-    task = settings.task()
-    hidden = settings.model_config(task).layer_sizes
-    results = {seed: read_back_accuracy(seed) for seed in SCREEN_SEEDS}
-    per_seed = "; ".join(
-        f"seed {seed} {100 * accuracy:.1f}% ({right} of {total})" for seed, (accuracy, right, total) in results.items()
-    )
-    return (
-        f"- **Long sequences**: the lab's {settings.num_layers}-layer {settings.cell.upper()}, hidden "
-        f"{' × '.join(map(str, hidden))} (vocabulary {task.vocabulary.size}), windows of {settings.sequence_length}, "
-        f"Adam {settings.learning_rate:g}, {settings.epochs} epochs, **seed {settings.seed}**. The sentence read "
-        f"back, characters right per seed: {per_seed}."
-    )
-
-
-# ---- Time series ----------------------------------------------------------------------------------------
 
 
 def screen_forecast_settings(table) -> ForecastSettings:
@@ -150,18 +138,163 @@ def screen_forecast_settings(table) -> ForecastSettings:
     )
 
 
-def time_series_figures() -> str:
+def forecast_errors(filename: str) -> tuple[str, float, float]:
+    """The target, and the test part's RMSE of the model and of the naive forecast, at the screen's defaults."""
+    table = read_series((ROOT / "data" / filename).read_bytes(), filename)
+    settings = screen_forecast_settings(table)
+    prepared = prepare(table, settings)
+    session = prepared.session()
+    session.advance()
+    result = evaluate_forecast(prepared, session.history.model)
+    return settings.target, result.model_metrics["RMSE"], result.naive_metrics["RMSE"]
+
+
+def comparison_run(seed: int) -> dict[str, object]:
+    task, results = compare(ComparisonSettings(seed=seed))
+    return {
+        "accuracy": {c: r.test_accuracy for c, r in results.items()},
+        "reach": {c: float(gradient_reach(r.after_training)[0]) for c, r in results.items()},  # ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖
+        "cell_reach": float(cell_state_reach(results["lstm"].after_training)[0]),  # the LSTM's ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖
+        "seconds": sum(r.history.seconds for r in results.values()),
+        "sizes": {c: (r.hidden_size, r.parameter_count) for c, r in results.items()},
+        "chance": task.chance_accuracy,
+    }
+
+
+def measure() -> Measured:
+    """Every figure under this process's CPU capability."""
+    use_one_thread()
+    started = time.perf_counter()
+    measured: Measured = {
+        "capability": capability_here(),
+        "hihello": {seed: hihello_outcome(seed) for seed in SCREEN_SEEDS},
+        "longseq": {seed: read_back_accuracy(seed) for seed in SCREEN_SEEDS},
+        "timeseries": {name: forecast_errors(filename) for name, filename in SAMPLES.items()},
+        "comparison": {seed: comparison_run(seed) for seed in SUMMARY_SEEDS},
+    }
+    sweep_started = time.perf_counter()
+    measured["sweep"] = gap_sweep(ComparisonSettings(), list(DEFAULT_SWEEP_GAPS))
+    measured["sweep_seconds"] = time.perf_counter() - sweep_started
+    measured["seconds"] = time.perf_counter() - started
+    return json.loads(json.dumps(measured))  # as the parent reads it: seeds as strings, tuples as lists
+
+
+def measure_in_child(capability: str, own: str) -> Measured:
+    """One capability's figures from a child process (the capability is fixed when torch loads)."""
+    env = {**os.environ}
+    env.pop(VARIABLE, None)
+    if capability != own:
+        env[VARIABLE] = capability
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.readme_figures", "--measure"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    measured = json.loads(done.stdout)
+    if measured["capability"] != capability:
+        raise SystemExit(f"asked for {capability}, the child's torch used {measured['capability']}")
+    print(f"{capability_name(capability)} measured in {measured['seconds']:.0f} s", file=sys.stderr)
+    return measured
+
+
+def measure_everywhere() -> dict[str, Measured]:
+    """{capability: figures}, this CPU's own capability first."""
+    capabilities = capabilities_here()
+    own = capabilities[0]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        found = pool.map(lambda capability: measure_in_child(capability, own), capabilities)
+        return dict(zip(capabilities, found, strict=True))
+
+
+# ---- Writing: a figure once where every capability agrees, else for each -------------------------------------
+
+
+def machine_line(runs: dict[str, Measured]) -> str:
+    capabilities = list(runs)
+    names = [capability_name(c) for c in capabilities]
+    lower = f", then forced with `{VARIABLE}` to {' and '.join(names[1:])}" if len(names) > 1 else ""
+    return (
+        f"Measured with torch {torch.__version__.split('+')[0]}, one CPU thread per run, on {platform.machine()} "
+        f"({cpu_model()}) under its own CPU capability {names[0]}{lower}. A figure given once is the same under every "
+        "one of them; one that differs is given for each, labelled with its capability."
+    )
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "CPU model unknown"
+
+
+def hihello_figures(runs: dict[str, Measured]) -> str:
+    settings = HiHelloSettings()
+    task = settings.task()
+    target = task.vocabulary.decode(task.targets[0].tolist())
+    hidden = settings.model_config(task).layer_sizes
+    readout = "RNN output as the scores" if settings.readout == "logits" else "a linear head"
+
+    def outcomes(seed: int) -> dict[str, str]:
+        return {c: run["hihello"][str(seed)] for c, run in runs.items()}
+
+    reached = [s for s in SCREEN_SEEDS if all(text == target for text in outcomes(s).values())]
+    others = ", ".join(
+        f"seed {s} " + per_capability({c: f'"{text}"' for c, text in outcomes(s).items()})
+        for s in SCREEN_SEEDS
+        if s not in reached
+    )
+    default = per_capability(
+        {c: ("reaches" if text == target else "does not reach") for c, text in outcomes(settings.seed).items()}
+    )
+    return (
+        f"- **HiHello**: the seed lab's set-up (hidden size {' × '.join(map(str, hidden))}, vocabulary "
+        f"{task.vocabulary.size}, {readout}, Adam "
+        f"{settings.learning_rate:g}, {settings.epochs} epochs) with **seed {settings.seed}**, which {default} "
+        f'"{target}". Of seeds {seeds_text(list(SCREEN_SEEDS))}, '
+        f'{"seed" if len(reached) == 1 else "seeds"} {seeds_text(reached)} reach "{target}"'
+        + (f"; the others stop at: {others}" if others else "")
+        + ". The seed control lets the learner find that out."
+    )
+
+
+def long_sequence_figures(runs: dict[str, Measured]) -> str:
+    settings = LongSequenceSettings()
+    task = settings.task()
+    hidden = settings.model_config(task).layer_sizes
+    per_seed = "; ".join(
+        f"seed {seed} "
+        + per_capability(
+            {
+                c: f"{100 * accuracy:.1f}% ({right} of {total})"
+                for c, (accuracy, right, total) in ((c, run["longseq"][str(seed)]) for c, run in runs.items())
+            }
+        )
+        for seed in SCREEN_SEEDS
+    )
+    return (
+        f"- **Long sequences**: the lab's {settings.num_layers}-layer {settings.cell.upper()}, hidden "
+        f"{' × '.join(map(str, hidden))} (vocabulary {task.vocabulary.size}), windows of {settings.sequence_length}, "
+        f"Adam {settings.learning_rate:g}, {settings.epochs} epochs, **seed {settings.seed}**. The sentence read "
+        f"back, characters right per seed: {per_seed}."
+    )
+
+
+def time_series_figures(runs: dict[str, Measured]) -> str:
     parts, settings = [], None
     for name, filename in SAMPLES.items():
-        table = read_series((ROOT / "data" / filename).read_bytes(), filename)
-        settings = screen_forecast_settings(table)
-        prepared = prepare(table, settings)
-        session = prepared.session()
-        session.advance()
-        result = evaluate_forecast(prepared, session.history.model)
-        ours, naive = result.model_metrics["RMSE"], result.naive_metrics["RMSE"]
-        winner = "the model wins" if ours < naive else "naive wins"
-        parts.append(f"{name} sample ({settings.target}) {ours:.3f} vs {naive:.3f} ({winner})")
+        settings = screen_forecast_settings(read_series((ROOT / "data" / filename).read_bytes(), filename))
+        shown = {}
+        for capability, run in runs.items():
+            _, ours, naive = run["timeseries"][name]
+            winner = "the model wins" if ours < naive else "naive wins"
+            shown[capability] = f"{ours:.3f} vs {naive:.3f} ({winner})"
+        parts.append(f"{name} sample ({settings.target}) {per_capability(shown)}")
     return (
         f"- **Time series**: {settings.cell.upper()}, hidden {settings.hidden_size}, Adam {settings.learning_rate:g}, "
         f"{settings.epochs} epochs (the lab ran 500), window {settings.window}, every numeric column read. Test-part "
@@ -169,54 +302,36 @@ def time_series_figures() -> str:
     )
 
 
-# ---- RNN vs LSTM/GRU ------------------------------------------------------------------------------------
-
-
-@dataclass
-class SeedResult:
-    accuracy: dict[str, float]
-    reach: dict[str, float]  # ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ after training
-    cell_reach: float  # the LSTM's ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ after training
-    seconds: float
-    sizes: dict[str, tuple[int, int]]  # hidden size, parameters
-    chance: float
-
-
-def comparison_run(seed: int) -> SeedResult:
-    task, results = compare(ComparisonSettings(seed=seed))
-    return SeedResult(
-        accuracy={c: r.test_accuracy for c, r in results.items()},
-        reach={c: float(gradient_reach(r.after_training)[0]) for c, r in results.items()},
-        cell_reach=float(cell_state_reach(results["lstm"].after_training)[0]),
-        seconds=sum(r.history.seconds for r in results.values()),
-        sizes={c: (r.hidden_size, r.parameter_count) for c, r in results.items()},
-        chance=task.chance_accuracy,
-    )
-
-
-def vanished_but_recalled(runs: dict[int, SeedResult], seeds: Sequence[int]) -> str:
-    """The seed where the RNN recalls best despite a vanished gradient after training, if there is one."""
+def vanished_but_recalled(runs: dict[str, Measured], seeds: Sequence[int]) -> str:
+    """Where the RNN recalls best despite a vanished gradient after training, over every seed and capability."""
     found = [
-        s for s in seeds if runs[s].reach["rnn"] < VANISHED and runs[s].accuracy["rnn"] > runs[s].chance + NEAR_CHANCE
+        (c, s, run["comparison"][str(s)])
+        for c, run in runs.items()
+        for s in seeds
+        if run["comparison"][str(s)]["reach"]["rnn"] < VANISHED
+        and run["comparison"][str(s)]["accuracy"]["rnn"] > run["comparison"][str(s)]["chance"] + NEAR_CHANCE
     ]
     if not found:
         return ""
-    best = max(found, key=lambda s: runs[s].accuracy["rnn"])
+    capability, seed, best = max(found, key=lambda item: item[2]["accuracy"]["rnn"])
+    where = f" under {capability_name(capability)}" if len(runs) > 1 else ""
     return (
-        f" On seed {best} the RNN recalls {two(runs[best].accuracy['rnn'])}, its best among the seeds whose ratio is "
-        f"below {format_ratio(VANISHED)}, with ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ = {format_ratio(runs[best].reach['rnn'])} "
+        f" On seed {seed}{where} the RNN recalls {two(best['accuracy']['rnn'])}, its best among the seeds whose ratio "
+        f"is below {format_ratio(VANISHED)}, with ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ = {format_ratio(best['reach']['rnn'])} "
         "after training: a gradient that has vanished by the end of training does not by itself mean the cell "
         "learned nothing."
     )
 
 
-def comparison_figures() -> str:
+def comparison_figures(runs: dict[str, Measured]) -> str:
     settings = ComparisonSettings()
-    runs = {seed: comparison_run(seed) for seed in SUMMARY_SEEDS}
-    first = runs[0]
-    sizes = first.sizes
+    own = next(iter(runs.values()))
+    first = own["comparison"]["0"]
+    sizes, chance = first["sizes"], first["chance"]
     marker = ' and a final "?" step that says "recall now"' if settings.recall_marker else ""
     lines = [
+        machine_line(runs),
+        "",
         f"Recall the first of {settings.num_symbols} symbols after `gap` steps of {settings.num_distractors} "
         f"distractor symbols{marker}, inputs with Gaussian noise {settings.noise:g}; one layer, LSTM hidden "
         f"{sizes['lstm'][0]} and the RNN ({sizes['rnn'][0]}) and GRU ({sizes['gru'][0]}) sized to the same parameter "
@@ -224,38 +339,50 @@ def comparison_figures() -> str:
         f"({settings.learning_rate:g}, gradient clipping {settings.clip_grad_norm:g}) of {settings.batch_size} fresh "
         f"sequences; the LSTM's forget gate and the GRU's update gate start with bias {settings.keep_gate_bias:g} "
         f'("keep the old state"). Accuracy on {settings.test_sequences} held-out sequences at the default gap of '
-        f"{settings.gap} (chance {format_chance(first.chance)}), and the gradient reaching step 1 relative to the "
-        "last step T after training, as the screen shows them:",
+        f"{settings.gap} (chance {format_chance(chance)}), and the gradient reaching step 1 relative to the "
+        "last step T after training, as the screen shows them, under each CPU capability:",
         "",
-        "| seed | RNN | LSTM | GRU | ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖: RNN / LSTM / GRU | LSTM ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| seed | CPU capability | RNN | LSTM | GRU | ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖: RNN / LSTM / GRU "
+        "| LSTM ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for seed in TABLE_SEEDS:
-        run = runs[seed]
-        lines.append(
-            f"| {seed} | "
-            + " | ".join(two(run.accuracy[c]) for c in CELLS)
-            + f" | {' / '.join(format_ratio(run.reach[c]) for c in CELLS)} | {format_ratio(run.cell_reach)} |"
-        )
+        rows = {}
+        for capability, run in runs.items():
+            one = run["comparison"][str(seed)]
+            rows[capability] = (
+                " | ".join(two(one["accuracy"][c]) for c in CELLS)
+                + f" | {' / '.join(format_ratio(one['reach'][c]) for c in CELLS)} | {format_ratio(one['cell_reach'])} |"
+            )
+        for row in dict.fromkeys(rows.values()):
+            names = ", ".join(capability_name(c) for c, r in rows.items() if r == row)
+            lines.append(f"| {seed} | {names} | {row}")
     seeds = list(SUMMARY_SEEDS)
-    rnn = [runs[s].accuracy["rnn"] for s in seeds]
-    behind = [s for s in seeds if runs[s].accuracy["rnn"] < min(runs[s].accuracy["lstm"], runs[s].accuracy["gru"])]
-    cell_wider = [s for s in seeds if runs[s].cell_reach > runs[s].reach["lstm"]]
+    every = [run["comparison"][str(s)] for run in runs.values() for s in seeds]
+
+    def per_seed_count(test: Callable[[dict], bool]) -> str:
+        return per_capability(
+            {c: f"{sum(test(run['comparison'][str(s)]) for s in seeds)} of {len(seeds)}" for c, run in runs.items()}
+        )
+
+    rnn_per_seed = per_capability(
+        {c: ", ".join(two(run["comparison"][str(s)]["accuracy"]["rnn"]) for s in seeds) for c, run in runs.items()}
+    )
     lines += [
         "",
-        f"Over seeds {seeds_text(seeds)} at gap {settings.gap}: held-out accuracy "
-        + ", ".join(f"{CELL_NAMES[c]} {span([runs[s].accuracy[c] for s in seeds], two)}" for c in CELLS)
-        + f"; the RNN per seed {', '.join(two(a) for a in rnn)}, below both gated cells on "
-        f"{len(behind)} of {len(seeds)} seeds. After training ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is "
-        + ", ".join(f"{CELL_NAMES[c]} {span([runs[s].reach[c] for s in seeds], format_ratio)}" for c in CELLS)
-        + f", and the LSTM's ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ {span([runs[s].cell_reach for s in seeds], format_ratio)}, "
-        f"larger than its ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ on {len(cell_wider)} of {len(seeds)} seeds."
+        f"Over seeds {seeds_text(seeds)} at gap {settings.gap}, under every capability measured: held-out accuracy "
+        + ", ".join(f"{CELL_NAMES[c]} {span((one['accuracy'][c] for one in every), two)}" for c in CELLS)
+        + f"; the RNN per seed {rnn_per_seed}; the RNN below both gated cells on "
+        + per_seed_count(lambda one: one["accuracy"]["rnn"] < min(one["accuracy"]["lstm"], one["accuracy"]["gru"]))
+        + " seeds. After training ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is "
+        + ", ".join(f"{CELL_NAMES[c]} {span((one['reach'][c] for one in every), format_ratio)}" for c in CELLS)
+        + f", and the LSTM's ‖∂L/∂c_1‖ ÷ ‖∂L/∂c_T‖ {span((one['cell_reach'] for one in every), format_ratio)}, "
+        "larger than its ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ on "
+        + per_seed_count(lambda one: one["cell_reach"] > one["reach"]["lstm"])
+        + " seeds."
         + vanished_but_recalled(runs, seeds),
     ]
     gaps = list(DEFAULT_SWEEP_GAPS)
-    started = time.perf_counter()
-    swept = gap_sweep(settings, gaps)
-    sweep_seconds = time.perf_counter() - started
     lines += [
         "",
         f"The screen's gap sweep at these defaults (seed {settings.seed}, the gaps it offers first), held-out "
@@ -263,14 +390,29 @@ def comparison_figures() -> str:
         "",
         "| gap | " + " | ".join(str(g) for g in gaps) + " |",
         "| --- |" + " --- |" * len(gaps),
-        *(f"| {CELL_NAMES[c]} | " + " | ".join(two(a) for a in swept[c]) + " |" for c in CELLS),
-        "",
-        f"The screen's sentence under that chart: {sweep_reading(gaps, swept, first.chance)}",
-        "",
-        f"The test `{TEST_NAME}` asserts the screen's claim on seeds {seeds_text(list(TABLE_SEEDS))}. "
-        f"Measured while this script ran, on one CPU thread with the machine's load average at "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: a run of the three cells took "
-        f"{span([runs[s].seconds for s in seeds], lambda v: f'{v:.0f}')} s, the sweep {sweep_seconds:.0f} s.",
+    ]
+    for cell in CELLS:
+        rows = {c: " | ".join(two(a) for a in run["sweep"][cell]) + " |" for c, run in runs.items()}
+        distinct = list(dict.fromkeys(rows.values()))
+        for row in distinct:
+            names = ", ".join(capability_name(c) for c, r in rows.items() if r == row)
+            label = CELL_NAMES[cell] if len(distinct) == 1 else f"{CELL_NAMES[cell]} ({names})"
+            lines.append(f"| {label} | {row}")
+    sentences = {c: sweep_reading(gaps, run["sweep"], chance) for c, run in runs.items()}
+    lines.append("")
+    for sentence in dict.fromkeys(sentences.values()):
+        names = " and ".join(capability_name(c) for c, s in sentences.items() if s == sentence)
+        where = "" if len(set(sentences.values())) == 1 else f" ({names})"
+        lines.append(f"The screen's sentence under that chart{where}: {sentence}")
+        lines.append("")
+    own_name = capability_name(next(iter(runs)))
+    lines += [
+        f"The test `{TEST_NAME}` asserts the screen's claim on seeds {seeds_text(list(TABLE_SEEDS))}, with margins "
+        "that hold under every capability. Measured while this script ran, "
+        f"{len(runs)} capabilities at once on {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at the "
+        f"end): under {own_name} a run of the three cells took "
+        f"{span((own['comparison'][str(s)]['seconds'] for s in seeds), lambda v: f'{v:.0f}')} s, the sweep "
+        f"{own['sweep_seconds']:.0f} s.",
     ]
     return "\n".join(lines)
 
@@ -278,15 +420,16 @@ def comparison_figures() -> str:
 # ---- README ---------------------------------------------------------------------------------------------
 
 
-def defaults_block(hihello: str, long_sequences: str, time_series: str) -> str:
+def defaults_block(runs: dict[str, Measured]) -> str:
     return "\n".join(
         [
-            f"Defaults that were chosen by measurement (torch {torch.__version__.split('+')[0]}, one CPU thread; "
-            "every number in this list and in the next section is computed by `make figures`, "
-            "`scripts/readme_figures.py`):",
-            hihello,
-            long_sequences,
-            time_series,
+            machine_line(runs),
+            "",
+            "Defaults that were chosen by measurement (every number in this list and in the next section is computed "
+            "by `make figures`, `scripts/readme_figures.py`):",
+            hihello_figures(runs),
+            long_sequence_figures(runs),
+            time_series_figures(runs),
             "- **RNN vs LSTM/GRU**: see the table below.",
         ]
     )
@@ -302,14 +445,15 @@ def replace_block(text: str, name: str, content: str) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--print", action="store_true", help="print the markdown, leave README.md alone")
+    parser.add_argument("--measure", action="store_true", help="print this capability's numbers as JSON, no more")
     arguments = parser.parse_args(argv)
-    use_one_thread()
+    if arguments.measure:
+        print(json.dumps(measure()))
+        return
     started = time.perf_counter()
-    blocks = {}
-    blocks["defaults"] = defaults_block(hihello_figures(), long_sequence_figures(), time_series_figures())
-    print(f"defaults done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    blocks["comparison"] = comparison_figures()
-    print(f"comparison done after {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    runs = measure_everywhere()
+    print(f"every capability measured after {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    blocks = {"defaults": defaults_block(runs), "comparison": comparison_figures(runs)}
     for name, content in blocks.items():
         print(f"<!-- figures:{name} -->\n{content}\n")
     if not arguments.print:
