@@ -73,8 +73,9 @@ replicas: $(VENV)/.installed-runtime
 loadtest: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.loadtest --readme
 
-# Recomputes every measured figure of the README's defaults and RNN vs LSTM/GRU sections and rewrites them
-# between their <!-- figures:… --> markers (about 2.5 minutes of computing on one CPU thread).
+# Recomputes every measured figure of the README's defaults and RNN vs LSTM/GRU sections under each CPU capability the
+# CPU offers (one child process each, a core each) and rewrites them between their <!-- figures:… --> markers
+# (about 2 minutes of computing per capability; three on the 2-core machine: 3.5 minutes of wall time).
 figures: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.readme_figures
 
