@@ -76,11 +76,24 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _split_lines(text: str) -> tuple[list[str], list[int], int, int]:
+@dataclass(frozen=True)
+class _Lines:
+    """The lines that hold data, their line numbers in the file, what was dropped, and the comment line just above
+    the first data line (only blank lines between), which may hold the column names."""
+
+    kept: list[str]
+    line_numbers: list[int]
+    comments: int
+    blanks: int
+    comment_above: str | None
+
+
+def _split_lines(text: str) -> _Lines:
     """Drop ``#`` comment lines and blank lines; keep the original line number of every kept line."""
     kept: list[str] = []
     line_numbers: list[int] = []
     comments = blanks = 0
+    comment_above = None
     text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")  # a last newline ends a line, adds none
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
@@ -88,10 +101,12 @@ def _split_lines(text: str) -> tuple[list[str], list[int], int, int]:
             blanks += 1
         elif stripped.startswith("#"):
             comments += 1
+            if not kept:
+                comment_above = stripped
         else:
             kept.append(line)
             line_numbers.append(number)
-    return kept, line_numbers, comments, blanks
+    return _Lines(kept, line_numbers, comments, blanks, comment_above)
 
 
 def _is_header(first: list[str], below: list[list[str]]) -> bool:
@@ -113,6 +128,41 @@ def _is_header(first: list[str], below: list[list[str]]) -> bool:
     # No column of numbers below: a row of distinct words is still most likely a header.
     words = [cell.strip() for cell in first]
     return all(words) and len(set(words)) == len(words)
+
+
+def _comment_header(comment: str, delimiter: str, width: int, below: list[list[str]]) -> list[str] | None:
+    """The column names a ``#`` comment line just above header-less data holds, or None.
+
+    Exports such as the study note's ``data-02-stock_daily.csv`` (``# Open,High,Low,Volume,Close`` above rows of
+    numbers) write their header as a comment. The line counts as the header only when, split like the data, it
+    has exactly the data's number of fields, every one a distinct word (no number, no date) and it would pass as
+    a header row itself (``_is_header``), and every field is name-sized (at most three words): a comment of prose
+    or a URL rarely splits into exactly that many names. The notes say where the names came from.
+    """
+    text = comment.lstrip("#").strip()
+    try:
+        fields = [field.strip() for field in next(csv.reader([text], delimiter=delimiter))]
+    except (csv.Error, StopIteration):
+        return None
+    if len(fields) != width or not all(fields) or len(set(fields)) != len(fields):
+        return None
+    if any(len(field) > 40 or len(field.split()) > 3 for field in fields):
+        return None
+    if any(looks_like_date(field) for field in fields) or not _is_header(fields, below):
+        return None
+    return fields
+
+
+def _comments_sentence(count: int) -> str:
+    return ngettext(
+        "Skipped {count:,} comment line starting with #.",
+        "Skipped {count:,} comment lines starting with #.",
+        count,
+    ).format(count=count)
+
+
+def _shortened(line: str, limit: int = 120) -> str:
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -230,16 +280,9 @@ def _read_text_table(raw: bytes) -> TextTable:
     if not raw.strip():
         raise InputError(_("The file is empty. Upload a CSV file with a header row and rows of numbers below it."))
     text, encoding = decode_text(raw)
-    lines, line_numbers, comments, blanks = _split_lines(text)
+    split = _split_lines(text)
+    lines, line_numbers, comments, blanks = split.kept, split.line_numbers, split.comments, split.blanks
     notes = [_("Read as {encoding} text.").format(encoding=_(encoding))]
-    if comments:
-        notes.append(
-            ngettext(
-                "Skipped {count:,} comment line starting with #.",
-                "Skipped {count:,} comment lines starting with #.",
-                comments,
-            ).format(count=comments)
-        )
     if not lines:
         raise InputError(
             _("The file holds no data, only blank or comment lines. Upload a CSV file with rows of numbers.")
@@ -292,6 +335,12 @@ def _read_text_table(raw: bytes) -> TextTable:
             ).format(count=len(data), limit=MAX_ROWS)
         )
 
+    comment_header = None
+    if not has_header and split.comment_above is not None:
+        comment_header = _comment_header(split.comment_above, delimiter, width, data[:SNIFF_LINES])
+    skipped = comments - (comment_header is not None)  # the comment that names the columns has its own sentence
+    if skipped:
+        notes.insert(1, _comments_sentence(skipped))
     if has_header:
         header = records[0][:width] + [""] * (width - len(records[0]))
         notes.append(_("The first row holds the column names."))
@@ -302,6 +351,13 @@ def _read_text_table(raw: bytes) -> TextTable:
                     "the extra names were not used: {extra}."
                 ).format(names=len(records[0]), width=width, extra=", ".join(repr(c) for c in records[0][width:]))
             )
+    elif comment_header is not None:
+        header = comment_header
+        notes.append(
+            _("The header came from the comment line '{line}' just above the data.").format(
+                line=_shortened(split.comment_above or "")
+            )
+        )
     else:
         header = [""] * width
         notes.append(_("There is no header row; the columns were named column_1 … column_{width}.").format(width=width))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ from core.i18n import LANGUAGES, N_, _, current_language, speaking
 from core.models import MAX_HIDDEN_SIZE, MAX_LAYERS, ModelConfig, SequenceModel
 from core.probes import probe_indices
 from core.runtime import DEVICES, resolve_device
-from core.series import SeriesTable, with_likely_cause
+from core.series import ROW_ORDERS, SeriesTable, in_row_order, row_order_sentence, with_likely_cause
 from core.series_gaps import MISSING_POLICIES, apply_missing_policy, spacing_warning
 from core.session import TrainingSession
 from core.splits import ChronologicalSplit, MinMaxScaler, validate_target
@@ -62,6 +63,11 @@ class ForecastSettings:
     batch_size: int = 0  # 0: every training window in one step (full batch), as the lab does
     seed: int = 0
     device: str = "auto"
+    # Which end of a file without dates is the oldest (core.series.in_row_order); a file with dates is in date order.
+    row_order: str = "oldest_first"
+
+    # Fields a saved run may lack because it was saved before they existed; their default is the behaviour then.
+    ADDED_LATER: ClassVar[tuple[str, ...]] = ("row_order",)
 
     def __post_init__(self) -> None:
         features = (self.features,) if isinstance(self.features, str) else tuple(self.features)
@@ -80,6 +86,7 @@ class ForecastSettings:
             ),
             (self.cell, CELLS, N_("Unknown cell type '{value}': choose one of {options}.")),
             (self.device, DEVICES, N_("Unknown device '{value}': choose one of {options}.")),
+            (self.row_order, ROW_ORDERS, N_("Unknown row order '{value}': choose one of {options}.")),
         ):
             if value not in options:
                 raise InputError(_(message).format(value=value, options=", ".join(options)))
@@ -229,7 +236,12 @@ def cut_windows(values: np.ndarray, target: np.ndarray, window: int, horizon: in
 
 
 def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
-    """Check the settings against the table, fit the scalers on the training rows, cut the windows."""
+    """Check the settings against the table, fit the scalers on the training rows, cut the windows.
+
+    The rows are put oldest first before anything else (``settings.row_order`` for a file without dates), so the
+    missing-value policy, the split, the charts, the forecast past the end and the exports all follow that order.
+    """
+    table = in_row_order(table, settings.row_order)
     unknown = [c for c in (settings.target, *settings.features) if c not in table.numeric_columns]
     if unknown:
         raise InputError(
@@ -274,7 +286,9 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
             if language != spoken:
                 note = apply_missing_policy(table.frame, columns, settings.missing_policy)[1]
             spacing = spacing_warning(table.frame[table.date_column], frame[table.date_column]) if has_dates else None
-        notes[language], warnings[language] = [note], [spacing] if spacing else []
+            # A file read backwards says so beside the run (the default, file order, is what the preview shows).
+            order = [row_order_sentence(settings.row_order)] if settings.row_order == "newest_first" else []
+        notes[language], warnings[language] = [*order, note], [spacing] if spacing else []
     return PreparedForecast(
         settings=settings,
         times=times,

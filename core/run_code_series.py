@@ -2,8 +2,9 @@
 
 The rows are a few hundred lines of numbers, too many to read inside a short script, so they travel as a CSV file
 beside it, the way the note's lab reads its stock prices with ``np.loadtxt``. They are the rows exactly as the
-screen trained on them: after the missing-value policy, oldest first, scaled to 0..1 with the training rows' own
-minimum and maximum, written with every digit of their float32 value, so the script's windows are the app's.
+screen trained on them: after the missing-value policy, oldest first (a file read newest first, as the note's lab
+reads its stock file, is already reversed here), scaled to 0..1 with the training rows' own minimum and maximum,
+written with every digit of their float32 value, so the script's windows are the app's.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def forecast_code(prepared: PreparedForecast) -> RunCode:
     )
     minimum, span = float(prepared.target_scaler.minimum[0]), float(prepared.target_scaler.span[0])
     train_windows = prepared.split.train_windows.stop
+    reversed_file = (
+        " The file lists its rows newest first; they are oldest first here, as the lab's xy[::-1] turns them."
+        if settings.row_order == "newest_first"
+        else ""
+    )
     lines = [
         *header(summary, file_name, needs=f"torch, numpy and {data_name}, saved from the screen next to it"),
         "import numpy as np",
@@ -56,7 +62,7 @@ def forecast_code(prepared: PreparedForecast) -> RunCode:
         *comment(
             "The training rows as the screen scaled them: each column mapped to 0..1 by the training rows' own min "
             f"and max (the test rows never set the scale). Columns: {features}; last, the target {target}. A scaled "
-            f"{target} of s is s * {span!r} + {minimum!r} in its own units."
+            f"{target} of s is s * {span!r} + {minimum!r} in its own units.{reversed_file}"
         ),
         f'DATA = "{data_name}"',
         "rows = torch.from_numpy(np.loadtxt(DATA, delimiter=',', skiprows=1, ndmin=2).astype(np.float32))",

@@ -277,7 +277,9 @@ def _settings(run: dict, screen: str | None) -> tuple[str, Any]:
     _name, settings_class = SCREENS[saved_screen]
     values = run.get("settings")
     names = {item.name for item in dataclasses.fields(settings_class)}
-    if not isinstance(values, dict) or set(values) != names:
+    # A setting added after a file was saved may be missing from it: its default is what the app did then.
+    later = set(getattr(settings_class, "ADDED_LATER", ()))
+    if not isinstance(values, dict) or not names - later <= set(values) <= names:
         raise InputError(
             _("This run's settings are not the {screen} screen's settings: the file was edited or damaged.").format(
                 screen=screen_name(saved_screen)

@@ -6,6 +6,7 @@ Reading the bytes is in ``core.csv_reading``; splitting in time and scaling is i
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,11 +21,17 @@ from core.csv_reading import MAX_COLUMNS as MAX_COLUMNS
 from core.csv_reading import MAX_ROWS as MAX_ROWS
 from core.csv_reading import TextTable, read_text_table
 from core.errors import InputError
-from core.i18n import _, ngettext
+from core.i18n import N_, _, ngettext
 from core.series_gaps import MISSING_POLICIES as MISSING_POLICIES  # re-exported: the policies belong to the data
 from core.series_gaps import apply_missing_policy as apply_missing_policy
 
 log = logging.getLogger("rnnlab")
+
+# Which end of a file without dates is the oldest (the option -> its label, an English source for the catalogue).
+ROW_ORDERS = {
+    "oldest_first": N_("oldest first (the file's first row is the oldest)"),
+    "newest_first": N_("newest first (the file's last row is the oldest)"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,54 @@ class SeriesTable:
     missing_by_column: dict[str, int] = field(default_factory=dict)  # the same count, column by column
     constant_columns: list[str] = field(default_factory=list)  # numeric columns with one value in every filled row
     quote_problem: str | None = None  # a quote that swallowed line ends: the likely cause of a later refusal
+
+    @property
+    def needs_row_order(self) -> bool:
+        """No date column says which row is the oldest: the learner says it (``in_row_order``)."""
+        return self.date_column is None
+
+
+def in_row_order(table: SeriesTable, row_order: str) -> SeriesTable:
+    """The table with its rows oldest first, given which end of the file is the oldest (a ``ROW_ORDERS`` option).
+
+    A file without dates is read in file order (``oldest_first``) or reversed (``newest_first``: the note's lab
+    reads Yahoo's ``data-02-stock_daily.csv``, newest row first, and reverses it with ``xy[::-1]``). A file with
+    dates is already in date order, so ``newest_first`` is refused there: the dates, not a choice, say the order.
+
+    Oldest first is the default, and nothing is guessed, even for a file laid out like the note's (two ``#`` lines,
+    the second the header, no dates): neither that layout nor the numbers say which end is newer. The same layout
+    can as well hold rows oldest first (a series appended to as it was collected); a wrong guess would silently turn
+    every result backwards (the split, the chart, the forecast past the end), while a visible choice beside the
+    first rows costs one click, and the choice's help names the note's lab as the case for newest first. Oldest
+    first is also what the screen did before the choice existed, so old links and saved runs keep their meaning.
+    """
+    if row_order not in ROW_ORDERS:
+        raise InputError(
+            _("Unknown row order '{value}': choose one of {options}.").format(
+                value=row_order, options=", ".join(ROW_ORDERS)
+            )
+        )
+    if row_order == "oldest_first":
+        return table
+    if not table.needs_row_order:
+        raise InputError(
+            _(
+                "This file's rows are put in date order by its column '{name}', so the row order cannot be "
+                "chosen: choose oldest first."
+            ).format(name=table.date_column)
+        )
+    frame = table.frame.iloc[::-1].reset_index(drop=True)  # (rows, columns) the file's last row first
+    return dataclasses.replace(table, frame=frame)
+
+
+def row_order_sentence(row_order: str) -> str:
+    """Which end of a file without dates is read as the oldest, said as the screen reads it."""
+    if row_order == "newest_first":
+        return _(
+            "Newest first: the rows are read from the end of the file, so the file's last row is the oldest and its "
+            "first row the newest (the note's lab reverses its stock file the same way, with xy[::-1])."
+        )
+    return _("Oldest first: the rows are read in file order, so the file's first row is the oldest.")
 
 
 def with_likely_cause(error: InputError, quote_problem: str | None) -> InputError:
@@ -212,7 +267,12 @@ def _understood(table: TextTable) -> SeriesTable:
             notes.extend(_sort_by_date(frame, date_column))
             frame = frame.sort_values(date_column, kind="stable").reset_index(drop=True)
     if date_column is None:
-        notes.append(_("No date column was found; the rows are used in file order, first row oldest."))
+        notes.append(
+            _(
+                "No date column was found, so the file does not say which of its rows is the oldest: choose the row "
+                "order beside the first rows (until you do, the first row is the oldest)."
+            )
+        )
     elif found is not None and found[1] == EXCEL:
         notes.append(
             _("Column '{name}' holds Excel serial day numbers (45292 = 2024-01-01); read as dates.").format(

@@ -5,8 +5,6 @@ catalogue message; the views are ui.time_series_views, the data ui.series_data).
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from core.forecast_readings import stopped_message
@@ -23,7 +21,7 @@ from core.forecasting import (
 )
 from core.i18n import N_, _, pgettext
 from core.notes import note_link
-from core.series import SeriesTable
+from core.series import ROW_ORDERS, SeriesTable
 from core.training import learning_rates
 from ui.common import learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
@@ -31,7 +29,7 @@ from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
-from ui.series_data import SOURCES, choose_data, preview
+from ui.series_data import SOURCES, choose_data, preview, table_tag
 from ui.time_series_views import ForecastRun, inside, loss_curve, results
 
 start_page()  # before any word: it sets this run's language
@@ -66,6 +64,7 @@ LABELS = {
         "batch_size": N_("the batch size"),
         "seed": N_("the seed"),
         "device": N_("the device"),
+        "row_order": N_("the row order"),
     }.items()
 }
 # The stock-like sample's columns, the lab's, as data/stock_like.csv's header writes them: names, not words.
@@ -86,7 +85,7 @@ def upload_caveat() -> str | None:
 LINK = (
     ForecastSettings(target=STOCK_COLUMNS[-1], features=STOCK_COLUMNS),
     LEARNING_RATES,
-    {"missing_policy": POLICIES, "batch_size": BATCH_LABELS, "source": SOURCE_LABELS},
+    {"missing_policy": POLICIES, "batch_size": BATCH_LABELS, "source": SOURCE_LABELS, "row_order": ROW_ORDERS},
     {"train_percent": 70, "source": "stock"},
     upload_caveat,
 )
@@ -109,10 +108,11 @@ page_setup(
 st.markdown(note_link("labs"))
 
 
-def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | None:
-    """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong."""
+def settings_sidebar(table: SeriesTable, identity: str, row_order: str) -> ForecastSettings | None:
+    """The sidebar controls, keyed by the settings' field names; None (with a message) when they are wrong. The row
+    order is chosen beside the first rows (ui.series_data.preview)."""
     columns = table.numeric_columns
-    tag = hashlib.sha1(identity.encode()).hexdigest()[:8]
+    tag = table_tag(identity)
     windows_guess = max(1, len(table.frame) - 7)
     with st.sidebar:
         st.markdown(_("**What to forecast**"))
@@ -199,6 +199,7 @@ def settings_sidebar(table: SeriesTable, identity: str) -> ForecastSettings | No
             batch_size=batch_size,
             seed=int(seed),
             device=device,
+            row_order=row_order,
         )
     return settings
 
@@ -242,8 +243,8 @@ with st.container(), linked_settings(KEY, *LINK):  # one block, however many ele
     with learner_errors():
         table, _words, identity = choose_data(KEY)  # the run keeps the identity; it words it when shown
     if table is not None:
-        preview(table, KEY)
-        settings = settings_sidebar(table, identity)
+        row_order = preview(table, KEY, identity)
+        settings = settings_sidebar(table, identity, row_order)
 st.subheader(_("2. Training"))
 existing = st.session_state.get(f"{KEY}_run")
 other = [_("the data")] if existing is not None and table is not None and existing.screen.identity != identity else []

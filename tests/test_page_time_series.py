@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import math
 
+import numpy as np
 import pytest
 
 from tests.conftest import fast_first, live_run, open_screen, reset_and_finish, setting
 from tests.kma_sample import DRY_DAYS, RAIN, kma_bytes
 from tests.korean_text import hangul_share, has_hangul, page_words
+from tests.note_stock_sample import HEADER, ROWS, note_stock_bytes, note_stock_lines
 
 KEY = "timeseries"
 PAGE = "pages/time_series.py"
@@ -254,6 +258,82 @@ def test_a_kma_weather_file_gets_defaults_that_fit_it(screen):
     assert not screen.error
     assert not [w for w in screen.warning if "broke the spacing" in unescaped(w.value)]
     assert any(f"Filled {DRY_DAYS} missing cells with 0" in unescaped(c.value) for c in screen.caption)
+
+
+def plotted(values) -> list:
+    """A trace's values as the chart's spec holds them: a list, or plotly's typed array (base64 bytes)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def preview_frame(at):
+    """The first rows as the data section shows them (the preview table, not the metrics table)."""
+    return next(frame.value for frame in at.dataframe if "test metric" not in frame.value.columns)
+
+
+def test_the_notes_stock_file_chosen_newest_first_is_read_as_the_note_reads_it(screen):
+    upload(screen, note_stock_bytes(), "data-02-stock_daily.csv")
+    assert not screen.error
+    read = " ".join(t.value for t in screen.text)
+    assert f"The header came from the comment line '{HEADER}' just above the data." in read
+    assert "no header row" not in read
+    order = setting(screen, KEY, "row_order")
+    assert order.value == "oldest_first"  # nothing guessed (core.series.in_row_order says why)
+    assert "xy[::-1]" in order.help and "data-02-stock_daily.csv" in order.help  # the note's lab, named
+    newest = [float(value) for value in note_stock_lines()[0].split(",")]
+    oldest = [float(value) for value in note_stock_lines()[-1].split(",")]
+    assert preview_frame(screen).iloc[0].tolist() == newest  # as the file is written: backwards in time
+    order.set_value("newest_first").run()
+    assert not screen.exception and not screen.error
+    first = preview_frame(screen)
+    assert list(first.columns) == ["Open", "High", "Low", "Volume", "Close"]
+    assert first.iloc[0].tolist() == oldest  # the first row shown as oldest is the file's last row
+    assert list(first.index[:2]) == [ROWS, ROWS - 1]  # with its row number in the file
+    assert any("the file's last row is the oldest" in c.value for c in screen.caption)
+    assert any(f"{KEY}_row_order_" in c.value and "newest" in c.value for c in screen.code)  # in the link
+    assert setting(screen, KEY, "target").value == "Close"
+    reset_and_finish(screen, KEY, epochs=5)
+    assert not screen.error
+    prepared = live_run(screen, KEY).screen.prepared
+    assert prepared.settings.row_order == "newest_first"
+    assert prepared.target_values[0] == oldest[-1] and prepared.target_values[-1] == newest[-1]
+    test_rows = prepared.target_values[prepared.split.train_rows :]
+    assert test_rows[-1] == newest[-1] and len(test_rows) == ROWS - prepared.split.train_rows  # the newest rows
+    (forecast,) = [c.proto.spec for c in screen.get("plotly_chart") if "beyond the end of the data" in c.proto.spec]
+    line = next(t for t in json.loads(forecast)["data"] if t["name"] == "model forecast")
+    x, y = plotted(line["x"]), plotted(line["y"])
+    assert x[0] == ROWS and y[0] == newest[-1] and x[1] == ROWS + 1  # drawn on from the newest row
+    assert any("the file's last row is the oldest" in unescaped(c.value) for c in screen.caption)  # the run says it
+
+
+def test_a_link_with_the_row_order_opens_the_note_file_newest_first():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP, APP_TIMEOUT
+
+    content = note_stock_bytes()
+    tag = hashlib.sha1(f"upload:note.csv:{hashlib.sha1(content).hexdigest()[:16]}".encode()).hexdigest()[:8]
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update({f"{KEY}_source": "upload", f"{KEY}_row_order_{tag}": "newest_first"})
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception and not [i for i in at.info if "Ignored from the link" in i.value]
+    at.file_uploader(key=f"{KEY}_upload").set_value(("note.csv", content, "text/csv")).run()
+    assert not at.exception and not at.error
+    assert setting(at, KEY, "row_order").value == "newest_first"  # the file the link was made for: its order
+    assert preview_frame(at).iloc[0].tolist() == [float(v) for v in note_stock_lines()[-1].split(",")]
+
+
+def test_a_file_with_dates_written_newest_first_is_put_in_date_order_without_a_choice(screen):
+    header, *rows = csv_bytes().decode().splitlines()
+    upload(screen, ("\n".join([header, *rows[::-1]]) + "\n").encode(), "newest_first.csv")
+    assert not screen.error
+    read = " ".join(t.value for t in screen.text)
+    assert "The file was newest-first; the rows were sorted oldest-first." in read
+    assert not [w for w in screen.radio if "row_order" in (w.key or "")]  # the dates say the order
+    first = preview_frame(screen)
+    assert str(first["Date"].iloc[0]) == "2024-01-01"
 
 
 # ------------------------------------------------------------------------------------------------------ in Korean

@@ -5,10 +5,22 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from core.i18n import N_, _, current_language, speaking
-from core.series import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SeriesTable, read_series
+from core.links import options_by_label
+from core.series import (
+    MAX_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    ROW_ORDERS,
+    SeriesTable,
+    in_row_order,
+    read_series,
+    row_order_sentence,
+)
+from ui.controls import BIND
 from ui.i18n import option_labels
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -87,23 +99,60 @@ def choose_data(key: str) -> tuple[SeriesTable | None, str, str]:
     return read_cached(raw, uploaded.name, current_language()), source_text(identity), identity
 
 
-def preview(table: SeriesTable, key: str) -> None:
-    """What was understood, as plain text: the notes quote the file's own column names."""
-    frame = table.frame
+def table_tag(identity: str) -> str:
+    """The tag that ties a control to one data table (its options or defaults depend on the table): a new table is
+    a fresh control, and a link's value for another table waits for that table (core.links.TABLE_TAG)."""
+    return hashlib.sha1(identity.encode()).hexdigest()[:8]
+
+
+def preview(table: SeriesTable, key: str, identity: str) -> str:
+    """What was understood, as plain text (the notes quote the file's own column names), and the first rows as the
+    network will read them; returns the row order (a ``ROW_ORDERS`` option: "oldest_first" for a file with dates).
+
+    A file without dates gets the row-order choice right above its first rows, and the rows carry their number in
+    the file, so the learner sees which end of the file is read as the oldest."""
     title = _("What was read: {rows:,} rows, {columns} numeric columns").format(
-        rows=len(frame), columns=len(table.numeric_columns)
+        rows=len(table.frame), columns=len(table.numeric_columns)
     )
+    row_order = "oldest_first"
     with st.expander(title, True):
         st.text("\n".join(f"• {note}" for note in table.notes))
-        shown = frame.head(8).copy()
+        if table.needs_row_order:
+            name = f"{key}_row_order_{table_tag(identity)}"
+            written, by_label = st.query_params.get(name), options_by_label(ROW_ORDERS)
+            if written in by_label and name not in st.session_state:
+                # A link names the choice by its option (newest_first, as a teacher writes it) or its label in any
+                # language; ui.links hands those to a control drawn at the link's first run, and this one is drawn
+                # only once the file is chosen.
+                st.session_state[name] = by_label[written]
+            row_order = st.radio(
+                _("Row order of the file (it has no dates)"),
+                list(ROW_ORDERS),
+                format_func=option_labels(ROW_ORDERS),
+                key=name,
+                **BIND,
+                help=_(
+                    "Which end of the file is the oldest? The study note's lab reads Yahoo's daily GOOG prices "
+                    "(data-02-stock_daily.csv), written newest first, and reverses them with xy[::-1]: for that file "
+                    "choose newest first. The table below shows the rows the network reads first, with their row "
+                    "numbers in the file."
+                ),
+            )
+            st.caption(row_order_sentence(row_order))
+        shown = in_row_order(table, row_order).frame.head(8).copy()
         dates = shown[table.date_column] if table.date_column else None
         if dates is not None and (dates == dates.dt.normalize()).all():
             shown[table.date_column] = dates.dt.date  # 2024-01-31, not 2024-01-31 00:00:00
+        if table.needs_row_order:
+            rows = len(table.frame)
+            numbers = range(rows, rows - len(shown), -1) if row_order == "newest_first" else range(1, len(shown) + 1)
+            shown.index = pd.Index(list(numbers), name=_("row in the file"))
         st.caption(_("The first rows, oldest first, as the network will read them:"))
-        st.dataframe(shown, hide_index=True, key=f"{key}_preview")
+        st.dataframe(shown, hide_index=not table.needs_row_order, key=f"{key}_preview")
         if table.missing_cells:
             st.caption(
                 _("{count:,} missing cells: pick what to do with them in the sidebar.").format(
                     count=table.missing_cells
                 )
             )
+    return row_order
