@@ -6,6 +6,7 @@ saturated the gates are, and the reading under the race and the gradient charts,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -70,6 +71,37 @@ def gate_saturation(snapshot: Snapshot, layer: int = 0, margin: float = 0.05) ->
     return {name: saturation(values, margin) for name, values in gates.items() if name not in ("candidate", "new")}
 
 
+def tied(a: float, b: float) -> bool:
+    """Equal accuracies: the same count of correct answers on the same data gives the same float."""
+    return math.isclose(a, b, rel_tol=0.0, abs_tol=1e-9)
+
+
+def ranking(accuracy: dict[str, float]) -> str:
+    """Which cell remembers best and how far behind the worst is; cells with equal accuracy are said to be tied.
+
+    One whole sentence per case (a tie at the top, at the bottom, everywhere, a lead too small to show)."""
+    top, bottom = max(accuracy.values()), min(accuracy.values())
+    best = [c for c in accuracy if tied(accuracy[c], top)]
+    worst = [c for c in accuracy if tied(accuracy[c], bottom)]
+    if top - bottom < 0.1:
+        if len(best) == len(accuracy) > 1:
+            return _("All three cells are tied at {percent} on this setting.").format(percent=format_percent(top))
+        return _("All three cells end within 10 points of each other on this setting.")
+    numbers = dict(best=names(best), worst=names(worst), points=f"{100 * (top - bottom):.0f}")
+    if len(best) > 1:
+        return _("The {best} are tied at {percent} and remember best; the {worst} is {points} points behind.").format(
+            percent=format_percent(top), **numbers
+        )
+    if len(worst) > 1:
+        return _("The {best} remembers best; the {worst} are tied, {points} points behind.").format(**numbers)
+    second = max((c for c in accuracy if c not in best), key=accuracy.get)
+    if format_percent(accuracy[second]) == format_percent(top):  # ahead by less than the shown percent
+        return _(
+            "The {best} remembers best, by less than a point over the {second}; the {worst} is {points} points behind."
+        ).format(second=CELL_NAMES[second], **numbers)
+    return _("The {best} remembers best; the {worst} is {points} points behind.").format(**numbers)
+
+
 def reading(task: TaskData, results: dict[str, CellResult], settings: ComparisonSettings) -> list[str]:
     """What this run shows, in words computed from its numbers."""
     sentences = []
@@ -84,18 +116,7 @@ def reading(task: TaskData, results: dict[str, CellResult], settings: Comparison
         else:
             sentence = _("Accuracy on training targets: {accuracies} (chance is {chance}).")
         sentences.append(sentence.format(gap=settings.gap, accuracies=parts, chance=chance))
-        best = max(accuracy, key=accuracy.get)
-        worst = min(accuracy, key=accuracy.get)
-        if accuracy[best] - accuracy[worst] >= 0.1:
-            sentences.append(
-                _("The {best} remembers best; the {worst} is {points} points behind.").format(
-                    best=CELL_NAMES[best],
-                    worst=CELL_NAMES[worst],
-                    points=f"{100 * (accuracy[best] - accuracy[worst]):.0f}",
-                )
-            )
-        else:
-            sentences.append(_("All three cells end within 10 points of each other on this setting."))
+        sentences.append(ranking(accuracy))
     reach = {cell: float(gradient_reach(r.after_training)[0]) for cell, r in results.items()}
     first = {cell: float(gradient_reach(r.at_initialisation)[0]) for cell, r in results.items()}
     cells = ", ".join(
@@ -128,17 +149,40 @@ def gradient_reading(results: dict[str, CellResult], chance: float) -> str:
     vanished = [c for c in reach if reach[c] < VANISHED and accuracy[c] is not None]
     recalled = [c for c in vanished if accuracy[c] > chance + NEAR_CHANCE]
     failed = [c for c in vanished if c not in recalled]
-    if recalled:
+    at_start = {cell: float(gradient_reach(r.at_initialisation)[0]) for cell, r in results.items()}
+    flowed = [c for c in recalled if at_start[c] >= VANISHED]  # more of it reached step 1 when training began
+    if flowed:
         sentences.append(
             ngettext(
-                "The {cells} has almost no gradient left at step 1 yet recalls above chance ({chance}): a vanished "
-                "gradient says the loss barely changes with h_1 at these weights, not that the first symbol cannot "
-                "be learned.",
-                "The {cells} have almost no gradient left at step 1 yet recall above chance ({chance}): a vanished "
-                "gradient says the loss barely changes with h_1 at these weights, not that the first symbol cannot "
-                "be learned.",
-                len(recalled),
-            ).format(cells=names(recalled), chance=format_chance(chance))
+                "The {cells} has almost no gradient left at step 1 yet recalls above chance ({chance}): the two "
+                "numbers measure different things. The ratio is the gradient at the weights training ended with; "
+                "the accuracy is what training built up over all its steps, starting where more of the gradient "
+                "reached step 1 (at initialisation {initial}). A gradient that vanishes later does not undo what was "
+                "learned: it says the loss now barely changes with h_1, not that the first symbol cannot be learned.",
+                "The {cells} have almost no gradient left at step 1 yet recall above chance ({chance}): the two "
+                "numbers measure different things. The ratio is the gradient at the weights training ended with; "
+                "the accuracy is what training built up over all its steps, starting where more of the gradient "
+                "reached step 1 (at initialisation {initial}). A gradient that vanishes later does not undo what was "
+                "learned: it says the loss now barely changes with h_1, not that the first symbol cannot be learned.",
+                len(flowed),
+            ).format(cells=names(flowed), chance=format_chance(chance), initial=initial_ratios(flowed, at_start))
+        )
+    scarce = [c for c in recalled if c not in flowed]  # little reached step 1 even at the start
+    if scarce:
+        sentences.append(
+            ngettext(
+                "The {cells} has almost no gradient left at step 1, and had little at initialisation too ({initial}), "
+                "yet recalls above chance ({chance}): the ratio is a share of the last step's gradient at one set of "
+                "weights, the accuracy what training built up over all its steps. A small share is not none: at "
+                "these weights the loss barely changes with h_1, which does not mean the first symbol cannot be "
+                "learned.",
+                "The {cells} have almost no gradient left at step 1, and had little at initialisation too "
+                "({initial}), yet recall above chance ({chance}): the ratio is a share of the last step's gradient at "
+                "one set of weights, the accuracy what training built up over all its steps. A small share is not "
+                "none: at these weights the loss barely changes with h_1, which does not mean the first symbol "
+                "cannot be learned.",
+                len(scarce),
+            ).format(cells=names(scarce), chance=format_chance(chance), initial=initial_ratios(scarce, at_start))
         )
     if failed:
         sentences.append(
@@ -226,6 +270,13 @@ def cell_state_reading(snapshot: Snapshot, layer: int = 0) -> str | None:
         hidden=format_ratio(hidden),
         conclusion=cell_state_conclusion(cell, hidden),
     )
+
+
+def initial_ratios(cells: Sequence[str], ratios: dict[str, float]) -> str:
+    """'0.012' for one cell, 'RNN 0.012, GRU 0.3' for several: ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ at initialisation."""
+    if len(cells) == 1:
+        return format_ratio(ratios[cells[0]])
+    return ", ".join(f"{CELL_NAMES[c]} {format_ratio(ratios[c])}" for c in cells)
 
 
 def names(cells: Sequence[str]) -> str:

@@ -204,3 +204,45 @@ def gradient_reading(travel: GradientTravel, distance: int = 50) -> str:
             "that in."
         ).format(slope=travel.mean_slope, **numbers)
     return f"{opening} {verdict}"
+
+
+# Below a tenth of where it started (1 at distance 0) the gradient has vanished for the closing line, above ten
+# times it has exploded; in between it neither vanishes nor explodes. One decade either way, as FOLLOWS_WITHIN.
+VANISHED_BELOW, EXPLODED_ABOVE = 0.1, 10.0
+
+
+def gradient_trend(travel: GradientTravel, distance: int = 50) -> str:
+    """ "vanishes", "explodes" or "neither": what ‖∂h_T/∂h_t‖ does over ``distance`` steps, on the chart's numbers."""
+    distance = whole_number(distance, _("The distance"), 1, int(travel.distances[-1]))
+    norm = float(travel.norms[distance])
+    if norm < VANISHED_BELOW:
+        return "vanishes"
+    if norm > EXPLODED_ABOVE:
+        return "explodes"
+    return "neither"
+
+
+def gradient_conclusion(travel: GradientTravel, distance: int = 50) -> str:
+    """The section's closing line: vanishing, exploding or neither at this radius and nonlinearity, read off the
+    same ‖∂h_T/∂h_t‖ the chart draws and the metric shows at ``distance``."""
+    trend = gradient_trend(travel, distance)
+    norm = float(travel.norms[distance])
+    shown = _("exactly 0") if norm == 0 else f"{norm:.2e}"
+    numbers = dict(distance=distance, norm=shown)
+    if trend == "vanishes":
+        return _(
+            "Here the gradient vanishes: ‖∂h_T/∂h_t‖ falls to {norm} at distance {distance}, so a step {distance} "
+            "steps back barely changes h_T and the RNN can hardly learn from it. LSTM and GRU add gates that keep "
+            "this product near 1."
+        ).format(**numbers)
+    if trend == "explodes":
+        return _(
+            "Here the gradient explodes: ‖∂h_T/∂h_t‖ climbs to {norm} at distance {distance}, so a tiny change "
+            "{distance} steps back moves h_T a lot and training takes huge, jumpy steps. Clipping the gradient's "
+            "norm is the usual remedy."
+        ).format(**numbers)
+    return _(
+        "Here the gradient neither vanishes nor explodes: ‖∂h_T/∂h_t‖ is {norm} at distance {distance}, within a "
+        "factor of 10 of 1, so a step {distance} steps back still changes h_T. A plain RNN keeps this balance only "
+        "in a narrow band of radii; LSTM and GRU add gates that keep this product near 1."
+    ).format(**numbers)

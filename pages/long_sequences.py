@@ -10,6 +10,7 @@ from core.long_sequence_readings import model_phrase
 from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
 from core.notes import note_link
 from core.probes import probe_indices
+from core.read_back_ceiling import window_limits
 from core.training import learning_rates
 from core.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH, MIN_SEQUENCE_LENGTH, read_back_session
 from ui.common import learner_errors, page_setup, start_page
@@ -150,7 +151,7 @@ def build(settings: LongSequenceSettings) -> LiveRun[LongSequenceRun]:
     estimate = session.check_budget(
         size_settings=_("the hidden size, the depth, the sequence length or the text"), epochs_setting=_("Epochs")
     )
-    screen = LongSequenceRun(task, model_config, log, tuple(int(i) for i in probe_windows))
+    screen = LongSequenceRun(task, model_config, log, tuple(int(i) for i in probe_windows), window_limits(task))
     return LiveRun(settings, {"model": session}, estimate, screen)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -248,6 +250,54 @@ def test_the_gradient_caption_at_radius_one_and_far_below():
     assert "at radius 1 it stays at 1" in why_tanh.gradient_reading(why_tanh.gradient_through_time(1.0, "tanh"))
     with pytest.raises(InputError):
         why_tanh.gradient_reading(why_tanh.gradient_through_time(0.9, "tanh", steps=20), 50)
+
+
+@pytest.mark.parametrize(
+    ("nonlinearity", "radius", "trend"),
+    [
+        ("relu", 1.2, "explodes"),  # the issue's case: 9.44e+03 at distance 50, once read as "vanishing"
+        ("relu", 1.05, "explodes"),  # 11.9: just past ten times
+        ("relu", 1.0, "vanishes"),  # 7.8e-3: off units cut the paths
+        ("relu", 0.5, "vanishes"),
+        ("tanh", 0.9, "vanishes"),  # the default: 2.45e-3
+        ("tanh", 0.95, "vanishes"),  # 0.029
+        ("tanh", 1.0, "neither"),  # 0.28
+        ("tanh", 1.05, "neither"),  # 1.91
+        ("tanh", 1.2, "vanishes"),  # saturation: 3e-6 though the radius is above 1
+    ],
+)
+def test_the_closing_line_follows_the_chart(nonlinearity, radius, trend):
+    """Vanishing below a tenth of where the gradient starts, exploding above ten times it, neither in between: read
+    off the very norm the chart draws and the metric shows at distance 50."""
+    travel = why_tanh.gradient_through_time(radius, nonlinearity)
+    norm = float(travel.norms[50])
+    assert why_tanh.gradient_trend(travel, 50) == trend
+    assert (norm < 0.1, norm > 10) == (trend == "vanishes", trend == "explodes")
+    line = why_tanh.gradient_conclusion(travel, 50)
+    assert f"{norm:.2e} at distance 50" in line
+    starts = {
+        "vanishes": "Here the gradient vanishes: ‖∂h_T/∂h_t‖ falls to",
+        "explodes": "Here the gradient explodes: ‖∂h_T/∂h_t‖ climbs to",
+        "neither": "Here the gradient neither vanishes nor explodes: ‖∂h_T/∂h_t‖ is",
+    }
+    assert line.startswith(starts[trend])
+    assert ("barely changes h_T" in line) is (trend == "vanishes") and ("jumpy" in line) is (trend == "explodes")
+
+
+def test_the_closing_line_says_exactly_0_and_speaks_korean():
+    travel = why_tanh.gradient_through_time(0.9, "relu", steps=60)
+    zero = dataclasses.replace(travel, norms=np.where(travel.distances >= 40, 0.0, travel.norms))
+    assert "falls to exactly 0 at distance 50" in why_tanh.gradient_conclusion(zero, 50)
+    with speaking("ko"):
+        lines = [
+            why_tanh.gradient_conclusion(why_tanh.gradient_through_time(radius, name), 50)
+            for radius, name in ((1.2, "relu"), (0.9, "tanh"), (1.0, "tanh"))
+        ]
+        assert "정확히 0" in why_tanh.gradient_conclusion(zero, 50)
+    explodes, vanishes, neither = lines
+    assert len(set(lines)) == 3 and all(has_hangul(line) and "gradient" not in line for line in lines)
+    assert "기울기 폭주가 일어납니다" in explodes and "9.44e+03" in explodes
+    assert "기울기 소실이 일어납니다" in vanishes and "기울기 소실도 기울기 폭주도 일어나지 않습니다" in neither
 
 
 def test_gradient_is_deterministic():

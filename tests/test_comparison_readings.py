@@ -31,8 +31,8 @@ def snapshot(hidden_norms, cell_norms=None, epoch=300):
     return Snapshot(epoch, {}, lambda _weights: found)
 
 
-def result(cell, first_over_last, accuracy):
-    history = TrainingHistory(snapshots=[snapshot([1.0, 1.0], epoch=0), snapshot([first_over_last, 1.0])])
+def result(cell, first_over_last, accuracy, at_start=1.0):
+    history = TrainingHistory(snapshots=[snapshot([at_start, 1.0], epoch=0), snapshot([first_over_last, 1.0])])
     return CellResult(cell, 32, 1000, history, accuracy)
 
 
@@ -58,11 +58,66 @@ def test_chance_is_exact(symbols, shown):
 
 
 def test_a_vanished_gradient_with_high_accuracy_is_not_read_as_cannot_learn():
-    # Seed 5 at the defaults: the RNN's ratio is 5.5e-9 and it recalls 78%.
-    text = gradient_reading({"rnn": result("rnn", 5.5e-9, 0.783), "lstm": result("lstm", 0.87, 0.98)}, CHANCE)
+    # Seed 5 at the defaults: the RNN's ratio is 5.5e-9 and it recalls 78%; at initialisation it was 0.012.
+    rnn = result("rnn", 5.5e-9, 0.783, at_start=0.012)
+    text = gradient_reading({"rnn": rnn, "lstm": result("lstm", 0.87, 0.98)}, CHANCE)
     assert "RNN 5.5e-9 (accuracy 78%), LSTM 0.87 (accuracy 98%)" in text
     assert "yet recalls above chance (12.5%)" in text and "not that the first symbol cannot be learned" in text
     assert "near chance" not in text
+    # What each number measures: the gradient at the end, the accuracy built up while more of it reached step 1.
+    assert (
+        "the two numbers measure different things. The ratio is the gradient at the weights training ended with;"
+        in (text)
+    )
+    assert "starting where more of the gradient reached step 1 (at initialisation 0.012)" in text
+    assert "does not undo what was learned" in text
+
+
+def test_a_gradient_small_from_the_start_is_not_said_to_have_flowed():
+    """Where step 1 got less than 0.001 of the gradient already at initialisation, the caption does not claim more
+    of it reached step 1 early on: it says the ratio is a share, and a small share is not none."""
+    text = gradient_reading({"rnn": result("rnn", 1e-9, 0.6, at_start=2e-4), "gru": result("gru", 1e-9, 0.5)}, CHANCE)
+    assert "The RNN has almost no gradient left at step 1, and had little at initialisation too (2.0e-4)" in text
+    assert "The GRU has almost no gradient left at step 1 yet recalls above chance" in text
+    assert text.count("starting where more of the gradient reached step 1") == 1
+    both = gradient_reading({"rnn": result("rnn", 1e-9, 0.6, 1e-5), "gru": result("gru", 1e-9, 0.5, 2e-4)}, CHANCE)
+    assert "The RNN and GRU have almost no gradient left at step 1, and had little at initialisation too (RNN " in (
+        both
+    )
+    assert "starting where" not in both
+
+
+def run_reading(accuracy: dict[str, float]) -> str:
+    results = {cell: result(cell, 0.5, value) for cell, value in accuracy.items()}
+    return reading(SimpleNamespace(chance_accuracy=CHANCE), results, ComparisonSettings(gap=30))[1]
+
+
+@pytest.mark.parametrize(
+    ("accuracy", "sentence"),
+    [
+        # The issue's run (seed 0, gap 30): LSTM and GRU 507 of 512 each, the RNN 57 points behind.
+        (
+            {"rnn": 215 / 512, "lstm": 507 / 512, "gru": 507 / 512},
+            "The LSTM and GRU are tied at 99% and remember best; the RNN is 57 points behind.",
+        ),
+        (
+            {"rnn": 0.2, "lstm": 0.99, "gru": 0.2},
+            "The LSTM remembers best; the RNN and GRU are tied, 79 points behind.",
+        ),
+        (
+            {"rnn": 215 / 512, "lstm": 507 / 512, "gru": 506 / 512},
+            "The LSTM remembers best, by less than a point over the GRU; the RNN is 57 points behind.",
+        ),
+        (
+            {"rnn": 215 / 512, "lstm": 507 / 512, "gru": 498 / 512},
+            "The LSTM remembers best; the RNN is 57 points behind.",
+        ),
+        ({"rnn": 1.0, "lstm": 1.0, "gru": 1.0}, "All three cells are tied at 100% on this setting."),
+        ({"rnn": 0.95, "lstm": 1.0, "gru": 1.0}, "All three cells end within 10 points of each other on this setting."),
+    ],
+)
+def test_the_ranking_says_tied_when_the_accuracies_are_equal(accuracy, sentence):
+    assert run_reading(accuracy) == sentence
 
 
 def test_a_vanished_gradient_near_chance_is_read_as_the_textbook_effect():
@@ -150,12 +205,28 @@ def korean_pair(first: str, second: str) -> None:
         assert not re.search(r"\b(the|at|and|chance|gradient)\b", text), text  # no English word left over
 
 
+def test_the_ranking_flips_in_korean_with_a_tie():
+    with speaking("ko"):
+        tied = run_reading({"rnn": 215 / 512, "lstm": 507 / 512, "gru": 507 / 512})
+        ahead = run_reading({"rnn": 215 / 512, "lstm": 507 / 512, "gru": 498 / 512})
+        narrow = run_reading({"rnn": 215 / 512, "lstm": 507 / 512, "gru": 506 / 512})
+        everywhere = run_reading({"rnn": 1.0, "lstm": 1.0, "gru": 1.0})
+    korean_pair(tied, ahead)
+    korean_pair(narrow, everywhere)
+    assert "동률" in tied and "동률" not in ahead and "57%p" in tied and "LSTM 및 GRU" in tied
+    assert "1%p 미만" in narrow and "동률" in everywhere and "100%" in everywhere
+
+
 def test_the_gradient_reading_flips_in_korean_with_the_accuracy():
     with speaking("ko"):
         recalled = gradient_reading({"rnn": result("rnn", 1e-9, 0.9), "lstm": result("lstm", 0.87, 0.98)}, CHANCE)
         failed = gradient_reading({"rnn": result("rnn", 1e-9, 0.14), "lstm": result("lstm", 0.87, 0.98)}, CHANCE)
+        scarce = gradient_reading({"rnn": result("rnn", 1e-9, 0.9, 1e-5), "lstm": result("lstm", 0.87, 0.98)}, CHANCE)
     korean_pair(recalled, failed)
+    korean_pair(recalled, scarce)
     assert "기울기 소실" in failed and "기울기 소실" not in recalled  # the textbook effect, in the note's words
+    assert "두 숫자는 서로 다른 것을 잽니다" in recalled and "초기화 시 1" in recalled
+    assert "초기화 시에도 적었지만(1.0e-5)" in scarce
 
 
 def test_the_cell_state_reading_flips_in_korean_with_its_ratio():

@@ -6,6 +6,8 @@ import pytest
 from core.i18n import speaking
 from core.long_sequence_readings import (
     advice,
+    ceiling_help,
+    ceiling_sentence,
     first_against_last_position,
     gradient_shape,
     learning_rate_trouble,
@@ -15,6 +17,7 @@ from core.long_sequence_readings import (
 )
 from core.long_sequences import LongSequenceSettings
 from core.models import ModelConfig
+from core.read_back_ceiling import Ceiling, WindowLimits, window_limits
 from core.training import learning_rates
 from tests.korean_text import has_hangul
 
@@ -75,6 +78,19 @@ def test_gradient_largest_at_the_last_step_is_the_vanishing_gradient():
     sentence = gradient_shape(np.array([[1e-4, 1e-2, 0.5, 1.0]]), 10)
     assert "largest at t = 4, 1e+04× its value at t = 1." in sentence
     assert "the vanishing gradient at work" in sentence and "adds up the outputs" not in sentence
+
+
+def test_the_gradient_sentence_names_no_step_beyond_the_window():
+    """At window 2 only h_1 and h_2 exist (the caption once named h_3); at 3 the chain ends at h_3."""
+    two = gradient_shape(np.array([[2.0, 1.0], [3.0, 1.0]]), 100)
+    assert "h_1 (after the first character) reaches both outputs, the second through h_2" in two
+    assert "h_3" not in two and "t = 3" not in two
+    three = gradient_shape(np.array([[4.0, 2.0, 1.0]]), 100)
+    assert "through the states after it (h_2 to h_3) in turn, while h_3 reaches only the last one" in three
+    assert "h_4" not in three
+    for steps in range(2, 12):
+        said = gradient_shape(np.array([[2.0] + [1.0] * (steps - 1)]), 5)
+        assert all(f"h_{t}" not in said for t in range(steps + 1, 14)) and f"h_{steps}" in said
 
 
 def test_gradient_peaks_differing_per_layer_are_named_per_layer():
@@ -138,6 +154,81 @@ def test_advice_success_diverged_and_while_running():
     assert stopped.tone == "warning" and stopped.text == "The learning rate …"
 
 
+WINDOW_2 = LongSequenceSettings(sequence_length=2)
+LIMITS_2 = window_limits(WINDOW_2.task())  # 136 of 179 at most; 91.1% at 3, every character at 8
+LIMITS_10 = window_limits(LAB.task())  # every character
+
+
+def test_a_read_back_at_the_ceiling_names_the_window_and_drops_what_cannot_help():
+    """The issue's run: window 2, every seed ends at 135 of 179 (75.4%), one short of the 136 any model can reach."""
+    said = advice(WINDOW_2, 25, FLAT, 135 / 179, 0.1, RATES, finished=True, limits=LIMITS_2)
+    assert said.tone == "info" and said.text.startswith("Not there yet: 75.4% of the sentence read back right.")
+    assert (
+        "With windows of 2 characters no model can read back more than 76.0% of this text (136 of 179 characters): "
+        "the same 2 characters are followed by different characters in different places (for example “␣t” by “o”, "
+        "“h”, “a”, “e”), and a window shows nothing before them." in said.text
+    )
+    assert (
+        "This run is 1 character short of it: more epochs, another seed, a larger network or another cell can gain "
+        "at most that." in said.text
+    )
+    assert "A longer window raises that limit: 91.1% at 3 characters, 100.0% at 8 characters." in said.text
+    assert said.text.endswith("Set the sequence length to 3 or more and press Reset.")
+    assert "Try" not in said.text and "learning rate" not in said.text and "untick" not in said.text
+    at_it = advice(WINDOW_2, 25, FALLING, 136 / 179, 0.1, RATES, finished=True, limits=LIMITS_2).text
+    assert "This run reaches it: more epochs, another seed, a larger network or another cell cannot do better." in at_it
+    two_short = advice(WINDOW_2, 25, FALLING, 134 / 179, 0.1, RATES, finished=True, limits=LIMITS_2).text
+    assert "This run is 2 characters short of it" in two_short and "Try" not in two_short
+
+
+def test_further_below_a_low_ceiling_the_advice_names_it_and_keeps_the_tries():
+    """Three characters short, training can still gain: the usual tries stay, after the limit and the windows."""
+    said = advice(WINDOW_2, 25, FLAT, 133 / 179, 0.1, RATES, finished=True, limits=LIMITS_2).text
+    assert "no model can read back more than 76.0% of this text" in said and "91.1% at 3 characters" in said
+    assert "short of it" not in said and "Set the sequence length" not in said
+    assert "Try another seed, a hidden size larger than the vocabulary's 25" in said
+    jumped = advice(WINDOW_2, 25, JUMPED, 0.19, 0.1, RATES, finished=True, limits=LIMITS_2)
+    assert jumped.tone == "warning" and "76.0%" in jumped.text and "Set the learning rate to 0.01" in jumped.text
+
+
+def test_a_ceiling_above_the_success_mark_is_left_out_unless_it_binds():
+    """Window 10 allows every character: a run at 60% gets the usual advice; window 4 allows 95.0% (170 of 179)
+    and a run one short of it (94.4%) is held by the window all the same."""
+    plain = advice(LAB, 25, FALLING, 0.6, 0.1, RATES, finished=True, limits=LIMITS_10).text
+    assert plain == advice(LAB, 25, FALLING, 0.6, 0.1, RATES, finished=True).text and "With windows" not in plain
+    window_4 = LongSequenceSettings(sequence_length=4)
+    held = advice(window_4, 25, FLAT, 169 / 179, 0.1, RATES, finished=True, limits=window_limits(window_4.task()))
+    assert "no model can read back more than 95.0% of this text (170 of 179 characters)" in held.text
+    assert "97.2% at 5 characters, 100.0% at 8 characters" in held.text and "to 5 or more" in held.text
+    far = advice(window_4, 25, FLAT, 0.6, 0.1, RATES, finished=True, limits=window_limits(window_4.task())).text
+    assert "With windows" not in far and "Try another seed" in far  # a perfect model would reach 95.0%: not named
+    done = advice(window_4, 25, FLAT, 170 / 179, 0.1, RATES, finished=True, limits=window_limits(window_4.task()))
+    assert done.tone == "success"  # 94.97% shows as 95.0%
+
+
+def test_where_no_window_raises_the_ceiling_the_advice_says_so():
+    """A text whose 50-character stretches repeat with different followers (core: window_limits finds no step; on a
+    real text of at most 1,000 characters that ceiling stays above 95%, so the numbers here are made up)."""
+    limits = WindowLimits(Ceiling(2, 50, 100, ("ab", ("c", "d"))), None, None, 50)
+    said = advice(WINDOW_2, 25, FLAT, 0.49, 0.1, RATES, finished=True, limits=limits).text
+    assert "This run is 1 character short of it" in said and "Set the sequence length" not in said
+    assert said.endswith(
+        "No window this screen allows raises it: even 50 characters in a row are followed by different characters "
+        "in different places, so only another text can be read back better."
+    )
+
+
+def test_the_ceiling_metric_help_says_what_it_counts():
+    assert ceiling_help(LIMITS_2.current) == (
+        "With windows of 2 characters: 136 of 179 characters, counting for every stretch a window reads the character "
+        "that most often follows it. No model can read back more."
+    )
+    assert ceiling_sentence(LIMITS_10.current) == (
+        "With windows of 10 characters a model can read back every character of this text (179 of 179): no 10 "
+        "characters in a row are followed by different characters in different places."
+    )
+
+
 def test_first_against_last_position_flips_when_the_context_is_not_used_yet():
     used = first_against_last_position(100, np.array([0.41, 0.8, 1.0]))
     assert used.startswith("After epoch 100 position 1 is 41.0% right and position 3 100.0%: at position 1")
@@ -182,3 +273,19 @@ def test_the_advice_speaks_korean_and_still_flips():
     assert "학습률(0.1)" in jumped.text and "0.01" in jumped.text and "3.22 → 16.19" in jumped.text
     assert "LSTM이나 GRU 셀" in falling.text and "다른 시드" in falling.text and "60.0%" in falling.text
     assert advice(LAB, 25, FALLING, 0.99, 0.1, RATES, finished=True).text.startswith("The network")  # English again
+
+
+def test_the_ceiling_advice_speaks_korean_and_still_flips():
+    with speaking("ko"):
+        held = advice(WINDOW_2, 25, FLAT, 135 / 179, 0.1, RATES, finished=True, limits=LIMITS_2).text
+        reached = advice(WINDOW_2, 25, FLAT, 136 / 179, 0.1, RATES, finished=True, limits=LIMITS_2).text
+        below = advice(WINDOW_2, 25, FLAT, 0.5, 0.1, RATES, finished=True, limits=LIMITS_2).text
+        complete = ceiling_sentence(LIMITS_10.current)
+        helps = ceiling_help(LIMITS_2.current)
+        two = gradient_shape(np.array([[2.0, 1.0]]), 100)
+    assert len({korean(held), korean(reached), korean(below), korean(complete), korean(helps), korean(two)}) == 6
+    assert "윈도우가 2자이면 어떤 모델도 이 텍스트의 76.0%(179자 중 136자)보다 많이 되읽을 수 없습니다" in held
+    assert "1자 모자랍니다" in held and "3자에서 91.1%, 8자에서 100.0%" in held
+    assert held.endswith("시퀀스 길이를 3 이상으로 바꾸고 초기화를 눌러 보세요.")
+    assert "도달했습니다" in reached and "다른 시드" in below and "시퀀스 길이를" not in below
+    assert "h_3" not in two and "h_2" in two

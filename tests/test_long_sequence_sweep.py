@@ -15,6 +15,7 @@ from core.long_sequence_readings import (
     read_back_vs_positions,
 )
 from core.long_sequences import LongSequenceSettings
+from core.read_back_ceiling import window_limits
 from core.run_status import status_sentence
 from core.training import learning_rates
 from core.windows import read_back_session
@@ -80,7 +81,11 @@ def test_the_gradient_sentence_names_the_measured_peak(runs, seed):
 def test_the_advice_and_status_follow_the_run(runs, seed):
     settings, model_config, session, log = runs[seed]
     losses = session.history.losses
-    said = advice(settings, model_config.hidden_size, losses, log.accuracy[-1], session.learning_rate, RATES, True)
+    limits = window_limits(settings.task())  # window 10 allows every character: the ceiling never binds here
+    assert limits.current.complete
+    said = advice(
+        settings, model_config.hidden_size, losses, log.accuracy[-1], session.learning_rate, RATES, True, limits=limits
+    )
     if round(1000 * log.accuracy[-1]) >= 950:
         assert said.tone == "success"
     else:

@@ -146,6 +146,25 @@ def test_the_intro_status_and_captions_follow_the_run():
     assert "A 3-layer GRU" in at.markdown[0].value
 
 
+@pytest.mark.seeds
+def test_at_window_2_the_screen_shows_the_ceiling_and_names_the_window():
+    """The issue's case: every seed ends at 135 or 136 of 179, at or one short of the 136 (76.0%) that any model can
+    read back with two characters of context; the advice names the window, not another seed or a larger network."""
+    at = open_screen(PAGE, KEY, longseq_sequence_length=2)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    ceiling = at.metric[1]
+    assert (ceiling.label, ceiling.value) == ("Best any model can read back", "76.0%")
+    assert "136 of 179 characters" in ceiling.proto.help
+    assert float(at.metric[0].value.rstrip("%")) <= 76.0
+    assert len(at.info) == 1 and not at.success and not at.warning
+    said = at.info[0].value
+    assert "With windows of 2 characters no model can read back more than 76.0% of this text" in said
+    assert "A longer window raises that limit: 91.1% at 3 characters, 100.0% at 8 characters." in said
+    assert said.endswith("Set the sequence length to 3 or more and press Reset.") and "Try" not in said
+    reset_and_finish(at, KEY, sequence_length=10)
+    assert at.metric[1].value == "100.0%" and at.success  # the lab's window: every character can be read back
+
+
 def test_a_too_high_learning_rate_is_named_as_the_cause():
     # Measured: Adam 0.3 on the lab's RNN jumps from 3.21 to 5.80 by epoch 5 and reads back 19% (all spaces).
     at = open_screen(PAGE, KEY, longseq_epochs=SHORT, longseq_learning_rate=0.3)

@@ -13,6 +13,7 @@ from core import figures, sequence_figures
 from core.i18n import _, ngettext
 from core.long_sequence_readings import (
     advice,
+    ceiling_help,
     first_against_last_position,
     gradient_shape,
     model_phrase,
@@ -20,6 +21,7 @@ from core.long_sequence_readings import (
 )
 from core.models import ModelConfig
 from core.objectives import probabilities
+from core.read_back_ceiling import WindowLimits
 from core.text import describe
 from core.training import Snapshot
 from core.windows import ReadBackLog, WindowTask, marked_lines
@@ -36,25 +38,28 @@ class LongSequenceRun:
     model_config: ModelConfig
     log: ReadBackLog  # the read-back per epoch: training appends to it, the views only read it
     probe_windows: tuple[int, ...]  # the windows the snapshots look inside (core.probes.probe_indices)
+    limits: WindowLimits  # the best read-back any model can reach with this window, and with longer ones
 
 
 def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
-    """The run in four numbers, the model it trains, and what its outcome says (advice chosen from both)."""
+    """The run in five numbers (the read-back beside the best any model can reach with its window), the model it
+    trains, and what its outcome says (advice chosen from all of them)."""
     history, screen = run.history, run.screen
-    task, log, model_config = screen.task, screen.log, screen.model_config
-    columns = st.columns(4)
+    task, log, model_config, ceiling = screen.task, screen.log, screen.model_config, screen.limits.current
+    columns = st.columns(5)
     columns[0].metric(
         _("Sentence read back right"),
         f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
         help=_("after epoch {epoch}").format(epoch=log.epochs[-1]) if log.epochs else _("no epoch trained yet"),
     )
-    columns[1].metric(
+    columns[1].metric(_("Best any model can read back"), f"{100 * ceiling.share:.1f}%", help=ceiling_help(ceiling))
+    columns[2].metric(
         _("Windows"),
         task.windows,
         help=_("{characters} characters − {length}").format(characters=len(task.text), length=task.sequence_length),
     )
-    columns[2].metric(_("Vocabulary"), task.vocabulary.size, help=_("distinct characters = inputs and outputs"))
-    columns[3].metric(
+    columns[3].metric(_("Vocabulary"), task.vocabulary.size, help=_("distinct characters = inputs and outputs"))
+    columns[4].metric(
         _("Loss"),
         f"{history.losses[-1]:.4f}" if history.records else "—",
         help=ngettext("{epochs} epoch in {seconds} s", "{epochs} epochs in {seconds} s", len(history.records)).format(
@@ -76,6 +81,7 @@ def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
         rates,
         run.finished,
         history.stopped.reason if history.stopped else None,
+        screen.limits,
     )
     if said is not None:
         {"success": st.success, "info": st.info, "warning": st.warning}[said.tone](said.text)
