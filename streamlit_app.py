@@ -82,6 +82,12 @@ def home() -> None:
     )
     st.markdown(note_link("what_is_an_rnn"))
     st.subheader(_("The screens"))
+    st.markdown(
+        _(
+            "New to RNNs? Start with **Basics**, then **HiHello**: the screens follow the study note's order, "
+            "each building on the one before."
+        )
+    )
     for path, title, icon, blurb in SCREENS:
         st.page_link(path, label=f"**{_(title)}**: {_(blurb)}", icon=icon)
     st.caption(_("Use the menu on the left to move between screens; each one trains its own model."))

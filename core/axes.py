@@ -28,12 +28,17 @@ def readable_number(value: float) -> str:
     return power if math.isclose(mantissa, 1) else f"{mantissa:.3g}×{power}"
 
 
+def _mantissas(span: float) -> tuple[int, ...]:
+    """The tick mantissas of a short log axis: 1-2-3-5 or 1-2-5 per decade, every digit on a very short one."""
+    return (1, 2, 5) if span > 1.5 else (1, 2, 3, 5) if span > 0.6 else (1, 2, 3, 4, 5, 6, 7, 8, 9)
+
+
 def log_ticks(low: float, high: float) -> list[float]:
     """Tick values between the log10 bounds ``low`` and ``high``: 1-2-3-5 or 1-2-5 per decade on a short axis,
     every decade on a longer one, every k-th decade on a very long one."""
     span = high - low
     if span <= 2.5:
-        mantissas = (1, 2, 5) if span > 1.5 else (1, 2, 3, 5) if span > 0.6 else (1, 2, 3, 4, 5, 6, 7, 8, 9)
+        mantissas = _mantissas(span)
         ticks = [m * 10.0**e for e in range(math.floor(low), math.ceil(high) + 1) for m in mantissas]
     else:
         step = max(1, math.ceil(span / MOST_LOG_TICKS))
@@ -44,6 +49,17 @@ def log_ticks(low: float, high: float) -> list[float]:
     return [float(f"{10**low:.2g}"), float(f"{10**high:.2g}")]
 
 
+def end_tick(value: float, span: float, up: bool) -> float:
+    """The nearest round value at or beyond the log10 ``value``, outwards: the axis's own mantissas on a short
+    axis, 1-2-5 on a long one (so the end stays within 0.4 decade of the data)."""
+    mantissas = _mantissas(span) if span <= 2.5 else (1, 2, 5)
+    decade = math.floor(value)
+    candidates = sorted(m * 10.0**e for e in range(decade - 1, decade + 2) for m in mantissas)
+    if up:
+        return next(c for c in candidates if math.log10(c) >= value - 1e-9)
+    return next(c for c in reversed(candidates) if math.log10(c) <= value + 1e-9)
+
+
 def finite_positive(values: Iterable) -> np.ndarray:
     flat = np.array([np.nan if v is None else v for v in np.ravel(np.asarray(list(values), dtype=object))], float)
     return flat[np.isfinite(flat) & (flat > 0)]
@@ -51,18 +67,32 @@ def finite_positive(values: Iterable) -> np.ndarray:
 
 def log_axis(values: Iterable, min_decades: float = 1.0) -> dict:
     """A plotly axis spec for positive ``values`` on a log scale: a range that spans at least
-    ``min_decades`` (so a ±7% wiggle stays a wiggle) and explicit, readable tick labels."""
+    ``min_decades`` (so a ±7% wiggle stays a wiggle) and explicit, readable tick labels. No line runs past the
+    last labelled tick: where the data go beyond the ticks, the range reaches the next round value (0.1 above a
+    top of 0.076), which gets its tick."""
     positive = finite_positive(values)
     if positive.size == 0:
         low, high = -1.0, 1.0
     else:
         low, high = float(np.log10(positive.min())), float(np.log10(positive.max()))
+    data_low, data_high = low, high
     if high - low < min_decades:
         middle = (low + high) / 2
         low, high = middle - min_decades / 2, middle + min_decades / 2
     margin = 0.04 * (high - low)  # the end points stay clear of the frame
     low, high = low - margin, high + margin
+    span = high - low
     ticks = log_ticks(low, high)
+    ends = []
+    if math.log10(max(ticks)) < data_high - 1e-9:
+        ends.append(end_tick(data_high, span, up=True))
+    if math.log10(min(ticks)) > data_low + 1e-9:
+        ends.append(end_tick(data_low, span, up=False))
+    for end in ends:  # a regular tick close to a new end tick would print over it
+        ticks = [t for t in ticks if abs(math.log10(t) - math.log10(end)) > 0.07 * span]
+    ticks = sorted(ticks + ends)
+    pad = 0.01 * span  # an end tick sits just inside the frame, where plotly still draws it
+    low, high = min(low, math.log10(ticks[0]) - pad), max(high, math.log10(ticks[-1]) + pad)
     return dict(
         type="log",
         range=[low, high],

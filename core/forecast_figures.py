@@ -19,8 +19,9 @@ from core import figures
 from core.figures import PALETTE, styled
 from core.forecast_results import ForecastResult
 from core.forecasting import PreparedForecast
-from core.i18n import N_, _, ngettext
+from core.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext, pgettext
 
+DAY_MS = 86_400_000  # plotly measures a date axis's tick spacing in milliseconds (or months: "M1", "M12")
 MAX_POINTS = 4000  # points per line drawn; longer series are thinned for the browser, never for metrics
 COLORS = {
     "truth": "#333333",
@@ -51,6 +52,25 @@ def value_title(prepared: PreparedForecast) -> str:
 
 def error_title(prepared: PreparedForecast) -> str:
     return _("error in {target} (units of the file)").format(target=html_literal(prepared.settings.target))
+
+
+def date_axis(fig: go.Figure, prepared: PreparedForecast) -> go.Figure:
+    """Dates in the page's language. Plotly writes date ticks in English ("Jul 2023", its own month names) on
+    every page; on a page in another language the ticks take their formats from the catalogue, per zoom level
+    (plotly picks the spacing, the format follows it), in d3's notation: %Y the year, %-m and %-d the month and
+    the day without a leading zero. An English page keeps plotly's own ticks (the year once, under the first)."""
+    if not prepared.has_dates or current_language() == SOURCE_LANGUAGE:
+        return fig
+    stops = [  # plotly takes the first stop whose range (ends included) holds the spacing: a month is "M1", not days
+        ("M12", None, pgettext("date format", "%Y")),
+        ("M1", "M12", pgettext("date format", "%b %Y")),
+        (DAY_MS, "M1", pgettext("date format", "%b %-d")),
+        (None, DAY_MS, pgettext("date format", "%b %-d, %H:%M")),
+    ]
+    return fig.update_xaxes(
+        tickformatstops=[dict(dtickrange=[low, high], value=value) for low, high, value in stops],
+        hoverformat=pgettext("date format", "%b %-d, %Y"),
+    )
 
 
 def _line(x, y, name: str, color: str, dash: str = "solid", width: float = 1.6, visible=True, fmt=",.4g") -> go.Scatter:
@@ -120,7 +140,7 @@ def prediction_figure(prepared: PreparedForecast, result: ForecastResult, step: 
         height=420,
     )
     fig.update_layout(hovermode="x unified")
-    return fig
+    return date_axis(fig, prepared)
 
 
 def residual_figure(prepared: PreparedForecast, result: ForecastResult, step: int = 0) -> go.Figure:
@@ -143,7 +163,8 @@ def residual_figure(prepared: PreparedForecast, result: ForecastResult, step: in
         )
     )
     _mark_parts(fig, prepared)
-    return styled(fig, _("Residuals: prediction − truth"), time_title(prepared), error_title(prepared))
+    fig = styled(fig, _("Residuals: prediction − truth"), time_title(prepared), error_title(prepared))
+    return date_axis(fig, prepared)
 
 
 def forecast_figure(
@@ -174,7 +195,7 @@ def forecast_figure(
         value_title(prepared),
     )
     fig.update_layout(hovermode="x unified")
-    return fig
+    return date_axis(fig, prepared)
 
 
 METRIC_UNITS = {"RMSE": N_("units of the target"), "MAE": N_("units of the target"), "MAPE (%)": N_("percent")}

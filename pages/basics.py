@@ -17,7 +17,7 @@ from core.i18n import _
 from core.notes import note_link
 from ui.common import chart, learner_errors, page_setup, start_page
 from ui.controls import whole_number_input
-from ui.links import linked_settings
+from ui.links import SETUP_PROMISE, linked_settings
 
 start_page()  # before any word: it sets this run's language
 
@@ -196,12 +196,7 @@ def gradient_section() -> None:
     cols[0].metric(_("‖∂h_T/∂h_t‖ at distance {distance}").format(distance=DISTANCE), f"{travel.norms[DISTANCE]:.2e}")
     cols[1].metric(f"{radius:.2f}^{DISTANCE}", f"{travel.reference[DISTANCE]:.2e}")
     cols[2].metric(_("Average slope of {function}").format(function=nonlinearity), f"{travel.mean_slope:.2f}")
-    st.caption(
-        _(
-            "Vanishing gradients: a step {distance} steps back barely changes h_T, so the RNN can hardly learn "
-            "from it. Exploding ones make training jump. LSTM and GRU add gates that keep this product near 1."
-        ).format(distance=DISTANCE)
-    )
+    st.caption(why_tanh.gradient_conclusion(travel, DISTANCE))  # vanishing, exploding or neither: as the chart
 
 
 # Every control in the link (ui.links), with its default: Basics has no settings class, so no preset either.
@@ -217,7 +212,7 @@ LINK = dict(
     radius=0.9,
     grad_nonlinearity="tanh",
 )
-with linked_settings("basics", None, (), also=LINK):
+with linked_settings("basics", None, (), also=LINK, caveat=lambda: _(SETUP_PROMISE)):  # Basics trains nothing
     for section in (one_step_section, shapes_section, nonlinearity_section, gradient_section):
         with learner_errors():
             section()

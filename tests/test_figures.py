@@ -86,10 +86,35 @@ def test_a_loss_of_a_quarter_reads_as_a_fraction_not_as_3():
 
 def test_log_axes_use_decades_on_long_ranges_and_1_2_5_on_short_ones():
     long = log_axis(np.geomspace(1e-11, 10, 50))
-    assert set(long["ticktext"]) <= {f"10{e}" for e in ["⁻¹²", "⁻¹⁰", "⁻⁸", "⁻⁶", "⁻⁴"]} | {"0.01", "1", "100"}
+    decades = {f"10{e}" for e in ["⁻¹²", "⁻¹¹", "⁻¹⁰", "⁻⁸", "⁻⁶", "⁻⁴"]} | {"0.01", "1", "10", "100"}
+    assert set(long["ticktext"]) <= decades
     assert len(long["tickvals"]) <= 8
-    assert log_axis([0.15, 2.4])["ticktext"] == ["0.2", "0.3", "0.5", "1", "2"]
-    assert log_axis([0.012, 1.5])["ticktext"] == ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"]
+    # the data's ends get a labelled tick at or beyond them: 0.15 → 0.1, 2.4 → 3
+    assert log_axis([0.15, 2.4])["ticktext"] == ["0.1", "0.2", "0.3", "0.5", "1", "2", "3"]
+    assert log_axis([0.012, 1.5])["ticktext"] == ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [4.1e-4, 0.076],  # Long sequences, 2 layers: layer 2 ran above the top tick (0.05), unlabelled
+        [0.15, 2.4],
+        [1e-11, 10],
+        [3e-9, 0.7],
+        [0.066, 0.077],
+        [5.0, 5.0],
+        [1e-3, 1e-3 * 1.0001],
+    ],
+)
+def test_no_line_runs_past_the_last_labelled_tick(values):
+    axis = log_axis(values)
+    low, high = np.log10(min(values)), np.log10(max(values))
+    ticks = np.log10(axis["tickvals"])
+    assert ticks[0] <= low + 1e-9 and high - 1e-9 <= ticks[-1]  # the data lie between two labelled ticks
+    assert axis["range"][0] <= ticks[0] and ticks[-1] <= axis["range"][1]
+    assert (np.diff(ticks) > 0.06 * (axis["range"][1] - axis["range"][0])).all()  # no label prints over another
+    # little blank beyond the data: half of the decade a wiggle is widened to, or the way to a round end value
+    assert axis["range"][1] - high <= 0.55 and low - axis["range"][0] <= 0.55
 
 
 def test_every_log_axis_of_the_app_is_readable(hihello_runs):

@@ -34,5 +34,17 @@ def test_the_app_and_its_charts_name_the_korean_family() -> None:
     assert family in FONT["family"], "plotly's text would fall back to a system font without Hangul"
 
 
+def test_code_names_a_hangul_face_of_its_own() -> None:
+    """Code keeps Streamlit's Source Code Pro for Latin; its Hangul comes from the served mono face (every wide
+    glyph two Source Code Pro columns: scripts/make_korean_font.py), which covers the same characters."""
+    from scripts.make_korean_font import MONO_NAME
+
+    families = [name.strip(" '\"") for name in CONFIG["theme"]["codeFont"].split(",")]
+    assert families[0] == "Source Code Pro" and families[-1] == "monospace"
+    (mono,) = [face for face in CONFIG["theme"]["fontFaces"] if face["family"] == families[1]]
+    assert mono["url"].endswith(MONO_NAME)
+    assert (ROOT / "static" / "fonts" / MONO_NAME).read_bytes()[:4] == b"wOF2"
+
+
 def test_the_license_travels_with_the_font() -> None:
     assert "SIL OPEN FONT LICENSE" in (ROOT / "static" / "fonts" / "LICENSE.txt").read_text(encoding="utf-8").upper()

@@ -136,6 +136,21 @@ def test_the_gradient_caption_follows_the_plotted_numbers():
         assert f"The {nonlinearity} gradient {verdict}" in caption and norm in caption, caption
 
 
+def test_the_closing_line_follows_the_chart():
+    """The issue's case: radius 1.20 with ReLU climbs to 9.44e+03 at distance 50, and the line under the metrics
+    once said "Vanishing gradients". It reads the same number the metric shows."""
+    at = visit(PAGE)
+    expected = {(1.2, "relu"): "explodes", (0.9, "tanh"): "vanishes", (1.0, "tanh"): "neither vanishes nor explodes"}
+    for (radius, nonlinearity), verdict in expected.items():
+        at.slider(key="basics_radius").set_value(radius)
+        at.radio(key="basics_grad_nonlinearity").set_value(nonlinearity).run()
+        assert_healthy(at)
+        line = next(c.value for c in at.caption if c.value.startswith("Here the gradient"))
+        norm = next(m.value for m in at.metric if m.label.startswith("‖∂h_T/∂h_t‖ at distance 50"))
+        assert line.startswith(f"Here the gradient {verdict}") and f"{norm} at distance 50" in line, line
+        assert "Vanishing gradients" not in " ".join(c.value for c in at.caption)
+
+
 def open_in(language: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params["lang"] = language

@@ -13,6 +13,7 @@ def test_home_runs_and_introduces_the_rnn():
     assert any("W_{hh}" in latex.value for latex in at.latex)
     text = " ".join(m.value for m in at.markdown)
     assert "hidden state" in text and "vanishes" in text
+    assert "Start with **Basics**, then **HiHello**" in text  # where to begin: the study note's order
 
 
 def test_every_screen_opens_without_exception():

@@ -28,6 +28,7 @@ from core.i18n import _, ngettext
 from core.sweep_readings import sweep_reading
 from ui.common import chart
 from ui.live import LiveRun
+from ui.training_views import learning_rate_marks
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def curves(run: LiveRun[ComparisonRun], key: str) -> None:
         fig = cf.per_cell_lines(
             loss, _("Training loss per step"), _("training step"), _("cross-entropy (log scale)"), log_y=True
         )
-        marks = [(c.epoch + 0.5, f"lr → {c.learning_rate:g}") for c in run.session.history.learning_rate_changes]
+        marks = learning_rate_marks(run.session.history)
         chart(
             figures.mark_changes(fig, marks, run.total_epochs),
             _("Each cell saw exactly the same batches in the same order; only the cell differs."),

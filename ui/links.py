@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -53,6 +54,9 @@ LINK_PROMISE = N_(
     "machine the settings are the same and the curves agree closely, but a seed near a tipping point may end "
     "differently (PyTorch rounds differently on other CPUs)."
 )
+# What the link of a screen that trains nothing (Basics) promises: the controls' values, and so the same weights.
+SETUP_PROMISE = N_("Copy it: opening it shows the same setup, with the same seed and so the same weights.")
+WHOLE_FLOAT = re.compile(r"-?[0-9]+\.0+")  # a whole number as Streamlit writes a float control's value (0.0)
 
 
 @contextmanager
@@ -164,6 +168,7 @@ def show_link(
     show_loaded(key, defaults, also, loaded)
     if defaults is not None:
         _carry_learning_rate(key, defaults)
+    _whole_numbers_in_url(key)
     with st.sidebar:
         st.markdown(_("**Link to this setup**"))
         st.code(setup_link(key, defaults, labels, also), language=None, wrap_lines=True)
@@ -213,6 +218,22 @@ def _carry_learning_rate(key: str, defaults: Any) -> None:
             _drop(name)
         else:
             st.query_params[name] = wanted
+
+
+def _whole_numbers_in_url(key: str) -> None:
+    """A whole number as a link writes it (``seed=0``, not ``seed=0.0``). A whole-number control is a float
+    ``st.number_input`` (``ui.controls.whole_number_input``), and when the app sets its value (a preset) Streamlit
+    writes ``str(0.0)`` into the URL itself; a bound parameter cannot be set through ``st.query_params``, so its
+    text is put right in the address Streamlit keeps (``_query_params``), which it then sends to the browser."""
+    with get_session_state().query_params() as params:
+        found = {
+            name: text.split(".")[0]
+            for name, text in params._query_params.items()
+            if field_of(name, key) is not None and isinstance(text, str) and WHOLE_FLOAT.fullmatch(text)
+        }
+        if found:
+            params._query_params.update(found)
+            params._send_query_param_msg()
 
 
 def _seed_with(name: str, text: str) -> None:
