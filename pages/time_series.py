@@ -226,7 +226,9 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
     if history.stopped:
         st.warning(stopped_message(history.stopped, min(LEARNING_RATES)))
     training_on = _("Training on the {source} ({windows} windows, {device}).").format(
-        source=run.screen.source_words(), windows=f"{prepared.split.windows:,}", device=run.screen.device.type
+        source=run.screen.source_words(),
+        windows=f"{prepared.split.windows:,}",
+        device=_("one CPU thread") if run.screen.device.type == "cpu" else _("the CUDA GPU"),
     )
     st.caption(markdown_literal(" ".join([training_on, *prepared.notes])))
     for warning in prepared.warnings:
