@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+from pathlib import Path
+
 import pytest
 
 from core.comparison import ComparisonSettings, compare
@@ -15,7 +19,8 @@ from core.forecasting import (
     prepare,
 )
 from core.hihello import HiHelloSettings
-from core.hihello_readings import outcome_of, read_outcome
+from core.hihello_readings import FLAT, outcome_of, read_outcome
+from core.i18n import _, speaking
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.presets import presets_for
@@ -27,25 +32,95 @@ from ui.series_data import DATA, SAMPLE_FILES
 pytestmark = pytest.mark.seeds  # each preset's promise is what its seeded run reaches
 
 
-def hihello_outcome(settings: HiHelloSettings):
+def hihello_session(settings: HiHelloSettings) -> TrainingSession:
     task = settings.task()
     config = settings.model_config(task)
     session = TrainingSession(lambda: SequenceModel(config), settings.data(task), settings.train_config())
     session.advance(settings.epochs)
-    state = outcome_of(task, session.history, finished=True)
+    return session
+
+
+def hihello_outcome(settings: HiHelloSettings):
+    state = outcome_of(settings.task(), hihello_session(settings).history, finished=True)
     return state, read_outcome(settings, state)
+
+
+ZIGZAG_STEP = 1e-3  # a step of the loss smaller than this is neither a zig nor a zag
+
+
+def zigzags(losses) -> int:
+    """How often the loss turns: sign changes between its epoch-to-epoch steps larger than ZIGZAG_STEP."""
+    steps = [after - before for before, after in itertools.pairwise(losses) if abs(after - before) > ZIGZAG_STEP]
+    return sum((a > 0) != (b > 0) for a, b in itertools.pairwise(steps))
+
+
+def test_zigzags_count_the_turns_of_the_loss():
+    assert zigzags([1.0, 0.9, 0.8, 0.7]) == 0
+    assert zigzags([1.0, 2.0, 1.0, 2.0, 1.0]) == 3
+    assert zigzags([1.0, 1.0005, 0.9995, 1.0005]) == 0  # wobbles below the threshold are no turns
 
 
 @pytest.mark.parametrize("preset", presets_for("hihello"), ids=lambda p: p.name)
 def test_each_hihello_preset_shows_what_it_says(preset):
+    """Every claim of the sentence, counted on its run: the prediction, the reading, how often the loss turns, where it
+    ends, when it goes flat, and what the learning rate it names does instead."""
     settings = HiHelloSettings(**preset.settings_over(HiHelloSettings()))
-    state, reading = hihello_outcome(settings)
-    promise = preset.promise
+    task = settings.task()
+    history = hihello_session(settings).history
+    state = outcome_of(task, history, finished=True)
+    reading = read_outcome(settings, state)
+    promise, said, losses = preset.promise, preset.look_for, history.losses
+    predictions = [task.vocabulary.decode(record.predictions[0]) for record in history.records]
     if "predicted" in promise:
-        assert state.predicted == promise["predicted"] and f"'{promise['predicted']}'" in preset.look_for
+        assert state.predicted == promise["predicted"] and f"'{promise['predicted']}'" in said
     assert reading.state == promise["state"]
     if "diagnosis" in promise:
         assert reading.diagnosis == promise["diagnosis"]
+    if "zigzags_at_least" in promise:  # "zigzags up and down"
+        assert zigzags(losses) >= promise["zigzags_at_least"] and "zigzags" in said, zigzags(losses)
+    if "ends_above_start" in promise:  # "ends far above where it began"
+        assert losses[-1] >= promise["ends_above_start"] * losses[0] and "far above" in said, (losses[0], losses[-1])
+    if "never_predicts" in promise:  # "the prediction never becomes ..."
+        assert promise["never_predicts"] not in predictions and f"never becomes '{promise['never_predicts']}'" in said
+    if "saturated_at_least" in promise:  # "every hidden state sits at −1 or 1"
+        assert state.saturated_share >= promise["saturated_at_least"] and "every hidden state" in said
+    if "flat_by_epoch" in promise:  # "every weight's gradient is exactly 0, the loss flat, the prediction stuck"
+        start = promise["flat_by_epoch"]
+        assert all(abs(loss - losses[-1]) < FLAT for loss in losses[start - 1 :]), losses[start - 1 :]
+        assert len(set(predictions[start - 1 :])) == 1
+        assert all(
+            norm == 0 for record in history.records[start - 1 :] for norm in record.parameter_gradient_norms.values()
+        )
+        longer = hihello_session(dataclasses.replace(settings, epochs=2 * settings.epochs)).history  # "more epochs ..."
+        assert abs(longer.losses[-1] - losses[-1]) < FLAT and "more epochs change nothing" in said
+        assert task.vocabulary.decode(longer.records[-1].predictions[0]) == predictions[-1]
+    # "set it to 1 and press Reset: the loss ends far lower", as the result box advises
+    if "far_lower_at" in promise:
+        rate = promise["far_lower_at"]
+        assert [(s.setting, s.value) for s in reading.suggestions] == [("learning_rate", rate)]
+        lower = hihello_session(dataclasses.replace(settings, learning_rate=rate)).history.losses[-1]
+        assert lower < losses[-1] / 2 and f"to {rate:g} and press Reset: the loss ends far lower" in said, lower
+    if "learns_at" in promise:  # "at 0.1 ... learns 'ihello'"
+        rate = promise["learns_at"]
+        learned = hihello_session(dataclasses.replace(settings, learning_rate=rate)).history.records[-1]
+        assert task.vocabulary.decode(learned.predictions[0]) == task.target_text and learned.accuracy == 1.0
+        assert f"at {rate:g}" in said.lower() and f"learns '{task.target_text}'" in said
+
+
+def test_the_presets_name_the_learning_rate_control_as_the_page_labels_it():
+    """No "transport row" (a word no learner knows): a preset that asks for another rate names the control by its
+    label on the page, in English and in Korean."""
+    label = "Learning rate (Adam): changes apply at the next step"  # ui/transport.py's select_slider
+    assert label in (Path(__file__).resolve().parent.parent / "ui" / "transport.py").read_text(encoding="utf-8")
+    asking = [p for p in presets_for("hihello") if "learns_at" in p.promise and "learning_rate" in p.settings]
+    assert asking
+    for preset in presets_for("hihello"):
+        assert "transport" not in preset.look_for
+    for preset in asking:
+        assert f"“{label.split(':')[0]}” slider" in preset.look_for
+        with speaking("ko"):
+            name, said = _(label).split(":")[0], _(preset.look_for)
+        assert f"“{name}” 슬라이더" in said, said
 
 
 COMPARE_SLOW = {"long_gap", "no_gate_bias", "short_gap"}  # 300 steps at gap 30: 12-30 s; gap 5: 2.5 s
