@@ -64,6 +64,11 @@ check: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run
 
+# The run-time estimate (core/budget.py) against real runs under each CPU capability, and its constants fitted
+# again; prints JSON (about 2 minutes on one CPU thread; run it on a quiet machine).
+budget-fit: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.budget_fit
+
 # Two app processes behind HAProxy on 127.0.0.1 (needs Debian's haproxy): http://127.0.0.1:$(PROXY_PORT)
 PROXY_PORT ?= 8500
 replicas: $(VENV)/.installed-runtime

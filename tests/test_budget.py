@@ -2,99 +2,34 @@
 
 from __future__ import annotations
 
-import time
-
-import numpy as np
 import pytest
 import torch
 
+from benchmarks.budget_fit import cases, run_once
 from core.budget import Budget, CostEstimate, check_budget, format_duration
 from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
 from core.session import TrainingSession
-from core.text import next_character_task
 from core.training import SequenceData, TrainConfig
-from core.windows import SEED_SENTENCE, sliding_windows
 
-
-def regression_data(sequences, time_steps, features, horizon, probes=2, validation=0):
-    generator = torch.Generator().manual_seed(0)
-    inputs = torch.randn(sequences, time_steps, features, generator=generator)
-    targets = torch.randn(sequences, horizon, generator=generator)
-    extra = {}
-    if validation:
-        extra = dict(validation_inputs=inputs[:validation], validation_targets=targets[:validation])
-    return SequenceData(
-        inputs, targets, "regress_last_step", probe_inputs=inputs[:probes], probe_targets=targets[:probes], **extra
-    )
-
-
-def cases():
-    hihello = next_character_task("hihello")
-    windows = sliding_windows(SEED_SENTENCE, 10)
-    vocabulary = windows.vocabulary.size
-    long_windows = sliding_windows(SEED_SENTENCE * 3, 50)
-    generator = torch.Generator().manual_seed(0)
-    memory_inputs = torch.randn(128, 32, 17, generator=generator)
-    memory_targets = torch.randint(0, 8, (128,), generator=generator)
-    memory = SequenceData(
-        memory_inputs,
-        memory_targets,
-        "classify_last_step",
-        probe_inputs=memory_inputs[:32],
-        probe_targets=memory_targets[:32],
-        validation_inputs=memory_inputs.repeat(4, 1, 1),
-        validation_targets=memory_targets.repeat(4),
-    )
-    return {
-        "hihello": (
-            ModelConfig(5, 5, 5, linear_head=False),
-            SequenceData(hihello.inputs, hihello.targets, "classify_each_step"),
-            TrainConfig(epochs=100, snapshot_every=5),
-        ),
-        "long sequences": (
-            ModelConfig(vocabulary, vocabulary, vocabulary, 2),
-            windows.data(),
-            TrainConfig(epochs=30, snapshot_every=5),
-        ),
-        "long windows, GRU 64, batch 16": (
-            ModelConfig(long_windows.vocabulary.size, long_windows.vocabulary.size, 64, cell="gru"),
-            long_windows.data(np.arange(4)),
-            TrainConfig(epochs=2, batch_size=16),
-        ),
-        "time series": (
-            ModelConfig(5, 1, 10, cell="lstm"),
-            regression_data(500, 7, 5, 1, probes=8, validation=200),
-            TrainConfig(epochs=50, snapshot_every=10, validate_every=4),
-        ),
-        "window 120, LSTM 128 x 4, batch all (sliced)": (
-            ModelConfig(5, 30, 128, 4, cell="lstm"),
-            regression_data(400, 120, 5, 30),
-            TrainConfig(epochs=1),
-        ),
-        "memory task, RNN 70": (
-            ModelConfig(17, 8, 70, cell="rnn"),
-            memory,
-            TrainConfig(epochs=60, snapshot_every=6, validate_every=2, clip_grad_norm=1.0),
-        ),
-    }
+# A real run within this factor of its estimate, both ways, on every CPU capability. Measured 2026-12-06 by
+# `python -m benchmarks.budget_fit` (its cases are these), quiet: estimate / measured 0.48-2.02 under AVX512, AVX2 and
+# DEFAULT alike (two rounds each); a factor of 2 would fail on noise alone.
+FACTOR = 3
 
 
 @pytest.mark.slow  # real training runs timed against the estimate: seconds each
 @pytest.mark.timing  # a measured time: machine-dependent, so not a gate of make test (run with -m timing)
 @pytest.mark.parametrize("name", list(cases()))
 def test_the_estimate_is_within_a_factor_of_three_of_a_real_run(name):
-    model, data, config = cases()[name]
-    measured = []
-    for _ in range(2):  # the better of two runs: the first pays for lazy initialisation
-        session = TrainingSession(lambda: SequenceModel(model), data, config)
-        estimate = session.estimate()
-        started = time.thread_time()  # this thread only: other threads (a lingering AppTest) and processes drop out
-        session.advance()
-        measured.append(time.thread_time() - started)
-        assert session.finished and not session.history.stopped
-    measured = min(measured)
-    assert measured / 3 <= estimate.seconds <= 3 * measured, (estimate.seconds, measured)
+    build = cases()[name]
+    # the better of two runs (the first pays for lazy initialisation), as the budget counts a run: training to the
+    # end, then every snapshot's probe, in CPU time of this thread (a lingering AppTest and other processes drop out)
+    runs = [run_once(build) for _ in range(2)]
+    measured = min(training + probing for training, probing, _ in runs)
+    estimate = runs[0][2].seconds
+    assert measured / FACTOR <= estimate <= FACTOR * measured, (estimate, measured)
+    assert estimate == pytest.approx(sum(session.estimate().seconds for session in build()))
 
 
 def test_a_run_within_budget_passes():
