@@ -153,7 +153,7 @@ def test_at_window_2_the_screen_shows_the_ceiling_and_names_the_window():
     at = open_screen(PAGE, KEY, longseq_sequence_length=2)
     assert not at.exception and not at.error, [e.value for e in at.error]
     ceiling = at.metric[1]
-    assert (ceiling.label, ceiling.value) == ("Best any model can read back", "76.0%")
+    assert (ceiling.label, ceiling.value) == ("Best possible read-back", "76.0%")
     assert "136 of 179 characters" in ceiling.proto.help
     assert float(at.metric[0].value.rstrip("%")) <= 76.0
     assert len(at.info) == 1 and not at.success and not at.warning

@@ -52,7 +52,7 @@ def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
         f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
         help=_("after epoch {epoch}").format(epoch=log.epochs[-1]) if log.epochs else _("no epoch trained yet"),
     )
-    columns[1].metric(_("Best any model can read back"), f"{100 * ceiling.share:.1f}%", help=ceiling_help(ceiling))
+    columns[1].metric(_("Best possible read-back"), f"{100 * ceiling.share:.1f}%", help=ceiling_help(ceiling))
     columns[2].metric(
         _("Windows"),
         task.windows,
