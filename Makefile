@@ -39,22 +39,19 @@ test: lint
 	$(MAKE) --no-print-directory capabilities
 
 CAPABILITIES_BELOW = $$(env -u ATEN_CPU_CAPABILITY $(BIN)/python -m core.cpu_kernels)
+RERUN_MARKS ?= not timing
 capabilities: $(VENV)/.installed-dev
 	@for cap in $(CAPABILITIES_BELOW); do \
-		echo "== the tests again under ATEN_CPU_CAPABILITY=$$cap"; \
+		echo "== the tests ($(RERUN_MARKS)) again under ATEN_CPU_CAPABILITY=$$cap"; \
 		ATEN_CPU_CAPABILITY=$$cap $(BIN)/python -m pytest -q -n auto --dist worksteal --ignore=tests/e2e \
-			-m "not timing" || exit 1; \
+			-m "$(RERUN_MARKS)" || exit 1; \
 	done
 
 # Only the tests that assert what seeded training reaches, under this CPU's own kernels and each lower one: the quick
 # check after changing a default, a preset or a threshold.
 seeds: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q -n auto --dist worksteal --ignore=tests/e2e -m "seeds and not timing"
-	@for cap in $(CAPABILITIES_BELOW); do \
-		echo "== the seeds tests under ATEN_CPU_CAPABILITY=$$cap"; \
-		ATEN_CPU_CAPABILITY=$$cap $(BIN)/python -m pytest -q -n auto --dist worksteal --ignore=tests/e2e \
-			-m "seeds and not timing" || exit 1; \
-	done
+	$(MAKE) --no-print-directory capabilities RERUN_MARKS="seeds and not timing"
 
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
