@@ -91,9 +91,14 @@ def test_the_advice_and_status_follow_the_run(runs, seed):
     else:
         assert said.tone == "info", said.text  # the lab's Adam 0.1 never jumps, rises or swings on these seeds
         assert f"{shown(log.accuracy[-1])} of the sentence read back right" in said.text
-        assert "an LSTM or GRU cell" in said.text and "larger than the vocabulary's 25" in said.text
+        assert "an LSTM or GRU cell" in said.text
+        # a larger network only below 90%, more epochs only for a steady fall (tests/test_long_sequence_advice.py)
+        assert ("larger than the vocabulary's 25" in said.text) == (log.accuracy[-1] < 0.90)
         quarter = len(losses) // 4
-        assert ("more epochs" in said.text) == (losses[-1] < 0.95 * losses[-1 - quarter])
+        steady = (
+            losses[-1] < 0.95 * losses[-1 - quarter] and losses[-1] < losses[-1 - quarter // 2] < losses[-1 - quarter]
+        )
+        assert ("more epochs" in said.text) == steady
     assert model_phrase(model_config) == "a 2-layer RNN of 25 units"
     status = status_sentence("epoch", session.epoch, 100, "paused", session.finished, 1.0, session.estimate())
     assert "finished · took 1.0 s of computing" in status and "so far" not in status
