@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from core import basics_figures, comparison_figures, figures, sequence_figures
@@ -304,3 +305,19 @@ def test_a_large_vocabulary_keeps_the_likely_characters_not_the_first_ones():
     assert "c100" in fig.layout.yaxis.ticktext and len(fig.layout.yaxis.tickvals) == MAX_ROWS
     assert f"the {MAX_ROWS} of {classes} characters most likely" in fig.layout.title.text
     assert fig.layout.height <= MAX_PLOT_PX + 110
+
+
+def test_marks_are_drawn_in_one_update_and_at_most_max_marks():
+    """A forged saved run held 20,000 learning-rate changes: one add_vline each cost the square of their number."""
+    from core.figures import MAX_MARKS, mark_changes
+
+    fig = go.Figure(go.Scatter(x=[0, 1000], y=[1, 2]))
+    marks = [(i + 0.5, f"lr → {i}") for i in range(5 * MAX_MARKS)]
+    mark_changes(fig, marks, 1000)
+    assert [shape.x0 for shape in fig.layout.shapes] == [x for x, _ in marks[-MAX_MARKS:]]
+    assert [a.text for a in fig.layout.annotations] == [label for _, label in marks[-MAX_MARKS:]]
+    assert all(shape.x0 == shape.x1 and shape.yref == "paper" for shape in fig.layout.shapes)
+    few = mark_changes(go.Figure(), [(10.5, "lr → 0.03")])
+    assert [(s.x0, a.text) for s, a in zip(few.layout.shapes, few.layout.annotations, strict=True)] == [
+        (10.5, "lr → 0.03")
+    ]
