@@ -17,7 +17,7 @@ differently, so a run trained on here goes on bit for bit only where the capabil
 same. Those two fields only inform the learner: a file without them (saved before they were recorded) or with a
 forged value loads, its machine unknown.
 
-One idea at ~360 lines: the file's layout and every check a file from outside must pass before a tensor is
+One idea at ~390 lines: the file's layout and every check a file from outside must pass before a tensor is
 loaded (the session's own state is ``core.run_state``); splitting the checks from the format would split the one
 place that says what a run file is.
 """
@@ -230,13 +230,23 @@ def _unpack(data: bytes) -> tuple[dict, bytes]:
                     parts[name] = member.read(MAX_UNPACKED_BYTES + 1)
                 if len(parts[name]) > MAX_UNPACKED_BYTES:
                     raise _not_a_run()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError) as error:
+    # RuntimeError: a member flagged as encrypted ("password required"), which no saved run is.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        ValueError,
+        RuntimeError,
+    ) as error:
         if isinstance(error, InputError):
             raise
         raise _not_a_run(_("It is not a readable zip file.")) from None
     try:
         run = json.loads(parts[RUN_MEMBER].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    # ValueError covers JSONDecodeError and an integer past Python's digit limit (a 5,000-digit number).
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _not_a_run(_("Its description (run.json) is not readable JSON.")) from None
     if not isinstance(run, dict) or run.get("format") != FORMAT_NAME:
         raise _not_a_run()
@@ -264,9 +274,12 @@ def _check_version(run: dict) -> dict:
 
 def _settings(run: dict, screen: str | None) -> tuple[str, Any]:
     saved_screen = run.get("screen")
-    if saved_screen not in SCREENS:
+    if not isinstance(saved_screen, str) or saved_screen not in SCREENS:  # a list or a table is no screen's key
+        shown = repr(saved_screen)
         raise InputError(
-            _("This run was made on a screen this app does not know ({screen}).").format(screen=repr(saved_screen))
+            _("This run was made on a screen this app does not know ({screen}).").format(
+                screen=shown if len(shown) <= 40 else shown[:39] + "…"
+            )
         )
     if screen is not None and saved_screen != screen:
         raise InputError(
@@ -341,7 +354,8 @@ def restore(run: dict, tensors: dict[str, Tensor], sessions: dict[str, TrainingS
     for name, session in sessions.items():
         restore_session(session, saved[name], tensors, name)
     for name, log in (read_back or {}).items():
-        restore_read_back(log, (run.get("read_back") or {}).get(name), sessions[name].epoch)
+        session = sessions[name]
+        restore_read_back(log, (run.get("read_back") or {}).get(name), session.epoch, session.model.config.output_size)
 
 
 def build_sessions(settings: Any) -> tuple[dict[str, TrainingSession], dict[str, ReadBackLog]]:

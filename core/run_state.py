@@ -2,13 +2,14 @@
 
 A session becomes a JSON-able dict (the history, the learning rate, the counters, the optimiser's scalars)
 and a flat dict of tensors (the weights now, every snapshot's weights, Adam's moments, the shuffling
-generator). ``restore_session`` checks both against a freshly built session of the same settings before it
-touches anything, then puts the run back so that training goes on exactly where it stopped.
+generator). ``restore_session`` checks both against a freshly built session of the same settings (every number
+finite and in its range, every id within the vocabulary, every tensor dense and on the CPU, the generator's state one
+it accepts) before it touches anything, then puts the run back so that training goes on exactly where it stopped.
 
 What a session writes holds numbers and names, no translated text; the messages about a damaged file are worded
 in the learner's language when they are raised.
 
-One idea at ~320 lines: writing a session and reading it back are the two halves of one format, kept side by
+One idea at ~370 lines: writing a session and reading it back are the two halves of one format, kept side by
 side so that a field added to one is seen in the other; most of the length is the checks of what is read.
 """
 
@@ -42,6 +43,9 @@ from core.windows import ReadBackLog
 
 OPTIMISER_STATE = ("step", "exp_avg", "exp_avg_sq")  # Adam's per-parameter tensors
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit of .streamlit/config.toml (maxUploadSize = 50 MB)
+# The largest loss or gradient norm a run can record: each is a float32 sum, so a real one never exceeds float32's
+# largest number; a forged 1e308 would overflow the log axes' ticks (10 ** 309).
+MAX_MAGNITUDE = float(torch.finfo(torch.float32).max)
 
 
 def at_epoch_boundary(session: TrainingSession) -> bool:
@@ -143,12 +147,27 @@ def _broken(what: str) -> InputError:
     )
 
 
-def _number(value: object, what: str, optional: bool = False) -> float | None:
+def _number(
+    value: object, what: str, optional: bool = False, low: float = -math.inf, high: float = math.inf
+) -> float | None:
+    """A finite number within ``low`` … ``high`` (None too when ``optional``)."""
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise _broken(_("{what} is not a number ({value})").format(what=what, value=repr(value)))
+    if not low <= value <= high:
+        raise _broken(_("{what} is out of its range ({value})").format(what=what, value=repr(value)))
     return float(value)
+
+
+def _loss(value: object, what: str, optional: bool = False) -> float | None:
+    """A loss or a norm: never negative, and no larger than float32 can hold."""
+    return _number(value, what, optional, 0.0, MAX_MAGNITUDE)
+
+
+def _fraction(value: object, what: str, optional: bool = False) -> float | None:
+    """An accuracy: a share of right answers, 0 to 1."""
+    return _number(value, what, optional, 0.0, 1.0)
 
 
 def _count(value: object, what: str, high: int) -> int:
@@ -163,6 +182,7 @@ def _records(state: dict, session: TrainingSession, epoch: int) -> list[EpochRec
     if not isinstance(raw, list) or len(raw) != epoch:
         raise _broken(_("the history should hold {epochs} epochs").format(epochs=epoch))
     targets_shape = tuple(session.data.targets.shape)
+    classes = session.model.config.output_size  # a prediction is a class id: 0 <= id < classes
     records = []
     for number, item in enumerate(raw, start=1):
         if not isinstance(item, dict) or item.get("epoch") != number:
@@ -180,15 +200,23 @@ def _records(state: dict, session: TrainingSession, epoch: int) -> list[EpochRec
                 ) from None
             if predictions.shape != targets_shape:
                 raise _broken(_("the predictions of epoch {epoch} do not fit the task").format(epoch=number))
+            if predictions.size and (predictions.min() < 0 or predictions.max() >= classes):
+                raise _broken(
+                    _("the predictions of epoch {epoch} name classes outside the task's {classes}").format(
+                        epoch=number, classes=classes
+                    )
+                )
         records.append(
             EpochRecord(
                 epoch=number,
-                loss=_number(item.get("loss"), _("the loss of epoch {epoch}").format(epoch=number)),
-                accuracy=_number(item.get("accuracy"), _("an accuracy"), optional=True),
-                parameter_gradient_norms={k: _number(v, _("a gradient norm")) for k, v in norms.items()},
+                loss=_loss(item.get("loss"), _("the loss of epoch {epoch}").format(epoch=number)),
+                accuracy=_fraction(item.get("accuracy"), _("an accuracy"), optional=True),
+                parameter_gradient_norms={k: _loss(v, _("a gradient norm")) for k, v in norms.items()},
                 predictions=predictions,
-                validation_loss=_number(item.get("validation_loss"), _("a validation loss"), optional=True),
-                validation_accuracy=_number(item.get("validation_accuracy"), _("a validation accuracy"), optional=True),
+                validation_loss=_loss(item.get("validation_loss"), _("a validation loss"), optional=True),
+                validation_accuracy=_fraction(
+                    item.get("validation_accuracy"), _("a validation accuracy"), optional=True
+                ),
                 learning_rate=_number(item.get("learning_rate"), _("a learning rate"), optional=True),
             )
         )
@@ -211,6 +239,9 @@ def _check_tensors(tensors: dict[str, Tensor], expected: dict[str, Tensor]) -> N
         raise InputError(message.format(name=named))
     for name, reference in expected.items():
         found = tensors[name]
+        # A sparse tensor or one on the "meta" device (no data) has the right shape and type, and breaks later.
+        if found.layout != torch.strided or found.device.type != "cpu":
+            raise _broken(_("{name} is not a plain tensor of numbers").format(name=repr(name)))
         if found.shape != reference.shape or found.dtype != reference.dtype:
             raise InputError(
                 _(
@@ -250,8 +281,8 @@ def restore_session(session: TrainingSession, state: object, tensors: dict[str, 
     epoch = _count(state.get("epoch"), _("The epoch"), session.total_epochs)
     steps = _count(state.get("steps_done"), _("The step count"), session.total_epochs * session.steps_per_epoch)
     learning_rate = check_learning_rate(state.get("learning_rate"))
-    first_loss = _number(state.get("first_loss"), _("the first loss"), optional=True)
-    seconds = _number(state.get("seconds"), _("the training time"))
+    first_loss = _loss(state.get("first_loss"), _("the first loss"), optional=True)
+    seconds = _number(state.get("seconds"), _("the training time"), low=0.0)
     records = _records(state, session, epoch)
     stopped = state.get("stopped")
     if stopped is not None:
@@ -292,6 +323,12 @@ def restore_session(session: TrainingSession, state: object, tensors: dict[str, 
     expected[f"{prefix}/shuffle_generator"] = session.shuffle_generator.get_state()
     tensors = {k: v for k, v in tensors.items() if k.startswith(f"{prefix}/")}  # this session's own
     _check_tensors(tensors, expected)
+    try:  # the generator's state has the right size; whether it is a state at all, a scratch generator says
+        torch.Generator(device=session.shuffle_generator.device).set_state(
+            tensors[f"{prefix}/shuffle_generator"].clone()
+        )
+    except (RuntimeError, ValueError, TypeError):
+        raise _broken(_("the state of the generator that shuffles the examples is not valid")) from None
 
     # Everything checked: now the session changes.
     session.model.load_state_dict({k: tensors[f"{prefix}/current/{k}"] for k in weights})
@@ -315,15 +352,23 @@ def restore_session(session: TrainingSession, state: object, tensors: dict[str, 
     session.resume_from(epoch, steps)
 
 
-def restore_read_back(log: ReadBackLog, state: object, epochs: int) -> None:
-    """The Long sequences read-back log, one entry per trained epoch."""
+def restore_read_back(log: ReadBackLog, state: object, epochs: int, classes: int | None = None) -> None:
+    """The Long sequences read-back log, one entry per trained epoch; its ids are below ``classes`` (when given),
+    its accuracies between 0 and 1. Checked whole before the log changes."""
     try:
         entries = list(zip(state["epochs"], state["ids"], state["position_accuracy"], state["accuracy"], strict=True))
         if [entry[0] for entry in entries] != list(range(1, epochs + 1)):
             raise ValueError
-        log.epochs = [int(entry[0]) for entry in entries]
-        log.ids = [np.asarray(entry[1], dtype=np.int32) for entry in entries]
-        log.position_accuracy = [np.asarray(entry[2], dtype=np.float64) for entry in entries]
-        log.accuracy = [_number(entry[3], _("a read-back accuracy")) for entry in entries]
+        ids = [np.asarray(entry[1], dtype=np.int32) for entry in entries]
+        position_accuracy = [np.asarray(entry[2], dtype=np.float64) for entry in entries]
+        if any(
+            values.size and ((values < 0).any() or (classes is not None and values.max() >= classes)) for values in ids
+        ):
+            raise ValueError
+        if any(values.size and not ((values >= 0) & (values <= 1)).all() for values in position_accuracy):
+            raise ValueError  # also NaN, which fails both comparisons
+        accuracy = [_fraction(entry[3], _("a read-back accuracy")) for entry in entries]
     except (KeyError, TypeError, ValueError, OverflowError):
         raise _broken(_("the sentence read back at each epoch is unreadable")) from None
+    log.epochs = [int(entry[0]) for entry in entries]
+    log.ids, log.position_accuracy, log.accuracy = ids, position_accuracy, accuracy
