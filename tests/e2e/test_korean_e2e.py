@@ -41,11 +41,10 @@ SAMPLE = "은닉 상태와 기울기 소실"
 FONT_FACES = """() => document.fonts.ready.then(() =>
     [...document.fonts].filter(f => f.family.replace(/["']/g, '') === 'Noto Sans KR').map(f => f.status))"""
 
-# Width per character of the sample in the body's font, against characters that have no glyph in any font.
-GLYPH_WIDTHS = """(sample) => {
-    const probe = (text) => {
+# The width of a text at 20 px in a font family, measured in a span added to the page and removed again.
+TEXT_WIDTH = """(text, family) => {
         const span = document.createElement('span');
-        span.style.fontFamily = getComputedStyle(document.body).fontFamily;
+        span.style.fontFamily = family;
         span.style.fontSize = '20px';
         span.style.whiteSpace = 'pre';
         span.textContent = text;
@@ -53,11 +52,19 @@ GLYPH_WIDTHS = """(sample) => {
         const width = span.getBoundingClientRect().width;
         span.remove();
         return width;
-    };
+    }"""
+
+# Width per character of the sample in the body's font, against characters that have no glyph in any font.
+GLYPH_WIDTHS = (
+    """(sample) => {
+    const probe = (text) => ("""
+    + TEXT_WIDTH
+    + """)(text, getComputedStyle(document.body).fontFamily);
     const syllables = sample.replace(/ /g, '');
     const missing = '\\uE000'.repeat(syllables.length);
     return {hangul: probe(syllables) / syllables.length, missing: probe(missing) / syllables.length};
 }"""
+)
 
 # Plotly text elements that are Hangul words ("에포크", "은닉 유닛"), drawn (hidden ones measure 0): their width per
 # syllable over their font size (a space counted as a quarter of an em). getBBox, not
@@ -110,22 +117,16 @@ READ_BACK = f"() => /[\\uac00-\\ud7a3]/.test({CODE_BLOCKS})"
 
 # In the read-back block's own font: five syllables against ten Latin columns (a Korean character counts as two
 # columns, core.windows.display_width, so the ^ under a wrong syllable stands under it only if this holds).
-COLUMNS = """() => {
+COLUMNS = (
+    """() => {
     const blocks = [...document.querySelectorAll('[data-testid=stCode] code')];
     const block = blocks.find(c => c.textContent.includes('되읽은'));
-    const width = (text) => {
-        const probe = document.createElement('span');
-        probe.style.fontFamily = getComputedStyle(block).fontFamily;
-        probe.style.fontSize = '20px';
-        probe.style.whiteSpace = 'pre';
-        probe.textContent = text;
-        document.body.appendChild(probe);
-        const measured = probe.getBoundingClientRect().width;
-        probe.remove();
-        return measured;
-    };
+    const width = (text) => ("""
+    + TEXT_WIDTH
+    + """)(text, getComputedStyle(block).fontFamily);
     return {hangul: width('한국어문장'), latin: width('AAAAAAAAAA'), carets: width('^^^^^^^^^^')};
 }"""
+)
 # The code font's Hangul face has loaded (a face loads when text first needs it: measured before, Hangul falls back).
 CODE_FACE_LOADED = """() => [...document.fonts].some(f =>
     f.family.replace(/["']/g, '') === 'Noto Sans KR Mono' && f.status === 'loaded')"""
