@@ -9,13 +9,14 @@ so the screen says what *this* run shows, whatever it is.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.budget import Budget, format_duration
-from core.cell_math import CELLS
+from core.cell_math import CELL_NAMES, CELLS
 from core.errors import InputError
 from core.i18n import N_, _
 from core.models import ModelConfig, SequenceModel, count_parameters
@@ -266,6 +267,81 @@ def check_sweep(settings: ComparisonSettings, gaps: Sequence[int], budget: Budge
     return gaps
 
 
+class GapSweep:
+    """The gap sweep as a job that advances in chunks: each cell at each gap trained to the end, one after the other.
+
+    A learner starts it from the screen, so it computes like a run does: a chunk at a time, each chunk in its own
+    turn of the server's queue (``ui.live_run.tick``), and Pause stops it between two chunks. Chunks do not change
+    the numbers: a session advanced in pieces is bit-identical to one run to the end (core.session)."""
+
+    def __init__(self, settings: ComparisonSettings, gaps: Sequence[int], budget: Budget | None = None) -> None:
+        self.settings = settings
+        self.gaps = check_sweep(settings, gaps, budget)
+        self.accuracy: dict[str, list[float]] = {cell: [] for cell in CELLS}
+        self.done = 0  # (gap, cell) pairs trained to the end, in the order gaps × CELLS
+        self._session: TrainingSession | None = None
+        self._task: TaskData | None = None
+
+    @property
+    def items(self) -> int:
+        return len(self.gaps) * len(CELLS)
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.items
+
+    @property
+    def gap_index(self) -> int:
+        """The gap being trained now (counted from 0), or the last one once the sweep is finished."""
+        return min(self.done, self.items - 1) // len(CELLS)
+
+    @property
+    def cell(self) -> str:
+        return CELLS[min(self.done, self.items - 1) % len(CELLS)]
+
+    @property
+    def fraction(self) -> float:
+        """How much of the sweep is done, 0 to 1 (the session being trained counts by its epochs)."""
+        partial = 0.0
+        if self._session is not None and not self.finished:
+            partial = self._session.epoch / max(1, self._session.total_epochs)
+        return min(1.0, (self.done + partial) / self.items)
+
+    def progress_words(self) -> str:
+        """What the sweep is doing, for the status line: 'running the gap sweep: gap 20 (3 of 5), …'."""
+        return _("running the gap sweep: {where}").format(where=self.where_words())
+
+    def where_words(self) -> str:
+        """Where the sweep stands: 'gap 20 (3 of 5), training the LSTM; 46% done'."""
+        return _("gap {gap} ({number} of {total}), training the {cell}; {percent}% done").format(
+            gap=self.gaps[self.gap_index],
+            number=self.gap_index + 1,
+            total=len(self.gaps),
+            cell=CELL_NAMES[self.cell],
+            percent=int(100 * self.fraction),
+        )
+
+    def advance(self, seconds: float | None = None, on_record: Callable[[EpochRecord], None] | None = None) -> None:
+        """Train on for about ``seconds`` (to the end without a limit): the current cell, then the next ones."""
+        started = time.perf_counter()
+        while not self.finished:
+            if self._session is None:
+                gap = self.gaps[self.gap_index]
+                self._task = build_task(self.settings, gap)
+                self._session = cell_sessions(replace(self.settings, gap=gap), self._task, [self.cell])[self.cell]
+            self._session.on_record = on_record
+            left = None if seconds is None else max(0.0, seconds - (time.perf_counter() - started))
+            self._session.advance(seconds=left)
+            if not self._session.finished:
+                return
+            self._session.advance()  # what the generator yields after the last epoch (nothing is trained)
+            self.accuracy[self.cell].append(held_out_accuracy(self._session.history, self._task.data) or 0.0)
+            self._session, self._task = None, None
+            self.done += 1
+            if seconds is not None and time.perf_counter() - started >= seconds:
+                return
+
+
 def gap_sweep(
     settings: ComparisonSettings,
     gaps: Sequence[int],
@@ -274,14 +350,14 @@ def gap_sweep(
     """Held-out accuracy per cell for each gap (memory task): where does each cell fall off?
 
     ``on_progress(gap index, gaps, cell)`` is called at the start of each cell and after every epoch record,
-    so a caller can show progress (and a page can be interrupted) often."""
-    gaps = check_sweep(settings, gaps)
-    accuracy = {cell: [] for cell in CELLS}
-    for index, gap in enumerate(gaps):
-        for cell in CELLS:
-            if on_progress is not None:
-                on_progress(index, len(gaps), cell)
-            report = (lambda _cell, _item, i=index, c=cell: on_progress(i, len(gaps), c)) if on_progress else None
-            _task, results = compare(replace(settings, gap=gap), report, gap=gap, cells=[cell])
-            accuracy[cell].append(results[cell].test_accuracy or 0.0)
-    return accuracy
+    so a caller can show progress often."""
+    sweep = GapSweep(settings, gaps)
+    while not sweep.finished:
+        index, cell = sweep.gap_index, sweep.cell
+        report = None
+        if on_progress is not None:
+            on_progress(index, len(sweep.gaps), cell)
+            report = lambda _item, i=index, c=cell: on_progress(i, len(sweep.gaps), c)  # noqa: E731
+        while not sweep.finished and (sweep.gap_index, sweep.cell) == (index, cell):
+            sweep.advance(on_record=report)
+    return sweep.accuracy

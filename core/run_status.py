@@ -15,6 +15,7 @@ STATES = {
     "finishing": N_("running to the end"),
     "stepping": N_("stepping"),
     "replaying": N_("replaying the snapshots"),
+    "job": N_("computing"),
 }
 CLOSE = 1.5  # measured within a factor of 1.5 of the estimate counts as "about as estimated"
 # The head of the line, per unit a run counts in (LiveRun.unit_name).
@@ -53,11 +54,14 @@ def against_estimate(seconds: float, estimated: float) -> str:
     )
 
 
-def state_words(mode: str, finished: bool, waiting_ahead: int | None = None) -> str:
-    """The middle of the line: what the run is doing, or that it waits for the server (and how far back)."""
-    if finished:
+def state_words(mode: str, finished: bool, waiting_ahead: int | None = None, job: str | None = None) -> str:
+    """The middle of the line: what the run is doing, or that it waits for the server (and how far back).
+
+    ``job``: what the computing the learner started beside training is doing (mode "job"; the comparison's gap
+    sweep), said instead of the run's state: the run itself does not move meanwhile, finished or not."""
+    if finished and mode != "job":
         return _("finished") if mode == "paused" else _(STATES.get(mode, mode))
-    if waiting_ahead is not None and mode in ("playing", "finishing", "stepping"):
+    if waiting_ahead is not None and mode in ("playing", "finishing", "stepping", "job"):
         if waiting_ahead == 0:
             return _(
                 "waiting for a free slot on the server: next in line (other learners' runs take turns with yours; "
@@ -70,6 +74,8 @@ def state_words(mode: str, finished: bool, waiting_ahead: int | None = None) -> 
             "Pause leaves the line)",
             waiting_ahead,
         ).format(count=f"{waiting_ahead:,}")
+    if mode == "job" and job:
+        return job
     return _(STATES.get(mode, mode))
 
 
@@ -83,6 +89,7 @@ def status_sentence(
     estimate: CostEstimate,
     stopped_at: int | None = None,
     waiting_ahead: int | None = None,
+    job: str | None = None,
 ) -> str:
     """'Epoch 40 of 100 · playing · …': the estimate until the run ends, then the time it took. ``waiting_ahead``:
     the run wants to compute but every slot of the server is taken (core.admission), with this many runs ahead."""
@@ -90,7 +97,7 @@ def status_sentence(
     head = _(HEADS[unit]).format(number=f"{epoch:,}", total=f"{total:,}")
     if stopped_at is not None:
         return f"{head} · " + _(STOPPED_AT[unit]).format(number=f"{stopped_at:,}", seconds=measured_duration(seconds))
-    state = state_words(mode, finished, waiting_ahead)
+    state = state_words(mode, finished, waiting_ahead, job)
     if finished:
         took = _("took {seconds} of computing, {comparison}").format(
             seconds=measured_duration(seconds), comparison=against_estimate(seconds, estimate.seconds)

@@ -146,7 +146,7 @@ with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"task": TASK_LABELS}
 run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
 if run is not None and run.history.records:
     with learner_errors():
-        if run.playing:
+        if run.playing and run.mode != "job":  # while the sweep trains, the race stands still
             st.caption(
                 _("The sections below show the cells after step {step}; they follow when training pauses.").format(
                     step=run.epoch

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.comparison import ComparisonSettings, build_task, cell_sizes, compare, gap_sweep
+from core.comparison import ComparisonSettings, GapSweep, build_task, cell_sizes, compare, gap_sweep
 from core.comparison_readings import cell_state_reach, gate_saturation, gradient_reach, reading
 from core.errors import InputError
 from core.models import ModelConfig, SequenceModel
@@ -85,6 +85,19 @@ def test_sweep_and_its_sentence():
     sentence = sweep_reading([2, 4], {"rnn": [1.0, 0.25], "lstm": [1.0, 1.0], "gru": [1.0, 0.9]}, 0.25)
     assert "the RNN falls from 100% at gap 2 to 25% at gap 4, near chance from gap 4 on" in sentence
     assert "the LSTM stays at 100% at every gap" in sentence
+
+
+def test_a_sweep_advanced_in_short_chunks_ends_with_the_numbers_of_one_uninterrupted_sweep():
+    """The screen trains the sweep a chunk per turn of the server's queue (ui.live_run.advance_job)."""
+    sweep, fractions = GapSweep(QUICK, [4, 2]), []
+    assert (
+        sweep.gaps == [2, 4] and sweep.items == 6 and sweep.where_words().startswith("gap 2 (1 of 2), training the RNN")
+    )
+    while not sweep.finished:
+        sweep.advance(seconds=0.01)
+        fractions.append(sweep.fraction)
+    assert len(fractions) > 6 and fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert sweep.accuracy == gap_sweep(QUICK, [2, 4])
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,14 @@
 """A classroom's runs take turns: a page whose run finds every computing slot taken says so, computes nothing,
-and goes on as soon as a slot frees; Pause leaves the line (core.admission, ui.live_run.tick)."""
+and goes on as soon as a slot frees; Pause leaves the line (core.admission, ui.live_run.tick). The comparison's gap
+sweep takes turns in the same line."""
 
 from __future__ import annotations
 
+import threading
+
 import core.admission
-from tests.conftest import live_run, visit
+from core.comparison import GapSweep
+from tests.conftest import finish, live_run, open_screen, visit
 
 
 def status_text(at) -> str:
@@ -64,3 +68,49 @@ def test_a_busy_server_redraws_playing_pages_less_often(monkeypatch):
     for ticket in range(40):  # a crowd of playing runs: at most one redraw every BUSY_TICK_SECONDS
         admission.request(str(ticket))
     assert tick_seconds() == BUSY_TICK_SECONDS
+
+
+def test_the_gap_sweep_waits_its_turn_in_the_same_queue(monkeypatch):
+    """The sweep a learner starts computes through admission like a run: while every slot is taken it says so and
+    trains nothing; once a slot frees it goes on."""
+    monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
+    monkeypatch.setattr(core.admission, "STALE_SECONDS", 600.0)
+    at = open_screen("pages/rnn_vs_lstm_gru.py", "compare", compare_gap=5, compare_steps=50)  # trained to the end
+    admission = core.admission.shared_admission()
+    assert admission.request("another learner's run").granted
+    at.multiselect(key="compare_gaps").set_value([2, 5])
+    at.button(key="compare_run_sweep").click().run()
+    job = live_run(at, "compare").job
+    assert job is not None and job.fraction == 0
+    assert "waiting for a free slot on the server: next in line" in status_text(at)
+    admission.release("another learner's run")
+    finish(at, "compare")
+    assert live_run(at, "compare").requested["sweep"][0] == [2, 5]
+
+
+def test_a_run_started_beside_a_sweep_waits_while_the_sweep_holds_the_only_slot(monkeypatch):
+    """The issue's case: one slot, a sweep computing on the comparison screen, a HiHello run started meanwhile."""
+    monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
+    compare = open_screen("pages/rnn_vs_lstm_gru.py", "compare", compare_gap=5, compare_steps=50)
+    inside, go_on = threading.Event(), threading.Event()
+    train = GapSweep.advance
+
+    def held_open(self, *args, **kwargs):  # the sweep's chunk, held until the HiHello page has asked for its slot
+        inside.set()
+        go_on.wait(60)
+        return train(self, *args, **kwargs)
+
+    monkeypatch.setattr(GapSweep, "advance", held_open)
+    compare.multiselect(key="compare_gaps").set_value([2])
+    sweeping = threading.Thread(target=lambda: compare.button(key="compare_run_sweep").click().run())
+    sweeping.start()
+    try:
+        assert inside.wait(60)
+        hihello = visit("pages/hihello.py")  # the first visit plays, so it asks for the slot the sweep holds
+        assert "waiting for a free slot on the server" in status_text(hihello)
+        assert live_run(hihello, "hihello").epoch == 0
+    finally:
+        go_on.set()
+        sweeping.join(120)
+    hihello.run()
+    assert live_run(hihello, "hihello").epoch > 0 and "waiting" not in status_text(hihello)

@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.comparison import gap_sweep
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish
 from tests.korean_text import hangul_share, page_words
 
@@ -100,6 +101,7 @@ def test_the_sweep_runs_per_gap(compare_page):
     at = reset_and_finish(compare_page, KEY, task="memory", gap=5, steps=50)
     at.multiselect(key=f"{KEY}_gaps").set_value([2, 4])
     at.button(key=f"{KEY}_run_sweep").click().run()
+    finish(at, KEY)  # it trains in the live ticks, a chunk per turn of the server's queue
     assert not at.exception
     assert any(c.value.startswith("In this sweep") for c in at.caption)
 
@@ -112,13 +114,42 @@ def test_a_sweep_run_mid_training_stays_on_screen_after_the_next_step(compare_pa
     at.button(key=f"{KEY}_step").click().run()
     at.multiselect(key=f"{KEY}_gaps").set_value([2, 4])
     at.button(key=f"{KEY}_run_sweep").click().run()
+    finish(at, KEY)
     swept = live_run(at, KEY).requested["sweep"]
+    assert live_run(at, KEY).epoch == 10  # the race stood still while the sweep trained
     at.button(key=f"{KEY}_step").click().run()
     assert not at.exception and live_run(at, KEY).epoch == 20
     assert live_run(at, KEY).requested["sweep"] is swept
     assert any(c.value.startswith("In this sweep") for c in at.caption)
     with pytest.raises(dataclasses.FrozenInstanceError):
         live_run(at, KEY).screen.task = None
+
+
+def sweep_status(at) -> str:
+    return " ".join(c.value for c in at.caption if "gap sweep" in c.value or "free slot" in c.value)
+
+
+@pytest.mark.slow  # the sweep trains twice: ~5 s
+def test_pause_stops_the_sweep_and_continue_ends_with_the_numbers_of_an_uninterrupted_sweep(compare_page, monkeypatch):
+    import ui.live_run
+
+    monkeypatch.setattr(ui.live_run, "WORK_SECONDS", 0.05)  # short chunks, as in a browser: Pause finds it midway
+    at = reset_and_finish(compare_page, KEY, task="memory", gap=5, steps=100)
+    at.multiselect(key=f"{KEY}_gaps").set_value([2, 5])
+    at.button(key=f"{KEY}_run_sweep").click().run()  # its run plays the first tick
+    assert "running the gap sweep: gap 2 (1 of 2), training the " in sweep_status(at)
+    at.button(key=f"{KEY}_pause").click().run()
+    job = live_run(at, KEY).job
+    assert live_run(at, KEY).mode == "paused" and not job.finished
+    done, fraction = job.done, job.fraction
+    at.run().run()
+    assert (job.done, job.fraction) == (done, fraction)  # nothing computes while paused
+    assert any(c.value.startswith("The sweep is paused (gap ") for c in at.caption)
+    at.button(key=f"{KEY}_continue_sweep").click().run()
+    finish(at, KEY)
+    swept, accuracy = live_run(at, KEY).requested["sweep"]
+    assert swept == [2, 5] and accuracy == gap_sweep(live_run(at, KEY).settings, [2, 5])
+    assert live_run(at, KEY).job is None
 
 
 @pytest.mark.slow  # three cells retrained: ~4 s

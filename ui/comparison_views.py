@@ -5,7 +5,6 @@ messages); the sentences about results are core.comparison_readings and core.swe
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,7 +13,7 @@ import streamlit as st
 from core import comparison_figures as cf
 from core import figures
 from core.cell_math import CELL_NAMES
-from core.comparison import DEFAULT_SWEEP_GAPS, SWEEP_GAPS, TaskData, cell_result, check_sweep, gap_sweep
+from core.comparison import DEFAULT_SWEEP_GAPS, SWEEP_GAPS, GapSweep, TaskData, cell_result
 from core.comparison_readings import (
     cell_state_reach,
     cell_state_reading,
@@ -27,7 +26,7 @@ from core.comparison_readings import (
 from core.i18n import _, ngettext
 from core.sweep_readings import sweep_reading
 from ui.common import chart
-from ui.live import LiveRun
+from ui.live import LiveRun, start_job
 from ui.training_views import learning_rate_marks
 
 
@@ -227,31 +226,29 @@ def gates(run: LiveRun[ComparisonRun], key: str) -> None:
 
 
 def sweep(run: LiveRun[ComparisonRun], key: str) -> None:
+    """The gap sweep: trained as the run's job (ui.live.start_job), in chunks that take turns in the server's queue
+    like every run, with its progress in the status line; Pause stops it and Continue goes on where it stopped."""
     settings = run.settings
     if settings.task != "memory":
         st.caption(_("The gap sweep needs the memory task."))
         return
+    job = run.job if isinstance(run.job, GapSweep) else None
+    if job is not None and job.finished:
+        # Kept for the run's life (not run.cached: the next training step must not drop it).
+        run.requested["sweep"], run.job, job = (job.gaps, job.accuracy), None, None
     gaps = st.multiselect(_("Gaps to sweep"), list(SWEEP_GAPS), default=list(DEFAULT_SWEEP_GAPS), key=f"{key}_gaps")
-    if st.button(_("Run the sweep (trains 3 cells per gap)"), key=f"{key}_run_sweep"):
-        swept = check_sweep(settings, gaps)
-        progress = st.progress(0.0)
-        shown = [0.0]
-
-        def on_progress(index: int, total: int, cell: str) -> None:
-            # Touching the page every few tenths of a second is what lets leaving it stop the sweep.
-            now = time.perf_counter()
-            if now - shown[0] > 0.2:
-                shown[0] = now
-                progress.progress(
-                    (index + list(CELL_NAMES).index(cell) / 3) / total,
-                    text=_("Gap {gap} ({number} of {total}): training the {cell}").format(
-                        gap=swept[index], number=index + 1, total=total, cell=CELL_NAMES[cell]
-                    ),
-                )
-
-        accuracy = gap_sweep(settings, swept, on_progress)
-        progress.empty()
-        run.requested["sweep"] = (swept, accuracy)  # not run.cached: the next training step must not drop it
+    if st.button(_("Run the sweep (trains 3 cells per gap)"), key=f"{key}_run_sweep", disabled=run.mode == "job"):
+        start_job(key, GapSweep(settings, gaps))  # an InputError (too costly, no gaps) starts nothing
+        st.rerun()  # the live part starts ticking
+    if run.mode == "job":
+        st.caption(
+            _("The sweep is training: the status line above follows it. Pause stops it; it keeps what it has done.")
+        )
+    elif job is not None:
+        st.caption(_("The sweep is paused ({where}).").format(where=job.where_words()))
+        if st.button(_("Continue the sweep"), key=f"{key}_continue_sweep"):
+            start_job(key, job)
+            st.rerun()
     if "sweep" in run.requested:
         swept, accuracy = run.requested["sweep"]
         chart(

@@ -32,7 +32,7 @@ from ui.live_run import TICK_SECONDS, WORK_SECONDS, LiveRun, leave_queue, tick, 
 from ui.ticker import next_tick
 from ui.transport import DEFAULT_SPEED, status_line, transport
 
-__all__ = ["WORK_SECONDS", "LiveRun", "current_run", "drive", "epoch_control", "run_key"]
+__all__ = ["WORK_SECONDS", "LiveRun", "current_run", "drive", "epoch_control", "run_key", "start_job"]
 
 
 # The epoch control's label, per unit a run counts in (LiveRun.unit_name).
@@ -170,6 +170,15 @@ def _set_mode(key: str, mode: str) -> None:
         run.step_target = run.epoch + run.unit_epochs
     if mode == "replaying":
         run.replay_epoch = None
+
+
+def start_job(key: str, job: Any) -> None:
+    """Start computing ``job`` beside the run (``LiveRun.job``, the comparison's gap sweep): the run's training
+    pauses, the ticks advance the job in turns of the server's queue, and Pause stops it (it keeps what it did)."""
+    run = current_run(key)
+    if run is not None:
+        run.job, run.mode, run.step_target = job, "job", None
+        run.last_tick = time.monotonic() - TICK_SECONDS
 
 
 def _steer(key: str) -> None:

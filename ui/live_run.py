@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from core.admission import shared_admission
 from core.budget import CostEstimate
@@ -40,6 +40,20 @@ ADMISSION_WAIT_SECONDS = MAX_WORK_SECONDS
 Screen = TypeVar("Screen")
 
 
+class Job(Protocol):
+    """Computing a learner starts beside the run's own training (the comparison's gap sweep, core.comparison.GapSweep).
+
+    It computes the way the run does, so a learner can never compute outside the server's queue: while the run's
+    mode is "job", each tick advances it by one chunk in one turn of core.admission, and Pause stops it."""
+
+    @property
+    def finished(self) -> bool: ...
+
+    def advance(self, seconds: float | None = None) -> None: ...
+
+    def progress_words(self) -> str: ...
+
+
 @dataclass(eq=False)
 class LiveRun(Generic[Screen]):
     """One page's run: the settings it was built from, its training session(s), and what the page needs.
@@ -56,7 +70,7 @@ class LiveRun(Generic[Screen]):
     screen: Screen
     unit_epochs: int = 1  # epochs (or optimisation steps) one Step advances
     unit_name: str = "epoch"
-    mode: str = "paused"  # paused, playing, finishing (Run to end), stepping or replaying
+    mode: str = "paused"  # paused, playing, finishing (Run to end), stepping, replaying or job (computing ``job``)
     step_target: int | None = None
     replay_epoch: int | None = None
     view_epoch: int | None = None  # the snapshot the learner chose to look at; None: the newest
@@ -68,6 +82,7 @@ class LiveRun(Generic[Screen]):
     # Results the learner asked for with a button and that training does not change (the comparison's gap sweep
     # trains its own models from the settings): kept until Reset builds a new run, whatever the run's progress.
     requested: dict[str, Any] = field(default_factory=dict)
+    job: Job | None = None  # the computing the learner started beside training, finished or not (None: none)
     _cache: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
     @property
@@ -122,7 +137,8 @@ def tick(run: LiveRun, speed: str) -> None:
         return
     if run.mode == "paused":
         return
-    if run.finished:
+    done = (run.job is None or run.job.finished) if run.mode == "job" else run.finished
+    if done:
         run.mode = "paused"
         return
     # One slot of the server's computing for this chunk only: between two chunks the run queues again behind
@@ -132,7 +148,10 @@ def tick(run: LiveRun, speed: str) -> None:
         if not turn.granted:
             run.last_tick = time.monotonic()  # time spent waiting is not owed to the pace afterwards
             return
-        advance_chunk(run, speed)
+        if run.mode == "job":
+            advance_job(run)
+        else:
+            advance_chunk(run, speed)
 
 
 def advance_chunk(run: LiveRun, speed: str) -> None:
@@ -157,6 +176,16 @@ def advance_chunk(run: LiveRun, speed: str) -> None:
             session.advance(epochs=target - session.epoch, seconds=work / len(run.sessions))
     if run.finished or (run.mode == "stepping" and run.epoch >= target):
         run.mode, run.step_target = "paused", None
+
+
+def advance_job(run: LiveRun) -> None:
+    """One chunk of the learner's job (as much computing as a tick of a run at full speed), then it waits its turn."""
+    now = time.monotonic()
+    since = min(now - run.last_tick, MAX_CATCH_UP_SECONDS)
+    run.last_tick = now
+    run.job.advance(seconds=work_seconds(since))
+    if run.job.finished:
+        run.mode = "paused"
 
 
 def work_seconds(since_last_tick: float) -> float:

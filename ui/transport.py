@@ -133,5 +133,6 @@ def status_line(run: Any) -> None:
             run.estimate,
             stopped_at=stopped.epoch if stopped is not None else None,
             waiting_ahead=run.waiting_ahead,
+            job=run.job.progress_words() if run.mode == "job" and run.job is not None else None,
         )
     )
