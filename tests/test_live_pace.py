@@ -73,3 +73,50 @@ def test_a_crowded_server_asks_the_browser_for_fewer_redraws(monkeypatch):
     [request] = ticker_requests(at)
     assert request["seconds"] == pytest.approx(min(BUSY_TICK_SECONDS, 2 * TICK_SECONDS * admission.active))
     assert request["seconds"] > 4 * TICK_SECONDS
+
+
+@pytest.mark.parametrize(("speed", "most"), [("slow", 1), ("normal", 7), ("fast", 30)])
+def test_a_frame_that_took_long_to_draw_advances_at_most_half_a_second_of_the_speed(speed, most):
+    """Paced by what was drawn (issue 22): the first visit's page took 0.4-4 s to draw and the run jumped from epoch 3
+    to 60-81; a frame now owes at most ui.live_run.MAX_FRAME_SECONDS of the speed, however late it comes."""
+    at = visit("pages/hihello.py")
+    run = at.session_state["hihello_run"]
+    assert run.epoch <= 3  # the first frame shows the start
+    at.selectbox(key="hihello_speed").set_value(speed).run()
+    for _ in range(3):
+        before = run.epoch
+        run.last_tick -= 4.0  # as if the browser had taken four seconds to draw the last frame
+        at.run()
+        assert 0 <= run.epoch - before <= most + 1  # + 1: the fraction of an epoch the pace carries over
+
+
+def test_full_speed_alone_may_skip_frames():
+    at = visit("pages/hihello.py")
+    run = at.session_state["hihello_run"]
+    before = run.epoch
+    run.last_tick -= 4.0
+    at.selectbox(key="hihello_speed").set_value("full").run()
+    assert run.epoch - before > 60 * ui.live_run.MAX_FRAME_SECONDS + 1  # more than even "fast" may in one frame
+
+
+def test_the_three_cells_race_in_lockstep_at_every_frame_and_after_pause(monkeypatch):
+    """A real race (issue 22): the status step, the last point of every curve and the accuracy numbers are one step.
+    Before, each cell had a third of a tick's time and the fastest ran ahead (status 114, LSTM curve at 185)."""
+    monkeypatch.setattr(ui.live_run, "WORK_SECONDS", 0.05)  # ticks as short as a browser's: the race is mid-way
+    at = visit("pages/rnn_vs_lstm_gru.py", compare_gap=5, compare_steps=300)
+    run = at.session_state["compare_run"]
+    at.selectbox(key="compare_speed").set_value("full").run()
+    seen = []
+    for _ in range(4):
+        steps = {cell: session.epoch for cell, session in run.sessions.items()}
+        assert set(steps.values()) == {run.epoch}, steps
+        last_points = {cell: session.history.records[-1].epoch for cell, session in run.sessions.items()}
+        assert set(last_points.values()) == {run.epoch}, last_points  # each curve ends at the status's step
+        seen.append(run.epoch)
+        at.run()
+    assert 0 < seen[0] < seen[-1] < 300
+    at.button(key="compare_pause").click().run()
+    paused_at = {cell: session.epoch for cell, session in run.sessions.items()}
+    at.run().run()
+    assert {cell: session.epoch for cell, session in run.sessions.items()} == paused_at
+    assert set(paused_at.values()) == {run.epoch}

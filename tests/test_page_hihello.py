@@ -40,7 +40,10 @@ def test_first_visit_plays_the_defaults_and_learns_the_word(hihello):
 def test_the_first_visit_plays_and_a_new_run_waits_for_play():
     at = visit(PAGE)
     run = live_run(at, KEY)
-    assert run.mode == "playing" and 0 < run.epoch < 100  # the first tick of the first visit
+    assert run.mode == "playing" and run.epoch <= 3  # the first frame shows the start (issue 22)
+    time.sleep(0.3)
+    at.run()  # the next tick: at normal speed (15 a second) at most half a second's worth however late it comes
+    assert 0 < run.epoch <= 3 + 7
     at.selectbox(key=f"{KEY}_speed").set_value("full").run()  # the rest at full speed: no waiting for the pace
     finish(at, KEY)
     assert run.mode == "paused" and run.epoch == 100
@@ -331,7 +334,7 @@ def test_switching_the_language_keeps_the_run_and_the_choices():
     at.radio(key=f"{KEY}_readout").set_value("linear").run()  # a new setting waits for Reset: the run stays
     run = live_run(at, KEY)
     epoch, losses, loss_shown = run.epoch, [r.loss for r in run.history.records], metric(at, "Loss")
-    assert run.mode == "paused" and epoch >= 3 and len(losses) == epoch
+    assert run.mode == "paused" and epoch >= 2 and len(losses) == epoch
     assert at.title[0].value == "HiHello: predict the next character"
 
     at.sidebar.button_group(key="language_selector").set_value("ko").run()

@@ -164,8 +164,9 @@ def _set_mode(key: str, mode: str) -> None:
     if mode in ("paused", "replaying"):
         leave_queue(run)
     if mode in ("playing", "stepping", "finishing"):
-        # Follow the newest snapshot again, and start the pace's clock now: a pause is never made up for.
-        run.view_epoch, run.last_tick = None, time.monotonic() - TICK_SECONDS
+        # Follow the newest snapshot again, and start the pace's clock now: a pause is never made up for, and the
+        # first frame after Play (on a first visit: the page's first frame) shows where the run stands, epoch 0.
+        run.view_epoch, run.last_tick, run.owed_units = None, time.monotonic(), 0.0
     if mode == "stepping":
         run.step_target = run.epoch + run.unit_epochs
     if mode == "replaying":

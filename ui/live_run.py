@@ -32,6 +32,10 @@ WORK_SECONDS = 0.3  # computing per tick at most; then the tick draws. Pause wai
 # longest Pause can wait.
 MAX_WORK_SECONDS = 1.2
 MAX_CATCH_UP_SECONDS = BUSY_TICK_SECONDS  # a tick owes the pace at most this much (a tab the browser put to sleep)
+# At slow, normal and fast speed a frame advances at most this many seconds' worth of the speed (normal, 15 epochs a
+# second: at most 7 epochs a frame), however long the last frame took to draw: measured on a fresh visit, the first
+# frame took 0.4-4 s to draw, and pacing by the time since the last tick then jumped from epoch 3 to 60-81.
+MAX_FRAME_SECONDS = 0.5
 # How long a tick waits in the server's queue (core.admission) for a free computing slot before it redraws
 # "waiting" and tries again at the next tick: as long as the longest chunk, so while every slot is busy a waiting run
 # always sees one come free, and the oldest place among the waiting runs takes it (no run is starved).
@@ -157,25 +161,45 @@ def tick(run: LiveRun, speed: str) -> None:
 def advance_chunk(run: LiveRun, speed: str) -> None:
     per_second = None if run.mode == "finishing" else SPEEDS.get(speed, SPEEDS[DEFAULT_SPEED])
     now = time.monotonic()
-    # A slow browser redraws less often, and each tick then advances more: the pace stays the same. (Play, Step
-    # and Run to end restart the clock, so a pause is never made up for.)
+    # (Play, Step and Run to end restart the clock, so a pause is never made up for.)
     since = min(now - run.last_tick, MAX_CATCH_UP_SECONDS)
     run.last_tick = now
     work = work_seconds(since)
     if run.mode == "stepping":
         target = run.step_target or run.epoch + run.unit_epochs
     elif per_second is not None:
-        run.owed_units += per_second * since
+        # Paced by what was drawn: a frame owes at most MAX_FRAME_SECONDS of the speed, however long the browser
+        # took to draw the last one. A page that draws slowly (the first visit, while plotly loads; a crowded
+        # server) plays slowly and never skips ahead of what the learner has seen. Only full speed skips frames.
+        run.owed_units += per_second * min(since, MAX_FRAME_SECONDS)
         units = int(run.owed_units)
         run.owed_units -= units
         target = run.epoch + units * run.unit_epochs
     else:
         target = run.epoch + affordable_epochs(run, work)
-    for session in run.sessions.values():
-        if session.epoch < target and not session.finished:
-            session.advance(epochs=target - session.epoch, seconds=work / len(run.sessions))
+    advance_together(run, target, work)
     if run.finished or (run.mode == "stepping" and run.epoch >= target):
         run.mode, run.step_target = "paused", None
+
+
+def advance_together(run: LiveRun, target: int, work: float) -> None:
+    """Advance every session towards epoch ``target`` for at most ``work`` seconds, in lockstep.
+
+    The comparison is a race only if the three cells are always at the same step: each round advances every
+    session still training by one epoch (one optimisation step there), so when time runs out they stand at the
+    same step, the status's. Before, each cell had a third of the time and the fastest ran ahead (status at step
+    114 with the LSTM's curve at 185). A run of one session advances in one call."""
+    training = [s for s in run.sessions.values() if not s.finished and s.epoch < target]
+    if len(training) == 1:
+        training[0].advance(epochs=target - training[0].epoch, seconds=work)
+        return
+    started = time.perf_counter()
+    while training:
+        for session in training:
+            session.advance(epochs=1)
+        training = [s for s in training if not s.finished and s.epoch < target]
+        if time.perf_counter() - started >= work:
+            break
 
 
 def advance_job(run: LiveRun) -> None:

@@ -1,8 +1,11 @@
 """Home and HiHello in a real browser: the run plays, grows its curves, pauses, steps and runs to the end."""
 
+import itertools
+
 import pytest
 
 from tests.e2e.conftest import (
+    EPOCH_SCRIPT,
     assert_no_exception,
     curve_length,
     full_page_screenshot,
@@ -69,3 +72,21 @@ def test_hihello_plays_pauses_steps_and_runs_to_the_end(page, app_url):
     assert wait_for_charts(page, at_least=6) >= 6
     assert_no_exception(page)
     full_page_screenshot(page, "hihello")
+
+
+def test_a_fresh_visit_shows_the_start_and_never_skips_ahead(page, app_url):
+    """Paced by what was drawn (issue 22). Before, the status read "Epoch 3" while the page drew (0.4-4 s), then
+    jumped to 60-81. Sampled in the page every 0.1 s, the status now starts at epoch 3 or less and never moves by
+    more than the speed's share of a frame: normal is 15 epochs a second, at most half a second's worth per frame
+    (ui.live_run.MAX_FRAME_SECONDS), so 7, plus the fraction of an epoch the pace carries over."""
+    page.add_init_script(
+        f"window.__epochs = []; setInterval(() => {{ try {{ window.__epochs.push(({EPOCH_SCRIPT})()); }}"
+        " catch (e) {} }, 100);"
+    )
+    page.goto(f"{app_url}/hihello")
+    wait_for_run_state(page, ("finished",))
+    epochs = [epoch for epoch in page.evaluate("window.__epochs") if epoch >= 0]
+    jumps = [later - earlier for earlier, later in itertools.pairwise(epochs)]
+    assert epochs[0] <= 3 and epochs[-1] == 100, epochs
+    assert min(jumps) >= 0 and max(jumps) <= 8, epochs
+    assert_no_exception(page)
