@@ -3,7 +3,10 @@
 A link is typed or forged by anyone, so nothing from it reaches a widget unchecked. Each value is parsed by the
 type of the setting it names (a whole number, a number, on/off, text) and then validated by the screen's frozen
 settings class, the same rules the widgets' values meet. A value that fails is refused with the learner's reason,
-never clamped to something near it.
+never clamped to something near it. A number is read in plain decimal form only (``12``, ``-3``, ``0.001``), the
+form ``link_text`` writes; a device the link names must be on this machine; a list (a repeated parameter,
+``hide=a,b``) is read once, each name once, and at most ``MOST_VALUES`` of them: what the link carries costs no more
+than its length, and the note about it stays short.
 """
 
 from __future__ import annotations
@@ -11,19 +14,34 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from babel.messages.pofile import read_po
 
 from core.errors import InputError
-from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, catalogue_path, speaking
+from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, catalogue_path, ngettext, speaking
+from core.runtime import device_here
 
 # A widget whose options depend on a data table carries the table's tag at the end of its key
 # (``timeseries_epochs_3f2a9c1b``): its parameter is the same setting, for that table only.
 TABLE_TAG = re.compile(r"_[0-9a-f]{8}$")
+# A number as a link writes it and reads it: digits, an optional leading minus, one decimal point between digits.
+# Python's float() takes far more ("1_0" is 10, " 5 " is 5, "1e-3", "inf", Arabic-Indic digits): none of it is read.
+# The app never wrote an exponent: link_text wrote str(), which uses one only below 1e-4, and the smallest number a
+# control holds is the learning rate 0.0001; Streamlit writes a bound float control's value with str() too, and
+# every float control steps by 0.05 or more. So a link with an exponent was typed by hand, and is refused like any
+# other text (link_text now writes plain decimals whatever the value: 1e-05 as 0.00001).
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# The most values a list in a link holds (``hide=`` names, a repeated parameter): more than any control offers (a
+# table has at most 200 columns to choose, a screen fewer than 30 settings to hide); beyond it, a note.
+MOST_VALUES = 200
+MOST_NOTED = 20  # refused values named in the note; the rest are counted
+MOST_REASON = 200  # characters of a reason shown (a settings class may quote the whole refused value)
+SHOWN_VALUE = 40  # characters of a refused value shown
 
 
 def field_of(name: str, prefix: str) -> str | None:
@@ -48,14 +66,42 @@ class Refusal:
     def reason(self) -> str:
         return self.why() if callable(self.why) else _(self.why)
 
-    def sentence(self) -> str:
-        shown = self.raw if len(self.raw) <= 40 else self.raw[:37] + "…"
-        return f"{self.name}={shown} ({self.reason})"
+    def sentence(self, quote: Callable[[str], str] = str) -> str:
+        """``name=value (reason)``, the value and the reason shortened; ``quote`` makes the link's text (its name,
+        its value, a reason that quotes it) safe where the sentence is shown (``ui.links.as_text``)."""
+        name, shown, reason = (
+            shortened(text, most)
+            for text, most in ((self.name, SHOWN_VALUE), (self.raw, SHOWN_VALUE), (self.reason, MOST_REASON))
+        )
+        return f"{quote(name)}={quote(shown)} ({quote(reason)})"
 
 
-def ignored_sentence(refusals: Sequence[Refusal]) -> str:
-    """The one line a screen shows about a link's refused values."""
-    return _("Ignored from the link: {values}.").format(values="; ".join(r.sentence() for r in refusals))
+def shortened(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def ignored_sentence(refusals: Sequence[Refusal], quote: Callable[[str], str] = str) -> str:
+    """The one line a screen shows about a link's refused values: the first ``MOST_NOTED`` named, the rest counted."""
+    values = [r.sentence(quote) for r in refusals[:MOST_NOTED]]
+    if len(refusals) > MOST_NOTED:
+        more = len(refusals) - MOST_NOTED
+        values.append(ngettext("and {count} more value", "and {count} more values", more).format(count=more))
+    return _("Ignored from the link: {values}.").format(values="; ".join(values))
+
+
+def read_names(values: Iterable[str], most: int = MOST_VALUES) -> tuple[list[str], list[str]]:
+    """The names a list parameter gives (``hide=seed,cell``, repeated or not), in one pass: each once, in the order
+    given, blanks left out; the first ``most`` of them, and the rest (which a note names)."""
+    names = list(dict.fromkeys(name.strip() for value in values for name in value.split(",")))
+    names = [name for name in names if name]
+    return names[:most], names[most:]
+
+
+def too_many(given: int, most: int = MOST_VALUES) -> Callable[[], str]:
+    """The reason a list beyond ``most`` values is cut (the note names the cap)."""
+    return lambda: _("{count} values, more than the {most} a link may hold: only the first {most} are read").format(
+        count=f"{given:,}", most=most
+    )
 
 
 # -- a choice shown by its label ---------------------------------------------------------------------------
@@ -111,16 +157,22 @@ def parse_value(raw: str, default: object) -> object:
             return raw.lower() == "true"
         raise InputError(_("not true or false"))
     if isinstance(default, int | float):
-        try:
-            number = float(raw)
-        except ValueError:
-            raise InputError(_("not a number")) from None
-        if not math.isfinite(number):
+        if not PLAIN_DECIMAL.fullmatch(raw):
+            try:
+                number = float(raw)
+            except ValueError:
+                raise InputError(_("not a number")) from None
+            if not math.isfinite(number):
+                raise InputError(_("not a finite number"))
+            raise InputError(_("not a number in plain decimal form, like 12 or 0.001"))
+        number = float(raw)
+        if not math.isfinite(number):  # more than 300 digits
             raise InputError(_("not a finite number"))
         if isinstance(default, int):
             if not number.is_integer():
                 raise InputError(_("not a whole number"))
-            return int(number)
+            # int() of the text is exact where a float is not (above 2**53); it refuses 4,300 digits (leading zeros)
+            return int(raw) if "." not in raw and len(raw) <= 400 else int(number)
         return number
     if isinstance(default, str):
         return raw
@@ -181,6 +233,9 @@ def read_link(
             continue
         if isinstance(fields[field], tuple):  # several values: a repeated parameter (?x=a&x=b)
             values = tuple(value) if isinstance(value, list) else (value,)
+            if len(values) > MOST_VALUES:
+                refused.append(Refusal(name, ",".join(values[:10]), too_many(len(values))))
+                continue
             try:
                 _check(defaults, field, values)
             except InputError:
@@ -199,8 +254,18 @@ def read_link(
         except InputError:
             refused.append(Refusal(name, value, _why(defaults, field, value, by_label)))
             continue
+        if field in HERE and not HERE[field](parsed):
+            refused.append(Refusal(name, value, NOT_HERE[field]))
+            continue
         taken[name] = parsed
     return taken, refused
+
+
+# Settings whose value names a part of the machine: valid anywhere, but a link made on one machine may name a part
+# another lacks (``timeseries_device=cuda`` opened on a server without a GPU). Such a value is ignored with the note,
+# and the setting's default (``auto``: the CPU there) trains, rather than every run being refused.
+HERE: dict[str, Callable[[Any], bool]] = {"device": device_here}
+NOT_HERE = {"device": N_("this machine has no such device; the run uses the CPU")}
 
 
 def link_text(value: object, labels: Mapping[object, str] | None = None) -> str:
@@ -210,9 +275,18 @@ def link_text(value: object, labels: Mapping[object, str] | None = None) -> str:
         return _(labels[value])
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return plain_decimal(value)
     return str(value)
+
+
+def plain_decimal(number: float) -> str:
+    """A float in plain decimal form, the shortest that reads back to the same float (``float(text) == number``):
+    1e-05 as 0.00001, 10.0 as 10, 0.1 as 0.1. Not finite: Python's text, which no link reads."""
+    if not math.isfinite(number):
+        return str(number)
+    text = format(Decimal(repr(number)), "f")  # repr: the shortest digits that round-trip; "f": no exponent
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def holds(value: object, raw: str | list[str], labels: Mapping[object, str] | None = None) -> bool:

@@ -38,6 +38,18 @@ def build_seeded(make: Callable[[], T], seed: int) -> T:
         return make()
 
 
+def device_here(device: str) -> bool:
+    """Whether this machine has ``device``: ``auto`` and ``cpu`` always; ``cuda`` and ``mps`` only where torch finds
+    one (a link made on a GPU machine names a device that another machine may lack)."""
+    if device in ("auto", "cpu"):
+        return True
+    if device == "cuda":
+        return torch.cuda.is_available()
+    if device == "mps":
+        return torch.backends.mps.is_available()
+    return False
+
+
 def resolve_device(device: str = "auto", workload: int = 0, gpu_worth_it_from: int = 200_000) -> torch.device:
     """Pick where to train.
 

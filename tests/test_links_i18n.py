@@ -208,3 +208,29 @@ def test_a_refused_file_is_explained_in_the_learners_language(data, screen, engl
     with speaking("ko"), pytest.raises(InputError, match=korean) as refused:
         load_run(data, screen=screen)
     assert has_hangul(str(refused.value))
+
+
+def test_the_reasons_added_for_issue_24_speak_korean(monkeypatch):
+    """A number in another form, a list beyond the cap, a device this machine lacks, names that are no settings, an
+    unknown language, and the count of the values the note leaves out: each reason reads in Korean too."""
+    import torch
+
+    from core.forecasting import ForecastSettings
+    from core.links import MOST_NOTED, MOST_VALUES, Refusal, parse_value, too_many
+    from ui.i18n import _not_a_language
+    from ui.lessons import NOT_SETTINGS
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    defaults = ForecastSettings(target="Close", features=("Close",))
+    _taken, (device,) = read_link(defaults, {"timeseries_device": ["cuda"]}, "timeseries")
+    many = [Refusal(f"x{i}", "1", NOT_SETTINGS[0]) for i in range(MOST_NOTED + 3)]
+    with speaking("ko"):
+        with pytest.raises(InputError) as plain:
+            parse_value("1_0", 0)
+        reasons = [str(plain.value), too_many(MOST_VALUES + 1)(), device.reason, _(NOT_SETTINGS[1]), _not_a_language()]
+        note = ignored_sentence(many)
+    for reason in reasons:
+        assert has_hangul(reason), reason
+    assert "0.001" in reasons[0] and f"{MOST_VALUES}" in reasons[1] and "CPU" in reasons[2]
+    assert "en, ko" in reasons[4]
+    assert has_hangul(note.rsplit(";", 1)[1]) and "3" in note.rsplit(";", 1)[1]

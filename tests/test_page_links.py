@@ -9,6 +9,7 @@ app (a preset) and a value restored after a page switch do reach ``at.query_para
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -35,8 +36,13 @@ def opened(query: dict[str, str], page: str = PAGE, key: str = KEY):
     return finish(at, key)
 
 
+def plain(markdown: str) -> str:
+    """What a learner reads: the note escapes the link's text (``markdown_literal``) so it shows as typed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def notes(at) -> list[str]:
-    return [i.value for i in at.info if i.value.startswith("Ignored from the link")]
+    return [plain(i.value) for i in at.info if i.value.startswith("Ignored from the link")]
 
 
 def test_the_link_of_a_changed_setup_reproduces_the_same_run():
@@ -224,7 +230,7 @@ def test_hide_hides_the_named_controls_and_the_link_still_sets_them():
     assert any("This lesson's link fixes: cell, seed" in c.value for c in at.sidebar.get("caption"))
     assert "hide=bogus" in notes(at)[0]
     assert live_run(at, KEY).settings.seed == 0  # drawn, hidden: the link's value still reaches it
-    assert "hide=seed%2Ccell%2Cbogus" in link_of(at)  # the lesson's link keeps hiding them
+    assert "hide=seed%2Ccell&" in link_of(at) + "&"  # the lesson's link keeps hiding them, without the name it refused
 
 
 def test_a_long_sequence_preset_is_a_link_and_keeps_its_promise():
@@ -264,3 +270,87 @@ def test_basics_takes_its_controls_from_the_link_and_notes_the_forged_ones():
 
     captions = [c.value for c in at.sidebar.caption]
     assert SETUP_PROMISE in captions and LINK_PROMISE not in captions
+
+
+def paused(query: dict[str, object], page: str = PAGE, key: str = KEY):
+    """A fresh session opened at ``page`` with ``query``, its first tick played, then paused."""
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    at.button(key=f"{key}_pause").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_hide_naming_ten_thousand_settings_is_read_once_per_run_deduplicated_capped_and_noted(monkeypatch):
+    """Issue 24: 10,000 names cost the square of their number (7 s a draw). Now one pass per run over the list
+    (``read_names``), at most ``MOST_VALUES`` names looked at, and two short notes: those that name nothing here,
+    and the cap."""
+    import ui.lessons
+    from core.links import MOST_VALUES, read_names
+
+    calls = []
+
+    def counted(values, *args):
+        calls.append(len(values))
+        return read_names(values, *args)
+
+    monkeypatch.setattr(ui.lessons, "read_names", counted)
+    names = ["seed", *(f"setting{i}" for i in range(10_000)), "seed", "cell"]  # cell: beyond the cap
+    at = paused({"hide": ",".join(names)})
+    assert calls and set(calls) == {1}  # the one hide parameter, read whole
+    read = len(calls)
+    at.run()
+    assert len(calls) == read + 1  # once per run of the screen
+    (note,) = notes(at)
+    assert "hide=setting0,setting1" in note and "(not settings of this screen)" in note
+    assert f"10,002 values, more than the {MOST_VALUES} a link may hold: only the first {MOST_VALUES} are read" in note
+    assert len(note) < 400
+    style = " ".join(h.proto.body for h in at.get("html"))
+    assert ".st-key-hihello_seed" in style and "hihello_cell" not in style and "setting" not in style
+    assert dict(parse_qsl(urlsplit(link_of(at)).query))["hide"] == "seed"
+    assert live_run(at, KEY).settings.seed == 2 and not at.error  # the run is there, with the defaults
+
+
+def test_numbers_written_otherwise_than_in_plain_decimal_form_are_ignored_with_the_note():
+    at = paused({"hihello_seed": "1_0", "hihello_hidden_size": " 5 ", "hihello_epochs": "2e2", "hihello_word": "hi"})
+    (note,) = notes(at)
+    for value in ("hihello_seed=1_0", "hihello_hidden_size= 5 ", "hihello_epochs=2e2"):
+        assert f"{value} (not a number in plain decimal form, like 12 or 0.001)" in note, note
+    settings = live_run(at, KEY).settings
+    assert (settings.seed, settings.hidden_size, settings.epochs, settings.word) == (2, 8, 100, "hi")
+    assert dict(parse_qsl(urlsplit(link_of(at)).query)) == {"hihello_word": "hi"}
+
+
+def test_markup_in_an_ignored_value_shows_as_text_and_a_long_one_is_shortened():
+    forged = {
+        "hihello_cell": "[click](https://example.com)",
+        "hihello_seed": ":red[**7**]",
+        "hihello_x" + "y" * 300: "$x$",
+        "hihello_word": "<b>" + "z" * 100_000,
+    }
+    at = paused(forged)
+    (markdown,) = [i.value for i in at.info if i.value.startswith("Ignored from the link")]
+    for raw in ("[click](", ":red[", "**7**", "$x$", "<b>"):
+        assert raw not in markdown, raw  # every punctuation mark escaped: shown as typed, never formatted
+    (note,) = notes(at)
+    assert "hihello_cell=[click](https://example.com) (" in note and "hihello_seed=:red[**7**] (" in note
+    assert len(note) < 2000 and "z" * 60 not in note and "y" * 60 not in note
+
+
+def test_a_device_this_machine_lacks_is_ignored_with_the_note_and_the_run_uses_the_cpu(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # a CPU machine, whatever runs the test
+    at = paused({"timeseries_device": "cuda", "timeseries_seed": "3"}, "pages/time_series.py", "timeseries")
+    (note,) = notes(at)
+    assert (
+        note == "Ignored from the link: timeseries_device=cuda (this machine has no such device; the run uses the CPU)."
+    )
+    assert not at.error, [e.value for e in at.error]
+    run = live_run(at, "timeseries")
+    assert run.settings.device == "auto" and run.screen.device.type == "cpu" and run.settings.seed == 3
+    assert run.sessions["model"].device.type == "cpu" and at.radio(key="timeseries_device").value == "auto"
+    assert "timeseries_device" not in dict(parse_qsl(urlsplit(link_of(at)).query))

@@ -7,6 +7,7 @@ when the language is switched, with the same run on screen.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -37,7 +38,11 @@ def link_query(at) -> dict[str, str]:
 
 
 def notes(at) -> list[str]:
-    return [i.value for i in at.info if "hihello_" in i.value]
+    """The note about ignored values, as a learner reads it (the link's text is escaped, ``markdown_literal``)."""
+    return [re.sub(r"\\(.)", r"\1", i.value) for i in at.info if i.value.startswith(NOTE_STARTS)]
+
+
+NOTE_STARTS = ("Ignored from the link", "링크에서 받지 않은 값")
 
 
 @pytest.mark.parametrize("made_in, opened_in", [("ko", "en"), ("en", "ko")])
@@ -122,3 +127,33 @@ def test_a_refused_file_is_explained_in_korean_then_in_english_after_a_switch():
     (error,) = [e.value for e in at.error if e.value.startswith("broken.rnnlab")]
     assert "This file is not an RNN Lab run" in error and "not a readable zip file" in error
     assert live_run(at, KEY) is run
+
+
+@pytest.mark.parametrize("lang", ["xx", "<b>ko</b>", "ko&lang=en", "x" * 100_000])
+def test_a_language_the_app_does_not_speak_is_named_in_the_note_in_both_languages(lang):
+    """Issue 24: an invalid ``lang`` was dropped without a word; it is named like every other ignored value."""
+    at = opened({"lang": lang, "hihello_seed": "abc"})
+    (note,) = notes(at)
+    shown = lang if len(lang) <= 40 else lang[:39] + "…"
+    assert f"lang={shown} (not a language of this app: choose one of en, ko)" in note, note
+    assert "hihello_seed=abc (not a number)" in note and len(note) < 300
+    assert "<b>" not in at.info[0].value  # markup stays text
+    assert "lang" not in at.query_params and "lang" not in link_query(at)  # English, as no language was chosen
+    assert live_run(at, KEY).settings == HiHelloSettings() and not at.error  # the run goes on, with the defaults
+    at.sidebar.button_group(key="language_selector").set_value("ko").run()
+    assert not at.exception, at.exception
+    (korean,) = notes(at)
+    assert korean.startswith("링크에서 받지 않은 값") and f"lang={shown} (이 앱이 지원하는 언어가 아님: " in korean
+    assert at.query_params.get("lang") == "ko"
+
+
+def test_a_korean_session_keeps_korean_when_a_link_names_an_unknown_language():
+    at = opened({"lang": "ko"})
+    at.query_params["lang"] = "xx"  # the learner edits the address: the session's language stays
+    at.run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("lang") == "ko" and link_query(at)["lang"] == "ko"
+    at.switch_page("pages/long_sequences.py").run()  # the next screen whose link is read names it
+    assert not at.exception, at.exception
+    (note,) = [plain for plain in notes(at) if "lang=xx" in plain]
+    assert note.startswith("링크에서 받지 않은 값")

@@ -6,7 +6,9 @@ then English. A language other than English is always written into the URL as ``
 the new one), so a link or a reload keeps it and a stale ``?lang=`` never overrules the learner; and because a
 choice control bound to the URL writes its *label* there ("?hihello_cell=..."), a Korean link must say that its
 labels are Korean. (A link without ``lang`` holds English labels; opened by a Korean browser, a choice whose
-English label is not found falls back to its default.)
+English label is not found falls back to its default.) A ``lang`` that names no language this app speaks is taken out
+of the URL and kept as a refused value (``LINK_NOTES_KEY``): the first screen that reads its link names it in its
+note about ignored values, like any other.
 
 Switching never retrains: the run lives in the session and only words change. One Streamlit detail needs care:
 a choice control bound to the URL keeps its value as its *label*, which is in the old language after a switch
@@ -23,10 +25,13 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, language_code, set_language, speaking
+from core.links import Refusal
 
 LANGUAGE_KEY = "language"  # the session's language, a plain session value: it survives every page switch
 SELECTOR_KEY = "language_selector"
 URL_PARAM = "lang"
+# Refused values of a parameter every page reads (lang), for the note of the next screen that reads its link.
+LINK_NOTES_KEY = "link_notes_shared"
 T = TypeVar("T")
 
 
@@ -39,7 +44,10 @@ def browser_language() -> str | None:
 
 def choose_language() -> str:
     """Decide this run's language, remember it for the session, and make ``_()`` speak it."""
-    from_url = language_code(st.query_params.get(URL_PARAM))
+    asked = st.query_params.get(URL_PARAM)
+    from_url = language_code(asked)
+    if asked is not None and from_url is None:
+        _refuse_language(asked)
     language = from_url or st.session_state.get(LANGUAGE_KEY) or browser_language() or SOURCE_LANGUAGE
     st.session_state[LANGUAGE_KEY] = language
     if from_url is None and language != SOURCE_LANGUAGE:
@@ -48,6 +56,17 @@ def choose_language() -> str:
         st.query_params[URL_PARAM] = language
     set_language(language)
     return language
+
+
+def _refuse_language(asked: str) -> None:
+    """A ``lang`` that names no language here: out of the URL (a non-English choice then writes its own), and into
+    the refused values the next screen notes (its first 100 characters: the note shows fewer)."""
+    st.query_params.pop(URL_PARAM, None)
+    st.session_state.setdefault(LINK_NOTES_KEY, []).append(Refusal(URL_PARAM, asked[:100], _not_a_language))
+
+
+def _not_a_language() -> str:
+    return _("not a language of this app: choose one of {languages}").format(languages=", ".join(LANGUAGES))
 
 
 def apply_language() -> None:

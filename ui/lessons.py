@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from core.i18n import N_, _
-from core.links import Refusal, field_of
+from core.links import Refusal, field_of, read_names, too_many
 from core.presets import Preset, matching_preset, presets_for
 from ui.live import current_run, leave_queue, run_key
 
@@ -72,35 +72,39 @@ def current_values(key: str, defaults: Any, also: Mapping[str, object]) -> dict[
     return {name: st.session_state.get(f"{key}_{name}", default) for name, default in known.items()}
 
 
-def hide_controls(key: str, defaults: Any, also: Mapping[str, object], first: bool) -> None:
+def hide_controls(key: str, defaults: Any, also: Mapping[str, object], first: bool) -> list[str]:
     """``?hide=seed,cell`` (setting names) or ``?hide=all``: a lesson's link hides the controls a teacher does not
     want used. They are still drawn (so the link's values still reach them) and only hidden from view; the
-    sidebar says which settings the link fixes."""
-    asked = [name.strip() for name in ",".join(st.query_params.get_all("hide")).split(",") if name.strip()]
+    sidebar says which settings the link fixes. The names are read in one pass (``core.links.read_names``: each
+    once, at most ``MOST_VALUES``); those that name nothing here, and those beyond the cap, get one note each.
+    Returns the names taken (in the link's order), which the link to this setup carries."""
+    asked, beyond = read_names(st.query_params.get_all("hide"))
     if not asked:
-        return
-    names = {*getattr(defaults, "__dataclass_fields__", ()), *also}
-    wanted = names if "all" in asked else {name for name in asked if name in names}
+        return []
+    names = {*getattr(defaults, "__dataclass_fields__", ()), *also, "all"}
+    taken = [name for name in asked if name in names]
     if first:
-        note(
-            key,
-            [
-                Refusal("hide", name, N_("not a setting of this screen"))
-                for name in asked
-                if name not in names | {"all"}
-            ],
-        )
+        unknown = [name for name in asked if name not in names]
+        refused = [Refusal("hide", ",".join(unknown), NOT_SETTINGS[len(unknown) > 1])] if unknown else []
+        if beyond:
+            refused.append(Refusal("hide", ",".join(beyond[:10]), too_many(len(asked) + len(beyond))))
+        note(key, refused)
+    wanted = names if "all" in taken else set(taken)
     keys = sorted(
         n for n in st.session_state if isinstance(n, str) and field_of(n, key) in wanted and SAFE_KEY.fullmatch(n)
     )
     if not keys:
-        return
+        return taken
     # Only keys of this screen's own controls reach the style sheet, never the link's text.
     st.html("<style>" + ", ".join(f".st-key-{name}" for name in keys) + " { display: none; }</style>")
     shown = sorted({field_of(n, key).replace("_", " ") for n in keys})
     st.sidebar.caption(
         _("This lesson's link fixes: {settings} (those controls are hidden).").format(settings=", ".join(shown))
     )
+    return taken
+
+
+NOT_SETTINGS = (N_("not a setting of this screen"), N_("not settings of this screen"))  # one name, several
 
 
 def notes_key(key: str) -> str:
@@ -108,6 +112,11 @@ def notes_key(key: str) -> str:
 
 
 def note(key: str, refused: list[Refusal]) -> None:
+    """Refused values into the screen's note (kept in the session), each value once."""
     if refused:
         notes = st.session_state.setdefault(notes_key(key), [])
-        notes.extend(r for r in refused if (r.name, r.raw) not in {(n.name, n.raw) for n in notes})
+        seen = {(n.name, n.raw) for n in notes}  # once per call: the check per value costs nothing more
+        for refusal in refused:
+            if (refusal.name, refusal.raw) not in seen:
+                seen.add((refusal.name, refusal.raw))
+                notes.append(refusal)

@@ -11,7 +11,9 @@ rate is steered from the transport row, whose widget starts from the run's own r
 A choice control shows labels, and Streamlit writes its label into the URL in the page's language. A link is read
 in every language (``core.links.options_by_label``) and its control is seeded with the label in this page's
 language, so a link made on a Korean page opens the same setup in English and back. The link to this setup
-carries the page's language (``lang``) too.
+carries the page's language (``lang``) too; a ``lang`` the app does not speak (``ui.i18n``) and a device this
+machine lacks (``core.links.HERE``) are named in the same note as every other ignored value. The note quotes the
+link's text as text (``as_text``): a forged value never becomes a link, a colour or a formula.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -43,6 +46,7 @@ from core.links import (
     read_link,
 )
 from core.presets import same_value as _same
+from ui.i18n import LINK_NOTES_KEY
 from ui.lessons import hide_controls, note, notes_key, preset_picker, show_loaded
 from ui.live import current_run
 
@@ -86,8 +90,8 @@ def linked_settings(
     yield
     if first:
         after_widgets(key, raw, refused, labels)
-    hide_controls(key, defaults, also, first)
-    show_link(key, defaults, loaded, labels, also, caveat() if caveat else None, top)
+    hidden = hide_controls(key, defaults, also, first)
+    show_link(key, defaults, loaded, labels, also, caveat() if caveat else None, top, hidden)
 
 
 def take_link(
@@ -127,7 +131,8 @@ def take_link(
             st.session_state[rate_name] = offered[0]
     for refusal in refused:
         _drop(refusal.name)
-    note(key, refused)
+    # A refused ``lang`` (ui.i18n took it out of the URL when the session opened): noted once, by this screen.
+    note(key, [*st.session_state.pop(LINK_NOTES_KEY, []), *refused])
     return raw, {r.name for r in refused}
 
 
@@ -160,18 +165,19 @@ def show_link(
     also: Mapping[str, object],
     caveat: str | None,
     top: Any,
+    hidden: Sequence[str] = (),
 ) -> None:
     """The note about a link's refused values, the loaded preset's sentence, and the link to this setup."""
     notes = st.session_state.get(notes_key(key))
     if notes:
-        top.info(ignored_sentence(notes))
+        top.info(ignored_sentence(notes, quote=as_text))
     show_loaded(key, defaults, also, loaded)
     if defaults is not None:
         _carry_learning_rate(key, defaults)
-    _whole_numbers_in_url(key)
+    _whole_numbers_in_url(key, _whole_number_fields(defaults, also))
     with st.sidebar:
         st.markdown(_("**Link to this setup**"))
-        st.code(setup_link(key, defaults, labels, also), language=None, wrap_lines=True)
+        st.code(setup_link(key, defaults, labels, also, hidden), language=None, wrap_lines=True)
         st.caption(caveat or _(LINK_PROMISE))
 
 
@@ -180,10 +186,12 @@ def setup_link(
     defaults: Any,
     labels: Mapping[str, Mapping[object, str]] | None = None,
     also: Mapping[str, object] | None = None,
+    hidden: Sequence[str] = (),
 ) -> str:
     """The address of this page with every setting that differs from its default, as the controls hold it, and
     the page's language when it is not English or was chosen (``lang``: the link opens in the language it was
-    made in, whatever the browser of the one who opens it says)."""
+    made in, whatever the browser of the one who opens it says), and the settings a lesson's link hides (``hidden``,
+    as ``hide_controls`` took them: the names the link gave that this screen has)."""
     labels, also = labels or {}, also or {}
     params: list[tuple[str, str]] = []
     for name in sorted(n for n in st.session_state if isinstance(n, str)):
@@ -203,10 +211,43 @@ def setup_link(
     language = current_language()
     if language != SOURCE_LANGUAGE or LANGUAGE_PARAM in st.query_params:
         params.append((LANGUAGE_PARAM, language))
-    params.extend((name, st.query_params[name]) for name in SHARED_PARAMS[1:] if name in st.query_params)
+    if hidden:
+        params.append(("hide", ",".join(hidden)))
     base = st.context.url or ""
     query = urlencode(params)
     return f"{base}?{query}" if query else base or _("(this page's address: every setting is at its default)")
+
+
+def as_text(text: str) -> str:
+    """The link's text for the note's markdown, shown as typed: every ASCII punctuation mark escaped, as
+    ``ui.common.markdown_literal`` does (never a link, a colour, a formula or HTML), each line break or tab a space
+    (one line: nothing is at the start of a line, where ``-`` or ``#`` would mean something). Unlike
+    ``markdown_literal`` it keeps the spaces where they are (" 5 " is refused for them), and it leaves the marks
+    that cannot be markup where they stand plain, so the note's source reads as it shows: ``_`` between letters or
+    digits (CommonMark: it can neither open nor close emphasis there), ``.`` between digits (not ``www.``, which
+    GFM would make a link) and ``-`` before a digit."""
+    shown = []
+    for i, mark in enumerate(text):
+        before, after = text[i - 1 : i], text[i + 1 : i + 2]
+        if mark.isspace():
+            shown.append(" ")
+        elif mark not in string.punctuation or _plain_here(mark, before, after):
+            shown.append(mark)
+        else:
+            shown.append("\\" + mark)
+    return "".join(shown)
+
+
+def _plain_here(mark: str, before: str, after: str) -> bool:
+    """Whether ``mark``, between ``before`` and ``after`` (one character each, or none), is no markup."""
+    if mark == "_":
+        return before.isalnum() and after.isalnum()
+    if mark == ".":
+        return before in DIGITS and after in DIGITS
+    return mark == "-" and after in DIGITS
+
+
+DIGITS = frozenset(string.digits)  # a set: "" (no character there) is not in it
 
 
 def _carry_learning_rate(key: str, defaults: Any) -> None:
@@ -220,16 +261,24 @@ def _carry_learning_rate(key: str, defaults: Any) -> None:
             st.query_params[name] = wanted
 
 
-def _whole_numbers_in_url(key: str) -> None:
+def _whole_number_fields(defaults: Any, also: Mapping[str, object]) -> set[str]:
+    """The settings that hold a whole number (their default is an int)."""
+    known = {**{f: getattr(defaults, f) for f in getattr(defaults, "__dataclass_fields__", ())}, **also}
+    return {field for field, value in known.items() if isinstance(value, int) and not isinstance(value, bool)}
+
+
+def _whole_numbers_in_url(key: str, whole: set[str]) -> None:
     """A whole number as a link writes it (``seed=0``, not ``seed=0.0``). A whole-number control is a float
     ``st.number_input`` (``ui.controls.whole_number_input``), and when the app sets its value (a preset) Streamlit
     writes ``str(0.0)`` into the URL itself; a bound parameter cannot be set through ``st.query_params``, so its
-    text is put right in the address Streamlit keeps (``_query_params``), which it then sends to the browser."""
+    text is put right in the address Streamlit keeps (``_query_params``), which it then sends to the browser. Only
+    the parameters of whole-number settings (``whole``) are rewritten: a word or a number with decimals that reads
+    "3.0" stays as it is."""
     with get_session_state().query_params() as params:
         found = {
             name: text.split(".")[0]
             for name, text in params._query_params.items()
-            if field_of(name, key) is not None and isinstance(text, str) and WHOLE_FLOAT.fullmatch(text)
+            if field_of(name, key) in whole and isinstance(text, str) and WHOLE_FLOAT.fullmatch(text)
         }
         if found:
             params._query_params.update(found)
@@ -256,7 +305,7 @@ def _choose_one_of(labels: Mapping[object, str]):
 
 
 def _offered(learning_rates: Sequence[float]):
-    shown = ", ".join(f"{rate:g}" for rate in learning_rates)
+    shown = ", ".join(link_text(rate) for rate in learning_rates)  # as a link writes them
     return lambda: _("offered: {rates}").format(rates=shown)
 
 
