@@ -21,6 +21,7 @@ from core.forecasting import (
 )
 from core.i18n import N_, _, pgettext
 from core.notes import note_link
+from core.runtime import device_here
 from core.series import ROW_ORDERS, SeriesTable
 from core.training import learning_rates
 from ui.common import learner_errors, markdown_literal, page_setup, start_page
@@ -175,7 +176,7 @@ def settings_sidebar(table: SeriesTable, identity: str, row_order: str) -> Forec
         seed = seed_input(KEY, 0)
         device = st.radio(
             _("Device"),
-            ["auto", "cpu", "cuda"],
+            [device for device in ("auto", "cpu", "cuda") if device_here(device)],  # only what this machine has
             horizontal=True,
             key=f"{KEY}_device",
             **BIND,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import math
@@ -10,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.conftest import fast_first, live_run, open_screen, reset_and_finish, setting
+from tests.conftest import fast_first, live_run, open_screen, reset_and_finish, setting, visit
 from tests.kma_sample import DRY_DAYS, RAIN, kma_bytes
 from tests.korean_text import hangul_share, has_hangul, page_words
 from tests.note_stock_sample import HEADER, ROWS, note_stock_bytes, note_stock_lines
@@ -190,12 +191,21 @@ def test_a_horizon_of_several_steps_offers_the_step_to_show(screen):
     assert any("3 steps ahead" in c.proto.spec for c in screen.get("plotly_chart"))
 
 
-def test_cuda_on_a_machine_without_one_is_a_sentence(screen, monkeypatch):
+def test_a_machine_without_cuda_offers_no_cuda_and_the_server_still_refuses_it_with_a_sentence(monkeypatch):
+    """The Device control offers only what this machine has (a link naming cuda is ignored with a note,
+    tests/test_page_links.py); a forged widget value still meets the server's check, a sentence."""
     import torch
 
+    from core.errors import InputError
+    from core.forecasting import device_for
+
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    reset_and_finish(screen, KEY, device="cuda")
-    assert "no CUDA GPU" in errors(screen)
+    at = visit("pages/time_series.py")
+    assert setting(at, KEY, "device").options == ["auto", "cpu"]
+    prepared = live_run(at, KEY).screen.prepared
+    forged = dataclasses.replace(prepared, settings=dataclasses.replace(prepared.settings, device="cuda"))
+    with pytest.raises(InputError, match="no CUDA GPU"):
+        device_for(forged)
 
 
 def test_display_controls_never_retrain(screen):
