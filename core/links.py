@@ -308,3 +308,61 @@ def holds(value: object, raw: str | list[str], labels: Mapping[object, str] | No
                 pass
         return False
     return True
+
+
+# -- steering in a link ----------------------------------------------------------------------------------------------
+# A run's learning-rate changes travel in one parameter, ``{screen}_rate_changes=44:3,60+2:0.01``: after 44 epochs the
+# rate became 3; after 60 epochs and 2 more steps it became 0.01. A change is kept by epochs and steps because both
+# sides of an epoch's end are moments a learner can steer at (core.session.schedule_learning_rates): "E+k" is k steps
+# past the end of epoch E (k may be all the next epoch's steps: after its last step, before its record), and a change
+# right at an epoch's end is plain "E".
+RATE_CHANGES = "rate_changes"
+MOST_RATE_CHANGES = 100  # more than a learner steers in a run; a saved run allows no more (core.run_state)
+RATE_CHANGE = re.compile(r"([0-9]{1,9})(?:\+([0-9]{1,9}))?:([0-9]+(?:\.[0-9]+)?)")
+
+
+def rate_changes_text(changes: Sequence[Any], steps_per_epoch: int) -> str:
+    """A run's changes (core.training.LearningRateChange) as the link writes them (``read_rate_changes`` reads them
+    back)."""
+    parts = []
+    for change in changes:
+        extra = change.step - change.epoch * steps_per_epoch
+        moment = f"{change.epoch}+{extra}" if extra else f"{change.epoch}"
+        parts.append(f"{moment}:{plain_decimal(change.learning_rate)}")
+    return ",".join(parts)
+
+
+def read_rate_changes(text: str, offered: Sequence[float]) -> list[tuple[int, int, float]]:
+    """(epochs, steps past them, rate) per change, in order; an InputError says what is wrong with ``text``."""
+    items = text.split(",")
+    if len(items) > MOST_RATE_CHANGES:
+        raise InputError(_("more than {most} changes").format(most=MOST_RATE_CHANGES))
+    changes = []
+    for item in items:
+        match = RATE_CHANGE.fullmatch(item)
+        if match is None:
+            raise InputError(_("each change is written epoch:rate or epoch+steps:rate, like 44:0.01 or 60+2:0.3"))
+        rate = float(match.group(3))
+        if not any(math.isclose(rate, choice) for choice in offered):
+            raise InputError(
+                _("{rate} is not a learning rate this screen offers ({rates})").format(
+                    rate=match.group(3), rates=", ".join(plain_decimal(choice) for choice in offered)
+                )
+            )
+        moment = (int(match.group(1)), int(match.group(2) or 0))
+        if changes and moment < changes[-1][:2]:
+            raise InputError(_("the changes are not in the order they happened"))
+        changes.append((*moment, next(choice for choice in offered if math.isclose(rate, choice))))
+    return changes
+
+
+def rate_schedule(
+    changes: Sequence[tuple[int, int, float]], steps_per_epoch: int, epochs: int
+) -> list[tuple[int, int, float]]:
+    """The link's changes as a session schedules them (epochs done, steps done, rate); a change no run of these
+    ``epochs`` reaches, or more steps past an epoch than it has, is left out (a forged link: nothing to replay)."""
+    return [
+        (epoch, epoch * steps_per_epoch + extra, rate)
+        for epoch, extra, rate in changes
+        if epoch < epochs and extra <= steps_per_epoch
+    ]

@@ -11,6 +11,7 @@ epoch's loss as the session does. The scripts import only torch (and numpy where
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.cell_math import CELL_NAMES
@@ -127,6 +128,25 @@ LOSSES = {
 }
 
 
+def steering(rate_changes: Sequence[tuple[int, float]]) -> tuple[list[str], list[str], list[str]]:
+    """The run's learning-rate changes in a script (steering is part of the run): the table, set up once; the lines
+    before each step that change the rate where the learner did; the count after each step. Empty for an unsteered
+    run. ``rate_changes``: (optimisation steps done, the rate from the next step on), as the history keeps them."""
+    if not rate_changes:
+        return [], [], []
+    table = ", ".join(f"{int(step)}: {float(rate)!r}" for step, rate in rate_changes)
+    setup = [
+        f"rate_changes = {{{table}}}  # steps done -> the learning rate from the next step on, as the run was steered",
+        "steps_done = 0",
+    ]
+    before = [
+        "if steps_done in rate_changes:",
+        "    for group in optimizer.param_groups:",
+        '        group["lr"] = rate_changes[steps_done]',
+    ]
+    return setup, before, ["steps_done += 1"]
+
+
 def training(
     objective: str,
     learning_rate: float,
@@ -136,14 +156,18 @@ def training(
     seed: int,
     report: list[str] | None = None,
     clip: float | None = None,
+    rate_changes: Sequence[tuple[int, float]] = (),
 ) -> list[str]:
-    """Loss, Adam and the loop of ``TrainingSession._run``: full batch, or shuffled mini-batches."""
+    """Loss, Adam and the loop of ``TrainingSession._run``: full batch, or shuffled mini-batches; the learning rate
+    changed where the run was steered (``steering``)."""
     criterion, loss_of = LOSSES[objective]
     every = max(1, int(epochs) // 10)
+    setup, before, after = steering(rate_changes)
     lines = [
         "net = Net()",
         f"criterion = {criterion}",
         f"optimizer = torch.optim.Adam(net.parameters(), lr={float(learning_rate)!r})",
+        *setup,
     ]
     clipping = [f"    nn.utils.clip_grad_norm_(net.parameters(), {float(clip)!r})"] if clip else []
     size = min(int(batch_size or count), count)
@@ -151,12 +175,14 @@ def training(
         lines += [
             "",
             f"for epoch in range(1, {int(epochs)} + 1):",
+            *("    " + line for line in before),
             "    optimizer.zero_grad()",
             "    outputs = net(X)",
             f"    loss = {loss_of.format(y='Y')}",
             "    loss.backward()",
             *clipping,
             "    optimizer.step()",
+            *("    " + line for line in after),
             "    epoch_loss = loss.item()",
         ]
     else:
@@ -166,12 +192,14 @@ def training(
             f"for epoch in range(1, {int(epochs)} + 1):",
             "    epoch_loss = 0.0",
             f"    for batch in torch.randperm(len(X), generator=shuffle).split({size}):",
+            *("        " + line for line in before),
             "        optimizer.zero_grad()",
             "        outputs = net(X[batch])",
             f"        loss = {loss_of.format(y='Y[batch]')}",
             "        loss.backward()",
             *("    " + line for line in clipping),
             "        optimizer.step()",
+            *("        " + line for line in after),
             "        epoch_loss += loss.item() * len(batch)",
             "    epoch_loss /= len(X)  # the mean over every sequence of the epoch, as the screen's curve",
         ]
@@ -183,7 +211,7 @@ def training(
     return lines
 
 
-def hihello_code(settings) -> RunCode:
+def hihello_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) -> RunCode:
     """The HiHello screen's run (core.hihello.HiHelloSettings) as a script."""
     task = settings.task()
     config = settings.model_config(task)
@@ -217,12 +245,13 @@ def hihello_code(settings) -> RunCode:
                 '        prediction = "".join(chars[i] for i in outputs.argmax(-1)[0])',
                 '        print(f"epoch {epoch}: loss {epoch_loss:.4f}, prediction {prediction}")',
             ],
+            rate_changes=rate_changes,
         ),
     ]
     return RunCode("\n".join(lines) + "\n", file_name)
 
 
-def long_sequence_code(settings) -> RunCode:
+def long_sequence_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) -> RunCode:
     """The Long sequences screen's run (core.long_sequences.LongSequenceSettings) as a script."""
     task = settings.task()
     config = settings.model_config(task)
@@ -254,6 +283,7 @@ def long_sequence_code(settings) -> RunCode:
             settings.batch_size or None,
             task.windows,
             settings.seed,
+            rate_changes=rate_changes,
         ),
     ]
     return RunCode("\n".join(lines) + "\n", file_name)

@@ -8,9 +8,11 @@ the same per-step seeds, so the script sees the screen's sequences without carry
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.cell_math import CELL_NAMES, CELLS
 from core.comparison import build_task, cell_models, train_config
-from core.run_code import MODULES, RunCode, header, keep_gate_lines, literal
+from core.run_code import MODULES, RunCode, header, keep_gate_lines, literal, steering
 from core.windows import SEED_SENTENCE
 
 
@@ -58,8 +60,9 @@ def _text_data(settings) -> list[str]:
     ]
 
 
-def comparison_code(settings) -> RunCode:
-    """The RNN vs LSTM/GRU screen's run (core.comparison.ComparisonSettings) as a script."""
+def comparison_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) -> RunCode:
+    """The RNN vs LSTM/GRU screen's run (core.comparison.ComparisonSettings) as a script; ``rate_changes``: the run's
+    steering (core.run_code.steering), the same for the three cells."""
     task = build_task(settings)
     models = cell_models(settings, task)
     config = train_config(settings)
@@ -71,6 +74,7 @@ def comparison_code(settings) -> RunCode:
         + (f", gap {int(settings.gap)}" if memory else "")
         + f") from seed {seed}, {steps} steps each."
     )
+    setup, before, after = steering(rate_changes)
     sample = next(iter(models.values()))
     cells = ", ".join(f'("{CELL_NAMES[c]}", {MODULES[c]}, {models[c].hidden_size})' for c in CELLS)
     count = int(task.data.inputs.shape[0])
@@ -110,8 +114,10 @@ def comparison_code(settings) -> RunCode:
         "    net = Net(cell, hidden)",
         "    criterion = nn.CrossEntropyLoss()",
         f"    optimizer = torch.optim.Adam(net.parameters(), lr={float(settings.learning_rate)!r})",
+        *(f"    {line}" for line in setup),
     ]
     step = [
+        *before,
         "optimizer.zero_grad()",
         "outputs = net(X)" if size == count else "outputs = net(X[batch])",
         f"loss = {loss if size == count else loss.replace('Y', 'Y[batch]')}",
@@ -122,6 +128,7 @@ def comparison_code(settings) -> RunCode:
             else []
         ),
         "optimizer.step()",
+        *after,
     ]
     if size == count:
         lines.append(f"    for step in range(1, {steps} + 1):")

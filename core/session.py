@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
@@ -112,6 +112,9 @@ class TrainingSession:
         # (core.run_file): the shuffling generator and the first step's loss (the divergence yardstick).
         self.shuffle_generator = torch.Generator().manual_seed(int(config.seed))
         self.first_loss: float | None = None
+        # Steering replayed (a link carries a run's learning-rate changes): (epochs, steps) done -> the rate from then
+        # on. Emptied as the moments come; a reset forgets it, as it forgets the learner's changes.
+        self.rate_schedule: dict[tuple[int, int], float] = {}
         self._probe_model: nn.Module | None = None  # snapshots are probed on a copy, whenever someone looks
         self._work = run_epochs(self)
         self._collect(next(self._work))  # the snapshot at initialisation: epoch 0 is visible at once
@@ -184,6 +187,25 @@ class TrainingSession:
         self.learning_rate = learning_rate
         self.history.learning_rate_changes.append(LearningRateChange(self.epoch, self.steps_done, learning_rate))
 
+    def schedule_learning_rates(self, changes: Iterable[tuple[int, int, float]]) -> None:
+        """Replay a learner's steering: for each (epochs, steps, rate) of ``changes``, change the rate to ``rate``
+        at the moment ``epochs`` epochs and ``steps`` optimisation steps are done, as ``set_learning_rate`` did then.
+
+        A change is kept by both counts because the moment between two steps has two sides when an epoch ends:
+        after its last step but before its record (the change shows in that record, and is marked in that epoch),
+        or after the record. Applied where ``advance`` counts the step or the epoch, the replay is the same run to
+        the last bit: weights, records, marks (tests/test_session.py)."""
+        for epochs, steps, rate in changes:
+            moment = (int(epochs), int(steps))
+            if moment >= (self.epoch, self.steps_done):
+                self.rate_schedule[moment] = check_learning_rate(rate)
+        self._apply_scheduled_rate()  # a change at this very moment (before the first step, say)
+
+    def _apply_scheduled_rate(self) -> None:
+        rate = self.rate_schedule.pop((self.epoch, self.steps_done), None)
+        if rate is not None:
+            self.set_learning_rate(rate)
+
     def resume_from(self, epoch: int, steps_done: int) -> None:
         """Go on from the end of epoch ``epoch``: the caller (core.run_file) has put back the weights, the
         optimiser, the history, the shuffling generator and the first loss as they were at that moment."""
@@ -219,10 +241,14 @@ class TrainingSession:
                 raise
             if item is STEP_DONE:
                 self.steps_done += 1
+                if self.rate_schedule:
+                    self._apply_scheduled_rate()
                 if target_step is not None and self.steps_done >= target_step:
                     break
             elif item is EPOCH_DONE:
                 self.epoch += 1
+                if self.rate_schedule:
+                    self._apply_scheduled_rate()
                 if target_epoch is not None and self.epoch >= target_epoch:
                     break
             elif item is not PAUSE:

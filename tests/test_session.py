@@ -139,6 +139,29 @@ def test_a_learning_rate_change_alters_the_next_update_and_no_earlier_one():
     assert [(c.epoch, c.learning_rate) for c in change] == [(5, 0.001)]
 
 
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_a_steered_run_replayed_from_its_schedule_is_the_same_run_to_the_last_bit(screen):
+    """Steering is part of the run (issue 22): a link carries the run's changes as (steps done, rate), and a new
+    session that schedules them trains exactly what the learner's session trained, changes and marks included."""
+    steered = session_of(*SCREENS[screen]())
+    steered.advance(epochs=4)
+    steered.set_learning_rate(0.03)
+    steered.advance(steps=3)  # mid-epoch where an epoch has several steps
+    steered.set_learning_rate(0.001)
+    steered.advance(epochs=2)
+    steered.set_learning_rate(0.02)
+    steered.advance()
+    changes = [(c.epoch, c.step, c.learning_rate) for c in steered.history.learning_rate_changes]
+    assert len(changes) == 3
+    replayed = session_of(*SCREENS[screen]())
+    replayed.schedule_learning_rates(changes)
+    replayed.advance()
+    assert_identical(steered, replayed)
+    assert replayed.history.learning_rate_changes == steered.history.learning_rate_changes
+    assert [r.learning_rate for r in replayed.history.records] == [r.learning_rate for r in steered.history.records]
+    assert replayed.rate_schedule == {}
+
+
 def test_an_invalid_learning_rate_is_refused_and_the_run_goes_on():
     model, data, config = hihello_run()
     session = session_of(model, data, config)
