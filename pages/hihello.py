@@ -252,7 +252,7 @@ def pairs(run: LiveRun[HiHelloRun]) -> None:
         )
 
 
-with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"readout": READOUT_LABELS}):
+with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"readout": READOUT_LABELS}, setting_labels=LABELS):
     values = sidebar_values()
 opening(values)
 run = drive(KEY, checked(values), build, draw_live, LEARNING_RATES, LABELS)

@@ -167,7 +167,7 @@ def draw_live(run: LiveRun[LongSequenceRun]) -> None:
     readback_details(run, snapshot, KEY)
 
 
-with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"batch_size": BATCH_LABELS}):
+with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"batch_size": BATCH_LABELS}, setting_labels=LABELS):
     values = settings_sidebar()
 page_setup(_("Long sequences: learning a sentence through sliding windows"), intro(described_settings(values)))
 st.markdown(note_link("labs"))

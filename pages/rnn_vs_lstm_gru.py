@@ -141,7 +141,7 @@ def draw_live(run: LiveRun[ComparisonRun]) -> None:
     curves(run, KEY)
 
 
-with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"task": TASK_LABELS}):
+with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"task": TASK_LABELS}, setting_labels=LABELS):
     settings = settings_sidebar()
 run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
 if run is not None and run.history.records:

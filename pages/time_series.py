@@ -89,6 +89,7 @@ LINK = (
     {"missing_policy": POLICIES, "batch_size": BATCH_LABELS, "source": SOURCE_LABELS, "row_order": ROW_ORDERS},
     {"train_percent": 70, "source": "stock"},
     upload_caveat,
+    {**LABELS, "train_percent": LABELS["train_fraction"], "source": _("the data")},  # what hide= names
 )
 # Widgets whose options or defaults depend on the table carry the table's tag in their key, and those that
 # depend on a run carry the run's number: a new key is a fresh widget. (A selectbox remembers its choice

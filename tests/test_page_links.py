@@ -227,10 +227,69 @@ def test_hide_hides_the_named_controls_and_the_link_still_sets_them():
     style = " ".join(h.proto.body for h in at.get("html"))
     assert ".st-key-hihello_seed" in style and ".st-key-hihello_cell" in style and "bogus" not in style
     assert ".st-key-hihello_epochs" not in style
-    assert any("This lesson's link fixes: cell, seed" in c.value for c in at.sidebar.get("caption"))
+    assert any("This lesson's link fixes: the cell type, the seed" in c.value for c in at.sidebar.get("caption"))
     assert "hide=bogus" in notes(at)[0]
     assert live_run(at, KEY).settings.seed == 0  # drawn, hidden: the link's value still reaches it
     assert "hide=seed%2Ccell&" in link_of(at) + "&"  # the lesson's link keeps hiding them, without the name it refused
+
+
+def preset_buttons(at, key: str = KEY) -> list[str]:
+    """The teaching presets the sidebar offers, by name."""
+    prefix = f"{key}_preset_"
+    return [b.key.removeprefix(prefix) for b in at.sidebar.button if b.key and b.key.startswith(prefix)]
+
+
+def captions(at) -> list[str]:
+    return [c.value for c in at.sidebar.get("caption")]
+
+
+def test_a_lesson_link_holds_no_preset_that_would_change_a_hidden_setting_is_offered():
+    """Issue 22: with ``hide=seed,cell``, GRU and seed 3, the preset "Seed 0 gets stuck" turned the run into an RNN
+    with seed 0. Every HiHello preset trains an RNN (and all but one with seed 2): none is offered, and the sidebar
+    says why, naming the fixed settings as the page labels its controls."""
+    at = paused({"hihello_cell": "gru", "hihello_seed": "3", "hide": "seed,cell"})
+    assert preset_buttons(at) == []
+    shown = captions(at)
+    assert "This lesson's link leaves out 5 teaching setups: they would change settings the link fixes." in shown
+    assert "This lesson's link fixes: the cell type, the seed (those controls are hidden)." in shown
+    settings = live_run(at, KEY).settings
+    assert (settings.cell, settings.seed) == ("gru", 3)
+    at.run()  # a later run of the screen holds it too
+    assert preset_buttons(at) == [] and not at.exception
+    assert not any(":material/school:" in m.value for m in at.sidebar.get("markdown"))  # no preset's sentence
+
+
+def test_a_preset_that_keeps_the_hidden_values_is_still_offered_and_works():
+    at = paused({"hide": "seed,cell"})  # the default seed 2 and RNN: only "Seed 0 gets stuck" would change them
+    assert preset_buttons(at) == ["lab", "saturated", "overshoot", "korean"]
+    assert "This lesson's link leaves out 1 teaching setup: it would change a setting the link fixes." in captions(at)
+    at.button(key=f"{KEY}_preset_korean").click().run()
+    assert not at.exception, at.exception
+    run = live_run(at, KEY)
+    assert (run.settings.word, run.settings.seed, run.settings.cell) == ("안녕하세요", 2, "rnn") and run.playing
+    assert any("A Korean word" in m.value for m in at.sidebar.get("markdown") if ":material/school:" in m.value)
+    assert preset_buttons(at) == ["lab", "saturated", "overshoot", "korean"]  # still held after a preset
+    query = dict(parse_qsl(urlsplit(link_of(at)).query))
+    assert query["hide"] == "seed,cell" and query["hihello_word"] == "안녕하세요"
+
+
+def test_hide_all_leaves_out_every_preset_that_changes_anything():
+    at = paused({"hide": "all"})
+    assert preset_buttons(at) == ["lab"]  # the defaults: loading it changes nothing
+    assert "This lesson's link leaves out 4 teaching setups: they would change settings the link fixes." in captions(at)
+    (fixes,) = [c for c in captions(at) if c.startswith("This lesson's link fixes: ")]
+    for label in ("the word", "the cell type", "the seed", "the learning rate"):
+        assert label in fixes, fixes
+    stuck = paused({"hide": "all", "hihello_seed": "0"})  # exactly the preset's setup: it is offered, and loaded
+    assert preset_buttons(stuck) == ["stuck"]
+    assert any("Seed 0 gets stuck" in m.value for m in stuck.sidebar.get("markdown") if ":material/school:" in m.value)
+
+
+def test_hide_on_the_time_series_screen_names_the_data_source_by_its_label_and_holds_the_sample():
+    at = paused({"hide": "source"}, "pages/time_series.py", "timeseries")
+    assert preset_buttons(at, "timeseries") == ["prices"]  # the seasonal preset would switch the sample
+    assert "This lesson's link fixes: the data (those controls are hidden)." in captions(at)
+    assert live_run(at, "timeseries").screen.identity == "sample:stock_like.csv"
 
 
 def test_a_long_sequence_preset_is_a_link_and_keeps_its_promise():

@@ -157,3 +157,19 @@ def test_a_korean_session_keeps_korean_when_a_link_names_an_unknown_language():
     assert not at.exception, at.exception
     (note,) = [plain for plain in notes(at) if "lang=xx" in plain]
     assert note.startswith("링크에서 받지 않은 값")
+
+
+def test_a_lesson_link_names_the_settings_it_fixes_by_their_labels_in_korean_and_after_a_switch():
+    """Issue 22: the sidebar named the fixed settings by the URL's names ("cell, seed"); it names them as the page
+    labels its controls, in the page's language, and says in it why presets are left out."""
+    at = opened({"lang": "ko", "hihello_cell": "gru", "hihello_seed": "3", "hide": "seed,cell"})
+    captions = [c.value for c in at.sidebar.caption]
+    assert "이 수업 링크가 고정한 설정: 셀 종류, 시드 (해당 컨트롤은 숨겨져 있습니다)." in captions, captions
+    (left_out,) = [c for c in captions if "수업용 설정" in c]
+    assert "5개" in left_out and mostly_hangul(left_out)
+    assert not [b for b in at.sidebar.button if b.key and b.key.startswith(f"{KEY}_preset_")]
+    at.sidebar.button_group(key="language_selector").set_value("en").run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.sidebar.caption]
+    assert "This lesson's link fixes: the cell type, the seed (those controls are hidden)." in captions, captions
+    assert "This lesson's link leaves out 5 teaching setups: they would change settings the link fixes." in captions

@@ -35,6 +35,7 @@ from core.cell_math import CELL_NAMES
 from core.errors import InputError
 from core.i18n import N_, SOURCE_LANGUAGE, _, current_language
 from core.links import (
+    RATE_CHANGES,
     TABLE_TAG,
     Refusal,
     field_of,
@@ -43,12 +44,14 @@ from core.links import (
     link_text,
     options_by_label,
     parse_value,
+    rate_changes_text,
     read_link,
+    read_rate_changes,
 )
 from core.presets import same_value as _same
 from ui.i18n import LINK_NOTES_KEY
-from ui.lessons import hide_controls, note, notes_key, preset_picker, show_loaded
-from ui.live import current_run
+from ui.lessons import fixed_settings, hide_controls, note, notes_key, preset_picker, preset_place, show_loaded
+from ui.live import current_run, pending_rate_changes_key
 
 LANGUAGE_PARAM = "lang"
 SHARED_PARAMS = (LANGUAGE_PARAM, "hide")  # parameters every screen reads
@@ -71,6 +74,7 @@ def linked_settings(
     labels: Mapping[str, Mapping[object, str]] | None = None,
     also: Mapping[str, object] | None = None,
     caveat: Callable[[], str | None] | None = None,
+    setting_labels: Mapping[str, str] | None = None,
 ) -> Iterator[None]:
     """Around a page's setting controls: the link is checked before they are drawn, the note, the presets and
     the link to this setup after. A link is read once per visit of a session (later, the controls hold it).
@@ -80,17 +84,22 @@ def linked_settings(
     label (the cell type's are known here). ``also`` names the
     bound controls that are not a field of the settings class (suffix of the key -> default), and ``caveat``
     says what the link cannot carry (an uploaded file). A screen without a settings class (Basics) passes None
-    and names all its controls in ``also``."""
+    and names all its controls in ``also``. ``setting_labels`` names the settings as the page does (field -> label,
+    the page's table for the "Changed: …" note): the sidebar says by these names which ones a lesson's link fixes.
+
+    The presets are drawn last, at the top of the sidebar kept for them: a lesson's link (``?hide=``) leaves out
+    those that would change a setting it fixes, which needs the values the controls took from the link."""
     labels = {"cell": CELL_NAMES, **(labels or {})}
     also = dict(also or {})
     first = _read_key(key) not in st.session_state
     raw, refused = take_link(key, defaults, learning_rates, labels, also) if first else ({}, set())
-    loaded = preset_picker(key, defaults, also)
+    presets = preset_place(key)
     top = st.container()  # the note about refused values goes above the controls, once they have been checked
     yield
     if first:
         after_widgets(key, raw, refused, labels)
-    hidden = hide_controls(key, defaults, also, first)
+    hidden = hide_controls(key, defaults, also, first, setting_labels)  # the one read of ``hide`` in this run
+    loaded = preset_picker(key, defaults, also, presets, fixed_settings(hidden, defaults, also))
     show_link(key, defaults, loaded, labels, also, caveat() if caveat else None, top, hidden)
 
 
@@ -129,6 +138,7 @@ def take_link(
             refused.append(Refusal(rate_name, link_text(taken[rate_name]), _offered(learning_rates)))
         elif current_run(key) is None:  # a run on screen keeps the rate it is steered with
             st.session_state[rate_name] = offered[0]
+    refused += _take_rate_changes(key, raw, learning_rates)
     for refusal in refused:
         _drop(refusal.name)
     # A refused ``lang`` (ui.i18n took it out of the URL when the session opened): noted once, by this screen.
@@ -145,7 +155,7 @@ def after_widgets(
     later = []
     for name, values in raw.items():
         field = field_of(name, key)
-        if field is None or name in refused or field == "learning_rate":
+        if field is None or name in refused or field in ("learning_rate", RATE_CHANGES):
             continue
         if name not in st.session_state:
             if TABLE_TAG.search(name.removeprefix(key)):
@@ -203,11 +213,17 @@ def setup_link(
         else:
             continue
         value = st.session_state[name]
+        if field == "learning_rate" and defaults is not None:  # the run's own rate, its steering below
+            value = link_learning_rate(key, defaults)[0]
         if isinstance(value, list | tuple):  # several values: the parameter repeated
             if tuple(value) != default:
                 params.extend((name, link_text(v, labels.get(field))) for v in value)
         elif not _same(value, default):
             params.append((name, link_text(value, labels.get(field))))
+    if defaults is not None and hasattr(defaults, "learning_rate"):
+        changes = link_learning_rate(key, defaults)[1]
+        if changes:
+            params.append((f"{key}_{RATE_CHANGES}", changes))
     language = current_language()
     if language != SOURCE_LANGUAGE or LANGUAGE_PARAM in st.query_params:
         params.append((LANGUAGE_PARAM, language))
@@ -250,15 +266,55 @@ def _plain_here(mark: str, before: str, after: str) -> bool:
 DIGITS = frozenset(string.digits)  # a set: "" (no character there) is not in it
 
 
+def _take_rate_changes(key: str, raw: Mapping[str, list[str]], learning_rates: Sequence[float]) -> list[Refusal]:
+    """``{key}_rate_changes``: the steering of the run the link was made from, replayed by the first run it builds
+    (a run on screen keeps its own)."""
+    name = f"{key}_{RATE_CHANGES}"
+    if name not in raw:
+        return []
+    text = ",".join(raw[name])
+    try:
+        changes = read_rate_changes(text, learning_rates)
+    except InputError:
+        return [Refusal(name, text, lambda: _rate_changes_reason(text, learning_rates))]
+    if current_run(key) is None:
+        st.session_state[pending_rate_changes_key(key)] = changes
+    return []
+
+
+def _rate_changes_reason(text: str, learning_rates: Sequence[float]) -> str:
+    try:
+        read_rate_changes(text, learning_rates)
+    except InputError as error:
+        return str(error)
+    return ""
+
+
+def link_learning_rate(key: str, defaults: Any) -> tuple[float, str | None]:
+    """The learning rate and the changes a link to this setup carries: those of the run on screen (the rate it
+    started with, and its steering, so the link trains the same run), or before any run the transport's rate."""
+    run = current_run(key)
+    if run is None or not hasattr(run.settings, "learning_rate"):
+        return st.session_state.get(f"{key}_learning_rate", defaults.learning_rate), None
+    session = run.session
+    changes = session.history.learning_rate_changes
+    return run.settings.learning_rate, rate_changes_text(changes, session.steps_per_epoch) if changes else None
+
+
 def _carry_learning_rate(key: str, defaults: Any) -> None:
-    name = f"{key}_learning_rate"
-    rate = st.session_state.get(name, defaults.learning_rate)
-    wanted = None if math.isclose(rate, defaults.learning_rate) else link_text(rate)
-    if st.query_params.get(name) != wanted:
-        if wanted is None:
-            _drop(name)
-        else:
-            st.query_params[name] = wanted
+    """The address keeps the run's rate and steering too (a reload, a copied address): carried by hand, since the
+    transport's rate control is not bound to the URL."""
+    rate, changes = link_learning_rate(key, defaults)
+    wanted = {
+        f"{key}_learning_rate": None if math.isclose(rate, defaults.learning_rate) else link_text(rate),
+        f"{key}_{RATE_CHANGES}": changes,
+    }
+    for name, text in wanted.items():
+        if st.query_params.get(name) != text:
+            if text is None:
+                _drop(name)
+            else:
+                st.query_params[name] = text
 
 
 def _whole_number_fields(defaults: Any, also: Mapping[str, object]) -> set[str]:

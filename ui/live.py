@@ -25,6 +25,7 @@ from typing import Any
 import streamlit as st
 
 from core.i18n import N_, _, ngettext
+from core.links import rate_schedule
 from core.training import Snapshot, TrainingHistory
 from ui.common import learner_errors
 from ui.i18n import apply_language
@@ -55,13 +56,27 @@ def start(key: str, settings: Any, build: Callable[[Any], LiveRun], display_keys
     """Build a new run from ``settings`` (an InputError leaves the previous run as it was)."""
     previous = current_run(key)
     run = build(settings)
-    if previous is not None:
+    if previous is None:  # the first run a link builds replays the steering of the run the link was made from
+        replay_link_steering(run, st.session_state.pop(pending_rate_changes_key(key), ()))
+    else:
         leave_queue(previous)
     run.number = (previous.number if previous else 0) + 1
     for name in (*display_keys, "epoch"):
         st.session_state.pop(f"{key}_{name}", None)
     st.session_state[run_key(key)] = run
     return run
+
+
+def pending_rate_changes_key(key: str) -> str:
+    """Where a link's learning-rate changes (ui.links) wait for the first run of the screen, which replays them."""
+    return f"{key}_rate_changes_pending"
+
+
+def replay_link_steering(run: LiveRun, changes: Sequence[tuple[int, int, float]]) -> None:
+    """Schedule a link's learning-rate changes (core.links.read_rate_changes) in every session of ``run``: the
+    steered run trains again to the last bit, its marks on the loss curve included."""
+    for session in run.sessions.values():
+        session.schedule_learning_rates(rate_schedule(changes, session.steps_per_epoch, session.total_epochs))
 
 
 def pause_other_pages(key: str) -> None:
@@ -130,6 +145,8 @@ def drive(
 
 def live_fragment(key, run, settings, build, draw, learning_rates, display_keys) -> None:
     playing_when_drawn = run.playing
+    # The link to this setup, outside the fragment, carries the run's steering: a change redraws the whole page.
+    changes_when_drawn = len(run.session.history.learning_rate_changes)
 
     def body() -> None:
         apply_language()  # a fragment's rerun skips the page's top, where the language was chosen
@@ -149,7 +166,8 @@ def live_fragment(key, run, settings, build, draw, learning_rates, display_keys)
             # The clock exists only while the run plays: a paused page costs the server nothing. The browser asks
             # for the next tick once it has drawn this one (ui.ticker), at the pace the server can afford.
             next_tick(key, tick_seconds(), time.monotonic_ns())
-        if current.playing != playing_when_drawn:
+        steered = len(current.session.history.learning_rate_changes) != changes_when_drawn
+        if current.playing != playing_when_drawn or (steered and current is run):
             st.rerun()  # the whole page: the views outside the fragment catch up
 
     st.fragment(body)()
