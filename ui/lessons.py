@@ -74,15 +74,25 @@ def keeps(
     return all(same_value(values[field], wanted[field]) for field in fixed if field in wanted and field in values)
 
 
-def apply_preset(key: str, preset: Preset, defaults: Any, also: Mapping[str, object]) -> None:
-    """The preset's settings into the controls (so into the URL), every other setting back to its default, and
-    a fresh run that plays them."""
-    for field, value in preset.settings_over(defaults, also).items():
+def put_into_controls(key: str, values: Mapping[str, object]) -> None:
+    """Settings (field -> value) into the screen's controls, and so into the URL and the link to this setup: a preset,
+    or the settings of a loaded run. Only the controls the screen has drawn (and the transport's learning rate); a
+    whole number goes into a float control as a float (``ui.controls.whole_number_input``). Called from a widget's
+    callback, before the controls are drawn again."""
+    for field, value in values.items():
         name = f"{key}_{field}"
         if field != "learning_rate" and name not in st.session_state:
             continue
         current = st.session_state.get(name)
-        st.session_state[name] = float(value) if isinstance(current, float) else value
+        if isinstance(value, tuple) and isinstance(current, list):
+            value = list(value)
+        st.session_state[name] = float(value) if isinstance(current, float) and not isinstance(value, bool) else value
+
+
+def apply_preset(key: str, preset: Preset, defaults: Any, also: Mapping[str, object]) -> None:
+    """The preset's settings into the controls (so into the URL), every other setting back to its default, and
+    a fresh run that plays them."""
+    put_into_controls(key, preset.settings_over(defaults, also))
     st.session_state.pop(notes_key(key), None)
     run = current_run(key)
     if run is not None:

@@ -13,6 +13,7 @@ capability or torch version, ``core.run_file.Machine``) gets a note saying so be
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,6 +33,7 @@ from core.run_file import (
 )
 from core.windows import ReadBackLog
 from ui.i18n import apply_language
+from ui.lessons import put_into_controls
 from ui.live import LiveRun, current_run, start
 
 
@@ -125,6 +127,10 @@ def _load(
         st.session_state[_note_key(key)] = ("error", (uploaded.name, words), shown.number if shown else 0)
         return
     run.mode = "paused"
+    # The sidebar, the link to this setup and the preset note describe the run on screen: the loaded one's settings
+    # go into the controls (before, the sidebar kept its own and said "Changed: the cell type, the seed").
+    loaded = {item.name: getattr(settings, item.name) for item in dataclasses.fields(settings)}
+    put_into_controls(key, {name: value for name, value in loaded.items() if name != "learning_rate"})
     st.session_state.pop(f"{key}_learning_rate", None)  # the steering control shows the loaded run's rate
     about = (uploaded.name, run.epoch, run.total_epochs, machine)
     st.session_state[_note_key(key)] = ("success", about, run.number)
@@ -146,8 +152,8 @@ def _note_words(note: tuple, run: LiveRun | None) -> str:
     name, epoch, total, _machine = about
     return _(
         "Loaded {file}: {position}. Its charts are drawn from the file; **Play** trains on from there (with the "
-        "optimiser's state as it was saved, so the curve goes on as if it had never stopped). The sidebar keeps its "
-        "own settings: **Reset** starts a new run from them."
+        "optimiser's state as it was saved, so the curve goes on as if it had never stopped). The sidebar shows the "
+        "run's settings: **Reset** starts a new run from them."
     ).format(file=name, position=_position(run, epoch, total) if run is not None else f"{epoch} / {total}")
 
 
