@@ -1,4 +1,5 @@
-"""Cells of a CSV file turned into numbers: decimal commas, thousands separators, currency and percent.
+"""Cells of a CSV file turned into numbers: decimal commas, thousands separators, currency and percent; and the
+other way, the text cells of a CSV file the app writes made safe to open in a spreadsheet.
 
 core/csv_reading.py finds the table (encoding, delimiter, header, ragged rows); this module decides
 what a cell of numbers means, core/csv_dates.py what a cell of dates means.
@@ -21,9 +22,27 @@ _DATELIKE = re.compile(
 MISSING_WORDS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "--", "—", "?", ".", "missing", "#n/a", "#value!", "#div/0!"}
 )
-_SYMBOLS = r"[ \u00a0\u202f'’$€£¥₩%]"  # spaces and apostrophes as thousands separators, currency, percent
+# Spaces and apostrophes as thousands separators, currency, percent. The characters themselves, not \u escapes:
+# pandas hands a pattern with escapes to Python's re one cell at a time, ten times slower than pyarrow.
+_SYMBOLS = "[ \u00a0\u202f'’$€£¥₩%]"
 _AMBIGUOUS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")  # "55,800": thousands, or 55.8 with a decimal comma?
 _AMBIGUOUS_POINT = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")  # "1.234": 1.234, or 1234 with dot thousands?
+# What a spreadsheet runs as a formula when a cell starts with it (CSV injection): = + - @, and tab or CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# -3.5, +1e-05: a number, not a formula (ASCII digits only: a spreadsheet reads no other digits as a number)
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A text cell as every CSV file the app writes holds it: with a leading ' when a spreadsheet would run it.
+
+    ``=HYPERLINK("http://evil.example/x")`` from an uploaded column name would otherwise run as a formula in Excel
+    or LibreOffice; ``'=HYPERLINK(...)`` shows as text. A cell that is a plain number (``-3.5``, ``+1e-05``) is
+    read as that number by a spreadsheet, never as a formula, so it stays as it is.
+    """
+    if cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def looks_numeric(cell: str) -> bool:
@@ -88,6 +107,20 @@ class ParsedNumbers:
     separator_example: str | None = None  # e.g. "'55,800' → 55800", for the note that says so
 
 
+# A cell written as a plain number, as pandas.to_numeric reads one (no 1_000, no digits but 0-9): matched for the whole
+# column at once, then only the matching cells are converted, so a column of words costs no conversion attempts.
+_FLOAT = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)"
+
+
+def _floats(strings: pd.Series) -> np.ndarray:
+    """(rows,) float64: each cell written as a plain number, NaN elsewhere (a word, a blank, "1,5")."""
+    plain = strings.str.fullmatch(_FLOAT, case=False).to_numpy(dtype=bool, na_value=False)
+    numbers = np.full(len(strings), np.nan)
+    if plain.any():
+        numbers[plain] = np.array(strings[plain].to_numpy(dtype=object), dtype=np.float64)
+    return numbers
+
+
 def parse_numbers(cells: tuple[str, ...], decimal_comma: bool) -> ParsedNumbers:
     """Read a column of text cells as float64, fast for a clean column, careful for a messy one."""
     if not decimal_comma:
@@ -100,24 +133,23 @@ def parse_numbers(cells: tuple[str, ...], decimal_comma: bool) -> ParsedNumbers:
             return ParsedNumbers(numbers, filled > 0, 0, None, had_symbols=False, had_separators=False)
     text = pd.Series(cells, dtype="str").str.strip()
     missing = text.str.lower().isin(MISSING_WORDS).to_numpy(dtype=bool)
+    filled = int((~missing).sum())
     had_symbols = False
     with_separator = np.zeros(len(text), dtype=bool)
-    values = pd.to_numeric(text, errors="coerce") if not decimal_comma else None
-    if values is None or (values.isna().to_numpy(dtype=bool) & ~missing).any():
+    numbers = _floats(text) if not decimal_comma else None
+    if numbers is None or (np.isnan(numbers) & ~missing).any():
         cleaned = text.str.replace("−", "-", regex=False)
         had_symbols = bool(cleaned.str.contains(r"[%$€£¥₩]", regex=True).any())
         cleaned = cleaned.str.replace(_SYMBOLS, "", regex=True)
-        # Accountants write negatives in parentheses: (12.50) means -12.50.
-        cleaned = cleaned.str.replace(r"^\((.*)\)$", r"-\1", regex=True)
+        if cleaned.str.startswith("(").any():  # accountants write negatives in parentheses: (12.50) means -12.50
+            cleaned = cleaned.str.replace(r"^\((.*)\)$", r"-\1", regex=True)
         separator = "." if decimal_comma else ","
         with_separator = cleaned.str.contains(r"[.,]" if decimal_comma else ",", regex=True).to_numpy(dtype=bool)
         cleaned = cleaned.str.replace(separator, "", regex=False)
         if decimal_comma:
             cleaned = cleaned.str.replace(",", ".", regex=False)
-        values = pd.to_numeric(cleaned, errors="coerce")
-    numbers = values.to_numpy(dtype="float64", na_value=np.nan)  # (rows,)
+        numbers = _floats(cleaned)
     not_number = np.isnan(numbers) & ~missing
-    filled = int((~missing).sum())
     parsed = filled - int(not_number.sum())
     example = str(text[not_number].iloc[0]) if not_number.any() else None
     shown = np.flatnonzero(with_separator & np.isfinite(numbers))

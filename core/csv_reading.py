@@ -5,9 +5,14 @@ decimal commas, exports carry ``#`` comments, blank lines and the odd short row.
 guesses one thing, and says what it guessed in a plain sentence, so the learner can check it.
 Cells stay text here; ``core.series`` turns them into numbers and dates.
 
-One idea at ~320 lines: each guess and the sentence that says what it guessed belong together, and the
-sentences are whole messages per case (a
-Korean translation cannot be glued from fragments); the decoding and the cell types already live apart.
+Within a budget: the columns are counted on the first lines and the rows as the text is split, a megabyte at a
+time, so a file over a limit is refused with the limit named (``MAX_ROWS``, ``MAX_COLUMNS``, ``MAX_CELLS``) before
+the rest is split, never after building millions of small strings (measured on a 39 MB one-column file: the process
+grew by 1.6 GB in 2.9 s before it was refused; now by 73 MB in 0.1 s).
+
+One idea at ~540 lines: each guess and the sentence that says what it guessed belong together, and the
+sentences are whole messages per case (a Korean translation cannot be glued from fragments); the budget is part of
+reading, as it decides how far the lines are split; the decoding and the cell types already live apart.
 """
 
 from __future__ import annotations
@@ -15,18 +20,21 @@ from __future__ import annotations
 import csv
 import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 
 from core.csv_cells import looks_like_date, looks_numeric
-from core.csv_decoding import decode_text
+from core.csv_decoding import decode_text, mixed_encodings
 from core.errors import InputError
 from core.i18n import N_, _, ngettext
 
+# The limits, decided here only (core.series re-exports them for the page's help text).
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
+# Rows × columns: 200,000 rows of 20 columns, or 20,000 rows of all 200. Each cell is a Python string until core.series
+# reads it, about 100 bytes with its share of the lists: a file at this limit grows the process by about 400 MB.
+MAX_CELLS = 3_000_000
 MAX_BYTES = 50 * 1024 * 1024  # the upload limit of .streamlit/config.toml (maxUploadSize = 50 MB)
 
 # The delimiters tried, each with the note that names it: one whole sentence each (Korean attaches a different
@@ -39,6 +47,23 @@ DELIMITER_NOTES = {
 }
 DELIMITERS = tuple(DELIMITER_NOTES)
 SNIFF_LINES = 200  # lines looked at to guess the delimiter and the header
+SNIFF_CHARACTERS = 65_536  # of each of those lines: one long line is not split whole to count its fields
+WIDE_LINE = 10 * MAX_COLUMNS  # delimiters on one line past which it is refused before csv splits it
+_CHUNK = 1 << 20  # characters split into lines at a time: the lines of a huge file are never all held at once
+
+# Warnings: notes the page shows apart, as warnings (``warnings_among``). Whole sentences without a placeholder, so a
+# note is found among the others by its words in the language it was read in.
+MIXED_ENCODINGS = N_(
+    "Some column names or cells may be unreadable: parts of the file look like UTF-8 or Korean CP949 text, but the "
+    "whole file is neither, so it was read as Windows-1252. Save it again as CSV (UTF-8) and upload that file."
+)
+WARNINGS = (MIXED_ENCODINGS,)
+
+
+def warnings_among(notes: Iterable[str]) -> list[str]:
+    """The notes (in the current language) that are warnings the learner should not miss."""
+    warnings = {_(warning) for warning in WARNINGS}
+    return [note for note in notes if note in warnings]
 
 
 @dataclass(frozen=True)
@@ -76,6 +101,74 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+def _sample(lines: list[str]) -> list[str]:
+    """The first lines as the guesses look at them, each cut at ``SNIFF_CHARACTERS``."""
+    return [line[:SNIFF_CHARACTERS] for line in lines[:SNIFF_LINES]]
+
+
+def _sample_width(lines: list[str], delimiter: str) -> int:
+    """The most common number of fields in the first lines (a line too long to split whole: its delimiters + 1)."""
+    counts = []
+    for line in lines[:SNIFF_LINES]:
+        if len(line) > SNIFF_CHARACTERS:
+            counts.append(line.count(delimiter) + 1)
+            continue
+        try:
+            counts.append(sum(len(row) for row in csv.reader([line], delimiter=delimiter)))
+        except csv.Error:
+            counts.append(line.count(delimiter) + 1)
+    return Counter(counts).most_common(1)[0][0] if counts else 1
+
+
+def _too_many_columns(count: int) -> InputError:
+    return InputError(
+        _("The file has {count:,} columns; the limit is {limit}. Keep only the columns you need.").format(
+            count=count, limit=MAX_COLUMNS
+        )
+    )
+
+
+def _too_many_rows() -> InputError:
+    return InputError(
+        _(
+            "The file has more than {limit:,} rows, the limit here. Keep the most recent rows, "
+            "or resample (for example daily instead of hourly), and upload it again."
+        ).format(limit=MAX_ROWS)
+    )
+
+
+def _too_many_cells(rows: int, columns: int) -> InputError:
+    """About ``rows`` rows of ``columns`` columns are more cells than ``MAX_CELLS``."""
+    return InputError(
+        _(
+            "The file has about {rows:,} rows of {columns} columns, more than {limit:,} cells (rows × columns), the "
+            "limit here. Keep fewer rows (for example the most recent ones) or only the columns you need, and upload "
+            "it again."
+        ).format(rows=rows, columns=columns, limit=MAX_CELLS)
+    )
+
+
+def _filler(delimiter: str) -> str:
+    """What a line of bare delimiters (",,,,") is made of: a blank row left over by a spreadsheet."""
+    return delimiter + ' \t"'
+
+
+def _allowed_lines(lines: list[str]) -> tuple[int, str]:
+    """How many lines of data (a header included) the budget allows, judged from the first lines, and the characters
+    of a blank row; refuses a file whose first lines already have more than ``MAX_COLUMNS`` fields."""
+    delimiter = sniff_delimiter(_sample(lines))
+    width = _sample_width(lines, delimiter)
+    if width > MAX_COLUMNS:
+        raise _too_many_columns(width)
+    return min(MAX_ROWS, MAX_CELLS // width) + 1, _filler(delimiter)
+
+
+def _line_count(text: str) -> int:
+    """About how many lines: their ends counted, the text not split (a C loop over it)."""
+    ends = text.count("\n") or text.count("\r")
+    return ends + (not text.endswith(("\n", "\r")))
+
+
 @dataclass(frozen=True)
 class _Lines:
     """The lines that hold data, their line numbers in the file, what was dropped, and the comment line just above
@@ -86,18 +179,50 @@ class _Lines:
     comments: int
     blanks: int
     comment_above: str | None
+    cut: bool = False  # more lines hold data than the budget allowed: the rest of the file was not split
 
 
-def _split_lines(text: str) -> _Lines:
-    """Drop ``#`` comment lines and blank lines; keep the original line number of every kept line."""
+def _content_end(text: str) -> int:
+    """Where the text ends without its last line ends (a last newline ends a line, it adds no empty one)."""
+    tail = text[-4096:]
+    kept = tail.rstrip("\r\n")
+    return len(text) - (len(tail) - len(kept)) if kept else len(text.rstrip("\r\n"))
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text``, ended by \\n, \\r\\n or \\r, split about a megabyte at a time (no list of every line)."""
+    size = _content_end(text)
+    separator = "\n" if "\n" in text else "\r"
+    start = 0
+    while start < size:
+        cut = text.find(separator, min(start + _CHUNK, size), size)
+        stop = size if cut < 0 else cut
+        chunk = text[start:stop]
+        if "\r" in chunk:
+            if separator == "\n" and chunk.endswith("\r"):  # the \r of the \r\n the chunk was cut at
+                chunk = chunk[:-1]
+            chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")
+        yield from chunk.split("\n")
+        start = stop + 1
+
+
+def _split_lines(text: str, allowed: Callable[[list[str]], tuple[int, str]]) -> _Lines:
+    """Drop ``#`` comment lines and blank lines; keep the original line number of every kept line.
+
+    ``allowed`` gets the first ``SNIFF_LINES`` kept lines (all of them when there are fewer) and says how many kept
+    lines the budget allows, or refuses the file; past that many, splitting stops and the result is ``cut``. It also
+    says which characters make a line of bare delimiters (",,,,", a blank row a spreadsheet left): after the first
+    lines such a line counts as blank at once (``_read_text_table`` drops those among the first lines), so a sheet
+    with thousands of them is not refused for rows it does not hold.
+    """
     kept: list[str] = []
     line_numbers: list[int] = []
     comments = blanks = 0
     comment_above = None
-    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")  # a last newline ends a line, adds none
-    for number, line in enumerate(text.split("\n"), start=1):
+    limit, filler = None, ""
+    for number, line in enumerate(_lines(text), start=1):
         stripped = line.strip()
-        if not stripped:
+        if not stripped or (filler and not line.strip(filler)):
             blanks += 1
         elif stripped.startswith("#"):
             comments += 1
@@ -106,7 +231,13 @@ def _split_lines(text: str) -> _Lines:
         else:
             kept.append(line)
             line_numbers.append(number)
-    return _Lines(kept, line_numbers, comments, blanks, comment_above)
+            if limit is None and len(kept) == SNIFF_LINES:
+                limit, filler = allowed(kept)
+            if limit is not None and len(kept) > limit:
+                return _Lines(kept, line_numbers, comments, blanks, comment_above, cut=True)
+    if limit is None and kept:  # fewer lines than the sample: checked all the same
+        limit, filler = allowed(kept)
+    return _Lines(kept, line_numbers, comments, blanks, comment_above, cut=limit is not None and len(kept) > limit)
 
 
 def _is_header(first: list[str], below: list[list[str]]) -> bool:
@@ -197,29 +328,51 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _wide_line(line: str, number: int, delimiter: str) -> InputError:
+    return InputError(
+        _(
+            "Line {line} holds about {count:,} fields, far more than the limit of {limit} columns. Keep only "
+            "the columns you need and upload the file again."
+        ).format(line=number, count=line.count(delimiter) + 1, limit=MAX_COLUMNS)
+    )
+
+
 def _parse_records(
     lines: list[str], line_numbers: list[int], delimiter: str
-) -> tuple[list[list[str]], list[int], list[tuple[int, int]]]:
+) -> tuple[list[list[str]], list[int], list[tuple[int, int]], list[int]]:
     """Split lines into rows of fields, respecting quotes; return the rows, their line numbers in the file,
-    and (first, past the last) indexes in ``lines`` of the rows whose quoted field runs over a line end."""
-    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
+    (first, past the last) indexes in ``lines`` of the rows whose quoted field runs over a line end, and the number
+    of quote marks on each line.
+
+    Within the budget: ``lines`` is emptied as it is read (each line is released once split, so the text and its
+    cells are never held twice); a line with so many delimiters that splitting it alone would cost more than a table
+    is refused before csv splits it (the first lines were checked before the file was split into lines); once the
+    fields split pass ``MAX_CELLS`` (and a header) the file is refused, counting the rows longer than the first ones
+    (later set aside as ragged) too.
+    """
+    quotes: list[int] = []
+
+    def read() -> Iterator[str]:
+        for index, number in enumerate(line_numbers):
+            line, lines[index] = lines[index], ""
+            if len(line) > WIDE_LINE and line.count(delimiter) > WIDE_LINE:
+                raise _wide_line(line, number, delimiter)
+            quotes.append(line.count('"'))
+            yield line + "\n"
+
+    reader = csv.reader(read(), delimiter=delimiter)
+    records: list[list[str]] = []
+    ends: list[int] = []
+    cells, budget = 0, MAX_CELLS + MAX_COLUMNS
     try:
-        records = list(islice(reader, MAX_ROWS + 2))  # + header + one too many: stop before memory runs out
-        if len(records) > MAX_ROWS + 1:
-            raise InputError(
-                _(
-                    "The file has more than {limit:,} rows, the limit here. Keep the most recent rows, "
-                    "or resample (for example daily instead of hourly), and upload it again."
-                ).format(limit=MAX_ROWS)
-            )
-        if len(records) == len(lines):  # the usual case: one row per line
-            return records, line_numbers, []
-        # Some row runs over several lines: read again, line by line, to find which.
-        records, ends = [], []
-        reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
         for row in reader:
             records.append(row)
             ends.append(reader.line_num)
+            cells += len(row)
+            if cells > budget:
+                raise _too_many_cells(len(lines), -(-cells // len(records)))  # the fields per row so far, on average
+        if len(records) == len(lines):  # the usual case: one row per line
+            return records, line_numbers, [], quotes
     except csv.Error as error:  # e.g. a quote never closed makes a field longer than csv's limit
         line = line_numbers[max(1, min(reader.line_num, len(line_numbers))) - 1]
         raise InputError(
@@ -229,13 +382,14 @@ def _parse_records(
         ) from error
     starts = [0, *ends[:-1]]  # index in `lines` of each row's first line
     spanning = [(start, end) for start, end in zip(starts, ends, strict=True) if end - start > 1]
-    return records, [line_numbers[start] for start in starts], spanning
+    return records, [line_numbers[start] for start in starts], spanning, quotes
 
 
-def _quote_note(spanning: list[tuple[int, int]], lines: list[str], line_numbers: list[int]) -> str:
-    """What a quote that runs over line ends did; an odd count of quote marks means it was never closed."""
+def _quote_note(spanning: list[tuple[int, int]], quotes: list[int], line_numbers: list[int]) -> str:
+    """What a quote that runs over line ends did; an odd count of quote marks (``quotes``: per line) means it was
+    never closed."""
     start, end = spanning[-1]
-    if end == len(lines) and sum(line.count('"') for line in lines[start:end]) % 2:
+    if end == len(quotes) and sum(quotes[start:end]) % 2:
         first, last = line_numbers[start], line_numbers[end - 1]
         return _(
             'A quote (") opened on line {first} runs over the end of the line and is never closed, so lines '
@@ -280,17 +434,23 @@ def _read_text_table(raw: bytes) -> TextTable:
     if not raw.strip():
         raise InputError(_("The file is empty. Upload a CSV file with a header row and rows of numbers below it."))
     text, encoding = decode_text(raw)
-    split = _split_lines(text)
+    split = _split_lines(text, _allowed_lines)
     lines, line_numbers, comments, blanks = split.kept, split.line_numbers, split.comments, split.blanks
+    comment_above = split.comment_above
+    if split.cut:  # over the budget, judged from the first lines: refused before the rest is split
+        width = _sample_width(lines, sniff_delimiter(_sample(lines)))
+        raise _too_many_rows() if MAX_ROWS * width <= MAX_CELLS else _too_many_cells(_line_count(text), width)
+    del text, split  # the lines hold what is needed
     notes = [_("Read as {encoding} text.").format(encoding=_(encoding))]
+    if mixed_encodings(raw, encoding):
+        notes.append(_(MIXED_ENCODINGS))
     if not lines:
         raise InputError(
             _("The file holds no data, only blank or comment lines. Upload a CSV file with rows of numbers.")
         )
 
-    delimiter = sniff_delimiter(lines[:SNIFF_LINES])
-    # A line of bare delimiters (",,,,") is a blank row left over by a spreadsheet.
-    filler = delimiter + ' \t"'
+    delimiter = sniff_delimiter(_sample(lines))
+    filler = _filler(delimiter)
     empty_rows = [i for i, line in enumerate(lines) if not line.strip(filler)]
     if empty_rows:
         blanks += len(empty_rows)
@@ -308,8 +468,9 @@ def _read_text_table(raw: bytes) -> TextTable:
     else:
         notes.append(_("The file has a single column."))
 
-    records, record_lines, spanning = _parse_records(lines, line_numbers, delimiter)
-    quote_problem = _quote_note(spanning, lines, line_numbers) if spanning else None
+    records, record_lines, spanning, quotes = _parse_records(lines, line_numbers, delimiter)
+    del lines  # emptied as it was split: the rows hold the cells now
+    quote_problem = _quote_note(spanning, quotes, line_numbers) if spanning else None
     if quote_problem:
         notes.append(quote_problem)
     has_header = _is_header(records[0], records[1:SNIFF_LINES])
@@ -322,11 +483,7 @@ def _read_text_table(raw: bytes) -> TextTable:
         )
     width = Counter(len(row) for row in data).most_common(1)[0][0]
     if width > MAX_COLUMNS:
-        raise InputError(
-            _("The file has {count:,} columns; the limit is {limit}. Keep only the columns you need.").format(
-                count=width, limit=MAX_COLUMNS
-            )
-        )
+        raise _too_many_columns(width)
     if len(data) > MAX_ROWS:
         raise InputError(
             _(
@@ -334,10 +491,12 @@ def _read_text_table(raw: bytes) -> TextTable:
                 "or resample (for example daily instead of hourly)."
             ).format(count=len(data), limit=MAX_ROWS)
         )
+    if len(data) * width > MAX_CELLS:  # a safety net: the budget was kept while the lines were split
+        raise _too_many_cells(len(data), width)
 
     comment_header = None
-    if not has_header and split.comment_above is not None:
-        comment_header = _comment_header(split.comment_above, delimiter, width, data[:SNIFF_LINES])
+    if not has_header and comment_above is not None:
+        comment_header = _comment_header(comment_above, delimiter, width, data[:SNIFF_LINES])
     skipped = comments - (comment_header is not None)  # the comment that names the columns has its own sentence
     if skipped:
         notes.insert(1, _comments_sentence(skipped))
@@ -355,7 +514,7 @@ def _read_text_table(raw: bytes) -> TextTable:
         header = comment_header
         notes.append(
             _("The header came from the comment line '{line}' just above the data.").format(
-                line=_shortened(split.comment_above or "")
+                line=_shortened(comment_above or "")
             )
         )
     else:

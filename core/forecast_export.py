@@ -15,21 +15,22 @@ import numpy as np
 import pandas as pd
 import torch
 
+from core.csv_cells import spreadsheet_safe
 from core.forecast_results import ForecastResult, future_times
 from core.forecasting import PreparedForecast
 from core.i18n import _
 from core.training import TrainingHistory
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FUTURE_PART = "forecast beyond the data"  # the "part" of the rows past the end (data: English, as the headers)
 
 
 def _escape_cell(cell: object) -> object:
-    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+    return spreadsheet_safe(cell) if isinstance(cell, str) else cell
 
 
 def escape_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy safe to open in a spreadsheet: text starting with = + - @ (or tab/CR) gets a leading '.
+    """A copy safe to open in a spreadsheet: text starting with = + - @ (or tab/CR) gets a leading '
+    (``core.csv_cells.spreadsheet_safe``, which every CSV file the app writes goes through).
 
     Otherwise a cell like ``=HYPERLINK(...)`` from an uploaded column name would run as a
     formula in Excel (CSV injection). Numbers and dates are left as they are.

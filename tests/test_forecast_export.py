@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pandas as pd
 
-from core.forecast_export import escape_for_spreadsheet, summary_json
+from core.forecast_export import escape_for_spreadsheet, predictions_csv, summary_json
 from core.forecast_results import evaluate_forecast
 from core.forecasting import ForecastSettings, prepare
 from core.series import read_series
@@ -23,6 +25,22 @@ def test_escape_for_spreadsheet():
     assert escaped["'=cmd"].tolist() == ["'=1+1", "'+x", "'-y", "'@z", "'\tq", "ok"]
     assert escaped["value"].tolist() == frame["value"].tolist()
     assert frame.columns[0] == "=cmd"  # the original is untouched
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/x")'
+
+
+def test_the_predictions_csv_escapes_a_hostile_column_name_and_keeps_negative_numbers():
+    quoted = '"' + HOSTILE.replace('"', '""') + '"'
+    lines = [f"Date,{quoted},@x", *(f"2024-01-{1 + i:02d},{(i % 7) - 3.5},{i}" for i in range(28))]
+    table = read_series("\n".join(lines).encode())
+    prepared = prepare(table, ForecastSettings(target=HOSTILE, features=(HOSTILE, "@x"), window=3))
+    result = evaluate_forecast(prepared, build_model(prepared.settings.model_config(), 0))
+    rows = list(csv.reader(io.StringIO(predictions_csv(prepared, result).decode())))
+    assert rows[0][:3] == ["time", "part", "'" + HOSTILE]
+    truths = [row[2] for row in rows[1:]]
+    assert any(value.startswith("-") for value in truths)  # negative numbers stay numbers
+    assert [float(value) for value in truths] == list(prepared.truth[:, 0])
 
 
 # ------------------------------------------------------------------------------------------ the run as JSON

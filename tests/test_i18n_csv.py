@@ -69,6 +69,10 @@ REFUSALS: dict[str, Callable[[pytest.MonkeyPatch], object]] = {
     "header only, quote": lambda mp: read_series(b'"Date,v\n2024-01-01,5\n'),
     "too many columns": _limit("MAX_COLUMNS", 2, b"1,2,3\n4,5,6\n"),
     "too many data rows": _limit("MAX_ROWS", 5, b"1\n" * 6),
+    "too many cells before splitting": _limit("MAX_CELLS", 100, b"a,b\n" + b"1,2\n" * 300),
+    "too many cells while splitting": _limit("MAX_CELLS", 100, b"a,b\n" + b"1,2\n" * 40 + (b"1," * 29 + b"1\n") * 10),
+    "columns from the first lines": lambda mp: read_series(b"12," * 300_000 + b"12\n"),
+    "a far wider line": lambda mp: read_series(b"a,b\n" + b"1,2\n" * 300 + b"1," * 3000 + b"1\n"),
     "unexpected failure": _unexpected_failure,
     "no numbers": lambda mp: read_series(b"name,city\nfoo,bar\nbaz,qux\n"),
     "no numbers, quote": lambda mp: read_series(b'name,value\nfoo,"bar\nbaz,qux\n'),
@@ -213,3 +217,40 @@ def test_the_time_series_data_section_speaks_the_learners_language():
     at.run()
     assert not at.exception and not at.error
     assert "Column 'Date' holds the dates" in at.text[0].value
+
+
+MIXED = "날짜,종가\n".encode() + b"".join(f"2024-01-{d:02d},{100 + d}\n".encode() for d in range(1, 20))
+MIXED += "2024-01-20,120,비고\n".encode("cp949")  # a row pasted from a Korean Excel file
+
+
+def test_the_mixed_encodings_warning_is_korean():
+    with speaking("en"):
+        english = csv_reading.warnings_among(read_series(MIXED).notes)
+    with speaking("ko"):
+        korean = csv_reading.warnings_among(read_series(MIXED).notes)
+    assert len(english) == len(korean) == 1 and english[0].startswith("Some column names or cells may be unreadable")
+    assert korean != english and hangul_share(korean[0]) > 0.8, korean
+
+
+def test_the_page_shows_the_mixed_encodings_warning_in_the_learners_language():
+    """Under AppTest: the warning stands apart from the notes, as an st.warning, in Korean and after a switch in
+    English; the notes do not repeat it."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP, APP_TIMEOUT
+
+    key = "timeseries"
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.query_params["lang"] = "ko"
+    at.run()
+    at.session_state[f"{key}_source"] = "upload"
+    at.switch_page("pages/time_series.py").run()
+    at.file_uploader(key=f"{key}_upload").set_value(("mixed.csv", MIXED, "text/csv")).run()
+    assert not at.exception and not at.error
+    korean = [w.value for w in at.warning if "CP949" in w.value]
+    assert len(korean) == 1 and hangul_share(korean[0].replace("\\", "")) > 0.8, korean
+    assert "CP949" not in at.text[0].value
+    at.query_params["lang"] = "en"
+    at.run()
+    english = [w.value for w in at.warning if "CP949" in w.value]
+    assert len(english) == 1 and "Some column names or cells may be unreadable" in english[0].replace("\\", "")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from core.csv_reading import MAX_CELLS, warnings_among
 from core.i18n import N_, _, current_language, speaking
 from core.links import options_by_label
 from core.series import (
@@ -20,6 +21,7 @@ from core.series import (
     read_series,
     row_order_sentence,
 )
+from ui.common import markdown_literal
 from ui.controls import BIND
 from ui.i18n import option_labels
 
@@ -81,9 +83,10 @@ def choose_data(key: str) -> tuple[SeriesTable | None, str, str]:
         identity = f"sample:{name}"
         return read_cached(raw, name, current_language()), source_text(identity), identity
     uploaded = st.file_uploader(
-        _("CSV file (.csv, .txt or .tsv; at most {size} MB, {rows:,} rows, {columns} columns)").format(
-            size=MAX_BYTES // 2**20, rows=MAX_ROWS, columns=MAX_COLUMNS
-        ),
+        _(
+            "CSV file (.csv, .txt or .tsv; at most {size} MB, {rows:,} rows, {columns} columns and {cells:,} cells, "
+            "rows × columns)"
+        ).format(size=MAX_BYTES // 2**20, rows=MAX_ROWS, columns=MAX_COLUMNS, cells=MAX_CELLS),
         type=["csv", "txt", "tsv"],
         key=f"{key}_upload",
         help=_(
@@ -115,8 +118,11 @@ def preview(table: SeriesTable, key: str, identity: str) -> str:
         rows=len(table.frame), columns=len(table.numeric_columns)
     )
     row_order = "oldest_first"
+    warnings = warnings_among(table.notes)  # e.g. mixed encodings: said apart, where it cannot be missed
+    for warning in warnings:
+        st.warning(markdown_literal(warning))
     with st.expander(title, True):
-        st.text("\n".join(f"• {note}" for note in table.notes))
+        st.text("\n".join(f"• {note}" for note in table.notes if note not in warnings))
         if table.needs_row_order:
             name = f"{key}_row_order_{table_tag(identity)}"
             written, by_label = st.query_params.get(name), options_by_label(ROW_ORDERS)
