@@ -1,30 +1,14 @@
 """Why the script of a run would not print the screen's final loss, as sentences for the learner.
 
-A script (core.run_code) replays the run's settings from the start. What the learner did to the run while it
-trained (a new learning rate), how the app stopped it (a loss that blew up) and where it computed it (a GPU, steps
-in slices that fit in memory) are not settings: each has its sentence here, computed from the run's sessions.
+A script (core.run_code) replays the run's settings from the start, and its steering (a learning rate the learner
+changed is changed at the same step: core.run_code.steering). How the app stopped it (a loss that blew up) and where
+it computed it (a GPU, steps in slices that fit in memory) are not in the script: each has its sentence here,
+computed from the run's sessions.
 """
 
 from __future__ import annotations
 
-from core.i18n import _, ngettext
-
-
-def changed_learning_rate_note(history) -> str | None:
-    """Why the script would not print the screen's loss: the learner changed the learning rate during the run."""
-    changes = history.learning_rate_changes
-    if not changes:
-        return None
-    last = changes[-1]
-    return ngettext(
-        "This run changed its learning rate during training ({count} time, last to {rate:g} after epoch {epoch}). "
-        "The script trains at the rate the run started with from start to end, so its final loss will differ from "
-        "this run's; press Reset to train as the script does.",
-        "This run changed its learning rate during training ({count} times, last to {rate:g} after epoch {epoch}). "
-        "The script trains at the rate the run started with from start to end, so its final loss will differ from "
-        "this run's; press Reset to train as the script does.",
-        len(changes),
-    ).format(count=len(changes), rate=last.learning_rate, epoch=last.epoch)
+from core.i18n import _
 
 
 def sliced_note(session) -> str | None:
@@ -64,7 +48,6 @@ def script_notes(sessions) -> list[str]:
     for session in sessions:
         history = session.history
         notes += [
-            changed_learning_rate_note(history),
             stopped_note(history),
             sliced_note(session),
             device_note(session),

@@ -4,12 +4,18 @@ The rows are a few hundred lines of numbers, too many to read inside a short scr
 beside it, the way the note's lab reads its stock prices with ``np.loadtxt``. They are the rows exactly as the
 screen trained on them: after the missing-value policy, oldest first (a file read newest first, as the note's lab
 reads its stock file, is already reversed here), scaled to 0..1 with the training rows' own minimum and maximum,
-written with every digit of their float32 value, so the script's windows are the app's.
+written with every digit of their float32 value, so the script's windows are the app's. Their header holds the
+file's column names, made safe to open in a spreadsheet like every CSV file the app writes.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
+
 from core.cell_math import CELL_NAMES
+from core.csv_cells import spreadsheet_safe
 from core.forecasting import PreparedForecast
 from core.run_code import RunCode, comment, header, network, seeding, training
 
@@ -26,13 +32,15 @@ def training_rows(prepared: PreparedForecast) -> str:
     features = prepared.scaled_features[:train_rows]
     target = prepared.target_scaler.transform_for_training(prepared.target_values, [settings.target]).reshape(-1)
     names = [*(_column(name) for name in settings.features), f"{_column(settings.target)} (target)"]
-    lines = [",".join(names)]
-    for row, value in zip(features, target[:train_rows], strict=True):
+    first_line = io.StringIO()  # csv quotes a name holding a quote; the script skips this line (np.loadtxt skiprows=1)
+    csv.writer(first_line, lineterminator="\n").writerow(spreadsheet_safe(name) for name in names)
+    lines = [first_line.getvalue().rstrip("\n")]
+    for row, value in zip(features, target[:train_rows], strict=True):  # numbers: never escaped, -0.5 stays -0.5
         lines.append(",".join(repr(float(v)) for v in (*row, value)))
     return "\n".join(lines) + "\n"
 
 
-def forecast_code(prepared: PreparedForecast) -> RunCode:
+def forecast_code(prepared: PreparedForecast, rate_changes: Sequence[tuple[int, float]] = ()) -> RunCode:
     """The Time series screen's run (core.forecasting.PreparedForecast) as a script and its data file."""
     settings = prepared.settings
     config = settings.model_config()
@@ -80,6 +88,7 @@ def forecast_code(prepared: PreparedForecast) -> RunCode:
             settings.batch_size or None,
             train_windows,
             seed,
+            rate_changes=rate_changes,
         ),
     ]
     return RunCode("\n".join(lines) + "\n", file_name, data_name, training_rows(prepared))

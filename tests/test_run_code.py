@@ -17,9 +17,9 @@ from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.run_code import RunCode, hihello_code, long_sequence_code
 from core.run_code_comparison import comparison_code
-from core.run_code_notes import changed_learning_rate_note, script_notes, sliced_note
+from core.run_code_notes import script_notes, sliced_note
 from core.session import TrainingSession
-from core.training import LearningRateChange, Stopped, TrainingHistory
+from core.training import Stopped
 from core.windows import read_back_session
 
 TOLERANCE = 1e-5
@@ -126,14 +126,6 @@ def test_a_script_is_short_plain_torch_and_never_imports_the_app(screen):
     assert "import core" not in code.script and "from core" not in code.script
 
 
-def test_the_script_says_when_the_run_changed_its_learning_rate():
-    history = TrainingHistory()
-    assert changed_learning_rate_note(history) is None
-    history.learning_rate_changes.append(LearningRateChange(epoch=40, step=40, learning_rate=0.01))
-    note = changed_learning_rate_note(history)
-    assert "last to 0.01 after epoch 40" in note and "will differ" in note
-
-
 def sample_settings(name: str, **changes):
     """The Time series screen's defaults on a built-in sample, as the page chooses them."""
     from core.forecasting import ForecastSettings, default_batch_size, default_features, default_target
@@ -169,6 +161,51 @@ def test_the_time_series_script_prints_the_screens_final_loss(tmp_path, name, ch
     from core.run_code_series import forecast_code
 
     table, settings = sample_settings(name, **changes)
+    code = forecast_code(prepare(table, settings))
+    assert script_losses(code, tmp_path) == pytest.approx([forecast_loss(table, settings)], abs=TOLERANCE)
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/x")'
+
+
+def hostile_table():
+    """A table whose column names a spreadsheet would run as formulas, with negative numbers in every column."""
+    from core.series import read_series
+
+    quoted = '"' + HOSTILE.replace('"', '""') + '"'
+    lines = [f"Date,{quoted},@x,+y"]
+    lines += [f"2024-{1 + i // 28:02d}-{1 + i % 28:02d},{(i % 7) - 3.5},{-i},{i % 5 - 2}" for i in range(80)]
+    return read_series("\n".join(lines).encode())
+
+
+def test_the_training_rows_escape_the_column_names_and_read_back_to_the_last_bit(tmp_path):
+    import numpy as np
+
+    from core.forecasting import ForecastSettings, prepare
+    from core.run_code_series import training_rows
+
+    settings = ForecastSettings(target="+y", features=(HOSTILE, "@x", "+y"), window=5, epochs=2)
+    prepared = prepare(hostile_table(), settings)
+    data = training_rows(prepared)
+    header, *numbers = data.splitlines()
+    assert header == '"\'=HYPERLINK(""http://evil.example/x"")",\'@x,\'+y,\'+y (target)'
+    assert "'" not in "".join(numbers)  # numbers are never escaped
+    (tmp_path / "rows.csv").write_text(data, encoding="utf-8")
+    # As the script reads it: np.loadtxt, skipping the header, then float32.
+    rows = np.loadtxt(tmp_path / "rows.csv", delimiter=",", skiprows=1, ndmin=2).astype(np.float32)
+    train = prepared.split.train_rows
+    target = prepared.target_scaler.transform_for_training(prepared.target_values, ["+y"]).reshape(-1)[:train]
+    np.testing.assert_array_equal(rows[:, :-1], prepared.scaled_features[:train])
+    np.testing.assert_array_equal(rows[:, -1], target)
+
+
+@pytest.mark.slow  # a subprocess imports torch and trains
+def test_the_time_series_script_prints_the_screens_final_loss_with_hostile_column_names(tmp_path):
+    from core.forecasting import ForecastSettings, prepare
+    from core.run_code_series import forecast_code
+
+    table = hostile_table()
+    settings = ForecastSettings(target="+y", features=(HOSTILE, "@x", "+y"), window=5, epochs=5, seed=2)
     code = forecast_code(prepare(table, settings))
     assert script_losses(code, tmp_path) == pytest.approx([forecast_loss(table, settings)], abs=TOLERANCE)
 
@@ -223,9 +260,8 @@ def test_the_notes_say_when_a_run_stopped_or_trained_on_a_gpu():
     session.history.add(Stopped(7, "the loss blew up"))
     session.device = torch.device("cuda")  # only read by the note: nothing runs on it here
     notes = script_notes([session, session])
-    assert len(notes) == 3  # once each, however many sessions say it
-    assert "last to 0.3 after epoch 10" in notes[0]
-    assert "stopped in epoch 7" in notes[1] and "trained on CUDA" in notes[2]
+    assert len(notes) == 2  # once each, however many sessions say it; a changed rate needs none (the script has it)
+    assert "stopped in epoch 7" in notes[0] and "trained on CUDA" in notes[1]
 
 
 @pytest.mark.slow

@@ -28,27 +28,37 @@ KEYS = {
 }
 
 
+def rate_changes(run: Any) -> list[tuple[int, float]]:
+    """The run's steering as a script replays it: (optimisation steps done, the rate from the next step on)."""
+    if run is None:
+        return []
+    return [(change.step, change.learning_rate) for change in run.session.history.learning_rate_changes]
+
+
 def run_code(run: Any, settings: Any = None) -> RunCode | None:
-    """The script of the run on screen (or of the settings, before any run); None for a screen without one."""
+    """The script of the run on screen, its steering included (or of the settings, before any run); None for a
+    screen without one."""
     about = run.settings if run is not None else settings
+    changes = rate_changes(run)
     if isinstance(about, HiHelloSettings):
-        return hihello_code(about)
+        return hihello_code(about, changes)
     if isinstance(about, LongSequenceSettings):
-        return long_sequence_code(about)
+        return long_sequence_code(about, changes)
     if isinstance(about, ComparisonSettings):
-        return comparison_code(about)
+        return comparison_code(about, changes)
     if isinstance(about, ForecastSettings) and run is not None:  # the script needs the rows this run trained on
-        return forecast_code(run.screen.prepared)
+        return forecast_code(run.screen.prepared, changes)
     return None
 
 
 def script_of(run: Any, settings: Any, key: str) -> RunCode | None:
-    """``run_code``, written once per run: a run's script does not change while it trains."""
+    """``run_code``, written once per run and steering: a run's script changes only when the learner steers it."""
     if run is None:
         return run_code(run, settings)
     kept = st.session_state.get(f"{key}_code_of")
-    if kept is None or kept[0] != run.ticket:
-        kept = (run.ticket, run_code(run, settings))
+    version = (run.ticket, len(run.session.history.learning_rate_changes))
+    if kept is None or kept[0] != version:
+        kept = (version, run_code(run, settings))
         st.session_state[f"{key}_code_of"] = kept
     return kept[1]
 
