@@ -54,6 +54,17 @@ def against_estimate(seconds: float, estimated: float) -> str:
     )
 
 
+def trained_so_far(unit_name: str, epoch: int) -> str:
+    """'a snapshot: the run has trained 100 epochs', said when the screen shows an earlier moment than the run's."""
+    if unit_name == "step":
+        return ngettext(
+            "a snapshot: the run has trained {count} step", "a snapshot: the run has trained {count} steps", epoch
+        ).format(count=f"{epoch:,}")
+    return ngettext(
+        "a snapshot: the run has trained {count} epoch", "a snapshot: the run has trained {count} epochs", epoch
+    ).format(count=f"{epoch:,}")
+
+
 def state_words(mode: str, finished: bool, waiting_ahead: int | None = None, job: str | None = None) -> str:
     """The middle of the line: what the run is doing, or that it waits for the server (and how far back).
 
@@ -90,11 +101,17 @@ def status_sentence(
     stopped_at: int | None = None,
     waiting_ahead: int | None = None,
     job: str | None = None,
+    shown: int | None = None,
 ) -> str:
     """'Epoch 40 of 100 · playing · …': the estimate until the run ends, then the time it took. ``waiting_ahead``:
     the run wants to compute but every slot of the server is taken (core.admission), with this many runs ahead."""
     unit = unit_name if unit_name in HEADS else "epoch"
-    head = _(HEADS[unit]).format(number=f"{epoch:,}", total=f"{total:,}")
+    # The head names the moment the screen shows (``shown``: a replayed or chosen snapshot), so every view below
+    # describes the epoch the line names; how far the run has trained then follows it.
+    looking_back = shown is not None and shown != epoch
+    head = _(HEADS[unit]).format(number=f"{shown if looking_back else epoch:,}", total=f"{total:,}")
+    if looking_back:
+        head += " · " + trained_so_far(unit, epoch)
     if stopped_at is not None:
         return f"{head} · " + _(STOPPED_AT[unit]).format(number=f"{stopped_at:,}", seconds=measured_duration(seconds))
     state = state_words(mode, finished, waiting_ahead, job)

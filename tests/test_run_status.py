@@ -41,3 +41,13 @@ def test_a_run_waiting_for_a_slot_says_how_many_runs_are_ahead_and_how_to_leave(
     assert "waiting" not in status_sentence("epoch", 12, 100, "paused", False, 1.0, ESTIMATE, waiting_ahead=2)
     assert "next in line" in status_sentence("epoch", 12, 100, "stepping", False, 1.0, ESTIMATE, waiting_ahead=0)
     assert "· playing ·" in status_sentence("epoch", 12, 100, "playing", False, 1.0, ESTIMATE, waiting_ahead=None)
+
+
+def test_the_line_names_the_moment_the_screen_shows_and_how_far_the_run_has_trained():
+    """A replayed or chosen snapshot is the moment on screen (issue 22): the head names it, then how far training is."""
+    replay = status_sentence("epoch", 100, 100, "replaying", True, 54.0, ESTIMATE, shown=40)
+    assert replay.startswith("**Epoch 40 of 100** · a snapshot: the run has trained 100 epochs · replaying the snap")
+    one = status_sentence("step", 1, 300, "paused", False, 0.1, ESTIMATE, shown=0)
+    assert one.startswith("**Step 0 of 300** · a snapshot: the run has trained 1 step · paused")
+    same = status_sentence("epoch", 40, 100, "paused", False, 2.0, ESTIMATE, shown=40)
+    assert same == status_sentence("epoch", 40, 100, "paused", False, 2.0, ESTIMATE)  # nothing said twice

@@ -178,6 +178,12 @@ def _set_mode(key: str, mode: str) -> None:
     run = current_run(key)
     if run is None or (run.finished and mode in ("playing", "stepping", "finishing")):
         return
+    if mode == "paused" and run.mode == "replaying":
+        run.view_epoch = run.replay_epoch  # a paused replay stays on its snapshot; Replay goes on from there
+    if mode == "replaying":
+        epochs = [snapshot.epoch for snapshot in run.history.snapshots]
+        # From the snapshot on screen (a paused replay, or one the learner chose), or from epoch 0 at the newest.
+        run.replay_epoch = run.view_epoch if run.view_epoch in epochs[:-1] else None
     run.mode, run.step_target = mode, None
     if mode in ("paused", "replaying"):
         leave_queue(run)
@@ -187,8 +193,6 @@ def _set_mode(key: str, mode: str) -> None:
         run.view_epoch, run.last_tick, run.owed_units = None, time.monotonic(), 0.0
     if mode == "stepping":
         run.step_target = run.epoch + run.unit_epochs
-    if mode == "replaying":
-        run.replay_epoch = None
 
 
 def start_job(key: str, job: Any) -> None:
@@ -219,12 +223,7 @@ def epoch_control(key: str, run: LiveRun, history: TrainingHistory | None = None
     after a new run, a replay or a tick the control always shows the epoch of the charts below it."""
     history = history or run.history
     epochs = [snapshot.epoch for snapshot in history.snapshots]
-    if run.mode == "replaying" and run.replay_epoch in epochs:
-        shown = run.replay_epoch
-    elif run.playing or run.view_epoch not in epochs:
-        shown = epochs[-1]
-    else:
-        shown = run.view_epoch
+    shown = run.shown_epoch if run.shown_epoch in epochs else epochs[-1]
     st.session_state[f"{key}_epoch"] = shown
     if len(epochs) > 1:
         st.select_slider(

@@ -106,6 +106,18 @@ class LiveRun(Generic[Screen]):
         return max(session.total_epochs for session in self.sessions.values())
 
     @property
+    def shown_epoch(self) -> int:
+        """The moment the screen shows: the replayed snapshot while replaying, the one the learner chose while paused
+        (the epoch control, or where a paused replay stopped), else where training stands. The status line names it
+        and every snapshot view draws it (ui.live.epoch_control)."""
+        epochs = [snapshot.epoch for snapshot in self.history.snapshots]
+        if self.mode == "replaying" and self.replay_epoch in epochs:
+            return self.replay_epoch
+        if not self.playing and self.view_epoch in epochs:
+            return self.view_epoch
+        return self.epoch
+
+    @property
     def finished(self) -> bool:
         return all(session.finished for session in self.sessions.values())
 
@@ -137,7 +149,7 @@ def tick(run: LiveRun, speed: str) -> None:
         later = [e for e in epochs if run.replay_epoch is None or e > run.replay_epoch]
         run.replay_epoch = later[0] if later else epochs[-1]
         if not later or run.replay_epoch == epochs[-1]:
-            run.mode = "paused"
+            run.mode, run.view_epoch = "paused", run.replay_epoch  # it ends on its last snapshot
         return
     if run.mode == "paused":
         return

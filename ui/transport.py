@@ -37,7 +37,7 @@ def transport(
     ``run`` is a ``ui.live.LiveRun``; ``set_mode`` and ``steer`` are its callbacks, handed over by ``ui.live``
     (which imports this module, so this one never imports it back)."""
     columns = st.columns([1, 1, 1.3, 1, 1.1, 0.5])
-    if run.playing and run.mode != "replaying":
+    if run.playing:  # a replay too can be paused, on the snapshot it shows
         columns[0].button(
             pgettext("button", "Pause"),
             icon=":material/pause:",
@@ -88,7 +88,7 @@ def transport(
         on_click=set_mode,
         args=(key, "replaying"),
         disabled=run.playing or len(run.history.snapshots) < 2,
-        help=_("Animate the snapshots from epoch 0 to the last one."),
+        help=_("Animate the snapshots up to the last one: from the one on screen, or from epoch 0 at the last."),
     )
     left, right = st.columns([1, 2])
     paces = ", ".join(
@@ -133,6 +133,7 @@ def status_line(run: Any) -> None:
             run.estimate,
             stopped_at=stopped.epoch if stopped is not None else None,
             waiting_ahead=run.waiting_ahead,
+            shown=run.shown_epoch,
             job=run.job.progress_words() if run.mode == "job" and run.job is not None else None,
         )
     )
