@@ -313,12 +313,12 @@ class GapSweep:
 
     def where_words(self) -> str:
         """Where the sweep stands: 'gap 20 (3 of 5), training the LSTM; 46% done'."""
-        return _("gap {gap} ({number} of {total}), training the {cell}; {percent}% done").format(
+        return _("gap {gap} ({number} of {total}), training the {cell}; {share} done").format(
             gap=self.gaps[self.gap_index],
             number=self.gap_index + 1,
             total=len(self.gaps),
             cell=CELL_NAMES[self.cell],
-            percent=int(100 * self.fraction),
+            share=f"{int(100 * self.fraction)}%",  # the sign outside the message: "% d" reads as a format
         )
 
     def advance(self, seconds: float | None = None, on_record: Callable[[EpochRecord], None] | None = None) -> None:
