@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test capabilities seeds check lint unit e2e bench figures loadtest replicas i18n clean
+.PHONY: run test capabilities seeds check lint unit e2e bench figures loadtest loadtest-server replicas i18n clean
 
 # The stamps depend on the requirement files: a second install is skipped unless they change.
 $(BIN)/python:
@@ -74,6 +74,12 @@ replicas: $(VENV)/.installed-runtime
 # Real browser sessions against a real server on 127.0.0.1; prints JSON (timings reported, never asserted).
 loadtest: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.loadtest --readme
+
+# The server alone: 50 sessions that speak Streamlit's WebSocket protocol (no browsers; asyncio coroutines of one
+# process) against a real server on 127.0.0.1; prints JSON (tick latency, slot waits, memory, CPU; timings reported,
+# never asserted) and writes it into the README (under five minutes). Run it on a quiet machine.
+loadtest-server: $(VENV)/.installed-runtime
+	$(BIN)/python -m benchmarks.ws_loadtest --sessions 50 --readme
 
 # Recomputes every measured figure of the README's defaults and RNN vs LSTM/GRU sections under each CPU capability the
 # CPU offers (one child process each, a core each) and rewrites them between their <!-- figures:… --> markers
