@@ -317,7 +317,7 @@ def holds(value: object, raw: str | list[str], labels: Mapping[object, str] | No
 # past the end of epoch E (k may be all the next epoch's steps: after its last step, before its record), and a change
 # right at an epoch's end is plain "E".
 RATE_CHANGES = "rate_changes"
-MOST_RATE_CHANGES = 100  # more than a learner steers in a run; a saved run allows no more (core.run_state)
+MOST_RATE_CHANGES = 100  # more than a learner steers in a run (a saved run, which also keeps repeated clicks, 1,000)
 RATE_CHANGE = re.compile(r"([0-9]{1,9})(?:\+([0-9]{1,9}))?:([0-9]+(?:\.[0-9]+)?)")
 
 

@@ -172,3 +172,24 @@ def test_a_run_from_this_cpu_capability_or_an_older_file_shows_no_such_note():
     upload(at, HIHELLO, "older.rnnlab", older)
     assert any(s.startswith("Loaded older.rnnlab: epoch 3 of 100") for s in successes(at))
     assert not [i for i in at.info if "kernels" in i.value]
+
+
+def test_a_forged_file_past_the_limits_shows_its_message_and_keeps_the_run():
+    """Issue 24: a description nested deeper than the format, or holding more than its settings write, is refused
+    before it is parsed, with the learner's message (in both languages); the run on screen stays as it was."""
+    at = paused_hihello("en")
+    run = live_run(at, HIHELLO)
+    epoch, losses = run.epoch, list(run.history.losses)
+    data = run_file_from()
+    deep = edited(data, lambda saved: saved["sessions"]["model"].update(records=[[[[[[[]]]]]]]))
+    upload(at, HIHELLO, "deep.rnnlab", deep)
+    assert any(
+        "deep.rnnlab: This file is not an RNN Lab run" in e.value and "nested deeper" in e.value for e in at.error
+    )
+    padded = edited(data, lambda saved: saved["sessions"]["model"].update(padding=[{}] * 20_000))
+    upload(at, HIHELLO, "padded.rnnlab", padded)
+    assert any("holds more than a run of its settings ever writes" in e.value for e in at.error)
+    assert live_run(at, HIHELLO) is run and run.epoch == epoch and run.history.losses == losses
+    at.sidebar.button_group(key="language_selector").set_value("ko").run()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("padded.rnnlab: ") and mostly_hangul(e.value) for e in at.error)

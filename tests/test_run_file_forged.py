@@ -122,7 +122,7 @@ FORGED = {
     "sparse weight": (lambda d: with_tensors(d, sparse_weight), "is not a plain tensor of numbers"),
     "weight on the meta device": (lambda d: with_tensors(d, meta_weight), "is not a plain tensor of numbers"),
     "encrypted zip": (encrypted, "not a readable zip file"),
-    "5,000-digit integer": (huge_integer, r"run\.json\) is not readable JSON"),
+    "5,000-digit integer": (huge_integer, r"run\.json\) holds a number of 5,000 digits"),
     "prediction id 99": (lambda d: edited(d, set_prediction(99)), "predictions of epoch 3 name classes outside"),
     "prediction id -3": (lambda d: edited(d, set_prediction(-3)), "predictions of epoch 3 name classes outside"),
     "accuracy of 1e300": (lambda d: edited(d, set_record("accuracy", 1e300)), r"an accuracy is out of its range"),
@@ -161,11 +161,17 @@ def longseq_file():
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
-    [("ids", -3), ("ids", 10**6), ("position_accuracy", 7.0), ("accuracy", 1e300)],
-    ids=["id -3", "id 10**6", "position accuracy 7", "accuracy 1e300"],
+    ("field", "value", "message"),
+    [
+        ("ids", -3, "read back at each epoch is unreadable"),
+        ("ids", 10**6, "read back at each epoch is unreadable"),
+        ("ids", 2.0, "read back at each epoch is unreadable"),
+        ("position_accuracy", 7.0, "read back at each epoch is unreadable"),
+        ("accuracy", 1e300, r"a read-back accuracy is out of its range \(1e\+300\)"),
+    ],
+    ids=["id -3", "id 10**6", "id 2.0", "position accuracy 7", "accuracy 1e300"],
 )
-def test_a_forged_read_back_is_refused(longseq_file, field, value):
+def test_a_forged_read_back_is_refused(longseq_file, field, value, message):
     def change(run):
         entry = run["read_back"]["model"][field]
         if field == "accuracy":
@@ -173,6 +179,6 @@ def test_a_forged_read_back_is_refused(longseq_file, field, value):
         else:
             entry[0][0] = value
 
-    with pytest.raises(InputError, match="read back at each epoch is unreadable"):
+    with pytest.raises(InputError, match=message):
         load_run(edited(longseq_file, change))
     assert load_run(longseq_file).read_back["model"].epochs == [1, 2]
