@@ -117,6 +117,10 @@ def _load(
         settings, restored, machine = _reader(content, key, build, learning_rates, data)
         run = start(key, settings, restored, display_keys)  # an InputError keeps the current run
     except InputError as error:
+        # Let go of the refused load (its traceback holds the parse and the run it built) before the same load runs
+        # again in the other language: held, it doubled the peak memory of a refusal that came after the build.
+        error.with_traceback(None)
+        settings = restored = None
 
         def retry() -> None:
             again, rebuild, _machine = _reader(content, key, build, learning_rates, data)
