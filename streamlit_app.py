@@ -9,6 +9,7 @@ from core.notes import note_link
 from core.runtime import use_one_thread
 from ui.common import start_page
 from ui.i18n import choose_language
+from ui.replica_notice import replica_notice
 
 SCREENS = [
     (
@@ -97,6 +98,7 @@ def main() -> None:
     use_one_thread()
     st.set_page_config(page_title="RNN Lab", page_icon=":material/cycle:", layout="wide")
     choose_language()  # the menu's titles are words too; each page then draws the selector itself
+    replica_notice()  # a learner moved here from a replica that stopped is told so, above every page
     pages = [st.Page(home, title=_("Home"), icon=":material/home:", default=True)]
     pages += [st.Page(path, title=_(title), icon=icon) for path, title, icon, _blurb in SCREENS]
     st.navigation(pages).run()
