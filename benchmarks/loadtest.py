@@ -323,17 +323,18 @@ def main(argv: list[str] | None = None) -> None:
         write_readme(result)
 
 
-def write_readme(result: dict) -> None:
-    """The measured figures go into the README as this script printed them, never typed by hand."""
+def write_readme(result: dict, target: str = "loadtest", clients: str = "the browsers ran on the same cores") -> None:
+    """The measured figures go into the README (between its ``target`` markers) as the load test printed them, never
+    typed by hand; ``clients`` says where the clients ran (this one and benchmarks.ws_loadtest share it)."""
     from scripts.readme_figures import replace_block
 
     readme = ROOT / "README.md"
     shown = {key: value for key, value in result.items() if key != "name"}
     block = (
-        f"Measured by `make loadtest` on {time.strftime('%Y-%m-%d')} ({result['machine']}, one server process; "
-        "the browsers ran on the same cores):\n\n```json\n" + json.dumps(shown, indent=2) + "\n```"
+        f"Measured by `make {target}` on {time.strftime('%Y-%m-%d')} ({result['machine']}, one server process; "
+        f"{clients}):\n\n```json\n" + json.dumps(shown, indent=2) + "\n```"
     )
-    readme.write_text(replace_block(readme.read_text(), "loadtest", block))
+    readme.write_text(replace_block(readme.read_text(), target, block))
 
 
 if __name__ == "__main__":

@@ -553,18 +553,11 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def write_readme(result: dict) -> None:
-    """The measured figures go into the README as this script printed them, never typed by hand."""
-    from scripts.readme_figures import replace_block
+    """The measured figures into the README, as the browser load test writes its own (one writer for both)."""
+    from benchmarks.loadtest import write_readme as write_block
 
-    readme = ROOT / "README.md"
-    shown = {key: value for key, value in result.items() if key != "name"}
-    block = (
-        f"Measured by `make loadtest-server` on {time.strftime('%Y-%m-%d')} ({result['machine']}, one server process; "
-        "no browsers, the clients are coroutines of one Python process on the same cores):\n\n```json\n"
-        + json.dumps(shown, indent=2)
-        + "\n```"
-    )
-    readme.write_text(replace_block(readme.read_text(), "loadtest-server", block))
+    clients = "no browsers, the clients are coroutines of one Python process on the same cores"
+    write_block(result, "loadtest-server", clients)
 
 
 if __name__ == "__main__":
