@@ -11,7 +11,7 @@ from core.cell_math import CELL_NAMES
 from core.colour_ranges import gate_range
 from core.comparison_readings import format_chance
 from core.figures import CELL_COLORS, heatmap, log_axis, styled
-from core.i18n import _, pgettext
+from core.i18n import _, ngettext, pgettext
 
 
 def per_cell_lines(
@@ -52,9 +52,10 @@ def lstm_gradient_paths_figure(
     trained: dict[str, Sequence[float]],
     initial: dict[str, Sequence[float]],
     y_title: str,
+    step: int | None = None,
 ) -> go.Figure:
-    """The LSTM's two paths back in time, each relative to its last step: ``{"h": …, "c": …}`` after training
-    (thick) and at initialisation (thin). Both in the LSTM's colour; the line style tells h_t from c_t."""
+    """The LSTM's two paths back in time, each relative to its last step: ``{"h": …, "c": …}`` after ``step`` steps
+    of training (thick) and at initialisation (thin). Both in the LSTM's colour; the line style tells h_t from c_t."""
     fig = go.Figure()
     names = {"h": "‖∂L/∂h_t‖", "c": "‖∂L/∂c_t‖"}
     time_step = _("time step")
@@ -75,9 +76,14 @@ def lstm_gradient_paths_figure(
                 )
             )
     drawn = [v for group in (trained, initial) for values in group.values() for v in values]
-    fig = styled(
-        fig, _("LSTM: gradient along h_t and along the cell state c_t"), time_step, y_title, yaxis=log_axis(drawn)
-    )
+    title = _("LSTM: gradient along h_t and along the cell state c_t")
+    if step is not None:
+        title = ngettext(
+            "LSTM: gradient along h_t and along the cell state c_t (after {step} step)",
+            "LSTM: gradient along h_t and along the cell state c_t (after {step} steps)",
+            step,
+        ).format(step=step)
+    fig = styled(fig, title, time_step, y_title, yaxis=log_axis(drawn))
     fig.update_layout(margin=dict(t=90))  # room for a legend of two rows under the title
     return fig
 

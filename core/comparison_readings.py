@@ -76,16 +76,19 @@ def tied(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=0.0, abs_tol=1e-9)
 
 
-def ranking(accuracy: dict[str, float]) -> str:
+def ranking(accuracy: dict[str, float], so_far: bool = False) -> str:
     """Which cell remembers best and how far behind the worst is; cells with equal accuracy are said to be tied.
 
-    One whole sentence per case (a tie at the top, at the bottom, everywhere, a lead too small to show)."""
+    One whole sentence per case (a tie at the top, at the bottom, everywhere, a lead too small to show); ``so_far``:
+    the run is still training, so nothing is said to end."""
     top, bottom = max(accuracy.values()), min(accuracy.values())
     best = [c for c in accuracy if tied(accuracy[c], top)]
     worst = [c for c in accuracy if tied(accuracy[c], bottom)]
     if top - bottom < 0.1:
         if len(best) == len(accuracy) > 1:
             return _("All three cells are tied at {percent} on this setting.").format(percent=format_percent(top))
+        if so_far:
+            return _("All three cells are within 10 points of each other so far on this setting.")
         return _("All three cells end within 10 points of each other on this setting.")
     numbers = dict(best=names(best), worst=names(worst), points=f"{100 * (top - bottom):.0f}")
     if len(best) > 1:
@@ -102,8 +105,18 @@ def ranking(accuracy: dict[str, float]) -> str:
     return _("The {best} remembers best; the {worst} is {points} points behind.").format(**numbers)
 
 
-def reading(task: TaskData, results: dict[str, CellResult], settings: ComparisonSettings) -> list[str]:
-    """What this run shows, in words computed from its numbers."""
+def trained_words(step: int | None) -> str:
+    """How a reading names the weights it measured: after training, or at step N (a run still training, whose reading
+    starts "So far, at step N")."""
+    return _("after training") if step is None else _("at step {step}").format(step=step)
+
+
+def reading(
+    task: TaskData, results: dict[str, CellResult], settings: ComparisonSettings, step: int | None = None
+) -> list[str]:
+    """What this run shows, in words computed from its numbers: every number from one moment, the weights each
+    result's ``after_training`` snapshot holds (the held-out accuracy is measured at the same weights).
+    ``step``: the run is still training and this is the step it stands at (None: it has finished)."""
     sentences = []
     accuracy = {cell: r.test_accuracy for cell, r in results.items() if r.test_accuracy is not None}
     if accuracy:
@@ -116,12 +129,12 @@ def reading(task: TaskData, results: dict[str, CellResult], settings: Comparison
         else:
             sentence = _("Accuracy on training targets: {accuracies} (chance is {chance}).")
         sentences.append(sentence.format(gap=settings.gap, accuracies=parts, chance=chance))
-        sentences.append(ranking(accuracy))
+        sentences.append(ranking(accuracy, so_far=step is not None))
     reach = {cell: float(gradient_reach(r.after_training)[0]) for cell, r in results.items()}
     first = {cell: float(gradient_reach(r.at_initialisation)[0]) for cell, r in results.items()}
     cells = ", ".join(
-        _("{cell} {initial} at initialisation → {trained} after training").format(
-            cell=CELL_NAMES[c], initial=format_ratio(first[c]), trained=format_ratio(reach[c])
+        _("{cell} {initial} at initialisation → {trained} {when}").format(
+            cell=CELL_NAMES[c], initial=format_ratio(first[c]), trained=format_ratio(reach[c]), when=trained_words(step)
         )
         for c in reach
     )
@@ -131,10 +144,11 @@ def reading(task: TaskData, results: dict[str, CellResult], settings: Comparison
     return sentences
 
 
-def gradient_reading(results: dict[str, CellResult], chance: float) -> str:
-    """The gradient chart's caption: each cell's ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ after training beside its accuracy, and
-    what the pair does (and does not) say. A vanished gradient at the end of training is not read as "cannot
-    learn": a cell can reach high accuracy earlier and keep it while the loss no longer depends on h_1 much."""
+def gradient_reading(results: dict[str, CellResult], chance: float, step: int | None = None) -> str:
+    """The gradient chart's caption: each cell's ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ after training beside its accuracy (both at
+    the weights of ``after_training``), and what the pair does (and does not) say. A vanished gradient at the end of
+    training is not read as "cannot learn": a cell can reach high accuracy earlier and keep it while the loss no
+    longer depends on h_1 much. ``step``: the run is still training, at this step (None: it has finished)."""
     reach = {cell: float(gradient_reach(r.after_training)[0]) for cell, r in results.items()}
     accuracy = {cell: r.test_accuracy for cell, r in results.items()}
     pairs = [
@@ -145,13 +159,18 @@ def gradient_reading(results: dict[str, CellResult], chance: float) -> str:
         )
         for c in reach
     ]
-    sentences = [_("After training, ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is {cells}.").format(cells=", ".join(pairs))]
+    if step is None:
+        sentences = [_("After training, ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is {cells}.").format(cells=", ".join(pairs))]
+    else:
+        sentences = [
+            _("So far, at step {step}, ‖∂L/∂h_1‖ ÷ ‖∂L/∂h_T‖ is {cells}.").format(step=step, cells=", ".join(pairs))
+        ]
     vanished = [c for c in reach if reach[c] < VANISHED and accuracy[c] is not None]
     recalled = [c for c in vanished if accuracy[c] > chance + NEAR_CHANCE]
     failed = [c for c in vanished if c not in recalled]
     at_start = {cell: float(gradient_reach(r.at_initialisation)[0]) for cell, r in results.items()}
     flowed = [c for c in recalled if at_start[c] >= VANISHED]  # more of it reached step 1 when training began
-    if flowed:
+    if flowed and step is None:
         sentences.append(
             ngettext(
                 "The {cells} has almost no gradient left at step 1 yet recalls above chance ({chance}): the two "
@@ -167,8 +186,26 @@ def gradient_reading(results: dict[str, CellResult], chance: float) -> str:
                 len(flowed),
             ).format(cells=names(flowed), chance=format_chance(chance), initial=initial_ratios(flowed, at_start))
         )
+    elif flowed:
+        sentences.append(
+            ngettext(
+                "The {cells} has almost no gradient left at step 1 yet recalls above chance ({chance}): the two "
+                "numbers measure different things. The ratio is the gradient at the weights of step {step}; the "
+                "accuracy is what training has built up over its steps so far, starting where more of the gradient "
+                "reached step 1 (at initialisation {initial}). A gradient that vanishes later does not undo what was "
+                "learned: it says the loss now barely changes with h_1, not that the first symbol cannot be learned.",
+                "The {cells} have almost no gradient left at step 1 yet recall above chance ({chance}): the two "
+                "numbers measure different things. The ratio is the gradient at the weights of step {step}; the "
+                "accuracy is what training has built up over its steps so far, starting where more of the gradient "
+                "reached step 1 (at initialisation {initial}). A gradient that vanishes later does not undo what was "
+                "learned: it says the loss now barely changes with h_1, not that the first symbol cannot be learned.",
+                len(flowed),
+            ).format(
+                cells=names(flowed), chance=format_chance(chance), initial=initial_ratios(flowed, at_start), step=step
+            )
+        )
     scarce = [c for c in recalled if c not in flowed]  # little reached step 1 even at the start
-    if scarce:
+    if scarce and step is None:
         sentences.append(
             ngettext(
                 "The {cells} has almost no gradient left at step 1, and had little at initialisation too ({initial}), "
@@ -183,6 +220,24 @@ def gradient_reading(results: dict[str, CellResult], chance: float) -> str:
                 "cannot be learned.",
                 len(scarce),
             ).format(cells=names(scarce), chance=format_chance(chance), initial=initial_ratios(scarce, at_start))
+        )
+    elif scarce:
+        sentences.append(
+            ngettext(
+                "The {cells} has almost no gradient left at step 1, and had little at initialisation too ({initial}), "
+                "yet recalls above chance ({chance}): the ratio is a share of the last step's gradient at the weights "
+                "of step {step}, the accuracy what training has built up over its steps so far. A small share is not "
+                "none: at these weights the loss barely changes with h_1, which does not mean the first symbol cannot "
+                "be learned.",
+                "The {cells} have almost no gradient left at step 1, and had little at initialisation too "
+                "({initial}), yet recall above chance ({chance}): the ratio is a share of the last step's gradient at "
+                "the weights of step {step}, the accuracy what training has built up over its steps so far. A small "
+                "share is not none: at these weights the loss barely changes with h_1, which does not mean the first "
+                "symbol cannot be learned.",
+                len(scarce),
+            ).format(
+                cells=names(scarce), chance=format_chance(chance), initial=initial_ratios(scarce, at_start), step=step
+            )
         )
     if failed:
         sentences.append(

@@ -11,18 +11,20 @@ applied and rerun, the final loss is lower by a clear margin.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.cell_math import CELL_NAMES
+from core.errors import InputError
 from core.hihello import EPOCHS_RANGE, EPOCHS_STEP, LEARNING_RATE_RANGE, MAX_DEPTH, SEEDS_OFFERED, HiHelloSettings
 from core.hihello_limits import score_ceiling
 from core.i18n import _, ngettext
 from core.objectives import probabilities
 from core.probes import Probe
+from core.rates import rate_in_force
 from core.text import CharacterTask, in_running_text
-from core.training import LEARNING_RATE_LADDER, TrainingHistory
+from core.training import LEARNING_RATE_LADDER, LearningRateChange, Snapshot, TrainingHistory
 
 # A rise of the loss by more than this factor from one epoch to the next, or an end this far above the lowest
 # loss of the run, is the mark of steps that overshoot (measured: 1.26-21.9 at learning rates 1-10, at most
@@ -75,8 +77,8 @@ class Outcome:
     target: str
     vocabulary_size: int
     finished: bool
-    predicted: str | None = None  # the last epoch's prediction; None before the first epoch
-    epoch: int = 0  # epochs trained
+    predicted: str | None = None  # the prediction at the moment's weights (after ``epoch`` epochs)
+    epoch: int = 0  # epochs trained at the moment the numbers describe
     losses: tuple[float, ...] = ()  # one per epoch
     stopped_epoch: int | None = None  # the loss exploded at this epoch
     probe_epoch: int | None = None  # the snapshot the next two numbers were measured at
@@ -85,6 +87,14 @@ class Outcome:
     saturated_share: float | None = None  # at that snapshot: the share of squashed values at a flat end
     largest_weight: float | None = None  # at that snapshot: the largest weight (or bias) in absolute value
     gradient_norm: float | None = None  # the last epoch's largest weight-gradient norm (the per-tensor chart's)
+    rate_changes: tuple[LearningRateChange, ...] = ()  # the learner's learning-rate changes (core.rates)
+
+    @property
+    def right(self) -> int | None:
+        """Characters of the prediction that are right."""
+        if self.predicted is None:
+            return None
+        return sum(p == t for p, t in zip(self.predicted, self.target, strict=True))
 
 
 def saturated_share(probe: Probe) -> float:
@@ -107,31 +117,49 @@ def saturated_share(probe: Probe) -> float:
     return float(np.mean(np.concatenate(flat)))
 
 
-def outcome_of(task: CharacterTask, history: TrainingHistory, finished: bool) -> Outcome:
-    last = history.records[-1] if history.records else None
-    snapshot = history.snapshots[-1] if history.snapshots else None
-    max_probability = probe_loss = share = largest = None
+def outcome_of(
+    task: CharacterTask, history: TrainingHistory, finished: bool, moment: Snapshot | None = None
+) -> Outcome:
+    """Where the run stands at ``moment`` (a snapshot: the weights after its epoch, as the screen shows them), every
+    number from that one moment: the prediction and the probe's numbers at its weights, the losses up to its epoch.
+    The prediction is the probe's (the most likely character at each step, as the probabilities chart shows it), not
+    the epoch record's: a record's predictions come from that epoch's forward pass, before its update.
+
+    Without ``moment``: the run as a whole, as a script reads it after training: the last record's prediction and
+    epoch, the newest snapshot's probe."""
+    snapshot = moment if moment is not None else (history.snapshots[-1] if history.snapshots else None)
+    newest = history.records[-1].epoch if history.records else 0
+    epoch = snapshot.epoch if moment is not None else newest
+    at_end = epoch >= newest
+    records = [record for record in history.records if record.epoch <= epoch]
+    last = records[-1] if records else None
+    predicted = max_probability = probe_loss = share = largest = None
     if snapshot is not None:
         chances = probabilities(snapshot.probe.outputs)
         if np.isfinite(chances).all() and math.isfinite(snapshot.probe.loss):
             max_probability, probe_loss = float(chances.max()), float(snapshot.probe.loss)
             share = saturated_share(snapshot.probe)
             largest = max((float(w.abs().max()) for w in snapshot.weights.values() if w.numel()), default=None)
+            if moment is not None:
+                predicted = task.vocabulary.decode(chances[0].argmax(axis=-1).tolist())
+    if moment is None and last is not None and last.predictions is not None:
+        predicted = task.vocabulary.decode(last.predictions[0])
     gradients = last.parameter_gradient_norms.values() if last is not None else ()
     return Outcome(
         target=task.target_text,
         vocabulary_size=task.vocabulary.size,
-        finished=finished,
-        predicted=task.vocabulary.decode(last.predictions[0]) if last is not None else None,
-        epoch=last.epoch if last is not None else 0,
-        losses=tuple(history.losses),
-        stopped_epoch=history.stopped.epoch if history.stopped else None,
+        finished=finished and at_end,
+        predicted=predicted,
+        epoch=epoch,
+        losses=tuple(record.loss for record in records),
+        stopped_epoch=history.stopped.epoch if history.stopped and at_end else None,
         probe_epoch=snapshot.epoch if snapshot is not None else None,
         max_probability=max_probability,
         probe_loss=probe_loss,
         saturated_share=share,
         largest_weight=largest,
         gradient_norm=max(gradients, default=None),
+        rate_changes=tuple(history.learning_rate_changes),
     )
 
 
@@ -340,10 +368,38 @@ def diagnose(settings: HiHelloSettings, outcome: Outcome) -> tuple[str, str]:
     return "still falling", _("the loss fell from {first:.3f} to {last:.3f}").format(first=first, last=last)
 
 
+def outcome_epoch(outcome: Outcome, diagnosis: str) -> int:
+    """The epoch at which what ``diagnosis`` describes happened: the explosion, the jump, the start of the flat
+    stretch of a saturated run; else the moment's last epoch (a settled, slow or still falling loss)."""
+    losses = outcome.losses
+    if diagnosis == "exploded" and outcome.stopped_epoch is not None:
+        return outcome.stopped_epoch
+    if diagnosis == "saturated" and losses:
+        return flat_since(losses)
+    if diagnosis == "unsteady" and losses and not losses[-1] > UNSTEADY * min(losses):
+        rises = [(losses[i + 1] / losses[i], i + 2) for i in range(len(losses) - 1) if losses[i] > 0]
+        return max(rises, default=(1.0, outcome.epoch))[1]  # the later epoch of the jump
+    return max(outcome.epoch, 1)
+
+
+def in_force(settings: HiHelloSettings, outcome: Outcome, diagnosis: str) -> HiHelloSettings:
+    """The settings with the learning rate that was in force when ``diagnosis`` happened (the learner may have
+    steered it during the run): the verdict names that rate, and the advice starts from it."""
+    rate = rate_in_force(settings.learning_rate, outcome.rate_changes, outcome_epoch(outcome, diagnosis))
+    if rate == settings.learning_rate:
+        return settings
+    try:
+        return replace(settings, learning_rate=rate)
+    except InputError:  # a rate this screen does not offer (a forged saved run): the run's own
+        return settings
+
+
 def read_outcome(settings: HiHelloSettings, outcome: Outcome) -> Reading:
-    """The sentence under the metrics: where the run stands and, if it missed, why and what to try."""
+    """The sentence under the metrics: where the run stands at the outcome's moment and, if it missed, why and what to
+    try, about the learning rate in force when it happened."""
     target = _quoted(outcome.target)
     if outcome.stopped_epoch is not None:
+        settings = in_force(settings, outcome, "exploded")
         suggestions = advice(settings, "exploded")
         sentence = _(
             "Training stopped at epoch {epoch}: the loss exploded (it became huge, infinite or not a number). The "
@@ -351,24 +407,41 @@ def read_outcome(settings: HiHelloSettings, outcome: Outcome) -> Reading:
             "good state."
         ).format(epoch=outcome.stopped_epoch, rate=settings.learning_rate)
         return Reading("stopped", "exploded", _with_advice(sentence, suggestions), suggestions)
-    if outcome.predicted is None:
+    if outcome.predicted is None or outcome.epoch == 0:
         return Reading("waiting", "", _("Before training: the charts show the initial weights (epoch 0)."))
     said = _quoted(outcome.predicted)
     if outcome.predicted == outcome.target:
-        return Reading("learned", "", _("The network says {said}: it learned the sequence.").format(said=said))
+        return Reading(
+            "learned",
+            "",
+            _("After epoch {epoch} the network says {said}: it learned the sequence.").format(
+                epoch=outcome.epoch, said=said
+            ),
+        )
     if not outcome.finished:
         return Reading(
-            "learning", "", _("Still learning: {said} so far, against {target}.").format(said=said, target=target)
+            "learning",
+            "",
+            _("Still learning: after epoch {epoch} it says {said} so far, against {target}.").format(
+                epoch=outcome.epoch, said=said, target=target
+            ),
         )
     diagnosis, evidence = diagnose(settings, outcome)
-    right = sum(p == t for p, t in zip(outcome.predicted, outcome.target, strict=True))
+    settings = in_force(settings, outcome, diagnosis)
     sentence = ngettext(
         "After {epochs} epoch the network says {said} instead of {target} ({right} of {total} characters right): "
         "{evidence}.",
         "After {epochs} epochs the network says {said} instead of {target} ({right} of {total} characters right): "
         "{evidence}.",
         outcome.epoch,
-    ).format(epochs=outcome.epoch, said=said, target=target, right=right, total=len(outcome.target), evidence=evidence)
+    ).format(
+        epochs=outcome.epoch,
+        said=said,
+        target=target,
+        right=outcome.right,
+        total=len(outcome.target),
+        evidence=evidence,
+    )
     suggestions = advice(settings, diagnosis)
     meaning = _meaning(settings, outcome, diagnosis)
     if diagnosis == "saturated" and not suggestions:  # nothing in reach: say so rather than guess

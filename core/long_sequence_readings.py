@@ -17,8 +17,10 @@ from core.cell_math import CELL_NAMES
 from core.i18n import N_, _, ngettext, pgettext
 from core.long_sequences import MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
 from core.models import ModelConfig
+from core.rates import rate_in_force
 from core.read_back_ceiling import Ceiling, WindowLimits
 from core.text import describe
+from core.training import LearningRateChange
 
 GOOD_READ_BACK = 0.95  # read back this well, the run has done what the screen is about
 # A loss that climbs to 1.5 times its first value has overshot. Measured on the lab's defaults (30-100 epochs): Adam
@@ -58,9 +60,14 @@ def percent(share: float) -> str:
 
 
 def read_back_vs_positions(
-    epochs: Sequence[int], read_back: Sequence[float], position_accuracy: Sequence[np.ndarray]
+    epochs: Sequence[int],
+    read_back: Sequence[float],
+    position_accuracy: Sequence[np.ndarray],
+    now: tuple[int, float, np.ndarray] | None = None,
 ) -> str:
-    """Whether the read-back sentence scores above all window positions together, at the newest epoch.
+    """Whether the read-back sentence scores above all window positions together: at the epoch shown (``now``: its
+    epoch, read-back and accuracy per position, all at one set of weights; default the newest epoch of the curves),
+    then how often over the curves.
 
     The read-back takes the first window whole and then only the last position of every later window, so
     it follows the last position's accuracy; all positions together are the mean over positions 1 … L.
@@ -71,11 +78,18 @@ def read_back_vs_positions(
     together = positions.mean(axis=1)
     shown = [round(1000 * a) for a in read_back], [round(1000 * a) for a in together]  # as the hover rounds them
     above = sum(r > t for r, t in zip(*shown, strict=True))
-    last_read, last_together, last = shown[0][-1], shown[1][-1], positions[-1]
+    tally = _("The read-back was the higher of the two in {above} of {epochs} epochs.").format(
+        above=above, epochs=len(epochs)
+    )
+    epoch, read, last = (epochs[-1], read_back[-1], positions[-1]) if now is None else now
+    if epoch == 0:  # before training: nothing to compare yet but the curves
+        return tally
+    last = np.asarray(last, dtype=float)
+    last_read, last_together = round(1000 * read), round(1000 * last.mean())
     numbers = dict(
-        epoch=epochs[-1],
-        read_back=percent(read_back[-1]),
-        together=percent(together[-1]),
+        epoch=epoch,
+        read_back=percent(read),
+        together=percent(last.mean()),
         length=len(last),
         last=percent(last[-1]),
     )
@@ -96,9 +110,6 @@ def read_back_vs_positions(
         sentence = _(
             "After epoch {epoch} the read-back is {read_back} right, the same as all window positions together."
         ).format(**numbers)
-    tally = _("The read-back was the higher of the two in {above} of {epochs} epochs.").format(
-        above=above, epochs=len(epochs)
-    )
     return f"{sentence} {tally}"
 
 
@@ -281,6 +292,16 @@ class Advice:
     suggestions: tuple[Suggestion, ...] = ()
 
 
+def trouble_epoch(losses: Sequence[float]) -> int:
+    """The epoch (1-based) where ``learning_rate_trouble`` sees the trouble: the jump's peak, else the last epoch (a
+    loss that ended higher than it started, or kept swinging to the end)."""
+    if len(losses) >= 2:
+        peak_index = int(np.argmax(losses[1:])) + 1
+        if losses[peak_index] > JUMP_FACTOR * float(losses[0]):
+            return peak_index + 1
+    return max(len(losses), 1)
+
+
 def learning_rate_trouble(losses: Sequence[float]) -> str | None:
     """The symptom of a learning rate too high for the model, read from the loss curve; None when there is none."""
     if len(losses) < 2:
@@ -324,13 +345,17 @@ def advice(
     finished: bool,
     stopped_reason: str | None = None,
     limits: WindowLimits | None = None,
+    rate_changes: Sequence[LearningRateChange] | None = None,
 ) -> Advice | None:
     """What to say under the summary, chosen from the run's settings, its loss curve and the ceiling its window sets.
 
     When the read-back is within ``NEAR_CEILING`` characters of a ceiling below 100%, the window holds it: the advice
     names the window and a longer one, and nothing else (nothing else can gain more than those characters). Otherwise
     it never suggests what is already selected (the cell, the largest hidden size, the most epochs), it points at the
-    learning rate when the loss diverged, jumped, rose or swung, and it names a ceiling below the success mark."""
+    learning rate when the loss diverged, jumped, rose or swung, and it names a ceiling below the success mark.
+
+    ``rate_changes``: the learner's learning-rate changes during the run; then each sentence names the rate in force
+    when what it describes happened (from ``settings.learning_rate``, core.rates), and ``learning_rate`` is unused."""
     if stopped_reason:
         return Advice("warning", stopped_reason)
     if read_back is not None and round(1000 * read_back) >= round(1000 * GOOD_READ_BACK):  # as shown: 95.0%
@@ -344,8 +369,13 @@ def advice(
             return Advice("info", f"{head} {held_by_the_window(limits, right)}")
         if round(1000 * limits.current.share) < round(1000 * GOOD_READ_BACK):  # even a perfect model falls short
             head = " ".join([head, ceiling_sentence(limits.current), longer_windows(limits)])
+
+    def rate_at(epoch: int) -> float:
+        return learning_rate if rate_changes is None else rate_in_force(settings.learning_rate, rate_changes, epoch)
+
     trouble = learning_rate_trouble(losses)
     if trouble is not None:
+        learning_rate = rate_at(trouble_epoch(losses))
         lower = lower_rate(learning_rate, rates, AFTER_A_JUMP)
         fix = (
             _("Set the learning rate to {rate} and press Reset.").format(rate=f"{lower:g}")
@@ -378,6 +408,7 @@ def advice(
         tries.append(Suggestion("hidden_size", changes, words.format(size=hidden_size)))
     other = {"rnn": ("lstm", "gru"), "lstm": ("gru",), "gru": ("lstm",)}[settings.cell]
     tries.append(Suggestion("cell", tuple(("cell", cell) for cell in other), _(OTHER_CELLS[settings.cell])))
+    learning_rate = rate_at(max(len(losses), 1))
     lower = lower_rate(learning_rate, rates)
     if not falling and lower is not None:
         words = _("a learning rate below {rate} (the loss had stopped falling)").format(rate=f"{learning_rate:g}")

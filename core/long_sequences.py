@@ -1,13 +1,18 @@
-"""The Long sequences screen's settings: the text, its windows, the stacked model, validated in one place."""
+"""The Long sequences screen's settings: the text, its windows, the stacked model, validated in one place; and the
+read-back at a given set of weights (the moment the screen shows)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import torch
+
 from core.cell_math import CELLS
 from core.errors import InputError
 from core.i18n import _
-from core.models import ModelConfig
+from core.models import ModelConfig, SequenceModel
+from core.objectives import compute_loss
 from core.training import MAX_EPOCHS, TrainConfig, check_learning_rate, snapshot_every
 from core.validation import MAX_SEED, one_of, whole_number
 from core.windows import (
@@ -15,6 +20,9 @@ from core.windows import (
     MIN_SEQUENCE_LENGTH,
     SEED_SENTENCE,
     WindowTask,
+    accuracy_per_position,
+    assemble,
+    character_accuracy,
     sliding_windows,
 )
 
@@ -78,3 +86,38 @@ class LongSequenceSettings:
             batch_size=self.batch_size or None,
             snapshot_every=snapshot_every(self.epochs),
         )
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """The sentence read back by the network at one set of weights (after ``epoch`` epochs), with the numbers the
+    screen shows beside it. The run's ``ReadBackLog`` keeps every epoch's read-back from that epoch's training pass,
+    before its update; this one is measured at the weights the probabilities, the neuron and the generation use."""
+
+    epoch: int
+    ids: np.ndarray  # (len(text) - 1,) the read-back sentence as class ids
+    accuracy: float  # read-back characters right
+    position_accuracy: np.ndarray  # (time,) share right at each position inside the window, over all windows
+    loss: float  # the training loss over all windows
+
+
+@torch.no_grad()
+def read_back_at(model: SequenceModel, task: WindowTask, epoch: int) -> ReadBack:
+    """Every window through ``model`` as it is now (one forward pass, no update), read back as the log reads it."""
+    was_training = model.training
+    model.eval()
+    try:
+        device = next(model.parameters()).device
+        outputs, _hidden = model(task.inputs.to(device))  # (windows, time, vocabulary)
+        loss = float(compute_loss(outputs, task.targets.to(device), "classify_each_step"))
+        predictions = outputs.argmax(dim=-1).cpu().numpy()  # (windows, time)
+    finally:
+        model.train(was_training)
+    ids = assemble(predictions).astype(np.int32)
+    return ReadBack(
+        epoch=int(epoch),
+        ids=ids,
+        accuracy=character_accuracy(ids, assemble(task.target_ids)),
+        position_accuracy=accuracy_per_position(predictions, task.target_ids),
+        loss=loss,
+    )

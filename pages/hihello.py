@@ -1,6 +1,6 @@
 """HiHello: a character-level RNN learns to say "hihello", one next character at a time.
 
-The page only: its sidebar, its layout and its live views (a little over 250 lines since every label and help text
+The page only: its sidebar, its layout and its live views (under 300 lines since every label and help text
 is a catalogue message; the words about results are core.hihello_readings and core.hihello_limits)."""
 
 from __future__ import annotations
@@ -30,14 +30,22 @@ from core.notes import note_link
 from core.objectives import probabilities
 from core.session import TrainingSession
 from core.text import Vocabulary, describe
-from core.training import learning_rates
+from core.training import Snapshot, learning_rates
 from ui.common import chart, learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
-from ui.training_views import gradient_views, inside_the_network, learning_curves
+from ui.training_views import (
+    current_snapshot,
+    finish_the_epoch,
+    gradient_views,
+    inside_the_network,
+    learning_curves,
+    moment_history,
+    moment_note,
+)
 
 start_page()  # before any word: it sets this run's language
 
@@ -165,30 +173,33 @@ def build(settings: HiHelloSettings) -> LiveRun[HiHelloRun]:
     return LiveRun(settings, {"model": session}, estimate, HiHelloRun(task, model_config))
 
 
-def outcome(run: LiveRun[HiHelloRun]) -> None:
-    """Where the run stands, in numbers and in sentences computed from them (core.hihello_readings)."""
+def outcome(run: LiveRun[HiHelloRun], snapshot: Snapshot) -> None:
+    """Where the run stands at the epoch shown (``snapshot``: the epoch control's), in numbers and in sentences
+    computed from them (core.hihello_readings): every number from the weights after that epoch."""
     history, task = run.history, run.screen.task
-    state = outcome_of(task, history, run.finished)
+    state = outcome_of(task, history, run.finished, snapshot)
     reading = read_outcome(run.settings, state)
     columns = st.columns(4)
-    if state.predicted is None:
+    trained = ngettext("{count} epoch in {seconds:.2f} s", "{count} epochs in {seconds:.2f} s", run.epoch).format(
+        count=run.epoch, seconds=history.seconds
+    )
+    if state.epoch == 0:  # before training: the charts show the initial weights; there is no prediction to speak of
         columns[0].metric(_("Prediction"), "—", help=_("No epoch trained yet: press Play or Step."))
         columns[1].metric(_("Target"), task.target_text)
         columns[2].metric(_("Accuracy"), "—")
         columns[3].metric(_("Loss"), "—")
     else:
-        last = history.records[-1]
-        trained = len(history.records)
-        columns[0].metric(_("Prediction after epoch {epoch}").format(epoch=last.epoch), state.predicted)
-        columns[1].metric(_("Target"), task.target_text)
-        columns[2].metric(_("Accuracy"), f"{100 * last.accuracy:.0f}%")
-        columns[3].metric(
-            _("Loss"),
-            f"{last.loss:.4f}",
-            help=ngettext("{count} epoch in {seconds:.2f} s", "{count} epochs in {seconds:.2f} s", trained).format(
-                count=trained, seconds=history.seconds
-            ),
+        measured = _("At the weights after epoch {epoch}.").format(epoch=state.epoch)
+        curve = _("The loss curve's point at epoch {epoch} was measured during that epoch, before its update.").format(
+            epoch=state.epoch
         )
+        prediction = _("Prediction after epoch {epoch}").format(epoch=state.epoch)
+        columns[0].metric(prediction, state.predicted or "—", help=measured)
+        columns[1].metric(_("Target"), task.target_text)
+        accuracy = f"{100 * state.right / len(task.target_text):.0f}%" if state.right is not None else "—"
+        columns[2].metric(_("Accuracy"), accuracy, help=measured)
+        loss = f"{state.probe_loss:.4f}" if state.probe_loss is not None else "—"
+        columns[3].metric(_("Loss"), loss, help=f"{measured} {curve} {trained}")
     show = {"stopped": st.warning, "learned": st.success, "stuck": st.info}.get(reading.state, st.caption)
     show(markdown_literal(reading.sentence))
     note = ceiling_note(run.settings, state)
@@ -196,28 +207,45 @@ def outcome(run: LiveRun[HiHelloRun]) -> None:
         st.info(markdown_literal(note))
 
 
-def predictions_table(run: LiveRun[HiHelloRun]) -> None:
+def predictions_table(run: LiveRun[HiHelloRun], now: Snapshot | None) -> None:
+    """The prediction after each epoch, newest first. HiHello trains on its one sequence in one step per epoch, so
+    epoch E + 1's forward pass is the network after epoch E exactly: its record gives that row, and the weights now
+    (``now``) give the newest."""
     task, rows = run.screen.task, []
-    for record in reversed(run.history.records):  # newest first: it is the row that changes
-        text = task.vocabulary.decode(record.predictions[0])
+
+    def row(epoch: int, text: str, loss: float) -> tuple:
         marks = "".join("✓" if p == t else "✗" for p, t in zip(text, task.target_text, strict=True))
-        rows.append((record.epoch, text, marks, round(record.loss, 4), round(100 * record.accuracy)))
-    st.markdown(_("**Prediction at each epoch**, newest first (✗ marks a wrong character)"))
+        return epoch, text, marks, round(loss, 4), round(100 * marks.count("✓") / len(marks))
+
+    if now is not None and now.epoch == len(run.history.records) > 0:
+        state = outcome_of(task, run.history, run.finished, now)
+        if state.predicted is not None and state.probe_loss is not None:
+            rows.append(row(now.epoch, state.predicted, state.probe_loss))
+    for record in reversed(run.history.records):  # newest first: it is the row that changes
+        rows.append(row(record.epoch - 1, task.vocabulary.decode(record.predictions[0]), record.loss))
+    st.markdown(
+        _("**Prediction after each epoch**, newest first (✗ marks a wrong character; epoch 0: before training)")
+    )
     columns = [_("epoch"), _("prediction"), _("right?"), _("loss"), _("accuracy (%)")]
     frame = pd.DataFrame(rows, columns=columns)
     st.dataframe(frame, hide_index=True, height=250, key=f"{KEY}_predictions")
 
 
 def draw_live(run: LiveRun[HiHelloRun]) -> None:
-    """Everything that moves while the run plays (inside the page's live fragment)."""
+    """Everything that moves while the run plays (inside the page's live fragment), at one moment: the epoch control's
+    (the epoch the run stands at, while it plays or until the learner moves the control)."""
     history, task = run.history, run.screen.task
-    outcome(run)
+    top = st.container()  # the outcome, drawn once the epoch control below has said which epoch is shown
     st.subheader(_("Learning curves"))
     learning_curves(history, key=KEY, total_epochs=run.total_epochs)
-    predictions_table(run)
+    now = current_snapshot(run)
+    predictions_table(run, now)
 
     st.subheader(_("Inside the network"))
-    snapshot = epoch_control(KEY, run)
+    snapshot = epoch_control(KEY, run, moment_history(run))
+    moment_note(run, snapshot)
+    with top:
+        outcome(run, snapshot)
     step_labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.input_text, start=1)]  # h_1 reads the first
     class_labels = [describe(c) for c in task.vocabulary.characters]
     chart(
@@ -255,6 +283,7 @@ def pairs(run: LiveRun[HiHelloRun]) -> None:
 with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"readout": READOUT_LABELS}, setting_labels=LABELS):
     values = sidebar_values()
 opening(values)
+finish_the_epoch(current_run(KEY))
 run = drive(KEY, checked(values), build, draw_live, LEARNING_RATES, LABELS)
 if run is not None:
     pairs(run)

@@ -21,6 +21,8 @@ from ui.long_sequence_views import (
     LongSequenceRun,
     inside_section,
     live_read_back,
+    moment_model,
+    read_back_now,
     readback_curves,
     readback_details,
     summary,
@@ -29,6 +31,14 @@ from ui.long_sequence_views import (
 from ui.neuron_generation_views import generation_section, neuron_section
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
+from ui.training_views import (
+    finish_the_epoch,
+    moment_history,
+    moment_note,
+    outside_drawn,
+    outside_follows,
+    page_runs,
+)
 
 start_page()  # before any word: it sets this run's language
 
@@ -156,15 +166,24 @@ def build(settings: LongSequenceSettings) -> LiveRun[LongSequenceRun]:
 
 
 def draw_live(run: LiveRun[LongSequenceRun]) -> None:
-    """Everything that moves while the run plays (inside the page's live fragment)."""
-    summary(run, LEARNING_RATES)
+    """Everything that moves while the run plays (inside the page's live fragment), at one moment: the epoch control's
+    (the epoch the run stands at, while it plays or until the learner moves the control)."""
+    top = st.container()  # the summary, drawn once the epoch control below has said which epoch is shown
     st.subheader(_("The sentence read back"))
     windows_table(run.screen.task, KEY)
-    live_read_back(run)
-    readback_curves(run, KEY)
-    snapshot = epoch_control(KEY, run)
+    read_back = st.container()
+    snapshot = epoch_control(KEY, run, moment_history(run))
+    moment_note(run, snapshot)
+    now = read_back_now(run, snapshot)
+    with top:
+        summary(run, LEARNING_RATES, now)
+    with read_back:
+        live_read_back(run, now)
+        readback_curves(run, KEY, now)
     inside_section(run, snapshot, KEY)
-    readback_details(run, snapshot, KEY)
+    readback_details(run, snapshot, now, KEY)
+    st.session_state[f"{KEY}_moment"] = snapshot.epoch
+    outside_follows(KEY, snapshot.epoch, run.playing)
 
 
 with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"batch_size": BATCH_LABELS}, setting_labels=LABELS):
@@ -174,16 +193,21 @@ st.markdown(note_link("labs"))
 settings = None
 with learner_errors():
     settings = LongSequenceSettings(**values)
+page_runs(KEY)
+finish_the_epoch(current_run(KEY))
 run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
 if run is not None:
+    moment = moment_history(run).snapshot_at(st.session_state.get(f"{KEY}_moment", run.epoch))
     if run.playing:
         st.caption(
             _(
                 "The two sections below show the network as it was after epoch {epoch}; they follow when it pauses."
-            ).format(epoch=run.epoch)
+            ).format(epoch=moment.epoch)
         )
     with learner_errors():
-        neuron_section(run, KEY)
-        generation_section(run, KEY)
+        model = moment_model(run, moment)
+        neuron_section(run, KEY, model, moment.epoch)
+        generation_section(run, KEY, model, moment.epoch)
+    outside_drawn(KEY, moment.epoch)
 save_or_load(KEY, build, LEARNING_RATES, DISPLAY_KEYS)
 code_section(run, settings)

@@ -19,6 +19,7 @@ from ui.links import linked_settings
 from ui.live import LiveRun, drive
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
+from ui.training_views import outside_drawn, outside_follows, page_runs
 
 start_page()  # before any word: it sets this run's language
 
@@ -139,11 +140,15 @@ def build(settings: ComparisonSettings) -> LiveRun[ComparisonRun]:
 def draw_live(run: LiveRun[ComparisonRun]) -> None:
     st.subheader(_("Learning curves"))
     curves(run, KEY)
+    outside_follows(KEY, run.epoch, run.playing)  # the sections below show the step the status line names
 
 
 with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"task": TASK_LABELS}, setting_labels=LABELS):
     settings = settings_sidebar()
+page_runs(KEY)
 run = drive(KEY, settings, build, draw_live, LEARNING_RATES, LABELS, DISPLAY_KEYS)
+if run is not None:
+    outside_drawn(KEY, run.epoch)
 if run is not None and run.history.records:
     with learner_errors():
         if run.playing and run.mode != "job":  # while the sweep trains, the race stands still

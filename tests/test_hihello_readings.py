@@ -26,6 +26,7 @@ from core.i18n import speaking
 from core.models import SequenceModel
 from core.objectives import probabilities
 from core.session import TrainingSession
+from core.training import LearningRateChange
 from tests.korean_text import has_hangul
 
 torch.set_num_threads(1)
@@ -433,3 +434,47 @@ def test_the_intro_in_korean_follows_the_settings():
     assert "1층 RNN (tanh)" in lab and "2층 RNN (tanh)" in custom
     assert "LSTM" in korean(lambda: describe_model(HiHelloSettings(cell="lstm", num_layers=3, hidden_size=16), 5))
     assert "The network" in intro(DEFAULTS)  # outside ``speaking`` the words are English again
+
+
+# --- A steered run: the verdict speaks of the rate in force when it happened (issue 22, point 4) ----------------------
+def steered(outcome: Outcome, *changes: tuple[int, float]) -> Outcome:
+    """The outcome of a run whose learning rate the learner changed: (after epoch, to rate) each."""
+    return dataclasses.replace(
+        outcome, rate_changes=tuple(LearningRateChange(epoch, epoch, rate) for epoch, rate in changes)
+    )
+
+
+def test_a_jump_after_the_rate_was_raised_names_the_raised_rate_and_advises_from_it():
+    """Played at 0.1, raised to 3 after epoch 2: the jump between epochs 3 and 4 happened at 3, so "Steps of learning
+    rate 3 overshoot. Try a learning rate of 0.3", never 0.1's "Try 0.01"."""
+    settings = HiHelloSettings(learning_rate=0.1, epochs=len(JUMPY))
+    reading = read_outcome(settings, steered(missed(JUMPY), (2, 3.0)))
+    assert reading.diagnosis == "unsteady" and "Steps of learning rate 3 overshoot." in reading.sentence
+    assert [(s.setting, s.value) for s in reading.suggestions] == [("learning_rate", 0.3)]
+    assert "0.01" not in reading.sentence and "rate 0.1" not in reading.sentence
+    # Raised only after the jump: the jump happened at 0.1.
+    later = read_outcome(settings, steered(missed(JUMPY), (10, 3.0)))
+    assert "Steps of learning rate 0.1 overshoot." in later.sentence
+    assert [(s.setting, s.value) for s in later.suggestions] == [("learning_rate", 0.01)]
+
+
+def test_a_saturated_run_names_the_rate_that_pushed_it_there():
+    """Raised from 0.1 to 10 after epoch 1, then lowered to 0.1 after epoch 50 while the loss stayed flat (since
+    epoch 3): the steps that saturated tanh were 10's."""
+    outcome = steered(saturated(), (1, 10.0), (50, 0.1))
+    reading = read_outcome(HiHelloSettings(learning_rate=0.1), outcome)
+    assert reading.diagnosis == "saturated" and "steps of 10 pushed the weights" in reading.sentence
+    assert [(s.setting, s.value) for s in reading.suggestions] == [("learning_rate", 0.1)]
+
+
+def test_an_explosion_names_the_rate_it_exploded_at():
+    stopped = dataclasses.replace(missed([1.6, 1.2, 1e9]), stopped_epoch=3)
+    reading = read_outcome(HiHelloSettings(learning_rate=0.1), steered(stopped, (2, 10.0)))
+    assert reading.state == "stopped" and "learning rate (10) is too high" in reading.sentence
+    assert [(s.setting, s.value) for s in reading.suggestions] == [("learning_rate", 0.1)]
+
+
+def test_a_settled_run_names_the_rate_of_its_last_epochs():
+    reading = read_outcome(HiHelloSettings(learning_rate=0.1), steered(missed(RESTING), (20, 1.0)))
+    assert reading.diagnosis == "settled" and "Steps of learning rate 1 are too large" in reading.sentence
+    assert [(s.setting, s.value) for s in reading.suggestions] == [("learning_rate", 0.1)]

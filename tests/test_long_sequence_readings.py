@@ -18,7 +18,7 @@ from core.long_sequence_readings import (
 from core.long_sequences import LongSequenceSettings
 from core.models import ModelConfig
 from core.read_back_ceiling import Ceiling, WindowLimits, window_limits
-from core.training import learning_rates
+from core.training import LearningRateChange, learning_rates
 from tests.korean_text import has_hangul
 
 RATES = learning_rates(0.001, 1.0)  # the screen's ladder
@@ -289,3 +289,37 @@ def test_the_ceiling_advice_speaks_korean_and_still_flips():
     assert held.endswith("시퀀스 길이를 3 이상으로 바꾸고 초기화를 눌러 보세요.")
     assert "도달했습니다" in reached and "다른 시드" in below and "시퀀스 길이를" not in below
     assert "h_3" not in two and "h_2" in two
+
+
+def test_the_comparison_speaks_of_the_epoch_shown_and_tallies_the_curves():
+    """``now``: the read-back and the positions at the weights of the epoch shown (one forward pass); the tally is the
+    curves'. Before training only the tally is said."""
+    curves = ([1, 2], [0.5, 0.6], [positions(0.5, 0.6), positions(0.6)])
+    sentence = read_back_vs_positions(*curves, now=(2, 0.99, positions(1.0)))
+    assert sentence.startswith("After epoch 2 the read-back is 99.0% right, above the 85.0% of all window positions")
+    assert sentence.endswith("The read-back was the higher of the two in 0 of 2 epochs.")
+    assert read_back_vs_positions(*curves, now=(0, 0.1, positions(0.1))) == (
+        "The read-back was the higher of the two in 0 of 2 epochs."
+    )
+
+
+def test_the_advice_names_the_rate_in_force_when_the_loss_jumped():
+    """Played at 0.01, raised to 0.1 after epoch 1: the jump at epoch 4 happened at 0.1, so the fix is about 30
+    times lower than 0.1 (0.003), not than 0.01; raised only after the jump, it is 0.01's."""
+    big = LongSequenceSettings(
+        cell="lstm", hidden_is_vocabulary=False, hidden_size=256, num_layers=4, learning_rate=0.01
+    )
+    raised = [LearningRateChange(1, 1, 0.1)]
+    said = advice(big, 256, JUMPED, 0.19, 0.5, RATES, finished=True, rate_changes=raised)
+    assert "the learning rate (0.1) is too high" in said.text and "Set the learning rate to 0.003" in said.text
+    late = advice(big, 256, JUMPED, 0.19, 0.5, RATES, finished=True, rate_changes=[LearningRateChange(50, 50, 1.0)])
+    assert "the learning rate (0.01) is too high" in late.text and "Set the learning rate to 0.001" in late.text
+
+
+def test_the_advice_offers_a_rate_below_the_one_in_force_at_the_end():
+    lowered = [LearningRateChange(30, 30, 0.01)]
+    said = advice(LAB, 25, FLAT, 0.6, 0.5, RATES, finished=True, rate_changes=lowered).text
+    assert "a learning rate below 0.01 (the loss had stopped falling)" in said
+    assert [s.changes for s in advice(LAB, 25, FLAT, 0.6, 0.5, RATES, True, rate_changes=lowered).suggestions][-1] == (
+        ("learning_rate", 0.001),
+    )

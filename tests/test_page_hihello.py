@@ -186,12 +186,20 @@ def test_the_learning_rate_of_a_new_run_changes_the_outcome(hihello):
 
 
 def test_epoch_control_scrubs_without_retraining(hihello):
+    """Scrubbing retrains nothing; the metrics follow the epoch shown (one moment on screen): before training there
+    is no prediction yet."""
+    run = live_run(hihello, KEY)
+    losses = [r.loss for r in run.history.records]
     charts_before = [c.proto.spec for c in hihello.get("plotly_chart")]
-    loss_before = metric(hihello, "Loss")
     hihello.select_slider(key=f"{KEY}_epoch").set_value(0).run()
     assert not hihello.exception
     charts_after = [c.proto.spec for c in hihello.get("plotly_chart")]
-    assert metric(hihello, "Loss") == loss_before
+    assert [r.loss for r in live_run(hihello, KEY).history.records] == losses and run.epoch == 100
+    assert metric(hihello, "Loss") == metric(hihello, "Prediction") == "—"
+    hihello.select_slider(key=f"{KEY}_epoch").set_value(50).run()
+    assert metric(hihello, "Prediction after epoch 50") and metric(hihello, "Loss") == (
+        f"{run.history.snapshot_at(50).probe.loss:.4f}"
+    )
     assert charts_after != charts_before
     assert any("after 0 epochs" in spec for spec in charts_after)
 

@@ -5,6 +5,7 @@ messages); the sentences about results are core.comparison_readings and core.swe
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,7 +28,7 @@ from core.i18n import _, ngettext
 from core.sweep_readings import sweep_reading
 from ui.common import chart
 from ui.live import LiveRun, start_job
-from ui.training_views import learning_rate_marks
+from ui.training_views import learning_rate_marks, moment_history
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,24 @@ class ComparisonRun:
 
 
 def results_now(run: LiveRun[ComparisonRun]) -> dict:
-    """Each cell's result at its current weights (held-out accuracy is measured here, once per state)."""
+    """Each cell's result at its current weights, once per state of training: the held-out accuracy is measured there,
+    and the newest snapshot (``CellResult.after_training``) is those weights too, probed on demand when the run stands
+    between two snapshots (``ui.training_views.current_snapshot``). So the gradients, the gates and the accuracy
+    come from one moment."""
     task = run.screen.task
-    return run.cached("results", lambda: {c: cell_result(c, s, task) for c, s in run.sessions.items()})
+
+    def measured() -> dict:
+        return {
+            cell: dataclasses.replace(cell_result(cell, session, task), history=moment_history(run, session))
+            for cell, session in run.sessions.items()
+        }
+
+    return run.cached("results", measured)
+
+
+def moment_step(run: LiveRun[ComparisonRun]) -> int | None:
+    """The step a reading names for a run still training ("so far, at step N"); None once it has finished."""
+    return None if run.finished else run.epoch
 
 
 def summary(run: LiveRun[ComparisonRun], key: str) -> None:
@@ -54,7 +70,12 @@ def summary(run: LiveRun[ComparisonRun], key: str) -> None:
         column.metric(
             _("{cell} accuracy").format(cell=CELL_NAMES[cell]),
             accuracy,
-            help=_("Chance is {chance}.").format(chance=format_chance(task.chance_accuracy)),
+            help=" ".join(
+                [
+                    at_step(result.after_training.epoch),
+                    _("Chance is {chance}.").format(chance=format_chance(task.chance_accuracy)),
+                ]
+            ),
         )
     headers = {
         "cell": _("cell"),
@@ -75,15 +96,23 @@ def summary(run: LiveRun[ComparisonRun], key: str) -> None:
     )
     st.dataframe(table, hide_index=True, key=f"{key}_sizes")
     st.caption(_("Example sequence: {sequence}").format(sequence=f"`{task.probe_texts[0]}`"))
-    if run.finished:
+    step = moment_step(run)
+    if step is None:
         heading = ngettext(
             "After all {total} training step:", "After all {total} training steps:", run.total_epochs
         ).format(total=run.total_epochs)
     else:
         heading = ngettext(
-            "After {step} of {total} training step:", "After {step} of {total} training steps:", run.total_epochs
-        ).format(step=run.epoch, total=run.total_epochs)
-    st.info(" ".join([heading, *reading(task, results, settings)]))
+            "So far, at step {step} of {total} training step:",
+            "So far, at step {step} of {total} training steps:",
+            run.total_epochs,
+        ).format(step=step, total=run.total_epochs)
+    st.info(" ".join([heading, *reading(task, results, settings, step)]))
+
+
+def at_step(step: int) -> str:
+    """How a metric's help names the weights it was measured at."""
+    return _("At the weights after step {step}.").format(step=step) if step else _("At the initial weights.")
 
 
 def curves(run: LiveRun[ComparisonRun], key: str) -> None:
@@ -91,16 +120,28 @@ def curves(run: LiveRun[ComparisonRun], key: str) -> None:
     settings = run.settings
     histories = {cell: session.history for cell, session in run.sessions.items()}
     columns = st.columns(3)
+    now = results_now(run) if not run.playing else None  # paused: every number at the step the status names
     for column, (cell, history) in zip(columns, histories.items(), strict=True):
-        measured = [r for r in history.records if r.validation_accuracy is not None]
         if settings.task == "memory":
-            value = f"{100 * measured[-1].validation_accuracy:.0f}%" if measured else "—"
-            label = _("{cell} held-out accuracy now").format(cell=CELL_NAMES[cell])
+            label = _("{cell} held-out accuracy").format(cell=CELL_NAMES[cell])
         else:
-            value = f"{100 * history.records[-1].accuracy:.0f}%" if history.records else "—"
-            label = _("{cell} training accuracy now").format(cell=CELL_NAMES[cell])
-        done = history.records[-1].epoch if history.records else 0
-        column.metric(label, value, help=ngettext("after {n} step", "after {n} steps", done).format(n=done))
+            label = _("{cell} training accuracy").format(cell=CELL_NAMES[cell])
+        if now is not None and now[cell].test_accuracy is not None:
+            value, measured = f"{100 * now[cell].test_accuracy:.0f}%", at_step(now[cell].after_training.epoch)
+        elif settings.task == "memory":
+            # While it plays: the last held-out measurement (every few steps), named by the step it was made at.
+            done = [r for r in history.records if r.validation_accuracy is not None]
+            value = f"{100 * done[-1].validation_accuracy:.0f}%" if done else "—"
+            measured = at_step(done[-1].epoch) if done else _("Not measured yet.")
+        else:
+            last = history.records[-1] if history.records else None
+            value = f"{100 * last.accuracy:.0f}%" if last is not None else "—"
+            measured = (
+                _("Measured in step {step}'s training pass, before its update.").format(step=last.epoch)
+                if last is not None
+                else _("Not measured yet.")
+            )
+        column.metric(label, value, help=measured)
     loss = {c: ([x.epoch for x in h.records], h.losses) for c, h in histories.items()}
     left, right = st.columns(2)
     with left:
@@ -142,12 +183,18 @@ def curves(run: LiveRun[ComparisonRun], key: str) -> None:
 
 def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
     task, results = run.screen.task, results_now(run)
+    step = moment_step(run)
+    shown = next(iter(results.values())).after_training.epoch
     steps = list(range(1, len(task.step_labels) + 1))  # t = 1 … T, as in h_t = tanh(W_hh h_{t-1} + W_xh x_t + b)
     trained = {c: (steps, gradient_reach(r.after_training)) for c, r in results.items()}
     initial = {c: (steps, gradient_reach(r.at_initialisation)) for c, r in results.items()}
     fig = cf.per_cell_lines(
         trained,
-        _("How much gradient reaches each time step"),
+        ngettext(
+            "How much gradient reaches each time step (after {step} step)",
+            "How much gradient reaches each time step (after {step} steps)",
+            shown,
+        ).format(step=shown),
         _("time step"),
         _("‖∂L/∂h_t‖ ÷ ‖∂L/∂h_T‖ (log scale)"),
         log_y=True,
@@ -162,7 +209,7 @@ def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
                     "The loss is measured at the last step T; reading right to left, a falling line is the gradient "
                     "shrinking as it travels back."
                 ),
-                gradient_reading(results, task.chance_accuracy),
+                gradient_reading(results, task.chance_accuracy, step),
             ]
         ),
         key=f"{key}_gradients",
@@ -175,7 +222,11 @@ def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
         }
         chart(
             cf.lstm_gradient_paths_figure(
-                steps, paths["trained"], paths["initial"], _("gradient ÷ its value at step T (log scale)")
+                steps,
+                paths["trained"],
+                paths["initial"],
+                _("gradient ÷ its value at step T (log scale)"),
+                lstm.after_training.epoch,
             ),
             " ".join(
                 [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +20,8 @@ from core.long_sequence_readings import (
     model_phrase,
     read_back_vs_positions,
 )
-from core.models import ModelConfig
+from core.long_sequences import ReadBack, read_back_at
+from core.models import ModelConfig, SequenceModel
 from core.objectives import probabilities
 from core.read_back_ceiling import WindowLimits
 from core.text import describe
@@ -27,7 +29,7 @@ from core.training import Snapshot
 from core.windows import ReadBackLog, WindowTask, marked_lines
 from ui.common import chart
 from ui.live import LiveRun
-from ui.training_views import gradient_views, inside_the_network, learning_rate_marks
+from ui.training_views import at_epoch_end, cached_at, gradient_views, inside_the_network, learning_rate_marks
 
 
 @dataclass(frozen=True)
@@ -41,17 +43,43 @@ class LongSequenceRun:
     limits: WindowLimits  # the best read-back any model can reach with this window, and with longer ones
 
 
-def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
-    """The run in five numbers (the read-back beside the best any model can reach with its window), the model it
-    trains, and what its outcome says (advice chosen from all of them)."""
-    history, screen = run.history, run.screen
-    task, log, model_config, ceiling = screen.task, screen.log, screen.model_config, screen.limits.current
-    columns = st.columns(5)
-    columns[0].metric(
-        _("Sentence read back right"),
-        f"{100 * log.accuracy[-1]:.1f}%" if log.epochs else "—",
-        help=_("after epoch {epoch}").format(epoch=log.epochs[-1]) if log.epochs else _("no epoch trained yet"),
+def moment_model(run: LiveRun[LongSequenceRun], snapshot: Snapshot) -> SequenceModel:
+    """The network at the epoch shown: the session's own model when that is the epoch it stands at, else a copy with
+    the snapshot's weights (once per state of training)."""
+    session = run.session
+    if snapshot.epoch == session.epoch and at_epoch_end(session):
+        return session.model
+
+    def loaded() -> SequenceModel:
+        model = copy.deepcopy(session.model)
+        model.load_state_dict(snapshot.weights)
+        return model
+
+    return cached_at(run, "moment_model", snapshot.epoch, loaded)
+
+
+def read_back_now(run: LiveRun[LongSequenceRun], snapshot: Snapshot) -> ReadBack:
+    """The read-back at the epoch shown, from the same weights as every view of that epoch (one forward pass over the
+    windows, about a millisecond on the lab's sentence; once per state of training and epoch)."""
+    task = run.screen.task
+    return cached_at(
+        run, "moment_read_back", snapshot.epoch, lambda: read_back_at(moment_model(run, snapshot), task, snapshot.epoch)
     )
+
+
+def after_epoch(epoch: int) -> str:
+    """How the views name the epoch shown."""
+    return _("before training") if epoch == 0 else _("after epoch {epoch}").format(epoch=epoch)
+
+
+def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float], now: ReadBack) -> None:
+    """The run in five numbers at the epoch shown (``now``: the read-back beside the best any model can reach with
+    its window), the model it trains, and what its outcome says (advice chosen from all of them)."""
+    history, screen = run.history, run.screen
+    task, model_config, ceiling = screen.task, screen.model_config, screen.limits.current
+    at_end = now.epoch == run.epoch
+    columns = st.columns(5)
+    columns[0].metric(_("Sentence read back right"), f"{100 * now.accuracy:.1f}%", help=after_epoch(now.epoch))
     columns[1].metric(_("Best possible read-back"), f"{100 * ceiling.share:.1f}%", help=ceiling_help(ceiling))
     columns[2].metric(
         _("Windows"),
@@ -59,12 +87,21 @@ def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
         help=_("{characters} characters − {length}").format(characters=len(task.text), length=task.sequence_length),
     )
     columns[3].metric(_("Vocabulary"), task.vocabulary.size, help=_("distinct characters = inputs and outputs"))
+    trained = ngettext("{epochs} epoch in {seconds} s", "{epochs} epochs in {seconds} s", run.epoch).format(
+        epochs=run.epoch, seconds=f"{history.seconds:.2f}"
+    )
+    curve = (
+        _("The loss curve's point at epoch {epoch} was measured during that epoch, before its update.").format(
+            epoch=now.epoch
+        )
+        if now.epoch
+        else ""
+    )
+    when = after_epoch(now.epoch)
     columns[4].metric(
         _("Loss"),
-        f"{history.losses[-1]:.4f}" if history.records else "—",
-        help=ngettext("{epochs} epoch in {seconds} s", "{epochs} epochs in {seconds} s", len(history.records)).format(
-            epochs=len(history.records), seconds=f"{history.seconds:.2f}"
-        ),
+        f"{now.loss:.4f}",
+        help=" ".join(part for part in (_("Over all windows, {when}.").format(when=when), curve, trained) if part),
     )
     model = (
         _("Model: {model} (= vocabulary size), then a linear layer to {scores} character scores.")
@@ -75,30 +112,29 @@ def summary(run: LiveRun[LongSequenceRun], rates: Sequence[float]) -> None:
     said = advice(
         run.settings,
         model_config.hidden_size,
-        history.losses,
-        log.accuracy[-1] if log.epochs else None,
+        [record.loss for record in history.records if record.epoch <= now.epoch],
+        now.accuracy if now.epoch else None,
         run.session.learning_rate,
         rates,
-        run.finished,
-        history.stopped.reason if history.stopped else None,
+        run.finished and at_end,
+        history.stopped.reason if history.stopped and at_end else None,
         screen.limits,
+        rate_changes=history.learning_rate_changes,
     )
     if said is not None:
         {"success": st.success, "info": st.info, "warning": st.warning}[said.tone](said.text)
 
 
-def live_read_back(run: LiveRun[LongSequenceRun]) -> None:
-    """The sentence as the network reads it back now, in a box of fixed height so the page does not jump."""
-    task, log = run.screen.task, run.screen.log
+def live_read_back(run: LiveRun[LongSequenceRun], now: ReadBack) -> None:
+    """The sentence as the network reads it back at the epoch shown, in a box of fixed height so the page does not
+    jump."""
+    task = run.screen.task
     box = st.container(height=170, border=True)
-    if not log.epochs:
-        box.caption(_("The read-back appears after the first epoch."))
-        return
-    # The heading is worded here, at draw time, in the language of this redraw; the log keeps only ids.
-    heading = _("Read back after epoch {epoch}: {share} right (^ marks a wrong character)").format(
-        epoch=log.epochs[-1], share=f"{100 * log.accuracy[-1]:.1f}%"
+    # The heading is worded here, at draw time, in the language of this redraw.
+    heading = _("Read back {when}: {share} right (^ marks a wrong character)").format(
+        when=after_epoch(now.epoch), share=f"{100 * now.accuracy:.1f}%"
     )
-    box.code(heading + "\n" + marked_lines(task.vocabulary.decode(log.ids[-1]), task.target_text), language=None)
+    box.code(heading + "\n" + marked_lines(task.vocabulary.decode(now.ids), task.target_text), language=None)
 
 
 def windows_table(task, key: str) -> None:
@@ -116,9 +152,11 @@ def windows_table(task, key: str) -> None:
     )
 
 
-def readback_curves(run: LiveRun[LongSequenceRun], key: str) -> None:
-    """Loss and read-back accuracy per epoch: line charts, cheap enough to redraw at every tick."""
+def readback_curves(run: LiveRun[LongSequenceRun], key: str, now: ReadBack) -> None:
+    """Loss and read-back accuracy per epoch, each epoch's point measured in its training pass (before its update):
+    line charts, cheap enough to redraw at every tick. The accuracy's caption speaks of the epoch shown (``now``)."""
     history, log = run.history, run.screen.log
+    shown = (now.epoch, now.accuracy, now.position_accuracy)
     left, right = st.columns(2)
     epochs = [r.epoch for r in history.records]
     with left:
@@ -135,31 +173,32 @@ def readback_curves(run: LiveRun[LongSequenceRun], key: str) -> None:
                 sequence_figures.readback_accuracy_figure(log.epochs, log.accuracy, history.accuracies),
                 x_max=run.total_epochs,
             ),
-            read_back_vs_positions(log.epochs, log.accuracy, log.position_accuracy),
+            " ".join(
+                [
+                    _("Each epoch's point is measured in its training pass, before its update."),
+                    read_back_vs_positions(log.epochs, log.accuracy, log.position_accuracy, now=shown),
+                ]
+            ),
             key=f"{key}_accuracy",
         )
 
 
-def readback_details(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str) -> None:
-    """The read-back character by character, over all epochs, and per window position (drawn while paused:
-    they hold a cell per character and epoch, too heavy to redraw several times a second)."""
+def readback_details(run: LiveRun[LongSequenceRun], snapshot: Snapshot, now: ReadBack, key: str) -> None:
+    """The read-back character by character at the epoch shown, over all epochs, and per window position (drawn while
+    paused: they hold a cell per character and epoch, too heavy to redraw several times a second)."""
     task, log = run.screen.task, run.screen.log
     st.subheader(_("The sentence read back, epoch by epoch"))
     if run.playing:
         st.caption(_("The read-back per character, over all epochs and per window position: pause to see them."))
         return
-    epoch = snapshot.epoch
-    if epoch in log.epochs:
-        chart(
-            sequence_figures.readback_figure(log.text_at(task, epoch), task.target_text, epoch),
-            _(
-                "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece "
-                "by piece. Hover a cell to see what it should have been."
-            ),
-            key=f"{key}_readback",
-        )
-    else:
-        st.caption(_("Epoch 0 is before training: there is no read-back yet. Move the epoch control above."))
+    chart(
+        sequence_figures.readback_figure(task.vocabulary.decode(now.ids), task.target_text, now.epoch),
+        _(
+            "Move the epoch: early on the network repeats the commonest characters; the sentence appears piece "
+            "by piece. Hover a cell to see what it should have been."
+        ),
+        key=f"{key}_readback",
+    )
     if not log.epochs:
         return
     chart(
@@ -167,12 +206,13 @@ def readback_details(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str
             log.epochs, np.stack(log.ids), task.vocabulary.encode(task.target_text), task.vocabulary.characters
         ),
         _(
-            "Each row is the whole sentence at one epoch: the vermillion fades from top to bottom as training goes. "
-            "Characters that stay wrong longest are the ones whose context repeats elsewhere in the text."
+            "Each row is the whole sentence at one epoch, as read in that epoch's training pass (before its update): "
+            "the vermillion fades from top to bottom as training goes. Characters that stay wrong longest are the "
+            "ones whose context repeats elsewhere in the text."
         ),
         key=f"{key}_overview",
     )
-    with st.expander(_("Every epoch's read-back as a table")):
+    with st.expander(_("Every epoch's read-back as a table (each read in that epoch's training pass)")):
         target_ids = np.asarray(task.vocabulary.encode(task.target_text))
         table = {
             _("epoch"): log.epochs,
@@ -185,7 +225,12 @@ def readback_details(run: LiveRun[LongSequenceRun], snapshot: Snapshot, key: str
     st.subheader(_("Accuracy per position inside the window"))
     chart(
         sequence_figures.position_accuracy_figure(log.epochs, np.stack(log.position_accuracy)),
-        first_against_last_position(log.epochs[-1], log.position_accuracy[-1]),
+        " ".join(
+            [
+                _("Each line is measured in that epoch's training pass, before its update."),
+                *([first_against_last_position(now.epoch, now.position_accuracy)] if now.epoch else []),
+            ]
+        ),
         key=f"{key}_positions",
     )
 

@@ -6,14 +6,17 @@ import streamlit as st
 
 from core import sequence_figures
 from core.i18n import _
+from core.models import SequenceModel
 from core.windows import MAX_GENERATED, generate, unit_activations
 from ui.common import chart, learner_errors
 from ui.controls import whole_number_input
 from ui.live import LiveRun
 from ui.long_sequence_views import LongSequenceRun
+from ui.training_views import cached_at
 
 
-def neuron_section(run: LiveRun[LongSequenceRun], key: str) -> None:
+def neuron_section(run: LiveRun[LongSequenceRun], key: str, model: SequenceModel, epoch: int) -> None:
+    """One hidden unit across the text, with ``model``: the network after ``epoch`` epochs, the epoch shown."""
     task, model_config = run.screen.task, run.screen.model_config
     st.subheader(_("One neuron across the text"))
     st.markdown(
@@ -21,7 +24,7 @@ def neuron_section(run: LiveRun[LongSequenceRun], key: str) -> None:
             "In the style of Karpathy's *Visualizing and understanding recurrent networks*: pick one hidden unit "
             "and colour every character by that unit's activation right after the network reads it, with the "
             "weights after epoch {epoch}."
-        ).format(epoch=run.epoch)
+        ).format(epoch=epoch)
     )
     # Labels worded now, in this run's language: a format function that called _() later would speak the
     # language of whoever calls it (Streamlit's test harness, a callback), not this page's.
@@ -38,7 +41,7 @@ def neuron_section(run: LiveRun[LongSequenceRun], key: str) -> None:
     size = model_config.layer_sizes[layer]
     with right:
         unit = st.slider(_("Hidden unit"), 1, size, 1, key=f"{key}_neuron_unit") - 1 if size > 1 else 0
-    activations = run.cached(f"activations {layer}", lambda: unit_activations(run.session.model, task, layer))[:, unit]
+    activations = cached_at(run, f"activations {layer}", epoch, lambda: unit_activations(model, task, layer))[:, unit]
     chart(
         sequence_figures.neuron_figure(task.text, activations, layer, unit),
         _(
@@ -49,7 +52,9 @@ def neuron_section(run: LiveRun[LongSequenceRun], key: str) -> None:
     )
 
 
-def generation_section(run: LiveRun[LongSequenceRun], key: str) -> None:
+def generation_section(run: LiveRun[LongSequenceRun], key: str, model: SequenceModel, epoch: int) -> None:
+    """Text the network generates from a prompt, with ``model``: the network after ``epoch`` epochs, the epoch
+    shown."""
     task = run.screen.task
     st.subheader(_("Generate text"))
     st.markdown(
@@ -57,7 +62,7 @@ def generation_section(run: LiveRun[LongSequenceRun], key: str) -> None:
             "Give the network (as trained after epoch {epoch}) a start; it predicts the next character, appends it, "
             "and reads the last {length} characters again (one window, as in training), for as many characters as "
             "you ask."
-        ).format(epoch=run.epoch, length=task.sequence_length)
+        ).format(epoch=epoch, length=task.sequence_length)
     )
     st.session_state.setdefault(f"{key}_prompt", task.text[: task.sequence_length])
     columns = st.columns([3, 2, 2, 1])
@@ -77,11 +82,11 @@ def generation_section(run: LiveRun[LongSequenceRun], key: str) -> None:
     )
     seed = whole_number_input(_("Sampling seed"), 0, 10_000, 0, key=f"{key}_sample_seed", where=columns[3])
     with learner_errors():
-        result = run.cached(
-            f"generation {(prompt, length, temperature, seed)}",
-            lambda: generate(
-                run.session.model, task.vocabulary, prompt, length, temperature, seed, task.sequence_length
-            ),
+        result = cached_at(
+            run,
+            "generation",
+            (epoch, prompt, length, temperature, seed),
+            lambda: generate(model, task.vocabulary, prompt, length, temperature, seed, task.sequence_length),
         )
         chart(
             sequence_figures.generation_figure(result.prompt, result.generated, result.confidence),

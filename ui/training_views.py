@@ -1,17 +1,117 @@
-"""Streamlit views every training screen shares: learning curves, the inside of the network, gradients."""
+"""Streamlit views every training screen shares: the moment shown, learning curves, the inside of the network,
+gradients."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar
 
 import streamlit as st
 
 from core import figures
 from core.colour_ranges import TANH_RANGE, run_hidden_range
 from core.i18n import N_, _
+from core.session import TrainingSession
 from core.training import Snapshot, TrainingHistory
 from ui.common import chart
 from ui.i18n import option_labels
+from ui.live_run import LiveRun
+
+T = TypeVar("T")
+
+
+# -- the moment shown ---------------------------------------------------------------------------------------------
+# A screen shows one run at one epoch (DESIGN.md, "One moment on screen"). Snapshots are taken every few epochs only,
+# so a run paused between two of them (after Pause or Step) has its current weights as one more: probed on demand
+# (about 1 ms on HiHello, 5 ms on the lab's Long sequences), the views show the epoch the status line names.
+def at_epoch_end(session: TrainingSession) -> bool:
+    """Whether the session's weights are those after ``session.epoch`` epochs: a tick that ran out of time between
+    two steps of an epoch leaves weights that belong to no epoch."""
+    return session.steps_done == session.epoch * session.steps_per_epoch
+
+
+def current_snapshot(run: LiveRun, session: TrainingSession | None = None) -> Snapshot | None:
+    """The session's weights now, as a snapshot of its epoch (its probe runs when a view first looks), once per state
+    of training; the newest snapshot when it is of this epoch; None when the session stands inside an epoch."""
+    session = session or run.session
+    newest = session.history.snapshots[-1]
+    if newest.epoch == session.epoch:
+        return newest
+    if not at_epoch_end(session):
+        return None
+    name = next(name for name, each in run.sessions.items() if each is session)
+
+    def taken() -> Snapshot:
+        weights = {key: value.detach().clone() for key, value in session.model.state_dict().items()}
+        return Snapshot(session.epoch, weights, session.look)
+
+    return run.cached(f"snapshot_now_{name}", taken)
+
+
+def cached_at(run: LiveRun, name: str, moment: Hashable, compute: Callable[[], T]) -> T:
+    """``LiveRun.cached`` for a value of one moment (an epoch shown, with the choices it was computed for): one entry
+    per name, replaced when the moment changes, so scrubbing through the epochs keeps one model copy, not one each."""
+    held = run.cached(name, dict)  # a fresh dict per state of training
+    if moment not in held:
+        held.clear()
+        held[moment] = compute()
+    return held[moment]
+
+
+def moment_history(run: LiveRun, session: TrainingSession | None = None) -> TrainingHistory:
+    """The session's history with its current weights as its newest snapshot (``current_snapshot``), for the epoch
+    control (``ui.live.epoch_control``): it then offers and follows the epoch the run stands at."""
+    session = session or run.session
+    history, now = session.history, current_snapshot(run, session)
+    if now is None or now is history.snapshots[-1]:
+        return history
+    return dataclasses.replace(history, snapshots=[*history.snapshots, now])
+
+
+def finish_the_epoch(run: LiveRun | None) -> None:
+    """A paused run that stands inside an epoch (a tick ran out of time between two of its steps; then Pause) finishes
+    that epoch, as saving it does (core.run_file.save_run): a paused screen then always shows an epoch, from the status
+    line down. Call it before ``ui.live.drive`` draws the status line; Pause reruns the whole page."""
+    if run is None or run.playing:
+        return
+    for session in run.sessions.values():
+        if not session.finished and not at_epoch_end(session):
+            session.advance(epochs=1)
+
+
+def moment_note(run: LiveRun, snapshot: Snapshot, session: TrainingSession | None = None) -> None:
+    """Why the views of a paused run show an earlier epoch than the run's when the learner did not choose it: it stands
+    inside an epoch, whose weights belong to no epoch (until ``finish_the_epoch`` has run: the next page run). While
+    it plays, the views then follow the newest snapshot for a tick, and say its epoch in their titles."""
+    session = session or run.session
+    at_newest = snapshot is session.history.snapshots[-1]
+    if not run.playing and at_newest and snapshot.epoch < session.epoch and not at_epoch_end(session):
+        st.caption(
+            _(
+                "The run paused inside epoch {next}, between two of its steps: the views show the newest snapshot, "
+                "after epoch {epoch}."
+            ).format(next=session.epoch + 1, epoch=snapshot.epoch)
+        )
+
+
+def outside_follows(key: str, moment: int, playing: bool) -> None:
+    """Sections drawn outside the live fragment show ``moment`` too: a fragment's own rerun (Step, the epoch control)
+    redraws only the fragment, so when the moment it shows changed, the whole page reruns once. Call it inside the
+    fragment; the page calls ``outside_drawn`` where it draws those sections."""
+    full_run = st.session_state.pop(f"{key}_page_run", False)
+    if not full_run and not playing and st.session_state.get(f"{key}_outside_moment") != moment:
+        st.rerun()
+
+
+def page_runs(key: str) -> None:
+    """Mark this script run as the whole page's (before ``ui.live.drive``): ``outside_follows`` leaves it alone."""
+    st.session_state[f"{key}_page_run"] = True
+
+
+def outside_drawn(key: str, moment: int) -> None:
+    """The moment the sections outside the live fragment were drawn at (``outside_follows``)."""
+    st.session_state[f"{key}_outside_moment"] = moment
 
 
 def learning_rate_marks(history: TrainingHistory) -> list[tuple[float, str]]:
