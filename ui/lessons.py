@@ -74,11 +74,18 @@ def keeps(
     return all(same_value(values[field], wanted[field]) for field in fixed if field in wanted and field in values)
 
 
+def controls_before_key(key: str) -> str:
+    """Where ``put_into_controls`` keeps what the controls held, until they are drawn with the new values."""
+    return f"{key}_controls_before"
+
+
 def put_into_controls(key: str, values: Mapping[str, object]) -> None:
     """Settings (field -> value) into the screen's controls, and so into the URL and the link to this setup: a preset,
     or the settings of a loaded run. Only the controls the screen has drawn (and the transport's learning rate); a
     whole number goes into a float control as a float (``ui.controls.whole_number_input``). Called from a widget's
-    callback, before the controls are drawn again."""
+    callback, before the controls are drawn again; what they held is kept until they are (a value a control cannot
+    hold is given back: ``ui.links.linked_settings``)."""
+    held = {}
     for field, value in values.items():
         name = f"{key}_{field}"
         if field != "learning_rate" and name not in st.session_state:
@@ -86,7 +93,10 @@ def put_into_controls(key: str, values: Mapping[str, object]) -> None:
         current = st.session_state.get(name)
         if isinstance(value, tuple) and isinstance(current, list):
             value = list(value)
+        if name in st.session_state:
+            held[name] = current
         st.session_state[name] = float(value) if isinstance(current, float) and not isinstance(value, bool) else value
+    st.session_state[controls_before_key(key)] = held
 
 
 def apply_preset(key: str, preset: Preset, defaults: Any, also: Mapping[str, object]) -> None:

@@ -50,7 +50,16 @@ from core.links import (
 )
 from core.presets import same_value as _same
 from ui.i18n import LINK_NOTES_KEY
-from ui.lessons import fixed_settings, hide_controls, note, notes_key, preset_picker, preset_place, show_loaded
+from ui.lessons import (
+    controls_before_key,
+    fixed_settings,
+    hide_controls,
+    note,
+    notes_key,
+    preset_picker,
+    preset_place,
+    show_loaded,
+)
 from ui.live import current_run, pending_rate_changes_key
 
 LANGUAGE_PARAM = "lang"
@@ -91,11 +100,23 @@ def linked_settings(
     those that would change a setting it fixes, which needs the values the controls took from the link."""
     labels = {"cell": CELL_NAMES, **(labels or {})}
     also = dict(also or {})
+    st.session_state.update(st.session_state.pop(_give_back_key(key), {}))
     first = _read_key(key) not in st.session_state
     raw, refused = take_link(key, defaults, learning_rates, labels, also) if first else ({}, set())
     presets = preset_place(key)
     top = st.container()  # the note about refused values goes above the controls, once they have been checked
-    yield
+    try:
+        yield
+    except StreamlitAPIException:
+        # A loaded run's settings put into the controls (ui.lessons.put_into_controls) that a control cannot hold
+        # (a saved run of 30 steps; the slider starts at 50): Streamlit refuses it while drawing. The controls take
+        # back what they held, and the "Changed: …" note names what differs from the run on screen.
+        held = st.session_state.pop(controls_before_key(key), None)
+        if held is None:
+            raise
+        st.session_state[_give_back_key(key)] = held  # a drawn control cannot change: before the next draw
+        st.rerun()
+    st.session_state.pop(controls_before_key(key), None)  # drawn: the controls hold the run's settings
     if first:
         after_widgets(key, raw, refused, labels)
     hidden = hide_controls(key, defaults, also, first, setting_labels)  # the one read of ``hide`` in this run
@@ -363,6 +384,10 @@ def _choose_one_of(labels: Mapping[object, str]):
 def _offered(learning_rates: Sequence[float]):
     shown = ", ".join(link_text(rate) for rate in learning_rates)  # as a link writes them
     return lambda: _("offered: {rates}").format(rates=shown)
+
+
+def _give_back_key(key: str) -> str:
+    return f"{key}_controls_given_back"
 
 
 def _read_key(key: str) -> str:
