@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from core import figures
 from core.figures import PALETTE, styled
+from core.forecast_readings import after_epochs
 from core.forecast_results import ForecastResult
 from core.forecasting import PreparedForecast
 from core.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext, pgettext
@@ -99,13 +100,19 @@ def _mark_parts(fig: go.Figure, prepared: PreparedForecast) -> None:
     )
 
 
+def at_epoch(title: str, epoch: int | None) -> str:
+    """A title naming the epoch whose weights the chart shows (None: none named)."""
+    return title if epoch is None else f"{title} {after_epochs(epoch)}"
+
+
 def _predicted_rows(prepared: PreparedForecast, step: int) -> np.ndarray:
     """(windows,) the row each window's prediction ``step`` steps ahead (0 = next) lands on."""
     return np.arange(prepared.split.windows) + prepared.settings.window + step
 
 
 def prediction_figure(prepared: PreparedForecast, result: ForecastResult, step: int = 0) -> go.Figure:
-    """The true series and the model's predictions in original units, training and test parts marked."""
+    """The true series and the model's predictions in original units, training and test parts marked; the title names
+    the epoch of the result's weights."""
     split, rows = prepared.split, _predicted_rows(prepared, step)
     target = html_literal(prepared.settings.target)
     if step == 0:
@@ -134,7 +141,7 @@ def prediction_figure(prepared: PreparedForecast, result: ForecastResult, step: 
     _mark_parts(fig, prepared)
     fig = styled(
         fig,
-        title,
+        at_epoch(title, result.epoch),
         time_title(prepared),
         value_title(prepared),
         height=420,
@@ -163,14 +170,20 @@ def residual_figure(prepared: PreparedForecast, result: ForecastResult, step: in
         )
     )
     _mark_parts(fig, prepared)
-    fig = styled(fig, _("Residuals: prediction − truth"), time_title(prepared), error_title(prepared))
+    title = at_epoch(_("Residuals: prediction − truth"), result.epoch)
+    fig = styled(fig, title, time_title(prepared), error_title(prepared))
     return date_axis(fig, prepared)
 
 
 def forecast_figure(
-    prepared: PreparedForecast, future: np.ndarray, future_times: pd.Index, history: int | None = None
+    prepared: PreparedForecast,
+    future: np.ndarray,
+    future_times: pd.Index,
+    history: int | None = None,
+    epoch: int | None = None,
 ) -> go.Figure:
-    """The end of the series, then the recursive forecast drawn after it, next to the naive flat line."""
+    """The end of the series, then the recursive forecast drawn after it, next to the naive flat line; ``epoch``: the
+    weights the forecast was made with are those after this many epochs (named in the title)."""
     shown = history or max(4 * len(future), 3 * prepared.settings.window, 60)
     times, values = prepared.times[-shown:], prepared.target_values[-shown:]
     joined_times = pd.Index([times[-1], *future_times])  # start the forecast line at the last true value
@@ -186,11 +199,14 @@ def forecast_figure(
     fig.add_annotation(x=times[-1], y=1.0, yref="paper", text=_("end of the data"), showarrow=False, xanchor="right")
     fig = styled(
         fig,
-        ngettext(
-            "Forecast of {steps} step beyond the end of the data",
-            "Forecast of {steps} steps beyond the end of the data",
-            len(future),
-        ).format(steps=len(future)),
+        at_epoch(
+            ngettext(
+                "Forecast of {steps} step beyond the end of the data",
+                "Forecast of {steps} steps beyond the end of the data",
+                len(future),
+            ).format(steps=len(future)),
+            epoch,
+        ),
         time_title(prepared),
         value_title(prepared),
     )
@@ -201,8 +217,9 @@ def forecast_figure(
 METRIC_UNITS = {"RMSE": N_("units of the target"), "MAE": N_("units of the target"), "MAPE (%)": N_("percent")}
 
 
-def metrics_figure(model: dict[str, float], naive: dict[str, float]) -> go.Figure:
-    """RMSE, MAE and MAPE on the test part, model next to baseline; lower is better in each panel."""
+def metrics_figure(model: dict[str, float], naive: dict[str, float], epoch: int | None = None) -> go.Figure:
+    """RMSE, MAE and MAPE on the test part, model next to baseline; lower is better in each panel. ``epoch``: the
+    model's weights are those after this many epochs (named in the title)."""
     names = list(METRIC_UNITS)
     fig = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.12)
     for column, name in enumerate(names, start=1):
@@ -228,7 +245,14 @@ def metrics_figure(model: dict[str, float], naive: dict[str, float]) -> go.Figur
                 col=column,
             )
         fig.update_yaxes(title_text=_(METRIC_UNITS[name]), rangemode="tozero", row=1, col=column)
-    fig = styled(fig, _("Test error: model against the naive forecast (lower is better)"), "", _(METRIC_UNITS["RMSE"]))
+    title = _("Test error: model against the naive forecast (lower is better)")
+    if epoch is not None:
+        title = ngettext(
+            "Test error after {epoch} epoch: model against the naive forecast (lower is better)",
+            "Test error after {epoch} epochs: model against the naive forecast (lower is better)",
+            epoch,
+        ).format(epoch=epoch)
+    fig = styled(fig, title, "", _(METRIC_UNITS["RMSE"]))
     fig.update_layout(margin=dict(t=90))
     return fig
 

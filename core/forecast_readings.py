@@ -4,8 +4,24 @@ in the learner's language of that moment."""
 
 from __future__ import annotations
 
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.training import Stopped
+
+
+def after_epochs(epoch: int) -> str:
+    """How a chart's title names the epoch whose weights it shows, in the words of the shared snapshot views'
+    titles (core.figures: "… (after 12 epochs)")."""
+    return ngettext("(after {epoch} epoch)", "(after {epoch} epochs)", epoch).format(epoch=epoch)
+
+
+def moment_heading(epoch: int, total_epochs: int) -> str:
+    """How a reading of a run that has not finished (or of an earlier epoch of it) begins: its numbers are those of
+    the weights after ``epoch`` epochs, so far, never "after training"."""
+    if epoch == 0:
+        return _("Before training, at the initial weights:")
+    return ngettext(
+        "So far, after epoch {epoch} of {total} epoch:", "So far, after epoch {epoch} of {total} epochs:", total_epochs
+    ).format(epoch=epoch, total=total_epochs)
 
 
 def validation_epochs(epochs: int, validate_every: int) -> list[int]:
@@ -36,9 +52,16 @@ def validation_caption(epochs: int, validate_every: int) -> str:
     return message.format(every=every, twice=2 * every, epochs=epochs)
 
 
-def not_finite_advice(learning_rate: float, lowest_learning_rate: float) -> str:
-    """What to try when the predictions are not numbers: a lower learning rate only if there is one to choose."""
-    if learning_rate > lowest_learning_rate:
+def not_finite_advice(learning_rate: float, lowest_learning_rate: float, epoch: int | None = None) -> str:
+    """What to try when the predictions are not numbers: a lower learning rate only if there is one to choose.
+    ``learning_rate`` is the rate in force at the epoch shown (core.rates); ``epoch`` names that epoch when the rate
+    the run trains with now is another (the learner changed it since)."""
+    if learning_rate > lowest_learning_rate and epoch is not None:
+        message = _(
+            "The model's predictions are not finite numbers, so there is nothing to compare. Lower the learning "
+            "rate (it was {learning_rate} in epoch {epoch}) and press Reset."
+        )
+    elif learning_rate > lowest_learning_rate:
         message = _(
             "The model's predictions are not finite numbers, so there is nothing to compare. Lower the learning "
             "rate (now {learning_rate}) and press Reset."
@@ -49,7 +72,7 @@ def not_finite_advice(learning_rate: float, lowest_learning_rate: float) -> str:
             "already the lowest offered ({learning_rate}): try another seed or a smaller hidden size, and check the "
             "file for extreme values."
         )
-    return message.format(learning_rate=f"{learning_rate:g}")
+    return message.format(learning_rate=f"{learning_rate:g}", epoch=epoch)
 
 
 def stopped_message(stopped: Stopped, lowest_learning_rate: float) -> str:

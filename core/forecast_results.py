@@ -13,6 +13,7 @@ import pandas as pd
 import torch
 from torch import Tensor
 
+from core.forecast_readings import moment_heading
 from core.forecasting import PREDICT_BATCH, PreparedForecast, name_key
 from core.i18n import _
 from core.metrics import mae, mape, mape_note, naive_forecast, rmse
@@ -121,7 +122,8 @@ def better_forecast(model_error: float, naive_error: float) -> str:
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """Predictions for every window in original units, and the test metrics of model and baseline.
+    """Predictions for every window in original units, and the test metrics of model and baseline, all from one set
+    of weights (the model's after ``epoch`` epochs: the moment the screen shows).
 
     It keeps numbers only: the verdict and the MAPE note are sentences, computed in the learner's language when
     they are read (a result is cached in the run, and switching the language must not leave old words behind)."""
@@ -132,6 +134,12 @@ class ForecastResult:
     naive_metrics: dict[str, float]
     test_truth: np.ndarray  # (test windows, horizon) the true test targets, which the MAPE note counts
     about_prices: bool = False  # the target is named like a price: the verdict may say the naive forecast often wins
+    # The mean squared error on the training windows (scaled 0-1, the loss training minimises) at the same weights.
+    training_loss: float = math.nan
+    epoch: int | None = None  # the weights are those after this many epochs (None: not said)
+    # The run has not finished at ``epoch`` (it trains on, or the learner looks back): its epochs in all, and the
+    # verdict starts "So far, after epoch N of M epochs:"; None: the weights after training.
+    so_far_of: int | None = None
 
     @property
     def finite(self) -> bool:
@@ -139,7 +147,10 @@ class ForecastResult:
 
     @property
     def verdict(self) -> str:
-        return verdict(self.model_metrics, self.naive_metrics, self.finite, about_prices=self.about_prices)
+        sentence = verdict(self.model_metrics, self.naive_metrics, self.finite, about_prices=self.about_prices)
+        if self.so_far_of is None or self.epoch is None:
+            return sentence
+        return f"{moment_heading(self.epoch, self.so_far_of)} {sentence}"
 
     @property
     def mape_note(self) -> str | None:
@@ -155,9 +166,16 @@ class ForecastResult:
         )
 
 
-def evaluate_forecast(prepared: PreparedForecast, model: SequenceModel) -> ForecastResult:
-    """Predict every window, invert the scaling, and score model and naive forecast on the test windows."""
+def evaluate_forecast(
+    prepared: PreparedForecast, model: SequenceModel, epoch: int | None = None, so_far_of: int | None = None
+) -> ForecastResult:
+    """Predict every window, invert the scaling, and score model and naive forecast on the test windows; the training
+    loss at the same weights. ``epoch``: the model's weights are those after this many epochs; ``so_far_of``: the
+    run's epochs in all when it has not finished there (``ForecastResult.so_far_of``)."""
     scaled = predict_scaled(model, prepared.inputs)  # (windows, horizon)
+    train = prepared.split.train_windows
+    with np.errstate(over="ignore", invalid="ignore"):  # an exploded model: the loss is then inf or nan, as training's
+        training_loss = float(np.mean((scaled[train] - prepared.targets[train].numpy()) ** 2))
     predictions = prepared.target_scaler.inverse_transform(scaled)  # (windows, horizon), original units
     settings = prepared.settings
     naive = naive_forecast(prepared.target_values, settings.window, settings.horizon)  # (windows, horizon)
@@ -165,7 +183,15 @@ def evaluate_forecast(prepared: PreparedForecast, model: SequenceModel) -> Forec
     model_metrics = metrics(truth[test], predictions[test])
     naive_metrics = metrics(truth[test], naive[test])
     return ForecastResult(
-        predictions, naive, model_metrics, naive_metrics, truth[test], about_prices=is_price(settings.target)
+        predictions,
+        naive,
+        model_metrics,
+        naive_metrics,
+        truth[test],
+        about_prices=is_price(settings.target),
+        training_loss=training_loss,
+        epoch=epoch,
+        so_far_of=so_far_of,
     )
 
 

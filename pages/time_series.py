@@ -32,6 +32,7 @@ from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
 from ui.series_data import SOURCES, choose_data, preview, table_tag
 from ui.time_series_views import ForecastRun, inside, loss_curve, results
+from ui.training_views import finish_the_epoch, moment_history, moment_note
 
 start_page()  # before any word: it sets this run's language
 
@@ -223,7 +224,8 @@ def builder(table: SeriesTable, identity: str):
 
 
 def draw_live(run: LiveRun[ForecastRun]) -> None:
-    """Everything that moves while the run plays (inside the page's live fragment)."""
+    """Everything that moves while the run plays (inside the page's live fragment), at one moment: the epoch control's
+    (the epoch the run stands at, while it plays or until the learner moves the control)."""
     history, prepared = run.history, run.screen.prepared
     if history.stopped:
         st.warning(stopped_message(history.stopped, min(LEARNING_RATES)))
@@ -237,8 +239,10 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
         st.warning(markdown_literal(warning))
     loss_curve(run, KEY)
     st.subheader(_("Inside the network"))
-    inside(run, epoch_control(KEY, run), KEY)
-    results(run, KEY, lowest_learning_rate=min(LEARNING_RATES))
+    snapshot = epoch_control(KEY, run, moment_history(run))
+    moment_note(run, snapshot)
+    inside(run, snapshot, KEY)
+    results(run, snapshot, KEY, lowest_learning_rate=min(LEARNING_RATES))
 
 
 table, identity = None, ""
@@ -253,6 +257,7 @@ st.subheader(_("2. Training"))
 existing = st.session_state.get(f"{KEY}_run")
 other = [_("the data")] if existing is not None and table is not None and existing.screen.identity != identity else []
 if table is not None or existing is not None:
+    finish_the_epoch(existing)  # a run paused inside an epoch shows the epoch it finishes, from the status line down
     drive(
         KEY,
         settings if table is not None else None,

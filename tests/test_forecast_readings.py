@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from core.forecast_figures import LOSS_TITLE, loss_figure
 from core.forecast_readings import not_finite_advice, stopped_message, validation_caption, validation_epochs
@@ -36,6 +37,32 @@ def test_not_finite_advice_offers_a_lower_learning_rate_only_when_there_is_one()
     assert "Lower the learning rate (now 0.01)" in not_finite_advice(0.01, 0.0001)
     lowest = not_finite_advice(0.0001, 0.0001)
     assert "Lower the learning rate" not in lowest and "already the lowest offered (0.0001)" in lowest
+    # Steered since: the rate in force at the epoch shown, named with its epoch (core.rates).
+    assert "Lower the learning rate (it was 0.1 in epoch 12)" in not_finite_advice(0.1, 0.0001, epoch=12)
+    assert "already the lowest offered (0.0001)" in not_finite_advice(0.0001, 0.0001, epoch=12)
+
+
+def test_a_reading_of_a_run_that_has_not_finished_says_so_far():
+    from core.forecast_readings import after_epochs, moment_heading
+
+    assert moment_heading(18, 100) == "So far, after epoch 18 of 100 epochs:"
+    assert moment_heading(0, 100) == "Before training, at the initial weights:"
+    assert after_epochs(1) == "(after 1 epoch)" and after_epochs(20) == "(after 20 epochs)"
+    table = read_series((DATA / "seasonal.csv").read_bytes())
+    prepared = prepare(table, ForecastSettings(target="Value", features=("Value",), epochs=3))
+    session = prepared.session()
+    session.advance(epochs=1)
+    finished = evaluate_forecast(prepared, session.model, epoch=1)
+    so_far = evaluate_forecast(prepared, session.model, epoch=1, so_far_of=3)
+    assert so_far.verdict == f"So far, after epoch 1 of 3 epochs: {finished.verdict}"
+    assert "So far" not in finished.verdict and finished.model_metrics == so_far.model_metrics
+    # The training loss at these weights: the loss training minimises, over every training window in one pass.
+    from core.objectives import compute_loss
+
+    with torch.no_grad():
+        outputs, _state = session.model.eval()(prepared.data.inputs)
+        loss = float(compute_loss(outputs, prepared.data.targets, "regress_last_step"))
+    assert finished.training_loss == pytest.approx(loss, rel=1e-5)
 
 
 def test_the_stopped_message_drops_advice_the_screen_cannot_follow():

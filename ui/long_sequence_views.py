@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from core.long_sequence_readings import (
     read_back_vs_positions,
 )
 from core.long_sequences import ReadBack, read_back_at
-from core.models import ModelConfig, SequenceModel
+from core.models import ModelConfig
 from core.objectives import probabilities
 from core.read_back_ceiling import WindowLimits
 from core.text import describe
@@ -29,7 +28,13 @@ from core.training import Snapshot
 from core.windows import ReadBackLog, WindowTask, marked_lines
 from ui.common import chart
 from ui.live import LiveRun
-from ui.training_views import at_epoch_end, cached_at, gradient_views, inside_the_network, learning_rate_marks
+from ui.training_views import (
+    cached_at,
+    gradient_views,
+    inside_the_network,
+    learning_rate_marks,
+    moment_model,
+)
 
 
 @dataclass(frozen=True)
@@ -41,21 +46,6 @@ class LongSequenceRun:
     log: ReadBackLog  # the read-back per epoch: training appends to it, the views only read it
     probe_windows: tuple[int, ...]  # the windows the snapshots look inside (core.probes.probe_indices)
     limits: WindowLimits  # the best read-back any model can reach with this window, and with longer ones
-
-
-def moment_model(run: LiveRun[LongSequenceRun], snapshot: Snapshot) -> SequenceModel:
-    """The network at the epoch shown: the session's own model when that is the epoch it stands at, else a copy with
-    the snapshot's weights (once per state of training)."""
-    session = run.session
-    if snapshot.epoch == session.epoch and at_epoch_end(session):
-        return session.model
-
-    def loaded() -> SequenceModel:
-        model = copy.deepcopy(session.model)
-        model.load_state_dict(snapshot.weights)
-        return model
-
-    return cached_at(run, "moment_model", snapshot.epoch, loaded)
 
 
 def read_back_now(run: LiveRun[LongSequenceRun], snapshot: Snapshot) -> ReadBack:

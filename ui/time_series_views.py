@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -13,6 +15,7 @@ from core.forecast_export import predictions_csv, summary_json
 from core.forecast_readings import not_finite_advice, validation_caption
 from core.forecast_results import (
     MAX_FORECAST_STEPS,
+    ForecastResult,
     evaluate_forecast,
     forecast_beyond,
     format_number,
@@ -20,12 +23,13 @@ from core.forecast_results import (
 )
 from core.forecasting import PreparedForecast
 from core.i18n import _, ngettext
-from core.training import Snapshot
+from core.rates import rate_in_force
+from core.training import Snapshot, TrainingHistory
 from ui.common import chart, markdown_literal
 from ui.i18n import in_this_language
 from ui.live import LiveRun
 from ui.series_data import source_text
-from ui.training_views import choose_layer, gradient_views, learning_rate_marks
+from ui.training_views import cached_at, choose_layer, gradient_views, learning_rate_marks, moment_model
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,45 @@ class ForecastRun:
         return source_text(self.identity)
 
 
-def evaluated(run: LiveRun[ForecastRun]):
-    """The forecast and its metrics at the run's current weights (computed once per state of training)."""
-    return run.cached("result", lambda: evaluate_forecast(run.screen.prepared, run.session.model))
+# -- the moment shown ----------------------------------------------------------------------------------------------
+# Every number, reading and chart of the results is of one moment: the epoch control's snapshot (the epoch the run
+# stands at while it plays or after Pause and Step, probed on demand by ui.training_views.current_snapshot; an earlier
+# one when the learner scrubs back), named in the titles as the inside views name it.
+def at_end(run: LiveRun[ForecastRun], snapshot: Snapshot) -> bool:
+    """The snapshot is the finished run's last state: its readings speak of the weights after training."""
+    return run.finished and snapshot.epoch == run.epoch
 
 
-def scores(run: LiveRun[ForecastRun], key: str) -> None:
-    history, prepared, result = run.history, run.screen.prepared, evaluated(run)
+def evaluated(run: LiveRun[ForecastRun], snapshot: Snapshot) -> ForecastResult:
+    """The forecast and its metrics at the weights after the snapshot's epoch (once per state of training and epoch
+    shown); a run that has not finished there reads "so far"."""
+    so_far_of = None if at_end(run, snapshot) else run.total_epochs
+    return cached_at(
+        run,
+        "result",
+        (snapshot.epoch, so_far_of),
+        lambda: evaluate_forecast(run.screen.prepared, moment_model(run, snapshot), snapshot.epoch, so_far_of),
+    )
+
+
+def history_at(history: TrainingHistory, epoch: int, finished_there: bool) -> TrainingHistory:
+    """The run's history as it stood after ``epoch`` epochs, for the summary file of that moment (its time stays the
+    whole run's)."""
+    if finished_there:
+        return history
+    records = [record for record in history.records if record.epoch <= epoch]
+    return dataclasses.replace(history, records=records, stopped=None)
+
+
+def measured_at(epoch: int) -> str:
+    """How a metric's help names the weights it was measured at (the words of the other screens)."""
+    return _("At the weights after epoch {epoch}.").format(epoch=epoch) if epoch else _("At the initial weights.")
+
+
+def scores(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str) -> None:
+    history, prepared, result = run.history, run.screen.prepared, evaluated(run, snapshot)
     model, naive = result.model_metrics, result.naive_metrics
+    measured = measured_at(snapshot.epoch)
     columns = st.columns(4)
     difference = format_number(model["RMSE"] - naive["RMSE"])
     columns[0].metric(
@@ -58,9 +93,24 @@ def scores(run: LiveRun[ForecastRun], key: str) -> None:
         # the number first: Streamlit colours the delta by its leading sign
         delta=_("{difference} vs naive").format(difference=difference) if result.finite else None,
         delta_color="inverse",
+        help=measured,
     )
     columns[1].metric(_("Test RMSE, naive"), format_number(naive["RMSE"]), help=_("“the next value = the last one”"))
-    columns[2].metric(_("Final training loss"), f"{history.losses[-1]:.5f}" if history.records else "n/a")
+    curve = (
+        _(
+            "The loss curve's point at epoch {epoch} was measured during that epoch, while its steps updated the "
+            "weights."
+        ).format(epoch=snapshot.epoch)
+        if snapshot.epoch
+        else ""
+    )
+    columns[2].metric(
+        _("Training loss after epoch {epoch}").format(epoch=snapshot.epoch),
+        f"{result.training_loss:.5f}" if math.isfinite(result.training_loss) else "n/a",
+        help=" ".join(
+            part for part in (_("Mean squared error on the training windows (scaled 0–1)."), measured, curve) if part
+        ),
+    )
     epochs = len(history.records)
     columns[3].metric(
         _("Training time"),
@@ -91,14 +141,14 @@ def scores(run: LiveRun[ForecastRun], key: str) -> None:
         st.caption(caption + (f" {note}" if note else ""))
     with right:
         chart(
-            ff.metrics_figure(model, naive),
+            ff.metrics_figure(model, naive, snapshot.epoch),
             _("Lower is better in each panel. A bar of the model above the grey one means the naive forecast wins."),
             key=f"{key}_metrics_chart",
         )
 
 
-def predictions(run: LiveRun[ForecastRun], key: str) -> None:
-    prepared, result = run.screen.prepared, evaluated(run)
+def predictions(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str) -> None:
+    prepared, result = run.screen.prepared, evaluated(run, snapshot)
     horizon = prepared.settings.horizon
     step = 0
     if horizon > 1:
@@ -125,10 +175,13 @@ def predictions(run: LiveRun[ForecastRun], key: str) -> None:
     )
 
 
-def beyond_the_end(run: LiveRun[ForecastRun], key: str):
-    prepared, model = run.screen.prepared, run.session.model
+def beyond_the_end(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str):
+    """The forecast past the data, made by the network after the epoch shown."""
+    prepared = run.screen.prepared
     steps = st.slider(_("Steps to forecast beyond the end"), 1, MAX_FORECAST_STEPS, 30, key=f"{key}_forecast_steps")
-    future = run.cached(f"future {steps}", lambda: forecast_beyond(prepared, model, steps))
+    future = cached_at(
+        run, "future", (snapshot.epoch, steps), lambda: forecast_beyond(prepared, moment_model(run, snapshot), steps)
+    )
     times = future_times(prepared.times, prepared.has_dates, steps)
     others = [f for f in prepared.settings.features if f != prepared.settings.target]
     caption = _(
@@ -137,7 +190,7 @@ def beyond_the_end(run: LiveRun[ForecastRun], key: str):
     )
     if others:
         caption += " " + _("The other features' future is unknown: they are held at their last value.")
-    chart(ff.forecast_figure(prepared, future, times), caption, key=f"{key}_forecast")
+    chart(ff.forecast_figure(prepared, future, times, epoch=snapshot.epoch), caption, key=f"{key}_forecast")
     return future
 
 
@@ -177,8 +230,16 @@ def inside(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str) -> None:
     )
 
 
-def downloads(run: LiveRun[ForecastRun], future, key: str) -> None:
-    prepared, result, history = run.screen.prepared, evaluated(run), run.history
+def downloads(run: LiveRun[ForecastRun], snapshot: Snapshot, future, key: str) -> None:
+    """The predictions and the summary of the epoch shown (the files of an earlier epoch say so)."""
+    prepared, result = run.screen.prepared, evaluated(run, snapshot)
+    history = history_at(run.history, snapshot.epoch, at_end(run, snapshot) or snapshot.epoch == run.epoch)
+    if not at_end(run, snapshot):
+        st.caption(
+            _("The files hold the forecast after epoch {epoch}, the epoch shown above.").format(epoch=snapshot.epoch)
+            if snapshot.epoch
+            else _("The files hold the forecast of the initial weights (epoch 0), the epoch shown above.")
+        )
     left, right = st.columns(2)
     left.download_button(
         _("Download predictions (CSV)"),
@@ -220,22 +281,27 @@ def loss_curve(run: LiveRun[ForecastRun], key: str) -> None:
     )
 
 
-def results(run: LiveRun[ForecastRun], key: str, lowest_learning_rate: float) -> None:
-    """The forecast at the current weights: computed when the page reruns, not at every tick."""
+def results(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str, lowest_learning_rate: float) -> None:
+    """The forecast at the epoch shown (``snapshot``: the epoch control's): computed when the run pauses or the
+    learner moves the control, not at every tick."""
     if not run.history.records:
         st.info(_("Press **Play** or **Step**: the forecast is scored once the network has trained."))
         return
     if run.playing:  # scoring every window at every tick would slow the live view: it waits for a pause
         st.caption(_("How good the forecast is, the forecast beyond the data and the downloads: pause to see them."))
         return
-    result = evaluated(run)
+    result = evaluated(run, snapshot)
     st.subheader(_("3. How good is the forecast?"))
     if not result.finite:
-        st.error(not_finite_advice(run.session.learning_rate, lowest_learning_rate))
+        # The rate in force when the weights shown were trained (core.rates), named with its epoch when the run
+        # trains with another now.
+        rate = rate_in_force(run.settings.learning_rate, run.history.learning_rate_changes, max(snapshot.epoch, 1))
+        epoch = None if rate == run.session.learning_rate else max(snapshot.epoch, 1)
+        st.error(not_finite_advice(rate, lowest_learning_rate, epoch))
         return
-    scores(run, key)
-    predictions(run, key)
+    scores(run, snapshot, key)
+    predictions(run, snapshot, key)
     st.subheader(_("4. Beyond the end of the data"))
-    future = beyond_the_end(run, key)
+    future = beyond_the_end(run, snapshot, key)
     st.subheader(_("5. Take the results with you"))
-    downloads(run, future, key)
+    downloads(run, snapshot, future, key)

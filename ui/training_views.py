@@ -3,11 +3,13 @@ gradients."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 import streamlit as st
+import torch
 
 from core import figures
 from core.colour_ranges import TANH_RANGE, run_hidden_range
@@ -57,6 +59,21 @@ def cached_at(run: LiveRun, name: str, moment: Hashable, compute: Callable[[], T
         held.clear()
         held[moment] = compute()
     return held[moment]
+
+
+def moment_model(run: LiveRun, snapshot: Snapshot) -> torch.nn.Module:
+    """The network at the epoch shown: the session's own model when that is the epoch it stands at, else a copy with
+    the snapshot's weights (one copy per state of training, replaced when the epoch shown changes)."""
+    session = run.session
+    if snapshot.epoch == session.epoch and at_epoch_end(session):
+        return session.model
+
+    def loaded() -> torch.nn.Module:
+        model = copy.deepcopy(session.model)
+        model.load_state_dict(snapshot.weights)
+        return model
+
+    return cached_at(run, "moment_model", snapshot.epoch, loaded)
 
 
 def moment_history(run: LiveRun, session: TrainingSession | None = None) -> TrainingHistory:
