@@ -6,15 +6,12 @@ The weights are a plain dict of tensors written by ``torch.save`` and read by ``
 which refuses anything but tensors and plain containers (``safetensors`` is not installed here).
 
 A file is data, checked whole before anything uses it, its cost bounded before it is paid. The zip is measured before
-it is unpacked. The description (run.json) is counted before it is parsed: against the largest any settings write;
-its head (the file's own fields and the settings, without the sessions) against a description's own fields, then
-parsed; its depth against the format's; and its counts against what a run of its own settings writes
-(``read_settings``). The settings go through the screen's settings class. Only once the page has built the run of
-those settings (and its budget allowed it) are the sessions parsed, every number counted while it is, and checked by
-``core.run_state``'s schema against the sessions built; weights.pt is measured against the tensors they expect before
-it is unpacked and loaded, and every tensor must have the name, shape and type they have. Only then does anything
-change (``restore``); a refusal is the learner's message. A loaded run resumes exactly: training on gives the same
-losses as a run never saved.
+it is unpacked. The description (run.json) is measured before and while it is parsed (``core.run_description``), and
+its settings go through the screen's settings class. Only once the page has built the run of those settings (and its
+budget allowed it) are the sessions parsed and checked by ``core.run_state``'s schema against the sessions built;
+weights.pt is measured against the tensors they expect before it is unpacked and loaded, and every tensor must have
+the name, shape and type they have. Only then does anything change (``restore``); a refusal is the learner's message.
+A loaded run resumes exactly: training on gives the same losses as a run never saved.
 
 The file holds no translated text (a run saved on a Korean page loads on an English one and shows English): the
 screen by its key, the settings by their values, no sentence. Only the messages about a file that cannot be
@@ -24,10 +21,6 @@ It also records the machine it trained on (``Machine``): PyTorch picks vectorise
 differently, so a run trained on here goes on bit for bit only where the capability and the torch version are the
 same. Those two fields only inform the learner: a file without them (saved before they were recorded) or with a
 forged value loads, its machine unknown.
-
-One idea at ~700 lines: the file's layout and every check a file from outside must pass before its parts are parsed
-or loaded (the session's own state is ``core.run_state``); splitting the checks from the format would split the one
-place that says what a run file is.
 """
 
 from __future__ import annotations
@@ -35,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import math
 import re
 import tomllib
 import zipfile
@@ -47,8 +39,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from core.cell_math import CELLS
-from core.comparison import MAX_STEPS, ComparisonSettings, build_task, cell_sessions
+from core.comparison import ComparisonSettings, build_task, cell_sessions
 from core.errors import InputError
 from core.forecasting import ForecastSettings
 from core.hihello import HiHelloSettings
@@ -56,15 +47,29 @@ from core.i18n import N_, _
 from core.long_sequences import LongSequenceSettings
 from core.models import SequenceModel
 from core.probes import probe_indices
+from core.run_description import (
+    HEAD,
+    LARGEST,
+    MAX_JSON_DEPTH,
+    MAX_RUN_JSON_BYTES,
+    JsonSize,
+    counted,
+    head_of,
+    json_ceiling,
+    outline,
+    parse,
+    shape_of,
+    too_much,
+)
 from core.run_state import (
     MAX_FILE_BYTES,
-    MAX_LEARNING_RATE_CHANGES,
     SavedReadBack,
     SavedSession,
     at_epoch_boundary,
     check_saveable,
     check_tensors,
     damaged,
+    not_a_run,
     read_back_state,
     read_read_back,
     read_session,
@@ -72,8 +77,7 @@ from core.run_state import (
     shown,
 )
 from core.session import TrainingSession
-from core.training import MAX_EPOCHS
-from core.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH, ReadBackLog, read_back_session
+from core.windows import ReadBackLog, read_back_session
 
 FORMAT_NAME = "rnn-lab-run"
 FORMAT_VERSION = 1
@@ -87,12 +91,6 @@ SCREENS: dict[str, tuple[str, type]] = {
     "timeseries": (N_("Time series"), ForecastSettings),
     "compare": ("RNN vs LSTM/GRU", ComparisonSettings),
 }
-NOT_A_RUN = N_("This file is not an RNN Lab run (it should be a .rnnlab file saved with “Save this run”).")
-
-
-def _not_a_run(why: str = "") -> InputError:
-    """The file is no run; ``why`` (a translated sentence) says which part of it is unreadable."""
-    return InputError(f"{_(NOT_A_RUN)} {why}" if why else _(NOT_A_RUN))
 
 
 def screen_name(screen: str) -> str:
@@ -219,88 +217,8 @@ def save_run(
     return packed.getvalue()
 
 
-# -- loading: the zip, then the description measured before it is parsed --------------------------------------
-# What a run's description (run.json) holds at most, as json.dumps writes it, counted the way its text can be counted
-# before a single object is built: characters; containers (each "[" or "{"); strings (each pair of '"'); values (about
-# one per ","); and, while it is parsed, floats and ints past the ones the parser shares (each a new object). Its
-# parse costs memory in proportion to these counts, so each is bounded by what the file's settings can write.
-@dataclass(frozen=True)
-class JsonSize:
-    characters: int = 0
-    containers: int = 0
-    strings: int = 0
-    values: int = 0
-    floats: int = 0
-    large_ints: int = 0
-
-    def __add__(self, other: JsonSize) -> JsonSize:
-        return JsonSize(*(a + b for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True)))
-
-    def __rmul__(self, times: int) -> JsonSize:
-        return JsonSize(*(times * a for a in dataclasses.astuple(self)))
-
-    def within(self, ceiling: JsonSize) -> bool:
-        return all(a <= b for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(ceiling), strict=True))
-
-
-def _counted(text: str) -> JsonSize:
-    """The counts of a description's text (an upper bound: a bracket, quote or comma inside a string counts too)."""
-    return JsonSize(len(text), text.count("[") + text.count("{"), text.count('"') // 2, text.count(",") + 1, 0, 0)
-
-
-# Measured on saved runs (a 4-layer LSTM with a head, HiHello's longest word, Long sequences' longest text), with
-# room to spare: one epoch's record (its fields, a gradient norm for each of at most 18 parameter tensors, the
-# read-back's accuracy), one class id (a HiHello prediction or a character read back: at most 3 digits), one accuracy
-# per position of a Long sequences window, one learning-rate change, one session's own fields and snapshot epochs,
-# and the file's own fields (versions, screen, data, the reason a run stopped).
-RECORD = JsonSize(characters=1536, containers=8, strings=32, values=32, floats=26, large_ints=1)
-CLASS_ID = JsonSize(characters=5, values=1)
-POSITION = JsonSize(characters=24, values=1, floats=1)
-CHANGE = JsonSize(characters=48, containers=1, values=3, floats=1, large_ints=2)
-SESSION = JsonSize(characters=2048, containers=16, strings=32, values=64, floats=16, large_ints=48)
-FIXED = JsonSize(characters=32 * 1024, containers=64, strings=128, values=512, floats=64, large_ints=64)
-MAX_SETTINGS_CHARACTERS = 256 * 1024  # a Time series run's 200 column names, each escaped, fit many times over
-MAX_JSON_DEPTH = 7  # the deepest the format writes: run, sessions, a session, records, a record, predictions, a row
-MAX_INT_DIGITS = 18  # no number a run writes (seed, epoch, step, id) comes near 10 ** 18
-# The ints the parser hands out shared, as Python does below 257: every class id and epoch (or step) number is one
-# of them, so 5,000 epochs of a 1,000-character read-back make no new int (5 million of them would cost 180 MB).
-SHARED_INTS = {str(number): number for number in range(2 * max(MAX_EPOCHS, MAX_STEPS, MAX_TEXT_LENGTH))}
+# -- loading: the zip, then the description (core.run_description) --------------------------------------------
 MAX_IDENTITY = 1024  # "upload:<file name>:<checksum>", the data a Time series run trained on
-
-
-def json_ceiling(sessions: int, epochs: int, ids: int = 0, positions: int = 0) -> JsonSize:
-    """The most a description of ``sessions`` sessions of ``epochs`` epochs (or steps) holds, each epoch with ``ids``
-    class ids and ``positions`` accuracies, besides its settings."""
-    per_epoch = RECORD + ids * CLASS_ID + positions * POSITION
-    return FIXED + sessions * (SESSION + epochs * per_epoch + MAX_LEARNING_RATE_CHANGES * CHANGE)
-
-
-def _shape_of(settings: Any) -> tuple[int, int, int, int]:
-    """What decides the size of a screen's description: sessions, epochs (steps), class ids and positions per epoch."""
-    if isinstance(settings, ComparisonSettings):
-        return len(CELLS), int(settings.steps), 0, 0  # no predictions kept: a summary per step
-    if isinstance(settings, HiHelloSettings):  # a prediction per character of the word
-        return 1, int(settings.epochs), len(settings.word), 0
-    if isinstance(settings, LongSequenceSettings):  # the sentence read back, and an accuracy per window position
-        return 1, int(settings.epochs), len(settings.text), int(settings.sequence_length)
-    return 1, int(settings.epochs), 0, 0  # Time series: a regression, no class ids
-
-
-# The description but its sessions and read-back logs: its own fields and the settings.
-HEAD = FIXED + JsonSize(characters=MAX_SETTINGS_CHARACTERS, containers=64, strings=1024, values=1024)
-# The largest description any settings can write: Long sequences' longest text for the most epochs, or the comparison's
-# three cells for the most steps. A file whose description is larger is refused before it is read whole.
-LARGEST = (
-    JsonSize(
-        *map(
-            max,
-            dataclasses.astuple(json_ceiling(1, MAX_EPOCHS, MAX_TEXT_LENGTH, MAX_SEQUENCE_LENGTH)),
-            dataclasses.astuple(json_ceiling(len(CELLS), MAX_STEPS)),
-        )
-    )
-    + HEAD
-)
-MAX_RUN_JSON_BYTES = LARGEST.characters  # json.dumps writes ASCII: a character is a byte
 # The weights: check_saveable keeps a run's within the upload limit, plus each tensor's headers.
 MAX_WEIGHTS_BYTES = MAX_FILE_BYTES + 4 * 2**20
 MAX_UNPACKED_BYTES = MAX_RUN_JSON_BYTES + MAX_WEIGHTS_BYTES  # both members unpacked
@@ -343,12 +261,12 @@ def _member(data: bytes, name: str, most: int) -> bytearray:
                 while filled < len(content) and (read := member.readinto(view[filled : filled + 2**20])):
                     filled += read
                 if filled != len(content) or member.read(1):
-                    raise _not_a_run()
+                    raise not_a_run()
             return content
     except _ZIP_ERRORS as error:
         if isinstance(error, InputError):
             raise
-        raise _not_a_run(_("It is not a readable zip file.")) from None
+        raise not_a_run(_("It is not a readable zip file.")) from None
 
 
 def _unpack(data: bytes) -> str:
@@ -364,117 +282,16 @@ def _unpack(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except _ZIP_ERRORS:
-        raise _not_a_run(_("It is not a readable zip file.")) from None
+        raise not_a_run(_("It is not a readable zip file.")) from None
     if sorted(info.filename for info in infos) != sorted(LIMITS):  # a member twice is no run either
-        raise _not_a_run()
+        raise not_a_run()
     for info in infos:  # measured before anything is unpacked: a forged size cannot smuggle a zip bomb in
         if info.file_size > LIMITS[info.filename]:
             raise _larger_than(LIMITS[info.filename])
     try:
         return _member(data, RUN_MEMBER, MAX_RUN_JSON_BYTES).decode("utf-8")
     except UnicodeDecodeError:
-        raise _not_a_run(_("Its description (run.json) is not readable JSON.")) from None
-
-
-# A string (one left open runs to the end: matched once, never retried at each later quote) or a bracket outside one.
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
-_KEY_END = re.compile(r"\s*:")
-GROWING = ('"sessions"', '"read_back"')  # the description's members whose size grows with the epochs
-
-
-def _outline(text: str) -> tuple[list[tuple[int, int]], int]:
-    """Where the two parts that grow with the epochs (the sessions and the read-back logs) lie in the description,
-    and how deep its brackets nest. One pass over its strings and brackets, whose number the caller has bounded."""
-    depth, deepest, key, start, cuts = 0, 0, "", 0, []
-    for token in _TOKEN.finditer(text):
-        char = text[token.start()]
-        if char == '"':
-            if depth == 1 and _KEY_END.match(text, token.end()):
-                key = token.group()
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-            start = token.start() if depth == 2 else start
-        else:
-            if depth == 2 and key in GROWING:
-                cuts.append((start, token.end()))
-            depth -= 1
-    return cuts, deepest
-
-
-def _head(text: str, cuts: list[tuple[int, int]], size: JsonSize) -> tuple[str, JsonSize]:
-    """The description with ``cuts`` written ``null`` (what the file is, in a few hundred characters), and its counts.
-    They are counted in place first: a head larger than a description's own fields is refused unbuilt."""
-    for cut_start, cut_end in cuts:
-        inside = JsonSize(
-            cut_end - cut_start - len("null"),
-            text.count("[", cut_start, cut_end) + text.count("{", cut_start, cut_end),
-            text.count('"', cut_start, cut_end) // 2,
-            text.count(",", cut_start, cut_end),
-        )
-        size = JsonSize(*(a - b for a, b in zip(dataclasses.astuple(size), dataclasses.astuple(inside), strict=True)))
-    if not size.within(HEAD):
-        raise _not_a_run(_("Its description (run.json) holds more than any run's description."))
-    pieces, end = [], 0
-    for cut_start, cut_end in cuts:
-        pieces += [text[end:cut_start], "null"]
-        end = cut_end
-    head = "".join([*pieces, text[end:]])
-    return head, _counted(head)
-
-
-def _too_much() -> InputError:
-    return InputError(
-        _(
-            "This run's description (run.json) holds more than a run of its settings ever writes: the file was edited "
-            "or damaged. Save the run again from RNN Lab."
-        )
-    )
-
-
-def _not_finite(literal: str) -> InputError:
-    value = literal if len(literal) <= 24 else literal[:23] + "…"
-    return damaged(_("its description (run.json) holds a number that is not finite ({value})").format(value=value))
-
-
-def _parse(text: str, ceiling: JsonSize) -> object:
-    """The JSON of ``text``, counting the numbers it makes: more floats or large ints than ``ceiling``, a number
-    past any a run writes, NaN or infinity, and it stops there with the learner's message."""
-    made = {"floats": 0, "large_ints": 0}
-
-    def parse_float(literal: str) -> float:
-        made["floats"] += 1
-        value = float(literal)
-        if made["floats"] > ceiling.floats:
-            raise _too_much()
-        if not math.isfinite(value):  # 1e999
-            raise _not_finite(literal)
-        return value
-
-    def parse_int(literal: str) -> int:
-        if len(literal.lstrip("-")) > MAX_INT_DIGITS:
-            raise damaged(
-                _("its description (run.json) holds a number of {digits:,} digits, far past any a run writes").format(
-                    digits=len(literal.lstrip("-"))
-                )
-            )
-        shared = SHARED_INTS.get(literal)
-        if shared is not None:
-            return shared
-        made["large_ints"] += 1
-        if made["large_ints"] > ceiling.large_ints:
-            raise _too_much()
-        return int(literal)
-
-    def parse_constant(name: str) -> float:  # NaN, Infinity, -Infinity: json.dumps writes them, no saved run has them
-        raise _not_finite(name)
-
-    try:
-        return json.loads(text, parse_float=parse_float, parse_int=parse_int, parse_constant=parse_constant)
-    except InputError:
-        raise
-    except (ValueError, RecursionError):  # JSONDecodeError; the recursion only past MAX_JSON_DEPTH, outlined first
-        raise _not_a_run(_("Its description (run.json) is not readable JSON.")) from None
+        raise not_a_run(_("Its description (run.json) is not readable JSON.")) from None
 
 
 @dataclass(frozen=True)
@@ -493,21 +310,21 @@ def _describe(text: str, screen: str | None) -> tuple[dict, Any, JsonSize]:
     its settings write. Measured before anything is parsed: its counts against the largest description any settings
     write, its head (all but the sessions) against a description's own fields, its depth against the format's, and its
     counts again against what its own settings write."""
-    size = _counted(text)
+    size = counted(text)
     if not size.within(LARGEST):
-        raise _not_a_run(_("Its description (run.json) holds more than any run's description."))
-    cuts, depth = _outline(text)
-    head_text, head_size = _head(text, cuts, size)
-    head = _parse(head_text, HEAD)
+        raise not_a_run(_("Its description (run.json) holds more than any run's description."))
+    cuts, depth = outline(text)
+    head_text, head_size = head_of(text, cuts, size)
+    head = parse(head_text, HEAD)
     if not isinstance(head, dict) or head.get("format") != FORMAT_NAME:
-        raise _not_a_run()
+        raise not_a_run()
     _check_version(head)  # first: a newer format may nest deeper
     if depth > MAX_JSON_DEPTH:
-        raise _not_a_run(_("Its description (run.json) is nested deeper than a run's description ever is."))
+        raise not_a_run(_("Its description (run.json) is nested deeper than a run's description ever is."))
     _screen, settings = _settings(head, screen)
-    ceiling = json_ceiling(*_shape_of(settings)) + head_size
+    ceiling = json_ceiling(*shape_of(settings)) + head_size
     if not size.within(ceiling):
-        raise _too_much()
+        raise too_much()
     return head, settings, ceiling
 
 
@@ -578,7 +395,7 @@ def _tensors(data: bytes, expected: dict[str, Tensor]) -> dict[str, Tensor]:
             )
         )
     weights = bytes(_member(data, WEIGHTS_MEMBER, most))
-    unreadable = _not_a_run(_("Its weights (weights.pt) are not readable."))
+    unreadable = not_a_run(_("Its weights (weights.pt) are not readable."))
     try:
         with zipfile.ZipFile(io.BytesIO(weights)) as archive:
             records = archive.infolist()
@@ -599,7 +416,7 @@ def _tensors(data: bytes, expected: dict[str, Tensor]) -> dict[str, Tensor]:
     if not isinstance(tensors, dict) or not all(
         isinstance(k, str) and isinstance(v, Tensor) for k, v in tensors.items()
     ):
-        raise _not_a_run(_("Its weights (weights.pt) are not a table of tensors."))
+        raise not_a_run(_("Its weights (weights.pt) are not a table of tensors."))
     check_tensors(tensors, expected)
     return tensors
 
@@ -614,7 +431,7 @@ def read_settings(
     run, settings, ceiling = _describe(text, screen)
     saved_data = run.get("data")
     if not isinstance(saved_data, str) or len(saved_data) > MAX_IDENTITY:
-        raise _not_a_run()
+        raise not_a_run()
     if data_identity is not None and saved_data != data_identity:
         raise InputError(
             _(
@@ -630,9 +447,9 @@ def _checked(
 ) -> tuple[dict[str, SavedSession], dict[str, SavedReadBack], dict[str, Tensor]]:
     """Every part of every session read and checked, the tensors loaded and checked against what the sessions
     expect: what ``restore`` puts back."""
-    run = _parse(saved.text, saved.ceiling)
+    run = parse(saved.text, saved.ceiling)
     if not isinstance(run, dict):
-        raise _not_a_run()
+        raise not_a_run()
     states, saved_logs = run.get("sessions"), run.get("read_back")
     if not isinstance(states, dict) or set(states) != set(sessions):
         raise InputError(

@@ -30,7 +30,7 @@ import torch
 from torch import Tensor
 
 from core.errors import InputError
-from core.i18n import SOURCE_LANGUAGE, _, speaking
+from core.i18n import N_, SOURCE_LANGUAGE, _, speaking
 from core.models import display_name
 from core.session import TrainingSession
 from core.training import (
@@ -160,6 +160,14 @@ def read_back_state(log: ReadBackLog) -> dict:
 
 
 # -- reading back: one checker per part of the format, each refusing with the learner's message ------------------
+NOT_A_RUN = N_("This file is not an RNN Lab run (it should be a .rnnlab file saved with “Save this run”).")
+
+
+def not_a_run(why: str = "") -> InputError:
+    """The file is no run; ``why`` (a translated sentence) says which part of it is unreadable."""
+    return InputError(f"{_(NOT_A_RUN)} {why}" if why else _(NOT_A_RUN))
+
+
 def damaged(problem: str) -> InputError:
     """The learner's message about a file that ``problem`` (a translated phrase) shows was edited or damaged."""
     return InputError(

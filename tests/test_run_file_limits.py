@@ -16,9 +16,8 @@ import core.run_file
 from core.comparison import ComparisonSettings
 from core.errors import InputError
 from core.hihello import HiHelloSettings
+from core.run_description import MAX_JSON_DEPTH, MAX_RUN_JSON_BYTES, json_ceiling
 from core.run_file import (
-    MAX_JSON_DEPTH,
-    MAX_RUN_JSON_BYTES,
     build_sessions,
     load_run,
     read_settings,
@@ -154,7 +153,7 @@ def test_an_integer_setting_past_float_range_is_a_message_not_an_overflow(hihell
 def test_more_floats_than_its_settings_write_stop_the_parse(hihello_file, parsed):
     """Floats are new objects, and the text's counts cannot tell them from small ints: the parser counts them and
     stops at the settings' ceiling. Here the counts pass and the parse itself refuses."""
-    ceiling = core.run_file.json_ceiling(1, HIHELLO.epochs, len(HIHELLO.word))
+    ceiling = json_ceiling(1, HIHELLO.epochs, len(HIHELLO.word))
     forged = edited(hihello_file, lambda run: run["sessions"]["model"].update(extra=[0.5] * (ceiling.floats + 1)))
     refused(forged, "holds more than a run of its settings ever writes", parsed)
     assert max(parsed) > 10_000  # the whole description went to the parser, which stopped
