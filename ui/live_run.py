@@ -172,10 +172,7 @@ def tick(run: LiveRun, speed: str) -> None:
 
 def advance_chunk(run: LiveRun, speed: str) -> None:
     per_second = None if run.mode == "finishing" else SPEEDS.get(speed, SPEEDS[DEFAULT_SPEED])
-    now = time.monotonic()
-    # (Play, Step and Run to end restart the clock, so a pause is never made up for.)
-    since = min(now - run.last_tick, MAX_CATCH_UP_SECONDS)
-    run.last_tick = now
+    since = seconds_since_last_tick(run)
     work = work_seconds(since)
     if run.mode == "stepping":
         target = run.step_target or run.epoch + run.unit_epochs
@@ -216,12 +213,18 @@ def advance_together(run: LiveRun, target: int, work: float) -> None:
 
 def advance_job(run: LiveRun) -> None:
     """One chunk of the learner's job (as much computing as a tick of a run at full speed), then it waits its turn."""
+    run.job.advance(seconds=work_seconds(seconds_since_last_tick(run)))
+    if run.job.finished:
+        run.mode = "paused"
+
+
+def seconds_since_last_tick(run: LiveRun) -> float:
+    """The time since the run's last tick (at most ``MAX_CATCH_UP_SECONDS``), and the clock set to now. Play, Step,
+    Run to end and a job's start restart the clock, so a pause is never made up for."""
     now = time.monotonic()
     since = min(now - run.last_tick, MAX_CATCH_UP_SECONDS)
     run.last_tick = now
-    run.job.advance(seconds=work_seconds(since))
-    if run.job.finished:
-        run.mode = "paused"
+    return since
 
 
 def work_seconds(since_last_tick: float) -> float:
