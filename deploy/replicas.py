@@ -73,13 +73,21 @@ def replica_command(app_port: int) -> list[str]:
     ]
 
 
+# haproxy.cfg checks each replica every 2 s and marks it down after 3 failures: within 6 s of a death the proxy sends
+# its learners elsewhere. A replica started again sooner took them back under its old name: the reconnecting page
+# found a fresh process, its run gone, and no note saying why (a clean-clone CI run, restart after 1 s). So the first
+# restart waits until the proxy has moved them, with room to spare.
+PROXY_MARKS_DOWN_SECONDS = 3 * 2
+
+
 @dataclass
 class Restarts:
-    """How long a replica that died waits before it is started again: ``first`` seconds after a death, doubled
-    after every death that follows (1, 2, 4, 8, 16, 30, 30 … s), at most ``most``. A replica that ran ``steady``
-    seconds or more before it died was healthy: its back-off starts over. Pure: the caller passes the times."""
+    """How long a replica that died waits before it is started again: ``first`` seconds after a death (once the proxy
+    has moved its learners to another replica), doubled after every death that follows (8, 16, 30, 30 … s), at most
+    ``most``. A replica that ran ``steady`` seconds or more before it died was healthy: its back-off starts over. Pure:
+    the caller passes the times."""
 
-    first: float = 1.0
+    first: float = PROXY_MARKS_DOWN_SECONDS + 2.0
     most: float = 30.0
     steady: float = 60.0
     deaths: int = 0  # deaths in a row, each after less than `steady` seconds of running
