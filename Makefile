@@ -38,7 +38,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory capabilities
 
-CAPABILITIES_BELOW = $$(env -u ATEN_CPU_CAPABILITY $(BIN)/python -m core.cpu_kernels)
+CAPABILITIES_BELOW = $$(env -u ATEN_CPU_CAPABILITY $(BIN)/python -m core.engine.cpu_kernels)
 RERUN_MARKS ?= not timing
 capabilities: $(VENV)/.installed-dev
 	@for cap in $(CAPABILITIES_BELOW); do \
@@ -61,7 +61,7 @@ check: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run
 
-# The run-time estimate (core/budget.py) against real runs under each CPU capability, and its constants fitted
+# The run-time estimate (core/engine/budget.py) against real runs under each CPU capability, and its constants fitted
 # again; prints JSON (about 2 minutes on one CPU thread; run it on a quiet machine).
 budget-fit: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.budget_fit

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.i18n import N_, _
-from core.notes import note_link
-from core.runtime import use_one_thread
+from core.engine.runtime import use_one_thread
+from core.words.i18n import N_, _
+from core.words.notes import note_link
 from ui.common import start_page
 from ui.i18n import choose_language
 from ui.replica_notice import replica_notice

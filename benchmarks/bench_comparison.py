@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 from benchmarks.common import compare as time_both
-from core.comparison import ComparisonSettings, cell_sizes, compare
-from core.tasks import held_out_seed, memory_task, training_batch_seed
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, cell_sizes, compare
+from core.screens.rnn_vs_lstm_gru.tasks import held_out_seed, memory_task, training_batch_seed
 
 DEFAULTS = ComparisonSettings()
 TARGET_RATIO = 1.3

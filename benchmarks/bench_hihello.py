@@ -6,9 +6,9 @@ import numpy as np
 import torch
 
 from benchmarks.common import compare
-from core.models import ModelConfig
-from core.text import next_character_task
-from core.training import SequenceData, TrainConfig, fit
+from core.engine.models import ModelConfig
+from core.engine.training import SequenceData, TrainConfig, fit
+from core.reading.text import next_character_task
 
 EPOCHS = 100
 TARGET_RATIO = 1.3

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from benchmarks import bench_hihello, bench_long_sequences, bench_time_series
 from benchmarks.common import compare
-from core.forecasting import prepare
-from core.hihello import HiHelloSettings
-from core.long_sequences import LongSequenceSettings
-from core.models import SequenceModel
-from core.series import read_series
-from core.session import TrainingSession
-from core.windows import read_back_session
+from core.engine.models import SequenceModel
+from core.engine.session import TrainingSession
+from core.reading.series import read_series
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import read_back_session
+from core.screens.time_series.forecasting import prepare
 from ui.live import WORK_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]

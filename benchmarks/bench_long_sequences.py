@@ -13,9 +13,9 @@ import numpy as np
 import torch
 
 from benchmarks.common import compare
-from core.models import ModelConfig
-from core.training import TrainConfig, snapshot_every
-from core.windows import SEED_SENTENCE, read_back_session, sliding_windows
+from core.engine.models import ModelConfig
+from core.engine.training import TrainConfig, snapshot_every
+from core.screens.long_sequences.windows import SEED_SENTENCE, read_back_session, sliding_windows
 
 EPOCHS = 100
 SEQUENCE_LENGTH = 10
@@ -111,7 +111,7 @@ def run() -> dict:
 
 
 if __name__ == "__main__":
-    from core.runtime import use_one_thread
+    from core.engine.runtime import use_one_thread
 
     use_one_thread()
     print(run())

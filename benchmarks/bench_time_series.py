@@ -25,10 +25,10 @@ import pandas as pd
 import torch
 
 from benchmarks.common import compare
-from core.forecast_results import evaluate_forecast
-from core.forecasting import ForecastSettings, PreparedForecast, prepare
-from core.runtime import use_one_thread
-from core.series import read_series
+from core.engine.runtime import use_one_thread
+from core.reading.series import read_series
+from core.screens.time_series.forecasting import ForecastSettings, PreparedForecast, prepare
+from core.screens.time_series.results import evaluate_forecast
 
 ROOT = Path(__file__).resolve().parents[1]
 STOCK = ROOT / "data" / "stock_like.csv"

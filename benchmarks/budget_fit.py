@@ -1,4 +1,4 @@
-"""`python -m benchmarks.budget_fit`: the run-time estimate (``core.budget``) against real runs, on every CPU
+"""`python -m benchmarks.budget_fit`: the run-time estimate (``core.engine.budget``) against real runs, on every CPU
 capability this machine offers, and its constants fitted again. Prints JSON (progress goes to stderr).
 
 PyTorch picks its vectorised kernels per CPU (``torch.backends.cpu.get_cpu_capability()``); each capability is
@@ -8,9 +8,10 @@ learner looks at all of them), each in CPU time of this thread (``time.thread_ti
 on a shared machine the least disturbed run is the one closest to the run's own cost. The load average is recorded
 with each case.
 
-The estimate is linear in its constants (``core.budget.TimeTerms``). Fitted here: per capability and over all of
+The estimate is linear in its constants (``core.engine.budget.TimeTerms``). Fitted here: per capability and over all of
 them, non-negative least squares on the relative error (the training and the probing part of each case as rows of
-their own, each divided by the case's whole measured time); and the fit ``core/budget.py`` takes, the minimax one:
+their own, each divided by the case's whole measured time); and the fit ``core/engine/budget.py`` takes, the minimax
+one:
 the constants whose worst estimate / measured, over every case on every capability, is closest to 1 in log space
 (the budget protects a shared server, so no run may be far off on any CPU). The one-thread matrix-product rate is
 printed beside them: a fitted multiply-add rate above it means the other terms carry part of the arithmetic.
@@ -38,9 +39,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from core import budget
-from core.budget import TimeTerms, time_terms
-from core.session import TrainingSession
+from core.engine import budget
+from core.engine.budget import TimeTerms, time_terms
+from core.engine.session import TrainingSession
 
 ROOT = Path(__file__).resolve().parents[1]
 STOCK = ROOT / "data" / "stock_like.csv"
@@ -52,13 +53,13 @@ CONSTANTS = (
     "SECONDS_PER_MULTIPLY_ADD",  # printed as MULTIPLY_ADDS_PER_SECOND
     "ELEMENT_SECONDS",
 )
-# core/budget.py's constants before the fit of 2026-12-06 (no element term then), for comparison.
+# core/engine/budget.py's constants before the fit of 2026-12-06 (no element term then), for comparison.
 PREVIOUS = np.array([6.6e-4, 2.2e-5, 5.5e-6, 2.2e-4, 1 / 6.8e10, 0.0])
 LONG_RUN_SECONDS = 2.0  # a run longer than this is measured twice only
 
 
 def regression_data(sequences: int, time_steps: int, features: int, horizon: int, probes: int = 2, validation: int = 0):
-    from core.training import SequenceData
+    from core.engine.training import SequenceData
 
     generator = torch.Generator().manual_seed(0)
     inputs = torch.randn(sequences, time_steps, features, generator=generator)
@@ -73,10 +74,10 @@ def regression_data(sequences: int, time_steps: int, features: int, horizon: int
 
 def shape_cases() -> dict[str, Callable[[], list[TrainingSession]]]:
     """Shapes of the four screens, from HiHello to a 4-layer LSTM of 128 on 120-step windows."""
-    from core.models import ModelConfig, SequenceModel
-    from core.text import next_character_task
-    from core.training import SequenceData, TrainConfig
-    from core.windows import SEED_SENTENCE, sliding_windows
+    from core.engine.models import ModelConfig, SequenceModel
+    from core.engine.training import SequenceData, TrainConfig
+    from core.reading.text import next_character_task
+    from core.screens.long_sequences.windows import SEED_SENTENCE, sliding_windows
 
     def session(model: ModelConfig, data: SequenceData, config: TrainConfig) -> Callable[[], list[TrainingSession]]:
         return lambda: [TrainingSession(lambda: SequenceModel(model), data, config)]
@@ -130,8 +131,8 @@ def shape_cases() -> dict[str, Callable[[], list[TrainingSession]]]:
 def size_cases() -> dict[str, Callable[[], list[TrainingSession]]]:
     """Wide layers in big batches, and narrow ones on long windows in small batches (each cell), so the fit tells the
     arithmetic from the fixed costs."""
-    from core.models import ModelConfig, SequenceModel
-    from core.training import TrainConfig
+    from core.engine.models import ModelConfig, SequenceModel
+    from core.engine.training import TrainConfig
 
     wide, long, short = regression_data(256, 50, 8, 1), regression_data(160, 60, 5, 1), regression_data(30, 50, 8, 1)
     half = regression_data(128, 50, 8, 1)
@@ -160,14 +161,14 @@ def size_cases() -> dict[str, Callable[[], list[TrainingSession]]]:
 def screen_default_cases() -> dict[str, Callable[[], list[TrainingSession]]]:
     """Each screen's run at its defaults, built as its page builds it (the comparison: its three cells, whose
     estimates the page adds up)."""
-    from core.comparison import ComparisonSettings, build_task, cell_sessions
-    from core.forecasting import ForecastSettings, device_for, prepare
-    from core.hihello import HiHelloSettings
-    from core.long_sequences import LongSequenceSettings
-    from core.models import SequenceModel
-    from core.probes import probe_indices
-    from core.series import read_series
-    from core.windows import read_back_session
+    from core.engine.models import SequenceModel
+    from core.engine.probes import probe_indices
+    from core.reading.series import read_series
+    from core.screens.hihello.settings import HiHelloSettings
+    from core.screens.long_sequences.settings import LongSequenceSettings
+    from core.screens.long_sequences.windows import read_back_session
+    from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, build_task, cell_sessions
+    from core.screens.time_series.forecasting import ForecastSettings, device_for, prepare
 
     def hihello() -> list[TrainingSession]:
         settings = HiHelloSettings()
@@ -274,7 +275,7 @@ def matrix_product_rate(size: int = 512) -> float:
 
 def child(capability: str, names: list[str] | None, repeats: int) -> None:
     """Measure in this process, which the parent started with ATEN_CPU_CAPABILITY=``capability``."""
-    from core.runtime import use_one_thread
+    from core.engine.runtime import use_one_thread
 
     use_one_thread()
     reported = torch.backends.cpu.get_cpu_capability()
@@ -356,7 +357,7 @@ def ratios(measured: dict[str, list[dict]], constants: np.ndarray) -> dict[str, 
 
 
 def readable(constants: np.ndarray) -> dict[str, float | None]:
-    """The constants as core/budget.py writes them, to two significant digits."""
+    """The constants as core/engine/budget.py writes them, to two significant digits."""
     values = {name: float(f"{c:.2g}") for name, c in zip(CONSTANTS, constants, strict=True)}
     per_multiply_add = constants[CONSTANTS.index("SECONDS_PER_MULTIPLY_ADD")]
     del values["SECONDS_PER_MULTIPLY_ADD"]
@@ -390,7 +391,7 @@ def minimax(rows: np.ndarray, start: np.ndarray) -> np.ndarray:
 
 def fit(measured: dict[str, list[dict]]) -> dict[str, np.ndarray]:
     """Constants fitted per capability and over all of them (non-negative least squares on the relative error), and
-    the one ``core/budget.py`` takes: the minimax fit over every case on every capability."""
+    the one ``core/engine/budget.py`` takes: the minimax fit over every case on every capability."""
     fits = {}
     for capability in dict.fromkeys(name.split(" #")[0] for name in measured):  # its rounds together
         rounds = [

@@ -14,7 +14,7 @@ import time
 
 import torch
 
-from core.runtime import use_one_thread
+from core.engine.runtime import use_one_thread
 
 BENCHMARKS = [
     "benchmarks.bench_hihello",

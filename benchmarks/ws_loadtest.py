@@ -30,7 +30,8 @@ connection closes. An exception or error alert on the page counts as the session
 does in a browser. Measured per session: the time to the first delta and to the first chart (the first ``plotly_chart``
 element), each tick's latency (the rerun request sent → its ``script_finished`` received; split at the first element the
 fragment draws, after the queue and the computing), how many ticks said "waiting for a free slot" in the status line
-(``core.admission``), the pace the server asked for, and the epochs (or steps) the run reached per second; for the
+(``core.engine.admission``), the pace the server asked for, and the epochs (or steps) the run reached per second; for
+the
 server (a process this script started): peak resident memory (``VmHWM``), its memory before the crowd came, its CPU time
 and how long its threads waited for a core; and the whole machine's busy cores (other work on the machine shows there).
 The clients are asyncio coroutines in one Python process (their own CPU time is reported beside the server's). One
@@ -64,8 +65,8 @@ BASELINE_SECONDS = 40  # the most one screen plays alone in the single-session b
 TOTAL_LIMIT_S = 285  # the whole load test, the server's start included, stays under five minutes
 TICKER = "rnnlab.ticker"  # ui.ticker's component
 INTERNAL_KEY_PREFIX = "$$STREAMLIT_INTERNAL_KEY"  # streamlit.runtime.state.session_state.STREAMLIT_INTERNAL_KEY_PREFIX
-WAITING = "waiting for a free slot"  # core.run_status.state_words, while every computing slot is taken
-STATUS = re.compile(r"\*\*(Epoch|Step) ([\d,]+) of ([\d,]+)\*\*")  # the head of core.run_status.status_sentence
+WAITING = "waiting for a free slot"  # core.runs.status.state_words, while every computing slot is taken
+STATUS = re.compile(r"\*\*(Epoch|Step) ([\d,]+) of ([\d,]+)\*\*")  # the head of core.runs.status.status_sentence
 MEASURES = (
     "The server alone: one Streamlit process on 127.0.0.1 driven by sessions that speak its WebSocket protocol "
     "(no browsers: the clients are asyncio coroutines in one Python process, which draw nothing and ask for each "

@@ -5,16 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import basics, why_tanh
-from core.basics_figures import (
+from core.screens.basics import step as basics
+from core.screens.basics import why_tanh
+from core.screens.basics.figures import (
     activation_figure,
     gradient_figure,
     matrix_figure,
     step_products_figure,
     step_sum_figure,
 )
-from core.i18n import _
-from core.notes import note_link
+from core.words.i18n import _
+from core.words.notes import note_link
 from ui.common import chart, learner_errors, page_setup, start_page
 from ui.controls import whole_number_input
 from ui.links import SETUP_PROMISE, linked_settings

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.glossary import TERMS
-from core.i18n import _, current_language
-from core.notes import SECTION_TOPICS, SECTIONS, section_url
+from core.words.glossary import TERMS
+from core.words.i18n import _, current_language
+from core.words.notes import SECTION_TOPICS, SECTIONS, section_url
 from ui.common import page_setup, start_page
 
 start_page()  # before any word: it sets this run's language

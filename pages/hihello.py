@@ -1,16 +1,22 @@
 """HiHello: a character-level RNN learns to say "hihello", one next character at a time.
 
 The page only: its sidebar, its layout and its live views (under 300 lines since every label and help text
-is a catalogue message; the words about results are core.hihello_readings and core.hihello_limits)."""
+is a catalogue message; the words about results are core.screens.hihello.readings and core.screens.hihello.limits)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from core import figures
-from core.errors import InputError
-from core.hihello import (
+from core.charts import figures
+from core.engine.models import SequenceModel
+from core.engine.objectives import probabilities
+from core.engine.session import TrainingSession
+from core.engine.training import Snapshot, learning_rates
+from core.reading.text import Vocabulary, describe
+from core.screens.hihello.limits import ceiling_note, hidden_size_unused, nonlinearity_unused
+from core.screens.hihello.readings import outcome_of, read_outcome
+from core.screens.hihello.settings import (
     EPOCHS_RANGE,
     EPOCHS_STEP,
     LEARNING_RATE_RANGE,
@@ -22,15 +28,9 @@ from core.hihello import (
     HiHelloSettings,
     intro,
 )
-from core.hihello_limits import ceiling_note, hidden_size_unused, nonlinearity_unused
-from core.hihello_readings import outcome_of, read_outcome
-from core.i18n import _, ngettext
-from core.models import SequenceModel
-from core.notes import note_link
-from core.objectives import probabilities
-from core.session import TrainingSession
-from core.text import Vocabulary, describe
-from core.training import Snapshot, learning_rates
+from core.words.errors import InputError
+from core.words.i18n import _, ngettext
+from core.words.notes import note_link
 from ui.common import chart, learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.links import linked_settings
@@ -175,7 +175,7 @@ def build(settings: HiHelloSettings) -> LiveRun[HiHelloRun]:
 
 def outcome(run: LiveRun[HiHelloRun], snapshot: Snapshot) -> None:
     """Where the run stands at the epoch shown (``snapshot``: the epoch control's), in numbers and in sentences
-    computed from them (core.hihello_readings): every number from the weights after that epoch."""
+    computed from them (core.screens.hihello.readings): every number from the weights after that epoch."""
     history, task = run.history, run.screen.task
     state = outcome_of(task, history, run.finished, snapshot)
     reading = read_outcome(run.settings, state)

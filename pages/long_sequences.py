@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import InputError
-from core.i18n import _
-from core.long_sequence_readings import model_phrase
-from core.long_sequences import BATCH_SIZES, MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
-from core.notes import note_link
-from core.probes import probe_indices
-from core.read_back_ceiling import window_limits
-from core.training import learning_rates
-from core.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH, MIN_SEQUENCE_LENGTH, read_back_session
+from core.engine.probes import probe_indices
+from core.engine.training import learning_rates
+from core.screens.long_sequences.read_back_ceiling import window_limits
+from core.screens.long_sequences.readings import model_phrase
+from core.screens.long_sequences.settings import BATCH_SIZES, MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
+from core.screens.long_sequences.windows import (
+    MAX_SEQUENCE_LENGTH,
+    MAX_TEXT_LENGTH,
+    MIN_SEQUENCE_LENGTH,
+    read_back_session,
+)
+from core.words.errors import InputError
+from core.words.i18n import _
+from core.words.notes import note_link
 from ui.common import learner_errors, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.links import linked_settings

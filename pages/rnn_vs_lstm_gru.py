@@ -6,12 +6,12 @@ import dataclasses
 
 import streamlit as st
 
-from core.budget import Budget, check_budget
-from core.comparison import TASKS, ComparisonSettings, build_task, cell_sessions
-from core.i18n import _
-from core.notes import note_link
-from core.tasks import MAX_GAP, MIN_GAP
-from core.training import learning_rates
+from core.engine.budget import Budget, check_budget
+from core.engine.training import learning_rates
+from core.screens.rnn_vs_lstm_gru.comparison import TASKS, ComparisonSettings, build_task, cell_sessions
+from core.screens.rnn_vs_lstm_gru.tasks import MAX_GAP, MIN_GAP
+from core.words.i18n import _
+from core.words.notes import note_link
 from ui.common import learner_errors, page_setup, start_page
 from ui.comparison_views import ComparisonRun, curves, gates, gradients, summary, sweep
 from ui.controls import BIND, reset_note, seed_input, steered_learning_rate

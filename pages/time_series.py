@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.forecast_readings import stopped_message
-from core.forecasting import (
+from core.engine.runtime import device_here
+from core.engine.training import learning_rates
+from core.reading.series import ROW_ORDERS, SeriesTable
+from core.screens.time_series.forecasting import (
     HORIZON_LIMITS,
     WINDOW_LIMITS,
     ForecastSettings,
@@ -19,11 +21,9 @@ from core.forecasting import (
     device_for,
     prepare,
 )
-from core.i18n import N_, _, pgettext
-from core.notes import note_link
-from core.runtime import device_here
-from core.series import ROW_ORDERS, SeriesTable
-from core.training import learning_rates
+from core.screens.time_series.readings import stopped_message
+from core.words.i18n import N_, _, pgettext
+from core.words.notes import note_link
 from ui.common import learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
 from ui.links import linked_settings

@@ -7,7 +7,8 @@ CJK punctuation; Latin text keeps Streamlit's own Source Sans, so the font face 
 
 Code and monospace text (the read-back with its ^ marks under wrong characters, a Korean word in the PyTorch
 script) keeps Streamlit's Source Code Pro, whose every character is 600 units wide; a Korean character is counted
-as two columns (``core.windows.display_width``), so its Hangul must be exactly 1200 units wide. Noto's Hangul is
+as two columns (``core.screens.long_sequences.windows.display_width``), so its Hangul must be exactly 1200 units wide.
+Noto's Hangul is
 920 (in Noto Sans Mono CJK too), so a third file, the Regular cut with every wide glyph centred in a 1200-unit
 cell and no kerning, is the code font's Hangul ("Noto Sans KR Mono" in .streamlit/config.toml).
 

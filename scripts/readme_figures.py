@@ -31,9 +31,17 @@ from pathlib import Path
 
 import torch
 
-from core.cell_math import CELL_NAMES, CELLS
-from core.comparison import DEFAULT_SWEEP_GAPS, ComparisonSettings, compare, gap_sweep
-from core.comparison_readings import (
+from core.engine.cell_math import CELL_NAMES, CELLS
+from core.engine.cpu_kernels import VARIABLE, capabilities_here, capability_here
+from core.engine.models import SequenceModel
+from core.engine.runtime import use_one_thread
+from core.engine.session import TrainingSession
+from core.reading.series import read_series
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import read_back_session
+from core.screens.rnn_vs_lstm_gru.comparison import DEFAULT_SWEEP_GAPS, ComparisonSettings, compare, gap_sweep
+from core.screens.rnn_vs_lstm_gru.readings import (
     NEAR_CHANCE,
     VANISHED,
     cell_state_reach,
@@ -41,17 +49,15 @@ from core.comparison_readings import (
     format_ratio,
     gradient_reach,
 )
-from core.cpu_kernels import VARIABLE, capabilities_here, capability_here
-from core.forecast_results import evaluate_forecast
-from core.forecasting import ForecastSettings, default_batch_size, default_epochs, default_target, prepare
-from core.hihello import HiHelloSettings
-from core.long_sequences import LongSequenceSettings
-from core.models import SequenceModel
-from core.runtime import use_one_thread
-from core.series import read_series
-from core.session import TrainingSession
-from core.sweep_readings import sweep_reading
-from core.windows import read_back_session
+from core.screens.rnn_vs_lstm_gru.sweep_readings import sweep_reading
+from core.screens.time_series.forecasting import (
+    ForecastSettings,
+    default_batch_size,
+    default_epochs,
+    default_target,
+    prepare,
+)
+from core.screens.time_series.results import evaluate_forecast
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

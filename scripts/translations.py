@@ -17,7 +17,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-from core.i18n import catalogue_path
+from core.words.i18n import catalogue_path
 
 CONTEXT_SEPARATOR = "\x04"
 

@@ -17,7 +17,7 @@ torch.set_num_threads(1)
 
 
 def pytest_report_header(config):
-    from core.cpu_kernels import capability_here
+    from core.engine.cpu_kernels import capability_here
 
     return f"torch {torch.__version__}, CPU capability {capability_here()}"
 
@@ -27,7 +27,7 @@ def pytest_sessionstart(session):
     it: torch ignores a value the CPU cannot do, and the rerun would then test the machine's own kernels again."""
     import os
 
-    from core.cpu_kernels import VARIABLE, capability_here
+    from core.engine.cpu_kernels import VARIABLE, capability_here
 
     forced = os.environ.get(VARIABLE, "").strip().lower()
     if forced and forced != capability_here():
@@ -56,9 +56,9 @@ def long_ticks(monkeypatch):
 @pytest.fixture(autouse=True)
 def fresh_admission(monkeypatch):
     """The server's queue is process-global too: every test starts with an empty one."""
-    import core.admission
+    import core.engine.admission
 
-    monkeypatch.setattr(core.admission, "_SHARED", None)
+    monkeypatch.setattr(core.engine.admission, "_SHARED", None)
 
 
 WIDGET_KINDS = (

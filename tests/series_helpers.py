@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import InputError
-from core.series import read_series
+from core.reading.series import read_series
+from core.words.errors import InputError
 
 
 def read(text: str, encoding: str = "utf-8"):

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from core.admission import STALE_SECONDS, Admission, slots_from_environment
-from core.errors import InputError
+from core.engine.admission import STALE_SECONDS, Admission, slots_from_environment
+from core.words.errors import InputError
 
 
 class Clock:

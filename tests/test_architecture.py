@@ -18,7 +18,7 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_core_never_imports_streamlit():
-    offenders = [p.name for p in (ROOT / "core").glob("*.py") if "streamlit" in imported_modules(p)]
+    offenders = [p.name for p in (ROOT / "core").rglob("*.py") if "streamlit" in imported_modules(p)]
     assert offenders == []
 
 

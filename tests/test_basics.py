@@ -1,4 +1,4 @@
-"""core.basics: the one-step decomposition, shapes, the linear collapse, gradients through time."""
+"""core.screens.basics.step: the one-step decomposition, shapes, the linear collapse, gradients through time."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from core import basics, why_tanh
-from core.errors import InputError
-from core.i18n import speaking
+from core.screens.basics import step as basics
+from core.screens.basics import why_tanh
+from core.words.errors import InputError
+from core.words.i18n import speaking
 from tests.korean_text import has_hangul
 
 torch.set_num_threads(1)

@@ -1,12 +1,12 @@
-"""core.basics_figures: numbers written in the cells, and room between the subplots."""
+"""core.screens.basics.figures: numbers written in the cells, and room between the subplots."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from core import basics
-from core.basics_figures import matrix_figure, number_text, step_products_figure, step_sum_figure
+from core.screens.basics import step as basics
+from core.screens.basics.figures import matrix_figure, number_text, step_products_figure, step_sum_figure
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Run estimates (core.budget) against real runs, and the per-run budget's refusals."""
+"""Run estimates (core.engine.budget) against real runs, and the per-run budget's refusals."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import pytest
 import torch
 
 from benchmarks.budget_fit import cases, run_once
-from core.budget import Budget, CostEstimate, check_budget, format_duration
-from core.errors import InputError
-from core.models import ModelConfig, SequenceModel
-from core.session import TrainingSession
-from core.training import SequenceData, TrainConfig
+from core.engine.budget import Budget, CostEstimate, check_budget, format_duration
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.session import TrainingSession
+from core.engine.training import SequenceData, TrainConfig
+from core.words.errors import InputError
 
 # A real run within this factor of its estimate, both ways, on every CPU capability. Measured 2026-12-06 by
 # `python -m benchmarks.budget_fit` (its cases are these), quiet: estimate / measured 0.48-2.02 under AVX512, AVX2 and

@@ -6,8 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from core.cell_math import CellWeights, cell_step, rnn_step, unroll_layer
-from core.errors import InputError
+from core.engine.cell_math import CellWeights, cell_step, rnn_step, unroll_layer
+from core.words.errors import InputError
 
 torch.set_num_threads(1)
 

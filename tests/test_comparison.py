@@ -4,12 +4,19 @@ import numpy as np
 import pytest
 import torch
 
-from core.comparison import ComparisonSettings, GapSweep, build_task, cell_sizes, compare, gap_sweep
-from core.comparison_readings import cell_state_reach, gate_saturation, gradient_reach, reading
-from core.errors import InputError
-from core.models import ModelConfig, SequenceModel
-from core.probes import probe
-from core.sweep_readings import sweep_reading
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.probes import probe
+from core.screens.rnn_vs_lstm_gru.comparison import (
+    ComparisonSettings,
+    GapSweep,
+    build_task,
+    cell_sizes,
+    compare,
+    gap_sweep,
+)
+from core.screens.rnn_vs_lstm_gru.readings import cell_state_reach, gate_saturation, gradient_reach, reading
+from core.screens.rnn_vs_lstm_gru.sweep_readings import sweep_reading
+from core.words.errors import InputError
 
 QUICK = ComparisonSettings(gap=5, steps=20, hidden_size=8, test_sequences=64, batch_size=16)
 

@@ -6,18 +6,18 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from core.comparison import CellResult, ComparisonSettings
-from core.comparison_readings import (
+from core.engine.probes import Probe
+from core.engine.training import Snapshot, TrainingHistory
+from core.screens.rnn_vs_lstm_gru.comparison import CellResult, ComparisonSettings
+from core.screens.rnn_vs_lstm_gru.readings import (
     cell_state_reading,
     format_chance,
     format_ratio,
     gradient_reading,
     reading,
 )
-from core.i18n import speaking
-from core.probes import Probe
-from core.sweep_readings import sweep_phrase, sweep_reading
-from core.training import Snapshot, TrainingHistory
+from core.screens.rnn_vs_lstm_gru.sweep_readings import sweep_phrase, sweep_reading
+from core.words.i18n import speaking
 from tests.korean_text import has_hangul
 
 CHANCE = 1 / 8

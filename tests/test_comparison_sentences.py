@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from core.cell_math import CELL_NAMES
-from core.comparison import ComparisonSettings, compare, gap_sweep
-from core.comparison_readings import (
+from core.engine.cell_math import CELL_NAMES
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, compare, gap_sweep
+from core.screens.rnn_vs_lstm_gru.readings import (
     NEAR_CHANCE,
     VANISHED,
     cell_state_reach,
@@ -22,7 +22,7 @@ from core.comparison_readings import (
     gradient_reading,
     reading,
 )
-from core.sweep_readings import sweep_reading
+from core.screens.rnn_vs_lstm_gru.sweep_readings import sweep_reading
 
 REDUCED = ComparisonSettings(gap=8, steps=30, hidden_size=8, test_sequences=128, batch_size=16)
 SWEEP_GAPS = [2, 8]

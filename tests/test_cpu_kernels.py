@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from core.cpu_kernels import VARIABLE, capabilities_below, capabilities_here, capability_here
+from core.engine.cpu_kernels import VARIABLE, capabilities_below, capabilities_here, capability_here
 from tests.conftest import ROOT
 
 
@@ -27,7 +27,7 @@ def test_a_forced_capability_is_the_one_torch_uses():
     lowest = capabilities_here()[-1]
     env = {**os.environ, VARIABLE: lowest}
     said = subprocess.run(
-        [sys.executable, "-c", "from core.cpu_kernels import capability_here; print(capability_here())"],
+        [sys.executable, "-c", "from core.engine.cpu_kernels import capability_here; print(capability_here())"],
         cwd=ROOT,
         env=env,
         capture_output=True,

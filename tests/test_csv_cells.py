@@ -1,5 +1,6 @@
 """What a cell means: decimal commas, thousands separators, currency and percent signs, date formats
-(core.csv_cells, through core.series.read_series); and the text cells of the CSV files the app writes, made safe for
+(core.reading.csv_cells, through core.reading.series.read_series); and the text cells of the CSV files the app writes,
+made safe for
 a spreadsheet."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.csv_cells import parse_numbers, spreadsheet_safe
+from core.reading.csv_cells import parse_numbers, spreadsheet_safe
 from tests.series_helpers import notes_of, read
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,12 +89,13 @@ def test_a_text_cell_a_spreadsheet_would_run_gets_a_leading_quote(cell, safe):
 
 
 def test_every_csv_file_the_app_writes_goes_through_the_one_helper():
-    """A module that writes CSV (pandas' to_csv, csv.writer) escapes its text cells with core.csv_cells.spreadsheet_safe
-    (core.forecast_export.escape_for_spreadsheet applies it to a whole table)."""
+    """A module that writes CSV (pandas' to_csv, csv.writer) escapes its text cells with
+    core.reading.csv_cells.spreadsheet_safe
+    (core.screens.time_series.export.escape_for_spreadsheet applies it to a whole table)."""
     writers = []
-    for path in sorted([*ROOT.glob("core/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("pages/*.py")]):
+    for path in sorted([*ROOT.glob("core/**/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("pages/*.py")]):
         text = path.read_text(encoding="utf-8")
         if re.search(r"\.to_csv\(|csv\.(writer|DictWriter)\(", text):
-            writers.append(path.name)
+            writers.append(path.relative_to(ROOT).as_posix())
             assert re.search(r"\b(spreadsheet_safe|escape_for_spreadsheet)\(", text), path.name
-    assert {"forecast_export.py", "run_code_series.py"} <= set(writers)
+    assert {"core/screens/time_series/export.py", "core/screens/time_series/run_code.py"} <= set(writers)

@@ -1,12 +1,12 @@
 """Finding the table in an uploaded file's bytes: encodings, delimiters, header, comment and ragged lines,
-and refusing what cannot be a table (core.csv_reading, through core.series.read_series)."""
+and refusing what cannot be a table (core.reading.csv_reading, through core.reading.series.read_series)."""
 
 from __future__ import annotations
 
 import pytest
 
-from core import csv_reading
-from core.series import read_series
+from core.reading import csv_reading
+from core.reading.series import read_series
 from tests.series_helpers import notes_of, read, refused
 
 # ------------------------------------------------------------------------------------------ encodings
@@ -280,7 +280,7 @@ def test_a_file_in_one_encoding_has_no_warning(raw):
 
 
 def test_mixed_encodings_are_judged_on_a_sample_of_a_long_file():
-    from core.csv_decoding import mixed_encodings
+    from core.reading.csv_decoding import mixed_encodings
 
     western = "".join(f"2024-01-{1 + i % 28:02d},café {i},naïve\n" for i in range(60_000)).encode("cp1252")
     assert len(western) > 1 << 20 and not mixed_encodings(western, "Windows-1252")

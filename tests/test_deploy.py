@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from core.csv_reading import MAX_BYTES
-from core.i18n import _, speaking
+from core.reading.csv_reading import MAX_BYTES
+from core.words.i18n import _, speaking
 from deploy.replicas import Replica, Restarts, find_haproxy, haproxy_config, replica_environment
 from tests.conftest import APP, APP_TIMEOUT
 from ui import replica_notice

@@ -6,15 +6,18 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core import basics_figures, comparison_figures, figures, sequence_figures
-from core.axes import MAX_PLOT_PX, MAX_ROWS, log_axis, readable_number
-from core.colour_ranges import gate_range, hidden_state_range, probed, rounded_up, run_hidden_range
-from core.comparison import ComparisonSettings, compare
-from core.hihello import HiHelloSettings
-from core.models import ModelConfig
-from core.training import SequenceData, TrainConfig, fit
-from core.why_tanh import gradient_through_time
-from core.windows import sliding_windows
+from core.charts.axes import MAX_PLOT_PX, MAX_ROWS, log_axis, readable_number
+from core.charts.colour_ranges import gate_range, hidden_state_range, probed, rounded_up, run_hidden_range
+from core.charts import figures
+from core.engine.models import ModelConfig
+from core.engine.training import SequenceData, TrainConfig, fit
+from core.screens.basics import figures as basics_figures
+from core.screens.basics.why_tanh import gradient_through_time
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences import figures as sequence_figures
+from core.screens.long_sequences.windows import sliding_windows
+from core.screens.rnn_vs_lstm_gru import figures as comparison_figures
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, compare
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -309,7 +312,7 @@ def test_a_large_vocabulary_keeps_the_likely_characters_not_the_first_ones():
 
 def test_marks_are_drawn_in_one_update_and_at_most_max_marks():
     """A forged saved run held 20,000 learning-rate changes: one add_vline each cost the square of their number."""
-    from core.figures import MAX_MARKS, mark_changes
+    from core.charts.figures import MAX_MARKS, mark_changes
 
     fig = go.Figure(go.Scatter(x=[0, 1000], y=[1, 2]))
     marks = [(i + 0.5, f"lr → {i}") for i in range(5 * MAX_MARKS)]

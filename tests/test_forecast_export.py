@@ -1,4 +1,4 @@
-"""Taking a forecast away safely (core.forecast_export)."""
+"""Taking a forecast away safely (core.screens.time_series.export)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import json
 
 import pandas as pd
 
-from core.forecast_export import escape_for_spreadsheet, predictions_csv, summary_json
-from core.forecast_results import evaluate_forecast
-from core.forecasting import ForecastSettings, prepare
-from core.series import read_series
-from core.training import TrainingHistory, build_model
+from core.engine.training import TrainingHistory, build_model
+from core.reading.series import read_series
+from core.screens.time_series.export import escape_for_spreadsheet, predictions_csv, summary_json
+from core.screens.time_series.forecasting import ForecastSettings, prepare
+from core.screens.time_series.results import evaluate_forecast
 from tests.korean_text import has_hangul
 
 # ------------------------------------------------------------------------------------------ spreadsheet safety
@@ -71,8 +71,8 @@ def _keys(value) -> list[str]:
 
 
 def test_the_json_keeps_its_keys_in_english_and_words_its_sentences_in_the_learners_language():
-    from core.i18n import speaking
-    from core.training import DIVERGED, Stopped
+    from core.engine.training import DIVERGED, Stopped
+    from core.words.i18n import speaking
 
     table = read_series(("v\n" + "".join(f"{i % 7}\n" for i in range(60))).encode())
     prepared = prepare(table, ForecastSettings(target="v", features=("v",), window=3))

@@ -1,6 +1,6 @@
 """The Time series screen's computed sentences, each checked against the numbers it describes: unit tests
-where an answer flips, and a sweep over seeds 0-9 on both bundled samples (core.forecast_readings,
-core.forecast_results' verdict, core.metrics' MAPE note, the data notes)."""
+where an answer flips, and a sweep over seeds 0-9 on both bundled samples (core.screens.time_series.readings,
+core.screens.time_series.results' verdict, core.screens.time_series.metrics' MAPE note, the data notes)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 import torch
 
-from core.forecast_figures import LOSS_TITLE, loss_figure
-from core.forecast_readings import not_finite_advice, stopped_message, validation_caption, validation_epochs
-from core.forecast_results import better_forecast, evaluate_forecast, format_number
-from core.forecasting import ForecastSettings, default_features, default_target, prepare
-from core.metrics import zero_targets
-from core.series import read_series
-from core.training import DIVERGED, FAILED, Stopped, divergence_message
+from core.engine.training import DIVERGED, FAILED, Stopped, divergence_message
+from core.reading.series import read_series
+from core.screens.time_series.figures import LOSS_TITLE, loss_figure
+from core.screens.time_series.forecasting import ForecastSettings, default_features, default_target, prepare
+from core.screens.time_series.metrics import zero_targets
+from core.screens.time_series.readings import not_finite_advice, stopped_message, validation_caption, validation_epochs
+from core.screens.time_series.results import better_forecast, evaluate_forecast, format_number
 from tests.korean_text import has_hangul
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -37,13 +37,13 @@ def test_not_finite_advice_offers_a_lower_learning_rate_only_when_there_is_one()
     assert "Lower the learning rate (now 0.01)" in not_finite_advice(0.01, 0.0001)
     lowest = not_finite_advice(0.0001, 0.0001)
     assert "Lower the learning rate" not in lowest and "already the lowest offered (0.0001)" in lowest
-    # Steered since: the rate in force at the epoch shown, named with its epoch (core.rates).
+    # Steered since: the rate in force at the epoch shown, named with its epoch (core.engine.rates).
     assert "Lower the learning rate (it was 0.1 in epoch 12)" in not_finite_advice(0.1, 0.0001, epoch=12)
     assert "already the lowest offered (0.0001)" in not_finite_advice(0.0001, 0.0001, epoch=12)
 
 
 def test_a_reading_of_a_run_that_has_not_finished_says_so_far():
-    from core.forecast_readings import after_epochs, moment_heading
+    from core.screens.time_series.readings import after_epochs, moment_heading
 
     assert moment_heading(18, 100) == "So far, after epoch 18 of 100 epochs:"
     assert moment_heading(0, 100) == "Before training, at the initial weights:"
@@ -57,7 +57,7 @@ def test_a_reading_of_a_run_that_has_not_finished_says_so_far():
     assert so_far.verdict == f"So far, after epoch 1 of 3 epochs: {finished.verdict}"
     assert "So far" not in finished.verdict and finished.model_metrics == so_far.model_metrics
     # The training loss at these weights: the loss training minimises, over every training window in one pass.
-    from core.objectives import compute_loss
+    from core.engine.objectives import compute_loss
 
     with torch.no_grad():
         outputs, _state = session.model.eval()(prepared.data.inputs)
@@ -147,7 +147,7 @@ def test_every_computed_sentence_matches_its_numbers_over_ten_seeds(sample):
 
 
 def test_window_steps_and_windows_count_from_one_on_screen():
-    from core.forecast_figures import step_labels, window_label
+    from core.screens.time_series.figures import step_labels, window_label
 
     assert step_labels(3) == ["1 (t-2)", "2 (t-1)", "3 (t)"]
     table = read_series(b"v\n" + b"".join(f"{i % 5}\n".encode() for i in range(30)))
@@ -165,7 +165,7 @@ def korean(sentence: str) -> str:
 
 
 def test_the_readings_flip_in_korean_too():
-    from core.i18n import speaking
+    from core.words.i18n import speaking
 
     with speaking("ko"):
         every_epoch, every_fourth = korean(validation_caption(40, 1)), korean(validation_caption(200, 4))
@@ -186,8 +186,8 @@ def test_the_readings_flip_in_korean_too():
 
 
 def test_window_labels_speak_korean():
-    from core.forecast_figures import window_label
-    from core.i18n import speaking
+    from core.screens.time_series.figures import window_label
+    from core.words.i18n import speaking
 
     table = read_series(b"v\n" + b"".join(f"{i % 5}\n".encode() for i in range(30)))
     prepared = prepare(table, ForecastSettings(target="v", features=("v",), window=3, epochs=1))

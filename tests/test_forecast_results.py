@@ -1,5 +1,5 @@
 """A trained forecaster judged: the verdict's sentence against the numbers, and what MAPE leaves out
-(core.forecast_results)."""
+(core.screens.time_series.results)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from core.forecast_results import better_forecast, evaluate_forecast, format_number, is_price, verdict
-from core.forecasting import ForecastSettings, prepare
-from core.series import read_series
-from core.training import build_model
+from core.engine.training import build_model
+from core.reading.series import read_series
+from core.screens.time_series.forecasting import ForecastSettings, prepare
+from core.screens.time_series.results import better_forecast, evaluate_forecast, format_number, is_price, verdict
 from tests.korean_text import has_hangul
 
 
@@ -78,7 +78,7 @@ def test_the_remark_about_prices_is_made_about_prices_only():
 
 def test_the_verdict_flips_in_korean_and_a_result_speaks_the_language_it_is_read_in():
 
-    from core.i18n import speaking
+    from core.words.i18n import speaking
 
     model_wins, naive_wins = (scores(1.0, 1.0), scores(2.0, 2.0)), (scores(3.0, 2.0), scores(2.0, 1.5))
     with speaking("ko"):
@@ -95,7 +95,9 @@ def test_the_verdict_flips_in_korean_and_a_result_speaks_the_language_it_is_read
     english, note = result.verdict, result.mape_note
     with speaking("ko"):
         assert has_hangul(result.verdict) and result.verdict != english
-        korean_note = result.mape_note  # core.metrics' sentence, computed now: in Korean once it is translated
+        korean_note = (
+            result.mape_note
+        )  # core.screens.time_series.metrics' sentence, computed now: in Korean once it is translated
     assert result.verdict == english and result.mape_note == note and korean_note is not None
     # The data notes are kept in every language the app speaks, and read in the current one.
     assert set(prepared.notes_by_language) == {"en", "ko"}

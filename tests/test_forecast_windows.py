@@ -1,4 +1,4 @@
-"""Cutting a series into windows and targets (core.forecasting.cut_windows)."""
+"""Cutting a series into windows and targets (core.screens.time_series.forecasting.cut_windows)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from core.errors import InputError
-from core.forecasting import cut_windows
+from core.screens.time_series.forecasting import cut_windows
+from core.words.errors import InputError
 
 # ------------------------------------------------------------------------------------------ windows
 

@@ -1,4 +1,5 @@
-"""Forecasting glue (core.forecasting): settings, windows, honest scaling, metrics, forecast, exports."""
+"""Forecasting glue (core.screens.time_series.forecasting): settings, windows, honest scaling, metrics, forecast,
+exports."""
 
 from __future__ import annotations
 
@@ -12,13 +13,20 @@ import pandas as pd
 import pytest
 import torch
 
-from core import forecast_figures, forecasting
-from core.errors import InputError
-from core.forecast_export import predictions_csv, predictions_frame, summary_json
-from core.forecast_results import evaluate_forecast, forecast_beyond, future_times, verdict
-from core.forecasting import ForecastSettings, default_batch_size, default_epochs, default_target, prepare
-from core.series import read_series
-from core.training import build_model
+from core.engine.training import build_model
+from core.reading.series import read_series
+from core.screens.time_series import figures as forecast_figures
+from core.screens.time_series import forecasting
+from core.screens.time_series.export import predictions_csv, predictions_frame, summary_json
+from core.screens.time_series.forecasting import (
+    ForecastSettings,
+    default_batch_size,
+    default_epochs,
+    default_target,
+    prepare,
+)
+from core.screens.time_series.results import evaluate_forecast, forecast_beyond, future_times, verdict
+from core.words.errors import InputError
 from tests.korean_text import has_hangul
 from tests.series_helpers import read as table_of
 
@@ -191,7 +199,7 @@ def test_predictions_csv_is_escaped_and_has_the_forecast_after_the_data():
 def test_in_korean_the_csv_stays_data_and_the_json_keeps_its_keys():
     """The CSV's headers and codes are data (a program reads them): English in every language. The JSON's keys are
     data too; its sentences are words, in the language of the learner who downloads it."""
-    from core.i18n import speaking
+    from core.words.i18n import speaking
 
     prepared = prepare(ramp_table(40), settings())
     history = trained(prepared)
@@ -327,7 +335,7 @@ def test_too_few_rows_from_a_quote_never_closed_names_the_quote():
 
 
 def test_a_refused_setting_is_a_korean_sentence_in_korean():
-    from core.i18n import speaking
+    from core.words.i18n import speaking
 
     with speaking("ko"), pytest.raises(InputError) as refused:
         ForecastSettings(target="y", features=("y",), device="tpu")

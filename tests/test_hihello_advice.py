@@ -13,10 +13,10 @@ import dataclasses
 import pytest
 import torch
 
-from core.hihello import HiHelloSettings
-from core.hihello_readings import FLAT, Outcome, Reading, outcome_of, read_outcome
-from core.models import SequenceModel
-from core.session import TrainingSession
+from core.engine.models import SequenceModel
+from core.engine.session import TrainingSession
+from core.screens.hihello.readings import FLAT, Outcome, Reading, outcome_of, read_outcome
+from core.screens.hihello.settings import HiHelloSettings
 from tests.conftest import fast_first
 
 torch.set_num_threads(1)

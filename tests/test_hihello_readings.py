@@ -1,4 +1,4 @@
-"""core.hihello_readings: every sentence HiHello shows about a run, checked against the numbers it describes."""
+"""core.screens.hihello.readings: every sentence HiHello shows about a run, checked against the numbers it describes."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ import numpy as np
 import pytest
 import torch
 
-from core.hihello import EPOCHS_RANGE, LEARNING_RATE_RANGE, HiHelloSettings, describe_model, intro
-from core.hihello_limits import ceiling_note, hidden_size_unused, nonlinearity_unused, score_ceiling
-from core.hihello_readings import (
+from core.engine.models import SequenceModel
+from core.engine.objectives import probabilities
+from core.engine.session import TrainingSession
+from core.engine.training import LearningRateChange
+from core.screens.hihello.limits import ceiling_note, hidden_size_unused, nonlinearity_unused, score_ceiling
+from core.screens.hihello.readings import (
     SATURATED_SHARE,
     VANISHED_GRADIENT,
     Outcome,
@@ -22,11 +25,8 @@ from core.hihello_readings import (
     read_outcome,
     saturated_share,
 )
-from core.i18n import speaking
-from core.models import SequenceModel
-from core.objectives import probabilities
-from core.session import TrainingSession
-from core.training import LearningRateChange
+from core.screens.hihello.settings import EPOCHS_RANGE, LEARNING_RATE_RANGE, HiHelloSettings, describe_model, intro
+from core.words.i18n import speaking
 from tests.korean_text import has_hangul
 
 torch.set_num_threads(1)

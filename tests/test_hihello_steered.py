@@ -1,7 +1,8 @@
 """A run the learner steered: HiHello played at 0.1, the learning rate set to 3 after epoch 44 (issue 22, point 4).
 
 Its verdict said "Steps of learning rate 0.1 overshoot. Try a learning rate of 0.01" although 3 was in force: the
-reading took the rate the run started with. Now it names the rate in force when the outcome happened (core.rates),
+reading took the rate the run started with. Now it names the rate in force when the outcome happened
+(core.engine.rates),
 the advice starts from it, and, followed from scratch, the advice ends lower than the steered run.
 
 Measured under AVX512, AVX2 and DEFAULT: seeds 1 and 3 end saturated at 3 (final loss 0.825 and 1.165-1.365); the
@@ -14,11 +15,11 @@ import dataclasses
 import pytest
 import torch
 
-from core.hihello import HiHelloSettings
-from core.hihello_readings import outcome_epoch, outcome_of, read_outcome
-from core.models import SequenceModel
-from core.rates import rate_in_force
-from core.session import TrainingSession
+from core.engine.models import SequenceModel
+from core.engine.rates import rate_in_force
+from core.engine.session import TrainingSession
+from core.screens.hihello.readings import outcome_epoch, outcome_of, read_outcome
+from core.screens.hihello.settings import HiHelloSettings
 
 torch.set_num_threads(1)
 pytestmark = pytest.mark.seeds

@@ -19,17 +19,25 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from core.glossary import TERMS
-from core.i18n import LANGUAGES, SOURCE_LANGUAGE, catalogue_path
+from core.words.glossary import TERMS
+from core.words.i18n import LANGUAGES, SOURCE_LANGUAGE, catalogue_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(
-    [ROOT / "streamlit_app.py"] + [path for top in ("pages", "ui", "core") for path in (ROOT / top).glob("*.py")]
+    [ROOT / "streamlit_app.py"] + [path for top in ("pages", "ui", "core") for path in (ROOT / top).rglob("*.py")]
 )
 # Code, never shown as text: the learner's runnable PyTorch script (its comments stay in English like the code they
 # explain) and the JavaScript of the live clock.
-CODE_WRITERS = {"core/run_code.py", "core/run_code_series.py", "core/run_code_comparison.py", "ui/ticker.py"}
-BILINGUAL = {"core/glossary.py", "core/i18n.py"}  # data in both languages by design: the glossary, language names
+CODE_WRITERS = {
+    "core/runs/code.py",
+    "core/screens/time_series/run_code.py",
+    "core/screens/rnn_vs_lstm_gru/run_code.py",
+    "ui/ticker.py",
+}
+BILINGUAL = {
+    "core/words/glossary.py",
+    "core/words/i18n.py",
+}  # data in both languages by design: the glossary, language names
 TRANSLATORS = {"_", "N_", "ngettext", "pgettext"}
 # Keyword arguments that are never shown: widget keys, formats, plotly's and Streamlit's own settings.
 KEPT_ARGUMENTS = {
@@ -93,9 +101,14 @@ KEPT_ARGUMENTS = {
     "family",
 }
 # Exact strings that read as words but are data, never shown: codes in an exported file that programs read.
-DATA_STRINGS = {"forecast beyond the data"}  # core/forecast_export.py: the CSV's "part" of the rows past the end
+DATA_STRINGS = {
+    "forecast beyond the data"
+}  # core/screens/time_series/export.py: the CSV's "part" of the rows past the end
 NOT_WORDS = {"RNN", "LSTM", "GRU", "PyTorch", "CSV", "CP949", "EUC-KR", "UTF-8", "tanh", "ReLU", "Adam", "SGD", "ID"}
-NOT_WORDS |= {"still", "falling"}  # core.hihello_readings' diagnosis code "still falling": compared, never shown
+NOT_WORDS |= {
+    "still",
+    "falling",
+}  # core.screens.hihello.readings' diagnosis code "still falling": compared, never shown
 PLACEHOLDER = re.compile(
     r"%\{[^}]*\}|\{[A-Za-z_][A-Za-z0-9_]*(?:[!:][^{}]*)?\}|%\([a-z_]+\)[sdfr]|%[-+ 0#]*\d*(?:\.\d+)?[sdfrgex]"
 )

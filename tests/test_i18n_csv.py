@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import core.csv_reading as csv_reading
-import core.series as series
-from core.errors import InputError
-from core.i18n import speaking
-from core.series import apply_missing_policy, read_series
-from core.series_gaps import duration_text, fill_gaps, spacing_jumps, spacing_warning
-from core.splits import MinMaxScaler, chronological_split, validate_target
+import core.reading.csv_reading as csv_reading
+import core.reading.series as series
+from core.reading.series import apply_missing_policy, read_series
+from core.reading.series_gaps import duration_text, fill_gaps, spacing_jumps, spacing_warning
+from core.reading.splits import MinMaxScaler, chronological_split, validate_target
+from core.words.errors import InputError
+from core.words.i18n import speaking
 from tests import korean_text
 
 # Latin words a Korean sentence of this screen keeps besides the shared names (tests/korean_text.py): the missing
@@ -53,7 +53,8 @@ def _unexpected_failure(monkeypatch: pytest.MonkeyPatch) -> object:
     return read_series(b"a\n1\n", "mine.csv")
 
 
-# Every InputError raised in core/csv_*.py, core/series*.py and core/splits.py, each by the input that causes it.
+# Every InputError raised in core/csv_*.py, core/reading/series*.py and core/reading/splits.py, each by the input that
+# causes it.
 REFUSALS: dict[str, Callable[[pytest.MonkeyPatch], object]] = {
     "excel workbook": lambda mp: read_series(b"PK\x03\x04" + bytes(100)),
     "binary with NUL": lambda mp: read_series(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),

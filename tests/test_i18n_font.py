@@ -27,7 +27,7 @@ def test_the_font_faces_point_at_served_woff2_files() -> None:
 
 
 def test_the_app_and_its_charts_name_the_korean_family() -> None:
-    from core.chart_style import FONT
+    from core.charts.style import FONT
 
     family = CONFIG["theme"]["fontFaces"][0]["family"]
     assert family in CONFIG["theme"]["font"] and family in CONFIG["theme"]["headingFont"]

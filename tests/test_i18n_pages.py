@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.i18n import speaking
+from core.words.i18n import speaking
 from tests.conftest import APP, APP_TIMEOUT
 from tests.korean_text import hangul_share, page_words
 
@@ -68,7 +68,7 @@ def test_the_selector_offers_both_languages_on_every_cheap_page() -> None:
 
 
 def test_the_generic_error_has_both_forms() -> None:
-    from core.i18n import _
+    from core.words.i18n import _
     from ui.common import GENERIC_ERROR
 
     with speaking("ko"):

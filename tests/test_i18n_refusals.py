@@ -1,6 +1,6 @@
 """Refusals a learner meets on a Korean page are wholly Korean: a run over the server's budget names the screen's
 own settings in Korean, and a forged link value is refused by the settings' rule with a Korean name
-(core.budget, core.validation and their callers on each page)."""
+(core.engine.budget, core.reading.validation and their callers on each page)."""
 
 from __future__ import annotations
 
@@ -55,10 +55,10 @@ def test_a_forged_link_value_is_noted_in_korean():
 
 
 def _settings(kind: str, **values):
-    from core.comparison import ComparisonSettings
-    from core.forecasting import ForecastSettings
-    from core.hihello import HiHelloSettings
-    from core.long_sequences import LongSequenceSettings
+    from core.screens.hihello.settings import HiHelloSettings
+    from core.screens.long_sequences.settings import LongSequenceSettings
+    from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
+    from core.screens.time_series.forecasting import ForecastSettings
 
     made = {"hihello": HiHelloSettings, "longseq": LongSequenceSettings, "compare": ComparisonSettings}
     if kind == "forecast":
@@ -80,8 +80,8 @@ def _settings(kind: str, **values):
 )
 def test_a_setting_out_of_its_rule_is_refused_in_korean_with_its_korean_name(kind, values, korean):
     """What a forged widget value (NaN, 2.5, an option never offered) meets: the settings' own rule."""
-    from core.errors import InputError
-    from core.i18n import speaking
+    from core.words.errors import InputError
+    from core.words.i18n import speaking
 
     with speaking("ko"), pytest.raises(InputError) as refused:
         _settings(kind, **values)

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.csv_dates import looks_like_excel_dates
-from core.forecasting import ForecastSettings, default_features, default_target, prepare
-from core.series import read_series
-from core.series_gaps import apply_missing_policy, duration_text, spacing_warning
+from core.reading.csv_dates import looks_like_excel_dates
+from core.reading.series import read_series
+from core.reading.series_gaps import apply_missing_policy, duration_text, spacing_warning
+from core.screens.time_series.forecasting import ForecastSettings, default_features, default_target, prepare
 from tests.kma_sample import DRY_DAYS, RAIN, ROWS, kma_bytes, kma_frame
 
 TEMPERATURES = ["평균기온(°C)", "최저기온(°C)", "최고기온(°C)"]

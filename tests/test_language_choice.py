@@ -71,7 +71,7 @@ def test_the_selector_wins_over_the_browser_and_holds_without_the_url():
 # the catalogue) for options that are not their labels: what a screen's readout or batch-size control does.
 PAGE = """
 import streamlit as st
-from core.i18n import N_
+from core.words.i18n import N_
 from ui.i18n import choose_language, language_selector, option_labels
 choose_language()
 language_selector()
@@ -167,7 +167,7 @@ def test_a_download_made_on_the_click_speaks_the_language_of_the_page_that_offer
     """A download button's callable runs later, in a server thread where no language was set."""
     import threading
 
-    from core.i18n import _, speaking
+    from core.words.i18n import _, speaking
     from ui.i18n import in_this_language
 
     with speaking("ko"):

@@ -1,16 +1,16 @@
-"""Settings from a link (core.links, core.presets): each raw value is parsed and validated by the screen's own
+"""Settings from a link (core.runs.links, core.runs.presets): each raw value is parsed and validated by the screen's own
 settings class; refused ones carry the learner's reason, never a clamped value."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.comparison import ComparisonSettings
-from core.errors import InputError
-from core.hihello import HiHelloSettings
-from core.links import Refusal, holds, ignored_sentence, link_text, parse_value, read_link
-from core.long_sequences import LongSequenceSettings
-from core.presets import PRESETS, matching_preset, presets_for, same_value
+from core.runs.links import Refusal, holds, ignored_sentence, link_text, parse_value, read_link
+from core.runs.presets import PRESETS, matching_preset, presets_for, same_value
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
+from core.words.errors import InputError
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_streamlit_still_seeds_widgets_from_the_private_field_ui_links_clears():
 
 
 def test_a_table_tagged_parameter_names_its_setting_and_several_values_make_a_tuple():
-    from core.forecasting import ForecastSettings
+    from core.screens.time_series.forecasting import ForecastSettings
 
     defaults = ForecastSettings(target="Close", features=("Close",))
     raw = {"timeseries_epochs_3f2a9c1b": ["30"], "timeseries_features_3f2a9c1b": ["Open", "Close"], "x": ["1"]}
@@ -129,7 +129,7 @@ def test_holds_tells_whether_a_control_took_the_links_text(value, raw, labels, t
 
 
 def test_the_link_promises_the_same_curves_on_this_server_and_close_ones_elsewhere_in_both_languages():
-    from core.i18n import _, speaking
+    from core.words.i18n import _, speaking
     from ui.links import LINK_PROMISE
 
     assert "opened on this server, it trains the same run" in LINK_PROMISE
@@ -167,7 +167,7 @@ def test_a_whole_number_is_read_exactly_and_a_huge_one_is_not_finite():
 
 def control_values() -> list[float | int]:
     """Every number a control of the app can hold (and so write into a link), and a few that test the writer's edges."""
-    from core.training import LEARNING_RATE_LADDER
+    from core.engine.training import LEARNING_RATE_LADDER
 
     floats = [*LEARNING_RATE_LADDER]
     for low, high, step in ((0.5, 1.5, 0.05), (0.0, 1.0, 0.1), (0.0, 5.0, 0.5)):  # Basics' radius, noise, gate bias
@@ -179,7 +179,7 @@ def control_values() -> list[float | int]:
 
 
 def test_every_value_a_control_holds_survives_write_then_read_exactly():
-    from core.links import PLAIN_DECIMAL
+    from core.runs.links import PLAIN_DECIMAL
 
     for value in control_values():
         text = link_text(value)
@@ -200,8 +200,8 @@ def test_streamlits_own_writer_of_a_bound_control_writes_what_the_link_reads():
 
 
 def test_a_list_in_a_link_is_read_once_each_name_once_and_at_most_the_cap():
-    from core.csv_reading import MAX_COLUMNS
-    from core.links import MOST_VALUES, read_names
+    from core.reading.csv_reading import MAX_COLUMNS
+    from core.runs.links import MOST_VALUES, read_names
 
     assert MOST_VALUES >= MAX_COLUMNS  # a link may choose every column of a table
     given = ["seed, cell,seed", "", "cell,all,,x"]
@@ -212,8 +212,8 @@ def test_a_list_in_a_link_is_read_once_each_name_once_and_at_most_the_cap():
 
 
 def test_a_repeated_parameter_beyond_the_cap_is_refused_with_a_note_naming_the_cap():
-    from core.forecasting import ForecastSettings
-    from core.links import MOST_VALUES
+    from core.runs.links import MOST_VALUES
+    from core.screens.time_series.forecasting import ForecastSettings
 
     defaults = ForecastSettings(target="Close", features=("Close",))
     columns = [f"c{i}" for i in range(MOST_VALUES + 1)]
@@ -226,7 +226,7 @@ def test_a_repeated_parameter_beyond_the_cap_is_refused_with_a_note_naming_the_c
 
 
 def test_the_note_names_the_first_twenty_counts_the_rest_and_quotes_the_links_text():
-    from core.links import MOST_NOTED
+    from core.runs.links import MOST_NOTED
 
     refusals = [Refusal(f"hihello_x{i}", "1", "not a setting this screen shows") for i in range(MOST_NOTED + 5)]
     sentence = ignored_sentence(refusals)
@@ -241,8 +241,8 @@ def test_the_note_names_the_first_twenty_counts_the_rest_and_quotes_the_links_te
 def test_a_device_this_machine_lacks_is_refused_with_the_note_and_one_it_has_is_taken(monkeypatch):
     import torch
 
-    from core.forecasting import ForecastSettings
-    from core.runtime import device_here
+    from core.engine.runtime import device_here
+    from core.screens.time_series.forecasting import ForecastSettings
 
     defaults = ForecastSettings(target="Close", features=("Close",))
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)

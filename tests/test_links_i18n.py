@@ -1,4 +1,4 @@
-"""Links, presets and saved runs across languages (core.links, core.presets, core.run_file).
+"""Links, presets and saved runs across languages (core.runs.links, core.runs.presets, core.runs.file).
 
 A bound choice control is carried in the URL by its label, in the language of the page that wrote it: a link made
 on a Korean page holds Korean labels, and must open the same setup on an English page, and back. Presets keep
@@ -14,14 +14,14 @@ import zipfile
 
 import pytest
 
-import core.i18n
-from core.errors import InputError
-from core.hihello import HiHelloSettings
-from core.i18n import _, speaking
-from core.links import holds, ignored_sentence, link_text, options_by_label, read_link
-from core.presets import PRESETS, presets_for
-from core.run_file import build_sessions, load_run, save_run
-from core.training import FAILED, FAILED_MESSAGE
+import core.words.i18n
+from core.engine.training import FAILED, FAILED_MESSAGE
+from core.runs.file import build_sessions, load_run, save_run
+from core.runs.links import holds, ignored_sentence, link_text, options_by_label, read_link
+from core.runs.presets import PRESETS, presets_for
+from core.screens.hihello.settings import HiHelloSettings
+from core.words.errors import InputError
+from core.words.i18n import _, speaking
 from tests.korean_text import has_hangul
 
 READOUTS = {"logits": "RNN output used directly as the scores (the lab)", "linear": "a linear layer on top"}
@@ -38,7 +38,7 @@ class Korean(gettext.NullTranslations):
 @pytest.fixture
 def korean_labels(monkeypatch):
     english = gettext.NullTranslations()
-    monkeypatch.setattr(core.i18n, "translations", lambda language: Korean() if language == "ko" else english)
+    monkeypatch.setattr(core.words.i18n, "translations", lambda language: Korean() if language == "ko" else english)
 
 
 @pytest.mark.parametrize("made_in, opened_in", [("ko", "en"), ("en", "ko"), ("ko", "ko"), ("en", "en")])
@@ -215,8 +215,8 @@ def test_the_reasons_added_for_issue_24_speak_korean(monkeypatch):
     unknown language, and the count of the values the note leaves out: each reason reads in Korean too."""
     import torch
 
-    from core.forecasting import ForecastSettings
-    from core.links import MOST_NOTED, MOST_VALUES, Refusal, parse_value, too_many
+    from core.runs.links import MOST_NOTED, MOST_VALUES, Refusal, parse_value, too_many
+    from core.screens.time_series.forecasting import ForecastSettings
     from ui.i18n import _not_a_language
     from ui.lessons import NOT_SETTINGS
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-import core.admission
+import core.engine.admission
 import ui.live_run
 from tests.conftest import visit
 from ui.live_run import BUSY_TICK_SECONDS, MAX_WORK_SECONDS, TICK_SECONDS, tick_seconds, work_seconds
@@ -37,7 +37,7 @@ def test_a_tick_computes_in_proportion_to_the_time_since_the_last_one_up_to_a_li
 
 def test_redraws_spread_out_in_proportion_to_the_runs_per_slot(monkeypatch):
     monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "2")
-    admission = core.admission.shared_admission()
+    admission = core.engine.admission.shared_admission()
     for ticket in ("a", "b"):
         admission.request(ticket)
     assert tick_seconds() == TICK_SECONDS  # no more runs than slots: full pace
@@ -66,7 +66,7 @@ def test_a_playing_page_asks_its_browser_for_the_next_tick_and_a_paused_one_asks
 
 def test_a_crowded_server_asks_the_browser_for_fewer_redraws(monkeypatch):
     monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
-    admission = core.admission.shared_admission()
+    admission = core.engine.admission.shared_admission()
     for ticket in range(10):  # ten other learners' runs playing
         admission.request(str(ticket))
     at = visit("pages/hihello.py")

@@ -18,11 +18,11 @@ About 0.2-0.4 s a run: the cheapest cases stay in the fast tier."""
 import pytest
 import torch
 
-from core.long_sequence_readings import GOOD_READ_BACK, advice
-from core.long_sequences import LongSequenceSettings, read_back_at
-from core.read_back_ceiling import window_limits
-from core.training import learning_rates
-from core.windows import read_back_session
+from core.engine.training import learning_rates
+from core.screens.long_sequences.read_back_ceiling import window_limits
+from core.screens.long_sequences.readings import GOOD_READ_BACK, advice
+from core.screens.long_sequences.settings import LongSequenceSettings, read_back_at
+from core.screens.long_sequences.windows import read_back_session
 from tests.conftest import fast_first
 
 torch.set_num_threads(1)
@@ -33,7 +33,8 @@ RATES = learning_rates(0.001, 1.0)  # the screen's ladder
 
 def run(settings: LongSequenceSettings):
     """Characters read back right after the run, and the advice the screen gives: both, as on the page
-    (ui.long_sequence_views), from the read-back at the weights after the last update (core.long_sequences
+    (ui.long_sequence_views), from the read-back at the weights after the last update
+    (core.screens.long_sequences.settings
     .read_back_at), the same weights as every view of the last epoch."""
     task = settings.task()
     model_config = settings.model_config(task)

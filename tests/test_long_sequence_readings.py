@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from core.i18n import speaking
-from core.long_sequence_readings import (
+from core.engine.models import ModelConfig
+from core.engine.training import LearningRateChange, learning_rates
+from core.screens.long_sequences.read_back_ceiling import Ceiling, WindowLimits, window_limits
+from core.screens.long_sequences.readings import (
     advice,
     ceiling_help,
     ceiling_sentence,
@@ -15,10 +17,8 @@ from core.long_sequence_readings import (
     model_phrase,
     read_back_vs_positions,
 )
-from core.long_sequences import LongSequenceSettings
-from core.models import ModelConfig
-from core.read_back_ceiling import Ceiling, WindowLimits, window_limits
-from core.training import LearningRateChange, learning_rates
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.words.i18n import speaking
 from tests.korean_text import has_hangul
 
 RATES = learning_rates(0.001, 1.0)  # the screen's ladder

@@ -7,18 +7,18 @@ import re
 import numpy as np
 import pytest
 
-from core.long_sequence_readings import (
+from core.engine.training import learning_rates
+from core.runs.status import status_sentence
+from core.screens.long_sequences.read_back_ceiling import window_limits
+from core.screens.long_sequences.readings import (
     advice,
     first_against_last_position,
     gradient_shape,
     model_phrase,
     read_back_vs_positions,
 )
-from core.long_sequences import LongSequenceSettings
-from core.read_back_ceiling import window_limits
-from core.run_status import status_sentence
-from core.training import learning_rates
-from core.windows import read_back_session
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import read_back_session
 
 pytestmark = [pytest.mark.slow, pytest.mark.seeds]
 

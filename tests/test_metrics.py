@@ -1,4 +1,4 @@
-"""The naive baseline and the error measures (core.metrics)."""
+"""The naive baseline and the error measures (core.screens.time_series.metrics)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from core.metrics import mae, mape, mape_note, naive_forecast, rmse, zero_targets
+from core.screens.time_series.metrics import mae, mape, mape_note, naive_forecast, rmse, zero_targets
 
 # ------------------------------------------------------------------------------------------ baseline and metrics
 

@@ -1,9 +1,9 @@
 import pytest
 import torch
 
-from core.cell_math import CellWeights, rnn_step
-from core.errors import InputError
-from core.models import ModelConfig, SequenceModel, count_parameters
+from core.engine.cell_math import CellWeights, rnn_step
+from core.engine.models import ModelConfig, SequenceModel, count_parameters
+from core.words.errors import InputError
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])

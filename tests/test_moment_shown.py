@@ -14,12 +14,12 @@ import re
 import numpy as np
 import pytest
 
-from core.cell_math import CELL_NAMES
-from core.comparison import held_out_accuracy
-from core.comparison_readings import format_ratio, relative_to_last
-from core.long_sequences import read_back_at
-from core.objectives import probabilities
-from core.windows import generate
+from core.engine.cell_math import CELL_NAMES
+from core.engine.objectives import probabilities
+from core.screens.long_sequences.settings import read_back_at
+from core.screens.long_sequences.windows import generate
+from core.screens.rnn_vs_lstm_gru.comparison import held_out_accuracy
+from core.screens.rnn_vs_lstm_gru.readings import format_ratio, relative_to_last
 from tests.conftest import finish, live_run, open_screen, visit
 
 
@@ -181,8 +181,8 @@ def test_long_sequences_paused_between_snapshots_and_scrubbed_back():
 def test_the_read_back_after_an_epoch_is_the_next_epochs_training_pass():
     """Full batch: the weights after epoch E are what epoch E + 1's forward pass reads, so the read-back the views show
     (``read_back_at``) and the next point of the log's curve agree exactly."""
-    from core.long_sequences import LongSequenceSettings
-    from core.windows import read_back_session
+    from core.screens.long_sequences.settings import LongSequenceSettings
+    from core.screens.long_sequences.windows import read_back_session
 
     settings = LongSequenceSettings(epochs=12)
     task = settings.task()

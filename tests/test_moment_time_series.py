@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pytest
 
-from core.forecast_results import ForecastResult, evaluate_forecast, forecast_beyond, format_number
+from core.screens.time_series.results import ForecastResult, evaluate_forecast, forecast_beyond, format_number
 from tests.conftest import finish, live_run, visit
 
 KEY = "timeseries"

@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import forecast_figures as ff
-from core.errors import InputError
-from core.forecast_export import predictions_frame
-from core.forecast_results import evaluate_forecast, forecast_beyond, future_times
-from core.forecasting import ForecastSettings, prepare
-from core.run_code_series import forecast_code, training_rows
-from core.run_file import load_run, save_run
-from core.series import in_row_order, read_series
+from core.reading.series import in_row_order, read_series
+from core.runs.file import load_run, save_run
+from core.screens.time_series import figures as ff
+from core.screens.time_series.export import predictions_frame
+from core.screens.time_series.forecasting import ForecastSettings, prepare
+from core.screens.time_series.results import evaluate_forecast, forecast_beyond, future_times
+from core.screens.time_series.run_code import forecast_code, training_rows
+from core.words.errors import InputError
 from tests.note_stock_sample import HEADER, ROWS, closes_oldest_first, note_stock_bytes, note_stock_lines
 from tests.series_helpers import notes_of, read
 

@@ -1,13 +1,14 @@
 """A classroom's runs take turns: a page whose run finds every computing slot taken says so, computes nothing,
-and goes on as soon as a slot frees; Pause leaves the line (core.admission, ui.live_run.tick). The comparison's gap
+and goes on as soon as a slot frees; Pause leaves the line (core.engine.admission, ui.live_run.tick). The comparison's
+gap
 sweep takes turns in the same line."""
 
 from __future__ import annotations
 
 import threading
 
-import core.admission
-from core.comparison import GapSweep
+import core.engine.admission
+from core.screens.rnn_vs_lstm_gru.comparison import GapSweep
 from tests.conftest import finish, live_run, open_screen, visit
 
 
@@ -17,8 +18,8 @@ def status_text(at) -> str:
 
 def test_a_queued_run_shows_its_place_computes_nothing_and_goes_on_when_a_slot_frees(monkeypatch):
     monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
-    monkeypatch.setattr(core.admission, "STALE_SECONDS", 600.0)  # the fake runs below never tick again
-    admission = core.admission.shared_admission()
+    monkeypatch.setattr(core.engine.admission, "STALE_SECONDS", 600.0)  # the fake runs below never tick again
+    admission = core.engine.admission.shared_admission()
     assert admission.request("another learner's run").granted  # the one slot is taken
     assert not admission.request("a run that asked first").granted
 
@@ -40,8 +41,8 @@ def test_a_queued_run_shows_its_place_computes_nothing_and_goes_on_when_a_slot_f
 
 def test_pause_leaves_the_line(monkeypatch):
     monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
-    monkeypatch.setattr(core.admission, "STALE_SECONDS", 600.0)
-    admission = core.admission.shared_admission()
+    monkeypatch.setattr(core.engine.admission, "STALE_SECONDS", 600.0)
+    admission = core.engine.admission.shared_admission()
     assert admission.request("another learner's run").granted
     at = visit("pages/hihello.py")
     ticket = live_run(at, "hihello").ticket
@@ -56,7 +57,7 @@ def test_a_busy_server_redraws_playing_pages_less_often(monkeypatch):
     from ui.live_run import BUSY_TICK_SECONDS, TICK_SECONDS, tick_seconds
 
     monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "2")
-    admission = core.admission.shared_admission()
+    admission = core.engine.admission.shared_admission()
     assert tick_seconds() == TICK_SECONDS
     for ticket in ("a", "b"):  # as many runs as slots: full pace
         assert admission.request(ticket).granted
@@ -74,9 +75,9 @@ def test_the_gap_sweep_waits_its_turn_in_the_same_queue(monkeypatch):
     """The sweep a learner starts computes through admission like a run: while every slot is taken it says so and
     trains nothing; once a slot frees it goes on."""
     monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
-    monkeypatch.setattr(core.admission, "STALE_SECONDS", 600.0)
+    monkeypatch.setattr(core.engine.admission, "STALE_SECONDS", 600.0)
     at = open_screen("pages/rnn_vs_lstm_gru.py", "compare", compare_gap=5, compare_steps=50)  # trained to the end
-    admission = core.admission.shared_admission()
+    admission = core.engine.admission.shared_admission()
     assert admission.request("another learner's run").granted
     at.multiselect(key="compare_gaps").set_value([2, 5])
     at.button(key="compare_run_sweep").click().run()

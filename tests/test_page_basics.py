@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.notes import section_url
+from core.words.notes import section_url
 from tests.conftest import APP, APP_TIMEOUT, visit
 from tests.korean_text import hangul_share, has_hangul, page_words
 

@@ -8,8 +8,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.glossary import TERMS
-from core.notes import NOTE_URL, SECTIONS, section_url
+from core.words.glossary import TERMS
+from core.words.notes import NOTE_URL, SECTIONS, section_url
 from tests.conftest import APP, APP_TIMEOUT
 from tests.korean_text import hangul_share, page_words
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from core.objectives import probabilities
+from core.engine.objectives import probabilities
 from tests.conftest import fast_first, finish, live_run, open_screen, reset_and_finish, setting, visit
 from tests.korean_text import mostly_hangul
 
@@ -311,7 +311,8 @@ def korean_visit():
 
 
 def test_the_page_speaks_korean():
-    """What this page and core.hihello/_readings write is in Korean (the shared views' captions are their files')."""
+    """What this page and core.screens.hihello.settings/_readings write is in Korean (the shared views' captions are
+    their files')."""
     at = korean_visit()
     assert not at.exception
     assert live_run(at, KEY).epoch == 100

@@ -348,7 +348,7 @@ def test_hide_naming_ten_thousand_settings_is_read_once_per_run_deduplicated_cap
     (``read_names``), at most ``MOST_VALUES`` names looked at, and two short notes: those that name nothing here,
     and the cap."""
     import ui.lessons
-    from core.links import MOST_VALUES, read_names
+    from core.runs.links import MOST_VALUES, read_names
 
     calls = []
 

@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.hihello import HiHelloSettings
-from core.run_file import build_sessions, save_run
+from core.runs.file import build_sessions, save_run
+from core.screens.hihello.settings import HiHelloSettings
 from tests.conftest import APP, APP_TIMEOUT, live_run, setting
 from tests.korean_text import mostly_hangul
 

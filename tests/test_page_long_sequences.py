@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.long_sequences import read_back_at
+from core.screens.long_sequences.settings import read_back_at
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish, setting
 from tests.korean_text import hangul_share, page_words
 

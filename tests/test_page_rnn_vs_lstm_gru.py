@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.comparison import gap_sweep
+from core.screens.rnn_vs_lstm_gru.comparison import gap_sweep
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish
 from tests.korean_text import hangul_share, page_words
 

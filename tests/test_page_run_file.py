@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.hihello import HiHelloSettings
-from core.run_file import build_sessions, save_run, this_machine
+from core.runs.file import build_sessions, save_run, this_machine
+from core.screens.hihello.settings import HiHelloSettings
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, visit
 from tests.korean_text import mostly_hangul
 from tests.test_run_file import comparison_halfway, edited

@@ -196,8 +196,8 @@ def test_a_machine_without_cuda_offers_no_cuda_and_the_server_still_refuses_it_w
     tests/test_page_links.py); a forged widget value still meets the server's check, a sentence."""
     import torch
 
-    from core.errors import InputError
-    from core.forecasting import device_for
+    from core.screens.time_series.forecasting import device_for
+    from core.words.errors import InputError
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     at = visit("pages/time_series.py")
@@ -230,7 +230,7 @@ def test_missing_values_follow_the_chosen_policy(screen):
 
 
 def test_a_loss_that_explodes_stops_training_with_a_sentence(screen, monkeypatch):
-    from core import passes
+    from core.engine import passes
 
     monkeypatch.setattr(passes, "has_diverged", lambda loss, first_loss: True)
     reset_and_finish(screen, KEY, epochs=50)
@@ -289,7 +289,7 @@ def test_the_notes_stock_file_chosen_newest_first_is_read_as_the_note_reads_it(s
     assert f"The header came from the comment line '{HEADER}' just above the data." in read
     assert "no header row" not in read
     order = setting(screen, KEY, "row_order")
-    assert order.value == "oldest_first"  # nothing guessed (core.series.in_row_order says why)
+    assert order.value == "oldest_first"  # nothing guessed (core.reading.series.in_row_order says why)
     assert "xy[::-1]" in order.help and "data-02-stock_daily.csv" in order.help  # the note's lab, named
     newest = [float(value) for value in note_stock_lines()[0].split(",")]
     oldest = [float(value) for value in note_stock_lines()[-1].split(",")]

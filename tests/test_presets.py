@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from core.comparison import ComparisonSettings, compare
-from core.forecast_results import evaluate_forecast
-from core.forecasting import (
+from core.engine.models import SequenceModel
+from core.engine.session import TrainingSession
+from core.reading.series import read_series
+from core.runs.presets import presets_for
+from core.screens.hihello.readings import FLAT, outcome_of, read_outcome
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import read_back_session
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, compare
+from core.screens.time_series.forecasting import (
     ForecastSettings,
     default_batch_size,
     default_epochs,
@@ -18,15 +25,8 @@ from core.forecasting import (
     default_target,
     prepare,
 )
-from core.hihello import HiHelloSettings
-from core.hihello_readings import FLAT, outcome_of, read_outcome
-from core.i18n import _, speaking
-from core.long_sequences import LongSequenceSettings
-from core.models import SequenceModel
-from core.presets import presets_for
-from core.series import read_series
-from core.session import TrainingSession
-from core.windows import read_back_session
+from core.screens.time_series.results import evaluate_forecast
+from core.words.i18n import _, speaking
 from ui.series_data import DATA, SAMPLE_FILES
 
 pytestmark = pytest.mark.seeds  # each preset's promise is what its seeded run reaches

@@ -3,10 +3,10 @@
 import pytest
 import torch
 
-from core.models import ModelConfig, SequenceModel
-from core.objectives import compute_loss
-from core.probes import probe
-from core.tasks import memory_task
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.objectives import compute_loss
+from core.engine.probes import probe
+from core.screens.rnn_vs_lstm_gru.tasks import memory_task
 
 
 def reference_cell_gradient(model, inputs, targets, objective, layer_index, t):

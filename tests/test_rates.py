@@ -1,7 +1,7 @@
-"""core.rates: the learning rate in force at each epoch of a run the learner steered."""
+"""core.engine.rates: the learning rate in force at each epoch of a run the learner steered."""
 
-from core.rates import rate_in_force, rates_in_force
-from core.training import LearningRateChange
+from core.engine.rates import rate_in_force, rates_in_force
+from core.engine.training import LearningRateChange
 
 # The issue's run: HiHello played at 0.1, the rate set to 3 after epoch 44 (44 steps).
 STEERED = [LearningRateChange(44, 44, 3.0)]
@@ -23,9 +23,9 @@ def test_a_change_inside_an_epoch_counts_for_that_epoch_and_the_last_change_wins
 
 
 def test_the_rate_in_force_is_what_each_epoch_record_trained_with():
-    from core.hihello import HiHelloSettings
-    from core.models import SequenceModel
-    from core.session import TrainingSession
+    from core.engine.models import SequenceModel
+    from core.engine.session import TrainingSession
+    from core.screens.hihello.settings import HiHelloSettings
 
     settings = HiHelloSettings(epochs=20)
     task = settings.task()

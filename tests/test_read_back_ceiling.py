@@ -5,9 +5,9 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from core.presets import presets_for
-from core.read_back_ceiling import contexts, longest_window, read_back_ceiling, window_limits
-from core.windows import SEED_SENTENCE, assemble, sliding_windows
+from core.runs.presets import presets_for
+from core.screens.long_sequences.read_back_ceiling import contexts, longest_window, read_back_ceiling, window_limits
+from core.screens.long_sequences.windows import SEED_SENTENCE, assemble, sliding_windows
 
 
 def counted(text: str, length: int) -> int:

@@ -11,11 +11,11 @@ ceilings themselves are counting. About 20 s of training on this machine: slow t
 
 import pytest
 
-from core.long_sequence_readings import advice
-from core.long_sequences import LongSequenceSettings
-from core.read_back_ceiling import window_limits
-from core.training import learning_rates
-from core.windows import read_back_session
+from core.engine.training import learning_rates
+from core.screens.long_sequences.read_back_ceiling import window_limits
+from core.screens.long_sequences.readings import advice
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import read_back_session
 
 pytestmark = [pytest.mark.slow, pytest.mark.seeds]
 

@@ -15,12 +15,18 @@ import pytest
 import torch
 from torch.nn import functional
 
-from core.comparison import ComparisonSettings, build_task, cell_models, cell_result, cell_sessions
-from core.hihello import HiHelloSettings
-from core.long_sequences import LongSequenceSettings
-from core.models import ModelConfig, SequenceModel
-from core.session import TrainingSession
-from core.windows import read_back_session
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.session import TrainingSession
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import read_back_session
+from core.screens.rnn_vs_lstm_gru.comparison import (
+    ComparisonSettings,
+    build_task,
+    cell_models,
+    cell_result,
+    cell_sessions,
+)
 
 REL = 1e-5
 

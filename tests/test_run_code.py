@@ -1,4 +1,4 @@
-"""The PyTorch code of a run (core.run_code): each screen's script runs alone and prints the screen's final loss."""
+"""The PyTorch code of a run (core.runs.code): each screen's script runs alone and prints the screen's final loss."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.comparison import ComparisonSettings
-from core.hihello import HiHelloSettings
-from core.long_sequences import LongSequenceSettings
-from core.models import SequenceModel
-from core.run_code import RunCode, hihello_code, long_sequence_code
-from core.run_code_comparison import comparison_code
-from core.run_code_notes import script_notes, sliced_note
-from core.session import TrainingSession
-from core.training import Stopped
-from core.windows import read_back_session
+from core.engine.models import SequenceModel
+from core.engine.session import TrainingSession
+from core.engine.training import Stopped
+from core.runs.code import RunCode, hihello_code, long_sequence_code
+from core.runs.code_notes import script_notes, sliced_note
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import read_back_session
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
+from core.screens.rnn_vs_lstm_gru.run_code import comparison_code
 
 TOLERANCE = 1e-5
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,8 +98,8 @@ def test_the_long_sequence_script_follows_mini_batches_and_other_cells(tmp_path)
 
 
 def time_series_code():
-    from core.forecasting import prepare
-    from core.run_code_series import forecast_code
+    from core.screens.time_series.forecasting import prepare
+    from core.screens.time_series.run_code import forecast_code
 
     return forecast_code(prepare(*sample_settings("stock_like.csv")))
 
@@ -128,8 +128,13 @@ def test_a_script_is_short_plain_torch_and_never_imports_the_app(screen):
 
 def sample_settings(name: str, **changes):
     """The Time series screen's defaults on a built-in sample, as the page chooses them."""
-    from core.forecasting import ForecastSettings, default_batch_size, default_features, default_target
-    from core.series import read_series
+    from core.reading.series import read_series
+    from core.screens.time_series.forecasting import (
+        ForecastSettings,
+        default_batch_size,
+        default_features,
+        default_target,
+    )
 
     table = read_series((ROOT / "data" / name).read_bytes(), name)
     settings = ForecastSettings(
@@ -141,7 +146,7 @@ def sample_settings(name: str, **changes):
 
 
 def forecast_loss(table, settings) -> float:
-    from core.forecasting import prepare
+    from core.screens.time_series.forecasting import prepare
 
     session = prepare(table, settings).session()
     session.advance()
@@ -157,8 +162,8 @@ def forecast_loss(table, settings) -> float:
     ],
 )
 def test_the_time_series_script_prints_the_screens_final_loss(tmp_path, name, changes):
-    from core.forecasting import prepare
-    from core.run_code_series import forecast_code
+    from core.screens.time_series.forecasting import prepare
+    from core.screens.time_series.run_code import forecast_code
 
     table, settings = sample_settings(name, **changes)
     code = forecast_code(prepare(table, settings))
@@ -170,7 +175,7 @@ HOSTILE = '=HYPERLINK("http://evil.example/x")'
 
 def hostile_table():
     """A table whose column names a spreadsheet would run as formulas, with negative numbers in every column."""
-    from core.series import read_series
+    from core.reading.series import read_series
 
     quoted = '"' + HOSTILE.replace('"', '""') + '"'
     lines = [f"Date,{quoted},@x,+y"]
@@ -181,8 +186,8 @@ def hostile_table():
 def test_the_training_rows_escape_the_column_names_and_read_back_to_the_last_bit(tmp_path):
     import numpy as np
 
-    from core.forecasting import ForecastSettings, prepare
-    from core.run_code_series import training_rows
+    from core.screens.time_series.forecasting import ForecastSettings, prepare
+    from core.screens.time_series.run_code import training_rows
 
     settings = ForecastSettings(target="+y", features=(HOSTILE, "@x", "+y"), window=5, epochs=2)
     prepared = prepare(hostile_table(), settings)
@@ -201,8 +206,8 @@ def test_the_training_rows_escape_the_column_names_and_read_back_to_the_last_bit
 
 @pytest.mark.slow  # a subprocess imports torch and trains
 def test_the_time_series_script_prints_the_screens_final_loss_with_hostile_column_names(tmp_path):
-    from core.forecasting import ForecastSettings, prepare
-    from core.run_code_series import forecast_code
+    from core.screens.time_series.forecasting import ForecastSettings, prepare
+    from core.screens.time_series.run_code import forecast_code
 
     table = hostile_table()
     settings = ForecastSettings(target="+y", features=(HOSTILE, "@x", "+y"), window=5, epochs=5, seed=2)
@@ -211,20 +216,20 @@ def test_the_time_series_script_prints_the_screens_final_loss_with_hostile_colum
 
 
 def test_the_script_says_when_the_run_computes_its_steps_in_slices(monkeypatch):
-    import core.session
+    import core.engine.session
 
     settings = LongSequenceSettings(epochs=1)
     task = settings.task()
     session, _ = read_back_session(task, settings.model_config(task), settings.train_config())
     assert sliced_note(session) is None  # the defaults take each step in one pass, as the script
-    monkeypatch.setattr(core.session, "MICRO_BATCH_FLOATS", 10_000)
+    monkeypatch.setattr(core.engine.session, "MICRO_BATCH_FLOATS", 10_000)
     session, _ = read_back_session(task, settings.model_config(task), settings.train_config())
     note = sliced_note(session)
     assert f"each step of {task.windows} sequences in slices of {session.micro_batch}" in note
 
 
 def comparison_losses(settings) -> list[float]:
-    from core.comparison import build_task, cell_sessions
+    from core.screens.rnn_vs_lstm_gru.comparison import build_task, cell_sessions
 
     sessions = cell_sessions(settings, build_task(settings))
     for session in sessions.values():
@@ -268,8 +273,8 @@ def test_the_notes_say_when_a_run_stopped_or_trained_on_a_gpu():
 @pytest.mark.parametrize("screen", ["longseq", "timeseries", "compare"])
 def test_every_script_matches_its_screen_at_the_full_defaults(tmp_path, screen):
     """The tests above shorten the slower defaults; here each screen trains its whole default run."""
-    from core.forecasting import prepare
-    from core.run_code_series import forecast_code
+    from core.screens.time_series.forecasting import prepare
+    from core.screens.time_series.run_code import forecast_code
 
     if screen == "longseq":
         code, losses = long_sequence_code(LongSequenceSettings()), [long_sequence_loss(LongSequenceSettings())]

@@ -7,14 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from core.comparison import ComparisonSettings, build_task, cell_sessions
-from core.hihello import HiHelloSettings
-from core.long_sequences import LongSequenceSettings
-from core.models import SequenceModel
-from core.run_code import hihello_code, long_sequence_code, steering
-from core.run_code_comparison import comparison_code
-from core.session import TrainingSession
-from core.windows import read_back_session
+from core.engine.models import SequenceModel
+from core.engine.session import TrainingSession
+from core.runs.code import hihello_code, long_sequence_code, steering
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import read_back_session
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, build_task, cell_sessions
+from core.screens.rnn_vs_lstm_gru.run_code import comparison_code
 from tests.test_run_code import TOLERANCE, sample_settings, script_losses
 
 
@@ -71,8 +71,8 @@ def test_a_steered_comparison_script_prints_each_cells_final_loss(tmp_path):
 
 @pytest.mark.slow  # a subprocess imports torch and trains: ~4 s
 def test_a_steered_time_series_script_prints_the_screens_final_loss(tmp_path):
-    from core.forecasting import prepare
-    from core.run_code_series import forecast_code
+    from core.screens.time_series.forecasting import prepare
+    from core.screens.time_series.run_code import forecast_code
 
     table, settings = sample_settings("stock_like.csv", epochs=12)
     prepared = prepare(table, settings)

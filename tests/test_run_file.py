@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.comparison import ComparisonSettings
-from core.errors import InputError
-from core.forecasting import ForecastSettings, prepare
-from core.hihello import HiHelloSettings
-from core.long_sequences import LongSequenceSettings
-from core.run_file import MAX_UNPACKED_BYTES, build_sessions, load_run, save_run
-from core.series import read_series
+from core.reading.series import read_series
+from core.runs.file import MAX_UNPACKED_BYTES, build_sessions, load_run, save_run
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
+from core.screens.time_series.forecasting import ForecastSettings, prepare
+from core.words.errors import InputError
 
 HIHELLO = HiHelloSettings(epochs=40)
 LONGSEQ = LongSequenceSettings(epochs=12, batch_size=8)  # several shuffled steps per epoch
@@ -227,12 +227,12 @@ def test_the_three_cells_of_a_comparison_round_trip_and_race_on_exactly():
 def test_a_run_too_large_to_load_back_is_refused_before_its_file_is_made(monkeypatch):
     import tomllib
 
-    import core.run_state
-    from core.run_state import MAX_FILE_BYTES
+    import core.runs.state
+    from core.runs.state import MAX_FILE_BYTES
 
     config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] * 2**20 == MAX_FILE_BYTES  # a saved run can always be uploaded
     sessions, logs = trained(HIHELLO, 3)
-    monkeypatch.setattr(core.run_state, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(core.runs.state, "MAX_FILE_BYTES", 1000)
     with pytest.raises(InputError, match="too large to save: its weights now and at its 2 snapshots take"):
         save_run(HIHELLO, sessions, logs)

@@ -10,9 +10,9 @@ import struct
 import pytest
 import torch
 
-from core.errors import InputError
-from core.i18n import speaking
-from core.run_file import load_run, save_run
+from core.runs.file import load_run, save_run
+from core.words.errors import InputError
+from core.words.i18n import speaking
 from tests.test_run_file import HIHELLO, LONGSEQ, edited, members, packed, trained
 
 

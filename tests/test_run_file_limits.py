@@ -12,19 +12,19 @@ import zipfile
 import pytest
 import torch
 
-import core.run_file
-from core.comparison import ComparisonSettings
-from core.errors import InputError
-from core.hihello import HiHelloSettings
-from core.run_description import MAX_JSON_DEPTH, MAX_RUN_JSON_BYTES, json_ceiling
-from core.run_file import (
+import core.runs.file
+from core.runs.description import MAX_JSON_DEPTH, MAX_RUN_JSON_BYTES, json_ceiling
+from core.runs.file import (
     build_sessions,
     load_run,
     read_settings,
     restore,
     save_run,
 )
-from core.run_state import MAX_LEARNING_RATE_CHANGES, check_saveable
+from core.runs.state import MAX_LEARNING_RATE_CHANGES, check_saveable
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
+from core.words.errors import InputError
 from tests.test_run_file import HIHELLO, LONGSEQ, edited, members, packed, trained
 
 
@@ -51,7 +51,7 @@ def parsed(monkeypatch):
         lengths.append(len(text))
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(core.run_file.json, "loads", loads)
+    monkeypatch.setattr(core.runs.file.json, "loads", loads)
     return lengths
 
 
@@ -320,7 +320,7 @@ def forbid_loading(monkeypatch):
         def load(*args, **kwargs):
             raise AssertionError("torch.load was called")
 
-        monkeypatch.setattr(core.run_file.torch, "load", load)
+        monkeypatch.setattr(core.runs.file.torch, "load", load)
 
     return forbid
 

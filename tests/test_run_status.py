@@ -1,7 +1,7 @@
 """The status line above every training screen: the estimate while a run is to come, the measured time after."""
 
-from core.budget import CostEstimate
-from core.run_status import status_sentence
+from core.engine.budget import CostEstimate
+from core.runs.status import status_sentence
 
 # The issue's run: estimated at about 4.6 minutes, finished in 54 s.
 ESTIMATE = CostEstimate(seconds=276.0, seconds_per_epoch=2.76, peak_bytes=300 * 2**20)

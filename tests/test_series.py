@@ -1,4 +1,4 @@
-"""Reading a time-series CSV into numbers and dates, its notes, and the missing-value policy (core.series)."""
+"""Reading a time-series CSV into numbers and dates, its notes, and the missing-value policy (core.reading.series)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import InputError
-from core.series import apply_missing_policy, read_series
+from core.reading.series import apply_missing_policy, read_series
+from core.words.errors import InputError
 from tests.series_helpers import notes_of, read, refused
 
 DATA = Path(__file__).resolve().parents[1] / "data"

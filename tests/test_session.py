@@ -1,4 +1,4 @@
-"""The resumable training session (core.session): chunks are exact, steering is local, memory is bounded."""
+"""The resumable training session (core.engine.session): chunks are exact, steering is local, memory is bounded."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ import pytest
 import torch
 from torch import nn
 
-from core.budget import ModelCost
-from core.comparison import ComparisonSettings, build_task, train_config
-from core.forecasting import ForecastSettings, prepare
-from core.models import ModelConfig, SequenceModel
-from core.passes import one_pass, sliced_passes
-from core.probes import Probe
-from core.series import read_series
-from core.session import MICRO_BATCH_FLOATS, TrainingSession
-from core.text import next_character_task
-from core.training import SequenceData, TrainConfig, fit
-from core.windows import SEED_SENTENCE, sliding_windows
+from core.engine.budget import ModelCost
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.passes import one_pass, sliced_passes
+from core.engine.probes import Probe
+from core.engine.session import MICRO_BATCH_FLOATS, TrainingSession
+from core.engine.training import SequenceData, TrainConfig, fit
+from core.reading.series import read_series
+from core.reading.text import next_character_task
+from core.screens.long_sequences.windows import SEED_SENTENCE, sliding_windows
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, build_task, train_config
+from core.screens.time_series.forecasting import ForecastSettings, prepare
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -236,17 +236,17 @@ def test_a_batch_that_does_not_fit_is_sliced_with_the_same_gradient():
     model = ModelConfig(input_size=3, output_size=2, hidden_size=64, num_layers=2, cell="lstm")
     session = session_of(model, data, TrainConfig(epochs=1, learning_rate=0.01))
     per_sequence = 30 * session.model.cost().activation_floats
-    import core.session
+    import core.engine.session
 
-    original = core.session.MICRO_BATCH_FLOATS
+    original = core.engine.session.MICRO_BATCH_FLOATS
     try:
-        core.session.MICRO_BATCH_FLOATS = per_sequence * 7  # force slices of 7 sequences
+        core.engine.session.MICRO_BATCH_FLOATS = per_sequence * 7  # force slices of 7 sequences
         sliced = session_of(model, data, TrainConfig(epochs=1, learning_rate=0.01))
         assert sliced.micro_batch == 7
         sliced.optimizer.zero_grad()
         list(_drain(sliced_passes(sliced.model, inputs, targets, data.objective, sliced.micro_batch, None)))
     finally:
-        core.session.MICRO_BATCH_FLOATS = original
+        core.engine.session.MICRO_BATCH_FLOATS = original
     whole = session_of(model, data, TrainConfig(epochs=1, learning_rate=0.01))
     assert one_pass(whole.model, inputs, targets, data.objective, None) is not None
     for p, q in zip(sliced.model.parameters(), whole.model.parameters(), strict=True):
@@ -282,7 +282,7 @@ class OneLayerPerceptronOverTime(nn.Module):
         return self.linear(inputs), []
 
     def probe(self, inputs, targets, objective) -> Probe:
-        from core.objectives import compute_loss
+        from core.engine.objectives import compute_loss
 
         with torch.no_grad():
             outputs = self.linear(inputs)
@@ -338,9 +338,9 @@ MEMORY_PROBE = """
 import resource, sys
 import torch
 sys.path.insert(0, {root!r})
-from core.models import ModelConfig, SequenceModel
-from core.session import TrainingSession
-from core.training import SequenceData, TrainConfig
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.session import TrainingSession
+from core.engine.training import SequenceData, TrainConfig
 torch.set_num_threads(1)
 series = torch.randn({rows}, 5)
 count = {rows} - 120 - 30 + 1

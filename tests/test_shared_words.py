@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core import figures
-from core.budget import Budget, CostEstimate, check_budget
-from core.charts import heatmap
-from core.errors import InputError
-from core.i18n import _, speaking
-from core.metrics import mape_note
-from core.run_status import status_sentence
-from core.training import DIVERGED, FAILED, Stopped
+from core.charts import figures
+from core.charts.plots import heatmap
+from core.engine.budget import Budget, CostEstimate, check_budget
+from core.engine.training import DIVERGED, FAILED, Stopped
+from core.runs.status import status_sentence
+from core.screens.time_series.metrics import mape_note
+from core.words.errors import InputError
+from core.words.i18n import _, speaking
 from tests.korean_text import has_hangul, mostly_hangul
 
 ESTIMATE = CostEstimate(seconds=276.0, seconds_per_epoch=2.76, peak_bytes=300 * 2**20)

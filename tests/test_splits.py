@@ -1,5 +1,5 @@
 """Time order and scale: refusing a forecast that cannot be made, the chronological split, and a scaler
-fitted on the training rows only (core.splits)."""
+fitted on the training rows only (core.reading.splits)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import InputError
-from core.splits import ChronologicalSplit, MinMaxScaler, chronological_split, validate_target
+from core.reading.splits import ChronologicalSplit, MinMaxScaler, chronological_split, validate_target
+from core.words.errors import InputError
 
 # ------------------------------------------------------------------------------------------ validation and split
 

@@ -6,9 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from core.comparison import ComparisonSettings, build_task
-from core.errors import InputError
-from core.tasks import (
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, build_task
+from core.screens.rnn_vs_lstm_gru.tasks import (
     MATCH_TOLERANCE,
     held_out_seed,
     matched_hidden_sizes,
@@ -16,6 +15,7 @@ from core.tasks import (
     parameter_count,
     training_batch_seed,
 )
+from core.words.errors import InputError
 
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 

@@ -3,9 +3,9 @@ import re
 import pytest
 import torch
 
-from core.errors import InputError
-from core.i18n import speaking
-from core.text import Vocabulary, describe, next_character_task, validate_text
+from core.reading.text import Vocabulary, describe, next_character_task, validate_text
+from core.words.errors import InputError
+from core.words.i18n import speaking
 from tests.korean_text import has_hangul
 
 

@@ -2,13 +2,13 @@ import numpy as np
 import pytest
 import torch
 
-from core.errors import InputError
-from core.models import ModelConfig, SequenceModel
-from core.objectives import compute_loss
-from core.probes import probe
-from core.session import TrainingSession
-from core.text import next_character_task
-from core.training import SequenceData, Snapshot, Stopped, TrainConfig, fit
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.objectives import compute_loss
+from core.engine.probes import probe
+from core.engine.session import TrainingSession
+from core.engine.training import SequenceData, Snapshot, Stopped, TrainConfig, fit
+from core.reading.text import next_character_task
+from core.words.errors import InputError
 
 HIHELLO = next_character_task("hihello")
 HIHELLO_DATA = SequenceData(HIHELLO.inputs, HIHELLO.targets, "classify_each_step")

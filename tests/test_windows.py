@@ -2,16 +2,14 @@ import numpy as np
 import pytest
 import torch
 
-from core.budget import Budget
-from core.errors import InputError
-from core.i18n import speaking
-from core.long_sequences import LongSequenceSettings
-from core.models import ModelConfig, SequenceModel
-from core.probes import probe_indices
-from core.session import TrainingSession
-from core.text import Vocabulary
-from core.training import TrainConfig, snapshot_every
-from core.windows import (
+from core.engine.budget import Budget
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.probes import probe_indices
+from core.engine.session import TrainingSession
+from core.engine.training import TrainConfig, snapshot_every
+from core.reading.text import Vocabulary
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.long_sequences.windows import (
     SEED_SENTENCE,
     accuracy_per_position,
     assemble,
@@ -23,6 +21,8 @@ from core.windows import (
     sliding_windows,
     unit_activations,
 )
+from core.words.errors import InputError
+from core.words.i18n import speaking
 
 KOREAN = "나는 한국에서 자랐고 나는 한국어를 유창하게 한다"
 

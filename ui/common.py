@@ -10,9 +10,9 @@ from contextlib import contextmanager
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.errors import InputError
-from core.i18n import N_, _
-from core.runtime import use_one_thread
+from core.engine.runtime import use_one_thread
+from core.words.errors import InputError
+from core.words.i18n import N_, _
 from ui.i18n import choose_language, language_selector
 
 log = logging.getLogger("rnnlab")

@@ -1,7 +1,8 @@
 """RNN vs LSTM/GRU views: the race's curves, results, gradients, gates and gap sweep; apart from the page flow.
 
 One module for the screen's five views (~250 lines: each view's captions and table headers are catalogue
-messages); the sentences about results are core.comparison_readings and core.sweep_readings."""
+messages); the sentences about results are core.screens.rnn_vs_lstm_gru.readings and
+core.screens.rnn_vs_lstm_gru.sweep_readings."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from core import comparison_figures as cf
-from core import figures
-from core.cell_math import CELL_NAMES
-from core.comparison import DEFAULT_SWEEP_GAPS, SWEEP_GAPS, GapSweep, TaskData, cell_result
-from core.comparison_readings import (
+from core.charts import figures
+from core.engine.cell_math import CELL_NAMES
+from core.screens.rnn_vs_lstm_gru import figures as cf
+from core.screens.rnn_vs_lstm_gru.comparison import DEFAULT_SWEEP_GAPS, SWEEP_GAPS, GapSweep, TaskData, cell_result
+from core.screens.rnn_vs_lstm_gru.readings import (
     cell_state_reach,
     cell_state_reading,
     format_chance,
@@ -24,8 +25,8 @@ from core.comparison_readings import (
     gradient_reading,
     reading,
 )
-from core.i18n import _, ngettext
-from core.sweep_readings import sweep_reading
+from core.screens.rnn_vs_lstm_gru.sweep_readings import sweep_reading
+from core.words.i18n import _, ngettext
 from ui.common import chart
 from ui.live import LiveRun, start_job
 from ui.training_views import learning_rate_marks, moment_history

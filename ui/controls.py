@@ -5,7 +5,7 @@ Whole numbers typed by the learner (the seeds) go through ``whole_number_input``
 ``st.number_input``'s value into an int with its own ``int()``, so a NaN or infinity sent by a forged browser
 message fails inside Streamlit, outside any error handling, on that rerun and every later one. A float-typed input
 shown without decimals is reset to its default by Streamlit instead (non-finite or out of range), and the
-screen's settings class then checks that it is whole (``core.validation.whole_number``).
+screen's settings class then checks that it is whole (``core.reading.validation.whole_number``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.cell_math import CELL_NAMES
-from core.i18n import N_, _
+from core.engine.cell_math import CELL_NAMES
+from core.words.i18n import N_, _
 
 # Every setting widget lives in the URL (its key is the parameter's name): a link reproduces the setup, and the
 # values survive a reload and a visit to another screen. ui.links notes a value from the link a widget refused.

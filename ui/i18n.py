@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from core.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, language_code, set_language, speaking
-from core.links import Refusal
+from core.runs.links import Refusal
+from core.words.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, language_code, set_language, speaking
 
 LANGUAGE_KEY = "language"  # the session's language, a plain session value: it survives every page switch
 SELECTOR_KEY = "language_selector"

@@ -1,7 +1,7 @@
 """Lessons: a screen's teaching presets (one button each, at the top of the sidebar), the sentence of the one
 loaded, and ``?hide=`` for the controls a teacher does not want used. A preset is applied by putting its settings
 into the controls, which are bound to the URL: a preset is a link, and a teacher can write their own. A preset's
-title and sentence are English sources (``core.presets``), translated here where they are shown; its name (in keys
+title and sentence are English sources (``core.runs.presets``), translated here where they are shown; its name (in keys
 and links) never is, and applying it leaves ``?lang=`` alone. A lesson's link holds: with ``?hide=``, a preset that
 would change a setting the link fixes is not offered, and the sidebar names the fixed settings as the page does."""
 
@@ -13,9 +13,9 @@ from typing import Any
 
 import streamlit as st
 
-from core.i18n import N_, _, ngettext
-from core.links import Refusal, field_of, read_names, too_many
-from core.presets import Preset, matching_preset, presets_for, same_value
+from core.runs.links import Refusal, field_of, read_names, too_many
+from core.runs.presets import Preset, matching_preset, presets_for, same_value
+from core.words.i18n import N_, _, ngettext
 from ui.live import current_run, leave_queue, run_key
 
 SAFE_KEY = re.compile(r"[a-z0-9_]+")
@@ -133,7 +133,7 @@ def hide_controls(
     want used. They are still drawn (so the link's values still reach them) and only hidden from view; the
     sidebar says which settings the link fixes, by the names the page gives them (``labels``: field -> label, as
     the "Changed: …" note names them; ``SHARED_LABELS`` for the controls every screen has). The names are read in
-    one pass (``core.links.read_names``: each once, at most ``MOST_VALUES``); those that name nothing here, and
+    one pass (``core.runs.links.read_names``: each once, at most ``MOST_VALUES``); those that name nothing here, and
     those beyond the cap, get one note each. Returns the names taken (in the link's order), which the link to this
     setup carries (``fixed_settings`` says which settings they fix)."""
     asked, beyond = read_names(st.query_params.get_all("hide"))

@@ -5,14 +5,14 @@ The widgets themselves are bound to the URL (``ui.controls.BIND``, Streamlit's `
 keys are the parameters' names, Streamlit seeds them from the link on a page load and keeps the link up to date.
 Two things it does not do are done here. It resets an out-of-range value to the default without a word, and it
 turns 3.5 into 3 for a whole-number slider; so before any widget is drawn each value is checked by the screen's
-settings class (``core.links``) and a refused one is taken out of the URL and named on screen. And the learning
+settings class (``core.runs.links``) and a refused one is taken out of the URL and named on screen. And the learning
 rate is steered from the transport row, whose widget starts from the run's own rate: it is carried by hand.
 
 A choice control shows labels, and Streamlit writes its label into the URL in the page's language. A link is read
-in every language (``core.links.options_by_label``) and its control is seeded with the label in this page's
+in every language (``core.runs.links.options_by_label``) and its control is seeded with the label in this page's
 language, so a link made on a Korean page opens the same setup in English and back. The link to this setup
 carries the page's language (``lang``) too; a ``lang`` the app does not speak (``ui.i18n``) and a device this
-machine lacks (``core.links.HERE``) are named in the same note as every other ignored value. The note quotes the
+machine lacks (``core.runs.links.HERE``) are named in the same note as every other ignored value. The note quotes the
 link's text as text (``as_text``): a forged value never becomes a link, a colour or a formula.
 """
 
@@ -31,10 +31,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
-from core.cell_math import CELL_NAMES
-from core.errors import InputError
-from core.i18n import N_, SOURCE_LANGUAGE, _, current_language
-from core.links import (
+from core.engine.cell_math import CELL_NAMES
+from core.runs.links import (
     RATE_CHANGES,
     TABLE_TAG,
     Refusal,
@@ -48,7 +46,9 @@ from core.links import (
     read_link,
     read_rate_changes,
 )
-from core.presets import same_value as _same
+from core.runs.presets import same_value as _same
+from core.words.errors import InputError
+from core.words.i18n import N_, SOURCE_LANGUAGE, _, current_language
 from ui.i18n import LINK_NOTES_KEY
 from ui.lessons import (
     controls_before_key,

@@ -24,9 +24,9 @@ from typing import Any
 
 import streamlit as st
 
-from core.i18n import N_, _, ngettext
-from core.links import rate_schedule
-from core.training import Snapshot, TrainingHistory
+from core.engine.training import Snapshot, TrainingHistory
+from core.runs.links import rate_schedule
+from core.words.i18n import N_, _, ngettext
 from ui.common import learner_errors
 from ui.i18n import apply_language
 from ui.live_run import TICK_SECONDS, WORK_SECONDS, LiveRun, leave_queue, tick, tick_seconds
@@ -73,7 +73,7 @@ def pending_rate_changes_key(key: str) -> str:
 
 
 def replay_link_steering(run: LiveRun, changes: Sequence[tuple[int, int, float]]) -> None:
-    """Schedule a link's learning-rate changes (core.links.read_rate_changes) in every session of ``run``: the
+    """Schedule a link's learning-rate changes (core.runs.links.read_rate_changes) in every session of ``run``: the
     steered run trains again to the last bit, its marks on the loss curve included."""
     for session in run.sessions.values():
         session.schedule_learning_rates(rate_schedule(changes, session.steps_per_epoch, session.total_epochs))

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from core.admission import shared_admission
-from core.budget import CostEstimate
-from core.session import TrainingSession
-from core.training import TrainingHistory
+from core.engine.admission import shared_admission
+from core.engine.budget import CostEstimate
+from core.engine.session import TrainingSession
+from core.engine.training import TrainingHistory
 from ui.transport import DEFAULT_SPEED, SPEEDS
 
 TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
@@ -36,7 +36,7 @@ MAX_CATCH_UP_SECONDS = BUSY_TICK_SECONDS  # a tick owes the pace at most this mu
 # second: at most 7 epochs a frame), however long the last frame took to draw: measured on a fresh visit, the first
 # frame took 0.4-4 s to draw, and pacing by the time since the last tick then jumped from epoch 3 to 60-81.
 MAX_FRAME_SECONDS = 0.5
-# How long a tick waits in the server's queue (core.admission) for a free computing slot before it redraws
+# How long a tick waits in the server's queue (core.engine.admission) for a free computing slot before it redraws
 # "waiting" and tries again at the next tick: as long as the longest chunk, so while every slot is busy a waiting run
 # always sees one come free, and the oldest place among the waiting runs takes it (no run is starved).
 ADMISSION_WAIT_SECONDS = MAX_WORK_SECONDS
@@ -45,10 +45,11 @@ Screen = TypeVar("Screen")
 
 
 class Job(Protocol):
-    """Computing a learner starts beside the run's own training (the comparison's gap sweep, core.comparison.GapSweep).
+    """Computing a learner starts beside the run's own training (the comparison's gap sweep,
+    core.screens.rnn_vs_lstm_gru.comparison.GapSweep).
 
     It computes the way the run does, so a learner can never compute outside the server's queue: while the run's
-    mode is "job", each tick advances it by one chunk in one turn of core.admission, and Pause stops it."""
+    mode is "job", each tick advances it by one chunk in one turn of core.engine.admission, and Pause stops it."""
 
     @property
     def finished(self) -> bool: ...
@@ -158,7 +159,7 @@ def tick(run: LiveRun, speed: str) -> None:
         run.mode = "paused"
         return
     # One slot of the server's computing for this chunk only: between two chunks the run queues again behind
-    # the others, so the runs of a class take turns (core.admission).
+    # the others, so the runs of a class take turns (core.engine.admission).
     with shared_admission().chunk(run.ticket, ADMISSION_WAIT_SECONDS) as turn:
         run.waiting_ahead = None if turn.granted else turn.ahead
         if not turn.granted:

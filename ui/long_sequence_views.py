@@ -9,9 +9,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import figures, sequence_figures
-from core.i18n import _, ngettext
-from core.long_sequence_readings import (
+from core.charts import figures
+from core.engine.models import ModelConfig
+from core.engine.objectives import probabilities
+from core.engine.training import Snapshot
+from core.reading.text import describe
+from core.screens.long_sequences import figures as sequence_figures
+from core.screens.long_sequences.read_back_ceiling import WindowLimits
+from core.screens.long_sequences.readings import (
     advice,
     ceiling_help,
     first_against_last_position,
@@ -19,13 +24,9 @@ from core.long_sequence_readings import (
     model_phrase,
     read_back_vs_positions,
 )
-from core.long_sequences import ReadBack, read_back_at
-from core.models import ModelConfig
-from core.objectives import probabilities
-from core.read_back_ceiling import WindowLimits
-from core.text import describe
-from core.training import Snapshot
-from core.windows import ReadBackLog, WindowTask, marked_lines
+from core.screens.long_sequences.settings import ReadBack, read_back_at
+from core.screens.long_sequences.windows import ReadBackLog, WindowTask, marked_lines
+from core.words.i18n import _, ngettext
 from ui.common import chart
 from ui.live import LiveRun
 from ui.training_views import (
@@ -44,7 +45,7 @@ class LongSequenceRun:
     task: WindowTask
     model_config: ModelConfig
     log: ReadBackLog  # the read-back per epoch: training appends to it, the views only read it
-    probe_windows: tuple[int, ...]  # the windows the snapshots look inside (core.probes.probe_indices)
+    probe_windows: tuple[int, ...]  # the windows the snapshots look inside (core.engine.probes.probe_indices)
     limits: WindowLimits  # the best read-back any model can reach with this window, and with longer ones
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import sequence_figures
-from core.i18n import _
-from core.models import SequenceModel
-from core.windows import MAX_GENERATED, generate, unit_activations
+from core.engine.models import SequenceModel
+from core.screens.long_sequences import figures as sequence_figures
+from core.screens.long_sequences.windows import MAX_GENERATED, generate, unit_activations
+from core.words.i18n import _
 from ui.common import chart, learner_errors
 from ui.controls import whole_number_input
 from ui.live import LiveRun

@@ -19,7 +19,7 @@ import re
 
 import streamlit as st
 
-from core.i18n import N_, _
+from core.words.i18n import N_, _
 
 HEADER = "X-RNNLab-Last-Replica"
 REPLICA_NAME = re.compile(r"app\d{1,4}")

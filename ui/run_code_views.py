@@ -1,4 +1,4 @@
-"""The PyTorch code of the run on screen: the script (core.run_code) in an expander, with a download button.
+"""The PyTorch code of the run on screen: the script (core.runs.code) in an expander, with a download button.
 
 The script itself is code, in English like the code it is (its comments too); the words around it are translated."""
 
@@ -8,15 +8,15 @@ from typing import Any
 
 import streamlit as st
 
-from core.comparison import ComparisonSettings
-from core.forecasting import ForecastSettings
-from core.hihello import HiHelloSettings
-from core.i18n import N_, _
-from core.long_sequences import LongSequenceSettings
-from core.run_code import RunCode, hihello_code, long_sequence_code
-from core.run_code_comparison import comparison_code
-from core.run_code_notes import script_notes
-from core.run_code_series import forecast_code
+from core.runs.code import RunCode, hihello_code, long_sequence_code
+from core.runs.code_notes import script_notes
+from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.settings import LongSequenceSettings
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
+from core.screens.rnn_vs_lstm_gru.run_code import comparison_code
+from core.screens.time_series.forecasting import ForecastSettings
+from core.screens.time_series.run_code import forecast_code
+from core.words.i18n import N_, _
 from ui.common import learner_errors, markdown_literal
 
 TITLE = N_("The PyTorch code of this run")

@@ -1,4 +1,4 @@
-"""Save or load this run: one file with the settings, the weights and the history (core.run_file).
+"""Save or load this run: one file with the settings, the weights and the history (core.runs.file).
 
 A page calls ``save_or_load(KEY, build, LEARNING_RATES, DISPLAY_KEYS)`` once, below its run. Loading builds a fresh run
 from the file's settings with the page's own ``build`` (so the page's views find what they need), restores
@@ -8,7 +8,7 @@ loaded epoch exactly as the saved run would have. A file that cannot be loaded l
 The note about a load stays in the session, so it holds no sentence in one language: a success note is worded
 when it is drawn, and a refusal is kept worded in every language the app speaks (the file is read again in each),
 so switching the language rewords both. A run trained on a machine whose PyTorch rounds differently (another CPU
-capability or torch version, ``core.run_file.Machine``) gets a note saying so beside the loaded run's note.
+capability or torch version, ``core.runs.file.Machine``) gets a note saying so beside the loaded run's note.
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.errors import InputError
-from core.i18n import LANGUAGES, _, current_language, speaking
-from core.run_file import (
+from core.runs.file import (
     EXTENSION,
     Machine,
     check_saveable,
@@ -31,7 +29,9 @@ from core.run_file import (
     save_run,
     this_machine,
 )
-from core.windows import ReadBackLog
+from core.screens.long_sequences.windows import ReadBackLog
+from core.words.errors import InputError
+from core.words.i18n import LANGUAGES, _, current_language, speaking
 from ui.i18n import apply_language
 from ui.lessons import put_into_controls
 from ui.live import LiveRun, current_run, start

@@ -8,10 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.csv_reading import MAX_CELLS, warnings_among
-from core.i18n import N_, _, current_language, speaking
-from core.links import options_by_label
-from core.series import (
+from core.reading.csv_reading import MAX_CELLS, warnings_among
+from core.reading.series import (
     MAX_BYTES,
     MAX_COLUMNS,
     MAX_ROWS,
@@ -21,6 +19,8 @@ from core.series import (
     read_series,
     row_order_sentence,
 )
+from core.runs.links import options_by_label
+from core.words.i18n import N_, _, current_language, speaking
 from ui.common import markdown_literal
 from ui.controls import BIND
 from ui.i18n import option_labels
@@ -104,7 +104,7 @@ def choose_data(key: str) -> tuple[SeriesTable | None, str, str]:
 
 def table_tag(identity: str) -> str:
     """The tag that ties a control to one data table (its options or defaults depend on the table): a new table is
-    a fresh control, and a link's value for another table waits for that table (core.links.TABLE_TAG)."""
+    a fresh control, and a link's value for another table waits for that table (core.runs.links.TABLE_TAG)."""
     return hashlib.sha1(identity.encode()).hexdigest()[:8]
 
 

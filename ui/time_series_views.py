@@ -10,10 +10,13 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core import forecast_figures as ff
-from core.forecast_export import predictions_csv, summary_json
-from core.forecast_readings import not_finite_advice, validation_caption
-from core.forecast_results import (
+from core.engine.rates import rate_in_force
+from core.engine.training import Snapshot, TrainingHistory
+from core.screens.time_series import figures as ff
+from core.screens.time_series.export import predictions_csv, summary_json
+from core.screens.time_series.forecasting import PreparedForecast
+from core.screens.time_series.readings import not_finite_advice, validation_caption
+from core.screens.time_series.results import (
     MAX_FORECAST_STEPS,
     ForecastResult,
     evaluate_forecast,
@@ -21,10 +24,7 @@ from core.forecast_results import (
     format_number,
     future_times,
 )
-from core.forecasting import PreparedForecast
-from core.i18n import _, ngettext
-from core.rates import rate_in_force
-from core.training import Snapshot, TrainingHistory
+from core.words.i18n import _, ngettext
 from ui.common import chart, markdown_literal
 from ui.i18n import in_this_language
 from ui.live import LiveRun
@@ -293,7 +293,7 @@ def results(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str, lowest_lear
     result = evaluated(run, snapshot)
     st.subheader(_("3. How good is the forecast?"))
     if not result.finite:
-        # The rate in force when the weights shown were trained (core.rates), named with its epoch when the run
+        # The rate in force when the weights shown were trained (core.engine.rates), named with its epoch when the run
         # trains with another now.
         rate = rate_in_force(run.settings.learning_rate, run.history.learning_rate_changes, max(snapshot.epoch, 1))
         epoch = None if rate == run.session.learning_rate else max(snapshot.epoch, 1)

@@ -11,11 +11,11 @@ from typing import TypeVar
 import streamlit as st
 import torch
 
-from core import figures
-from core.colour_ranges import TANH_RANGE, run_hidden_range
-from core.i18n import N_, _
-from core.session import TrainingSession
-from core.training import Snapshot, TrainingHistory
+from core.charts.colour_ranges import TANH_RANGE, run_hidden_range
+from core.charts import figures
+from core.engine.session import TrainingSession
+from core.engine.training import Snapshot, TrainingHistory
+from core.words.i18n import N_, _
 from ui.common import chart
 from ui.i18n import option_labels
 from ui.live_run import LiveRun
@@ -88,7 +88,7 @@ def moment_history(run: LiveRun, session: TrainingSession | None = None) -> Trai
 
 def finish_the_epoch(run: LiveRun | None) -> None:
     """A paused run that stands inside an epoch (a tick ran out of time between two of its steps; then Pause) finishes
-    that epoch, as saving it does (core.run_file.save_run): a paused screen then always shows an epoch, from the status
+    that epoch, as saving it does (core.runs.file.save_run): a paused screen then always shows an epoch, from the status
     line down. Call it before ``ui.live.drive`` draws the status line; Pause reruns the whole page."""
     if run is None or run.playing:
         return
@@ -195,7 +195,7 @@ def inside_the_network(
 ) -> None:
     """Hidden activations of one layer at the chosen epoch, in the run's fixed colour range (``history``
     gives it for a ReLU run; without it, tanh's −1…1). ``settled``: the run is not training, so the range
-    may probe every snapshot (``core.colour_ranges.run_hidden_range``)."""
+    may probe every snapshot (``core.charts.colour_ranges.run_hidden_range``)."""
     probe = snapshot.probe
     layer = choose_layer(len(probe.hidden), key)
     value_range = run_hidden_range(history, settled) if history is not None else TANH_RANGE

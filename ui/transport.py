@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.i18n import N_, _, pgettext
-from core.run_status import status_sentence, unit_count
+from core.runs.status import status_sentence, unit_count
+from core.words.i18n import N_, _, pgettext
 from ui.i18n import option_labels
 
 # Units per second of wall time (a unit is one epoch, or a page's own "step" such as 10 optimisation steps):
@@ -120,7 +120,7 @@ def transport(
 
 
 def status_line(run: Any) -> None:
-    """Where the run is, and its time: the estimate until it ends, then what it took (core.run_status)."""
+    """Where the run is, and its time: the estimate until it ends, then what it took (core.runs.status)."""
     stopped = next((s.history.stopped for s in run.sessions.values() if s.history.stopped), None)
     st.caption(
         status_sentence(

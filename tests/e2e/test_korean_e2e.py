@@ -116,7 +116,8 @@ READ_BACK = f"() => /[\\uac00-\\ud7a3]/.test({CODE_BLOCKS})"
 
 
 # In the read-back block's own font: five syllables against ten Latin columns (a Korean character counts as two
-# columns, core.windows.display_width, so the ^ under a wrong syllable stands under it only if this holds).
+# columns, core.screens.long_sequences.windows.display_width, so the ^ under a wrong syllable stands under it only if
+# this holds).
 COLUMNS = (
     """() => {
     const blocks = [...document.querySelectorAll('[data-testid=stCode] code')];

@@ -26,9 +26,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from core.csv_reading import MAX_BYTES
-from core.i18n import _, speaking
-from core.run_status import HEADS
+from core.reading.csv_reading import MAX_BYTES
+from core.runs.status import HEADS
+from core.words.i18n import _, speaking
 from deploy.replicas import find_haproxy
 from tests.e2e.browser import CSV_INPUT, ServerDidNotStart, stop, wait_until_healthy
 from tests.e2e.conftest import (

@@ -1,0 +1,131 @@
+"""One time step of the RNN, LSTM and GRU cells, written out as the formulas.
+
+These reproduce ``torch.nn.RNN/LSTM/GRU`` to float precision (see tests/test_cell_math.py).
+The Basics screen shows them term by term; the probes unroll them to read gates, cell states
+and the true gradient reaching every time step.
+
+Shapes: x (batch, input), h and c (batch, hidden); weights as torch stores them:
+W_ih (gates*hidden, input), W_hh (gates*hidden, hidden), biases (gates*hidden,).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from core.words.errors import InputError
+from core.words.i18n import _
+
+# The one table of the three cells: their names on screen, and the gates torch stacks in weight_ih /
+# weight_hh (in torch's order; the plain RNN has one block, its pre-activation).
+CELLS = ("rnn", "lstm", "gru")
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+NONLINEARITIES = ("tanh", "relu")
+GATE_NAMES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output"), "gru": ("reset", "update", "new")}
+GATE_BLOCKS = {cell: max(1, len(gates)) for cell, gates in GATE_NAMES.items()}
+
+
+def probed_floats_per_unit(cell: str) -> int:
+    """Floats a probe keeps per hidden unit and time step: the hidden state, each gate, and the LSTM's cell state."""
+    return 1 + len(GATE_NAMES[cell]) + (cell == "lstm")
+
+
+@dataclass(frozen=True)
+class CellWeights:
+    """The four tensors of one layer of a fused torch recurrent module."""
+
+    weight_ih: Tensor
+    weight_hh: Tensor
+    bias_ih: Tensor
+    bias_hh: Tensor
+
+    @classmethod
+    def of_layer(cls, module: nn.RNNBase, layer: int = 0) -> CellWeights:
+        """Read layer ``layer`` of a torch module (zeros where it has no bias)."""
+        weight_ih = getattr(module, f"weight_ih_l{layer}")
+        weight_hh = getattr(module, f"weight_hh_l{layer}")
+        if module.bias:
+            return cls(weight_ih, weight_hh, getattr(module, f"bias_ih_l{layer}"), getattr(module, f"bias_hh_l{layer}"))
+        zeros = torch.zeros(weight_ih.shape[0], dtype=weight_ih.dtype, device=weight_ih.device)
+        return cls(weight_ih, weight_hh, zeros, zeros)
+
+
+@dataclass(frozen=True)
+class StepTerms:
+    """Everything one step computes, for display: the RNN's two products and their sum."""
+
+    input_term: Tensor  # x_t W_xh^T + b_ih   (batch, gates*hidden)
+    recurrent_term: Tensor  # h_{t-1} W_hh^T + b_hh   (batch, gates*hidden)
+    hidden: Tensor  # h_t (batch, hidden)
+    cell: Tensor | None  # c_t for the LSTM
+    gates: dict[str, Tensor]  # gate activations after their sigmoid/tanh (batch, hidden)
+
+
+def rnn_step(x: Tensor, h: Tensor, w: CellWeights, nonlinearity: str = "tanh") -> StepTerms:
+    """h_t = act(W_xh x_t + b_ih + W_hh h_{t-1} + b_hh)."""
+    if nonlinearity not in NONLINEARITIES:
+        raise InputError(_("Unknown nonlinearity '{name}': choose tanh or relu.").format(name=nonlinearity))
+    input_term = x @ w.weight_ih.T + w.bias_ih
+    recurrent_term = h @ w.weight_hh.T + w.bias_hh
+    pre_activation = input_term + recurrent_term
+    hidden = torch.tanh(pre_activation) if nonlinearity == "tanh" else torch.relu(pre_activation)
+    return StepTerms(input_term, recurrent_term, hidden, None, {})
+
+
+def lstm_step(x: Tensor, h: Tensor, c: Tensor, w: CellWeights) -> StepTerms:
+    """torch's LSTM: i, f, o gate with sigmoids, g is the tanh candidate; c_t = f c + i g."""
+    input_term = x @ w.weight_ih.T + w.bias_ih
+    recurrent_term = h @ w.weight_hh.T + w.bias_hh
+    i, f, g, o = (input_term + recurrent_term).chunk(4, dim=-1)
+    i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+    cell = f * c + i * g
+    hidden = o * torch.tanh(cell)
+    return StepTerms(input_term, recurrent_term, hidden, cell, {"input": i, "forget": f, "candidate": g, "output": o})
+
+
+def gru_step(x: Tensor, h: Tensor, w: CellWeights) -> StepTerms:
+    """torch's GRU: the reset gate scales the recurrent part of the candidate *after* W_hn."""
+    input_term = x @ w.weight_ih.T + w.bias_ih
+    recurrent_term = h @ w.weight_hh.T + w.bias_hh
+    input_r, input_z, input_n = input_term.chunk(3, dim=-1)
+    recurrent_r, recurrent_z, recurrent_n = recurrent_term.chunk(3, dim=-1)
+    reset = torch.sigmoid(input_r + recurrent_r)
+    update = torch.sigmoid(input_z + recurrent_z)
+    new = torch.tanh(input_n + reset * recurrent_n)
+    hidden = (1 - update) * new + update * h
+    return StepTerms(input_term, recurrent_term, hidden, None, {"reset": reset, "update": update, "new": new})
+
+
+def cell_step(
+    cell: str, x: Tensor, h: Tensor, c: Tensor | None, w: CellWeights, nonlinearity: str = "tanh"
+) -> StepTerms:
+    """Dispatch one step of ``cell`` (rnn | lstm | gru)."""
+    if cell == "rnn":
+        return rnn_step(x, h, w, nonlinearity)
+    if cell == "lstm":
+        if c is None:
+            c = torch.zeros_like(h)
+        return lstm_step(x, h, c, w)
+    if cell == "gru":
+        return gru_step(x, h, w)
+    raise InputError(
+        _("Unknown cell type '{cell}': choose one of {choices}.").format(cell=cell, choices=", ".join(CELLS))
+    )
+
+
+def unroll_layer(
+    cell: str, inputs: Tensor, w: CellWeights, nonlinearity: str = "tanh", hidden_size: int | None = None
+) -> list[StepTerms]:
+    """Run one layer over a sequence (batch, time, input) from zero state, step by step."""
+    batch = inputs.shape[0]
+    hidden_size = hidden_size or w.weight_hh.shape[1]
+    h = inputs.new_zeros(batch, hidden_size)
+    c = inputs.new_zeros(batch, hidden_size) if cell == "lstm" else None
+    steps = []
+    for t in range(inputs.shape[1]):
+        terms = cell_step(cell, inputs[:, t], h, c, w, nonlinearity)
+        h, c = terms.hidden, terms.cell
+        steps.append(terms)
+    return steps

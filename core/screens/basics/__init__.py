@@ -1,0 +1,1 @@
+"""The basics screen's pure parts."""

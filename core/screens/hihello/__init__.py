@@ -1,0 +1,1 @@
+"""The hihello screen's pure parts."""

@@ -1,0 +1,1 @@
+"""The long_sequences screen's pure parts."""

@@ -1,0 +1,1 @@
+"""The rnn_vs_lstm_gru screen's pure parts."""

@@ -1,0 +1,1 @@
+"""The time_series screen's pure parts."""

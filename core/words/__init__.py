@@ -1,0 +1,3 @@
+"""Words: the translation catalogue, the glossary, the study note's sections and the one error a learner sees.
+
+The bottom of core: imports nothing of the project (only the standard library)."""
