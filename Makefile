@@ -92,7 +92,7 @@ figures: $(VENV)/.installed-dev
 I18N_SOURCES := streamlit_app.py core pages ui
 i18n: $(VENV)/.installed-runtime
 	$(BIN)/pybabel --quiet extract --add-location=file --sort-by-file --no-wrap --project="RNN Lab" \
-		-k ngettext:1,2 -k pgettext:1c,2 -o locales/messages.pot $(I18N_SOURCES)
+		-k ngettext:1,2 -k said_plural:1,2 -k pgettext:1c,2 -o locales/messages.pot $(I18N_SOURCES)
 	$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete --no-wrap -i locales/messages.pot \
 		-d locales -l ko --init-missing
 

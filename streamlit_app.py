@@ -5,50 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from core.engine.runtime import use_one_thread
+from core.screens.registry import screens
 from core.words.i18n import N_, _
 from core.words.notes import note_link
 from ui.common import start_page
 from ui.i18n import choose_language
 from ui.replica_notice import replica_notice
 
-SCREENS = [
-    (
-        "pages/basics.py",
-        N_("Basics"),
-        ":material/calculate:",
-        N_("The cell's arithmetic step by step: one-hot inputs, shapes, why tanh."),
-    ),
-    (
-        "pages/hihello.py",
-        N_("HiHello"),
-        ":material/waving_hand:",
-        N_('Character-level next-character prediction: "hihell" → "ihello".'),
-    ),
-    (
-        "pages/long_sequences.py",
-        N_("Long sequences"),
-        ":material/notes:",
-        N_("A sentence cut into sliding windows, a stacked RNN with a linear head, text generation."),
-    ),
-    (
-        "pages/time_series.py",
-        N_("Time series"),
-        ":material/show_chart:",
-        N_("Past days → next value on stock-like data or your own CSV, against a naive baseline."),
-    ),
-    (
-        "pages/rnn_vs_lstm_gru.py",
-        N_("RNN vs LSTM/GRU"),
-        ":material/compare_arrows:",
-        N_("The same memory task on all three cells: long-term dependencies and vanishing gradients."),
-    ),
-    (
-        "pages/glossary.py",
-        N_("Glossary"),
-        ":material/translate:",
-        N_("The terms of the study note, in Korean and in English."),
-    ),
-]
+# The glossary is a page of the app but no screen (core.screens.registry): it comes after them.
+GLOSSARY = (
+    "pages/glossary.py",
+    N_("Glossary"),
+    ":material/translate:",
+    N_("The terms of the study note, in Korean and in English."),
+)
+
+
+def menu() -> list[tuple[str, str, str, str]]:
+    """The pages after Home, in order: (page file, title, icon, blurb), the titles and blurbs English sources. The
+    screens come from the registry, read when the app runs (a screen registered is in the menu and on the home page)."""
+    return [(entry.page, entry.title, entry.icon, entry.blurb) for entry in screens()] + [GLOSSARY]
 
 
 def home() -> None:
@@ -89,7 +65,7 @@ def home() -> None:
             "each building on the one before."
         )
     )
-    for path, title, icon, blurb in SCREENS:
+    for path, title, icon, blurb in menu():
         st.page_link(path, label=f"**{_(title)}**: {_(blurb)}", icon=icon)
     st.caption(_("Use the menu on the left to move between screens; each one trains its own model."))
 
@@ -100,7 +76,7 @@ def main() -> None:
     choose_language()  # the menu's titles are words too; each page then draws the selector itself
     replica_notice()  # a learner moved here from a replica that stopped is told so, above every page
     pages = [st.Page(home, title=_("Home"), icon=":material/home:", default=True)]
-    pages += [st.Page(path, title=_(title), icon=icon) for path, title, icon, _blurb in SCREENS]
+    pages += [st.Page(path, title=_(title), icon=icon) for path, title, icon, _blurb in menu()]
     st.navigation(pages).run()
 
 

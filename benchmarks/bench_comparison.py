@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 from benchmarks.common import compare as time_both
+from core.screens.rnn_vs_lstm_gru import KEY
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, cell_sizes, compare
 from core.screens.rnn_vs_lstm_gru.tasks import held_out_seed, memory_task, training_batch_seed
 
@@ -57,7 +58,7 @@ def rnn_lab_run() -> dict[str, float]:
 def run() -> dict:
     result = time_both(plain_loop, rnn_lab_run, repeats=1, rounds=2)
     return {
-        "name": "rnn_vs_lstm_gru_default_run_three_cells",
+        "name": f"{KEY}_default_run_three_cells",
         **result,
         "target_ratio": TARGET_RATIO,
         "meets_target": result["ratio"] <= TARGET_RATIO,

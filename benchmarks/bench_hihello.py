@@ -6,9 +6,12 @@ import numpy as np
 import torch
 
 from benchmarks.common import compare
-from core.engine.models import ModelConfig
-from core.engine.training import SequenceData, TrainConfig, fit
+from core.engine.models import ModelConfig, SequenceModel
+from core.engine.session import TrainingSession
+from core.engine.settings import SequenceData, TrainConfig
 from core.reading.text import next_character_task
+from core.screens.hihello import KEY
+from core.screens.hihello.settings import HiHelloSettings
 
 EPOCHS = 100
 TARGET_RATIO = 1.3
@@ -38,20 +41,22 @@ def plain_lab_loop(seed: int = 2) -> str:
 
 
 def rnn_lab_training(seed: int = 2) -> str:
-    task = next_character_task("hihello")
-    history = fit(
-        ModelConfig(input_size=5, output_size=5, hidden_size=5, linear_head=False),
+    task = next_character_task(HiHelloSettings.word)
+    model = ModelConfig(input_size=5, output_size=5, hidden_size=5, linear_head=False)
+    session = TrainingSession(
+        lambda: SequenceModel(model),
         SequenceData(task.inputs, task.targets, "classify_each_step"),
         TrainConfig(epochs=EPOCHS, learning_rate=0.1, seed=seed, snapshot_every=10),
     )
-    return task.vocabulary.decode(history.records[-1].predictions[0])
+    records = session.advance().records
+    return task.vocabulary.decode(records[-1].predictions[0])
 
 
 def run() -> dict:
     assert plain_lab_loop() == rnn_lab_training() == "ihello"
     result = compare(plain_lab_loop, rnn_lab_training, repeats=5, rounds=3)
     return {
-        "name": "hihello_100_epochs_snapshots_every_10",
+        "name": f"{KEY}_100_epochs_snapshots_every_10",
         **result,
         "target_ratio": TARGET_RATIO,
         "meets_target": result["ratio"] <= TARGET_RATIO,

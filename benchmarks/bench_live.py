@@ -22,9 +22,11 @@ from benchmarks.common import compare
 from core.engine.models import SequenceModel
 from core.engine.session import TrainingSession
 from core.reading.series import read_series
+from core.screens import hihello, long_sequences, time_series
 from core.screens.hihello.settings import HiHelloSettings
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.long_sequences.windows import read_back_session
+from core.screens.registry import training_screens
 from core.screens.time_series.forecasting import prepare
 from ui.live import WORK_SECONDS
 
@@ -78,9 +80,9 @@ def time_series_cases() -> tuple:
 
 def chunked_against_plain() -> list[dict]:
     cases = [
-        ("hihello_defaults", bench_hihello.plain_lab_loop, hihello_session),
-        ("long_sequences_defaults", bench_long_sequences.plain_lab_loop, long_sequences_session),
-        ("time_series_lab_500_iterations", *time_series_cases()),
+        (f"{hihello.KEY}_defaults", bench_hihello.plain_lab_loop, hihello_session),
+        (f"{long_sequences.KEY}_defaults", bench_long_sequences.plain_lab_loop, long_sequences_session),
+        (f"{time_series.KEY}_lab_500_iterations", *time_series_cases()),
     ]
     results = []
     for name, plain, ours in cases:
@@ -95,12 +97,7 @@ def redraw_seconds(repeats: int = 5) -> dict:
     """Median seconds of one full rerun of each paused page (AppTest, server side only)."""
     from streamlit.testing.v1 import AppTest
 
-    pages = {
-        "hihello": "pages/hihello.py",
-        "longseq": "pages/long_sequences.py",
-        "timeseries": "pages/time_series.py",
-        "compare": "pages/rnn_vs_lstm_gru.py",
-    }
+    pages = {entry.key: entry.page for entry in training_screens()}
     medians = {}
     for key, page in pages.items():
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600).run()
@@ -154,7 +151,7 @@ def play_to_first_point() -> dict:
                 wait_for_run_state(page, ("paused",))
             browser.close()
         return {
-            "page": "hihello",
+            "page": hihello.KEY,
             "seconds": [round(s, 3) for s in seconds],
             "median_seconds": round(statistics.median(seconds), 3),
         }

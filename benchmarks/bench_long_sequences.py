@@ -14,7 +14,8 @@ import torch
 
 from benchmarks.common import compare
 from core.engine.models import ModelConfig
-from core.engine.training import TrainConfig, snapshot_every
+from core.engine.settings import TrainConfig, snapshot_every
+from core.screens.long_sequences import KEY
 from core.screens.long_sequences.windows import SEED_SENTENCE, read_back_session, sliding_windows
 
 EPOCHS = 100
@@ -101,7 +102,7 @@ def run() -> dict:
     result = compare(plain_lab_loop, rnn_lab_training, repeats=5, rounds=3)
     cpu_ratio = cpu_time_ratio(plain_lab_loop, rnn_lab_training)
     return {
-        "name": "long_sequences_100_epochs_snapshots_every_5",
+        "name": f"{KEY}_100_epochs_snapshots_every_5",
         **result,
         "read_back_accuracy": round(float(np.mean([a == b for a, b in zip(ours, SEED_SENTENCE[1:], strict=True)])), 4),
         "cpu_time_ratio": round(cpu_ratio, 3),

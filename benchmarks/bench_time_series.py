@@ -27,6 +27,7 @@ import torch
 from benchmarks.common import compare
 from core.engine.runtime import use_one_thread
 from core.reading.series import read_series
+from core.screens.time_series import KEY
 from core.screens.time_series.forecasting import ForecastSettings, PreparedForecast, prepare
 from core.screens.time_series.results import evaluate_forecast
 
@@ -223,7 +224,7 @@ def run() -> dict:
     assert rnn_lab_training() < 0.01 and plain_lab_loop() < 0.01  # both learn
     result = compare(plain_lab_loop, rnn_lab_training, repeats=2, rounds=3)
     return {
-        "name": "time_series_lab_730_rows_500_iterations",
+        "name": f"{KEY}_lab_730_rows_500_iterations",
         **result,
         "target_ratio": TARGET_RATIO,
         "meets_target": result["ratio"] <= TARGET_RATIO,

@@ -59,7 +59,7 @@ LONG_RUN_SECONDS = 2.0  # a run longer than this is measured twice only
 
 
 def regression_data(sequences: int, time_steps: int, features: int, horizon: int, probes: int = 2, validation: int = 0):
-    from core.engine.training import SequenceData
+    from core.engine.settings import SequenceData
 
     generator = torch.Generator().manual_seed(0)
     inputs = torch.randn(sequences, time_steps, features, generator=generator)
@@ -75,14 +75,16 @@ def regression_data(sequences: int, time_steps: int, features: int, horizon: int
 def shape_cases() -> dict[str, Callable[[], list[TrainingSession]]]:
     """Shapes of the four screens, from HiHello to a 4-layer LSTM of 128 on 120-step windows."""
     from core.engine.models import ModelConfig, SequenceModel
-    from core.engine.training import SequenceData, TrainConfig
+    from core.engine.settings import SequenceData, TrainConfig
     from core.reading.text import next_character_task
+    from core.screens.hihello import KEY as HIHELLO
+    from core.screens.hihello.settings import HiHelloSettings
     from core.screens.long_sequences.windows import SEED_SENTENCE, sliding_windows
 
     def session(model: ModelConfig, data: SequenceData, config: TrainConfig) -> Callable[[], list[TrainingSession]]:
         return lambda: [TrainingSession(lambda: SequenceModel(model), data, config)]
 
-    hihello = next_character_task("hihello")
+    hihello = next_character_task(HiHelloSettings.word)
     windows = sliding_windows(SEED_SENTENCE, 10)
     vocabulary = windows.vocabulary.size
     long_windows = sliding_windows(SEED_SENTENCE * 3, 50)
@@ -99,7 +101,7 @@ def shape_cases() -> dict[str, Callable[[], list[TrainingSession]]]:
         validation_targets=memory_targets.repeat(4),
     )
     return {
-        "hihello": session(
+        HIHELLO: session(
             ModelConfig(5, 5, 5, linear_head=False),
             SequenceData(hihello.inputs, hihello.targets, "classify_each_step"),
             TrainConfig(epochs=100, snapshot_every=5),
@@ -132,7 +134,7 @@ def size_cases() -> dict[str, Callable[[], list[TrainingSession]]]:
     """Wide layers in big batches, and narrow ones on long windows in small batches (each cell), so the fit tells the
     arithmetic from the fixed costs."""
     from core.engine.models import ModelConfig, SequenceModel
-    from core.engine.training import TrainConfig
+    from core.engine.settings import TrainConfig
 
     wide, long, short = regression_data(256, 50, 8, 1), regression_data(160, 60, 5, 1), regression_data(30, 50, 8, 1)
     half = regression_data(128, 50, 8, 1)

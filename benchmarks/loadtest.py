@@ -31,10 +31,17 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from core.screens import basics, time_series
+from core.screens.registry import screens
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, CSV_INPUT, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
-SCREENS = ("hihello", "long_sequences", "time_series_upload", "rnn_vs_lstm_gru", "basics")
+UPLOAD = f"{time_series.KEY}_upload"  # the Time series screen, on a CSV file the learner uploads
+# Every screen by its key (Time series on an upload), Basics last: it trains nothing.
+SCREENS = (
+    *(UPLOAD if entry.key == time_series.KEY else entry.key for entry in screens() if entry.key != basics.KEY),
+    basics.KEY,
+)
 SESSION_TIMEOUT_S = 240
 TOTAL_LIMIT_S = 275  # the whole load test, the server's start included, stays under five minutes
 CLICK_TIMEOUT_S = 30
@@ -116,12 +123,12 @@ async def visit(context, base_url: str, screen: str, csv: Path, outcome: Outcome
     page.set_default_timeout(SESSION_TIMEOUT_S * 1000)
     started = time.monotonic()
     try:
-        path = "time_series" if screen == "time_series_upload" else screen
+        path = time_series.KEY if screen == UPLOAD else screen
         await page.goto(f"{base_url}/{path}")
         await poll(page, CHARTS, lambda n: n >= 1, SESSION_TIMEOUT_S)
         outcome.first_chart_s = round(time.monotonic() - started, 2)
-        if screen != "basics":
-            if screen == "time_series_upload":
+        if screen != basics.KEY:
+            if screen == UPLOAD:
                 # The sample plays first.
                 await poll(page, STATUS, lambda s: "· finished" in s, SESSION_TIMEOUT_S, outcome=outcome)
                 await page.get_by_text("Upload your own CSV file").click()
@@ -252,7 +259,7 @@ async def drive(url: str, sessions: int, csv: Path, watch: Watch, pid: int | Non
         # Warm-up (torch's import, the first page; each context's cache) and the single-session baseline: one
         # screen at a time.
         print("warm-up", file=sys.stderr, flush=True)
-        await asyncio.gather(*(one_session(context, url, "basics", csv, left()) for context in contexts))
+        await asyncio.gather(*(one_session(context, url, basics.KEY, csv, left()) for context in contexts))
         print("single sessions, one after another", file=sys.stderr, flush=True)
         started = time.monotonic()
         alone = [await one_session(contexts[0], url, screen, csv, left(90)) for screen in SCREENS]

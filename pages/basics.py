@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.screens.basics import KEY, why_tanh
 from core.screens.basics import step as basics
-from core.screens.basics import why_tanh
 from core.screens.basics.figures import (
     activation_figure,
     gradient_figure,
@@ -14,6 +14,7 @@ from core.screens.basics.figures import (
     step_products_figure,
     step_sum_figure,
 )
+from core.screens.registry import screen
 from core.words.i18n import _
 from core.words.notes import note_link
 from ui.common import chart, learner_errors, page_setup, start_page
@@ -35,7 +36,7 @@ page_setup(
         "The step and the shapes below are computed live by a real `torch.nn.RNN`."
     ),
 )
-st.markdown(note_link("simple_rnn", "tanh", "intuition"))
+st.markdown(note_link(*screen(KEY).notes))
 
 
 def one_step_section() -> None:
@@ -213,7 +214,7 @@ LINK = dict(
     radius=0.9,
     grad_nonlinearity="tanh",
 )
-with linked_settings("basics", None, (), also=LINK, caveat=lambda: _(SETUP_PROMISE)):  # Basics trains nothing
+with linked_settings(KEY, None, (), also=LINK, caveat=lambda: _(SETUP_PROMISE)):  # Basics trains nothing
     for section in (one_step_section, shapes_section, nonlinearity_section, gradient_section):
         with learner_errors():
             section()

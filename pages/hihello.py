@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import figures
-from core.engine.models import SequenceModel
 from core.engine.objectives import probabilities
-from core.engine.session import TrainingSession
-from core.engine.training import Snapshot, learning_rates
+from core.engine.records import Snapshot
+from core.engine.settings import learning_rates
 from core.reading.text import Vocabulary, describe
+from core.screens.hihello import KEY
 from core.screens.hihello.limits import ceiling_note, hidden_size_unused, nonlinearity_unused
 from core.screens.hihello.readings import outcome_of, read_outcome
 from core.screens.hihello.settings import (
@@ -28,6 +28,7 @@ from core.screens.hihello.settings import (
     HiHelloSettings,
     intro,
 )
+from core.screens.registry import screen
 from core.words.errors import InputError
 from core.words.i18n import _, ngettext
 from core.words.notes import note_link
@@ -49,7 +50,6 @@ from ui.training_views import (
 
 start_page()  # before any word: it sets this run's language
 
-KEY = "hihello"
 DEFAULTS = HiHelloSettings()
 LEARNING_RATES = learning_rates(*LEARNING_RATE_RANGE)
 # In this run's language (a page runs top to bottom after start_page() at every rerun); nothing here is stored.
@@ -154,7 +154,7 @@ def opening(values: dict) -> None:
             "**Step** one epoch at a time, or change the learning rate while it trains."
         ),
     )
-    st.markdown(note_link("intuition", "labs"))
+    st.markdown(note_link(*screen(KEY).notes))
 
 
 def checked(values: dict) -> HiHelloSettings | None:
@@ -166,11 +166,10 @@ def checked(values: dict) -> HiHelloSettings | None:
 
 
 def build(settings: HiHelloSettings) -> LiveRun[HiHelloRun]:
+    sessions, _logs = screen(KEY).build(settings)  # as a saved run is rebuilt
+    estimate = sessions["model"].check_budget(size_settings=_("the hidden size, the depth or the word"))
     task = settings.task()
-    model_config = settings.model_config(task)
-    session = TrainingSession(lambda: SequenceModel(model_config), settings.data(task), settings.train_config())
-    estimate = session.check_budget(size_settings=_("the hidden size, the depth or the word"))
-    return LiveRun(settings, {"model": session}, estimate, HiHelloRun(task, model_config))
+    return LiveRun(settings, sessions, estimate, HiHelloRun(task, settings.model_config(task)))
 
 
 def outcome(run: LiveRun[HiHelloRun], snapshot: Snapshot) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.engine.probes import probe_indices
-from core.engine.training import learning_rates
+from core.engine.settings import learning_rates
+from core.screens.long_sequences import KEY
 from core.screens.long_sequences.read_back_ceiling import window_limits
 from core.screens.long_sequences.readings import model_phrase
 from core.screens.long_sequences.settings import BATCH_SIZES, MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
@@ -13,8 +14,8 @@ from core.screens.long_sequences.windows import (
     MAX_SEQUENCE_LENGTH,
     MAX_TEXT_LENGTH,
     MIN_SEQUENCE_LENGTH,
-    read_back_session,
 )
+from core.screens.registry import screen
 from core.words.errors import InputError
 from core.words.i18n import _
 from core.words.notes import note_link
@@ -47,7 +48,6 @@ from ui.training_views import (
 
 start_page()  # before any word: it sets this run's language
 
-KEY = "longseq"
 DEFAULTS = LongSequenceSettings()
 LEARNING_RATES = learning_rates(0.001, 1.0)
 # Worded on every run, after start_page(): in this run's language. The batch size's labels are what its control
@@ -159,15 +159,17 @@ def described_settings(values: dict) -> LongSequenceSettings:
 
 
 def build(settings: LongSequenceSettings) -> LiveRun[LongSequenceRun]:
+    sessions, logs = screen(KEY).build(settings)  # as a saved run is rebuilt
     task = settings.task()
     model_config = settings.model_config(task)
     probe_windows = probe_indices(task.windows, task.sequence_length, model_config)
-    session, log = read_back_session(task, model_config, settings.train_config(), probe_windows)
-    estimate = session.check_budget(
+    estimate = sessions["model"].check_budget(
         size_settings=_("the hidden size, the depth, the sequence length or the text"), epochs_setting=_("Epochs")
     )
-    screen = LongSequenceRun(task, model_config, log, tuple(int(i) for i in probe_windows), window_limits(task))
-    return LiveRun(settings, {"model": session}, estimate, screen)
+    bundle = LongSequenceRun(
+        task, model_config, logs["model"], tuple(int(i) for i in probe_windows), window_limits(task)
+    )
+    return LiveRun(settings, sessions, estimate, bundle)
 
 
 def draw_live(run: LiveRun[LongSequenceRun]) -> None:
@@ -194,7 +196,7 @@ def draw_live(run: LiveRun[LongSequenceRun]) -> None:
 with linked_settings(KEY, DEFAULTS, LEARNING_RATES, labels={"batch_size": BATCH_LABELS}, setting_labels=LABELS):
     values = settings_sidebar()
 page_setup(_("Long sequences: learning a sentence through sliding windows"), intro(described_settings(values)))
-st.markdown(note_link("labs"))
+st.markdown(note_link(*screen(KEY).notes))
 settings = None
 with learner_errors():
     settings = LongSequenceSettings(**values)

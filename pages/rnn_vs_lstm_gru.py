@@ -7,8 +7,10 @@ import dataclasses
 import streamlit as st
 
 from core.engine.budget import Budget, check_budget
-from core.engine.training import learning_rates
-from core.screens.rnn_vs_lstm_gru.comparison import TASKS, ComparisonSettings, build_task, cell_sessions
+from core.engine.settings import learning_rates
+from core.screens.registry import screen
+from core.screens.rnn_vs_lstm_gru import KEY
+from core.screens.rnn_vs_lstm_gru.comparison import TASKS, ComparisonSettings, build_task
 from core.screens.rnn_vs_lstm_gru.tasks import MAX_GAP, MIN_GAP
 from core.words.i18n import _
 from core.words.notes import note_link
@@ -23,7 +25,6 @@ from ui.training_views import outside_drawn, outside_follows, page_runs
 
 start_page()  # before any word: it sets this run's language
 
-KEY = "compare"
 DEFAULTS = ComparisonSettings()
 LEARNING_RATES = learning_rates(0.001, 0.1)
 STEP_UNIT = 10  # optimisation steps per press of Step
@@ -55,7 +56,7 @@ page_setup(
         "a sequence, then recall it after a gap of distractor symbols."
     ),
 )
-st.markdown(note_link("problems"))
+st.markdown(note_link(*screen(KEY).notes))
 
 
 def settings_sidebar() -> ComparisonSettings | None:
@@ -122,8 +123,7 @@ def settings_sidebar() -> ComparisonSettings | None:
 
 
 def build(settings: ComparisonSettings) -> LiveRun[ComparisonRun]:
-    task = build_task(settings)
-    sessions = cell_sessions(settings, task)
+    sessions, _logs = screen(KEY).build(settings)  # as a saved run is rebuilt
     estimates = [
         session.check_budget(epochs_setting=STEPS_SETTING, size_settings=SIZE_SETTINGS) for session in sessions.values()
     ]
@@ -134,7 +134,9 @@ def build(settings: ComparisonSettings) -> LiveRun[ComparisonRun]:
         peak_bytes=sum(e.peak_bytes for e in estimates),
     )
     check_budget(total, Budget.from_environment(), settings.steps, STEPS_SETTING, SIZE_SETTINGS)
-    return LiveRun(settings, sessions, total, ComparisonRun(task), unit_epochs=STEP_UNIT, unit_name="step")
+    return LiveRun(
+        settings, sessions, total, ComparisonRun(build_task(settings)), unit_epochs=STEP_UNIT, unit_name="step"
+    )
 
 
 def draw_live(run: LiveRun[ComparisonRun]) -> None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core.engine.runtime import device_here
-from core.engine.training import learning_rates
+from core.engine.settings import learning_rates
 from core.reading.series import ROW_ORDERS, SeriesTable
+from core.screens.registry import screen
+from core.screens.time_series import KEY
 from core.screens.time_series.forecasting import (
     HORIZON_LIMITS,
     WINDOW_LIMITS,
@@ -36,7 +38,6 @@ from ui.training_views import finish_the_epoch, moment_history, moment_note
 
 start_page()  # before any word: it sets this run's language
 
-KEY = "timeseries"
 # The page runs top to bottom after start_page() on every rerun, so its words are translated right here, in this
 # run's language. A choice control bound to the URL shows these labels and the link carries them (ui.links): the
 # same translated mapping goes to the control and to the link.
@@ -108,7 +109,7 @@ page_setup(
         "hard to beat: a model that does not beat it has learned nothing useful."
     ),
 )
-st.markdown(note_link("labs"))
+st.markdown(note_link(*screen(KEY).notes))
 
 
 def settings_sidebar(table: SeriesTable, identity: str, row_order: str) -> ForecastSettings | None:

@@ -31,12 +31,13 @@ from pathlib import Path
 
 import torch
 
-from core.engine.cell_math import CELL_NAMES, CELLS
+from core.engine.cells import CELL_NAMES, racing_names
 from core.engine.cpu_kernels import VARIABLE, capabilities_here, capability_here
 from core.engine.models import SequenceModel
 from core.engine.runtime import use_one_thread
 from core.engine.session import TrainingSession
 from core.reading.series import read_series
+from core.screens import hihello, long_sequences, time_series
 from core.screens.hihello.settings import HiHelloSettings
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.long_sequences.windows import read_back_session
@@ -61,13 +62,14 @@ from core.screens.time_series.results import evaluate_forecast
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+CELLS = racing_names()  # the cells the comparison races, in its order
 SAMPLES = {"stock-like": "stock_like.csv", "seasonal": "seasonal.csv"}
 SCREEN_SEEDS = range(5)  # the seeds the HiHello and Long sequences figures look at
 TABLE_SEEDS = range(3)  # the comparison table's rows
 SUMMARY_SEEDS = range(10)  # the comparison summary
 TEST_NAME = "tests/test_comparison.py::test_default_settings_show_the_textbook_effect_over_three_seeds"
 
-# One capability's measurements, as the child process prints them: {"capability": …, "hihello": {seed: text}, …}.
+# One capability's measurements, as the child process prints them: {"capability": …, <a screen's key>: {…}, …}.
 # JSON keys are strings, so seeds are looked up as str(seed).
 Measured = dict[str, object]
 
@@ -173,9 +175,9 @@ def measure() -> Measured:
     started = time.perf_counter()
     measured: Measured = {
         "capability": capability_here(),
-        "hihello": {seed: hihello_outcome(seed) for seed in SCREEN_SEEDS},
-        "longseq": {seed: read_back_accuracy(seed) for seed in SCREEN_SEEDS},
-        "timeseries": {name: forecast_errors(filename) for name, filename in SAMPLES.items()},
+        hihello.KEY: {seed: hihello_outcome(seed) for seed in SCREEN_SEEDS},
+        long_sequences.KEY: {seed: read_back_accuracy(seed) for seed in SCREEN_SEEDS},
+        time_series.KEY: {name: forecast_errors(filename) for name, filename in SAMPLES.items()},
         "comparison": {seed: comparison_run(seed) for seed in SUMMARY_SEEDS},
     }
     sweep_started = time.perf_counter()
@@ -247,7 +249,7 @@ def hihello_figures(runs: dict[str, Measured]) -> str:
     readout = "RNN output as the scores" if settings.readout == "logits" else "a linear head"
 
     def outcomes(seed: int) -> dict[str, str]:
-        return {c: run["hihello"][str(seed)] for c, run in runs.items()}
+        return {c: run[hihello.KEY][str(seed)] for c, run in runs.items()}
 
     reached = [s for s in SCREEN_SEEDS if all(text == target for text in outcomes(s).values())]
     others = ", ".join(
@@ -278,7 +280,7 @@ def long_sequence_figures(runs: dict[str, Measured]) -> str:
         + per_capability(
             {
                 c: f"{100 * accuracy:.1f}% ({right} of {total})"
-                for c, (accuracy, right, total) in ((c, run["longseq"][str(seed)]) for c, run in runs.items())
+                for c, (accuracy, right, total) in ((c, run[long_sequences.KEY][str(seed)]) for c, run in runs.items())
             }
         )
         for seed in SCREEN_SEEDS
@@ -297,7 +299,7 @@ def time_series_figures(runs: dict[str, Measured]) -> str:
         settings = screen_forecast_settings(read_series((ROOT / "data" / filename).read_bytes(), filename))
         shown = {}
         for capability, run in runs.items():
-            _, ours, naive = run["timeseries"][name]
+            _, ours, naive = run[time_series.KEY][name]
             winner = "the model wins" if ours < naive else "naive wins"
             shown[capability] = f"{ours:.3f} vs {naive:.3f} ({winner})"
         parts.append(f"{name} sample ({settings.target}) {per_capability(shown)}")

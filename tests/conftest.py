@@ -125,7 +125,7 @@ def open_screen(page: str, key: str, **state):
 
 def setting(at, key: str, name: str):
     """The sidebar widget for setting ``name`` on the screen ``key``. Widgets tied to a table end in its tag
-    (``timeseries_epochs_3f2a9c1b``), those tied to a run start with ``r<number>_`` (``timeseries_r2_step_ahead``)."""
+    (``time_series_epochs_3f2a9c1b``), those tied to a run start with ``r<number>_`` (``time_series_r2_step_ahead``)."""
     return widget_by_key(at, re.compile(rf"{re.escape(key)}_(r\d+_)?{re.escape(name)}(_[0-9a-f]{{8}})?"))
 
 

@@ -1,4 +1,5 @@
-"""Small helpers the CSV and time-series tests share: read a text as an uploaded file, catch a refusal."""
+"""Small helpers the CSV and time-series tests share: read a text as an uploaded file, catch a refusal, the epochs a
+forecast run validates at."""
 
 from __future__ import annotations
 
@@ -22,3 +23,11 @@ def refused(raw: bytes) -> str:
 
 def notes_of(table) -> str:
     return " ".join(table.notes)
+
+
+def validation_epochs(epochs: int, validate_every: int) -> list[int]:
+    """The epochs after which the test-part loss is measured: every ``validate_every``-th, and the last (what the
+    validation caption of core.screens.time_series.readings says)."""
+    every = max(1, int(validate_every))
+    measured = list(range(every, int(epochs) + 1, every))
+    return measured if measured and measured[-1] == epochs else [*measured, int(epochs)]

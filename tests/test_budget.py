@@ -9,7 +9,7 @@ from benchmarks.budget_fit import cases, run_once
 from core.engine.budget import Budget, CostEstimate, check_budget, format_duration
 from core.engine.models import ModelConfig, SequenceModel
 from core.engine.session import TrainingSession
-from core.engine.training import SequenceData, TrainConfig
+from core.engine.settings import SequenceData, TrainConfig
 from core.words.errors import InputError
 
 # A real run within this factor of its estimate, both ways, on every CPU capability. Measured 2026-12-06 by

@@ -6,7 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from core.engine.cell_math import CellWeights, cell_step, rnn_step, unroll_layer
+from core.engine.cell_math import CellWeights, rnn_step
+from core.engine.cells import cell_step, unroll_layer
 from core.words.errors import InputError
 
 torch.set_num_threads(1)

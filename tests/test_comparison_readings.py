@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core.engine.probes import Probe
-from core.engine.training import Snapshot, TrainingHistory
+from core.engine.records import Snapshot, TrainingHistory
 from core.screens.rnn_vs_lstm_gru.comparison import CellResult, ComparisonSettings
 from core.screens.rnn_vs_lstm_gru.readings import (
     cell_state_reading,

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, compare, gap_sweep
 from core.screens.rnn_vs_lstm_gru.readings import (
     NEAR_CHANCE,

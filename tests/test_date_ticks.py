@@ -3,11 +3,11 @@ page's date axes take their formats from the catalogue, per zoom level; an Engli
 
 from __future__ import annotations
 
-from core.engine.training import build_model
 from core.screens.time_series.figures import forecast_figure, prediction_figure, residual_figure
 from core.screens.time_series.forecasting import ForecastSettings, prepare
 from core.screens.time_series.results import evaluate_forecast, forecast_beyond, future_times
 from core.words.i18n import speaking
+from tests.engine_helpers import build_model
 from tests.series_helpers import read as table_of
 
 

@@ -6,11 +6,12 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from core.charts import figures
 from core.charts.axes import MAX_PLOT_PX, MAX_ROWS, log_axis, readable_number
 from core.charts.colour_ranges import gate_range, hidden_state_range, probed, rounded_up, run_hidden_range
-from core.charts import figures
+from core.charts.loss import loss_chart, split_curves
 from core.engine.models import ModelConfig
-from core.engine.training import SequenceData, TrainConfig, fit
+from core.engine.settings import SequenceData, TrainConfig
 from core.screens.basics import figures as basics_figures
 from core.screens.basics.why_tanh import gradient_through_time
 from core.screens.hihello.settings import HiHelloSettings
@@ -18,6 +19,7 @@ from core.screens.long_sequences import figures as sequence_figures
 from core.screens.long_sequences.windows import sliding_windows
 from core.screens.rnn_vs_lstm_gru import figures as comparison_figures
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, compare
+from tests.engine_helpers import fit
 
 SUPERSCRIPT_DIGITS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -82,7 +84,7 @@ def test_readable_numbers_have_no_si_prefixes():
 
 
 def test_a_loss_of_a_quarter_reads_as_a_fraction_not_as_3():
-    fig = figures.loss_figure(list(range(1, 101)), np.geomspace(2.0, 0.24, 100))
+    fig = loss_chart(split_curves(list(range(1, 101)), np.geomspace(2.0, 0.24, 100)))
     assert_readable_log_axes(fig)
     ticks = dict(zip(fig.layout.yaxis.ticktext, fig.layout.yaxis.tickvals, strict=True))
     assert ticks["0.3"] == pytest.approx(0.3) and "3" not in ticks
@@ -128,7 +130,7 @@ def test_every_log_axis_of_the_app_is_readable(hihello_runs):
     snapshot = history.snapshots[-1]
     per_cell = {"rnn": ([1, 2, 3], [1e-9, 1e-3, 1.0]), "lstm": ([1, 2, 3], [0.5, 0.8, 1.0])}
     built = [
-        figures.loss_figure(epochs, history.losses),
+        loss_chart(split_curves(epochs, history.losses)),
         figures.gradient_per_step_figure(snapshot.probe.hidden_gradient_norms, labels, snapshot.epoch),
         figures.parameter_gradients_figure(epochs, [r.parameter_gradient_norms for r in history.records]),
         figures.line_chart([1, 2], {"a": [1e-5, 3e-5]}, "t", "x", "y (log scale)", log_y=True),
@@ -149,7 +151,7 @@ def test_the_gradient_per_step_spans_a_decade_so_a_seven_percent_wiggle_stays_sm
 
 
 def test_a_linear_loss_axis_starts_at_zero():
-    fig = figures.loss_figure([1, 2, 3], [0.076, 0.070, 0.066], log_y=False)
+    fig = loss_chart(split_curves([1, 2, 3], [0.076, 0.070, 0.066]), log_y=False)
     assert fig.layout.yaxis.rangemode == "tozero"
 
 
@@ -289,7 +291,7 @@ def test_while_a_relu_run_trains_its_range_probes_no_extra_snapshot():
 def test_linear_axes_print_plain_numbers_not_si_prefixes():
     figs = [
         figures.accuracy_figure(list(range(0, 5001, 1000)), [0.1] * 6),
-        figures.loss_figure([1, 2, 3], [2e-4, 1e-4, 5e-5], log_y=False),
+        loss_chart(split_curves([1, 2, 3], [2e-4, 1e-4, 5e-5]), log_y=False),
         sequence_figures.position_accuracy_figure([0, 10], np.full((2, 5), 0.5)),
     ]
     for fig in figs:

@@ -8,11 +8,12 @@ import json
 
 import pandas as pd
 
-from core.engine.training import TrainingHistory, build_model
+from core.engine.records import TrainingHistory
 from core.reading.series import read_series
 from core.screens.time_series.export import escape_for_spreadsheet, predictions_csv, summary_json
 from core.screens.time_series.forecasting import ForecastSettings, prepare
 from core.screens.time_series.results import evaluate_forecast
+from tests.engine_helpers import build_model
 from tests.korean_text import has_hangul
 
 # ------------------------------------------------------------------------------------------ spreadsheet safety
@@ -71,7 +72,7 @@ def _keys(value) -> list[str]:
 
 
 def test_the_json_keeps_its_keys_in_english_and_words_its_sentences_in_the_learners_language():
-    from core.engine.training import DIVERGED, Stopped
+    from core.engine.records import DIVERGED, Stopped
     from core.words.i18n import speaking
 
     table = read_series(("v\n" + "".join(f"{i % 7}\n" for i in range(60))).encode())

@@ -11,14 +11,16 @@ import numpy as np
 import pytest
 import torch
 
-from core.engine.training import DIVERGED, FAILED, Stopped, divergence_message
+from core.charts.loss import loss_chart, split_curves
+from core.engine.records import DIVERGED, FAILED, Stopped, divergence_message
 from core.reading.series import read_series
-from core.screens.time_series.figures import LOSS_TITLE, loss_figure
+from core.screens.time_series.figures import LOSS_TITLE, loss_title
 from core.screens.time_series.forecasting import ForecastSettings, default_features, default_target, prepare
 from core.screens.time_series.metrics import zero_targets
-from core.screens.time_series.readings import not_finite_advice, stopped_message, validation_caption, validation_epochs
+from core.screens.time_series.readings import not_finite_advice, stopped_message, validation_caption
 from core.screens.time_series.results import better_forecast, evaluate_forecast, format_number
 from tests.korean_text import has_hangul
+from tests.series_helpers import validation_epochs
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SAMPLES = {"stock_like.csv": "Close", "seasonal.csv": "Value"}
@@ -78,7 +80,7 @@ def test_the_stopped_message_drops_advice_the_screen_cannot_follow():
 
 
 def test_the_loss_figure_keeps_room_for_its_axis_title():
-    fig = loss_figure([1, 2, 3], [0.3, 0.2, 0.1], [None, None, 0.15], x_max=3)
+    fig = loss_chart(split_curves([1, 2, 3], [0.3, 0.2, 0.1], [None, None, 0.15]), y_title=loss_title(), x_max=3)
     layout = fig.layout
     assert layout.yaxis.automargin is True and layout.margin.l >= 80
     assert layout.yaxis.title.text == "<br>".join(LOSS_TITLE)

@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from core.engine.training import build_model
 from core.reading.series import read_series
 from core.screens.time_series.forecasting import ForecastSettings, prepare
 from core.screens.time_series.results import better_forecast, evaluate_forecast, format_number, is_price, verdict
+from tests.engine_helpers import build_model
 from tests.korean_text import has_hangul
 
 

@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 import torch
 
-from core.engine.training import build_model
 from core.reading.series import read_series
 from core.screens.time_series import figures as forecast_figures
 from core.screens.time_series import forecasting
@@ -27,6 +26,7 @@ from core.screens.time_series.forecasting import (
 )
 from core.screens.time_series.results import evaluate_forecast, forecast_beyond, future_times, verdict
 from core.words.errors import InputError
+from tests.engine_helpers import build_model
 from tests.korean_text import has_hangul
 from tests.series_helpers import read as table_of
 
@@ -339,6 +339,7 @@ def test_a_refused_setting_is_a_korean_sentence_in_korean():
 
     with speaking("ko"), pytest.raises(InputError) as refused:
         ForecastSettings(target="y", features=("y",), device="tpu")
-    assert str(refused.value) == "알 수 없는 장치 'tpu'입니다. auto, cpu, cuda 중에서 고르세요."
+    with speaking("ko"):  # worded where it is shown
+        assert str(refused.value) == "알 수 없는 장치 'tpu'입니다. auto, cpu, cuda 중에서 고르세요."
     with pytest.raises(InputError, match="Unknown device 'tpu': choose one of auto, cpu, cuda"):
         ForecastSettings(target="y", features=("y",), device="tpu")

@@ -11,6 +11,7 @@ import math
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from core.screens.registry import screens
 from tests.conftest import visit
 
 NUMBERS = [math.nan, math.inf, -math.inf, 1e308, -1e308]
@@ -24,13 +25,12 @@ FORGED = {
     "text_area": [("string_value", "x" * 1_000_000)],
     "multiselect": [("string_array_value", ["not an option"])],
 }
-PAGES = {
-    "pages/basics.py": {},
-    "pages/hihello.py": {"hihello_epochs": 20},
-    "pages/long_sequences.py": {"longseq_epochs": 10},
-    "pages/time_series.py": {},
-    "pages/rnn_vs_lstm_gru.py": {"compare_gap": 5, "compare_steps": 50},
+SHORT = {  # screen -> the settings (session state) that keep its first run short
+    "hihello": {"hihello_epochs": 20},
+    "long_sequences": {"long_sequences_epochs": 10},
+    "rnn_vs_lstm_gru": {"rnn_vs_lstm_gru_gap": 5, "rnn_vs_lstm_gru_steps": 50},
 }
+PAGES = {entry.page: SHORT.get(entry.key, {}) for entry in screens()}  # every screen's page (core.screens.registry)
 
 
 def forge(widget, field: str, value) -> None:

@@ -12,8 +12,8 @@ import torch
 
 from core.engine.models import SequenceModel
 from core.engine.objectives import probabilities
+from core.engine.records import LearningRateChange
 from core.engine.session import TrainingSession
-from core.engine.training import LearningRateChange
 from core.screens.hihello.limits import ceiling_note, hidden_size_unused, nonlinearity_unused, score_ceiling
 from core.screens.hihello.readings import (
     SATURATED_SHARE,

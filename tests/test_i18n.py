@@ -30,6 +30,8 @@ SOURCES = sorted(
 # explain) and the JavaScript of the live clock.
 CODE_WRITERS = {
     "core/runs/code.py",
+    "core/screens/hihello/run_code.py",
+    "core/screens/long_sequences/run_code.py",
     "core/screens/time_series/run_code.py",
     "core/screens/rnn_vs_lstm_gru/run_code.py",
     "ui/ticker.py",
@@ -38,7 +40,7 @@ BILINGUAL = {
     "core/words/glossary.py",
     "core/words/i18n.py",
 }  # data in both languages by design: the glossary, language names
-TRANSLATORS = {"_", "N_", "ngettext", "pgettext"}
+TRANSLATORS = {"_", "N_", "ngettext", "said_plural", "pgettext"}
 # Keyword arguments that are never shown: widget keys, formats, plotly's and Streamlit's own settings.
 KEPT_ARGUMENTS = {
     "key",
@@ -263,7 +265,7 @@ def _extracted() -> set[tuple[str | None, str]]:
         for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT / top),
             method_map=[("**.py", "python")],
-            keywords={"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)},
+            keywords={"_": None, "N_": None, "ngettext": (1, 2), "said_plural": (1, 2), "pgettext": ((1, "c"), 2)},
         ):
             found.add(_key(message, context))
     with (ROOT / "streamlit_app.py").open("rb") as entry:

@@ -198,7 +198,7 @@ def test_the_time_series_data_section_speaks_the_learners_language():
 
     from tests.conftest import APP, APP_TIMEOUT
 
-    key = "timeseries"
+    key = "time_series"
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params["lang"] = "ko"
     at.run()
@@ -240,7 +240,7 @@ def test_the_page_shows_the_mixed_encodings_warning_in_the_learners_language():
 
     from tests.conftest import APP, APP_TIMEOUT
 
-    key = "timeseries"
+    key = "time_series"
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params["lang"] = "ko"
     at.run()

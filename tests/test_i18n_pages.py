@@ -10,20 +10,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.screens.registry import screens
 from core.words.i18n import speaking
 from tests.conftest import APP, APP_TIMEOUT
 from tests.korean_text import hangul_share, page_words
 
-PAGES = [
-    None,  # the home page
-    "pages/basics.py",
-    "pages/hihello.py",
-    "pages/long_sequences.py",
-    "pages/time_series.py",
-    "pages/rnn_vs_lstm_gru.py",
-    "pages/glossary.py",
-]
-CHEAP = {None, "pages/basics.py", "pages/glossary.py"}  # no training on the first visit
+GLOSSARY = "pages/glossary.py"  # a page of the app, no screen
+PAGES = [None, *(entry.page for entry in screens()), GLOSSARY]  # None: the home page
+CHEAP = {None, GLOSSARY, *(entry.page for entry in screens() if not entry.trains)}  # no training on the first visit
 KOREAN_SHARE = 0.8  # of the letters left: a page with a stray English paragraph falls well below
 DATA = ("hihello", "ihello")  # the learner's own word, Latin in every language
 

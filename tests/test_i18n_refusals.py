@@ -9,15 +9,17 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.screens.registry import training_screens
 from tests.conftest import APP, APP_TIMEOUT
 from tests.korean_text import hangul_share
 
-SCREENS = {  # page: (what its refusal names, in Korean)
-    "pages/hihello.py": ("에포크 수", "은닉 크기, 깊이 또는 단어"),
-    "pages/long_sequences.py": ("에포크 수", "은닉 크기, 깊이, 시퀀스 길이 또는 텍스트"),
-    "pages/time_series.py": ("에포크 수", "윈도우, 예측 구간, 은닉 크기, 깊이 또는 파일(행 수)"),
-    "pages/rnn_vs_lstm_gru.py": ("학습 스텝 수", "은닉 크기나 간격"),
+REFUSALS = {  # screen: (what its refusal names, in Korean)
+    "hihello": ("에포크 수", "은닉 크기, 깊이 또는 단어"),
+    "long_sequences": ("에포크 수", "은닉 크기, 깊이, 시퀀스 길이 또는 텍스트"),
+    "time_series": ("에포크 수", "윈도우, 예측 구간, 은닉 크기, 깊이 또는 파일(행 수)"),
+    "rnn_vs_lstm_gru": ("학습 스텝 수", "은닉 크기나 간격"),
 }
+SCREENS = {entry.page: REFUSALS[entry.key] for entry in training_screens()}  # every screen that trains
 
 
 def opened(page: str, query: dict[str, str]) -> AppTest:
@@ -54,13 +56,27 @@ def test_a_forged_link_value_is_noted_in_korean():
     assert note == "링크에서 받지 않은 값: hihello_seed=2.5 (정수가 아님)."
 
 
+def test_a_noted_link_value_and_a_refused_language_are_worded_again_after_a_switch():
+    """The note is kept in the session (the link is read once): its refusals keep their messages, not their words,
+    so the note reads in the language chosen since, a refused ``lang`` and a value the settings refuse alike."""
+    at = opened("pages/hihello.py", {"lang": "xx", "hihello_seed": "2.5", "hihello_hidden_size": "100000"})
+    (note,) = [re.sub(r"\\(.)", r"\1", str(i.value)) for i in at.info if "hihello_seed" in i.value]
+    assert "hihello_seed=2.5 (not a whole number)" in note and "lang=xx (not a language of this app" in note
+    assert "hihello_hidden_size=100000 (the hidden size must be a whole number from 1 to" in note
+    at.sidebar.button_group(key="language_selector").set_value("ko").run()
+    assert not at.exception, at.exception
+    (korean,) = [re.sub(r"\\(.)", r"\1", str(i.value)) for i in at.info if "hihello_seed" in i.value]
+    assert korean.startswith("링크에서 받지 않은 값: ") and "hihello_seed=2.5 (정수가 아님)" in korean
+    assert "lang=xx" in korean and "hihello_hidden_size=100000 (은닉 크기은(는) 1부터" in korean, korean
+
+
 def _settings(kind: str, **values):
     from core.screens.hihello.settings import HiHelloSettings
     from core.screens.long_sequences.settings import LongSequenceSettings
     from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
     from core.screens.time_series.forecasting import ForecastSettings
 
-    made = {"hihello": HiHelloSettings, "longseq": LongSequenceSettings, "compare": ComparisonSettings}
+    made = {"hihello": HiHelloSettings, "long_sequences": LongSequenceSettings, "rnn_vs_lstm_gru": ComparisonSettings}
     if kind == "forecast":
         return ForecastSettings(target="v", features=("v",), **values)
     return made[kind](**values)
@@ -71,9 +87,9 @@ def _settings(kind: str, **values):
     [
         ("hihello", {"seed": 2.5}, "시드은(는) 0부터"),
         ("hihello", {"cell": "gru2"}, "알 수 없는 셀 종류 'gru2'입니다."),
-        ("longseq", {"epochs": 0}, "에포크 수은(는) 1부터"),
-        ("longseq", {"batch_size": 3}, "알 수 없는 배치 크기 3입니다."),
-        ("compare", {"steps": 75.5}, "학습 스텝 수은(는) 1부터"),
+        ("long_sequences", {"epochs": 0}, "에포크 수은(는) 1부터"),
+        ("long_sequences", {"batch_size": 3}, "알 수 없는 배치 크기 3입니다."),
+        ("rnn_vs_lstm_gru", {"steps": 75.5}, "학습 스텝 수은(는) 1부터"),
         ("forecast", {"horizon": 0}, "예측 구간은(는) 1부터"),
         ("forecast", {"batch_size": -1}, "배치 크기(0 = 모든 윈도우)은(는) 0부터"),
     ],
@@ -85,8 +101,10 @@ def test_a_setting_out_of_its_rule_is_refused_in_korean_with_its_korean_name(kin
 
     with speaking("ko"), pytest.raises(InputError) as refused:
         _settings(kind, **values)
-    message = str(refused.value)
+    with speaking("ko"):  # a refusal is worded where it is shown, in the language of that moment
+        message = str(refused.value)
     assert korean in message and hangul_share(message) > 0.5, message
+    assert hangul_share(str(refused.value)) == 0  # the same refusal, shown on an English page
     with pytest.raises(InputError) as english:
         _settings(kind, **values)
     assert hangul_share(str(english.value)) == 0

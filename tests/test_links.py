@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from core.runs.links import Refusal, holds, ignored_sentence, link_text, parse_value, read_link
-from core.runs.presets import PRESETS, matching_preset, presets_for, same_value
+from core.runs.presets import matching_preset, same_value
 from core.screens.hihello.settings import HiHelloSettings
-from core.screens.long_sequences.settings import LongSequenceSettings
-from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
+from core.screens.registry import presets_for, training_screens
 from core.words.errors import InputError
+from core.words.message import as_said
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_read_link_takes_valid_values_and_refuses_forged_ones_without_clamping()
         "hihello_cell": ["xyz"],
         "hihello_word": ["hello"],
         "hihello_num_layers": ["1", "2"],
-        "longseq_seed": ["abc"],  # another screen's: left to that screen
+        "long_sequences_seed": ["abc"],  # another screen's: left to that screen
         "hihello_unknown": ["1"],  # not a setting: left alone
     }
     taken, refused = read_link(HiHelloSettings(), raw, "hihello")
@@ -71,7 +71,11 @@ def test_link_text_reads_back_to_the_same_value(value):
 
 @pytest.mark.parametrize(
     ("screen", "defaults"),
-    [("hihello", HiHelloSettings()), ("compare", ComparisonSettings()), ("longseq", LongSequenceSettings())],
+    [  # the screens whose presets are settings only (Time series' also choose the data, a control of its page)
+        (entry.key, entry.settings())
+        for entry in training_screens()
+        if all(name in entry.settings.__dataclass_fields__ for preset in entry.presets for name in preset.settings)
+    ],
 )
 def test_every_preset_is_a_valid_link_of_its_screen(screen, defaults):
     for preset in presets_for(screen):
@@ -84,10 +88,11 @@ def test_every_preset_is_a_valid_link_of_its_screen(screen, defaults):
 def test_the_preset_on_screen_is_the_one_whose_settings_all_match():
     defaults = HiHelloSettings()
     values = {**defaults.__dict__, "seed": 0.0}  # the seed control holds a float
-    assert matching_preset("hihello", values, defaults).name == "stuck"
-    assert matching_preset("hihello", {**values, "epochs": 200}, defaults) is None
-    assert matching_preset("hihello", defaults.__dict__, defaults).name == "lab"
-    assert set(PRESETS) <= {"hihello", "longseq", "timeseries", "compare"}
+    presets = presets_for("hihello")
+    assert matching_preset(presets, values, defaults).name == "stuck"
+    assert matching_preset(presets, {**values, "epochs": 200}, defaults) is None
+    assert matching_preset(presets, defaults.__dict__, defaults).name == "lab"
+    assert all(entry.presets for entry in training_screens())  # every screen that trains has its teaching setups
 
 
 def test_streamlit_still_seeds_widgets_from_the_private_field_ui_links_clears():
@@ -105,11 +110,11 @@ def test_a_table_tagged_parameter_names_its_setting_and_several_values_make_a_tu
     from core.screens.time_series.forecasting import ForecastSettings
 
     defaults = ForecastSettings(target="Close", features=("Close",))
-    raw = {"timeseries_epochs_3f2a9c1b": ["30"], "timeseries_features_3f2a9c1b": ["Open", "Close"], "x": ["1"]}
-    taken, refused = read_link(defaults, raw, "timeseries")
-    assert taken == {"timeseries_epochs_3f2a9c1b": 30, "timeseries_features_3f2a9c1b": ("Open", "Close")}
+    raw = {"time_series_epochs_3f2a9c1b": ["30"], "time_series_features_3f2a9c1b": ["Open", "Close"], "x": ["1"]}
+    taken, refused = read_link(defaults, raw, "time_series")
+    assert taken == {"time_series_epochs_3f2a9c1b": 30, "time_series_features_3f2a9c1b": ("Open", "Close")}
     assert not refused
-    _, refused = read_link(defaults, {"timeseries_features_3f2a9c1b": ["a", "a"]}, "timeseries")
+    _, refused = read_link(defaults, {"time_series_features_3f2a9c1b": ["a", "a"]}, "time_series")
     assert refused[0].reason == "each feature column can be chosen once only"
 
 
@@ -167,7 +172,7 @@ def test_a_whole_number_is_read_exactly_and_a_huge_one_is_not_finite():
 
 def control_values() -> list[float | int]:
     """Every number a control of the app can hold (and so write into a link), and a few that test the writer's edges."""
-    from core.engine.training import LEARNING_RATE_LADDER
+    from core.engine.settings import LEARNING_RATE_LADDER
 
     floats = [*LEARNING_RATE_LADDER]
     for low, high, step in ((0.5, 1.5, 0.05), (0.0, 1.0, 0.1), (0.0, 5.0, 0.5)):  # Basics' radius, noise, gate bias
@@ -217,8 +222,8 @@ def test_a_repeated_parameter_beyond_the_cap_is_refused_with_a_note_naming_the_c
 
     defaults = ForecastSettings(target="Close", features=("Close",))
     columns = [f"c{i}" for i in range(MOST_VALUES + 1)]
-    taken, refused = read_link(defaults, {"timeseries_features_3f2a9c1b": columns}, "timeseries")
-    assert not taken and [r.name for r in refused] == ["timeseries_features_3f2a9c1b"]
+    taken, refused = read_link(defaults, {"time_series_features_3f2a9c1b": columns}, "time_series")
+    assert not taken and [r.name for r in refused] == ["time_series_features_3f2a9c1b"]
     assert (
         refused[0].reason == f"{MOST_VALUES + 1} values, more than the {MOST_VALUES} a link may hold: only the "
         f"first {MOST_VALUES} are read"
@@ -233,7 +238,7 @@ def test_the_note_names_the_first_twenty_counts_the_rest_and_quotes_the_links_te
     assert f"hihello_x{MOST_NOTED - 1}=1" in sentence and f"hihello_x{MOST_NOTED}=" not in sentence
     assert sentence.endswith("; and 5 more values.")
     assert ignored_sentence(refusals[: MOST_NOTED + 1]).endswith("; and 1 more value.")
-    long_reason = Refusal("hihello_cell", "x" * 100_000, lambda: "unknown cell type '" + "x" * 100_000 + "'")
+    long_reason = Refusal("hihello_cell", "x" * 100_000, as_said("unknown cell type '" + "x" * 100_000 + "'"))
     quoted = ignored_sentence([long_reason, Refusal("x" * 500, "[a](b)", "why")], quote=lambda text: f"<{text}>")
     assert len(quoted) < 600 and "<[a](b)>" in quoted and "<hihello_cell>=<xxx" in quoted
 
@@ -246,16 +251,16 @@ def test_a_device_this_machine_lacks_is_refused_with_the_note_and_one_it_has_is_
 
     defaults = ForecastSettings(target="Close", features=("Close",))
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    taken, refused = read_link(defaults, {"timeseries_device": ["cuda"], "timeseries_seed": ["3"]}, "timeseries")
-    assert taken == {"timeseries_seed": 3}
+    taken, refused = read_link(defaults, {"time_series_device": ["cuda"], "time_series_seed": ["3"]}, "time_series")
+    assert taken == {"time_series_seed": 3}
     assert [(r.name, r.raw, r.reason) for r in refused] == [
-        ("timeseries_device", "cuda", "this machine has no such device; the run uses the CPU")
+        ("time_series_device", "cuda", "this machine has no such device; the run uses the CPU")
     ]
-    assert read_link(defaults, {"timeseries_device": ["cpu"]}, "timeseries") == ({"timeseries_device": "cpu"}, [])
-    _, (unknown,) = read_link(defaults, {"timeseries_device": ["mps"]}, "timeseries")  # not a choice of the screen
+    assert read_link(defaults, {"time_series_device": ["cpu"]}, "time_series") == ({"time_series_device": "cpu"}, [])
+    _, (unknown,) = read_link(defaults, {"time_series_device": ["mps"]}, "time_series")  # not a choice of the screen
     assert unknown.reason.startswith("unknown device 'mps'")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    assert read_link(defaults, {"timeseries_device": ["cuda"]}, "timeseries") == ({"timeseries_device": "cuda"}, [])
+    assert read_link(defaults, {"time_series_device": ["cuda"]}, "time_series") == ({"time_series_device": "cuda"}, [])
     assert device_here("auto") and device_here("cpu") and not device_here("tpu")
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
     assert not device_here("mps")

@@ -1,4 +1,4 @@
-"""Links, presets and saved runs across languages (core.runs.links, core.runs.presets, core.runs.file).
+"""Links, presets and saved runs across languages (core.runs.links, core.runs.presets, core.saving.file).
 
 A bound choice control is carried in the URL by its label, in the language of the page that wrote it: a link made
 on a Korean page holds Korean labels, and must open the same setup on an English page, and back. Presets keep
@@ -15,14 +15,15 @@ import zipfile
 import pytest
 
 import core.words.i18n
-from core.engine.training import FAILED, FAILED_MESSAGE
-from core.runs.file import build_sessions, load_run, save_run
+from core.engine.records import FAILED, FAILED_MESSAGE
 from core.runs.links import holds, ignored_sentence, link_text, options_by_label, read_link
-from core.runs.presets import PRESETS, presets_for
+from core.saving.file import FORMAT_VERSION, build_sessions, save_run
 from core.screens.hihello.settings import HiHelloSettings
+from core.screens.registry import presets_for, training_screens
 from core.words.errors import InputError
 from core.words.i18n import _, speaking
 from tests.korean_text import has_hangul
+from tests.run_file_helpers import load_run
 
 READOUTS = {"logits": "RNN output used directly as the scores (the lab)", "linear": "a linear layer on top"}
 KOREAN_READOUTS = {"logits": "RNN 출력을 그대로 점수로 (실습)", "linear": "위에 선형 층 하나"}
@@ -90,7 +91,7 @@ def test_a_refusal_noted_in_korean_reads_in_english_after_a_switch():
     assert "given more than once" in english and not has_hangul(english)
 
 
-@pytest.mark.parametrize("screen", list(PRESETS))
+@pytest.mark.parametrize("screen", [entry.key for entry in training_screens()])
 def test_presets_speak_korean_and_keep_their_ids(screen):
     english = [(p.name, p.title, p.look_for) for p in presets_for(screen)]
     with speaking("ko"):
@@ -135,12 +136,15 @@ def test_a_run_saved_in_korean_holds_no_korean_and_loads_the_same_in_english():
     assert again.sessions["model"].history.losses == sessions["model"].history.losses
 
 
-def _stop_edited(data: bytes, stopped) -> bytes:
-    """The same file with its ``stopped`` entry replaced (an older file's form, or a forged one)."""
+def _stop_edited(data: bytes, stopped, version: int | None = None) -> bytes:
+    """The same file with its ``stopped`` entry replaced (an older file's form, or a forged one), and its format
+    version when ``version`` is given."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     run = json.loads(parts["run.json"])
     run["sessions"]["model"]["stopped"] = stopped
+    if version is not None:
+        run["format_version"] = version
     parts["run.json"] = json.dumps(run).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -170,33 +174,44 @@ def test_a_diverged_run_saved_in_korean_keeps_its_cause_not_its_sentence():
         assert loaded.reason == stopped.reason  # and in Korean once the page speaks Korean
 
 
-def test_an_older_file_with_the_english_sentence_still_loads_and_speaks_korean():
+def test_a_format_1_file_with_the_english_sentence_still_loads_and_speaks_korean():
+    """Format 1 files were written with ``[epoch, cause, rate]`` and, earlier, ``[epoch, English sentence]``: both are
+    read, by the file's version; format 2 (FORMAT_VERSION) holds only the first."""
     settings = HiHelloSettings(epochs=20, learning_rate=10.0, nonlinearity="relu", readout="linear")
     sessions, logs = build_sessions(settings)
     sessions["model"].advance(epochs=20)
     stopped = sessions["model"].history.stopped
     data = save_run(settings, sessions, logs)
-    older = _stop_edited(data, [stopped.epoch, stopped.reason])  # what a file saved before the cause was kept holds
+    assert FORMAT_VERSION == 2
+    # what a format-1 file saved before the cause was kept holds
+    older = _stop_edited(data, [stopped.epoch, stopped.reason], version=1)
     loaded = load_run(older, screen="hihello").sessions["model"].history.stopped
     assert loaded == stopped and loaded.diverged and loaded.learning_rate == 10.0
     with speaking("ko"):
         assert has_hangul(loaded.reason)
-    unknown = load_run(_stop_edited(data, [stopped.epoch, "Stopped for a reason of its own."]), screen="hihello")
-    assert unknown.sessions["model"].history.stopped.reason == "Stopped for a reason of its own."
+    later = load_run(_stop_edited(data, [stopped.epoch, "diverged", 10.0], version=1), screen="hihello")
+    assert later.sessions["model"].history.stopped == stopped
+    mine = "Stopped for a reason of its own."
+    unknown = load_run(_stop_edited(data, [stopped.epoch, mine], version=1), screen="hihello")
+    assert unknown.sessions["model"].history.stopped.reason == mine
     assert not unknown.sessions["model"].history.stopped.diverged
-    failed = load_run(_stop_edited(data, [stopped.epoch, FAILED_MESSAGE]), screen="hihello")
+    failed = load_run(_stop_edited(data, [stopped.epoch, FAILED_MESSAGE], version=1), screen="hihello")
     assert failed.sessions["model"].history.stopped.cause == FAILED
     unreadable = ([stopped.epoch, "exploded", 10.0], [stopped.epoch, "diverged", None], [stopped.epoch, "diverged"])
     for forged in (*unreadable, [stopped.epoch], [stopped.epoch, "failed", 0.1], ["7", "diverged", 10.0]):
-        with pytest.raises(InputError):
-            load_run(_stop_edited(data, forged), screen="hihello")
+        for version in (1, 2):
+            with pytest.raises(InputError):
+                load_run(_stop_edited(data, forged, version), screen="hihello")
+    for sentence in (stopped.reason, FAILED_MESSAGE, mine):  # a sentence is no format-2 entry
+        with pytest.raises(InputError, match="the reason the run stopped is unreadable"):
+            load_run(_stop_edited(data, [stopped.epoch, sentence]), screen="hihello")
 
 
 @pytest.mark.parametrize(
     "data, screen, english, korean",
     [
         (b"PK\x03\x04 not a zip", "hihello", "not an RNN Lab run", "RNN Lab 실행이 아닙니다"),
-        (None, "longseq", "made for the HiHello screen, not Long sequences", "긴 시퀀스 화면이 아니라 HiHello"),
+        (None, "long_sequences", "made for the HiHello screen, not Long sequences", "긴 시퀀스 화면이 아니라 HiHello"),
     ],
 )
 def test_a_refused_file_is_explained_in_the_learners_language(data, screen, english, korean):
@@ -207,7 +222,9 @@ def test_a_refused_file_is_explained_in_the_learners_language(data, screen, engl
         load_run(data, screen=screen)
     with speaking("ko"), pytest.raises(InputError, match=korean) as refused:
         load_run(data, screen=screen)
-    assert has_hangul(str(refused.value))
+    with speaking("ko"):
+        assert has_hangul(str(refused.value))
+    assert english in str(refused.value)  # raised on a Korean page, worded in English where English is shown
 
 
 def test_the_reasons_added_for_issue_24_speak_korean(monkeypatch):
@@ -217,17 +234,23 @@ def test_the_reasons_added_for_issue_24_speak_korean(monkeypatch):
 
     from core.runs.links import MOST_NOTED, MOST_VALUES, Refusal, parse_value, too_many
     from core.screens.time_series.forecasting import ForecastSettings
-    from ui.i18n import _not_a_language
+    from ui.i18n import not_a_language
     from ui.lessons import NOT_SETTINGS
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     defaults = ForecastSettings(target="Close", features=("Close",))
-    _taken, (device,) = read_link(defaults, {"timeseries_device": ["cuda"]}, "timeseries")
+    _taken, (device,) = read_link(defaults, {"time_series_device": ["cuda"]}, "time_series")
     many = [Refusal(f"x{i}", "1", NOT_SETTINGS[0]) for i in range(MOST_NOTED + 3)]
     with speaking("ko"):
         with pytest.raises(InputError) as plain:
             parse_value("1_0", 0)
-        reasons = [str(plain.value), too_many(MOST_VALUES + 1)(), device.reason, _(NOT_SETTINGS[1]), _not_a_language()]
+        reasons = [
+            str(plain.value),
+            str(too_many(MOST_VALUES + 1)),
+            device.reason,
+            _(NOT_SETTINGS[1]),
+            str(not_a_language()),
+        ]
         note = ignored_sentence(many)
     for reason in reasons:
         assert has_hangul(reason), reason

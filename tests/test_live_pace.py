@@ -103,9 +103,9 @@ def test_the_three_cells_race_in_lockstep_at_every_frame_and_after_pause(monkeyp
     """A real race (issue 22): the status step, the last point of every curve and the accuracy numbers are one step.
     Before, each cell had a third of a tick's time and the fastest ran ahead (status 114, LSTM curve at 185)."""
     monkeypatch.setattr(ui.live_run, "WORK_SECONDS", 0.05)  # ticks as short as a browser's: the race is mid-way
-    at = visit("pages/rnn_vs_lstm_gru.py", compare_gap=5, compare_steps=300)
-    run = at.session_state["compare_run"]
-    at.selectbox(key="compare_speed").set_value("full").run()
+    at = visit("pages/rnn_vs_lstm_gru.py", rnn_vs_lstm_gru_gap=5, rnn_vs_lstm_gru_steps=300)
+    run = at.session_state["rnn_vs_lstm_gru_run"]
+    at.selectbox(key="rnn_vs_lstm_gru_speed").set_value("full").run()
     seen = []
     for _ in range(4):
         steps = {cell: session.epoch for cell, session in run.sessions.items()}
@@ -115,7 +115,7 @@ def test_the_three_cells_race_in_lockstep_at_every_frame_and_after_pause(monkeyp
         seen.append(run.epoch)
         at.run()
     assert 0 < seen[0] < seen[-1] < 300
-    at.button(key="compare_pause").click().run()
+    at.button(key="rnn_vs_lstm_gru_pause").click().run()
     paused_at = {cell: session.epoch for cell, session in run.sessions.items()}
     at.run().run()
     assert {cell: session.epoch for cell, session in run.sessions.items()} == paused_at

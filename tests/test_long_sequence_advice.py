@@ -18,7 +18,7 @@ About 0.2-0.4 s a run: the cheapest cases stay in the fast tier."""
 import pytest
 import torch
 
-from core.engine.training import learning_rates
+from core.engine.settings import learning_rates
 from core.screens.long_sequences.read_back_ceiling import window_limits
 from core.screens.long_sequences.readings import GOOD_READ_BACK, advice
 from core.screens.long_sequences.settings import LongSequenceSettings, read_back_at

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from core.engine.models import ModelConfig
-from core.engine.training import LearningRateChange, learning_rates
+from core.engine.records import LearningRateChange
+from core.engine.settings import learning_rates
 from core.screens.long_sequences.read_back_ceiling import Ceiling, WindowLimits, window_limits
 from core.screens.long_sequences.readings import (
     advice,

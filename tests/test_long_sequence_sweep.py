@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from core.engine.training import learning_rates
+from core.engine.settings import learning_rates
 from core.runs.status import status_sentence
 from core.screens.long_sequences.read_back_ceiling import window_limits
 from core.screens.long_sequences.readings import (

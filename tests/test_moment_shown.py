@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pytest
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES
 from core.engine.objectives import probabilities
 from core.screens.long_sequences.settings import read_back_at
 from core.screens.long_sequences.windows import generate
@@ -128,8 +128,8 @@ def read_back_box(at) -> str:
 def test_long_sequences_read_back_and_the_views_after_it_use_the_same_weights():
     """At the final epoch the read-back (metric, box, per-character chart, captions), the probabilities, the neuron and
     the generation all use the weights after the last update."""
-    at = open_screen(LONG, "longseq", longseq_epochs=SHORT)
-    run = live_run(at, "longseq")
+    at = open_screen(LONG, "long_sequences", long_sequences_epochs=SHORT)
+    run = live_run(at, "long_sequences")
     task, model = run.screen.task, run.session.model
     now = read_back_at(model, task, SHORT)
     share = f"{100 * now.accuracy:.1f}%"
@@ -149,13 +149,13 @@ def test_long_sequences_read_back_and_the_views_after_it_use_the_same_weights():
 
 
 def test_long_sequences_paused_between_snapshots_and_scrubbed_back():
-    at = visit(LONG, longseq_epochs=40)  # snapshots every 2 epochs
-    at.button(key="longseq_reset").click().run()
-    run = live_run(at, "longseq")
+    at = visit(LONG, long_sequences_epochs=40)  # snapshots every 2 epochs
+    at.button(key="long_sequences_reset").click().run()
+    run = live_run(at, "long_sequences")
     run.session.advance(epochs=7)
     at.run()
-    at.button(key="longseq_step").click().run()
-    at.button(key="longseq_step").click().run()
+    at.button(key="long_sequences_step").click().run()
+    at.button(key="long_sequences_step").click().run()
     assert not at.exception, at.exception
     assert run.epoch == 9 and 9 not in [s.epoch for s in run.history.snapshots]
     task = run.screen.task
@@ -167,7 +167,7 @@ def test_long_sequences_paused_between_snapshots_and_scrubbed_back():
     assert any(t.startswith("The sentence read back after epoch 9") for t in shown)
     assert "with the weights after epoch 9." in texts(at)
 
-    at.select_slider(key="longseq_epoch").set_value(4).run()
+    at.select_slider(key="long_sequences_epoch").set_value(4).run()
     assert not at.exception, at.exception
     snapshot = run.history.snapshot_at(4)
     model = copy.deepcopy(run.session.model)
@@ -203,8 +203,8 @@ def test_the_comparison_paused_mid_run_reads_one_step_so_far():
     """The issue's case: paused at step 45 of 300 (snapshots every 30, held-out accuracy every 10): the summary's
     ratios and accuracies both from step 45, said "so far, at step 45", never "after training"."""
     at = visit(COMPARE)
-    at.button(key="compare_reset").click().run()
-    run = live_run(at, "compare")
+    at.button(key="rnn_vs_lstm_gru_reset").click().run()
+    run = live_run(at, "rnn_vs_lstm_gru")
     for session in run.sessions.values():
         session.advance(epochs=45)
     at.run()
@@ -232,11 +232,11 @@ def test_the_comparison_paused_mid_run_reads_one_step_so_far():
 
 
 def test_the_comparison_finished_reads_after_training():
-    at = open_screen(COMPARE, "compare", compare_gap=5, compare_steps=50)
+    at = open_screen(COMPARE, "rnn_vs_lstm_gru", rnn_vs_lstm_gru_gap=5, rnn_vs_lstm_gru_steps=50)
     words = texts(at)
     assert plain(at.info[0].value).startswith("After all 50 training steps") and "so far" not in words
     assert "at initialisation →" in words and "after training" in words
-    finish(at, "compare")
+    finish(at, "rnn_vs_lstm_gru")
 
 
 @pytest.mark.seeds

@@ -19,7 +19,7 @@ import pytest
 from core.screens.time_series.results import ForecastResult, evaluate_forecast, forecast_beyond, format_number
 from tests.conftest import finish, live_run, visit
 
-KEY = "timeseries"
+KEY = "time_series"
 PAGE = "pages/time_series.py"
 TAG = hashlib.sha1(b"sample:stock_like.csv").hexdigest()[:8]  # the stock sample's table-tied widgets end in it
 EPOCHS = 100  # snapshots every 5 epochs

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from core.reading.series import in_row_order, read_series
-from core.runs.file import load_run, save_run
+from core.saving.file import save_run
 from core.screens.time_series import figures as ff
 from core.screens.time_series.export import predictions_frame
 from core.screens.time_series.forecasting import ForecastSettings, prepare
@@ -22,6 +22,7 @@ from core.screens.time_series.results import evaluate_forecast, forecast_beyond,
 from core.screens.time_series.run_code import forecast_code, training_rows
 from core.words.errors import InputError
 from tests.note_stock_sample import HEADER, ROWS, closes_oldest_first, note_stock_bytes, note_stock_lines
+from tests.run_file_helpers import load_run
 from tests.series_helpers import notes_of, read
 
 COLUMNS = ["Open", "High", "Low", "Volume", "Close"]
@@ -104,7 +105,7 @@ def test_a_saved_run_carries_the_row_order_and_an_older_file_loads_oldest_first(
     sessions, _ = build(chosen)
     sessions["model"].advance(epochs=2)
     data = save_run(chosen, sessions, data=IDENTITY)
-    loaded = load_run(data, screen="timeseries", build=build, data_identity=IDENTITY)
+    loaded = load_run(data, screen="time_series", build=build, data_identity=IDENTITY)
     assert loaded.settings.row_order == "newest_first" and loaded.settings == chosen
     # A file saved before the row order existed has no such setting: it loads with the order of that time.
     old = settings()
@@ -120,7 +121,7 @@ def test_a_saved_run_carries_the_row_order_and_an_older_file_loads_oldest_first(
     with zipfile.ZipFile(packed, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
-    loaded = load_run(packed.getvalue(), screen="timeseries", build=build, data_identity=IDENTITY)
+    loaded = load_run(packed.getvalue(), screen="time_series", build=build, data_identity=IDENTITY)
     assert loaded.settings.row_order == "oldest_first"
 
 

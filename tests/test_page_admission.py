@@ -76,23 +76,27 @@ def test_the_gap_sweep_waits_its_turn_in_the_same_queue(monkeypatch):
     trains nothing; once a slot frees it goes on."""
     monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
     monkeypatch.setattr(core.engine.admission, "STALE_SECONDS", 600.0)
-    at = open_screen("pages/rnn_vs_lstm_gru.py", "compare", compare_gap=5, compare_steps=50)  # trained to the end
+    at = open_screen(
+        "pages/rnn_vs_lstm_gru.py", "rnn_vs_lstm_gru", rnn_vs_lstm_gru_gap=5, rnn_vs_lstm_gru_steps=50
+    )  # trained to the end
     admission = core.engine.admission.shared_admission()
     assert admission.request("another learner's run").granted
-    at.multiselect(key="compare_gaps").set_value([2, 5])
-    at.button(key="compare_run_sweep").click().run()
-    job = live_run(at, "compare").job
+    at.multiselect(key="rnn_vs_lstm_gru_gaps").set_value([2, 5])
+    at.button(key="rnn_vs_lstm_gru_run_sweep").click().run()
+    job = live_run(at, "rnn_vs_lstm_gru").job
     assert job is not None and job.fraction == 0
     assert "waiting for a free slot on the server: next in line" in status_text(at)
     admission.release("another learner's run")
-    finish(at, "compare")
-    assert live_run(at, "compare").requested["sweep"][0] == [2, 5]
+    finish(at, "rnn_vs_lstm_gru")
+    assert live_run(at, "rnn_vs_lstm_gru").requested["sweep"][0] == [2, 5]
 
 
 def test_a_run_started_beside_a_sweep_waits_while_the_sweep_holds_the_only_slot(monkeypatch):
     """The issue's case: one slot, a sweep computing on the comparison screen, a HiHello run started meanwhile."""
     monkeypatch.setenv("RNNLAB_MAX_TRAININGS", "1")
-    compare = open_screen("pages/rnn_vs_lstm_gru.py", "compare", compare_gap=5, compare_steps=50)
+    compare = open_screen(
+        "pages/rnn_vs_lstm_gru.py", "rnn_vs_lstm_gru", rnn_vs_lstm_gru_gap=5, rnn_vs_lstm_gru_steps=50
+    )
     inside, go_on = threading.Event(), threading.Event()
     train = GapSweep.advance
 
@@ -102,8 +106,8 @@ def test_a_run_started_beside_a_sweep_waits_while_the_sweep_holds_the_only_slot(
         return train(self, *args, **kwargs)
 
     monkeypatch.setattr(GapSweep, "advance", held_open)
-    compare.multiselect(key="compare_gaps").set_value([2])
-    sweeping = threading.Thread(target=lambda: compare.button(key="compare_run_sweep").click().run())
+    compare.multiselect(key="rnn_vs_lstm_gru_gaps").set_value([2])
+    sweeping = threading.Thread(target=lambda: compare.button(key="rnn_vs_lstm_gru_run_sweep").click().run())
     sweeping.start()
     try:
         assert inside.wait(60)

@@ -4,7 +4,7 @@ import json
 
 from tests.conftest import live_run, visit
 
-KEY = "compare"
+KEY = "rnn_vs_lstm_gru"
 PAGE = "pages/rnn_vs_lstm_gru.py"
 
 
@@ -14,7 +14,7 @@ def loss_chart(at) -> dict:
 
 
 def test_a_learning_rate_change_mid_run_is_marked_on_the_loss_chart():
-    at = visit(PAGE, compare_gap=5, compare_steps=50)
+    at = visit(PAGE, rnn_vs_lstm_gru_gap=5, rnn_vs_lstm_gru_steps=50)
     at.button(key=f"{KEY}_reset").click().run()  # a new run waits for Play
     at.button(key=f"{KEY}_step").click().run()  # 10 steps of each cell
     assert live_run(at, KEY).epoch == 10

@@ -2,6 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
+from core.screens.registry import screens
 from tests.conftest import APP, APP_TIMEOUT
 from tests.korean_text import hangul_share, has_hangul, page_words
 
@@ -18,7 +19,7 @@ def test_home_runs_and_introduces_the_rnn():
 
 def test_every_screen_opens_without_exception():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT).run()
-    for page in ["pages/basics.py", "pages/long_sequences.py", "pages/time_series.py", "pages/rnn_vs_lstm_gru.py"]:
+    for page in [entry.page for entry in screens() if entry.key != "hihello"]:  # HiHello: test_page_hihello.py
         at.switch_page(page).run()
         assert not at.exception, page
         assert at.title, page
@@ -34,5 +35,5 @@ def test_home_speaks_korean():
     text = " ".join(m.value for m in at.markdown)
     assert "은닉 상태" in text and "기울기 소실" in text
     labels = [link.label for link in at.get("page_link")]
-    assert len(labels) == 6 and all(has_hangul(label) for label in labels)
+    assert len(labels) == len(screens()) + 1 and all(has_hangul(label) for label in labels)  # and the glossary
     assert labels[0].startswith("**기초**")

@@ -129,15 +129,34 @@ def test_a_preset_writes_its_settings_into_the_url_and_plays_them():
 
 
 SCREENS = {
-    "longseq": (
+    "long_sequences": (
         "pages/long_sequences.py",
-        {"longseq_seed": "3", "longseq_epochs": "20", "longseq_cell": "GRU", "longseq_sequence_length": "6"},
-        {"longseq_batch_size": "7", "longseq_sequence_length": "99", "longseq_hidden_is_vocabulary": "maybe"},
+        {
+            "long_sequences_seed": "3",
+            "long_sequences_epochs": "20",
+            "long_sequences_cell": "GRU",
+            "long_sequences_sequence_length": "6",
+        },
+        {
+            "long_sequences_batch_size": "7",
+            "long_sequences_sequence_length": "99",
+            "long_sequences_hidden_is_vocabulary": "maybe",
+        },
     ),
-    "compare": (
+    "rnn_vs_lstm_gru": (
         "pages/rnn_vs_lstm_gru.py",
-        {"compare_gap": "5", "compare_steps": "50", "compare_seed": "1", "compare_learning_rate": "0.03"},
-        {"compare_gap": "-4", "compare_noise": "inf", "compare_task": "chess", "compare_recall_marker": "2"},
+        {
+            "rnn_vs_lstm_gru_gap": "5",
+            "rnn_vs_lstm_gru_steps": "50",
+            "rnn_vs_lstm_gru_seed": "1",
+            "rnn_vs_lstm_gru_learning_rate": "0.03",
+        },
+        {
+            "rnn_vs_lstm_gru_gap": "-4",
+            "rnn_vs_lstm_gru_noise": "inf",
+            "rnn_vs_lstm_gru_task": "chess",
+            "rnn_vs_lstm_gru_recall_marker": "2",
+        },
     ),
 }
 
@@ -150,7 +169,7 @@ def settings_of(at, key):
 @pytest.mark.parametrize(
     "key",
     # the comparison and long-sequence runs take 2-5 s twice over: make test runs them, make check the rest
-    [pytest.param(k, marks=pytest.mark.slow) if k in ("compare", "longseq") else k for k in SCREENS],
+    [pytest.param(k, marks=pytest.mark.slow) if k in ("rnn_vs_lstm_gru", "long_sequences") else k for k in SCREENS],
 )
 def test_a_link_to_another_screen_opens_the_same_run_twice(key):
     page, query, _ = SCREENS[key]
@@ -180,36 +199,36 @@ SEASONAL_TAG = hashlib.sha1(b"sample:seasonal.csv").hexdigest()[:8]  # the time-
 
 def test_a_time_series_link_carries_the_sample_and_the_table_settings():
     query = {
-        "timeseries_source": "seasonal",  # the option, as a teacher writes it; the link then shows its label
-        "timeseries_window": "14",
-        f"timeseries_epochs_{SEASONAL_TAG}": "30",
-        "timeseries_seed": "3",
+        "time_series_source": "seasonal",  # the option, as a teacher writes it; the link then shows its label
+        "time_series_window": "14",
+        f"time_series_epochs_{SEASONAL_TAG}": "30",
+        "time_series_seed": "3",
     }
-    first = opened(query, "pages/time_series.py", "timeseries")
-    run = live_run(first, "timeseries")
+    first = opened(query, "pages/time_series.py", "time_series")
+    run = live_run(first, "time_series")
     assert run.screen.identity == "sample:seasonal.csv"
     assert (run.settings.window, run.settings.epochs, run.settings.seed) == (14, 30, 3)
     assert not notes(first)
     link = dict(parse_qsl(urlsplit(link_of(first)).query))
-    assert link["timeseries_source"].startswith("Built-in: seasonal")
-    second = opened(link, "pages/time_series.py", "timeseries")
-    assert settings_of(second, "timeseries") == settings_of(first, "timeseries")
+    assert link["time_series_source"].startswith("Built-in: seasonal")
+    second = opened(link, "pages/time_series.py", "time_series")
+    assert settings_of(second, "time_series") == settings_of(first, "time_series")
 
 
 def test_a_forged_time_series_link_gets_the_note_and_an_upload_says_the_file_stays_behind():
     forged = {
-        "timeseries_window": "999",
-        "timeseries_source": "evil",
-        "timeseries_train_percent": "33.5",
-        f"timeseries_target_{SEASONAL_TAG}": "Nope",
+        "time_series_window": "999",
+        "time_series_source": "evil",
+        "time_series_train_percent": "33.5",
+        f"time_series_target_{SEASONAL_TAG}": "Nope",
     }
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.query_params.update({**forged, "timeseries_source": "seasonal"})
+    at.query_params.update({**forged, "time_series_source": "seasonal"})
     at.run()
     at.switch_page("pages/time_series.py").run()
     assert not at.exception, at.exception
     (note,) = notes(at)
-    assert f"timeseries_target_{SEASONAL_TAG}=Nope" in note
+    assert f"time_series_target_{SEASONAL_TAG}=Nope" in note
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params.update(forged)
     at.run()
@@ -217,8 +236,8 @@ def test_a_forged_time_series_link_gets_the_note_and_an_upload_says_the_file_sta
     assert not at.exception, at.exception
     (note,) = notes(at)
     assert all(f"{name}={value}" in note for name, value in forged.items() if "target" not in name), note
-    assert live_run(at, "timeseries").settings.window == 7
-    upload = visit("pages/time_series.py", timeseries_source="upload")
+    assert live_run(at, "time_series").settings.window == 7
+    upload = visit("pages/time_series.py", time_series_source="upload")
     assert any("not your file" in c.value for c in upload.sidebar.get("caption"))
 
 
@@ -286,18 +305,18 @@ def test_hide_all_leaves_out_every_preset_that_changes_anything():
 
 
 def test_hide_on_the_time_series_screen_names_the_data_source_by_its_label_and_holds_the_sample():
-    at = paused({"hide": "source"}, "pages/time_series.py", "timeseries")
-    assert preset_buttons(at, "timeseries") == ["prices"]  # the seasonal preset would switch the sample
+    at = paused({"hide": "source"}, "pages/time_series.py", "time_series")
+    assert preset_buttons(at, "time_series") == ["prices"]  # the seasonal preset would switch the sample
     assert "This lesson's link fixes: the data (those controls are hidden)." in captions(at)
-    assert live_run(at, "timeseries").screen.identity == "sample:stock_like.csv"
+    assert live_run(at, "time_series").screen.identity == "sample:stock_like.csv"
 
 
 def test_a_long_sequence_preset_is_a_link_and_keeps_its_promise():
     at = visit("pages/long_sequences.py")
-    at.button(key="longseq_preset_short_window").click().run()
-    assert at.query_params.get("longseq_sequence_length") == "2"
-    at.selectbox(key="longseq_speed").set_value("full").run()
-    finish(at, "longseq")
+    at.button(key="long_sequences_preset_short_window").click().run()
+    assert at.query_params.get("long_sequences_sequence_length") == "2"
+    at.selectbox(key="long_sequences_speed").set_value("full").run()
+    finish(at, "long_sequences")
     read_back = float(at.metric[0].value.rstrip("%"))
     assert read_back <= 85 and any("Window 2 is too short" in m.value for m in at.sidebar.get("markdown"))
 
@@ -305,10 +324,10 @@ def test_a_long_sequence_preset_is_a_link_and_keeps_its_promise():
 def test_a_time_series_preset_switches_the_sample_and_says_what_to_look_for():
     at = visit("pages/time_series.py")
     assert any("The naive forecast wins on prices" in m.value for m in at.sidebar.get("markdown"))  # the defaults
-    at.button(key="timeseries_preset_seasonal").click().run()
+    at.button(key="time_series_preset_seasonal").click().run()
     assert not at.exception, at.exception
-    assert at.query_params.get("timeseries_source", "").startswith("Built-in: seasonal")
-    assert live_run(at, "timeseries").screen.identity == "sample:seasonal.csv"
+    assert at.query_params.get("time_series_source", "").startswith("Built-in: seasonal")
+    assert live_run(at, "time_series").screen.identity == "sample:seasonal.csv"
     assert any("Seasonal data: the model wins" in m.value for m in at.sidebar.get("markdown"))
 
 
@@ -403,13 +422,14 @@ def test_a_device_this_machine_lacks_is_ignored_with_the_note_and_the_run_uses_t
     import torch
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # a CPU machine, whatever runs the test
-    at = paused({"timeseries_device": "cuda", "timeseries_seed": "3"}, "pages/time_series.py", "timeseries")
+    at = paused({"time_series_device": "cuda", "time_series_seed": "3"}, "pages/time_series.py", "time_series")
     (note,) = notes(at)
     assert (
-        note == "Ignored from the link: timeseries_device=cuda (this machine has no such device; the run uses the CPU)."
+        note
+        == "Ignored from the link: time_series_device=cuda (this machine has no such device; the run uses the CPU)."
     )
     assert not at.error, [e.value for e in at.error]
-    run = live_run(at, "timeseries")
+    run = live_run(at, "time_series")
     assert run.settings.device == "auto" and run.screen.device.type == "cpu" and run.settings.seed == 3
-    assert run.sessions["model"].device.type == "cpu" and at.radio(key="timeseries_device").value == "auto"
-    assert "timeseries_device" not in dict(parse_qsl(urlsplit(link_of(at)).query))
+    assert run.sessions["model"].device.type == "cpu" and at.radio(key="time_series_device").value == "auto"
+    assert "time_series_device" not in dict(parse_qsl(urlsplit(link_of(at)).query))

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.runs.file import build_sessions, save_run
+from core.saving.file import build_sessions, save_run
 from core.screens.hihello.settings import HiHelloSettings
 from tests.conftest import APP, APP_TIMEOUT, live_run, setting
 from tests.korean_text import mostly_hangul

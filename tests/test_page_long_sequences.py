@@ -12,7 +12,7 @@ from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, rese
 from tests.korean_text import hangul_share, page_words
 
 PAGE = "pages/long_sequences.py"
-KEY = "longseq"
+KEY = "long_sequences"
 KOREAN = "나는 한국에서 자랐고 나는 한국어를 유창하게 한다. 하늘에 떠있는 구름"
 SECTIONS = [
     "The sentence read back",
@@ -47,26 +47,26 @@ def test_first_visit_trains_the_seed_lab_and_reads_the_sentence_back():
     assert len(at.get("plotly_chart")) >= 11
     run = run_of(at)
     assert run.screen.task.windows == 170 and run.screen.model_config.hidden_size == 25
-    assert at.text_input(key="longseq_prompt").value == "if you wan"
+    assert at.text_input(key="long_sequences_prompt").value == "if you wan"
     generated = [block for block in at.main.code if block.language != "python"][-1]  # not the run's PyTorch code
     assert generated.value.startswith("if you want to build")  # greedy generation recites the sentence
 
 
 def test_a_korean_text_trains():
-    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
+    at = open_screen(PAGE, KEY, long_sequences_epochs=SHORT)
     reset_and_finish(at, KEY, text=KOREAN, sequence_length=5, epochs=40)
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     run = run_of(at)
     assert run.screen.task.text == KOREAN and run.screen.task.windows == len(KOREAN) - 5
     assert len(run.screen.log.epochs) == 40
-    assert at.text_input(key="longseq_prompt").value == KOREAN[:5]  # the prompt follows the new text
-    cells = json.loads(chart_spec(at, "longseq_neuron"))["data"][0]["text"]
+    assert at.text_input(key="long_sequences_prompt").value == KOREAN[:5]  # the prompt follows the new text
+    cells = json.loads(chart_spec(at, "long_sequences_neuron"))["data"][0]["text"]
     assert "".join(c for row in cells for c in row) == KOREAN  # the neuron view writes the Korean text
 
 
 def test_a_too_short_text_says_why_and_keeps_the_previous_run():
-    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
+    at = open_screen(PAGE, KEY, long_sequences_epochs=SHORT)
     before = run_of(at)
     reset_and_finish(at, KEY, text="짧은 글")
     assert not at.exception
@@ -76,16 +76,16 @@ def test_a_too_short_text_says_why_and_keeps_the_previous_run():
 
 
 def test_display_controls_change_the_charts_without_retraining():
-    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
+    at = open_screen(PAGE, KEY, long_sequences_epochs=SHORT)
     run = run_of(at)
     controls = [
-        (at.slider(key="longseq_neuron_unit"), 7, "longseq_neuron"),
-        (at.radio(key="longseq_neuron_layer"), 1, "longseq_neuron"),
-        (at.select_slider(key="longseq_window"), 42, "longseq_hidden"),
-        (at.select_slider(key="longseq_epoch"), 10, "longseq_hidden"),
-        (at.select_slider(key="longseq_epoch"), 25, "longseq_readback"),
-        (at.radio(key="longseq_layer"), 1, "longseq_hidden"),
-        (at.slider(key="longseq_temperature"), 1.0, "longseq_generation"),
+        (at.slider(key="long_sequences_neuron_unit"), 7, "long_sequences_neuron"),
+        (at.radio(key="long_sequences_neuron_layer"), 1, "long_sequences_neuron"),
+        (at.select_slider(key="long_sequences_window"), 42, "long_sequences_hidden"),
+        (at.select_slider(key="long_sequences_epoch"), 10, "long_sequences_hidden"),
+        (at.select_slider(key="long_sequences_epoch"), 25, "long_sequences_readback"),
+        (at.radio(key="long_sequences_layer"), 1, "long_sequences_hidden"),
+        (at.slider(key="long_sequences_temperature"), 1.0, "long_sequences_generation"),
     ]
     for widget, value, chart_key in controls:
         before = chart_spec(at, chart_key)
@@ -96,29 +96,29 @@ def test_display_controls_change_the_charts_without_retraining():
 
 
 def test_a_prompt_outside_the_vocabulary_is_explained():
-    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
-    at.text_input(key="longseq_prompt").set_value("Zebra!").run()
+    at = open_screen(PAGE, KEY, long_sequences_epochs=SHORT)
+    at.text_input(key="long_sequences_prompt").set_value("Zebra!").run()
     assert not at.exception
     assert len(at.error) == 1 and "prompt can only use characters of the training text" in at.error[0].value
     assert "Gradients" in [h.value for h in at.subheader]
 
 
 def test_one_epoch_control_drives_the_read_back_and_the_snapshots():
-    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
-    at.select_slider(key="longseq_epoch").set_value(25).run()
+    at = open_screen(PAGE, KEY, long_sequences_epochs=SHORT)
+    at.select_slider(key="long_sequences_epoch").set_value(25).run()
     specs = [c.proto.spec for c in at.get("plotly_chart")]
     assert any("after epoch 25" in s for s in specs) and any("after 25 epochs" in s for s in specs)
     reset_and_finish(at, KEY, epochs=40)
-    assert at.select_slider(key="longseq_epoch").value == 40  # a new run shows its own last epoch everywhere
+    assert at.select_slider(key="long_sequences_epoch").value == 40  # a new run shows its own last epoch everywhere
     specs = [c.proto.spec for c in at.get("plotly_chart")]
     assert any("after epoch 40" in s for s in specs) and any("after 40 epochs" in s for s in specs)
 
 
 def test_step_adds_one_epoch_to_the_read_back():
-    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
-    at.button(key="longseq_reset").click().run()
-    at.button(key="longseq_step").click().run()
-    at.button(key="longseq_step").click().run()
+    at = open_screen(PAGE, KEY, long_sequences_epochs=SHORT)
+    at.button(key="long_sequences_reset").click().run()
+    at.button(key="long_sequences_step").click().run()
+    at.button(key="long_sequences_step").click().run()
     assert run_of(at).screen.log.epochs == [1, 2]
     assert "Read back after epoch 2" in at.code[0].value
 
@@ -128,7 +128,7 @@ def captions(at: AppTest) -> list[str]:
 
 
 def test_the_intro_status_and_captions_follow_the_run():
-    at = open_screen(PAGE, KEY, longseq_epochs=SHORT)
+    at = open_screen(PAGE, KEY, long_sequences_epochs=SHORT)
     assert "A 2-layer RNN of 25 units with a linear layer on top" in at.markdown[0].value
     status = next(c for c in captions(at) if c.startswith("**Epoch"))
     assert f"**Epoch {SHORT} of {SHORT}** · finished · took" in status and "so far" not in status
@@ -138,7 +138,7 @@ def test_the_intro_status_and_captions_follow_the_run():
     assert f"After epoch {SHORT} the read-back is {100 * read_back.accuracy:.1f}% right" in " ".join(captions(at))
     peak = int(snapshot.probe.hidden_gradient_norms[0].argmax()) + 1
     assert any(c.startswith(f"After {SHORT} epochs ‖∂L/∂h_t‖ is largest at t = {peak}") for c in captions(at))
-    assert json.loads(chart_spec(at, "longseq_gradient_steps"))["layout"]["xaxis"]["ticktext"][0] == "t=1"
+    assert json.loads(chart_spec(at, "long_sequences_gradient_steps"))["layout"]["xaxis"]["ticktext"][0] == "t=1"
     assert at.dataframe[0].value["window"].tolist() == [1, 2, 3]  # windows count from 1 on screen
 
     reset_and_finish(at, KEY, cell="gru", num_layers=3, epochs=20)
@@ -152,7 +152,7 @@ def test_the_intro_status_and_captions_follow_the_run():
 def test_at_window_2_the_screen_shows_the_ceiling_and_names_the_window():
     """The issue's case: every seed ends at 135 or 136 of 179, at or one short of the 136 (76.0%) that any model can
     read back with two characters of context; the advice names the window, not another seed or a larger network."""
-    at = open_screen(PAGE, KEY, longseq_sequence_length=2)
+    at = open_screen(PAGE, KEY, long_sequences_sequence_length=2)
     assert not at.exception and not at.error, [e.value for e in at.error]
     ceiling = at.metric[1]
     assert (ceiling.label, ceiling.value) == ("Best possible read-back", "76.0%")
@@ -171,7 +171,7 @@ def test_a_too_high_learning_rate_is_named_as_the_cause():
     # Measured: Adam 0.3 on the lab's RNN jumps from 3.21 to 5.80 by epoch 5 and reads back 19% (all spaces). After a
     # jump the advice is a rate about 30 times lower (0.01: followed, 175-176 of 179 characters under every capability,
     # tests/test_long_sequence_advice.py).
-    at = open_screen(PAGE, KEY, longseq_epochs=SHORT, longseq_learning_rate=0.3)
+    at = open_screen(PAGE, KEY, long_sequences_epochs=SHORT, long_sequences_learning_rate=0.3)
     assert len(at.warning) == 1, [w.value for w in at.warning]
     warning = at.warning[0].value
     assert "the learning rate (0.3) is too high" in warning and "Set the learning rate to 0.01" in warning

@@ -9,15 +9,15 @@ from core.screens.rnn_vs_lstm_gru.comparison import gap_sweep
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, reset_and_finish
 from tests.korean_text import hangul_share, page_words
 
-KEY = "compare"
+KEY = "rnn_vs_lstm_gru"
 PAGE = "pages/rnn_vs_lstm_gru.py"
 
 
 @pytest.fixture(scope="module")
-def compare_page():
+def rnn_vs_lstm_gru_page():
     """One page for the module, opened on a short run (the defaults train three cells for a while): every test
     trains its own settings."""
-    return open_screen(PAGE, KEY, compare_gap=5, compare_steps=50)
+    return open_screen(PAGE, KEY, rnn_vs_lstm_gru_gap=5, rnn_vs_lstm_gru_steps=50)
 
 
 def accuracies(at):
@@ -40,8 +40,8 @@ def test_first_visit_trains_three_cells_and_explains():
     assert len(at.get("plotly_chart")) >= 3 + 7  # curves, gradients, LSTM and GRU gates
 
 
-def test_a_short_first_visit_trains_three_cells_and_draws_them(compare_page):
-    at = compare_page
+def test_a_short_first_visit_trains_three_cells_and_draws_them(rnn_vs_lstm_gru_page):
+    at = rnn_vs_lstm_gru_page
     assert set(accuracies(at)) == {"RNN accuracy", "LSTM accuracy", "GRU accuracy"}
     assert at.info[0].value.startswith("After all 50 training steps") and "at gap 5" in at.info[0].value
     assert "(chance is 12.5%)" in at.info[0].value
@@ -73,16 +73,16 @@ def test_a_short_first_visit_trains_three_cells_and_draws_them(compare_page):
         },
     ],
 )
-def test_extreme_settings_train_without_error(compare_page, settings):
-    at = reset_and_finish(compare_page, KEY, **settings)
+def test_extreme_settings_train_without_error(rnn_vs_lstm_gru_page, settings):
+    at = reset_and_finish(rnn_vs_lstm_gru_page, KEY, **settings)
     assert not at.error
     assert len(accuracies(at)) == 3
 
 
 @pytest.mark.slow  # three cells retrained: ~4 s
-def test_controls_change_the_outcome(compare_page):
+def test_controls_change_the_outcome(rnn_vs_lstm_gru_page):
     at = reset_and_finish(
-        compare_page,
+        rnn_vs_lstm_gru_page,
         KEY,
         gap=5,
         steps=50,
@@ -102,8 +102,8 @@ def test_controls_change_the_outcome(compare_page):
     assert any("needs the memory task" in c.value for c in at.caption)
 
 
-def test_the_sweep_runs_per_gap(compare_page):
-    at = reset_and_finish(compare_page, KEY, task="memory", gap=5, steps=50)
+def test_the_sweep_runs_per_gap(rnn_vs_lstm_gru_page):
+    at = reset_and_finish(rnn_vs_lstm_gru_page, KEY, task="memory", gap=5, steps=50)
     at.multiselect(key=f"{KEY}_gaps").set_value([2, 4])
     at.button(key=f"{KEY}_run_sweep").click().run()
     finish(at, KEY)  # it trains in the live ticks, a chunk per turn of the server's queue
@@ -112,9 +112,9 @@ def test_the_sweep_runs_per_gap(compare_page):
 
 
 @pytest.mark.slow  # three cells retrained: ~4 s
-def test_a_sweep_run_mid_training_stays_on_screen_after_the_next_step(compare_page):
+def test_a_sweep_run_mid_training_stays_on_screen_after_the_next_step(rnn_vs_lstm_gru_page):
     """The sweep trains its own cells from the settings: the run's later steps neither drop nor change it."""
-    at = reset_and_finish(compare_page, KEY, task="memory", gap=5, steps=50)
+    at = reset_and_finish(rnn_vs_lstm_gru_page, KEY, task="memory", gap=5, steps=50)
     at.button(key=f"{KEY}_reset").click().run()
     at.button(key=f"{KEY}_step").click().run()
     at.multiselect(key=f"{KEY}_gaps").set_value([2, 4])
@@ -135,11 +135,13 @@ def sweep_status(at) -> str:
 
 
 @pytest.mark.slow  # the sweep trains twice: ~5 s
-def test_pause_stops_the_sweep_and_continue_ends_with_the_numbers_of_an_uninterrupted_sweep(compare_page, monkeypatch):
+def test_pause_stops_the_sweep_and_continue_ends_with_the_numbers_of_an_uninterrupted_sweep(
+    rnn_vs_lstm_gru_page, monkeypatch
+):
     import ui.live_run
 
     monkeypatch.setattr(ui.live_run, "WORK_SECONDS", 0.05)  # short chunks, as in a browser: Pause finds it midway
-    at = reset_and_finish(compare_page, KEY, task="memory", gap=5, steps=100)
+    at = reset_and_finish(rnn_vs_lstm_gru_page, KEY, task="memory", gap=5, steps=100)
     at.multiselect(key=f"{KEY}_gaps").set_value([2, 5])
     at.button(key=f"{KEY}_run_sweep").click().run()  # its run plays the first tick
     assert "running the gap sweep: gap 2 (1 of 2), training the " in sweep_status(at)
@@ -158,8 +160,8 @@ def test_pause_stops_the_sweep_and_continue_ends_with_the_numbers_of_an_uninterr
 
 
 @pytest.mark.slow  # three cells retrained: ~4 s
-def test_the_three_cells_race_together_and_step_is_ten_optimiser_steps(compare_page):
-    at = reset_and_finish(compare_page, KEY, gap=5, steps=50)
+def test_the_three_cells_race_together_and_step_is_ten_optimiser_steps(rnn_vs_lstm_gru_page):
+    at = reset_and_finish(rnn_vs_lstm_gru_page, KEY, gap=5, steps=50)
     at.button(key=f"{KEY}_reset").click().run()
     at.button(key=f"{KEY}_step").click().run()
     run = live_run(at, KEY)
@@ -179,7 +181,7 @@ def test_the_screen_speaks_korean_and_a_language_switch_keeps_the_run():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params["lang"] = "ko"
     at.run()
-    at.session_state["compare_gap"], at.session_state["compare_steps"] = 5, 50
+    at.session_state["rnn_vs_lstm_gru_gap"], at.session_state["rnn_vs_lstm_gru_steps"] = 5, 50
     at.switch_page(PAGE).run()
     at.selectbox(key=f"{KEY}_speed").set_value("full").run()
     finish(at, KEY)
@@ -209,7 +211,7 @@ def test_the_sidebar_language_selector_switches_this_screen_without_an_error():
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.query_params["lang"] = "ko"
     at.run()
-    at.session_state["compare_gap"], at.session_state["compare_steps"] = 5, 50
+    at.session_state["rnn_vs_lstm_gru_gap"], at.session_state["rnn_vs_lstm_gru_steps"] = 5, 50
     at.switch_page(PAGE).run()
     run = live_run(at, KEY)
     at.sidebar.button_group(key="language_selector").set_value("en").run()

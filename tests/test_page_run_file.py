@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.runs.file import build_sessions, save_run, this_machine
+from core.saving.file import build_sessions, save_run, this_machine
 from core.screens.hihello.settings import HiHelloSettings
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, visit
 from tests.korean_text import mostly_hangul
@@ -71,8 +71,8 @@ def test_a_corrupt_or_foreign_upload_shows_its_message_and_keeps_the_run():
     assert any("broken.rnnlab: This file is not an RNN Lab run" in e.value for e in at.error)
     assert live_run(at, HIHELLO) is run and metric(at, "Loss") == loss
 
-    longseq = open_screen("pages/long_sequences.py", "longseq")
-    other = run_file_bytes(live_run(longseq, "longseq"))
+    longseq = open_screen("pages/long_sequences.py", "long_sequences")
+    other = run_file_bytes(live_run(longseq, "long_sequences"))
     upload(at, HIHELLO, "sentence.rnnlab", other)
     assert any("made for the Long sequences screen, not HiHello" in e.value for e in at.error)
     assert live_run(at, HIHELLO) is run
@@ -80,13 +80,13 @@ def test_a_corrupt_or_foreign_upload_shows_its_message_and_keeps_the_run():
 
 @pytest.mark.slow
 def test_a_long_sequences_run_loads_back_with_the_same_read_back():
-    at = open_screen("pages/long_sequences.py", "longseq")
-    run = live_run(at, "longseq")
+    at = open_screen("pages/long_sequences.py", "long_sequences")
+    run = live_run(at, "long_sequences")
     shown = at.metric[0].value
     data = run_file_bytes(run)
-    at.button(key="longseq_reset").click().run()
-    upload(at, "longseq", "sentence.rnnlab", data)
-    loaded = live_run(at, "longseq")
+    at.button(key="long_sequences_reset").click().run()
+    upload(at, "long_sequences", "sentence.rnnlab", data)
+    loaded = live_run(at, "long_sequences")
     assert loaded is not run and loaded.epoch == run.epoch == 100
     assert loaded.history.losses == run.history.losses
     assert at.metric[0].value == shown
@@ -94,33 +94,33 @@ def test_a_long_sequences_run_loads_back_with_the_same_read_back():
 
 @pytest.mark.slow
 def test_a_time_series_run_loads_back_on_its_data_and_not_on_another():
-    at = open_screen("pages/time_series.py", "timeseries")
-    run = live_run(at, "timeseries")
+    at = open_screen("pages/time_series.py", "time_series")
+    run = live_run(at, "time_series")
     data = run_file_bytes(run)
-    at.button(key="timeseries_reset").click().run()
-    upload(at, "timeseries", "prices.rnnlab", data)
-    loaded = live_run(at, "timeseries")
+    at.button(key="time_series_reset").click().run()
+    upload(at, "time_series", "prices.rnnlab", data)
+    loaded = live_run(at, "time_series")
     assert loaded is not run and loaded.epoch == run.epoch and loaded.mode == "paused"
     assert loaded.history.losses == run.history.losses
     assert any(s.startswith(f"Loaded prices.rnnlab: epoch {run.epoch} of {run.total_epochs}") for s in successes(at))
 
-    at.radio(key="timeseries_source").set_value("seasonal").run()
-    upload(at, "timeseries", "prices-again.rnnlab", data)
+    at.radio(key="time_series_source").set_value("seasonal").run()
+    upload(at, "time_series", "prices-again.rnnlab", data)
     assert any("trained on the built-in sample stock_like.csv" in e.value for e in at.error)
-    assert live_run(at, "timeseries") is loaded
+    assert live_run(at, "time_series") is loaded
 
 
 @pytest.mark.slow
 def test_a_comparison_saved_midway_loads_paused_and_races_on_to_the_end_of_a_run_never_saved():
     settings, never_saved, sessions = comparison_halfway()
     at = visit("pages/rnn_vs_lstm_gru.py")
-    at.button(key="compare_pause").click().run()
-    upload(at, "compare", "race.rnnlab", save_run(settings, sessions))
+    at.button(key="rnn_vs_lstm_gru_pause").click().run()
+    upload(at, "rnn_vs_lstm_gru", "race.rnnlab", save_run(settings, sessions))
     assert any(s.startswith("Loaded race.rnnlab: step 11 of 30") for s in successes(at))
-    loaded = live_run(at, "compare")
+    loaded = live_run(at, "rnn_vs_lstm_gru")
     assert loaded.settings == settings and loaded.mode == "paused"
-    at.button(key="compare_finish").click().run()
-    finish(at, "compare")
+    at.button(key="rnn_vs_lstm_gru_finish").click().run()
+    finish(at, "rnn_vs_lstm_gru")
     for cell, session in loaded.sessions.items():
         assert session.history.losses == never_saved[cell].history.losses
 

@@ -73,8 +73,8 @@ def test_a_forged_steering_in_a_link_is_named_in_the_note_and_the_run_trains_uns
 
 
 def test_a_link_steers_the_three_cells_of_the_race_alike():
-    query = {"compare_gap": "5", "compare_steps": "50", "compare_rate_changes": "20:0.001"}
-    run = live_run(opened(query, "pages/rnn_vs_lstm_gru.py", "compare"), "compare")
+    query = {"rnn_vs_lstm_gru_gap": "5", "rnn_vs_lstm_gru_steps": "50", "rnn_vs_lstm_gru_rate_changes": "20:0.001"}
+    run = live_run(opened(query, "pages/rnn_vs_lstm_gru.py", "rnn_vs_lstm_gru"), "rnn_vs_lstm_gru")
     for session in run.sessions.values():
         assert [(c.epoch, c.learning_rate) for c in session.history.learning_rate_changes] == [(20, 0.001)]
         assert session.history.records[20].learning_rate == 0.001 and session.history.records[19].learning_rate == 0.01

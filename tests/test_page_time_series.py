@@ -16,7 +16,7 @@ from tests.kma_sample import DRY_DAYS, RAIN, kma_bytes
 from tests.korean_text import hangul_share, has_hangul, page_words
 from tests.note_stock_sample import HEADER, ROWS, note_stock_bytes, note_stock_lines
 
-KEY = "timeseries"
+KEY = "time_series"
 PAGE = "pages/time_series.py"
 # The stock sample's table-tied widgets end in this tag (the page hashes the data's identity).
 SAMPLE_TAG = hashlib.sha1(b"sample:stock_like.csv").hexdigest()[:8]

@@ -11,11 +11,11 @@ import pytest
 from core.engine.models import SequenceModel
 from core.engine.session import TrainingSession
 from core.reading.series import read_series
-from core.runs.presets import presets_for
 from core.screens.hihello.readings import FLAT, outcome_of, read_outcome
 from core.screens.hihello.settings import HiHelloSettings
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.long_sequences.windows import read_back_session
+from core.screens.registry import presets_for
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, compare
 from core.screens.time_series.forecasting import (
     ForecastSettings,
@@ -128,7 +128,7 @@ COMPARE_SLOW = {"long_gap", "no_gate_bias", "short_gap"}  # 300 steps at gap 30:
 
 @pytest.mark.parametrize(
     "preset",
-    [pytest.param(p, marks=pytest.mark.slow) if p.name in COMPARE_SLOW else p for p in presets_for("compare")],
+    [pytest.param(p, marks=pytest.mark.slow) if p.name in COMPARE_SLOW else p for p in presets_for("rnn_vs_lstm_gru")],
     ids=lambda p: p.name,
 )
 def test_each_comparison_preset_shows_what_it_says(preset):
@@ -143,7 +143,7 @@ def test_each_comparison_preset_shows_what_it_says(preset):
         assert max(accuracy["lstm"], accuracy["gru"]) <= promise["gated_at_most"], accuracy
 
 
-@pytest.mark.parametrize("preset", presets_for("longseq"), ids=lambda p: p.name)
+@pytest.mark.parametrize("preset", presets_for("long_sequences"), ids=lambda p: p.name)
 def test_each_long_sequence_preset_shows_what_it_says(preset):
     settings = LongSequenceSettings(**preset.settings_over(LongSequenceSettings()))
     task = settings.task()
@@ -156,7 +156,7 @@ def test_each_long_sequence_preset_shows_what_it_says(preset):
     assert loss >= promise.get("loss_at_least", 0), loss
 
 
-@pytest.mark.parametrize("preset", presets_for("timeseries"), ids=lambda p: p.name)
+@pytest.mark.parametrize("preset", presets_for("time_series"), ids=lambda p: p.name)
 def test_each_time_series_preset_shows_what_it_says(preset):
     """Run as the screen runs it: the preset's sample with the settings the screen starts from for that table."""
     name = SAMPLE_FILES[preset.settings["source"]]

@@ -1,7 +1,7 @@
 """core.engine.rates: the learning rate in force at each epoch of a run the learner steered."""
 
 from core.engine.rates import rate_in_force, rates_in_force
-from core.engine.training import LearningRateChange
+from core.engine.records import LearningRateChange
 
 # The issue's run: HiHello played at 0.1, the rate set to 3 after epoch 44 (44 steps).
 STEERED = [LearningRateChange(44, 44, 3.0)]

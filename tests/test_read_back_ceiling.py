@@ -5,9 +5,9 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from core.runs.presets import presets_for
 from core.screens.long_sequences.read_back_ceiling import contexts, longest_window, read_back_ceiling, window_limits
 from core.screens.long_sequences.windows import SEED_SENTENCE, assemble, sliding_windows
+from core.screens.registry import presets_for
 
 
 def counted(text: str, length: int) -> int:
@@ -78,7 +78,7 @@ def test_a_text_that_repeats_beyond_every_window_has_no_longer_window_to_offer()
 
 
 def test_the_window_2_preset_cites_the_ceiling_it_promises():
-    preset = next(p for p in presets_for("longseq") if p.name == "short_window")
+    preset = next(p for p in presets_for("long_sequences") if p.name == "short_window")
     limits = window_limits(sliding_windows(SEED_SENTENCE, preset.settings["sequence_length"]))
     shown = [f"{100 * c.share:.1f}%" for c in (limits.current, *limits.steps)]
     assert shown == ["76.0%", "91.1%", "100.0%"]

@@ -11,7 +11,7 @@ ceilings themselves are counting. About 20 s of training on this machine: slow t
 
 import pytest
 
-from core.engine.training import learning_rates
+from core.engine.settings import learning_rates
 from core.screens.long_sequences.read_back_ceiling import window_limits
 from core.screens.long_sequences.readings import advice
 from core.screens.long_sequences.settings import LongSequenceSettings

@@ -12,11 +12,13 @@ import pytest
 import torch
 
 from core.engine.models import SequenceModel
+from core.engine.records import Stopped
 from core.engine.session import TrainingSession
-from core.engine.training import Stopped
-from core.runs.code import RunCode, hihello_code, long_sequence_code
+from core.runs.code import RunCode
 from core.runs.code_notes import script_notes, sliced_note
+from core.screens.hihello.run_code import hihello_code
 from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.run_code import long_sequence_code
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.long_sequences.windows import read_back_session
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
@@ -106,10 +108,10 @@ def time_series_code():
 
 SCRIPTS = {
     "hihello": lambda: hihello_code(HiHelloSettings()),
-    "longseq": lambda: long_sequence_code(LongSequenceSettings()),
+    "long_sequences": lambda: long_sequence_code(LongSequenceSettings()),
     "longseq-mini-batches": lambda: long_sequence_code(LongSequenceSettings(batch_size=32, num_layers=4)),
-    "timeseries": time_series_code,
-    "compare": lambda: comparison_code(ComparisonSettings()),
+    "time_series": time_series_code,
+    "rnn_vs_lstm_gru": lambda: comparison_code(ComparisonSettings()),
     "compare-sentence": lambda: comparison_code(ComparisonSettings(task="sentence")),
 }
 
@@ -270,15 +272,15 @@ def test_the_notes_say_when_a_run_stopped_or_trained_on_a_gpu():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("screen", ["longseq", "timeseries", "compare"])
+@pytest.mark.parametrize("screen", ["long_sequences", "time_series", "rnn_vs_lstm_gru"])
 def test_every_script_matches_its_screen_at_the_full_defaults(tmp_path, screen):
     """The tests above shorten the slower defaults; here each screen trains its whole default run."""
     from core.screens.time_series.forecasting import prepare
     from core.screens.time_series.run_code import forecast_code
 
-    if screen == "longseq":
+    if screen == "long_sequences":
         code, losses = long_sequence_code(LongSequenceSettings()), [long_sequence_loss(LongSequenceSettings())]
-    elif screen == "timeseries":
+    elif screen == "time_series":
         table, settings = sample_settings("stock_like.csv")
         code, losses = forecast_code(prepare(table, settings)), [forecast_loss(table, settings)]
     else:

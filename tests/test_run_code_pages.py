@@ -26,7 +26,7 @@ def test_hihello_shows_and_offers_the_code_of_its_run():
 
 
 def test_long_sequences_shows_and_offers_the_code_of_its_run():
-    at = open_screen("pages/long_sequences.py", "longseq")
+    at = open_screen("pages/long_sequences.py", "long_sequences")
     script, downloads = code_shown(at)
     assert "torch.manual_seed(0)" in script and "windows = ids.unfold(0, 10 + 1, 1)" in script
     assert len(downloads) == 1
@@ -37,14 +37,14 @@ def test_time_series_shows_and_offers_the_code_of_its_run_and_its_rows():
 
     at = open_screen("pages/time_series.py", KEY, **{f"{KEY}_epochs_{SAMPLE_TAG}": SHORT})
     script, downloads = code_shown(at)
-    assert "torch.manual_seed(0)" in script and 'DATA = "timeseries_seed0_rows.csv"' in script
+    assert "torch.manual_seed(0)" in script and 'DATA = "time_series_seed0_rows.csv"' in script
     assert f"for epoch in range(1, {SHORT} + 1):" in script
     assert len(downloads) == 2  # the script and the rows it reads
 
 
 @pytest.mark.slow  # three cells trained to the end: ~3.5 s
 def test_rnn_vs_lstm_gru_shows_and_offers_the_code_of_its_run():
-    at = open_screen("pages/rnn_vs_lstm_gru.py", "compare", compare_steps=50)
+    at = open_screen("pages/rnn_vs_lstm_gru.py", "rnn_vs_lstm_gru", rnn_vs_lstm_gru_steps=50)
     script, downloads = code_shown(at)
     assert "for step in range(1, 50 + 1):" in script and '("LSTM", nn.LSTM, 32)' in script
     assert len(downloads) == 1

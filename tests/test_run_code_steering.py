@@ -9,8 +9,10 @@ import pytest
 
 from core.engine.models import SequenceModel
 from core.engine.session import TrainingSession
-from core.runs.code import hihello_code, long_sequence_code, steering
+from core.runs.code import steering
+from core.screens.hihello.run_code import hihello_code
 from core.screens.hihello.settings import HiHelloSettings
+from core.screens.long_sequences.run_code import long_sequence_code
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.long_sequences.windows import read_back_session
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, build_task, cell_sessions

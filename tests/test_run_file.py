@@ -11,12 +11,13 @@ import pytest
 import torch
 
 from core.reading.series import read_series
-from core.runs.file import MAX_UNPACKED_BYTES, build_sessions, load_run, save_run
+from core.saving.file import MAX_UNPACKED_BYTES, build_sessions, save_run
 from core.screens.hihello.settings import HiHelloSettings
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
 from core.screens.time_series.forecasting import ForecastSettings, prepare
 from core.words.errors import InputError
+from tests.run_file_helpers import load_run
 
 HIHELLO = HiHelloSettings(epochs=40)
 LONGSEQ = LongSequenceSettings(epochs=12, batch_size=8)  # several shuffled steps per epoch
@@ -77,7 +78,7 @@ def test_the_round_trip_is_equal_to_the_float(hihello_file):
     assert (session.history.snapshots[-1].probe.outputs == saved.history.snapshots[-1].probe.outputs).all()
 
 
-@pytest.mark.parametrize("settings", [HIHELLO, LONGSEQ], ids=["hihello", "longseq"])
+@pytest.mark.parametrize("settings", [HIHELLO, LONGSEQ], ids=["hihello", "long_sequences"])
 def test_training_on_after_loading_gives_the_losses_of_a_run_never_saved(settings):
     never_saved, _ = trained(settings, 5, learning_rate=0.03)
     never_saved["model"].advance()
@@ -91,7 +92,7 @@ def test_training_on_after_loading_gives_the_losses_of_a_run_never_saved(setting
 
 def test_the_long_sequences_read_back_log_comes_back():
     sessions, logs = trained(LONGSEQ, 4)
-    loaded = load_run(save_run(LONGSEQ, sessions, logs), screen="longseq")
+    loaded = load_run(save_run(LONGSEQ, sessions, logs), screen="long_sequences")
     log, saved = loaded.read_back["model"], logs["model"]
     assert log.epochs == saved.epochs == [1, 2, 3, 4] and log.accuracy == saved.accuracy
     assert all((a == b).all() for a, b in zip(log.ids, saved.ids, strict=True))
@@ -139,11 +140,11 @@ def test_a_forged_setting_gets_the_settings_message(hihello_file):
 
 def test_a_run_of_another_screen_says_which(hihello_file):
     with pytest.raises(InputError, match="made for the HiHello screen, not Long sequences"):
-        load_run(hihello_file[1], screen="longseq")
+        load_run(hihello_file[1], screen="long_sequences")
 
 
 @pytest.mark.parametrize(
-    "version, message", [(2, "saved by format version 2; this app reads version 1"), ("1", "unknown format version")]
+    "version, message", [(3, "saved by format version 3; this app reads version 2"), ("1", "unknown format version")]
 )
 def test_an_unknown_version_says_which_version_it_is(hihello_file, version, message):
     with pytest.raises(InputError, match=message):
@@ -189,7 +190,7 @@ def test_a_time_series_run_round_trips_on_its_own_data_and_refuses_other_data():
     sessions, _ = build(settings)
     sessions["model"].advance(epochs=7)
     data = save_run(settings, sessions, data=f"sample:{name}")
-    loaded = load_run(data, screen="timeseries", build=build, data_identity=f"sample:{name}")
+    loaded = load_run(data, screen="time_series", build=build, data_identity=f"sample:{name}")
     assert loaded.settings == settings
     assert loaded.sessions["model"].history.losses == sessions["model"].history.losses
     validation = [r.validation_loss for r in loaded.sessions["model"].history.records]
@@ -197,7 +198,7 @@ def test_a_time_series_run_round_trips_on_its_own_data_and_refuses_other_data():
     loaded.sessions["model"].advance()
     assert loaded.sessions["model"].history.losses == never_saved["model"].history.losses
     with pytest.raises(InputError, match=r"sample seasonal\.csv, and the page now has the uploaded file prices\.csv"):
-        load_run(data, screen="timeseries", build=build, data_identity="upload:prices.csv:0123456789abcdef")
+        load_run(data, screen="time_series", build=build, data_identity="upload:prices.csv:0123456789abcdef")
 
 
 def comparison_halfway():
@@ -214,7 +215,7 @@ def comparison_halfway():
 
 def test_the_three_cells_of_a_comparison_round_trip_and_race_on_exactly():
     settings, never_saved, sessions = comparison_halfway()
-    loaded = load_run(save_run(settings, sessions), screen="compare")
+    loaded = load_run(save_run(settings, sessions), screen="rnn_vs_lstm_gru")
     assert set(loaded.sessions) == {"rnn", "lstm", "gru"}
     for cell, session in loaded.sessions.items():
         assert session.history.losses == sessions[cell].history.losses

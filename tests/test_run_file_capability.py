@@ -8,8 +8,9 @@ import json
 import pytest
 import torch
 
-from core.runs.file import Machine, load_run, machine_of, save_run, this_machine
+from core.saving.file import Machine, machine_of, save_run, this_machine
 from core.words.i18n import speaking
+from tests.run_file_helpers import load_run
 from tests.test_run_file import HIHELLO, edited, members, trained
 from ui.run_file_views import machine_words
 
@@ -85,9 +86,10 @@ def test_a_run_from_another_capability_or_torch_version_is_said_to_be_one_in_bot
 
 
 def test_a_newer_format_names_its_app_version_only_when_it_is_a_label(saved):
+    from core.saving.file import FORMAT_VERSION
     from core.words.errors import InputError
 
-    forged = edited(saved, lambda run: run.update(format_version=2, app_version="<script>" * 10_000))
+    forged = edited(saved, lambda run: run.update(format_version=FORMAT_VERSION + 1, app_version="<script>" * 10_000))
     with pytest.raises(InputError, match=r"comes from version \?\)") as refused:
         load_run(forged)
     assert len(str(refused.value)) < 400

@@ -10,9 +10,10 @@ import struct
 import pytest
 import torch
 
-from core.runs.file import load_run, save_run
+from core.saving.file import save_run
 from core.words.errors import InputError
 from core.words.i18n import speaking
+from tests.run_file_helpers import load_run
 from tests.test_run_file import HIHELLO, LONGSEQ, edited, members, packed, trained
 
 
@@ -145,9 +146,15 @@ def test_a_forged_file_is_refused_with_a_message(hihello_file, forge, message):
 
 
 def test_the_message_is_in_the_learners_language(hihello_file):
+    """The refusal keeps its message (source and values): it is worded where it is shown, in that moment's language,
+    whatever the language it was raised in."""
     with speaking("ko"), pytest.raises(InputError) as refused:
         load_run(edited(hihello_file, set_record("loss", 1e308)))
-    assert "1e+308" in str(refused.value) and not str(refused.value).isascii()
+    with speaking("ko"):
+        korean = str(refused.value)
+    assert "1e+308" in korean and not korean.isascii()
+    english = str(refused.value)
+    assert english.startswith("This run's file is damaged or was edited: the loss of epoch 3 is out of its range")
 
 
 def test_the_real_file_still_loads(hihello_file):
@@ -155,7 +162,7 @@ def test_the_real_file_still_loads(hihello_file):
 
 
 @pytest.fixture(scope="module")
-def longseq_file():
+def long_sequences_file():
     sessions, logs = trained(LONGSEQ, 2)
     return save_run(LONGSEQ, sessions, logs)
 
@@ -171,7 +178,7 @@ def longseq_file():
     ],
     ids=["id -3", "id 10**6", "id 2.0", "position accuracy 7", "accuracy 1e300"],
 )
-def test_a_forged_read_back_is_refused(longseq_file, field, value, message):
+def test_a_forged_read_back_is_refused(long_sequences_file, field, value, message):
     def change(run):
         entry = run["read_back"]["model"][field]
         if field == "accuracy":
@@ -180,5 +187,5 @@ def test_a_forged_read_back_is_refused(longseq_file, field, value, message):
             entry[0][0] = value
 
     with pytest.raises(InputError, match=message):
-        load_run(edited(longseq_file, change))
-    assert load_run(longseq_file).read_back["model"].epochs == [1, 2]
+        load_run(edited(long_sequences_file, change))
+    assert load_run(long_sequences_file).read_back["model"].epochs == [1, 2]

@@ -12,19 +12,19 @@ import zipfile
 import pytest
 import torch
 
-import core.runs.file
-from core.runs.description import MAX_JSON_DEPTH, MAX_RUN_JSON_BYTES, json_ceiling
-from core.runs.file import (
+import core.saving.file
+from core.runs.state import MAX_LEARNING_RATE_CHANGES, check_saveable
+from core.saving.description import MAX_JSON_DEPTH, MAX_RUN_JSON_BYTES, json_ceiling
+from core.saving.file import (
     build_sessions,
-    load_run,
     read_settings,
     restore,
     save_run,
 )
-from core.runs.state import MAX_LEARNING_RATE_CHANGES, check_saveable
 from core.screens.hihello.settings import HiHelloSettings
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
 from core.words.errors import InputError
+from tests.run_file_helpers import load_run
 from tests.test_run_file import HIHELLO, LONGSEQ, edited, members, packed, trained
 
 
@@ -35,7 +35,7 @@ def hihello_file():
 
 
 @pytest.fixture(scope="module")
-def longseq_file():
+def long_sequences_file():
     sessions, logs = trained(LONGSEQ, 2)
     return save_run(LONGSEQ, sessions, logs)
 
@@ -51,7 +51,7 @@ def parsed(monkeypatch):
         lengths.append(len(text))
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(core.runs.file.json, "loads", loads)
+    monkeypatch.setattr(core.saving.file.json, "loads", loads)
     return lengths
 
 
@@ -213,18 +213,18 @@ def test_a_forged_record_is_refused_with_its_message(hihello_file, change, messa
     refused(edited(hihello_file, change), message)
 
 
-def test_predictions_in_a_session_that_keeps_a_read_back_instead_are_refused(longseq_file):
+def test_predictions_in_a_session_that_keeps_a_read_back_instead_are_refused(long_sequences_file):
     def change(run):
         run["sessions"]["model"]["records"][0]["predictions"] = [[0]]
 
-    refused(edited(longseq_file, change), "the predictions of epoch 1 do not fit the task")
+    refused(edited(long_sequences_file, change), "the predictions of epoch 1 do not fit the task")
 
 
-def test_a_read_back_of_the_wrong_length_or_for_a_screen_without_one_is_refused(hihello_file, longseq_file):
+def test_a_read_back_of_the_wrong_length_or_for_a_screen_without_one_is_refused(hihello_file, long_sequences_file):
     def shorter(run):
         run["read_back"]["model"]["ids"][1] = run["read_back"]["model"]["ids"][1][:-1]
 
-    refused(edited(longseq_file, shorter), "read back at each epoch is unreadable")
+    refused(edited(long_sequences_file, shorter), "read back at each epoch is unreadable")
     refused(edited(hihello_file, lambda run: run.update(read_back={"model": {}})), "read back at each epoch")
 
 
@@ -243,10 +243,10 @@ def test_an_over_long_data_name_is_refused(hihello_file):
 def test_a_setting_of_a_type_no_widget_gives_is_refused_with_a_message(hihello_file, settings, values, screen):
     def change(run):
         if settings is None:
-            run["screen"] = "timeseries"
+            run["screen"] = "time_series"
             run["settings"] = {"target": "Value", "features": ["Value"], **values}
         else:
-            run["screen"] = "compare"
+            run["screen"] = "rnn_vs_lstm_gru"
             run["settings"] = {**json.loads(json.dumps(vars(settings))), **values}
 
     refused(edited(hihello_file, change), f"settings are not the {screen} screen's settings")
@@ -320,7 +320,7 @@ def forbid_loading(monkeypatch):
         def load(*args, **kwargs):
             raise AssertionError("torch.load was called")
 
-        monkeypatch.setattr(core.runs.file.torch, "load", load)
+        monkeypatch.setattr(core.saving.file.torch, "load", load)
 
     return forbid
 
@@ -408,7 +408,7 @@ def test_a_refusal_in_the_last_cell_of_a_comparison_leaves_every_session_as_it_w
         session.advance(epochs=6)
     data = save_run(settings, sessions)
     forged = edited(data, lambda run: run["sessions"]["gru"]["records"][3].update(loss=-1.0))
-    run, _settings, weights = read_settings(forged, screen="compare")
+    run, _settings, weights = read_settings(forged, screen="rnn_vs_lstm_gru")
     target, _logs = build_sessions(settings)
     for session in target.values():
         session.advance(epochs=2)  # a run of its own, not the file's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +16,13 @@ from core.engine.models import ModelConfig, SequenceModel
 from core.engine.passes import one_pass, sliced_passes
 from core.engine.probes import Probe
 from core.engine.session import MICRO_BATCH_FLOATS, TrainingSession
-from core.engine.training import SequenceData, TrainConfig, fit
+from core.engine.settings import SequenceData, TrainConfig
 from core.reading.series import read_series
 from core.reading.text import next_character_task
 from core.screens.long_sequences.windows import SEED_SENTENCE, sliding_windows
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, build_task, train_config
 from core.screens.time_series.forecasting import ForecastSettings, prepare
+from tests.engine_helpers import fit
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -114,6 +116,39 @@ def test_chunks_of_single_steps_and_of_tiny_time_slices_are_exact_too(screen):
         by_time.advance(seconds=1e-4)
     assert_identical(whole, by_steps)
     assert_identical(whole, by_time)
+
+
+@pytest.mark.parametrize("screen", ["hihello", "time_series"])
+def test_a_run_put_back_from_its_state_dict_goes_on_as_if_never_stopped(screen):
+    """``state_dict`` is the run as plain data and tensors; a session of the same settings that loads it is the same
+    run from there: its steering, its shuffling and Adam's moments included."""
+    model, data, config = SCREENS[screen]()
+    whole = session_of(model, data, config)
+    whole.advance(epochs=4)
+    whole.set_learning_rate(0.03)
+    saved = whole.state_dict()
+    assert set(saved) - {"tensors"} == {
+        "epoch", "steps_done", "learning_rate", "first_loss", "seconds", "records", "learning_rate_changes",
+        "snapshot_epochs", "stopped",
+    }  # fmt: skip
+    json.dumps({k: v for k, v in saved.items() if k != "tensors"})  # plain data
+    loaded = session_of(model, data, config)
+    loaded.load_state_dict(saved)
+    assert set(loaded.state_tensors(stepped=True, snapshot_epochs=saved["snapshot_epochs"])) == set(saved["tensors"])
+    whole.advance()
+    loaded.advance()
+    assert loaded.history.learning_rate_changes == whole.history.learning_rate_changes
+    assert_identical(whole, loaded)
+
+
+def test_the_state_dict_shares_no_tensor_with_the_running_session():
+    model, data, config = hihello_run()
+    session = session_of(model, data, config)
+    session.advance(epochs=2)
+    saved = session.state_dict()["tensors"]
+    before = {name: tensor.clone() for name, tensor in saved.items()}
+    session.advance(epochs=2)
+    assert all(torch.equal(saved[name], before[name]) for name in saved)
 
 
 def test_fit_is_a_session_run_to_the_end():
@@ -340,7 +375,7 @@ import torch
 sys.path.insert(0, {root!r})
 from core.engine.models import ModelConfig, SequenceModel
 from core.engine.session import TrainingSession
-from core.engine.training import SequenceData, TrainConfig
+from core.engine.settings import SequenceData, TrainConfig
 torch.set_num_threads(1)
 series = torch.randn({rows}, 5)
 count = {rows} - 120 - 30 + 1

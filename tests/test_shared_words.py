@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from core.charts import figures
+from core.charts.loss import loss_chart, split_curves
 from core.charts.plots import heatmap
 from core.engine.budget import Budget, CostEstimate, check_budget
-from core.engine.training import DIVERGED, FAILED, Stopped
+from core.engine.records import DIVERGED, FAILED, Stopped
 from core.runs.status import status_sentence
 from core.screens.time_series.metrics import mape_note
 from core.words.errors import InputError
@@ -64,7 +65,9 @@ def test_the_mape_note_in_korean_says_whether_some_or_all_targets_were_left_out(
 
 def test_the_shared_charts_speak_korean_in_the_app_font():
     with speaking("ko"):
-        loss = figures.loss_figure([1, 2], [1.0, 0.5], [1.1, None], marks=[(1.5, _("lr → {rate}").format(rate=0.1))])
+        loss = loss_chart(
+            split_curves([1, 2], [1.0, 0.5], [1.1, None]), marks=[(1.5, _("lr → {rate}").format(rate=0.1))]
+        )
         hidden = figures.hidden_state_figure(np.zeros((3, 2)), ["a", "b", "c"], 0, 5)
         steps = figures.gradient_per_step_figure(np.ones((2, 3)), ["a", "b", "c"], 5)
         tall = heatmap(

@@ -4,11 +4,14 @@ import torch
 
 from core.engine.models import ModelConfig, SequenceModel
 from core.engine.objectives import compute_loss
+from core.engine.passes import held_out_scores
 from core.engine.probes import probe
+from core.engine.records import Snapshot, Stopped
 from core.engine.session import TrainingSession
-from core.engine.training import SequenceData, Snapshot, Stopped, TrainConfig, fit
+from core.engine.settings import SequenceData, TrainConfig
 from core.reading.text import next_character_task
 from core.words.errors import InputError
+from tests.engine_helpers import fit
 
 HIHELLO = next_character_task("hihello")
 HIHELLO_DATA = SequenceData(HIHELLO.inputs, HIHELLO.targets, "classify_each_step")
@@ -224,3 +227,18 @@ def test_fresh_batch_every_epoch_and_sparse_validation():
     assert calls == list(range(1, 11))
     assert [r.epoch for r in history.records if r.validation_accuracy is not None] == [4, 8, 10]
     assert all(r.predictions is None for r in history.records)
+
+
+def test_held_out_scores_are_the_held_out_passes_of_an_epoch_in_one_call():
+    """The comparison screen scores a finished run with ``held_out_scores``: the same numbers as the run's own
+    held-out passes at the same weights (its last epoch's validation)."""
+    data = SequenceData(
+        HIHELLO.inputs, HIHELLO.targets, "classify_each_step", validation_inputs=HIHELLO.inputs,
+        validation_targets=HIHELLO.targets,
+    )  # fmt: skip
+    history = fit(LAB_MODEL, data, TrainConfig(epochs=5, learning_rate=0.1, seed=2))
+    last = history.records[-1]
+    assert held_out_scores(history.model, data.validation_inputs, data.validation_targets, data.objective) == (
+        last.validation_loss,
+        last.validation_accuracy,
+    )

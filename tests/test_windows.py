@@ -6,7 +6,7 @@ from core.engine.budget import Budget
 from core.engine.models import ModelConfig, SequenceModel
 from core.engine.probes import probe_indices
 from core.engine.session import TrainingSession
-from core.engine.training import TrainConfig, snapshot_every
+from core.engine.settings import TrainConfig, snapshot_every
 from core.reading.text import Vocabulary
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.long_sequences.windows import (
@@ -88,9 +88,10 @@ def test_errors_speak_korean_too():
             sliding_windows(SEED_SENTENCE, 51)
         with pytest.raises(InputError) as prompt:
             generate(untrained_model(sliding_windows(SEED_SENTENCE, 10)), Vocabulary.from_text("ab"), "", 5)
-    assert "최소 6자" in str(short.value) and "시퀀스 길이" in str(short.value)
-    assert "2~50자" in str(length.value) and "51" in str(length.value)
-    assert "프롬프트" in str(prompt.value)
+        # an error is worded where it is shown (core.words.message), here on the Korean page it was raised on
+        assert "최소 6자" in str(short.value) and "시퀀스 길이" in str(short.value)
+        assert "2~50자" in str(length.value) and "51" in str(length.value)
+        assert "프롬프트" in str(prompt.value)
 
 
 def test_probe_windows_all_when_small_evenly_spaced_when_large():

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from core.charts import figures
-from core.engine.cell_math import CELL_NAMES
+from core.charts import figures, loss
+from core.engine.cells import CELL_NAMES, cell_entry, signed_gate
 from core.screens.rnn_vs_lstm_gru import figures as cf
 from core.screens.rnn_vs_lstm_gru.comparison import DEFAULT_SWEEP_GAPS, SWEEP_GAPS, GapSweep, TaskData, cell_result
 from core.screens.rnn_vs_lstm_gru.readings import (
@@ -65,7 +65,7 @@ def summary(run: LiveRun[ComparisonRun], key: str) -> None:
     for cell, result in results.items():
         if result.history.stopped:
             st.warning(f"{CELL_NAMES[cell]}: {result.history.stopped.reason}")
-    columns = st.columns(3)
+    columns = st.columns(len(results))  # one per racing cell (core.engine.cells.RACING)
     for column, (cell, result) in zip(columns, results.items(), strict=True):
         accuracy = _("n/a") if result.test_accuracy is None else f"{100 * result.test_accuracy:.0f}%"
         column.metric(
@@ -117,10 +117,10 @@ def at_step(step: int) -> str:
 
 
 def curves(run: LiveRun[ComparisonRun], key: str) -> None:
-    """The three cells' loss and accuracy, growing together while they train (inside the live fragment)."""
+    """The racing cells' loss and accuracy, growing together while they train (inside the live fragment)."""
     settings = run.settings
     histories = {cell: session.history for cell, session in run.sessions.items()}
-    columns = st.columns(3)
+    columns = st.columns(len(histories))
     now = results_now(run) if not run.playing else None  # paused: every number at the step the status names
     for column, (cell, history) in zip(columns, histories.items(), strict=True):
         if settings.task == "memory":
@@ -143,15 +143,19 @@ def curves(run: LiveRun[ComparisonRun], key: str) -> None:
                 else _("Not measured yet.")
             )
         column.metric(label, value, help=measured)
-    loss = {c: ([x.epoch for x in h.records], h.losses) for c, h in histories.items()}
+    per_cell = {c: ([x.epoch for x in h.records], h.losses) for c, h in histories.items()}
     left, right = st.columns(2)
     with left:
-        fig = cf.per_cell_lines(
-            loss, _("Training loss per step"), _("training step"), _("cross-entropy (log scale)"), log_y=True
+        fig = loss.loss_chart(
+            loss.cell_curves(per_cell),
+            _("Training loss per step"),
+            _("training step"),
+            y_title=_("cross-entropy (log scale)"),
+            marks=learning_rate_marks(run.session.history),
+            x_max=run.total_epochs,
         )
-        marks = learning_rate_marks(run.session.history)
         chart(
-            figures.mark_changes(fig, marks, run.total_epochs),
+            fig,
             _("Each cell saw exactly the same batches in the same order; only the cell differs."),
             key=f"{key}_loss",
         )
@@ -215,11 +219,11 @@ def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
         ),
         key=f"{key}_gradients",
     )
-    if "lstm" in results:
-        lstm = results["lstm"]
+    for cell in [c for c in results if "c" in cell_entry(c).states]:  # a second path back in time: the LSTM's
+        result = results[cell]
         paths = {
             when: {"h": gradient_reach(snapshot), "c": cell_state_reach(snapshot)}
-            for when, snapshot in (("trained", lstm.after_training), ("initial", lstm.at_initialisation))
+            for when, snapshot in (("trained", result.after_training), ("initial", result.at_initialisation))
         }
         chart(
             cf.lstm_gradient_paths_figure(
@@ -227,7 +231,8 @@ def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
                 paths["trained"],
                 paths["initial"],
                 _("gradient ÷ its value at step T (log scale)"),
-                lstm.after_training.epoch,
+                result.after_training.epoch,
+                cell,
             ),
             " ".join(
                 [
@@ -235,10 +240,10 @@ def gradients(run: LiveRun[ComparisonRun], key: str) -> None:
                         "The LSTM has a second path back in time: c_t reaches c_{t+1} through the forget gate alone, "
                         "with no squashing step."
                     ),
-                    cell_state_reading(lstm.after_training),
+                    cell_state_reading(result.after_training),
                 ]
             ),
-            key=f"{key}_cell_state_gradients",
+            key=f"{key}_cell_state_gradients" if cell == "lstm" else f"{key}_{cell}_cell_state_gradients",
         )
 
 
@@ -247,7 +252,7 @@ def gates(run: LiveRun[ComparisonRun], key: str) -> None:
     index = 0
     if len(task.probe_texts) > 1:
         index = st.slider(_("Sequence"), 1, len(task.probe_texts), 1, key=f"{key}_sequence") - 1
-    for cell in ("lstm", "gru"):
+    for cell in [c for c in results if cell_entry(c).gates]:  # the gated cells, in the race's order
         snapshot = results[cell].after_training
         probe = snapshot.probe
         saturation = gate_saturation(snapshot)
@@ -260,11 +265,11 @@ def gates(run: LiveRun[ComparisonRun], key: str) -> None:
             ).format(cell=CELL_NAMES[cell], step=snapshot.epoch, shares=shares)
         )
         panels = [
-            (name, cf.gate_figure(values[index], task.step_labels, name, cell, name in ("candidate", "new")))
+            (name, cf.gate_figure(values[index], task.step_labels, name, cell, signed_gate(name)))
             for name, values in probe.gates[0].items()
         ]
         if probe.cell_states is not None:
-            panels.append(("cell_state", cf.cell_state_figure(probe.cell_states[0][index], task.step_labels)))
+            panels.append(("cell_state", cf.cell_state_figure(probe.cell_states[0][index], task.step_labels, cell)))
         columns = st.columns(2)
         for number, (name, fig) in enumerate(panels):
             with columns[number % 2]:
@@ -289,7 +294,11 @@ def sweep(run: LiveRun[ComparisonRun], key: str) -> None:
         # Kept for the run's life (not run.cached: the next training step must not drop it).
         run.requested["sweep"], run.job, job = (job.gaps, job.accuracy), None, None
     gaps = st.multiselect(_("Gaps to sweep"), list(SWEEP_GAPS), default=list(DEFAULT_SWEEP_GAPS), key=f"{key}_gaps")
-    if st.button(_("Run the sweep (trains 3 cells per gap)"), key=f"{key}_run_sweep", disabled=run.mode == "job"):
+    racers = len(run.sessions)
+    button = ngettext(
+        "Run the sweep (trains {count} cell per gap)", "Run the sweep (trains {count} cells per gap)", racers
+    )
+    if st.button(button.format(count=racers), key=f"{key}_run_sweep", disabled=run.mode == "job"):
         start_job(key, GapSweep(settings, gaps))  # an InputError (too costly, no gaps) starts nothing
         st.rerun()  # the live part starts ticking
     if run.mode == "job":

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import choosable_names, label
 from core.words.i18n import N_, _
 
 # Every setting widget lives in the URL (its key is the parameter's name): a link reproduces the setup, and the
@@ -47,10 +47,9 @@ def seed_input(key: str, default: int, help: str = SEED_HELP, highest: int = 10_
 
 
 def cell_select(key: str, default: str = "rnn") -> str:
-    cells = list(CELL_NAMES)
-    return st.selectbox(
-        _("Cell type"), cells, index=cells.index(default), format_func=CELL_NAMES.get, key=f"{key}_cell", **BIND
-    )
+    """The cell type: one of the cells a learner may choose (core.engine.cells.CHOOSABLE), shown by its label."""
+    cells = list(choosable_names())
+    return st.selectbox(_("Cell type"), cells, index=cells.index(default), format_func=label, key=f"{key}_cell", **BIND)
 
 
 def depth_slider(key: str, default: int, most: int = 4) -> int:

@@ -25,7 +25,17 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from core.runs.links import Refusal
-from core.words.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, language_code, set_language, speaking
+from core.words.i18n import (
+    LANGUAGES,
+    N_,
+    SOURCE_LANGUAGE,
+    _,
+    current_language,
+    language_code,
+    set_language,
+    speaking,
+)
+from core.words.message import Message, said
 
 LANGUAGE_KEY = "language"  # the session's language, a plain session value: it survives every page switch
 SELECTOR_KEY = "language_selector"
@@ -62,11 +72,11 @@ def _refuse_language(asked: str) -> None:
     """A ``lang`` that names no language here: out of the URL (a non-English choice then writes its own), and into
     the refused values the next screen notes (its first 100 characters: the note shows fewer)."""
     st.query_params.pop(URL_PARAM, None)
-    st.session_state.setdefault(LINK_NOTES_KEY, []).append(Refusal(URL_PARAM, asked[:100], _not_a_language))
+    st.session_state.setdefault(LINK_NOTES_KEY, []).append(Refusal(URL_PARAM, asked[:100], not_a_language()))
 
 
-def _not_a_language() -> str:
-    return _("not a language of this app: choose one of {languages}").format(languages=", ".join(LANGUAGES))
+def not_a_language() -> Message:
+    return said(N_("not a language of this app: choose one of {languages}"), languages=", ".join(LANGUAGES))
 
 
 def apply_language() -> None:

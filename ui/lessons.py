@@ -1,9 +1,10 @@
 """Lessons: a screen's teaching presets (one button each, at the top of the sidebar), the sentence of the one
 loaded, and ``?hide=`` for the controls a teacher does not want used. A preset is applied by putting its settings
 into the controls, which are bound to the URL: a preset is a link, and a teacher can write their own. A preset's
-title and sentence are English sources (``core.runs.presets``), translated here where they are shown; its name (in keys
-and links) never is, and applying it leaves ``?lang=`` alone. A lesson's link holds: with ``?hide=``, a preset that
-would change a setting the link fixes is not offered, and the sidebar names the fixed settings as the page does."""
+title and sentence are English sources (``core/screens/<key>/presets.py``), translated here where they are shown;
+its name (in keys and links) never is, and applying it leaves ``?lang=`` alone. A lesson's link holds: with
+``?hide=``, a preset that would change a setting the link fixes is not offered, and the sidebar names the fixed
+settings as the page does."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from typing import Any
 import streamlit as st
 
 from core.runs.links import Refusal, field_of, read_names, too_many
-from core.runs.presets import Preset, matching_preset, presets_for, same_value
+from core.runs.presets import Preset, matching_preset, same_value
+from core.screens.registry import presets_for
 from core.words.i18n import N_, _, ngettext
 from ui.live import current_run, leave_queue, run_key
 
@@ -115,7 +117,7 @@ def show_loaded(key: str, defaults: Any, also: Mapping[str, object], place: Any)
     """Under the preset buttons: what to look for, while the setup on screen is exactly a preset's."""
     if not presets_for(key):
         return
-    chosen = matching_preset(key, current_values(key, defaults, also), defaults, also)
+    chosen = matching_preset(presets_for(key), current_values(key, defaults, also), defaults, also)
     if chosen is not None and place is not None:
         place.markdown(f":material/school: :blue-background[**{_(chosen.title)}.** {_(chosen.look_for)}]")
 
@@ -177,10 +179,12 @@ def fixed_settings(taken: Collection[str], defaults: Any, also: Mapping[str, obj
 
 
 def label_of(field: str, labels: Mapping[str, str]) -> str:
-    """A setting as the page names it, in the page's language (a table may hold ``N_()`` sources, as
-    ``ui.live.changed_settings`` reads it); a setting without a label by its name, spaces for underscores."""
-    label = labels.get(field) or SHARED_LABELS.get(field)
-    return _(label) if label else field.replace("_", " ")
+    """A setting as the page names it (its labels worded in the page's language at its top, as
+    ``ui.live.changed_settings`` reads them); a shared control by its ``N_()`` label, worded here; a setting without
+    a label by its name, spaces for underscores."""
+    if labels.get(field):
+        return labels[field]
+    return _(SHARED_LABELS[field]) if field in SHARED_LABELS else field.replace("_", " ")
 
 
 # The controls every training screen has outside its own sidebar (the transport row's), as the page names them.

@@ -31,7 +31,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES
 from core.runs.links import (
     RATE_CHANGES,
     TABLE_TAG,
@@ -45,10 +45,13 @@ from core.runs.links import (
     rate_changes_text,
     read_link,
     read_rate_changes,
+    renamed,
 )
 from core.runs.presets import same_value as _same
+from core.screens.registry import find
 from core.words.errors import InputError
 from core.words.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from core.words.message import Message, said
 from ui.i18n import LINK_NOTES_KEY
 from ui.lessons import (
     controls_before_key,
@@ -102,6 +105,8 @@ def linked_settings(
     also = dict(also or {})
     st.session_state.update(st.session_state.pop(_give_back_key(key), {}))
     first = _read_key(key) not in st.session_state
+    if first:
+        _take_former_names(key)
     raw, refused = take_link(key, defaults, learning_rates, labels, also) if first else ({}, set())
     presets = preset_place(key)
     top = st.container()  # the note about refused values goes above the controls, once they have been checked
@@ -296,19 +301,11 @@ def _take_rate_changes(key: str, raw: Mapping[str, list[str]], learning_rates: S
     text = ",".join(raw[name])
     try:
         changes = read_rate_changes(text, learning_rates)
-    except InputError:
-        return [Refusal(name, text, lambda: _rate_changes_reason(text, learning_rates))]
+    except InputError as error:
+        return [Refusal(name, text, error.message)]
     if current_run(key) is None:
         st.session_state[pending_rate_changes_key(key)] = changes
     return []
-
-
-def _rate_changes_reason(text: str, learning_rates: Sequence[float]) -> str:
-    try:
-        read_rate_changes(text, learning_rates)
-    except InputError as error:
-        return str(error)
-    return ""
 
 
 def link_learning_rate(key: str, defaults: Any) -> tuple[float, str | None]:
@@ -362,6 +359,24 @@ def _whole_numbers_in_url(key: str, whole: set[str]) -> None:
             params._send_query_param_msg()
 
 
+def _take_former_names(key: str) -> None:
+    """A link made when the screen had a former name (``?longseq_seed=3``, core.screens.screen.Screen.former_keys)
+    reads as one made now: each of its parameters takes the screen's name, in the address Streamlit seeds the
+    controls from and in the address bar, before any control is drawn."""
+    entry = find(key)
+    if entry is None or not entry.former_keys:
+        return
+    with get_session_state().query_params() as params:
+        names = renamed([*params._query_params, *params._initial_query_params], entry.key, entry.former_keys)
+        if not names:
+            return
+        for table in (params._query_params, params._initial_query_params):
+            for old, new in names.items():
+                if old in table:
+                    table[new] = table.pop(old)
+        params._send_query_param_msg()
+
+
 def _seed_with(name: str, text: str) -> None:
     """The address a bound control is seeded from, with ``text`` for ``name`` (see ``_drop``)."""
     with get_session_state().query_params() as params:
@@ -376,14 +391,13 @@ def _kind(default: object) -> str:
     return "int" if isinstance(default, int) else "float" if isinstance(default, float) else "other"
 
 
-def _choose_one_of(labels: Mapping[object, str]):
-    options = ", ".join(map(str, labels))
-    return lambda: _("choose one of {options}").format(options=options)
+def _choose_one_of(labels: Mapping[object, str]) -> Message:
+    return said(N_("choose one of {options}"), options=", ".join(map(str, labels)))
 
 
-def _offered(learning_rates: Sequence[float]):
+def _offered(learning_rates: Sequence[float]) -> Message:
     shown = ", ".join(link_text(rate) for rate in learning_rates)  # as a link writes them
-    return lambda: _("offered: {rates}").format(rates=shown)
+    return said(N_("offered: {rates}"), rates=shown)
 
 
 def _give_back_key(key: str) -> str:

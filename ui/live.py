@@ -24,7 +24,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.engine.training import Snapshot, TrainingHistory
+from core.engine.records import Snapshot, TrainingHistory
 from core.runs.links import rate_schedule
 from core.words.i18n import N_, _, ngettext
 from ui.common import learner_errors
@@ -88,8 +88,8 @@ def pause_other_pages(key: str) -> None:
 
 
 def changed_settings(run_settings: Any, settings: Any, labels: dict[str, str]) -> list[str]:
-    """The settings (by their labels, translated here: a page's table may hold ``N_()`` constants) that differ
-    from the run's, except the steerable learning rate."""
+    """The settings (by their labels, as the page gives them: worded in this run's language at the page's top) that
+    differ from the run's, except the steerable learning rate."""
     if settings is None or not dataclasses.is_dataclass(settings) or type(settings) is not type(run_settings):
         return []
     changed = []
@@ -98,7 +98,7 @@ def changed_settings(run_settings: Any, settings: Any, labels: dict[str, str]) -
             continue
         before, after = getattr(run_settings, item.name), getattr(settings, item.name)
         if before != after:
-            changed.append(_(labels[item.name]) if item.name in labels else item.name.replace("_", " "))
+            changed.append(labels[item.name] if item.name in labels else item.name.replace("_", " "))
     return changed
 
 

@@ -15,8 +15,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from core.engine.admission import shared_admission
 from core.engine.budget import CostEstimate
+from core.engine.records import TrainingHistory
 from core.engine.session import TrainingSession
-from core.engine.training import TrainingHistory
 from ui.transport import DEFAULT_SPEED, SPEEDS
 
 TICK_SECONDS = 0.25  # between two redraws while playing (a browser needs a few tenths to redraw the charts)
@@ -42,6 +42,7 @@ MAX_FRAME_SECONDS = 0.5
 ADMISSION_WAIT_SECONDS = MAX_WORK_SECONDS
 
 Screen = TypeVar("Screen")
+T = TypeVar("T")
 
 
 class Job(Protocol):
@@ -260,3 +261,26 @@ def leave_queue(run: LiveRun) -> None:
     if run.waiting_ahead is not None:
         shared_admission().cancel(run.ticket)
         run.waiting_ahead = None
+
+
+# -- computing a learner asks for beside training ----------------------------------------------------------------
+# A view that computes on demand (the forecast's scores over every window, generated text, the read-back at the
+# epoch shown) can cost seconds at the largest settings the controls allow: it takes a computing slot like a tick's
+# chunk, so a class's runs and views share the cores in one line (core.engine.admission).
+def admitted(
+    run: LiveRun, compute: Callable[[], T], on_wait: Callable[[int], None] = lambda ahead: None, purpose: str = "view"
+) -> T:
+    """``compute()`` in one slot of the server's computing, under a ticket of its own beside the run's (one per
+    ``purpose``: a download, computed in a server thread of its own when the learner clicks, may wait beside a view).
+    While every slot is taken it waits its turn in the same line as the runs, calling ``on_wait(runs ahead)`` after
+    each ``ADMISSION_WAIT_SECONDS`` (the page says so there; a rerun the learner causes ends the wait, and its place
+    goes to the next in line). The slot is given back as soon as ``compute`` returns or raises."""
+    admission, ticket = shared_admission(), f"{run.ticket} {purpose}"
+    try:
+        while True:
+            with admission.chunk(ticket, ADMISSION_WAIT_SECONDS) as turn:
+                if turn.granted:
+                    return compute()
+            on_wait(turn.ahead)
+    finally:
+        admission.cancel(ticket)

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.charts import figures
+from core.charts import figures, loss
 from core.engine.models import ModelConfig
 from core.engine.objectives import probabilities
-from core.engine.training import Snapshot
+from core.engine.records import Snapshot
 from core.reading.text import describe
 from core.screens.long_sequences import figures as sequence_figures
 from core.screens.long_sequences.read_back_ceiling import WindowLimits
@@ -31,6 +31,7 @@ from ui.common import chart
 from ui.live import LiveRun
 from ui.training_views import (
     cached_at,
+    computed,
     gradient_views,
     inside_the_network,
     learning_rate_marks,
@@ -54,7 +55,10 @@ def read_back_now(run: LiveRun[LongSequenceRun], snapshot: Snapshot) -> ReadBack
     windows, about a millisecond on the lab's sentence; once per state of training and epoch)."""
     task = run.screen.task
     return cached_at(
-        run, "moment_read_back", snapshot.epoch, lambda: read_back_at(moment_model(run, snapshot), task, snapshot.epoch)
+        run,
+        "moment_read_back",
+        snapshot.epoch,
+        lambda: computed(run, lambda: read_back_at(moment_model(run, snapshot), task, snapshot.epoch)),
     )
 
 
@@ -152,8 +156,8 @@ def readback_curves(run: LiveRun[LongSequenceRun], key: str, now: ReadBack) -> N
     epochs = [r.epoch for r in history.records]
     with left:
         chart(
-            figures.mark_changes(
-                figures.loss_figure(epochs, history.losses), learning_rate_marks(history), run.total_epochs
+            loss.loss_chart(
+                loss.split_curves(epochs, history.losses), marks=learning_rate_marks(history), x_max=run.total_epochs
             ),
             _("The loss falls as the windows are learned; on a log scale a flat stretch means it is stuck."),
             key=f"{key}_loss",

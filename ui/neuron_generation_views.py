@@ -12,7 +12,7 @@ from ui.common import chart, learner_errors
 from ui.controls import whole_number_input
 from ui.live import LiveRun
 from ui.long_sequence_views import LongSequenceRun
-from ui.training_views import cached_at
+from ui.training_views import cached_at, computed
 
 
 def neuron_section(run: LiveRun[LongSequenceRun], key: str, model: SequenceModel, epoch: int) -> None:
@@ -41,7 +41,9 @@ def neuron_section(run: LiveRun[LongSequenceRun], key: str, model: SequenceModel
     size = model_config.layer_sizes[layer]
     with right:
         unit = st.slider(_("Hidden unit"), 1, size, 1, key=f"{key}_neuron_unit") - 1 if size > 1 else 0
-    activations = cached_at(run, f"activations {layer}", epoch, lambda: unit_activations(model, task, layer))[:, unit]
+    activations = cached_at(
+        run, f"activations {layer}", epoch, lambda: computed(run, lambda: unit_activations(model, task, layer))
+    )[:, unit]
     chart(
         sequence_figures.neuron_figure(task.text, activations, layer, unit),
         _(
@@ -86,7 +88,9 @@ def generation_section(run: LiveRun[LongSequenceRun], key: str, model: SequenceM
             run,
             "generation",
             (epoch, prompt, length, temperature, seed),
-            lambda: generate(model, task.vocabulary, prompt, length, temperature, seed, task.sequence_length),
+            lambda: computed(
+                run, lambda: generate(model, task.vocabulary, prompt, length, temperature, seed, task.sequence_length)
+            ),
         )
         chart(
             sequence_figures.generation_figure(result.prompt, result.generated, result.confidence),

@@ -8,24 +8,13 @@ from typing import Any
 
 import streamlit as st
 
-from core.runs.code import RunCode, hihello_code, long_sequence_code
+from core.runs.code import RunCode
 from core.runs.code_notes import script_notes
-from core.screens.hihello.settings import HiHelloSettings
-from core.screens.long_sequences.settings import LongSequenceSettings
-from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
-from core.screens.rnn_vs_lstm_gru.run_code import comparison_code
-from core.screens.time_series.forecasting import ForecastSettings
-from core.screens.time_series.run_code import forecast_code
+from core.screens.registry import screen_of
 from core.words.i18n import N_, _
 from ui.common import learner_errors, markdown_literal
 
 TITLE = N_("The PyTorch code of this run")
-KEYS = {
-    HiHelloSettings: "hihello",
-    LongSequenceSettings: "longseq",
-    ForecastSettings: "timeseries",
-    ComparisonSettings: "compare",
-}
 
 
 def rate_changes(run: Any) -> list[tuple[int, float]]:
@@ -36,19 +25,14 @@ def rate_changes(run: Any) -> list[tuple[int, float]]:
 
 
 def run_code(run: Any, settings: Any = None) -> RunCode | None:
-    """The script of the run on screen, its steering included (or of the settings, before any run); None for a
-    screen without one."""
+    """The script of the run on screen, its steering included (or of the settings, before any run), as its screen's
+    registry entry writes it; None for a screen without one (or, on Time series, before a run: the script needs the
+    rows it trained on)."""
     about = run.settings if run is not None else settings
-    changes = rate_changes(run)
-    if isinstance(about, HiHelloSettings):
-        return hihello_code(about, changes)
-    if isinstance(about, LongSequenceSettings):
-        return long_sequence_code(about, changes)
-    if isinstance(about, ComparisonSettings):
-        return comparison_code(about, changes)
-    if isinstance(about, ForecastSettings) and run is not None:  # the script needs the rows this run trained on
-        return forecast_code(run.screen.prepared, changes)
-    return None
+    entry = screen_of(about)
+    if entry is None or entry.script is None:
+        return None
+    return entry.script(about, rate_changes(run), run.screen if run is not None else None)
 
 
 def script_of(run: Any, settings: Any, key: str) -> RunCode | None:
@@ -66,9 +50,10 @@ def script_of(run: Any, settings: Any, key: str) -> RunCode | None:
 def code_section(run: Any, settings: Any = None) -> None:
     """An expander with the script that trains this run in plain torch, and a button to download it."""
     about = run.settings if run is not None else settings
-    key = KEYS.get(type(about))
-    if key is None:
+    entry = screen_of(about)
+    if entry is None or entry.script is None:
         return
+    key = entry.key
     code = None
     with learner_errors():
         code = script_of(run, settings, key)

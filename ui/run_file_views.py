@@ -1,4 +1,4 @@
-"""Save or load this run: one file with the settings, the weights and the history (core.runs.file).
+"""Save or load this run: one file with the settings, the weights and the history (core.saving.file).
 
 A page calls ``save_or_load(KEY, build, LEARNING_RATES, DISPLAY_KEYS)`` once, below its run. Loading builds a fresh run
 from the file's settings with the page's own ``build`` (so the page's views find what they need), restores
@@ -6,9 +6,10 @@ it, and puts it in place of the page's run, paused: the charts draw at once, and
 loaded epoch exactly as the saved run would have. A file that cannot be loaded leaves the current run as it is.
 
 The note about a load stays in the session, so it holds no sentence in one language: a success note is worded
-when it is drawn, and a refusal is kept worded in every language the app speaks (the file is read again in each),
-so switching the language rewords both. A run trained on a machine whose PyTorch rounds differently (another CPU
-capability or torch version, ``core.runs.file.Machine``) gets a note saying so beside the loaded run's note.
+when it is drawn, and a refusal keeps the error's message (``core.words.message.Message``: its source and values),
+worded when it is drawn too, so switching the language rewords both and the file is read once. A run trained on
+a machine whose PyTorch rounds differently (another CPU capability or torch version,
+``core.saving.file.Machine``) gets a note saying so beside the loaded run's note.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.runs.file import (
+from core.saving.file import (
     EXTENSION,
     Machine,
     check_saveable,
@@ -31,7 +32,7 @@ from core.runs.file import (
 )
 from core.screens.long_sequences.windows import ReadBackLog
 from core.words.errors import InputError
-from core.words.i18n import LANGUAGES, _, current_language, speaking
+from core.words.i18n import N_, _
 from ui.i18n import apply_language
 from ui.lessons import put_into_controls
 from ui.live import LiveRun, current_run, start
@@ -72,32 +73,11 @@ def _reader(
         restore(saved, tensors, run.sessions, read_back_logs(run))
         if run.session.learning_rate not in learning_rates:
             raise InputError(
-                _("This run's learning rate ({rate:g}) is not one this screen offers.").format(
-                    rate=run.session.learning_rate
-                )
+                N_("This run's learning rate ({rate:g}) is not one this screen offers."), rate=run.session.learning_rate
             )
         return run
 
     return settings, restored, machine_of(saved)
-
-
-def _refusal_in_every_language(error: InputError, retry: Callable[[], object]) -> dict[str, str]:
-    """Why a file was refused, in each language: the current one's message, and the same check run again in the
-    others (it fails the same way: a file's checks are deterministic)."""
-    words = {current_language(): str(error)}
-    for language in LANGUAGES:
-        if language in words:
-            continue
-        with speaking(language):
-            try:
-                retry()
-            except InputError as again:
-                words[language] = str(again)
-            except Exception:  # a check that cannot be run twice: the words of the language it was read in
-                words[language] = str(error)
-            else:
-                words[language] = str(error)
-    return words
 
 
 def _load(
@@ -117,18 +97,10 @@ def _load(
         settings, restored, machine = _reader(content, key, build, learning_rates, data)
         run = start(key, settings, restored, display_keys)  # an InputError keeps the current run
     except InputError as error:
-        # Let go of the refused load (its traceback holds the parse and the run it built) before the same load runs
-        # again in the other language: held, it doubled the peak memory of a refusal that came after the build.
-        error.with_traceback(None)
-        settings = restored = None
-
-        def retry() -> None:
-            again, rebuild, _machine = _reader(content, key, build, learning_rates, data)
-            rebuild(again)
-
+        # Only the error's message is kept (its source and values, worded when the note is drawn, in the language of
+        # that moment): not the error, whose traceback holds the parse and the run it built.
         shown = current_run(key)
-        words = _refusal_in_every_language(error, retry)
-        st.session_state[_note_key(key)] = ("error", (uploaded.name, words), shown.number if shown else 0)
+        st.session_state[_note_key(key)] = ("error", (uploaded.name, error.message), shown.number if shown else 0)
         return
     run.mode = "paused"
     # The sidebar, the link to this setup and the preset note describe the run on screen: the loaded one's settings
@@ -151,8 +123,8 @@ def _note_words(note: tuple, run: LiveRun | None) -> str:
     """The note's sentence, in the language of this redraw."""
     kind, about, _number = note
     if kind == "error":
-        name, words = about
-        return f"{name}: {words.get(current_language()) or next(iter(words.values()))}"
+        name, message = about
+        return f"{name}: {message.worded()}"
     name, epoch, total, _machine = about
     return _(
         "Loaded {file}: {position}. Its charts are drawn from the file; **Play** trains on from there (with the "

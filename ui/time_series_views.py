@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from core.charts import loss
 from core.engine.rates import rate_in_force
-from core.engine.training import Snapshot, TrainingHistory
+from core.engine.records import Snapshot, TrainingHistory
 from core.screens.time_series import figures as ff
 from core.screens.time_series.export import predictions_csv, summary_json
 from core.screens.time_series.forecasting import PreparedForecast
@@ -28,8 +29,9 @@ from core.words.i18n import _, ngettext
 from ui.common import chart, markdown_literal
 from ui.i18n import in_this_language
 from ui.live import LiveRun
+from ui.live_run import admitted
 from ui.series_data import source_text
-from ui.training_views import cached_at, choose_layer, gradient_views, learning_rate_marks, moment_model
+from ui.training_views import cached_at, choose_layer, computed, gradient_views, learning_rate_marks, moment_model
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ def evaluated(run: LiveRun[ForecastRun], snapshot: Snapshot) -> ForecastResult:
         run,
         "result",
         (snapshot.epoch, so_far_of),
-        lambda: evaluate_forecast(run.screen.prepared, moment_model(run, snapshot), snapshot.epoch, so_far_of),
+        lambda: computed(
+            run, lambda: evaluate_forecast(run.screen.prepared, moment_model(run, snapshot), snapshot.epoch, so_far_of)
+        ),
     )
 
 
@@ -180,7 +184,10 @@ def beyond_the_end(run: LiveRun[ForecastRun], snapshot: Snapshot, key: str):
     prepared = run.screen.prepared
     steps = st.slider(_("Steps to forecast beyond the end"), 1, MAX_FORECAST_STEPS, 30, key=f"{key}_forecast_steps")
     future = cached_at(
-        run, "future", (snapshot.epoch, steps), lambda: forecast_beyond(prepared, moment_model(run, snapshot), steps)
+        run,
+        "future",
+        (snapshot.epoch, steps),
+        lambda: computed(run, lambda: forecast_beyond(prepared, moment_model(run, snapshot), steps)),
     )
     times = future_times(prepared.times, prepared.has_dates, steps)
     others = [f for f in prepared.settings.features if f != prepared.settings.target]
@@ -243,7 +250,8 @@ def downloads(run: LiveRun[ForecastRun], snapshot: Snapshot, future, key: str) -
     left, right = st.columns(2)
     left.download_button(
         _("Download predictions (CSV)"),
-        lambda: predictions_csv(prepared, result, future),
+        # computed in a server thread when clicked (12.9 s for 200,000 rows and a horizon of 30): through admission
+        lambda: admitted(run, lambda: predictions_csv(prepared, result, future), purpose="download"),
         file_name="predictions.csv",
         mime="text/csv",
         on_click="ignore",
@@ -267,10 +275,11 @@ def loss_curve(run: LiveRun[ForecastRun], key: str) -> None:
     """The loss per epoch across the page (regression has no accuracy to put beside it)."""
     history = run.history
     chart(
-        ff.loss_figure(
-            [r.epoch for r in history.records],
-            history.losses,
-            [r.validation_loss for r in history.records],
+        loss.loss_chart(
+            loss.split_curves(
+                [r.epoch for r in history.records], history.losses, [r.validation_loss for r in history.records]
+            ),
+            y_title=ff.loss_title(),
             marks=learning_rate_marks(history),
             x_max=run.total_epochs,
         ),

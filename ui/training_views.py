@@ -11,14 +11,14 @@ from typing import TypeVar
 import streamlit as st
 import torch
 
+from core.charts import figures, loss
 from core.charts.colour_ranges import TANH_RANGE, run_hidden_range
-from core.charts import figures
+from core.engine.records import Snapshot, TrainingHistory
 from core.engine.session import TrainingSession
-from core.engine.training import Snapshot, TrainingHistory
-from core.words.i18n import N_, _
+from core.words.i18n import N_, _, ngettext
 from ui.common import chart
 from ui.i18n import option_labels
-from ui.live_run import LiveRun
+from ui.live_run import LiveRun, admitted
 
 T = TypeVar("T")
 
@@ -61,6 +61,36 @@ def cached_at(run: LiveRun, name: str, moment: Hashable, compute: Callable[[], T
     return held[moment]
 
 
+def computed(run: LiveRun, compute: Callable[[], T]) -> T:
+    """``compute()`` through the server's admission (``ui.live_run.admitted``): a view's own computing (the forecast's
+    scores, generated text, the read-back at the epoch shown) waits its turn with the runs of the class, and the page
+    says so while it waits. Call it inside the ``cached_at``/``LiveRun.cached`` computation, so a cached value asks for
+    nothing."""
+    note = []  # the waiting line's place, made at the first wait only: a free slot adds nothing to the page
+
+    def waiting(ahead: int) -> None:
+        if not note:
+            note.append(st.empty())
+        note[0].caption(waiting_words(ahead))
+
+    try:
+        return admitted(run, compute, waiting)
+    finally:
+        if note:
+            note[0].empty()
+
+
+def waiting_words(ahead: int) -> str:
+    """The line a view shows while its computing waits for a free slot."""
+    if ahead == 0:
+        return _("Waiting for a free computing slot on the server: next in line (other learners' runs take turns).")
+    return ngettext(
+        "Waiting for a free computing slot on the server: {count} run ahead (other learners' runs take turns).",
+        "Waiting for a free computing slot on the server: {count} runs ahead (other learners' runs take turns).",
+        ahead,
+    ).format(count=f"{ahead:,}")
+
+
 def moment_model(run: LiveRun, snapshot: Snapshot) -> torch.nn.Module:
     """The network at the epoch shown: the session's own model when that is the epoch it stands at, else a copy with
     the snapshot's weights (one copy per state of training, replaced when the epoch shown changes)."""
@@ -88,8 +118,8 @@ def moment_history(run: LiveRun, session: TrainingSession | None = None) -> Trai
 
 def finish_the_epoch(run: LiveRun | None) -> None:
     """A paused run that stands inside an epoch (a tick ran out of time between two of its steps; then Pause) finishes
-    that epoch, as saving it does (core.runs.file.save_run): a paused screen then always shows an epoch, from the status
-    line down. Call it before ``ui.live.drive`` draws the status line; Pause reruns the whole page."""
+    that epoch, as saving it does (core.saving.file.save_run): a paused screen then always shows an epoch, from the
+    status line down. Call it before ``ui.live.drive`` draws the status line; Pause reruns the whole page."""
     if run is None or run.playing:
         return
     for session in run.sessions.values():
@@ -148,11 +178,9 @@ def learning_curves(
     left, right = st.columns(2)
     with left:
         chart(
-            figures.loss_figure(
-                epochs,
-                history.losses,
-                [r.validation_loss for r in history.records],
-                loss_name,
+            loss.loss_chart(
+                loss.split_curves(epochs, history.losses, [r.validation_loss for r in history.records]),
+                quantity=loss_name,
                 marks=learning_rate_marks(history),
                 x_max=total_epochs,
             ),

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # figures stay importable without torch
-    from core.engine.training import Snapshot, TrainingHistory
+from core.engine.cells import cell_entry, signed_gate
+
+if TYPE_CHECKING:
+    from core.engine.records import Snapshot, TrainingHistory
 
 TANH_RANGE = (-1.0, 1.0)  # tanh, and the h_t of an LSTM (o·tanh c) or a GRU (a mix of tanh values)
 UNIT_RANGE = (0.0, 1.0)  # sigmoid gates, probabilities
-SIGNED_GATES = {"candidate", "new"}  # the tanh parts of an LSTM (g) and a GRU (n); other gates are sigmoids
 
 
 def rounded_up(value: float) -> float:
@@ -31,7 +32,7 @@ def rounded_up(value: float) -> float:
 def hidden_state_range(cell: str, nonlinearity: str, snapshots: Sequence[Snapshot] = ()) -> tuple[float, float]:
     """The colour range of h_t for the whole run: −1…1 wherever tanh bounds it, else 0…the largest ReLU
     activation over ``snapshots`` (each is probed once and kept)."""
-    if cell != "rnn" or nonlinearity == "tanh":
+    if cell_entry(cell).bounded(nonlinearity):
         return TANH_RANGE
     top = max((float(np.max(h)) for s in snapshots for h in s.probe.hidden if h.size), default=1.0)
     return (0.0, rounded_up(top))
@@ -58,7 +59,7 @@ def run_hidden_range(history: TrainingHistory, settled: bool = True) -> tuple[fl
 def gate_range(name: str, values: np.ndarray | None = None) -> tuple[float, float]:
     """Sigmoid gates 0…1, tanh candidates −1…1; an LSTM's cell state (anything else) is unbounded, so it
     gets ±1 or, once it grows past 1, ± its largest magnitude."""
-    if name in SIGNED_GATES:
+    if signed_gate(name):
         return TANH_RANGE
     if name.startswith("cell state"):
         bound = 1.0 if values is None or not np.size(values) else max(1.0, float(np.nanmax(np.abs(values))))

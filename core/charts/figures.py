@@ -69,36 +69,6 @@ def log_scale(quantity: str) -> str:
     return _("{quantity} (log scale)").format(quantity=quantity)
 
 
-def loss_figure(
-    epochs: Sequence[int],
-    losses: Sequence[float],
-    validation_losses: Sequence[float | None] | None = None,
-    loss_name: str = N_("cross-entropy loss"),
-    log_y: bool = True,
-    marks: Sequence[tuple[float, str]] = (),
-    x_max: float | None = None,
-) -> go.Figure:
-    """Training (and validation) loss per epoch; ``marks`` are the learner's mid-run changes."""
-    training, validation = _("training"), _("validation")
-    series = {training: losses}
-    if validation_losses is not None and any(v is not None for v in validation_losses):
-        series[validation] = [np.nan if v is None else v for v in validation_losses]
-    colors = {training: PALETTE["blue"], validation: PALETTE["orange"]}
-    loss_name = _(loss_name)
-    fig = line_chart(
-        epochs,
-        series,
-        _("Loss per epoch"),
-        _("epoch"),
-        log_scale(loss_name) if log_y else loss_name,
-        colors=colors,
-        log_y=log_y,
-    )
-    if not log_y:  # a linear magnitude axis starts at 0, so a small wiggle is not drawn as a cliff
-        fig.update_yaxes(rangemode="tozero")
-    return mark_changes(fig, marks, x_max)
-
-
 def accuracy_figure(
     epochs: Sequence[int],
     accuracies: Sequence[float],

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from core.engine.cells import cell_entry, known
 
 # Okabe-Ito: a palette that stays distinguishable for colour-blind viewers.
 PALETTE = {
@@ -18,8 +21,29 @@ PALETTE = {
     "yellow": "#F0E442",
     "grey": "#7F7F7F",
 }
-# One fixed colour per cell, on every screen.
-CELL_COLORS = {"rnn": PALETTE["vermillion"], "lstm": PALETTE["blue"], "gru": PALETTE["green"]}
+
+
+def cell_colour(name: str) -> str:
+    """The one fixed colour of a cell on every screen: its entry's colour (core.engine.cells) in this palette."""
+    return PALETTE[cell_entry(name).colour]
+
+
+class _CellColours(Mapping[str, str]):
+    """{cell name: colour} of every known cell, read from the cell entries when asked."""
+
+    def __getitem__(self, name: str) -> str:
+        if name not in {entry.name for entry in known()}:
+            raise KeyError(name)
+        return cell_colour(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([entry.name for entry in known()])
+
+    def __len__(self) -> int:
+        return len(known())
+
+
+CELL_COLORS: Mapping[str, str] = _CellColours()
 # Diverging scale for signed values (activations in [-1, 1]), sequential for magnitudes.
 DIVERGING = "RdBu_r"
 SEQUENTIAL = "viridis"

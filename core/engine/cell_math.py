@@ -1,8 +1,8 @@
 """One time step of the RNN, LSTM and GRU cells, written out as the formulas.
 
 These reproduce ``torch.nn.RNN/LSTM/GRU`` to float precision (see tests/test_cell_math.py).
-The Basics screen shows them term by term; the probes unroll them to read gates, cell states
-and the true gradient reaching every time step.
+The Basics screen shows them term by term; the probes unroll them (core.engine.cells.unroll_layer, each cell's
+entry naming its formula) to read gates, cell states and the true gradient reaching every time step.
 
 Shapes: x (batch, input), h and c (batch, hidden); weights as torch stores them:
 W_ih (gates*hidden, input), W_hh (gates*hidden, hidden), biases (gates*hidden,).
@@ -18,18 +18,7 @@ from torch import Tensor, nn
 from core.words.errors import InputError
 from core.words.i18n import _
 
-# The one table of the three cells: their names on screen, and the gates torch stacks in weight_ih /
-# weight_hh (in torch's order; the plain RNN has one block, its pre-activation).
-CELLS = ("rnn", "lstm", "gru")
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 NONLINEARITIES = ("tanh", "relu")
-GATE_NAMES = {"rnn": (), "lstm": ("input", "forget", "candidate", "output"), "gru": ("reset", "update", "new")}
-GATE_BLOCKS = {cell: max(1, len(gates)) for cell, gates in GATE_NAMES.items()}
-
-
-def probed_floats_per_unit(cell: str) -> int:
-    """Floats a probe keeps per hidden unit and time step: the hidden state, each gate, and the LSTM's cell state."""
-    return 1 + len(GATE_NAMES[cell]) + (cell == "lstm")
 
 
 @dataclass(frozen=True)
@@ -96,36 +85,3 @@ def gru_step(x: Tensor, h: Tensor, w: CellWeights) -> StepTerms:
     new = torch.tanh(input_n + reset * recurrent_n)
     hidden = (1 - update) * new + update * h
     return StepTerms(input_term, recurrent_term, hidden, None, {"reset": reset, "update": update, "new": new})
-
-
-def cell_step(
-    cell: str, x: Tensor, h: Tensor, c: Tensor | None, w: CellWeights, nonlinearity: str = "tanh"
-) -> StepTerms:
-    """Dispatch one step of ``cell`` (rnn | lstm | gru)."""
-    if cell == "rnn":
-        return rnn_step(x, h, w, nonlinearity)
-    if cell == "lstm":
-        if c is None:
-            c = torch.zeros_like(h)
-        return lstm_step(x, h, c, w)
-    if cell == "gru":
-        return gru_step(x, h, w)
-    raise InputError(
-        _("Unknown cell type '{cell}': choose one of {choices}.").format(cell=cell, choices=", ".join(CELLS))
-    )
-
-
-def unroll_layer(
-    cell: str, inputs: Tensor, w: CellWeights, nonlinearity: str = "tanh", hidden_size: int | None = None
-) -> list[StepTerms]:
-    """Run one layer over a sequence (batch, time, input) from zero state, step by step."""
-    batch = inputs.shape[0]
-    hidden_size = hidden_size or w.weight_hh.shape[1]
-    h = inputs.new_zeros(batch, hidden_size)
-    c = inputs.new_zeros(batch, hidden_size) if cell == "lstm" else None
-    steps = []
-    for t in range(inputs.shape[1]):
-        terms = cell_step(cell, inputs[:, t], h, c, w, nonlinearity)
-        h, c = terms.hidden, terms.cell
-        steps.append(terms)
-    return steps

@@ -1,4 +1,4 @@
-"""One sequence model over rnn | lstm | gru: stacked recurrent layers and an optional linear head."""
+"""One sequence model over any cell of core.engine.cells: stacked recurrent layers and an optional linear head."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import torch
 from torch import Tensor, nn
 
 from core.engine.budget import ModelCost
-from core.engine.cell_math import CELLS, GATE_BLOCKS, NONLINEARITIES
+from core.engine.cell_math import NONLINEARITIES
+from core.engine.cells import cell_entry
+from core.engine.probes import Probe, probe
 from core.words.errors import InputError
 from core.words.i18n import _
 
@@ -39,12 +41,7 @@ class ModelConfig:
     update_gate_bias: float | None = None
 
     def __post_init__(self) -> None:
-        if self.cell not in CELLS:
-            raise InputError(
-                _("Unknown cell type '{cell}': choose one of {choices}.").format(
-                    cell=self.cell, choices=", ".join(CELLS)
-                )
-            )
+        cell_entry(self.cell)  # an unknown cell is refused with the choices
         if self.nonlinearity not in NONLINEARITIES:
             raise InputError(_("Unknown nonlinearity '{name}': choose tanh or relu.").format(name=self.nonlinearity))
         if not 1 <= int(self.hidden_size) <= MAX_HIDDEN_SIZE:
@@ -70,9 +67,11 @@ class ModelConfig:
             sizes[-1] = int(self.output_size)
         return sizes
 
-
-_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-# Stacked blocks in torch's weight_ih / weight_hh: one per gate (and the candidate).
+    @property
+    def keep_gate_bias(self) -> float | None:
+        """The starting bias of the cell's "keep the old state" gate (LSTM forget, GRU update), if one is set."""
+        keep_gate = cell_entry(self.cell).keep_gate
+        return None if keep_gate is None else getattr(self, f"{keep_gate}_gate_bias", None)
 
 
 class SequenceModel(nn.Module):
@@ -85,23 +84,24 @@ class SequenceModel(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         self.config = config
+        entry = cell_entry(config.cell)
         layers = []
         layer_input = config.input_size
         for size in config.layer_sizes:
-            kwargs = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-            layers.append(_MODULES[config.cell](layer_input, size, batch_first=True, **kwargs))
+            layers.append(entry.build(layer_input, size, config.nonlinearity))
             layer_input = size
         self.layers = nn.ModuleList(layers)
         self.head = nn.Linear(layer_input, config.output_size) if config.linear_head else None
-        # torch orders the LSTM blocks input, forget, candidate, output and the GRU's reset, update, new:
-        # block 1 is the "keep the old state" gate of both. b_ih + b_hh is its bias.
-        keep_bias = {"lstm": config.forget_gate_bias, "gru": config.update_gate_bias}.get(config.cell)
+        # The "keep the old state" gate's block in torch's packing (block 1 of both the LSTM and the GRU) starts
+        # with b_ih + b_hh = keep_bias.
+        keep_bias = config.keep_gate_bias
         if keep_bias is not None:
+            block = entry.block(entry.keep_gate)
             with torch.no_grad():
                 for layer in self.layers:
                     size = layer.hidden_size
-                    layer.bias_ih_l0[size : 2 * size].fill_(keep_bias / 2)
-                    layer.bias_hh_l0[size : 2 * size].fill_(keep_bias / 2)
+                    layer.bias_ih_l0[block * size : (block + 1) * size].fill_(keep_bias / 2)
+                    layer.bias_hh_l0[block * size : (block + 1) * size].fill_(keep_bias / 2)
 
     def forward(self, inputs: Tensor) -> tuple[Tensor, list[Tensor]]:
         """inputs (batch, time, input) → outputs (batch, time, output), hidden sequence per layer."""
@@ -117,10 +117,8 @@ class SequenceModel(nn.Module):
         """The top layer's hidden state(s) → outputs: the head, or the identity."""
         return self.head(hidden) if self.head is not None else hidden
 
-    def probe(self, inputs: Tensor, targets: Tensor, objective: str):
+    def probe(self, inputs: Tensor, targets: Tensor, objective: str) -> Probe:
         """Activations, gates and the gradient per time step at the current weights (core.engine.probes)."""
-        from core.engine.probes import probe  # probes reads this module's names, so it is imported here
-
         return probe(self, inputs, targets, objective)
 
     def cost(self) -> ModelCost:
@@ -128,7 +126,7 @@ class SequenceModel(nn.Module):
         multiply_adds = activation_floats = 0
         layer_input = self.config.input_size
         for size in self.config.layer_sizes:
-            blocks = GATE_BLOCKS[self.config.cell]
+            blocks = cell_entry(self.config.cell).blocks
             multiply_adds += blocks * size * (layer_input + size)
             # each block's pre-activation and activation, plus h (and c) and the layer's output
             activation_floats += 2 * blocks * size + 3 * size

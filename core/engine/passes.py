@@ -1,6 +1,7 @@
 """The passes a training session is made of: forward and backward over a batch (whole, or in slices that
 add up to the same gradient), and the held-out evaluation. The sliced ones are generators that yield
-``PAUSE`` between slices, so a session can stop within one slice of any batch size.
+``PAUSE`` between slices, so a session can stop within one slice of any batch size; ``held_out_scores`` runs the
+held-out one to its end in one call, for a caller that does not pause.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import torch
 from torch import Tensor, nn
 
 from core.engine.objectives import compute_loss, count_correct, predicted_class_ids, predicted_classes
-from core.engine.training import has_diverged
+from core.engine.records import has_diverged
 
 PAUSE = object()  # a point where the session may stop and resume later
 
@@ -70,6 +71,19 @@ def held_out_passes(model: nn.Module, inputs: Tensor, targets: Tensor, objective
         yield PAUSE
     model.train()
     return loss_sum / inputs.shape[0], (correct / counted if counted else None)
+
+
+def held_out_scores(
+    model: nn.Module, inputs: Tensor, targets: Tensor, objective: str, size: int = 4096
+) -> tuple[float, float | None]:
+    """``held_out_passes`` in one call, on the model's device: mean loss and accuracy (None for regression)."""
+    device = next(model.parameters()).device
+    passes = held_out_passes(model, inputs.to(device), targets.to(device), objective, max(size, 1))
+    while True:
+        try:
+            next(passes)
+        except StopIteration as done:
+            return done.value
 
 
 def gradient_norms(names: list[str], parameters: list[nn.Parameter]) -> list[tuple[str, float]]:

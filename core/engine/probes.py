@@ -8,26 +8,52 @@ asks autograd for dL/dh_t of every step. It runs on snapshot epochs only, so it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
-from core.engine.cell_math import CellWeights, probed_floats_per_unit, unroll_layer
-from core.engine.models import ModelConfig, SequenceModel
+from core.engine.cell_math import CellWeights
+from core.engine.cells import cell_entry, unroll_layer
 from core.engine.objectives import compute_loss
+
+
+class ModelShape(Protocol):
+    """What a probe needs to know of a model's configuration (core.engine.models.ModelConfig has it)."""
+
+    cell: str
+    nonlinearity: str
+    output_size: int
+
+    @property
+    def layer_sizes(self) -> list[int]: ...
+
+
+class ProbedModel(Protocol):
+    """A model the probes can unroll (core.engine.models.SequenceModel): its shape, its fused single-layer
+    modules bottom to top, and the read-out applied to the top layer's hidden states."""
+
+    config: ModelShape
+    layers: Sequence[nn.RNNBase]
+
+    def read_out(self, hidden: Tensor) -> Tensor: ...
+
 
 # Floats the probe of one snapshot may keep (activations, gates, outputs of the probed windows): ~0.8 MB.
 PROBE_BUDGET = 200_000
 
 
 def probe_indices(
-    windows: int, time_steps: int, model_config: ModelConfig, most: int | None = None, budget: int = PROBE_BUDGET
+    windows: int, time_steps: int, model_config: ModelShape, most: int | None = None, budget: int = PROBE_BUDGET
 ) -> np.ndarray:
     """Which of ``windows`` sequences the snapshots look inside: all of them when they fit the budget (and
     ``most``), else that many spread evenly from the first to the last."""
-    per_step = sum(model_config.layer_sizes) * probed_floats_per_unit(model_config.cell) + model_config.output_size
+    per_step = (
+        sum(model_config.layer_sizes) * cell_entry(model_config.cell).probed_floats_per_unit + model_config.output_size
+    )
     count = max(1, budget // (time_steps * per_step))
     if most is not None:
         count = min(count, most)
@@ -51,7 +77,7 @@ class Probe:
     cell_gradient_norms: np.ndarray | None = None
 
 
-def unroll(model: SequenceModel, inputs: Tensor):
+def unroll(model: ProbedModel, inputs: Tensor):
     """Run the model step by step: returns outputs and, per layer, the list of step terms."""
     config = model.config
     layer_steps = []
@@ -63,14 +89,14 @@ def unroll(model: SequenceModel, inputs: Tensor):
     return model.read_out(sequence), layer_steps
 
 
-def probe(model: SequenceModel, inputs: Tensor, targets: Tensor, objective: str) -> Probe:
+def probe(model: ProbedModel, inputs: Tensor, targets: Tensor, objective: str) -> Probe:
     """Activations, gates and the true per-time-step gradient of the loss, at the current weights."""
     with torch.enable_grad():
         outputs, layer_steps = unroll(model, inputs)
         loss = compute_loss(outputs, targets, objective)
         states = [terms.hidden for steps in layer_steps for terms in steps]
-        lstm = model.config.cell == "lstm"
-        if lstm:
+        carries_cell_state = "c" in cell_entry(model.config.cell).states
+        if carries_cell_state:
             states += [terms.cell for steps in layer_steps for terms in steps]
         # autograd.grad leaves the parameters' .grad untouched, so probing never disturbs training. Each gradient
         # is the total one: every path from the loss back to that tensor, through later steps included.
@@ -87,7 +113,7 @@ def probe(model: SequenceModel, inputs: Tensor, targets: Tensor, objective: str)
         {name: stacked([terms.gates[name] for terms in steps]) for name in steps[0].gates} for steps in layer_steps
     ]
     cells = None
-    if model.config.cell == "lstm":
+    if carries_cell_state:
         cells = [stacked([terms.cell for terms in steps]) for steps in layer_steps]
     return Probe(
         loss=float(loss.detach()),
@@ -96,7 +122,7 @@ def probe(model: SequenceModel, inputs: Tensor, targets: Tensor, objective: str)
         cell_states=cells,
         gates=gates,
         hidden_gradient_norms=norms[0],
-        cell_gradient_norms=norms[1] if lstm else None,
+        cell_gradient_norms=norms[1] if carries_cell_state else None,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core.engine.training import LearningRateChange
+from core.engine.records import LearningRateChange
 
 
 def rate_in_force(initial: float, changes: Iterable[LearningRateChange], epoch: int) -> float:

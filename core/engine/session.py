@@ -12,39 +12,46 @@ gradients per time step) and a cost description. A new kind of model is new file
 Memory is bounded whatever the batch size: a step over more sequences than ``micro_batch`` is
 computed in slices whose gradients are added up (the same gradient as one pass, up to float
 rounding), so "batch: all" on a long series never holds gigabytes of activations.
+
+The run is the session's own: its epoch loop (``_run``, over the passes of ``core.engine.passes``) and its state as
+plain data and tensors (``state_dict`` / ``load_state_dict``, which ``core.runs.state`` writes into a saved run and
+reads back). It makes the records of ``core.engine.records`` from the settings of ``core.engine.settings``.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
 from core.engine.budget import Budget, CostEstimate, ModelCost, RunShape, check_budget, estimate
-from core.engine.epoch_loop import EPOCH_DONE, STEP_DONE, run_epochs
-from core.engine.passes import PAUSE
+from core.engine.models import display_name
+from core.engine.passes import PAUSE, gradient_norms, held_out_passes, one_pass, sliced_passes
 from core.engine.probes import Probe
-from core.engine.runtime import build_seeded
-from core.engine.training import (
+from core.engine.records import (
+    DIVERGED,
     FAILED,
     EpochRecord,
     LearningRateChange,
-    SequenceData,
     Snapshot,
     Stopped,
-    TrainConfig,
     TrainingHistory,
-    check_learning_rate,
 )
+from core.engine.runtime import build_seeded
+from core.engine.settings import SequenceData, TrainConfig, check_learning_rate
 
 # Activation floats one forward pass may hold (sequences x time x per-step floats): ~16 MB raw,
 # about 60 MB with what autograd keeps for the backward pass. Larger steps are sliced.
 MICRO_BATCH_FLOATS = 4_000_000
+STEP_DONE, EPOCH_DONE = object(), object()  # pause points after an optimisation step and after an epoch
+OPTIMISER_STATE = ("step", "exp_avg", "exp_avg_sq")  # Adam's tensors per parameter, as its state_dict holds them
 
 
 @runtime_checkable
@@ -100,6 +107,7 @@ class TrainingSession:
         if not isinstance(self.model, Trainable):
             raise TypeError("the model must offer forward, probe and cost (core.engine.session.Trainable)")
         self.learning_rate = float(config.learning_rate)
+        # The run's one optimiser: a saved run's state is loaded into this one (load_state_dict).
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=self.learning_rate)
         self.history = TrainingHistory(model=self.model)
         # Fixed for the run; computed once, because counting the parameters on every step costs a HiHello
@@ -109,14 +117,14 @@ class TrainingSession:
         self.epoch = 0  # epochs completed
         self.steps_done = 0
         # What the work carries from one epoch to the next, kept here so a saved run can resume it exactly
-        # (core.runs.file): the shuffling generator and the first step's loss (the divergence yardstick).
+        # (state_dict): the shuffling generator and the first step's loss (the divergence yardstick).
         self.shuffle_generator = torch.Generator().manual_seed(int(config.seed))
         self.first_loss: float | None = None
         # Steering replayed (a link carries a run's learning-rate changes): (epochs, steps) done -> the rate from then
         # on. Emptied as the moments come; a reset forgets it, as it forgets the learner's changes.
         self.rate_schedule: dict[tuple[int, int], float] = {}
         self._probe_model: nn.Module | None = None  # snapshots are probed on a copy, whenever someone looks
-        self._work = run_epochs(self)
+        self._work = self._run()
         self._collect(next(self._work))  # the snapshot at initialisation: epoch 0 is visible at once
 
     @property
@@ -206,11 +214,76 @@ class TrainingSession:
         if rate is not None:
             self.set_learning_rate(rate)
 
-    def resume_from(self, epoch: int, steps_done: int) -> None:
-        """Go on from the end of epoch ``epoch``: the caller (core.runs.file) has put back the weights, the
-        optimiser, the history, the shuffling generator and the first loss as they were at that moment."""
-        self.epoch, self.steps_done = int(epoch), int(steps_done)
-        self._work = run_epochs(self, start_epoch=self.epoch)
+    # -- the run as plain data and tensors ---------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        """The run at this moment as plain data (numbers, lists, names: what JSON holds) and, under ``"tensors"``,
+        its tensors by name: the weights now (``current/...``) and at every snapshot (``snapshot/10/...``), Adam's
+        state (``optimiser/0/step``, once it has stepped) and the shuffling generator. ``load_state_dict`` of a
+        session built from the same settings puts it back; saved at an epoch's end, training goes on bit for bit."""
+        history = self.history
+        tensors = {f"current/{k}": v.detach().clone() for k, v in self.model.state_dict().items()}
+        for snapshot in history.snapshots:
+            tensors.update({f"snapshot/{snapshot.epoch}/{k}": v.clone() for k, v in snapshot.weights.items()})
+        for index, state in self.optimizer.state_dict()["state"].items():
+            tensors.update({f"optimiser/{index}/{k}": state[k].detach().clone() for k in OPTIMISER_STATE})
+        tensors["shuffle_generator"] = self.shuffle_generator.get_state()
+        return {
+            "epoch": self.epoch,
+            "steps_done": self.steps_done,
+            "learning_rate": self.learning_rate,
+            "first_loss": self.first_loss,
+            "seconds": history.seconds,
+            "records": [record.plain() for record in history.records],
+            "learning_rate_changes": [change.plain() for change in history.learning_rate_changes],
+            "snapshot_epochs": [snapshot.epoch for snapshot in history.snapshots],
+            "stopped": None if history.stopped is None else history.stopped.plain(),
+            "tensors": tensors,
+        }
+
+    def state_tensors(self, stepped: bool, snapshot_epochs: Iterable[int]) -> dict[str, Tensor]:
+        """The tensors ``state_dict`` holds for a run with snapshots at ``snapshot_epochs`` (and Adam's state when
+        it has ``stepped``), by name: each a reference of the right shape and type."""
+        weights = self.model.state_dict()
+        expected = {f"current/{k}": v for k, v in weights.items()}
+        for epoch in snapshot_epochs:
+            expected.update({f"snapshot/{epoch}/{k}": v for k, v in weights.items()})
+        if stepped:  # Adam has state once it has taken a step
+            for index, parameter in enumerate(self.model.parameters()):
+                expected[f"optimiser/{index}/step"] = torch.tensor(0.0)
+                expected[f"optimiser/{index}/exp_avg"] = parameter.detach()
+                expected[f"optimiser/{index}/exp_avg_sq"] = parameter.detach()
+        expected["shuffle_generator"] = self.shuffle_generator.get_state()
+        return expected
+
+    def load_state_dict(self, state: dict) -> None:
+        """Put back a run that ``state_dict`` wrote, and go on from there: the session was built from the same
+        settings, and ``state`` is trusted (core.runs.state checks a saved run's whole before it calls this). The
+        tensors of ``state`` become the session's own: the caller keeps no other use of them."""
+        tensors, history = state["tensors"], self.history
+        weights = self.model.state_dict()
+        self.model.load_state_dict({k: tensors[f"current/{k}"] for k in weights})
+        optimiser = self.optimizer.state_dict()
+        optimiser["state"] = {
+            index: {k: tensors[f"optimiser/{index}/{k}"] for k in OPTIMISER_STATE}
+            for index in range(len(optimiser["param_groups"][0]["params"]))
+            if f"optimiser/{index}/step" in tensors
+        }
+        self.learning_rate = float(state["learning_rate"])
+        for group in optimiser["param_groups"]:
+            group["lr"] = self.learning_rate
+        self.optimizer.load_state_dict(optimiser)
+        self.first_loss = state["first_loss"]
+        self.shuffle_generator.set_state(tensors["shuffle_generator"])
+        history.records = [EpochRecord.from_plain(item) for item in state["records"]]
+        history.stopped = None if state["stopped"] is None else Stopped.from_plain(state["stopped"])
+        history.seconds = state["seconds"]
+        history.learning_rate_changes = [LearningRateChange.from_plain(item) for item in state["learning_rate_changes"]]
+        history.snapshots = [
+            Snapshot(epoch, {k: tensors[f"snapshot/{epoch}/{k}"] for k in weights}, self.look)
+            for epoch in state["snapshot_epochs"]
+        ]
+        self.epoch, self.steps_done = int(state["epoch"]), int(state["steps_done"])
+        self._work = self._run(start_epoch=self.epoch)
 
     def look(self, weights: dict[str, Tensor]) -> Probe:
         """What a probe sees inside the model at ``weights`` (a snapshot's, for instance)."""
@@ -272,3 +345,103 @@ class TrainingSession:
                 item = replace(item, predictions=None)
         self.history.add(item)
         return item
+
+    # -- the run itself ------------------------------------------------------------------------------------
+    def _run(self, start_epoch: int = 0) -> Iterator[object]:
+        """The whole run as a generator: it yields records, snapshots and pause points (PAUSE, STEP_DONE,
+        EPOCH_DONE), and ``advance`` resumes it chunk by chunk; the learning rate is read at every step. From
+        ``start_epoch`` > 0 it goes on after that epoch (a loaded run) without the initial snapshot.
+
+        Each optimisation step is a forward/backward pass over a batch (sliced when it is too big), the gradient norm
+        of every parameter tensor, a check that the update is finite, and Adam's step; each epoch ends with its record
+        (loss, accuracy, predictions, held-out scores) and, every few epochs, a snapshot of the weights that a view
+        probes when it first looks."""
+        config, data, model, device = self.config, self.data, self.model, self.device
+        shuffle_generator = self.shuffle_generator
+        inputs, targets = data.inputs.to(device), data.targets.to(device)
+        validation = None
+        if data.validation_inputs is not None:
+            validation = (data.validation_inputs.to(device), data.validation_targets.to(device))
+        count, batch_size = inputs.shape[0], self.batch_size
+        full_batch = batch_size == count
+        classify = data.objective != "regress_last_step"
+        # What the predictions are compared with every epoch, converted once per data set, not once per epoch.
+        targets_seen = targets.cpu().numpy() if classify else None
+
+        named = [(display_name(name), parameter) for name, parameter in model.named_parameters()]
+        names, parameters = [name for name, _ in named], [parameter for _, parameter in named]
+        state = list(model.state_dict(keep_vars=True).items())  # the live tensors, updated in place by Adam
+
+        def snapshot(epoch: int) -> Snapshot:
+            return Snapshot(epoch, {key: value.detach().clone() for key, value in state}, self.look)
+
+        if start_epoch == 0:
+            yield snapshot(0)
+        first_loss = self.first_loss  # the first step's loss: a loss a million times larger counts as diverged
+        for epoch in range(start_epoch + 1, self.total_epochs + 1):
+            if data.fresh_batch is not None:
+                inputs, targets = (tensor.to(device) for tensor in data.fresh_batch(epoch))
+                count = inputs.shape[0]
+                targets_seen = targets.cpu().numpy() if classify else None
+            if full_batch:
+                batches = [None]
+            else:
+                order = torch.randperm(count, generator=shuffle_generator) if config.shuffle else torch.arange(count)
+                batches = list(order.to(device).split(batch_size))
+            predictions = np.empty(targets_seen.shape, dtype=np.int64) if classify and not full_batch else None
+            loss_sum = 0.0
+            norm_sums: dict[str, float] = {}
+            for batch in batches:
+                batch_inputs = inputs if batch is None else inputs[batch]
+                batch_targets = targets if batch is None else targets[batch]
+                self.optimizer.zero_grad(set_to_none=True)
+                if len(batch_targets) <= self.micro_batch:
+                    step = one_pass(model, batch_inputs, batch_targets, data.objective, first_loss)
+                else:
+                    step = yield from sliced_passes(
+                        model, batch_inputs, batch_targets, data.objective, self.micro_batch, first_loss
+                    )
+                if step is None:  # the loss exploded: stop with the last good state on screen
+                    yield Stopped(epoch, DIVERGED, self.learning_rate)
+                    return
+                loss_value, batch_predictions = step
+                if first_loss is None:
+                    first_loss = self.first_loss = loss_value
+                if config.clip_grad_norm is not None:
+                    torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip_grad_norm)
+                norms = gradient_norms(names, parameters)
+                if not math.isfinite(sum(norm for _, norm in norms)):  # this update would break the weights
+                    yield Stopped(epoch, DIVERGED, self.learning_rate)
+                    return
+                for name, norm in norms:
+                    norm_sums[name] = norm_sums.get(name, 0.0) + norm
+                self.optimizer.step()
+                loss_sum += loss_value * batch_targets.shape[0]
+                if classify:
+                    if batch is None:
+                        predictions = batch_predictions
+                    else:
+                        predictions[batch.cpu().numpy()] = batch_predictions
+                yield STEP_DONE
+            validation_loss = validation_accuracy = None
+            # Counted once per epoch on the assembled predictions: the same count as batch by batch, cheaper.
+            accuracy = np.count_nonzero(predictions == targets_seen) / predictions.size if classify else None
+            last_epoch = epoch == self.total_epochs
+            if validation is not None and (epoch % int(config.validate_every) == 0 or last_epoch):
+                # no activations are kept for a backward pass here: slices four times larger fit
+                validation_loss, validation_accuracy = yield from held_out_passes(
+                    model, *validation, data.objective, max(1, 4 * self.micro_batch)
+                )
+            yield EpochRecord(
+                epoch=epoch,
+                loss=loss_sum / count,
+                accuracy=accuracy,
+                parameter_gradient_norms={name: total / len(batches) for name, total in norm_sums.items()},
+                predictions=predictions,
+                validation_loss=validation_loss,
+                validation_accuracy=validation_accuracy,
+                learning_rate=self.learning_rate,
+            )
+            if epoch % int(config.snapshot_every) == 0 or last_epoch:
+                yield snapshot(epoch)
+            yield EPOCH_DONE

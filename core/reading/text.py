@@ -8,7 +8,8 @@ import torch
 from torch import Tensor
 
 from core.words.errors import InputError
-from core.words.i18n import _, ngettext
+from core.words.i18n import N_
+from core.words.message import said_plural
 
 
 @dataclass(frozen=True)
@@ -30,13 +31,15 @@ class Vocabulary:
         unknown = sorted({char for char in text if char not in index})
         if unknown:
             raise InputError(
-                ngettext(
+                said_plural(
                     "{characters} is not in the vocabulary ({vocabulary}): the model can only output characters "
                     "it has seen in the input.",
                     "{characters} are not in the vocabulary ({vocabulary}): the model can only output characters "
                     "it has seen in the input.",
                     len(unknown),
-                ).format(characters=", ".join(repr(char) for char in unknown[:8]), vocabulary=" ".join(self.characters))
+                    characters=", ".join(repr(char) for char in unknown[:8]),
+                    vocabulary=" ".join(self.characters),
+                )
             )
         return [index[char] for char in text]
 
@@ -77,45 +80,49 @@ def validate_text(text: str, what: str, min_length: int, max_length: int) -> str
     word = what == "word"
     if text is None or len(text) == 0:
         message = (
-            ngettext(
+            said_plural(
                 "The word is empty: type at least {min_length} character.",
                 "The word is empty: type at least {min_length} characters.",
                 min_length,
+                min_length=min_length,
             )
             if word
-            else ngettext(
+            else said_plural(
                 "The text is empty: type at least {min_length} character.",
                 "The text is empty: type at least {min_length} characters.",
                 min_length,
+                min_length=min_length,
             )
         )
-        raise InputError(message.format(min_length=min_length))
+        raise InputError(message)
     if len(text) < min_length:
         message = (
-            ngettext(
+            said_plural(
                 "The word has {count} character; it needs at least {min_length}, since each step predicts the "
                 "character that follows.",
                 "The word has {count} characters; it needs at least {min_length}, since each step predicts the "
                 "character that follows.",
                 len(text),
+                min_length=min_length,
             )
             if word
-            else ngettext(
+            else said_plural(
                 "The text has {count} character; it needs at least {min_length}, since each step predicts the "
                 "character that follows.",
                 "The text has {count} characters; it needs at least {min_length}, since each step predicts the "
                 "character that follows.",
                 len(text),
+                min_length=min_length,
             )
         )
-        raise InputError(message.format(count=len(text), min_length=min_length))
+        raise InputError(message)
     if len(text) > max_length:
         message = (
-            _("The word has {count} characters; the limit is {max_length} on this screen. Shorten it.")
+            N_("The word has {count} characters; the limit is {max_length} on this screen. Shorten it.")
             if word
-            else _("The text has {count} characters; the limit is {max_length} on this screen. Shorten it.")
+            else N_("The text has {count} characters; the limit is {max_length} on this screen. Shorten it.")
         )
-        raise InputError(message.format(count=len(text), max_length=max_length))
+        raise InputError(message, count=len(text), max_length=max_length)
     return text
 
 
@@ -134,7 +141,10 @@ class CharacterTask:
         return list(zip(self.input_text, self.target_text, strict=True))
 
 
-def next_character_task(word: str, target: str | None = None, max_length: int = 40) -> CharacterTask:
+MAX_WORD_LENGTH = 40  # HiHello's longest word
+
+
+def next_character_task(word: str, target: str | None = None, max_length: int = MAX_WORD_LENGTH) -> CharacterTask:
     """The HiHello lab: "hihello" → input "hihell", target "ihello".
 
     With ``target`` the learner supplies their own target string for the same input (same length,
@@ -149,13 +159,15 @@ def next_character_task(word: str, target: str | None = None, max_length: int = 
         target_text = target
         if len(target_text) != len(input_text):
             raise InputError(
-                ngettext(
+                said_plural(
                     "The custom target has {count} character but the input '{input}' has {input_count}: the model "
                     "predicts one character per input character.",
                     "The custom target has {count} characters but the input '{input}' has {input_count}: the model "
                     "predicts one character per input character.",
                     len(target_text),
-                ).format(count=len(target_text), input=input_text, input_count=len(input_text))
+                    input=input_text,
+                    input_count=len(input_text),
+                )
             )
     input_ids = vocabulary.encode(input_text)
     target_ids = vocabulary.encode(target_text)

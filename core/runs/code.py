@@ -14,12 +14,9 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import cell_entry
 from core.engine.models import ModelConfig
-from core.reading.text import describe
 
-MODULES = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
-KEEP_GATE = {"lstm": "forget", "gru": "update"}
 TEXT_CHUNK = 70  # characters of a long text per line of the script
 
 
@@ -68,10 +65,10 @@ def seeding(seed: int) -> list[str]:
 
 def network(config: ModelConfig) -> list[str]:
     """The ``Net`` class: SequenceModel's layers and head, created in the same order (so from the same draws)."""
-    kwargs = f', nonlinearity="{config.nonlinearity}"' if config.cell == "rnn" else ""
+    entry = cell_entry(config.cell)
     layers, layer_input = [], config.input_size
     for size in config.layer_sizes:
-        layers.append(f"{MODULES[config.cell]}({layer_input}, {size}, batch_first=True{kwargs})")
+        layers.append(entry.script(layer_input, size, config.nonlinearity))
         layer_input = size
     if len(layers) == 1:
         layer_lines = [f"        self.layers = nn.ModuleList([{layers[0]}])"]
@@ -85,12 +82,12 @@ def network(config: ModelConfig) -> list[str]:
         "class Net(nn.Module):",
         "    def __init__(self):",
         "        super().__init__()",
-        f"        # one single-layer {MODULES[config.cell]} per layer, stacked, as the app builds them",
+        f"        # one single-layer {entry.script_module} per layer, stacked, as the app builds them",
         *layer_lines,
     ]
     if config.linear_head:
         lines.append(f"        self.head = nn.Linear({layer_input}, {config.output_size})")
-    keep = {"lstm": config.forget_gate_bias, "gru": config.update_gate_bias}.get(config.cell)
+    keep = config.keep_gate_bias
     if keep is not None:
         lines += keep_gate_lines(config.cell, keep, "        ")
     lines += [
@@ -107,14 +104,19 @@ def network(config: ModelConfig) -> list[str]:
 
 
 def keep_gate_lines(cell: str, bias: float, indent: str) -> list[str]:
+    """The lines that open the keep gate of ``cell`` (its entry's ``keep_gate``) as SequenceModel does."""
+    entry = cell_entry(cell)
+    block = entry.block(entry.keep_gate)
+    rows = "n : 2 * n" if block == 1 else f"{block} * n : {block + 1} * n"
     half = repr(float(bias) / 2)
     return [
-        f"{indent}# the {KEEP_GATE[cell]} gate starts open: its bias b_ih + b_hh is {float(bias):g} (torch's block 1)",
+        f"{indent}# the {entry.keep_gate} gate starts open: its bias b_ih + b_hh is {float(bias):g} "
+        f"(torch's block {block})",
         f"{indent}with torch.no_grad():",
         f"{indent}    for layer in self.layers:",
         f"{indent}        n = layer.hidden_size",
-        f"{indent}        layer.bias_ih_l0[n : 2 * n].fill_({half})",
-        f"{indent}        layer.bias_hh_l0[n : 2 * n].fill_({half})",
+        f"{indent}        layer.bias_ih_l0[{rows}].fill_({half})",
+        f"{indent}        layer.bias_hh_l0[{rows}].fill_({half})",
     ]
 
 
@@ -209,81 +211,3 @@ def training(
         'print("final loss:", epoch_loss)',
     ]
     return lines
-
-
-def hihello_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) -> RunCode:
-    """The HiHello screen's run (core.screens.hihello.settings.HiHelloSettings) as a script."""
-    task = settings.task()
-    config = settings.model_config(task)
-    file_name = f"hihello_seed{settings.seed}.py"
-    shown = ": " + ", ".join(map(describe, task.vocabulary.characters)) if task.vocabulary.size <= 12 else ""
-    summary = f"HiHello from RNN Lab: learn {settings.word!r}, seed {settings.seed}, {settings.epochs} epochs."
-    what = "the next character at every step" if not settings.target else "the custom target, one per step"
-    lines = [
-        *header(summary, file_name),
-        "import torch",
-        "from torch import nn",
-        "",
-        *seeding(settings.seed),
-        f"word = {literal(settings.word)}",
-        f"chars = list(dict.fromkeys(word))  # the vocabulary, in order of first appearance{shown}",
-        f"x_ids = [chars.index(c) for c in {literal(task.input_text)}]  # the word without its last character",
-        f"y_ids = [chars.index(c) for c in {literal(task.target_text)}]  # {what}",
-        "X = nn.functional.one_hot(torch.tensor([x_ids]), len(chars)).float()  # (1, time, characters)",
-        "Y = torch.tensor([y_ids])  # (1, time)",
-        "",
-        "",
-        *network(config),
-        *training(
-            "classify_each_step",
-            settings.learning_rate,
-            settings.epochs,
-            None,
-            1,
-            settings.seed,
-            report=[
-                '        prediction = "".join(chars[i] for i in outputs.argmax(-1)[0])',
-                '        print(f"epoch {epoch}: loss {epoch_loss:.4f}, prediction {prediction}")',
-            ],
-            rate_changes=rate_changes,
-        ),
-    ]
-    return RunCode("\n".join(lines) + "\n", file_name)
-
-
-def long_sequence_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) -> RunCode:
-    """The Long sequences screen's run (core.screens.long_sequences.settings.LongSequenceSettings) as a script."""
-    task = settings.task()
-    config = settings.model_config(task)
-    file_name = f"longseq_seed{settings.seed}.py"
-    length = settings.sequence_length
-    summary = (
-        f"Long sequences from RNN Lab: a {config.num_layers}-layer {CELL_NAMES[config.cell]} reads a text through "
-        f"windows of {length} characters, seed {settings.seed}, {settings.epochs} epochs."
-    )
-    lines = [
-        *header(summary, file_name),
-        "import torch",
-        "from torch import nn",
-        "",
-        *seeding(settings.seed),
-        f"text = {literal(settings.text)}",
-        "chars = list(dict.fromkeys(text))  # the vocabulary, in order of first appearance",
-        "ids = torch.tensor([chars.index(c) for c in text])",
-        f"windows = ids.unfold(0, {length} + 1, 1)  # every window of {length} characters, and the one after it",
-        "X = nn.functional.one_hot(windows[:, :-1], len(chars)).float()  # (windows, time, characters)",
-        "Y = windows[:, 1:]  # (windows, time): each window shifted by one character",
-        "",
-        "",
-        *network(config),
-        *training(
-            "classify_each_step",
-            settings.learning_rate,
-            settings.epochs,
-            settings.batch_size or None,
-            task.windows,
-            settings.seed,
-            rate_changes=rate_changes,
-        ),
-    ]
-    return RunCode("\n".join(lines) + "\n", file_name)

@@ -25,9 +25,10 @@ from babel.messages.pofile import read_po
 from core.engine.runtime import device_here
 from core.words.errors import InputError
 from core.words.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, _, catalogue_path, ngettext, speaking
+from core.words.message import Message, said
 
 # A widget whose options depend on a data table carries the table's tag at the end of its key
-# (``timeseries_epochs_3f2a9c1b``): its parameter is the same setting, for that table only.
+# (``time_series_epochs_3f2a9c1b``): its parameter is the same setting, for that table only.
 TABLE_TAG = re.compile(r"_[0-9a-f]{8}$")
 # A number as a link writes it and reads it: digits, an optional leading minus, one decimal point between digits.
 # Python's float() takes far more ("1_0" is 10, " 5 " is 5, "1e-3", "inf", Arabic-Indic digits): none of it is read.
@@ -44,6 +45,22 @@ MOST_REASON = 200  # characters of a reason shown (a settings class may quote th
 SHOWN_VALUE = 40  # characters of a refused value shown
 
 
+def renamed(names: Iterable[str], key: str, former_keys: Sequence[str]) -> dict[str, str]:
+    """The parameters of a link made when the screen had a former name (``longseq_seed`` on the screen now named
+    ``long_sequences``), each with the name it has now; one the link also gives by its name now is left out (that one
+    wins)."""
+    given = set(names)
+    found = {}
+    for name in given:
+        for former in former_keys:
+            if name.startswith(f"{former}_") and not name.startswith(f"{key}_"):
+                now = f"{key}_{name.removeprefix(f'{former}_')}"
+                if now not in given:
+                    found[name] = now
+                break
+    return found
+
+
 def field_of(name: str, prefix: str) -> str | None:
     """The setting a URL parameter names on the screen ``prefix`` (``hihello_seed`` -> ``seed``), or None."""
     if not name.startswith(f"{prefix}_"):
@@ -55,16 +72,30 @@ def field_of(name: str, prefix: str) -> str | None:
 class Refusal:
     """A value the link carried that the screen did not take, and why (a sentence for the learner).
 
-    A refusal is kept in the session (the note stays on screen), so it holds no translated text: ``why`` is an
-    English source message (``N_``) or a function that words the reason in the language of the moment."""
+    A refusal is kept in the session (the note stays on screen), so it holds no translated text: ``why`` is a
+    ``Message`` (an English source given as ``N_("...")`` becomes one), worded in the language of the moment it is
+    shown. ``clause``: the reason is an error's sentence, shown as a clause (its first letter small, no full stop)."""
 
     name: str  # the URL parameter, e.g. "hihello_seed"
     raw: str
-    why: str | Callable[[], str] = field(compare=False)
+    why: Message = field(compare=False)
+    clause: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.why, Message):
+            object.__setattr__(self, "why", said(self.why))
+
+    @classmethod
+    def of_error(cls, name: str, raw: str, error: InputError) -> Refusal:
+        """The refusal an InputError states (its message kept, to be worded when shown)."""
+        return cls(name, raw, error.message, clause=True)
 
     @property
     def reason(self) -> str:
-        return self.why() if callable(self.why) else _(self.why)
+        text = self.why.worded()
+        if not self.clause:
+            return text
+        return text[0].lower() + text[1:].rstrip(".") if text else _("refused")
 
     def sentence(self, quote: Callable[[str], str] = str) -> str:
         """``name=value (reason)``, the value and the reason shortened; ``quote`` makes the link's text (its name,
@@ -97,10 +128,12 @@ def read_names(values: Iterable[str], most: int = MOST_VALUES) -> tuple[list[str
     return names[:most], names[most:]
 
 
-def too_many(given: int, most: int = MOST_VALUES) -> Callable[[], str]:
+def too_many(given: int, most: int = MOST_VALUES) -> Message:
     """The reason a list beyond ``most`` values is cut (the note names the cap)."""
-    return lambda: _("{count} values, more than the {most} a link may hold: only the first {most} are read").format(
-        count=f"{given:,}", most=most
+    return said(
+        N_("{count} values, more than the {most} a link may hold: only the first {most} are read"),
+        count=f"{given:,}",
+        most=most,
     )
 
 
@@ -155,33 +188,28 @@ def parse_value(raw: str, default: object) -> object:
     if isinstance(default, bool):
         if raw.lower() in ("true", "false"):
             return raw.lower() == "true"
-        raise InputError(_("not true or false"))
+        raise InputError(N_("not true or false"))
     if isinstance(default, int | float):
         if not PLAIN_DECIMAL.fullmatch(raw):
             try:
                 number = float(raw)
             except ValueError:
-                raise InputError(_("not a number")) from None
+                raise InputError(N_("not a number")) from None
             if not math.isfinite(number):
-                raise InputError(_("not a finite number"))
-            raise InputError(_("not a number in plain decimal form, like 12 or 0.001"))
+                raise InputError(N_("not a finite number"))
+            raise InputError(N_("not a number in plain decimal form, like 12 or 0.001"))
         number = float(raw)
         if not math.isfinite(number):  # more than 300 digits
-            raise InputError(_("not a finite number"))
+            raise InputError(N_("not a finite number"))
         if isinstance(default, int):
             if not number.is_integer():
-                raise InputError(_("not a whole number"))
+                raise InputError(N_("not a whole number"))
             # int() of the text is exact where a float is not (above 2**53); it refuses 4,300 digits (leading zeros)
             return int(raw) if "." not in raw and len(raw) <= 400 else int(number)
         return number
     if isinstance(default, str):
         return raw
-    raise InputError(_("this setting cannot come from a link"))
-
-
-def _reason(error: InputError) -> str:
-    text = str(error)
-    return text[0].lower() + text[1:].rstrip(".") if text else _("refused")
+    raise InputError(N_("this setting cannot come from a link"))
 
 
 def _check(defaults: Any, field: str, value: object, by_label: Mapping[str, object] | None = None) -> object:
@@ -194,19 +222,6 @@ def _check(defaults: Any, field: str, value: object, by_label: Mapping[str, obje
         parsed = parse_value(value, getattr(defaults, field))
     dataclasses.replace(defaults, **{field: parsed})
     return parsed
-
-
-def _why(defaults: Any, field: str, value: object, by_label: Mapping[str, object] | None = None) -> Callable[[], str]:
-    """The reason a value is refused, worded again in the language of the moment it is shown."""
-
-    def reason() -> str:
-        try:
-            _check(defaults, field, value, by_label)
-        except InputError as error:
-            return _reason(error)
-        return _("refused")
-
-    return reason
 
 
 def read_link(
@@ -238,8 +253,8 @@ def read_link(
                 continue
             try:
                 _check(defaults, field, values)
-            except InputError:
-                refused.append(Refusal(name, ",".join(values), _why(defaults, field, values)))
+            except InputError as error:
+                refused.append(Refusal.of_error(name, ",".join(values), error))
                 continue
             taken[name] = values
             continue
@@ -251,8 +266,8 @@ def read_link(
         by_label = options_by_label(labels[field]) if field in labels else None
         try:
             parsed = _check(defaults, field, value, by_label)
-        except InputError:
-            refused.append(Refusal(name, value, _why(defaults, field, value, by_label)))
+        except InputError as error:
+            refused.append(Refusal.of_error(name, value, error))
             continue
         if field in HERE and not HERE[field](parsed):
             refused.append(Refusal(name, value, NOT_HERE[field]))
@@ -262,7 +277,7 @@ def read_link(
 
 
 # Settings whose value names a part of the machine: valid anywhere, but a link made on one machine may name a part
-# another lacks (``timeseries_device=cuda`` opened on a server without a GPU). Such a value is ignored with the note,
+# another lacks (``time_series_device=cuda`` opened on a server without a GPU). Such a value is ignored with the note,
 # and the setting's default (``auto``: the CPU there) trains, rather than every run being refused.
 HERE: dict[str, Callable[[Any], bool]] = {"device": device_here}
 NOT_HERE = {"device": N_("this machine has no such device; the run uses the CPU")}
@@ -323,7 +338,7 @@ RATE_CHANGE = re.compile(r"([0-9]{1,9})(?:\+([0-9]{1,9}))?:([0-9]+(?:\.[0-9]+)?)
 
 
 def rate_changes_text(changes: Sequence[Any], steps_per_epoch: int) -> str:
-    """A run's changes (core.engine.training.LearningRateChange) as the link writes them (``read_rate_changes`` reads
+    """A run's changes (core.engine.records.LearningRateChange) as the link writes them (``read_rate_changes`` reads
     them
     back)."""
     parts = []
@@ -338,22 +353,22 @@ def read_rate_changes(text: str, offered: Sequence[float]) -> list[tuple[int, in
     """(epochs, steps past them, rate) per change, in order; an InputError says what is wrong with ``text``."""
     items = text.split(",")
     if len(items) > MOST_RATE_CHANGES:
-        raise InputError(_("more than {most} changes").format(most=MOST_RATE_CHANGES))
+        raise InputError(N_("more than {most} changes"), most=MOST_RATE_CHANGES)
     changes = []
     for item in items:
         match = RATE_CHANGE.fullmatch(item)
         if match is None:
-            raise InputError(_("each change is written epoch:rate or epoch+steps:rate, like 44:0.01 or 60+2:0.3"))
+            raise InputError(N_("each change is written epoch:rate or epoch+steps:rate, like 44:0.01 or 60+2:0.3"))
         rate = float(match.group(3))
         if not any(math.isclose(rate, choice) for choice in offered):
             raise InputError(
-                _("{rate} is not a learning rate this screen offers ({rates})").format(
-                    rate=match.group(3), rates=", ".join(plain_decimal(choice) for choice in offered)
-                )
+                N_("{rate} is not a learning rate this screen offers ({rates})"),
+                rate=match.group(3),
+                rates=", ".join(plain_decimal(choice) for choice in offered),
             )
         moment = (int(match.group(1)), int(match.group(2) or 0))
         if changes and moment < changes[-1][:2]:
-            raise InputError(_("the changes are not in the order they happened"))
+            raise InputError(N_("the changes are not in the order they happened"))
         changes.append((*moment, next(choice for choice in offered if math.isclose(rate, choice))))
     return changes
 

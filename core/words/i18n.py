@@ -11,7 +11,9 @@ run and fragment run (``set_language``); core code only calls ``_()``. A placeho
 (``_("{hidden_size} units").format(hidden_size=...)``) so a translation can move it within its sentence.
 
 ``N_()`` marks a string for the catalogue where it is defined (a module-level table of labels) without
-translating it: that happens where it is shown, with ``_(label)``, in the language of that moment.
+translating it: that happens where it is shown, with ``_(label)``, in the language of that moment. Whatever is kept
+to be shown again later (a refusal, an error, a note, why a run stopped) is kept as a ``core.words.message.Message``
+(``said(N_("..."), name=value)``): its source and values, worded where it is drawn.
 """
 
 from __future__ import annotations

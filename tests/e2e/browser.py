@@ -97,4 +97,4 @@ def start_server(seconds: float = 120) -> tuple[subprocess.Popen, str]:
 
 # The time-series screen's CSV uploader (Streamlit marks an element's container with its key); the page has a
 # second file input, the saved-run uploader, so a bare input[type=file] could pick the wrong one.
-CSV_INPUT = ".st-key-timeseries_upload input[type=file]"
+CSV_INPUT = ".st-key-time_series_upload input[type=file]"

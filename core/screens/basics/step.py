@@ -15,7 +15,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from core.engine.cell_math import NONLINEARITIES, CellWeights, rnn_step, unroll_layer
+from core.engine.cell_math import NONLINEARITIES, CellWeights, rnn_step
+from core.engine.cells import unroll_layer
 from core.reading.validation import MAX_SEED, whole_number
 from core.words.errors import InputError
 from core.words.i18n import _, pgettext

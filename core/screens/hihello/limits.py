@@ -5,14 +5,11 @@ used directly as the scores, and the controls that have no effect at the current
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES, cell_entry
+from core.screens.hihello.outcome import Outcome
 from core.screens.hihello.settings import HiHelloSettings
 from core.words.i18n import _
-
-if TYPE_CHECKING:
-    from core.screens.hihello.readings import Outcome
 
 
 def score_ceiling(settings: HiHelloSettings, vocabulary_size: int) -> float | None:
@@ -21,7 +18,7 @@ def score_ceiling(settings: HiHelloSettings, vocabulary_size: int) -> float | No
     That is the lab's set-up: the top layer's hidden state is the scores, and tanh (or an LSTM's or GRU's
     tanh-bounded state) keeps it in [-1, 1]. A ReLU RNN's state or a linear layer's scores have no such bound.
     """
-    bounded = settings.readout == "logits" and not (settings.cell == "rnn" and settings.nonlinearity == "relu")
+    bounded = settings.readout == "logits" and cell_entry(settings.cell).bounded(settings.nonlinearity)
     if not bounded or vocabulary_size < 2:
         return None
     return math.e / (math.e + (vocabulary_size - 1) / math.e)
@@ -33,7 +30,7 @@ def ceiling_note(settings: HiHelloSettings, outcome: Outcome) -> str | None:
     if ceiling is None:
         return None
     v = outcome.vocabulary_size
-    if settings.cell == "rnn":
+    if not cell_entry(settings.cell).gates:  # the plain RNN: its state is tanh's value
         why = _(
             "Why the probabilities stop short of 1: the scores are the top layer's outputs, and each is a tanh "
             "value, between −1 and 1."
@@ -85,7 +82,8 @@ def hidden_size_unused(readout: str, num_layers: int, vocabulary_size: int | Non
 
 
 def nonlinearity_unused(cell: str) -> str | None:
-    if cell == "rnn":
+    """Why the tanh/ReLU choice does nothing for a cell that does not take it (None for the RNN, which does)."""
+    if cell_entry(cell).takes_nonlinearity:
         return None
     return _("The {cell} has its own fixed tanh and sigmoid gates: this choice is the RNN's.").format(
         cell=CELL_NAMES.get(cell, cell)

@@ -15,13 +15,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES, cell_entry, signed_gate
 from core.engine.objectives import probabilities
 from core.engine.probes import Probe
 from core.engine.rates import rate_in_force
-from core.engine.training import LEARNING_RATE_LADDER, LearningRateChange, Snapshot, TrainingHistory
+from core.engine.records import Snapshot, TrainingHistory, divergence_message
+from core.engine.settings import LEARNING_RATE_LADDER
 from core.reading.text import CharacterTask, in_running_text
 from core.screens.hihello.limits import score_ceiling
+from core.screens.hihello.outcome import Outcome
 from core.screens.hihello.settings import (
     EPOCHS_RANGE,
     EPOCHS_STEP,
@@ -77,33 +79,6 @@ UNSATURATING_RATE = 0.1
 LARGE_RATE = 1.0
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """Where a run stands, in the numbers the screen's sentences describe."""
-
-    target: str
-    vocabulary_size: int
-    finished: bool
-    predicted: str | None = None  # the prediction at the moment's weights (after ``epoch`` epochs)
-    epoch: int = 0  # epochs trained at the moment the numbers describe
-    losses: tuple[float, ...] = ()  # one per epoch
-    stopped_epoch: int | None = None  # the loss exploded at this epoch
-    probe_epoch: int | None = None  # the snapshot the next two numbers were measured at
-    max_probability: float | None = None  # the highest probability of any character at any step
-    probe_loss: float | None = None  # the loss at that snapshot's weights
-    saturated_share: float | None = None  # at that snapshot: the share of squashed values at a flat end
-    largest_weight: float | None = None  # at that snapshot: the largest weight (or bias) in absolute value
-    gradient_norm: float | None = None  # the last epoch's largest weight-gradient norm (the per-tensor chart's)
-    rate_changes: tuple[LearningRateChange, ...] = ()  # the learner's learning-rate changes (core.engine.rates)
-
-    @property
-    def right(self) -> int | None:
-        """Characters of the prediction that are right."""
-        if self.predicted is None:
-            return None
-        return sum(p == t for p, t in zip(self.predicted, self.target, strict=True))
-
-
 def saturated_share(probe: Probe) -> float:
     """The share of the values a squashing function made inside the network that sit at one of its flat ends: an
     RNN's hidden states (its tanh), an LSTM's or GRU's gates (sigmoid: within 0.01 of 0 or 1) and their tanh values
@@ -113,7 +88,7 @@ def saturated_share(probe: Probe) -> float:
     flat: list[np.ndarray] = []
     for layer, gates in enumerate(probe.gates):
         for name, values in gates.items():
-            if name in ("candidate", "new"):  # tanh
+            if signed_gate(name):  # tanh
                 flat.append((np.abs(values) > SATURATION_EDGE).ravel())
             else:  # a sigmoid gate
                 flat.append((np.minimum(values, 1 - values) < 1 - SATURATION_EDGE).ravel())
@@ -249,7 +224,7 @@ def advice(settings: HiHelloSettings, diagnosis: str) -> tuple[Suggestion, ...]:
     elif diagnosis == "unsteady":
         lower = _rate_below(rate)
         offer("learning_rate", lower, _learning_rate_words(lower))
-        if settings.cell == "rnn" and settings.nonlinearity == "relu":
+        if not cell_entry(settings.cell).bounded(settings.nonlinearity):  # a ReLU RNN
             offer("nonlinearity", "tanh", _("tanh instead of ReLU (its state cannot grow without bound)"))
     elif diagnosis == "slow":
         higher = _rate_above(rate)
@@ -291,7 +266,7 @@ def flat_since(losses: tuple[float, ...] | list[float]) -> int:
 
 def saturates(settings: HiHelloSettings) -> bool:
     """Whether the network squashes its values with tanh or sigmoids at all (a ReLU RNN has no flat end above 0)."""
-    return not (settings.cell == "rnn" and settings.nonlinearity == "relu")
+    return cell_entry(settings.cell).bounded(settings.nonlinearity)
 
 
 def is_saturated(settings: HiHelloSettings, outcome: Outcome) -> bool:
@@ -332,7 +307,7 @@ def diagnose(settings: HiHelloSettings, outcome: Outcome) -> tuple[str, str]:
             gradient=_gradient_text(outcome.gradient_norm),
             cell=CELL_NAMES[settings.cell],
         )
-        if settings.cell == "rnn":
+        if not cell_entry(settings.cell).gates:  # the plain RNN: its hidden states are its tanh values
             return "saturated", _(
                 "the loss has stayed at {loss:.3f} since epoch {epoch}, {share:.0%} of the hidden states are beyond "
                 "±0.99 and the largest weight gradient is {gradient}"
@@ -408,11 +383,7 @@ def read_outcome(settings: HiHelloSettings, outcome: Outcome) -> Reading:
     if outcome.stopped_epoch is not None:
         settings = in_force(settings, outcome, "exploded")
         suggestions = advice(settings, "exploded")
-        sentence = _(
-            "Training stopped at epoch {epoch}: the loss exploded (it became huge, infinite or not a number). The "
-            "learning rate ({rate:g}) is too high for this model, so the weights overshot. The charts show the last "
-            "good state."
-        ).format(epoch=outcome.stopped_epoch, rate=settings.learning_rate)
+        sentence = divergence_message(outcome.stopped_epoch, settings.learning_rate, advice="")
         return Reading("stopped", "exploded", _with_advice(sentence, suggestions), suggestions)
     if outcome.predicted is None or outcome.epoch == 0:
         return Reading("waiting", "", _("Before training: the charts show the initial weights (epoch 0)."))
@@ -474,7 +445,7 @@ def _meaning(settings: HiHelloSettings, outcome: Outcome, diagnosis: str) -> str
 def _saturation_meaning(settings: HiHelloSettings, outcome: Outcome) -> str:
     """Why a saturated run cannot move (the note's lesson on tanh), with the run's largest weight."""
     numbers = dict(rate=settings.learning_rate, weight=outcome.largest_weight or 0.0)
-    if settings.cell == "rnn":
+    if not cell_entry(settings.cell).gates:
         return _(
             "Adam moves every weight by about the learning rate at each step: steps of {rate:g} pushed the weights "
             "so far (the largest is now {weight:.0f}) that tanh is saturated, flat at −1 or 1, where its slope is "

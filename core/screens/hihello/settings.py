@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.engine.cell_math import CELL_NAMES, CELLS, NONLINEARITIES
+from core.engine.cell_math import NONLINEARITIES
+from core.engine.cells import cell_entry, choosable_names
 from core.engine.models import ModelConfig
-from core.engine.training import MAX_EPOCHS, SequenceData, TrainConfig, check_learning_rate, snapshot_every
+from core.engine.settings import MAX_EPOCHS, SequenceData, TrainConfig, check_learning_rate, snapshot_every
 from core.reading.text import CharacterTask, in_running_text, next_character_task
-from core.reading.validation import MAX_SEED, one_of, whole_number
+from core.reading.validation import MAX_SEED, one_of, whole_numbers
 from core.words.errors import InputError
-from core.words.i18n import _, ngettext
+from core.words.i18n import N_, _, ngettext
 
 READOUTS = ("logits", "linear")
 MAX_HIDDEN = 64
@@ -39,17 +40,19 @@ class HiHelloSettings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.word, str) or not isinstance(self.target, str):
-            raise InputError(_("The word and the target must be text."))
-        one_of(self.readout, READOUTS, _("output"))
-        one_of(self.cell, CELLS, _("cell type"))
-        one_of(self.nonlinearity, NONLINEARITIES, _("nonlinearity"))
-        for name, what, low, high in (
-            ("hidden_size", _("The hidden size"), 1, MAX_HIDDEN),
-            ("num_layers", _("The depth"), 1, MAX_DEPTH),
-            ("epochs", _("Epochs"), 1, MAX_EPOCHS),
-            ("seed", _("The seed"), 0, MAX_SEED),
-        ):
-            object.__setattr__(self, name, whole_number(getattr(self, name), what, low, high))
+            raise InputError(N_("The word and the target must be text."))
+        one_of(self.readout, READOUTS, N_("output"))
+        one_of(self.cell, choosable_names(), N_("cell type"))
+        one_of(self.nonlinearity, NONLINEARITIES, N_("nonlinearity"))
+        whole_numbers(
+            self,
+            (
+                ("hidden_size", N_("The hidden size"), 1, MAX_HIDDEN),
+                ("num_layers", N_("The depth"), 1, MAX_DEPTH),
+                ("epochs", N_("Epochs"), 1, MAX_EPOCHS),
+                ("seed", N_("The seed"), 0, MAX_SEED),
+            ),
+        )
         object.__setattr__(self, "learning_rate", check_learning_rate(self.learning_rate))
         self.task()  # a word or target that cannot be learned is refused with the settings, before any run
 
@@ -93,7 +96,8 @@ class HiHelloRun:
 
 def describe_model(settings: HiHelloSettings, vocabulary_size: int) -> str:
     """The network in words, from the settings: "a 1-layer RNN (tanh) whose 5 units are the scores, ..."."""
-    cell = CELL_NAMES[settings.cell] + (f" ({settings.nonlinearity})" if settings.cell == "rnn" else "")
+    entry = cell_entry(settings.cell)
+    cell = entry.label + (f" ({settings.nonlinearity})" if entry.takes_nonlinearity else "")
     layers, hidden = settings.num_layers, settings.hidden_size
     if settings.readout == "linear":
         if layers == 1:

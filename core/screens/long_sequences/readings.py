@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES, cell_entry, choosable_names
 from core.engine.models import ModelConfig
 from core.engine.rates import rate_in_force
-from core.engine.training import LearningRateChange
+from core.engine.records import LearningRateChange
 from core.reading.text import describe
 from core.screens.long_sequences.read_back_ceiling import Ceiling, WindowLimits
 from core.screens.long_sequences.settings import MAX_HIDDEN, MAX_SCREEN_EPOCHS, LongSequenceSettings
-from core.words.i18n import N_, _, ngettext, pgettext
+from core.words.i18n import _, ngettext, pgettext
 
 GOOD_READ_BACK = 0.95  # read back this well, the run has done what the screen is about
 # A loss that climbs to 1.5 times its first value has overshot. Measured on the lab's defaults (30-100 epochs): Adam
@@ -43,7 +43,6 @@ NEAR_MARK = 0.90
 # about thirty times lower learned on every case measured (1 -> 0.03, 0.3 -> 0.01; the 4-layer LSTM of 256:
 # 0.1 -> 0.003, 19.0% -> 83.2%).
 AFTER_A_JUMP = 30
-OTHER_CELLS = {"rnn": N_("an LSTM or GRU cell"), "lstm": N_("a GRU cell"), "gru": N_("an LSTM cell")}  # to try next
 
 
 def model_phrase(model_config: ModelConfig) -> str:
@@ -412,8 +411,10 @@ def advice(
             larger, words = hidden_size + 1, _("a hidden size larger than {size}")
         changes = (("hidden_is_vocabulary", False), ("hidden_size", larger))
         tries.append(Suggestion("hidden_size", changes, words.format(size=hidden_size)))
-    other = {"rnn": ("lstm", "gru"), "lstm": ("gru",), "gru": ("lstm",)}[settings.cell]
-    tries.append(Suggestion("cell", tuple(("cell", cell) for cell in other), _(OTHER_CELLS[settings.cell])))
+    entry = cell_entry(settings.cell)  # the cells to try next are the entry's, among those a learner may choose
+    other = [cell for cell in entry.try_next if cell in choosable_names()]
+    if other:
+        tries.append(Suggestion("cell", tuple(("cell", cell) for cell in other), _(entry.try_next_words)))
     learning_rate = rate_at(max(len(losses), 1))
     lower = lower_rate(learning_rate, rates)
     if not falling and lower is not None:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.engine.cell_math import CELLS
+from core.engine.cells import choosable_names
 from core.engine.models import ModelConfig, SequenceModel
 from core.engine.objectives import compute_loss
-from core.engine.training import MAX_EPOCHS, TrainConfig, check_learning_rate, snapshot_every
-from core.reading.validation import MAX_SEED, one_of, whole_number
+from core.engine.settings import MAX_EPOCHS, TrainConfig, check_learning_rate, snapshot_every
+from core.reading.validation import MAX_SEED, one_of, whole_numbers
 from core.screens.long_sequences.windows import (
     MAX_SEQUENCE_LENGTH,
     MIN_SEQUENCE_LENGTH,
@@ -24,7 +24,7 @@ from core.screens.long_sequences.windows import (
     sliding_windows,
 )
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_
 
 BATCH_SIZES = (0, 8, 16, 32, 64, 128, 256)  # 0: every window in one step (full batch)
 MAX_HIDDEN = 256
@@ -49,19 +49,21 @@ class LongSequenceSettings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
-            raise InputError(_("The text must be text."))
-        one_of(self.cell, CELLS, _("cell type"))
+            raise InputError(N_("The text must be text."))
+        one_of(self.cell, choosable_names(), N_("cell type"))
         if not isinstance(self.hidden_is_vocabulary, bool):
-            raise InputError(_("'Hidden size = vocabulary size' is either on or off."))
-        one_of(self.batch_size, BATCH_SIZES, _("batch size"))
-        for name, what, low, high in (
-            ("sequence_length", _("The sequence length"), MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH),
-            ("hidden_size", _("The hidden size"), 2, MAX_HIDDEN),
-            ("num_layers", _("The depth"), 1, 4),
-            ("epochs", _("Epochs"), 1, MAX_EPOCHS),
-            ("seed", _("The seed"), 0, MAX_SEED),
-        ):
-            object.__setattr__(self, name, whole_number(getattr(self, name), what, low, high))
+            raise InputError(N_("'Hidden size = vocabulary size' is either on or off."))
+        one_of(self.batch_size, BATCH_SIZES, N_("batch size"))
+        whole_numbers(
+            self,
+            (
+                ("sequence_length", N_("The sequence length"), MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH),
+                ("hidden_size", N_("The hidden size"), 2, MAX_HIDDEN),
+                ("num_layers", N_("The depth"), 1, 4),
+                ("epochs", N_("Epochs"), 1, MAX_EPOCHS),
+                ("seed", N_("The seed"), 0, MAX_SEED),
+            ),
+        )
         object.__setattr__(self, "learning_rate", check_learning_rate(self.learning_rate))
         self.task()  # a text too short for its window is refused with the settings, before any run
 

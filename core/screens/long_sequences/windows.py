@@ -20,12 +20,13 @@ from core import PROJECT_ROOT
 from core.engine.models import ModelConfig, SequenceModel
 from core.engine.objectives import probabilities
 from core.engine.probes import probe_indices
+from core.engine.records import EpochRecord
 from core.engine.session import TrainingSession
-from core.engine.training import EpochRecord, SequenceData, TrainConfig
+from core.engine.settings import SequenceData, TrainConfig
 from core.reading.text import Vocabulary, in_running_text, validate_text
 from core.reading.validation import MAX_SEED, whole_number
 from core.words.errors import InputError
-from core.words.i18n import _, ngettext
+from core.words.i18n import N_, _, ngettext
 
 # The lab's sentence (the study note's RNN_longseq notebook), in English whatever the page's language: it is the
 # data the network learns, not a message, so it lives with the other sample data. Same text, same runs and links.
@@ -80,9 +81,10 @@ class WindowTask:
 def check_sequence_length(sequence_length: int) -> int:
     if not MIN_SEQUENCE_LENGTH <= int(sequence_length) <= MAX_SEQUENCE_LENGTH:
         raise InputError(
-            _("The sequence length must be between {low} and {high} characters (got {value}).").format(
-                low=MIN_SEQUENCE_LENGTH, high=MAX_SEQUENCE_LENGTH, value=sequence_length
-            )
+            N_("The sequence length must be between {low} and {high} characters (got {value})."),
+            low=MIN_SEQUENCE_LENGTH,
+            high=MAX_SEQUENCE_LENGTH,
+            value=sequence_length,
         )
     return int(sequence_length)
 
@@ -154,6 +156,21 @@ class ReadBackLog:
     def text_at(self, task: WindowTask, epoch: int) -> str:
         return task.vocabulary.decode(self.ids[self.epochs.index(epoch)])
 
+    def state_dict(self) -> dict:
+        """The log as plain data (what a saved run holds, core.runs.state); ``load_state_dict`` puts it back."""
+        return {
+            "epochs": list(self.epochs),
+            "ids": [ids.tolist() for ids in self.ids],
+            "position_accuracy": [values.tolist() for values in self.position_accuracy],
+            "accuracy": list(self.accuracy),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Put back what ``state_dict`` wrote (from a file, checked first by core.runs.state)."""
+        self.epochs, self.accuracy = list(state["epochs"]), list(state["accuracy"])
+        self.ids = [np.asarray(ids, dtype=np.int32) for ids in state["ids"]]
+        self.position_accuracy = [np.asarray(values, dtype=np.float64) for values in state["position_accuracy"]]
+
 
 @torch.no_grad()
 def unit_activations(model: SequenceModel, task: WindowTask, layer: int) -> np.ndarray:
@@ -176,10 +193,10 @@ class Generation:
 def check_generation(length: int, temperature: float) -> None:
     if not 1 <= int(length) <= MAX_GENERATED:
         raise InputError(
-            _("Generate between 1 and {most} characters (got {value}).").format(most=MAX_GENERATED, value=length)
+            N_("Generate between 1 and {most} characters (got {value})."), most=MAX_GENERATED, value=length
         )
     if not (math.isfinite(temperature) and 0 <= temperature <= 10):
-        raise InputError(_("The temperature must be between 0 and 10 (got {value}).").format(value=temperature))
+        raise InputError(N_("The temperature must be between 0 and 10 (got {value})."), value=temperature)
 
 
 @torch.no_grad()
@@ -201,12 +218,12 @@ def generate(
     """
     check_generation(length, temperature)
     if not prompt:
-        raise InputError(_("The prompt is empty: type at least one character to start from."))
+        raise InputError(N_("The prompt is empty: type at least one character to start from."))
     try:
         ids = vocabulary.encode(prompt)
     except InputError as error:
         raise InputError(
-            _("The prompt can only use characters of the training text. {reason}").format(reason=error)
+            N_("The prompt can only use characters of the training text. {reason}"), reason=error.message
         ) from None
     generator = torch.Generator().manual_seed(whole_number(seed, _("The sampling seed"), 0, MAX_SEED))
     model.eval()

@@ -1,1 +1,5 @@
-"""The rnn_vs_lstm_gru screen's pure parts."""
+"""The RNN vs LSTM/GRU screen's pure parts: tasks, the comparison, readings, presets, script. Its registry entry:
+``screen.py``."""
+
+KEY = "rnn_vs_lstm_gru"  # the screen's one name (core.screens.screen.Screen)
+FORMER_KEYS = ("compare",)  # its name before: old links and saved runs still open it

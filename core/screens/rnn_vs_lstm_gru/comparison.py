@@ -16,13 +16,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.engine.budget import Budget, format_duration
-from core.engine.cell_math import CELL_NAMES, CELLS
+from core.engine.cells import CELL_NAMES, cell_entry, racing_names
 from core.engine.models import ModelConfig, SequenceModel, count_parameters
+from core.engine.passes import held_out_scores
+from core.engine.records import EpochRecord, Snapshot, TrainingHistory
 from core.engine.runtime import resolve_device
 from core.engine.session import TrainingSession
-from core.engine.training import EpochRecord, SequenceData, Snapshot, TrainConfig, TrainingHistory, held_out_scores
+from core.engine.settings import SequenceData, TrainConfig
 from core.reading.text import describe, next_character_task
-from core.reading.validation import MAX_SEED, whole_number
+from core.reading.validation import MAX_SEED, whole_numbers
+from core.screens.hihello import KEY as HIHELLO  # the task of the HiHello screen's lab is named after it
+from core.screens.hihello.settings import HiHelloSettings
 from core.screens.long_sequences.windows import SEED_SENTENCE, sliding_windows
 from core.screens.rnn_vs_lstm_gru.tasks import (
     MAX_GAP,
@@ -37,7 +41,7 @@ from core.words.i18n import N_, _
 
 TASKS = {  # each task's label, translated where it is shown: _(TASKS[task])
     "memory": N_("Recall the first symbol after a gap"),
-    "hihello": N_('HiHello ("hihell" → "ihello")'),
+    HIHELLO: N_('HiHello ("hihell" → "ihello")'),
     "sentence": N_("The long sentence, windows of 10 characters"),
 }
 PROBE_SEQUENCES = 32  # held-out sequences the snapshots look inside
@@ -76,16 +80,18 @@ class ComparisonSettings:
     def __post_init__(self) -> None:
         if self.task not in TASKS:
             raise InputError(
-                _("Unknown task '{task}': choose one of {tasks}.").format(task=self.task, tasks=", ".join(TASKS))
+                N_("Unknown task '{task}': choose one of {tasks}."), task=self.task, tasks=", ".join(TASKS)
             )
-        for name, what, low, high in (
-            ("gap", _("The gap"), MIN_GAP, MAX_GAP),
-            ("steps", _("Training steps"), 1, MAX_STEPS),
-            ("hidden_size", _("The hidden size"), 2, 256),
-            ("batch_size", _("The batch size"), 1, 1024),
-            ("seed", _("The seed"), 0, MAX_SEED),
-        ):
-            object.__setattr__(self, name, whole_number(getattr(self, name), what, low, high))
+        whole_numbers(
+            self,
+            (
+                ("gap", N_("The gap"), MIN_GAP, MAX_GAP),
+                ("steps", N_("Training steps"), 1, MAX_STEPS),
+                ("hidden_size", N_("The hidden size"), 2, 256),
+                ("batch_size", N_("The batch size"), 1, 1024),
+                ("seed", N_("The seed"), 0, MAX_SEED),
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,8 @@ class CellResult:
 
 def build_task(settings: ComparisonSettings, gap: int | None = None) -> TaskData:
     """The data all three cells share. The memory task trains on fresh batches and tests on held-out ones."""
-    if settings.task == "hihello":
-        task = next_character_task("hihello")
+    if settings.task == HIHELLO:
+        task = next_character_task(HiHelloSettings.word)  # the HiHello lab's word
         labels = [f"{t}: {describe(c)}" for t, c in enumerate(task.input_text, start=1)]
         data = SequenceData(task.inputs, task.targets, "classify_each_step")
         return TaskData(data, labels, list(task.vocabulary.characters), 1 / task.vocabulary.size, [task.input_text])
@@ -158,7 +164,7 @@ def build_task(settings: ComparisonSettings, gap: int | None = None) -> TaskData
 def cell_sizes(settings: ComparisonSettings, input_size: int, output_size: int) -> dict[str, int]:
     if settings.match_parameters:
         return matched_hidden_sizes(int(settings.hidden_size), input_size, 1, output_size)
-    return dict.fromkeys(CELLS, int(settings.hidden_size))
+    return dict.fromkeys(racing_names(), int(settings.hidden_size))
 
 
 def train_config(settings: ComparisonSettings) -> TrainConfig:
@@ -175,7 +181,7 @@ def train_config(settings: ComparisonSettings) -> TrainConfig:
 
 
 def cell_models(settings: ComparisonSettings, task: TaskData) -> dict[str, ModelConfig]:
-    """One model per cell, sized by ``cell_sizes``, with the keep-gate bias on the gated cells."""
+    """One model per racing cell, sized by ``cell_sizes``, with the keep-gate bias on the cells that have that gate."""
     input_size, output_size = task.data.inputs.shape[-1], len(task.class_labels)
     sizes = cell_sizes(settings, input_size, output_size)
     return {
@@ -184,17 +190,24 @@ def cell_models(settings: ComparisonSettings, task: TaskData) -> dict[str, Model
             output_size=output_size,
             hidden_size=sizes[cell],
             cell=cell,
-            forget_gate_bias=float(settings.keep_gate_bias) if cell == "lstm" else None,
-            update_gate_bias=float(settings.keep_gate_bias) if cell == "gru" else None,
+            **keep_gate_bias(cell, float(settings.keep_gate_bias)),
         )
-        for cell in CELLS
+        for cell in racing_names()
     }
 
 
+def keep_gate_bias(cell: str, bias: float) -> dict[str, float]:
+    """ModelConfig's field for the starting bias of ``cell``'s keep gate (LSTM forget, GRU update); none for the RNN."""
+    keep_gate = cell_entry(cell).keep_gate
+    return {} if keep_gate is None else {f"{keep_gate}_gate_bias": bias}
+
+
 def cell_sessions(
-    settings: ComparisonSettings, task: TaskData, cells: Sequence[str] = CELLS
+    settings: ComparisonSettings, task: TaskData, cells: Sequence[str] = ()
 ) -> dict[str, TrainingSession]:
-    """A training session per cell, on the same data with the same seed, ready to advance together."""
+    """A training session per cell (the racing cells unless told), on the same data with the same seed, ready to
+    advance together."""
+    cells = tuple(cells) or racing_names()
     models = cell_models(settings, task)
     batch, time_steps = task.data.inputs.shape[0], task.data.inputs.shape[1]
     # Measured: an LSTM of 64 on 256 sequences of 100 steps is 37x faster on a GPU; small runs gain nothing.
@@ -224,7 +237,7 @@ def compare(
     settings: ComparisonSettings,
     on_item: Callable[[str, EpochRecord], None] | None = None,
     gap: int | None = None,
-    cells: Sequence[str] = CELLS,
+    cells: Sequence[str] = (),
 ) -> tuple[TaskData, dict[str, CellResult]]:
     """Train each cell to the end on the same data with the same seed; ``on_item(cell, record)`` sees every
     epoch record (for progress)."""
@@ -284,14 +297,15 @@ class GapSweep:
     def __init__(self, settings: ComparisonSettings, gaps: Sequence[int], budget: Budget | None = None) -> None:
         self.settings = settings
         self.gaps = check_sweep(settings, gaps, budget)
-        self.accuracy: dict[str, list[float]] = {cell: [] for cell in CELLS}
-        self.done = 0  # (gap, cell) pairs trained to the end, in the order gaps × CELLS
+        self.cells = racing_names()
+        self.accuracy: dict[str, list[float]] = {cell: [] for cell in self.cells}
+        self.done = 0  # (gap, cell) pairs trained to the end, in the order gaps × cells
         self._session: TrainingSession | None = None
         self._task: TaskData | None = None
 
     @property
     def items(self) -> int:
-        return len(self.gaps) * len(CELLS)
+        return len(self.gaps) * len(self.cells)
 
     @property
     def finished(self) -> bool:
@@ -300,11 +314,11 @@ class GapSweep:
     @property
     def gap_index(self) -> int:
         """The gap being trained now (counted from 0), or the last one once the sweep is finished."""
-        return min(self.done, self.items - 1) // len(CELLS)
+        return min(self.done, self.items - 1) // len(self.cells)
 
     @property
     def cell(self) -> str:
-        return CELLS[min(self.done, self.items - 1) % len(CELLS)]
+        return self.cells[min(self.done, self.items - 1) % len(self.cells)]
 
     @property
     def fraction(self) -> float:

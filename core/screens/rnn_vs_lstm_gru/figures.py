@@ -1,4 +1,4 @@
-"""Figures of the RNN vs LSTM/GRU screen: one fixed colour per cell (core.charts.figures.CELL_COLORS)."""
+"""Figures of the RNN vs LSTM/GRU screen: one fixed colour per cell (its entry in core.engine.cells)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.charts.colour_ranges import gate_range
-from core.charts.figures import CELL_COLORS, heatmap, log_axis, styled
-from core.engine.cell_math import CELL_NAMES
+from core.charts.figures import heatmap, log_axis, styled
+from core.charts.style import cell_colour
+from core.engine.cells import CELL_NAMES, known
 from core.screens.rnn_vs_lstm_gru.readings import format_chance
 from core.words.i18n import _, ngettext, pgettext
 
@@ -38,7 +39,7 @@ def per_cell_lines(
                     y=values,
                     mode="lines",
                     name=CELL_NAMES[cell] + suffix,
-                    line=dict(color=CELL_COLORS[cell], width=2.5 if style == "solid" else 1.5, dash=style),
+                    line=dict(color=cell_colour(cell), width=2.5 if style == "solid" else 1.5, dash=style),
                     connectgaps=True,
                     hovertemplate=f"{CELL_NAMES[cell]}{suffix}<br>{x_title}: %{{x}}<br>{y_title}: "
                     f"%{{y:.3g}}{unit}<extra></extra>",
@@ -53,9 +54,11 @@ def lstm_gradient_paths_figure(
     initial: dict[str, Sequence[float]],
     y_title: str,
     step: int | None = None,
+    cell: str = "lstm",
 ) -> go.Figure:
-    """The LSTM's two paths back in time, each relative to its last step: ``{"h": …, "c": …}`` after ``step`` steps
-    of training (thick) and at initialisation (thin). Both in the LSTM's colour; the line style tells h_t from c_t."""
+    """The two paths back in time of a cell with a cell state (the LSTM), each relative to its last step:
+    ``{"h": …, "c": …}`` after ``step`` steps of training (thick) and at initialisation (thin). Both in the cell's
+    colour; the line style tells h_t from c_t."""
     fig = go.Figure()
     names = {"h": "‖∂L/∂h_t‖", "c": "‖∂L/∂c_t‖"}
     time_step = _("time step")
@@ -70,19 +73,19 @@ def lstm_gradient_paths_figure(
                     mode="lines",
                     name=label,
                     opacity=opacity,
-                    line=dict(color=CELL_COLORS["lstm"], width=width, dash="solid" if path == "c" else "dot"),
+                    line=dict(color=cell_colour(cell), width=width, dash="solid" if path == "c" else "dot"),
                     connectgaps=True,
                     hovertemplate=f"{label}<br>{time_step}: %{{x}}<br>{y_title}: %{{y:.3g}}<extra></extra>",
                 )
             )
     drawn = [v for group in (trained, initial) for values in group.values() for v in values]
-    title = _("LSTM: gradient along h_t and along the cell state c_t")
+    title = _("{cell}: gradient along h_t and along the cell state c_t").format(cell=CELL_NAMES[cell])
     if step is not None:
         title = ngettext(
-            "LSTM: gradient along h_t and along the cell state c_t (after {step} step)",
-            "LSTM: gradient along h_t and along the cell state c_t (after {step} steps)",
+            "{cell}: gradient along h_t and along the cell state c_t (after {step} step)",
+            "{cell}: gradient along h_t and along the cell state c_t (after {step} steps)",
             step,
-        ).format(step=step)
+        ).format(cell=CELL_NAMES[cell], step=step)
     fig = styled(fig, title, time_step, y_title, yaxis=log_axis(drawn))
     fig.update_layout(margin=dict(t=90))  # room for a legend of two rows under the title
     return fig
@@ -129,23 +132,16 @@ def gate_figure(values: np.ndarray, step_labels: Sequence[str], gate: str, cell:
     )
 
 
-def cell_state_figure(values: np.ndarray, step_labels: Sequence[str]) -> go.Figure:
-    """values (time, units) of the LSTM's cell state for one sequence: ``gate_figure`` under the name its colour
-    range knows (unbounded: ±1, or ± its largest magnitude once it grows past 1)."""
-    return gate_figure(values, step_labels, gate="cell state c_t", cell="lstm", signed=True)
+def cell_state_figure(values: np.ndarray, step_labels: Sequence[str], cell: str = "lstm") -> go.Figure:
+    """values (time, units) of a cell state c_t (the LSTM's) for one sequence: ``gate_figure`` under the name its
+    colour range knows (unbounded: ±1, or ± its largest magnitude once it grows past 1)."""
+    return gate_figure(values, step_labels, gate="cell state c_t", cell=cell, signed=True)
 
 
 def gate_name(name: str) -> str:
-    """A gate (or the cell state) as the probes name it ("forget"), in the learner's language."""
+    """A gate (or the cell state) as the probes name it ("forget"), in the learner's language ("forget gate"): its
+    label in the cell entries (core.engine.cells)."""
     if name.startswith("cell state"):
         return pgettext("gate", "cell state c_t")
-    names = {
-        "input": pgettext("gate", "input"),
-        "forget": pgettext("gate", "forget"),
-        "candidate": pgettext("gate", "candidate"),
-        "output": pgettext("gate", "output"),
-        "reset": pgettext("gate", "reset"),
-        "update": pgettext("gate", "update"),
-        "new": pgettext("gate", "new"),
-    }
-    return names.get(name, name)
+    label = next((gate.label for entry in known() for gate in entry.gates if gate.name == name), None)
+    return name if label is None else _(label)

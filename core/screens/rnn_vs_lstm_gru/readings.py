@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES
 from core.engine.probes import saturation
-from core.engine.training import Snapshot
+from core.engine.records import Snapshot
 from core.screens.rnn_vs_lstm_gru.comparison import CellResult, ComparisonSettings, TaskData
 from core.words.i18n import _, ngettext
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.engine.cell_math import CELL_NAMES, CELLS
-from core.runs.code import MODULES, RunCode, header, keep_gate_lines, literal, steering
+from core.engine import cells
+from core.runs.code import RunCode, header, keep_gate_lines, literal, steering
+from core.screens.hihello import KEY as HIHELLO
 from core.screens.long_sequences.windows import SEED_SENTENCE
+from core.screens.rnn_vs_lstm_gru import KEY
 from core.screens.rnn_vs_lstm_gru.comparison import build_task, cell_models, train_config
 
 
@@ -43,7 +45,7 @@ def _memory_data(settings) -> list[str]:
 
 
 def _text_data(settings) -> list[str]:
-    if settings.task == "hihello":
+    if settings.task == HIHELLO:
         return [
             "chars = list(dict.fromkeys('hihello'))  # h, i, e, l, o",
             "X = nn.functional.one_hot(torch.tensor([[chars.index(c) for c in 'hihell']]), len(chars)).float()",
@@ -62,6 +64,24 @@ def _text_data(settings) -> list[str]:
     ]
 
 
+def _keep_gate(settings) -> list[str]:
+    """The ``Net`` lines that open the racing cells' keep gates, as core.screens.rnn_vs_lstm_gru.comparison.cell_models
+    does: a test on the module for the cells that have such a gate (all in the same block of torch's packing)."""
+    gated = [c for c in cells.RACING if c.keep_gate is not None]
+    if not gated:
+        return []
+    if len({c.block(c.keep_gate) for c in gated}) > 1:
+        raise ValueError("the racing cells' keep gates must share one block of torch's packed weights")
+    plain = [c.script_module for c in cells.RACING if c.keep_gate is None]
+    test = f"cell is not {plain[0]}" if len(plain) == 1 else f"cell not in ({', '.join(plain)})"
+    which = ", ".join(f"{c.label}: {c.keep_gate}" for c in gated)
+    return [
+        f"        if {test if plain else 'True'}:  # the keep gate ({which}) starts open: b_ih + b_hh = "
+        f"{float(settings.keep_gate_bias):g}",
+        *keep_gate_lines(gated[0].name, settings.keep_gate_bias, "            ")[1:],
+    ]
+
+
 def comparison_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) -> RunCode:
     """The RNN vs LSTM/GRU screen's run (core.screens.rnn_vs_lstm_gru.comparison.ComparisonSettings) as a script;
     ``rate_changes``: the run's
@@ -71,7 +91,7 @@ def comparison_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) ->
     config = train_config(settings)
     seed, steps = int(settings.seed), int(settings.steps)
     memory = settings.task == "memory"
-    file_name = f"compare_seed{seed}.py"
+    file_name = f"{KEY}_seed{seed}.py"
     summary = (
         f"RNN vs LSTM/GRU from RNN Lab: the three cells learn the same task ({settings.task}"
         + (f", gap {int(settings.gap)}" if memory else "")
@@ -79,7 +99,7 @@ def comparison_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) ->
     )
     setup, before, after = steering(rate_changes)
     sample = next(iter(models.values()))
-    cells = ", ".join(f'("{CELL_NAMES[c]}", {MODULES[c]}, {models[c].hidden_size})' for c in CELLS)
+    racing = ", ".join(f'("{c.label}", {c.script_module}, {models[c.name].hidden_size})' for c in cells.RACING)
     count = int(task.data.inputs.shape[0])
     size = min(int(config.batch_size or count), count)
     loss = (
@@ -99,9 +119,7 @@ def comparison_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) ->
         "        super().__init__()",
         f"        self.layers = nn.ModuleList([cell({sample.input_size}, hidden, batch_first=True)])",
         f"        self.head = nn.Linear(hidden, {sample.output_size})",
-        f"        if cell is not nn.RNN:  # the keep gate (LSTM: forget, GRU: update) starts open: b_ih + b_hh = "
-        f"{float(settings.keep_gate_bias):g}",
-        *keep_gate_lines("lstm", settings.keep_gate_bias, "            ")[1:],
+        *_keep_gate(settings),
         "",
         "    def forward(self, x):",
         "        for layer in self.layers:",
@@ -112,7 +130,7 @@ def comparison_code(settings, rate_changes: Sequence[tuple[int, float]] = ()) ->
         "# hidden sizes that give the three cells about as many parameters as the LSTM"
         if settings.match_parameters
         else "# the same hidden size for the three cells",
-        f"for name, cell, hidden in [{cells}]:",
+        f"for name, cell, hidden in [{racing}]:",
         f"    torch.manual_seed({seed})  # the same seed for every cell: it draws the initial weights",
         "    net = Net(cell, hidden)",
         "    criterion = nn.CrossEntropyLoss()",

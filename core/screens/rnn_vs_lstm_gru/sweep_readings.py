@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES
 from core.screens.rnn_vs_lstm_gru.readings import NEAR_CHANCE, format_chance, format_percent
 from core.words.i18n import _, pgettext
 

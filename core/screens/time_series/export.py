@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from core.engine.training import TrainingHistory
+from core.engine.records import TrainingHistory
 from core.reading.csv_cells import spreadsheet_safe
 from core.screens.time_series.forecasting import PreparedForecast
 from core.screens.time_series.results import ForecastResult, future_times

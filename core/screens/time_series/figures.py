@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.charts.figures import PALETTE, styled
 from core.charts import figures
+from core.charts.figures import PALETTE, styled
 from core.screens.time_series.forecasting import PreparedForecast
 from core.screens.time_series.readings import after_epochs
 from core.screens.time_series.results import ForecastResult
@@ -293,15 +293,6 @@ def hidden_figure(hidden: np.ndarray, labels: Sequence[str], layer: int, epoch: 
 LOSS_TITLE = (N_("mean squared error"), N_("(scaled 0–1, log scale)"))
 
 
-def loss_figure(
-    epochs: Sequence[int],
-    losses: Sequence[float],
-    validation_losses: Sequence[float | None],
-    marks: Sequence[tuple[float, str]] = (),
-    x_max: float | None = None,
-) -> go.Figure:
-    """The shared loss curve with a y title that fits: two lines, and a left margin that grows to hold them."""
-    fig = figures.loss_figure(epochs, losses, validation_losses, _(LOSS_TITLE[0]), marks=marks, x_max=x_max)
-    fig.update_yaxes(title_text="<br>".join(_(line) for line in LOSS_TITLE), automargin=True)
-    fig.update_layout(margin=dict(l=80))
-    return fig
+def loss_title() -> str:
+    """The loss chart's y title (``core.charts.loss.loss_chart``): two lines, so it fits beside the plot."""
+    return "<br>".join(_(line) for line in LOSS_TITLE)

@@ -18,18 +18,18 @@ import torch
 from numpy.lib.stride_tricks import sliding_window_view
 from torch import Tensor
 
-from core.engine.cell_math import CELLS
+from core.engine.cells import choosable_names
 from core.engine.models import MAX_HIDDEN_SIZE, MAX_LAYERS, ModelConfig, SequenceModel
 from core.engine.probes import probe_indices
 from core.engine.runtime import DEVICES, resolve_device
 from core.engine.session import TrainingSession
-from core.engine.training import MAX_EPOCHS, SequenceData, TrainConfig, snapshot_every
+from core.engine.settings import MAX_EPOCHS, SequenceData, TrainConfig, snapshot_every
 from core.reading.series import ROW_ORDERS, SeriesTable, in_row_order, row_order_sentence, with_likely_cause
 from core.reading.series_gaps import MISSING_POLICIES, apply_missing_policy, spacing_warning
 from core.reading.splits import ChronologicalSplit, MinMaxScaler, validate_target
-from core.reading.validation import MAX_SEED, whole_number
+from core.reading.validation import MAX_SEED, whole_numbers
 from core.words.errors import InputError
-from core.words.i18n import LANGUAGES, N_, _, current_language, speaking
+from core.words.i18n import LANGUAGES, N_, current_language, speaking
 
 WINDOW_LIMITS = (2, 120)
 HORIZON_LIMITS = (1, 30)
@@ -74,45 +74,43 @@ class ForecastSettings:
         features = (self.features,) if isinstance(self.features, str) else tuple(self.features)
         object.__setattr__(self, "features", features)
         if not isinstance(self.target, str) or not self.target:
-            raise InputError(_("Choose the column to forecast (the target)."))
+            raise InputError(N_("Choose the column to forecast (the target)."))
         if not features:
-            raise InputError(_("Choose at least one feature column for the network to read."))
+            raise InputError(N_("Choose at least one feature column for the network to read."))
         if len(set(features)) != len(features):
-            raise InputError(_("Each feature column can be chosen once only."))
+            raise InputError(N_("Each feature column can be chosen once only."))
         for value, options, message in (
             (
                 self.missing_policy,
                 MISSING_POLICIES,
                 N_("Unknown missing-value policy '{value}': choose one of {options}."),
             ),
-            (self.cell, CELLS, N_("Unknown cell type '{value}': choose one of {options}.")),
+            (self.cell, choosable_names(), N_("Unknown cell type '{value}': choose one of {options}.")),
             (self.device, DEVICES, N_("Unknown device '{value}': choose one of {options}.")),
             (self.row_order, ROW_ORDERS, N_("Unknown row order '{value}': choose one of {options}.")),
         ):
             if value not in options:
-                raise InputError(_(message).format(value=value, options=", ".join(options)))
+                raise InputError(message, value=value, options=", ".join(options))
         if not (isinstance(self.train_fraction, int | float) and 0.1 <= self.train_fraction <= 0.95):
             raise InputError(
-                _("The training share must be between 10% and 95% (got {value}).").format(
-                    value=repr(self.train_fraction)
-                )
+                N_("The training share must be between 10% and 95% (got {value})."), value=repr(self.train_fraction)
             )
         if not (isinstance(self.learning_rate, int | float) and 0 < self.learning_rate <= 10):  # NaN fails too
             raise InputError(
-                _("The learning rate must be a number above 0 and at most 10 (got {value}).").format(
-                    value=self.learning_rate
-                )
+                N_("The learning rate must be a number above 0 and at most 10 (got {value})."), value=self.learning_rate
             )
-        for name, what, low, high in (
-            ("window", N_("The window"), *WINDOW_LIMITS),
-            ("horizon", N_("The horizon"), *HORIZON_LIMITS),
-            ("hidden_size", N_("The hidden size"), 1, MAX_HIDDEN_SIZE),
-            ("num_layers", N_("The depth"), 1, MAX_LAYERS),
-            ("epochs", N_("Epochs"), 1, MAX_EPOCHS),
-            ("batch_size", N_("The batch size (0 = all windows)"), 0, 1_000_000),
-            ("seed", N_("The seed"), 0, MAX_SEED),
-        ):
-            whole_number(getattr(self, name), _(what), low, high)
+        whole_numbers(
+            self,
+            (
+                ("window", N_("The window"), *WINDOW_LIMITS),
+                ("horizon", N_("The horizon"), *HORIZON_LIMITS),
+                ("hidden_size", N_("The hidden size"), 1, MAX_HIDDEN_SIZE),
+                ("num_layers", N_("The depth"), 1, MAX_LAYERS),
+                ("epochs", N_("Epochs"), 1, MAX_EPOCHS),
+                ("batch_size", N_("The batch size (0 = all windows)"), 0, 1_000_000),
+                ("seed", N_("The seed"), 0, MAX_SEED),
+            ),
+        )
 
     def model_config(self) -> ModelConfig:
         return ModelConfig(
@@ -224,10 +222,14 @@ def cut_windows(values: np.ndarray, target: np.ndarray, window: int, horizon: in
     count = len(values) - window - horizon + 1
     if count < 1:
         raise InputError(
-            _(
+            N_(
                 "{rows} rows are too few for a window of {window} and a horizon of {horizon}: at least {needed} are "
                 "needed."
-            ).format(rows=f"{len(values):,}", window=window, horizon=horizon, needed=window + horizon)
+            ),
+            rows=f"{len(values):,}",
+            window=window,
+            horizon=horizon,
+            needed=window + horizon,
         )
     inputs = torch.from_numpy(values).unfold(0, window, 1).transpose(1, 2)[:count]  # (N, window, features), a view
     targets = torch.from_numpy(target[window:]).unfold(0, horizon, 1)[:count]  # (N, horizon), a view
@@ -246,9 +248,7 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
     unknown = [c for c in (settings.target, *settings.features) if c not in table.numeric_columns]
     if unknown:
         raise InputError(
-            _("'{column}' is not a numeric column of this table: choose among its numeric columns.").format(
-                column=unknown[0]
-            )
+            N_("'{column}' is not a numeric column of this table: choose among its numeric columns."), column=unknown[0]
         )
     columns = list(dict.fromkeys([settings.target, *settings.features]))
     frame, policy_note = apply_missing_policy(table.frame, columns, settings.missing_policy)

@@ -4,7 +4,7 @@ in the learner's language of that moment."""
 
 from __future__ import annotations
 
-from core.engine.training import Stopped
+from core.engine.records import Stopped, divergence_message
 from core.words.i18n import _, ngettext
 
 
@@ -22,13 +22,6 @@ def moment_heading(epoch: int, total_epochs: int) -> str:
     return ngettext(
         "So far, after epoch {epoch} of {total} epoch:", "So far, after epoch {epoch} of {total} epochs:", total_epochs
     ).format(epoch=epoch, total=total_epochs)
-
-
-def validation_epochs(epochs: int, validate_every: int) -> list[int]:
-    """The epochs after which the test-part loss is measured: every ``validate_every``-th, and the last."""
-    every = max(1, int(validate_every))
-    measured = list(range(every, int(epochs) + 1, every))
-    return measured if measured and measured[-1] == epochs else [*measured, int(epochs)]
 
 
 def validation_caption(epochs: int, validate_every: int) -> str:
@@ -81,8 +74,8 @@ def stopped_message(stopped: Stopped, lowest_learning_rate: float) -> str:
     "try a learning rate ten times smaller" would send the learner to a setting that does not exist."""
     if not stopped.diverged or stopped.learning_rate is None or stopped.learning_rate > lowest_learning_rate:
         return stopped.reason
-    return _(
-        "Training stopped at epoch {epoch}: the loss exploded (it became huge, infinite or not a number), even at the "
-        "lowest learning rate offered ({learning_rate}). The charts show the last good state. Check the file for "
-        "extreme or misplaced values, or try a smaller hidden size or another seed."
-    ).format(epoch=stopped.epoch, learning_rate=f"{stopped.learning_rate:g}")
+    advice = _(
+        "It exploded even at the lowest learning rate offered ({learning_rate}): check the file for extreme or "
+        "misplaced values, or try a smaller hidden size or another seed."
+    ).format(learning_rate=f"{stopped.learning_rate:g}")
+    return divergence_message(stopped.epoch, stopped.learning_rate, advice)

@@ -14,9 +14,10 @@ import csv
 import io
 from collections.abc import Sequence
 
-from core.engine.cell_math import CELL_NAMES
+from core.engine.cells import CELL_NAMES
 from core.reading.csv_cells import spreadsheet_safe
 from core.runs.code import RunCode, comment, header, network, seeding, training
+from core.screens.time_series import KEY
 from core.screens.time_series.forecasting import PreparedForecast
 
 
@@ -46,8 +47,8 @@ def forecast_code(prepared: PreparedForecast, rate_changes: Sequence[tuple[int, 
     settings = prepared.settings
     config = settings.model_config()
     seed, window, horizon = int(settings.seed), int(settings.window), int(settings.horizon)
-    file_name = f"timeseries_seed{seed}.py"
-    data_name = f"timeseries_seed{seed}_rows.csv"
+    file_name = f"{KEY}_seed{seed}.py"
+    data_name = f"{KEY}_seed{seed}_rows.csv"
     features = ", ".join(_column(name) for name in settings.features)
     target = _column(settings.target)
     summary = (

@@ -6,7 +6,7 @@ The weights are a plain dict of tensors written by ``torch.save`` and read by ``
 which refuses anything but tensors and plain containers (``safetensors`` is not installed here).
 
 A file is data, checked whole before anything uses it, its cost bounded before it is paid. The zip is measured before
-it is unpacked. The description (run.json) is measured before and while it is parsed (``core.runs.description``), and
+it is unpacked. The description (run.json) is measured before and while it is parsed (``core.saving.description``), and
 its settings go through the screen's settings class. Only once the page has built the run of those settings (and its
 budget allowed it) are the sessions parsed and checked by ``core.runs.state``'s schema against the sessions built;
 weights.pt is measured against the tensors they expect before it is unpacked and loaded, and every tensor must have
@@ -31,7 +31,6 @@ import json
 import re
 import tomllib
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,10 +38,22 @@ import torch
 from torch import Tensor
 
 from core import PROJECT_ROOT
-from core.engine.models import SequenceModel
-from core.engine.probes import probe_indices
 from core.engine.session import TrainingSession
-from core.runs.description import (
+from core.runs.state import (
+    MAX_FILE_BYTES,
+    SavedReadBack,
+    SavedSession,
+    at_epoch_boundary,
+    check_saveable,
+    check_tensors,
+    damaged,
+    not_a_run,
+    read_read_back,
+    read_session,
+    session_state,
+    shown,
+)
+from core.saving.description import (
     HEAD,
     LARGEST,
     MAX_JSON_DEPTH,
@@ -56,46 +67,24 @@ from core.runs.description import (
     shape_of,
     too_much,
 )
-from core.runs.state import (
-    MAX_FILE_BYTES,
-    SavedReadBack,
-    SavedSession,
-    at_epoch_boundary,
-    check_saveable,
-    check_tensors,
-    damaged,
-    not_a_run,
-    read_back_state,
-    read_read_back,
-    read_session,
-    session_state,
-    shown,
-)
-from core.screens.hihello.settings import HiHelloSettings
-from core.screens.long_sequences.settings import LongSequenceSettings
-from core.screens.long_sequences.windows import ReadBackLog, read_back_session
-from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, build_task, cell_sessions
-from core.screens.time_series.forecasting import ForecastSettings
+from core.screens import registry
+from core.screens.long_sequences.windows import ReadBackLog
 from core.words.errors import InputError
-from core.words.i18n import N_, _
+from core.words.i18n import N_
+from core.words.message import Message, said
 
 FORMAT_NAME = "rnn-lab-run"
-FORMAT_VERSION = 1
+# 2: a stopped run's entry is always [epoch, cause, learning rate]. Version 1 files hold that too, or (saved before
+# the cause was kept as data) [epoch, English sentence]: core.runs.state reads both, by the file's version.
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)
 EXTENSION = "rnnlab"  # a zip; the uploader accepts .zip too
 RUN_MEMBER, WEIGHTS_MEMBER = "run.json", "weights.pt"
 
-# The screens whose runs can be saved: key -> (name on screen, English source: translated where shown; settings class).
-SCREENS: dict[str, tuple[str, type]] = {
-    "hihello": ("HiHello", HiHelloSettings),
-    "longseq": (N_("Long sequences"), LongSequenceSettings),
-    "timeseries": (N_("Time series"), ForecastSettings),
-    "compare": ("RNN vs LSTM/GRU", ComparisonSettings),
-}
 
-
-def screen_name(screen: str) -> str:
-    """A screen's name as the current language shows it."""
-    return _(SCREENS[screen][0])
+def screen_name(screen: str) -> Message:
+    """A screen's name (its key or a former key), worded where it is shown."""
+    return said(registry.find(screen).title)
 
 
 def app_version() -> str:
@@ -140,33 +129,22 @@ def _label(value: object) -> str:
     return value if isinstance(value, str) and MACHINE_LABEL.fullmatch(value) else ""
 
 
-@dataclass
-class LoadedRun:
-    """A run read back from a file: its screen, its settings and its sessions, ready to draw and train on."""
-
-    screen: str
-    settings: Any
-    sessions: dict[str, TrainingSession]
-    read_back: dict[str, ReadBackLog] = field(default_factory=dict)
-    app_version: str = ""
-    machine: Machine = field(default_factory=Machine)
-
-
 def screen_of(settings: Any) -> str:
-    for key, (_name, settings_class) in SCREENS.items():
-        if type(settings) is settings_class:
-            return key
-    raise InputError(_("Runs of this screen cannot be saved yet."))
+    """The key of the screen whose run these settings are (the key a saved run names)."""
+    entry = registry.screen_of(settings)
+    if entry is None:
+        raise InputError(N_("Runs of this screen cannot be saved yet."))
+    return entry.key
 
 
-def describe_data(identity: str) -> str:
+def describe_data(identity: str) -> Message:
     """A run's data in words, from the identity the Time series page gives it ("sample:seasonal.csv")."""
     kind, _colon, rest = identity.partition(":")
     if kind == "sample":
-        return _("the built-in sample {name}").format(name=rest)
+        return said(N_("the built-in sample {name}"), name=rest)
     if kind == "upload":
-        return _("the uploaded file {name}").format(name=rest.rpartition(":")[0] or rest)
-    return _("its own data")
+        return said(N_("the uploaded file {name}"), name=rest.rpartition(":")[0] or rest)
+    return said(N_("its own data"))
 
 
 def save_run(
@@ -198,7 +176,7 @@ def save_run(
         "screen": screen,
         "settings": dataclasses.asdict(settings),
         "sessions": states,
-        "read_back": {name: read_back_state(log) for name, log in (read_back or {}).items()},
+        "read_back": {name: log.state_dict() for name, log in (read_back or {}).items()},
         "data": data,
     }
     weights = io.BytesIO()
@@ -209,15 +187,17 @@ def save_run(
         archive.writestr(WEIGHTS_MEMBER, weights.getvalue())
     if packed.tell() > MAX_FILE_BYTES:  # the JSON history made it too large (weights_bytes counts the weights only)
         raise InputError(
-            _(
+            N_(
                 "This run is too large to save: its file would be {size:.0f} MB, and a run's file can be at most "
                 "{limit} MB to load back. Fewer epochs make a run that can be saved."
-            ).format(size=packed.tell() / 2**20, limit=MAX_FILE_BYTES >> 20)
+            ),
+            size=packed.tell() / 2**20,
+            limit=MAX_FILE_BYTES >> 20,
         )
     return packed.getvalue()
 
 
-# -- loading: the zip, then the description (core.runs.description) --------------------------------------------
+# -- loading: the zip, then the description (core.saving.description) --------------------------------------------
 MAX_IDENTITY = 1024  # "upload:<file name>:<checksum>", the data a Time series run trained on
 # The weights: check_saveable keeps a run's within the upload limit, plus each tensor's headers.
 MAX_WEIGHTS_BYTES = MAX_FILE_BYTES + 4 * 2**20
@@ -241,9 +221,8 @@ _ZIP_ERRORS = (
 
 def _larger_than(most: int) -> InputError:
     return InputError(
-        _("This file unpacks to more than {limit} MB, far more than any run: it is not a run saved by RNN Lab.").format(
-            limit=round(most / 2**20)
-        )
+        N_("This file unpacks to more than {limit} MB, far more than any run: it is not a run saved by RNN Lab."),
+        limit=round(most / 2**20),
     )
 
 
@@ -266,7 +245,7 @@ def _member(data: bytes, name: str, most: int) -> bytearray:
     except _ZIP_ERRORS as error:
         if isinstance(error, InputError):
             raise
-        raise not_a_run(_("It is not a readable zip file.")) from None
+        raise not_a_run(said(N_("It is not a readable zip file."))) from None
 
 
 def _unpack(data: bytes) -> str:
@@ -274,15 +253,15 @@ def _unpack(data: bytes) -> str:
     (the weights stay packed: ``restore`` unpacks them, knowing how large they may be)."""
     if len(data) > MAX_FILE_BYTES:
         raise InputError(
-            _("This file is {size:.0f} MB; a run's file is at most {limit} MB.").format(
-                size=len(data) / 2**20, limit=MAX_FILE_BYTES >> 20
-            )
+            N_("This file is {size:.0f} MB; a run's file is at most {limit} MB."),
+            size=len(data) / 2**20,
+            limit=MAX_FILE_BYTES >> 20,
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except _ZIP_ERRORS:
-        raise not_a_run(_("It is not a readable zip file.")) from None
+        raise not_a_run(said(N_("It is not a readable zip file."))) from None
     if sorted(info.filename for info in infos) != sorted(LIMITS):  # a member twice is no run either
         raise not_a_run()
     for info in infos:  # measured before anything is unpacked: a forged size cannot smuggle a zip bomb in
@@ -291,7 +270,7 @@ def _unpack(data: bytes) -> str:
     try:
         return _member(data, RUN_MEMBER, MAX_RUN_JSON_BYTES).decode("utf-8")
     except UnicodeDecodeError:
-        raise not_a_run(_("Its description (run.json) is not readable JSON.")) from None
+        raise not_a_run(said(N_("Its description (run.json) is not readable JSON."))) from None
 
 
 @dataclass(frozen=True)
@@ -312,7 +291,7 @@ def _describe(text: str, screen: str | None) -> tuple[dict, Any, JsonSize]:
     counts again against what its own settings write."""
     size = counted(text)
     if not size.within(LARGEST):
-        raise not_a_run(_("Its description (run.json) holds more than any run's description."))
+        raise not_a_run(said(N_("Its description (run.json) holds more than any run's description.")))
     cuts, depth = outline(text)
     head_text, head_size = head_of(text, cuts, size)
     head = parse(head_text, HEAD)
@@ -320,7 +299,7 @@ def _describe(text: str, screen: str | None) -> tuple[dict, Any, JsonSize]:
         raise not_a_run()
     _check_version(head)  # first: a newer format may nest deeper
     if depth > MAX_JSON_DEPTH:
-        raise not_a_run(_("Its description (run.json) is nested deeper than a run's description ever is."))
+        raise not_a_run(said(N_("Its description (run.json) is nested deeper than a run's description ever is.")))
     _screen, settings = _settings(head, screen)
     ceiling = json_ceiling(*shape_of(settings)) + head_size
     if not size.within(ceiling):
@@ -330,51 +309,56 @@ def _describe(text: str, screen: str | None) -> tuple[dict, Any, JsonSize]:
 
 def _check_version(run: dict) -> dict:
     version = run.get("format_version")
-    if version == FORMAT_VERSION and type(version) is int:
+    if version in READ_VERSIONS and type(version) is int:
         return run
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
         raise InputError(
-            _(
+            N_(
                 "This run was saved by format version {version}; this app reads version {supported}. Open it with a "
                 "newer RNN Lab (the file says it comes from version {app_version})."
-            ).format(version=version, supported=FORMAT_VERSION, app_version=_label(run.get("app_version")) or "?")
+            ),
+            version=version,
+            supported=FORMAT_VERSION,
+            app_version=_label(run.get("app_version")) or "?",
         )
-    # No older format exists yet; when one does, its upgrade to the current version goes here.
     raise InputError(
-        _("This run's file has an unknown format version ({version}); this app reads version {supported}.").format(
-            version=shown(version), supported=FORMAT_VERSION
-        )
+        N_("This run's file has an unknown format version ({version}); this app reads version {supported}."),
+        version=shown(version),
+        supported=FORMAT_VERSION,
     )
 
 
 def _settings(run: dict, screen: str | None) -> tuple[str, Any]:
+    """The screen's key and the validated settings a file's description names. A run saved under a screen's former
+    key is that screen's: ``run["screen"]`` is rewritten to its key (what the loaded run says it is)."""
     saved_screen = run.get("screen")
-    if not isinstance(saved_screen, str) or saved_screen not in SCREENS:  # a list or a table is no screen's key
+    entry = registry.find(saved_screen) if isinstance(saved_screen, str) else None  # a list or a table is no key
+    if entry is None or entry.settings is None:
         raise InputError(
-            _("This run was made on a screen this app does not know ({screen}).").format(screen=shown(saved_screen))
+            N_("This run was made on a screen this app does not know ({screen})."), screen=shown(saved_screen)
         )
-    if screen is not None and saved_screen != screen:
+    saved_screen = run["screen"] = entry.key
+    if screen is not None and registry.find(screen) is not entry:
         raise InputError(
-            _("This run was made for the {saved} screen, not {here}: open it there.").format(
-                saved=screen_name(saved_screen), here=screen_name(screen)
-            )
+            N_("This run was made for the {saved} screen, not {here}: open it there."),
+            saved=screen_name(saved_screen),
+            here=screen_name(screen),
         )
-    _name, settings_class = SCREENS[saved_screen]
+    settings_class = entry.settings
     values = run.get("settings")
     names = {item.name for item in dataclasses.fields(settings_class)}
     # A setting added after a file was saved may be missing from it: its default is what the app did then.
     later = set(getattr(settings_class, "ADDED_LATER", ()))
     not_these = InputError(
-        _("This run's settings are not the {screen} screen's settings: the file was edited or damaged.").format(
-            screen=screen_name(saved_screen)
-        )
+        N_("This run's settings are not the {screen} screen's settings: the file was edited or damaged."),
+        screen=screen_name(saved_screen),
     )
     if not isinstance(values, dict) or not names - later <= set(values) <= names:
         raise not_these
     try:
         return saved_screen, settings_class(**values)
     except InputError as error:
-        raise InputError(_("This run's settings are not valid: {reason}").format(reason=error)) from None
+        raise InputError(N_("This run's settings are not valid: {reason}"), reason=error.message) from None
     except (TypeError, ArithmeticError):  # a value of a type no widget gives (features=None, task=[]) and no file holds
         raise not_these from None
 
@@ -389,13 +373,13 @@ def _tensors(data: bytes, expected: dict[str, Tensor]) -> dict[str, Tensor]:
         declared = archive.getinfo(WEIGHTS_MEMBER).file_size
     if declared > most:
         raise InputError(
-            _(
+            N_(
                 "The file's weights (weights.pt) are larger than the weights of its settings: the file was edited or "
                 "damaged. Save the run again from RNN Lab."
             )
         )
     weights = bytes(_member(data, WEIGHTS_MEMBER, most))
-    unreadable = not_a_run(_("Its weights (weights.pt) are not readable."))
+    unreadable = not_a_run(said(N_("Its weights (weights.pt) are not readable.")))
     try:
         with zipfile.ZipFile(io.BytesIO(weights)) as archive:
             records = archive.infolist()
@@ -416,7 +400,7 @@ def _tensors(data: bytes, expected: dict[str, Tensor]) -> dict[str, Tensor]:
     if not isinstance(tensors, dict) or not all(
         isinstance(k, str) and isinstance(v, Tensor) for k, v in tensors.items()
     ):
-        raise not_a_run(_("Its weights (weights.pt) are not a table of tensors."))
+        raise not_a_run(said(N_("Its weights (weights.pt) are not a table of tensors.")))
     check_tensors(tensors, expected)
     return tensors
 
@@ -434,10 +418,12 @@ def read_settings(
         raise not_a_run()
     if data_identity is not None and saved_data != data_identity:
         raise InputError(
-            _(
+            N_(
                 "This run trained on {saved}, and the page now has {here}: choose that data above, then load the "
                 "run again."
-            ).format(saved=describe_data(saved_data), here=describe_data(data_identity))
+            ),
+            saved=describe_data(saved_data),
+            here=describe_data(data_identity),
         )
     return run, settings, SavedRun(text, ceiling, data)
 
@@ -453,11 +439,12 @@ def _checked(
     states, saved_logs = run.get("sessions"), run.get("read_back")
     if not isinstance(states, dict) or set(states) != set(sessions):
         raise InputError(
-            _("This run's file does not hold the training sessions its screen runs: it was edited or damaged.")
+            N_("This run's file does not hold the training sessions its screen runs: it was edited or damaged.")
         )
     if not isinstance(saved_logs, dict) or set(saved_logs) != set(logs):
-        raise damaged(_("the sentence read back at each epoch is unreadable"))
-    parts = {name: read_session(session, states[name], name) for name, session in sessions.items()}
+        raise damaged(said(N_("the sentence read back at each epoch is unreadable")))
+    version = run.get("format_version")  # checked with the description's head (_check_version)
+    parts = {name: read_session(session, states[name], name, version) for name, session in sessions.items()}
     read_backs = {name: read_read_back(saved_logs[name], parts[name]) for name in logs}
     expected = {name: tensor for part in parts.values() for name, tensor in part.expected_tensors().items()}
     tensors = _tensors(saved.data, expected)
@@ -470,13 +457,13 @@ def restore(run: dict, saved: SavedRun, sessions: dict[str, TrainingSession], re
     """Put the file's run into sessions freshly built from its settings (``run`` and ``saved`` as ``read_settings``
     gave them; the read-back logs, if any). Every part of every session is parsed and checked first; only then do the
     sessions change, and nothing there can fail. A refusal leaves them as they were built, and holds nothing of the
-    parse (the page keeps a refusal while it words it in each language)."""
+    parse (the page keeps a refusal's message in the session)."""
     logs = read_back or {}
     refusal = None
     try:
         parts, read_backs, tensors = _checked(saved, sessions, logs)
     except InputError as error:
-        refusal = str(error)  # the error's frames, and the parse they hold, end with this block
+        refusal = error.message  # the error's frames, and the parse they hold, end with this block
     if refusal is not None:
         raise InputError(refusal)
     # Everything is checked: now the sessions change.
@@ -487,29 +474,9 @@ def restore(run: dict, saved: SavedRun, sessions: dict[str, TrainingSession], re
 
 
 def build_sessions(settings: Any) -> tuple[dict[str, TrainingSession], dict[str, ReadBackLog]]:
-    """The sessions (and read-back logs) a screen builds from its settings, as its page does."""
-    if isinstance(settings, ForecastSettings):
-        raise InputError(_("A Time series run trains on a table: load it on the Time series screen, with its data."))
-    if isinstance(settings, ComparisonSettings):
-        return cell_sessions(settings, build_task(settings)), {}
-    task = settings.task()
-    model_config = settings.model_config(task)
-    if isinstance(settings, HiHelloSettings):
-        session = TrainingSession(lambda: SequenceModel(model_config), settings.data(task), settings.train_config())
-        return {"model": session}, {}
-    windows = probe_indices(task.windows, task.sequence_length, model_config)
-    session, log = read_back_session(task, model_config, settings.train_config(), windows)
-    return {"model": session}, {"model": log}
-
-
-def load_run(
-    data: bytes,
-    screen: str | None = None,
-    build: Callable[[Any], tuple[dict[str, TrainingSession], dict[str, ReadBackLog]]] = build_sessions,
-    data_identity: str | None = None,
-) -> LoadedRun:
-    """The run of a file, rebuilt and restored; every problem is an InputError for the learner."""
-    run, settings, saved = read_settings(data, screen, data_identity)
-    sessions, logs = build(settings)
-    restore(run, saved, sessions, logs)
-    return LoadedRun(run["screen"], settings, sessions, logs, _label(run.get("app_version")), machine_of(run))
+    """The sessions (and read-back logs) a screen builds from its settings, as its page does (its registry entry's
+    ``build``)."""
+    entry = registry.screen_of(settings)
+    if entry is None or entry.build is None:
+        raise InputError(N_("Runs of this screen cannot be saved yet."))
+    return entry.build(settings)

@@ -6,7 +6,7 @@ the largest description any settings write (``LARGEST``); its outline (``_outlin
 brackets) gives its depth and where the parts that grow with the epochs lie, so its head (the file's own fields and
 the settings) is parsed alone (``head``) and the rest is measured against what a run of those settings writes
 (``json_ceiling``, ``shape_of``); the parse itself (``parse``) counts the floats and ints it makes and refuses a number
-no run writes. What the file is and when each part is read is ``core.runs.file``; what a session's state must hold is
+no run writes. What the file is and when each part is read is ``core.saving.file``; what a session's state must hold is
 ``core.runs.state``.
 """
 
@@ -19,15 +19,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.engine.cell_math import CELLS
-from core.engine.training import MAX_EPOCHS
 from core.runs.state import MAX_LEARNING_RATE_CHANGES, damaged, not_a_run
-from core.screens.hihello.settings import HiHelloSettings
-from core.screens.long_sequences.settings import LongSequenceSettings
-from core.screens.long_sequences.windows import MAX_SEQUENCE_LENGTH, MAX_TEXT_LENGTH
-from core.screens.rnn_vs_lstm_gru.comparison import MAX_STEPS, ComparisonSettings
+from core.screens import registry
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_
+from core.words.message import said
 
 
 # What a run's description (run.json) holds at most, as json.dumps writes it, counted the way its text can be counted
@@ -72,9 +68,6 @@ FIXED = JsonSize(characters=32 * 1024, containers=64, strings=128, values=512, f
 MAX_SETTINGS_CHARACTERS = 256 * 1024  # a Time series run's 200 column names, each escaped, fit many times over
 MAX_JSON_DEPTH = 7  # the deepest the format writes: run, sessions, a session, records, a record, predictions, a row
 MAX_INT_DIGITS = 18  # no number a run writes (seed, epoch, step, id) comes near 10 ** 18
-# The ints the parser hands out shared, as Python does below 257: every class id and epoch (or step) number is one
-# of them, so 5,000 epochs of a 1,000-character read-back make no new int (5 million of them would cost 180 MB).
-SHARED_INTS = {str(number): number for number in range(2 * max(MAX_EPOCHS, MAX_STEPS, MAX_TEXT_LENGTH))}
 
 
 def json_ceiling(sessions: int, epochs: int, ids: int = 0, positions: int = 0) -> JsonSize:
@@ -85,31 +78,24 @@ def json_ceiling(sessions: int, epochs: int, ids: int = 0, positions: int = 0) -
 
 
 def shape_of(settings: Any) -> tuple[int, int, int, int]:
-    """What decides the size of a screen's description: sessions, epochs (steps), class ids and positions per epoch."""
-    if isinstance(settings, ComparisonSettings):
-        return len(CELLS), int(settings.steps), 0, 0  # no predictions kept: a summary per step
-    if isinstance(settings, HiHelloSettings):  # a prediction per character of the word
-        return 1, int(settings.epochs), len(settings.word), 0
-    if isinstance(settings, LongSequenceSettings):  # the sentence read back, and an accuracy per window position
-        return 1, int(settings.epochs), len(settings.text), int(settings.sequence_length)
-    return 1, int(settings.epochs), 0, 0  # Time series: a regression, no class ids
+    """What decides the size of a screen's description: sessions, epochs (steps), class ids and positions per epoch
+    (the screen's ``file_shape``)."""
+    entry = registry.screen_of(settings)
+    return entry.file_shape(settings) if entry is not None else (1, int(settings.epochs), 0, 0)
 
 
 # The description but its sessions and read-back logs: its own fields and the settings.
 HEAD = FIXED + JsonSize(characters=MAX_SETTINGS_CHARACTERS, containers=64, strings=1024, values=1024)
-# The largest description any settings can write: Long sequences' longest text for the most epochs, or the comparison's
-# three cells for the most steps. A file whose description is larger is refused before it is read whole.
-LARGEST = (
-    JsonSize(
-        *map(
-            max,
-            dataclasses.astuple(json_ceiling(1, MAX_EPOCHS, MAX_TEXT_LENGTH, MAX_SEQUENCE_LENGTH)),
-            dataclasses.astuple(json_ceiling(len(CELLS), MAX_STEPS)),
-        )
-    )
-    + HEAD
-)
+# The largest description any settings of any screen can write (each screen's ``largest_file_shape``): Long sequences'
+# longest text for the most epochs, or the comparison's cells for the most steps. A file whose description is larger
+# is refused before it is read whole.
+LARGEST_SHAPES = [entry.largest_file_shape for entry in registry.training_screens()]
+_CEILINGS = [dataclasses.astuple(json_ceiling(*shape)) for shape in LARGEST_SHAPES]
+LARGEST = JsonSize(*(max(sizes) for sizes in zip(*_CEILINGS, strict=True))) + HEAD
 MAX_RUN_JSON_BYTES = LARGEST.characters  # json.dumps writes ASCII: a character is a byte
+# The ints the parser hands out shared, as Python does below 257: every class id and epoch (or step) number is one
+# of them, so 5,000 epochs of a 1,000-character read-back make no new int (5 million of them would cost 180 MB).
+SHARED_INTS = {str(n): n for n in range(2 * max(max(epochs, ids) for _s, epochs, ids, _p in LARGEST_SHAPES))}
 
 # A string (one left open runs to the end: matched once, never retried at each later quote) or a bracket outside one.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\Z)|[\[\]{}]', re.DOTALL)
@@ -149,7 +135,7 @@ def head_of(text: str, cuts: list[tuple[int, int]], size: JsonSize) -> tuple[str
         )
         size = JsonSize(*(a - b for a, b in zip(dataclasses.astuple(size), dataclasses.astuple(inside), strict=True)))
     if not size.within(HEAD):
-        raise not_a_run(_("Its description (run.json) holds more than any run's description."))
+        raise not_a_run(said(N_("Its description (run.json) holds more than any run's description.")))
     pieces, end = [], 0
     for cut_start, cut_end in cuts:
         pieces += [text[end:cut_start], "null"]
@@ -160,7 +146,7 @@ def head_of(text: str, cuts: list[tuple[int, int]], size: JsonSize) -> tuple[str
 
 def too_much() -> InputError:
     return InputError(
-        _(
+        N_(
             "This run's description (run.json) holds more than a run of its settings ever writes: the file was edited "
             "or damaged. Save the run again from RNN Lab."
         )
@@ -169,7 +155,7 @@ def too_much() -> InputError:
 
 def _not_finite(literal: str) -> InputError:
     value = literal if len(literal) <= 24 else literal[:23] + "…"
-    return damaged(_("its description (run.json) holds a number that is not finite ({value})").format(value=value))
+    return damaged(said(N_("its description (run.json) holds a number that is not finite ({value})"), value=value))
 
 
 def parse(text: str, ceiling: JsonSize) -> object:
@@ -189,8 +175,9 @@ def parse(text: str, ceiling: JsonSize) -> object:
     def parse_int(literal: str) -> int:
         if len(literal.lstrip("-")) > MAX_INT_DIGITS:
             raise damaged(
-                _("its description (run.json) holds a number of {digits:,} digits, far past any a run writes").format(
-                    digits=len(literal.lstrip("-"))
+                said(
+                    N_("its description (run.json) holds a number of {digits:,} digits, far past any a run writes"),
+                    digits=len(literal.lstrip("-")),
                 )
             )
         shared = SHARED_INTS.get(literal)
@@ -209,4 +196,4 @@ def parse(text: str, ceiling: JsonSize) -> object:
     except InputError:
         raise
     except (ValueError, RecursionError):  # JSONDecodeError; the recursion only past MAX_JSON_DEPTH, outlined first
-        raise not_a_run(_("Its description (run.json) is not readable JSON.")) from None
+        raise not_a_run(said(N_("Its description (run.json) is not readable JSON."))) from None
