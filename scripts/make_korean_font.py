@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-# The same ranges go into .streamlit/config.toml's unicodeRange (tests/test_i18n_font.py checks both).
+# The same ranges go into .streamlit/config.toml's unicodeRange (tests/words/test_font.py checks both).
 HANGUL_RANGES = [
     (0x1100, 0x11FF),  # Hangul Jamo
     (0x3000, 0x303F),  # CJK symbols and punctuation

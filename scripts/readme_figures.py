@@ -67,7 +67,9 @@ SAMPLES = {"stock-like": "stock_like.csv", "seasonal": "seasonal.csv"}
 SCREEN_SEEDS = range(5)  # the seeds the HiHello and Long sequences figures look at
 TABLE_SEEDS = range(3)  # the comparison table's rows
 SUMMARY_SEEDS = range(10)  # the comparison summary
-TEST_NAME = "tests/test_comparison.py::test_default_settings_show_the_textbook_effect_over_three_seeds"
+TEST_NAME = (
+    "tests/screens/rnn_vs_lstm_gru/test_comparison.py::test_default_settings_show_the_textbook_effect_over_three_seeds"
+)
 
 # One capability's measurements, as the child process prints them: {"capability": …, <a screen's key>: {…}, …}.
 # JSON keys are strings, so seeds are looked up as str(seed).

@@ -37,7 +37,8 @@ def preset_picker(key: str, defaults: Any, also: Mapping[str, object], place: An
     A lesson's link holds: a preset whose setup differs from what the controls hold on a setting the link fixes
     (``fixed``: the settings ``?hide=`` hides) is left out, and a caption says how many and why. Keeping the link's
     value instead would load a setup the preset's sentence does not describe (its promise is checked on its own
-    values, ``tests/test_presets.py``), and the sentence would then be false. A preset's setup is all of its values,
+    values, ``tests/runs/test_presets.py``), and the sentence would then be false. A preset's setup is all of its
+    values,
     the defaults included (``Preset.settings_over``): loading it also puts every setting it does not name back to its
     default, so with ``hide=seed`` and the link's seed 3 even the presets that name no seed would change it."""
     if place is None:

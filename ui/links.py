@@ -410,7 +410,7 @@ def _read_key(key: str) -> str:
 
 def _drop(name: str) -> None:
     """Out of the URL, and out of the address Streamlit seeds widgets from on a page load (its
-    ``_initial_query_params``: no public way to say "this value is refused"; tests/test_links.py fails loudly the
+    ``_initial_query_params``: no public way to say "this value is refused"; tests/runs/test_links.py fails loudly the
     day Streamlit renames it)."""
     with contextlib.suppress(StreamlitAPIException):  # bound to a widget drawn in an earlier run: nothing to seed
         st.query_params.pop(name, None)

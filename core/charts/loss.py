@@ -12,7 +12,8 @@ Changing the loss chart's look, in one place (a chart style walkthrough):
 - the log axis's ticks and range: ``core.charts.axes.log_axis``;
 - behaviour of the loss chart alone (hover text, gaps, a linear axis from zero, room for a two-line y title, the
   learning-rate marks and the fixed x range through ``core.charts.figures.mark_changes``): ``loss_chart`` below.
-A screen never styles its loss chart itself: ``tests/test_loss_chart.py`` checks that every screen's comes from here.
+A screen never styles its loss chart itself: ``tests/charts/test_loss_chart.py`` checks that every screen's comes from
+here.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 per-run budget a shared server holds every run to.
 
 The time model counts what costs on one CPU thread (constants measured on the 2-core reference
-machine with torch 2.13 by ``python -m benchmarks.budget_fit``; ``tests/test_budget.py`` holds real runs to
+machine with torch 2.13 by ``python -m benchmarks.budget_fit``; ``tests/engine/test_budget.py`` holds real runs to
 within a factor of 3):
 - every optimisation step has a fixed cost (Python, Adam, gradient norms);
 - every recurrent kernel call (one per layer and time step of each pass) has a fixed cost;

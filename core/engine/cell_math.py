@@ -1,6 +1,6 @@
 """One time step of the RNN, LSTM and GRU cells, written out as the formulas.
 
-These reproduce ``torch.nn.RNN/LSTM/GRU`` to float precision (see tests/test_cell_math.py).
+These reproduce ``torch.nn.RNN/LSTM/GRU`` to float precision (see tests/engine/test_cell_math.py).
 The Basics screen shows them term by term; the probes unroll them (core.engine.cells.unroll_layer, each cell's
 entry naming its formula) to read gates, cell states and the true gradient reaching every time step.
 

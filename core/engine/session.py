@@ -202,7 +202,7 @@ class TrainingSession:
         A change is kept by both counts because the moment between two steps has two sides when an epoch ends:
         after its last step but before its record (the change shows in that record, and is marked in that epoch),
         or after the record. Applied where ``advance`` counts the step or the epoch, the replay is the same run to
-        the last bit: weights, records, marks (tests/test_session.py)."""
+        the last bit: weights, records, marks (tests/engine/test_session.py)."""
         for epochs, steps, rate in changes:
             moment = (int(epochs), int(steps))
             if moment >= (self.epoch, self.steps_done):

@@ -4,7 +4,7 @@ Each screen's own are in its folder (``core/screens/<key>/presets.py``) and its 
 
 A preset is only settings that differ from the screen's defaults, so it is also a link (``query``): a teacher can
 hand out the preset's link, or write their own. ``promise`` is what the preset claims will happen, in a form the
-tests check by running it (tests/test_presets.py): a sentence on screen that a run does not bear out is a bug.
+tests check by running it (tests/runs/test_presets.py): a sentence on screen that a run does not bear out is a bug.
 """
 
 from __future__ import annotations

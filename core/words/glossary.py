@@ -2,7 +2,8 @@
 
 Where the note names a term in Korean (은닉층, 가중치, 활성화 함수, 장기 의존성, 순차 데이터) that is the word;
 where it keeps the English (gradient, gate), the common Korean textbook term is used with the English beside it
-on the glossary page. Every translation in the Korean catalogue uses these words: ``tests/test_i18n.py`` checks
+on the glossary page. Every translation in the Korean catalogue uses these words: ``tests/words/test_catalogue.py``
+checks
 that a message with a ``strict`` term in English has its Korean term in the translation.
 """
 

@@ -4,7 +4,8 @@ the controls without effect are ``core.screens.hihello.limits``).
 Every sentence is built here from the run's numbers (``Outcome``) and the settings it ran with, so the
 screen never claims what the numbers do not show, and the advice never suggests what is already chosen:
 each ``Suggestion`` names a setting and a value different from the current one. Every piece of advice comes from a
-diagnosis of what happened (a jump, saturation, a slow fall, a plateau), and tests/test_hihello_advice.py follows it:
+diagnosis of what happened (a jump, saturation, a slow fall, a plateau), and tests/screens/hihello/test_advice.py
+follows it:
 applied and rerun, the final loss is lower by a clear margin.
 """
 
@@ -218,7 +219,7 @@ def advice(settings: HiHelloSettings, diagnosis: str) -> tuple[Suggestion, ...]:
         offer("learning_rate", lower, _learning_rate_words(lower))
     elif diagnosis == "exploded":
         # Followed, the next rate down is not enough: a 4-layer ReLU RNN of 64 at 10 explodes at 1 and 0.3 as well,
-        # and tanh at 10 ends with a loss near 150; at 0.1 it trains (tests/test_hihello_advice.py).
+        # and tanh at 10 ends with a loss near 150; at 0.1 it trains (tests/screens/hihello/test_advice.py).
         lower = _unsaturating_rate(rate) or _rate_below(rate)
         offer("learning_rate", lower, _learning_rate_words(lower))
     elif diagnosis == "unsteady":

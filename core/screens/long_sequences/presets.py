@@ -1,5 +1,5 @@
 """The Long sequences screen's teaching presets (core.runs.presets.Preset): each loads one idea, with
-the sentence saying what to look for; tests/test_presets.py runs every one and checks its promise."""
+the sentence saying what to look for; tests/runs/test_presets.py runs every one and checks its promise."""
 
 from __future__ import annotations
 

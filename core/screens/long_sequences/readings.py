@@ -4,7 +4,7 @@ against all window positions and against the best any model can reach with its w
 the shape of the gradient per time step, and the advice once a run falls short.
 
 Every sentence names the numbers it rests on, and each is tested on settings where its answer flips
-(tests/test_long_sequence_readings.py).
+(tests/screens/long_sequences/test_readings.py).
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ SWINGS = 3  # ...and this many in the second half of the run as going up and dow
 STILL_FALLING = 0.05  # the loss fell by more than 5% over the last quarter of the run
 # A run this many characters (or fewer) short of the ceiling its window sets is held by the window, not by training:
 # at window 2 on the lab's sentence seeds 0-9 end at 135 or 136 of 179 under AVX512, AVX2 and DEFAULT kernels, at or
-# one short of the ceiling of 136 (tests/test_read_back_ceiling_runs.py).
+# one short of the ceiling of 136 (tests/screens/long_sequences/test_read_back_ceiling_runs.py).
 NEAR_CEILING = 2
-# Advice followed (tests/test_long_sequence_advice.py, measured under AVX512, AVX2 and DEFAULT on the lab's defaults,
+# Advice followed (tests/screens/long_sequences/test_advice.py, measured under AVX512, AVX2 and DEFAULT on the lab's
+# defaults,
 # seeds 0-9): from 90% read back up a run has the capacity for the sentence, and a larger network, which redraws every
 # starting weight, landed lower as often as higher (93.9% -> 91.1%, 91.1% -> 48.6%); below it, it rose every time.
 NEAR_MARK = 0.90
