@@ -88,13 +88,16 @@ figures: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.readme_figures
 
 # The catalogues: every _()/N_()/ngettext/pgettext string of the code into locales/messages.pot, then into the
-# Korean messages.po (new entries empty, removed ones dropped, never a guessed translation); translate, commit.
+# messages.po of each language of core/words/i18n.py's LANGUAGES but English (created if missing; new entries empty,
+# removed ones dropped, never a guessed translation); translate, commit.
 I18N_SOURCES := streamlit_app.py core pages ui
 i18n: $(VENV)/.installed-runtime
 	$(BIN)/pybabel --quiet extract --add-location=file --sort-by-file --no-wrap --project="RNN Lab" \
 		-k ngettext:1,2 -k said_plural:1,2 -k pgettext:1c,2 -o locales/messages.pot $(I18N_SOURCES)
-	$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete --no-wrap -i locales/messages.pot \
-		-d locales -l ko --init-missing
+	languages="$$($(BIN)/python -m core.words.i18n)" && for language in $$languages; do \
+		$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete --no-wrap -i locales/messages.pot \
+			-d locales -l $$language --init-missing || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

@@ -1,11 +1,12 @@
-"""Small tools for the Korean catalogue, beside ``make i18n`` (which extracts the messages and updates the .po).
+"""Small tools for a language's catalogue, beside ``make i18n`` (which extracts the messages and updates the .po).
 
     python -m scripts.translations todo [FILE ...]     untranslated messages (of these source files), as JSON
     python -m scripts.translations fill MAPPING.json   write translations in: {"English": "한국어", ...}
     python -m scripts.translations take OTHER.po ...   fill empty entries from other catalogues (a compendium)
 
-A plural message's key is its singular; its value is a list of the Korean forms (Korean has one). A message
-with a context is keyed "context\\u0004English", as gettext itself stores it.
+Each works on the Korean catalogue unless ``--language CODE`` (``-l``, after the command) names another language of
+``core.words.i18n.LANGUAGES``. A plural message's key is its singular; its value is a list of the language's forms
+(Korean has one). A message with a context is keyed "context\\u0004English", as gettext itself stores it.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-from core.words.i18n import catalogue_path
+from core.words.i18n import catalogue_path, translated_languages
 
 CONTEXT_SEPARATOR = "\x04"
+DEFAULT_LANGUAGE = "ko"
 
 
-def _load(path: Path):
+def _load(path: Path, language: str):
     with path.open("rb") as po:
-        return read_po(po, locale="ko")
+        return read_po(po, locale=language)
 
 
 def _save(catalog, path: Path) -> None:
@@ -42,10 +44,10 @@ def _translated(message) -> bool:
     return all(forms) and not message.fuzzy
 
 
-def todo(files: list[str]) -> dict[str, str | list[str]]:
+def todo(files: list[str], language: str = DEFAULT_LANGUAGE) -> dict[str, str | list[str]]:
     wanted = {Path(f).as_posix() for f in files}
     found = {}
-    for message in _load(catalogue_path("ko")):
+    for message in _load(catalogue_path(language), language):
         if not message.id or _translated(message):
             continue
         if wanted and not wanted & {location for location, _line in message.locations}:
@@ -54,10 +56,10 @@ def todo(files: list[str]) -> dict[str, str | list[str]]:
     return found
 
 
-def fill(mapping: dict[str, str | list[str]]) -> list[str]:
+def fill(mapping: dict[str, str | list[str]], language: str = DEFAULT_LANGUAGE) -> list[str]:
     """Write the translations in; the keys the catalogue does not hold are returned (a typo, or not extracted)."""
-    path = catalogue_path("ko")
-    catalog = _load(path)
+    path = catalogue_path(language)
+    catalog = _load(path, language)
     by_key = {_key(m): m for m in catalog if m.id}
     unknown = []
     for key, translation in mapping.items():
@@ -74,12 +76,12 @@ def fill(mapping: dict[str, str | list[str]]) -> list[str]:
     return unknown
 
 
-def take(others: list[Path]) -> int:
-    path = catalogue_path("ko")
-    catalog = _load(path)
+def take(others: list[Path], language: str = DEFAULT_LANGUAGE) -> int:
+    path = catalogue_path(language)
+    catalog = _load(path, language)
     filled = 0
     for other in others:
-        known = {_key(m): m.string for m in _load(other) if m.id and _translated(m)}
+        known = {_key(m): m.string for m in _load(other, language) if m.id and _translated(m)}
         for message in catalog:
             if message.id and not _translated(message) and _key(message) in known:
                 message.string = known[_key(message)]
@@ -91,21 +93,31 @@ def take(others: list[Path]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument(
+        "-l",
+        "--language",
+        choices=translated_languages(),
+        default=DEFAULT_LANGUAGE,
+        help="the catalogue's language (default: %(default)s)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("todo").add_argument("files", nargs="*")
-    commands.add_parser("fill").add_argument("mapping", type=Path)
-    commands.add_parser("take").add_argument("others", nargs="+", type=Path)
+    commands.add_parser("todo", parents=[language]).add_argument("files", nargs="*")
+    commands.add_parser("fill", parents=[language]).add_argument("mapping", type=Path)
+    commands.add_parser("take", parents=[language]).add_argument("others", nargs="+", type=Path)
     args = parser.parse_args()
+    if not catalogue_path(args.language).exists():
+        parser.error(f"no catalogue {catalogue_path(args.language)}: run `make i18n` first")
     if args.command == "todo":
-        json.dump(todo(args.files), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(todo(args.files, args.language), sys.stdout, ensure_ascii=False, indent=1)
         print()
     elif args.command == "fill":
-        unknown = fill(json.loads(args.mapping.read_text(encoding="utf-8")))
+        unknown = fill(json.loads(args.mapping.read_text(encoding="utf-8")), args.language)
         if unknown:
             print(f"not in the catalogue (run make i18n?): {unknown}", file=sys.stderr)
             sys.exit(1)
     else:
-        print(f"{take(args.others)} translations taken")
+        print(f"{take(args.others, args.language)} translations taken")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,14 @@
 """Which language a page speaks, and the selector that changes it.
 
-The order: ``?lang=ko`` / ``?lang=en`` in the URL wins; then the learner's choice in the selector (kept in the
-session, so it holds on every page); then the browser's language (``st.context.locale``, Korean for ``ko*``);
-then English. A language other than English is always written into the URL as ``lang`` (and the selector writes
-the new one), so a link or a reload keeps it and a stale ``?lang=`` never overrules the learner; and because a
-choice control bound to the URL writes its *label* there ("?hihello_cell=..."), a Korean link must say that its
-labels are Korean. (A link without ``lang`` holds English labels; opened by a Korean browser, a choice whose
-English label is not found falls back to its default.) A ``lang`` that names no language this app speaks is taken out
-of the URL and kept as a refused value (``LINK_NOTES_KEY``): the first screen that reads its link names it in its
-note about ignored values, like any other.
+The order: ``?lang=ko`` / ``?lang=en`` (any code of ``core.words.i18n.LANGUAGES``) in the URL wins; then the
+learner's choice in the selector (kept in the session, so it holds on every page); then the browser's language
+(``st.context.locale``, Korean for ``ko*``); then English. A language other than English is always written into the
+URL as ``lang`` (and the selector writes the new one), so a link or a reload keeps it and a stale ``?lang=`` never
+overrules the learner; and because a choice control bound to the URL writes its *label* there ("?hihello_cell=..."),
+a Korean link must say that its labels are Korean. (A link without ``lang`` holds English labels; opened by a Korean
+browser, a choice whose English label is not found falls back to its default.) A ``lang`` that names no language
+this app speaks is taken out of the URL and kept as a refused value (``LINK_NOTES_KEY``): the first screen that
+reads its link names it in its note about ignored values, like any other.
 
 Switching never retrains: the run lives in the session and only words change. One Streamlit detail needs care:
 a choice control bound to the URL keeps its value as its *label*, which is in the old language after a switch
@@ -139,12 +139,23 @@ def option_labels(labels: Mapping[Any, str] | Callable[[Any], str]) -> Callable[
     return label
 
 
+def selector_label() -> str:
+    """The word "Language" in every language of the app ("Language · 언어"), so whoever cannot read the page's
+    language still finds the control; a language whose catalogue does not say it yet adds nothing."""
+    words = []
+    for language in LANGUAGES:
+        with speaking(language):
+            words.append(_("Language"))
+    return " · ".join(dict.fromkeys(words))
+
+
 def language_selector() -> None:
-    """The sidebar's language control, at the top of every page."""
+    """The sidebar's language control, at the top of every page: every language of ``LANGUAGES``, by its own
+    name."""
     language = st.session_state.get(LANGUAGE_KEY, SOURCE_LANGUAGE)
     st.session_state[SELECTOR_KEY] = language
     st.sidebar.segmented_control(
-        "Language · 언어",
+        selector_label(),
         list(LANGUAGES),
         format_func=LANGUAGES.get,
         key=SELECTOR_KEY,

@@ -1,4 +1,5 @@
-"""The Glossary page: it runs in both languages, shows every term, and every section link points into the note."""
+"""The Glossary page: it runs in both languages, shows every term in a column per language, and every section link
+points into the note. (A language added to the table gets its column: tests/words/test_languages.py.)"""
 
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def test_the_glossary_runs_in_both_languages(language, title, columns):
     shown = note_terms.value
     assert len(shown) + len(training_words.value) == len(TERMS)
     korean_column = columns[1] if language == "en" else columns[0]
-    assert set(shown[korean_column]) | set(training_words.value[korean_column]) == {term.korean for term in TERMS}
+    korean_words = set(shown[korean_column]) | set(training_words.value[korean_column])
+    assert korean_words == {term.word("ko") for term in TERMS}
     if language == "ko":
         assert hangul_share(*page_words(at)) > 0.6
         assert set(shown["노트의 절"]) <= {SECTIONS[key][1] for key in SECTIONS}

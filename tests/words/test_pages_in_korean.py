@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.screens.registry import screens
-from core.words.i18n import speaking
+from core.words.i18n import LANGUAGES, speaking
 from tests.conftest import APP, APP_TIMEOUT
 from tests.words.korean_text import hangul_share, page_words
 
@@ -54,11 +54,12 @@ def test_the_count_ignores_formulas_names_and_links() -> None:
     assert hangul_share("The hidden state 은닉 상태") < 0.5
 
 
-def test_the_selector_offers_both_languages_on_every_cheap_page() -> None:
+def test_the_selector_offers_every_language_by_its_own_name() -> None:
     at = open_in("ko", None)
     selector = at.sidebar.button_group(key="language_selector")
     assert selector.value == "ko"
-    assert set(selector.options) == {"English", "한국어"} or len(selector.options) == 2
+    assert selector.options == list(LANGUAGES.values())
+    assert selector.proto.label == "Language · 언어"  # the word in every language, for whoever cannot read the page
 
 
 def test_the_generic_error_has_both_forms() -> None:
