@@ -30,7 +30,7 @@ from core.screens.hihello.settings import (
 )
 from core.screens.registry import screen
 from core.words.errors import InputError
-from core.words.i18n import _, ngettext
+from core.words.i18n import N_, _, ngettext
 from core.words.notes import note_link
 from ui.common import chart, learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
@@ -167,7 +167,7 @@ def checked(values: dict) -> HiHelloSettings | None:
 
 def build(settings: HiHelloSettings) -> LiveRun[HiHelloRun]:
     sessions, _logs = screen(KEY).build(settings)  # as a saved run is rebuilt
-    estimate = sessions["model"].check_budget(size_settings=_("the hidden size, the depth or the word"))
+    estimate = sessions["model"].check_budget(size_settings=N_("the hidden size, the depth or the word"))
     task = settings.task()
     return LiveRun(settings, sessions, estimate, HiHelloRun(task, settings.model_config(task)))
 

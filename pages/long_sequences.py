@@ -17,7 +17,7 @@ from core.screens.long_sequences.windows import (
 )
 from core.screens.registry import screen
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_, _
 from core.words.notes import note_link
 from ui.common import learner_errors, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
@@ -164,7 +164,7 @@ def build(settings: LongSequenceSettings) -> LiveRun[LongSequenceRun]:
     model_config = settings.model_config(task)
     probe_windows = probe_indices(task.windows, task.sequence_length, model_config)
     estimate = sessions["model"].check_budget(
-        size_settings=_("the hidden size, the depth, the sequence length or the text"), epochs_setting=_("Epochs")
+        size_settings=N_("the hidden size, the depth, the sequence length or the text"), epochs_setting=N_("Epochs")
     )
     bundle = LongSequenceRun(
         task, model_config, logs["model"], tuple(int(i) for i in probe_windows), window_limits(task)

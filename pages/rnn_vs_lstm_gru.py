@@ -12,7 +12,7 @@ from core.screens.registry import screen
 from core.screens.rnn_vs_lstm_gru import KEY
 from core.screens.rnn_vs_lstm_gru.comparison import TASKS, ComparisonSettings, build_task
 from core.screens.rnn_vs_lstm_gru.tasks import MAX_GAP, MIN_GAP
-from core.words.i18n import _
+from core.words.i18n import N_, _
 from core.words.notes import note_link
 from ui.common import learner_errors, page_setup, start_page
 from ui.comparison_views import ComparisonRun, curves, gates, gradients, summary, sweep
@@ -43,7 +43,7 @@ LABELS = {  # the settings as the "Changed: …" note names them
 }
 # A bound choice is written into the link by its label, so the link and the control use the same words.
 TASK_LABELS = {task: _(label) for task, label in TASKS.items()}
-STEPS_SETTING, SIZE_SETTINGS = _("Training steps"), _("the hidden size or the gap")
+STEPS_SETTING, SIZE_SETTINGS = N_("Training steps"), N_("the hidden size or the gap")  # worded where shown
 DISPLAY_KEYS = ["sequence"]
 
 page_setup(

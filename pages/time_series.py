@@ -216,8 +216,8 @@ def builder(table: SeriesTable, identity: str):
         device = device_for(prepared)
         session = prepared.session(device)
         estimate = session.check_budget(
-            size_settings=_("the window, the horizon, the hidden size, the depth or the file (fewer rows)"),
-            faster=_("A larger batch size makes an epoch faster too (fewer steps).") if settings.batch_size else None,
+            size_settings=N_("the window, the horizon, the hidden size, the depth or the file (fewer rows)"),
+            faster=N_("A larger batch size makes an epoch faster too (fewer steps).") if settings.batch_size else None,
         )
         return LiveRun(settings, {"model": session}, estimate, ForecastRun(prepared, device, identity))
 

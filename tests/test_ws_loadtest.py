@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -19,6 +21,7 @@ def test_the_readme_has_the_block_the_server_load_test_writes():
     assert "<!-- figures:loadtest-server:end -->" in readme
 
 
+@pytest.mark.slow  # seconds of waiting on a timer: make test runs it, make check leaves it out
 def test_two_protocol_sessions_see_their_pages_and_tick_their_runs():
     # Each session stops after its second tick (within 60 s on a busy machine): about 10 s in all.
     arguments = ["--sessions", "2", "--ticks", "2", "--seconds", "60", "--baseline-seconds", "0"]

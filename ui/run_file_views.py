@@ -36,6 +36,8 @@ from core.words.i18n import N_, _
 from ui.i18n import apply_language
 from ui.lessons import put_into_controls
 from ui.live import LiveRun, current_run, start
+from ui.live_run import admitted
+from ui.training_views import waiting_words
 
 
 def read_back_logs(run: LiveRun) -> dict[str, ReadBackLog]:
@@ -50,11 +52,15 @@ def data_identity(run: LiveRun) -> str:
     return identity if isinstance(identity, str) else ""
 
 
-def run_file_bytes(run: LiveRun) -> bytes:
-    """What the download button hands out: the run as it is now (computed once per state of training)."""
-    return run.cached(
-        "run_file", lambda: save_run(run.settings, run.sessions, read_back_logs(run), data=data_identity(run))
-    )
+def run_file_bytes(run: LiveRun, on_wait: Callable[[int], None] = lambda ahead: None) -> bytes:
+    """What the download button hands out: the run as it is now (computed once per state of training). Writing it
+    is the learner's computing (1.2 s for a 43 MB Long sequences run): it waits its turn for a slot with the runs of
+    the class (``ui.live_run.admitted``), calling ``on_wait(runs ahead)`` while it waits."""
+
+    def written() -> bytes:
+        return save_run(run.settings, run.sessions, read_back_logs(run), data=data_identity(run))
+
+    return run.cached("run_file", lambda: admitted(run, written, on_wait, purpose="save"))
 
 
 def _note_key(key: str) -> str:
@@ -93,9 +99,16 @@ def _load(
     if uploaded is None:
         return
     content = uploaded.getvalue()
-    try:
+
+    def loaded() -> tuple[Any, LiveRun, Machine]:
         settings, restored, machine = _reader(content, key, build, learning_rates, data)
-        run = start(key, settings, restored, display_keys)  # an InputError keeps the current run
+        return settings, start(key, settings, restored, display_keys), machine  # an InputError keeps the current run
+
+    # Reading the file and restoring its run is the learner's computing (0.3 s for a large run): it waits its turn
+    # for a slot with the runs of the class, in the place of the run on screen or, before there is one, its own.
+    in_line = current_run(key) or LiveRun(settings=None, sessions={}, estimate=None, screen=None)
+    try:
+        settings, run, machine = admitted(in_line, loaded, purpose="load")
     except InputError as error:
         # Only the error's message is kept (its source and values, worded when the note is drawn, in the language of
         # that moment): not the error, whose traceback holds the parse and the run it built.
@@ -164,12 +177,22 @@ def _download(key: str, run: LiveRun) -> None:
         st.caption(_("Pause the run to save it: the file holds the run as it is when paused."))
         return
     epoch = run.epoch
+    note = []  # the waiting line's place, made at the first wait only
+
+    def waiting(ahead: int) -> None:
+        if not note:
+            note.append(st.empty())
+        note[0].caption(waiting_words(ahead))
+
     try:
         check_saveable(run.sessions)  # cheap: a run too large is refused before its file is made
-        file_bytes = run_file_bytes(run)
+        file_bytes = run_file_bytes(run, waiting)
     except InputError as error:
         st.info(str(error))
         return
+    finally:
+        if note:
+            note[0].empty()
     st.download_button(
         _("Download this run ({position})").format(position=_position(run, run.epoch, run.total_epochs)),
         file_bytes,

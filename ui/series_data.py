@@ -20,6 +20,7 @@ from core.reading.series import (
     row_order_sentence,
 )
 from core.runs.links import options_by_label
+from core.words.errors import InputError
 from core.words.i18n import N_, _, current_language, speaking
 from ui.common import markdown_literal
 from ui.controls import BIND
@@ -34,15 +35,43 @@ SOURCES = {
 SAMPLE_FILES = {"stock": "stock_like.csv", "seasonal": "seasonal.csv"}
 
 
+# The last file refused in this session, its identity (name and digest) and the refusal: shown again on the next runs
+# and after a language switch without reading the file again (the refusal is a message, worded where it is shown).
+REFUSED_KEY = "_time_series_refused_file"
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
+def _read_or_refused(raw: bytes, filename: str, language: str) -> SeriesTable | InputError:
+    with speaking(language):
+        try:
+            return read_series(raw, filename)
+        except InputError as refusal:  # kept as a value: st.cache_data stores results, never exceptions
+            return refusal
+
+
 def read_cached(raw: bytes, filename: str, language: str) -> SeriesTable:
     """The table read in ``language``: its notes are sentences, so each language is its own cache entry.
 
-    A refused file raises ``InputError`` on every call (``st.cache_data`` stores results, never exceptions),
-    so the message is always in the language of the run that shows it.
+    A refused file raises ``InputError``, the refusal cached as well: its message is worded where it is shown, in
+    the language of the run that shows it.
     """
-    with speaking(language):
-        return read_series(raw, filename)
+    read = _read_or_refused(raw, filename, language)
+    if isinstance(read, InputError):
+        raise InputError(read.message)  # a fresh error: the cached one's traceback would grow with each raise
+    return read
+
+
+def _read(raw: bytes, filename: str, identity: str) -> SeriesTable:
+    """``read_cached`` in the current language; a file this session saw refused (the same ``identity``: its name and
+    the digest of its bytes) is refused again unread."""
+    refused = st.session_state.get(REFUSED_KEY)
+    if refused is not None and refused[0] == identity:
+        raise InputError(refused[1])
+    try:
+        return read_cached(raw, filename, current_language())
+    except InputError as refusal:
+        st.session_state[REFUSED_KEY] = (identity, refusal.message)
+        raise
 
 
 def source_text(identity: str) -> str:
@@ -81,7 +110,7 @@ def choose_data(key: str) -> tuple[SeriesTable | None, str, str]:
         name = SAMPLE_FILES[source]
         raw = (DATA / name).read_bytes()
         identity = f"sample:{name}"
-        return read_cached(raw, name, current_language()), source_text(identity), identity
+        return _read(raw, name, identity), source_text(identity), identity
     uploaded = st.file_uploader(
         _(
             "CSV file (.csv, .txt or .tsv; at most {size} MB, {rows:,} rows, {columns} columns and {cells:,} cells, "
@@ -99,7 +128,7 @@ def choose_data(key: str) -> tuple[SeriesTable | None, str, str]:
         return None, "", ""
     raw = uploaded.getvalue()
     identity = f"upload:{uploaded.name}:{hashlib.sha1(raw).hexdigest()[:16]}"
-    return read_cached(raw, uploaded.name, current_language()), source_text(identity), identity
+    return _read(raw, uploaded.name, identity), source_text(identity), identity
 
 
 def table_tag(identity: str) -> str:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_
 
 # A waiting run that has not asked for this long is taken out of the queue (a closed tab): longer than the longest
 # time between two ticks of a crowded page (ui.live_run.BUSY_TICK_SECONDS, plus the browser's drawing).
@@ -47,7 +47,7 @@ def slots_from_environment() -> int:
         slots = 0
     if slots < 1:
         raise InputError(
-            _("RNNLAB_MAX_TRAININGS must be a whole number of at least 1 (got {value}).").format(value=repr(raw))
+            N_("RNNLAB_MAX_TRAININGS must be a whole number of at least 1 (got {value})."), value=repr(raw)
         )
     return slots
 

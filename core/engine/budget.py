@@ -22,7 +22,8 @@ import os
 from dataclasses import dataclass
 
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_, _
+from core.words.message import Message, as_said, said, sentences
 
 # Measured 2026-12-06 with torch 2.13.0 on the 2-core AMD EPYC reference machine (AVX512), quiet (load average
 # 0.5-1.0), by `python -m benchmarks.budget_fit`: 19 runs (HiHello to a 4-layer LSTM of 128 on 120-step windows,
@@ -119,15 +120,20 @@ def _positive_from_env(name: str, default: float) -> float:
 
 
 def format_duration(seconds: float) -> str:
+    return duration_said(seconds).worded()
+
+
+def duration_said(seconds: float) -> Message:
+    """``format_duration`` kept as a message, worded where it is shown."""
     if seconds < 1:
-        return _("under a second")
+        return said(N_("under a second"))
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return as_said(f"{seconds:.0f} s")
     if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
+        return as_said(f"{seconds / 60:.0f} min")
     if seconds < 48 * 3600:
-        return _("{hours} hours").format(hours=f"{seconds / 3600:.1f}")
-    return _("{days} days").format(days=f"{seconds / 86400:.0f}")
+        return said(N_("{hours} hours"), hours=f"{seconds / 3600:.1f}")
+    return said(N_("{days} days"), days=f"{seconds / 86400:.0f}")
 
 
 @dataclass(frozen=True)
@@ -203,34 +209,39 @@ def check_budget(
     estimate: CostEstimate,
     budget: Budget,
     epochs: int,
-    epochs_setting: str | None = None,
-    size_settings: str | None = None,
-    faster: str | None = None,
+    epochs_setting: str | Message | None = None,
+    size_settings: str | Message | None = None,
+    faster: str | Message | None = None,
 ) -> None:
     """Refuse, with a message naming the setting to change, a run that would exceed the budget.
 
     ``epochs_setting`` is the label of the screen's epochs control and ``size_settings`` names the settings
-    that make a run bigger ("the hidden size, the depth or the word"), both already in the learner's language;
-    ``faster`` is a whole sentence a refusal for time adds (another way to a shorter run, in that language)."""
-    epochs_setting = epochs_setting or _("Epochs")
-    size_settings = size_settings or _("the hidden size, the depth or the data")
+    that make a run bigger ("the hidden size, the depth or the word"); ``faster`` is a whole sentence a refusal for
+    time adds (another way to a shorter run). Each is a ``Message`` or an ``N_()`` source, worded with the refusal
+    where it is shown (words already in a language are shown as they are)."""
+    epochs_setting = _named(epochs_setting or N_("Epochs"))
+    size_settings = _named(size_settings or N_("the hidden size, the depth or the data"))
     if estimate.megabytes > budget.max_megabytes:
         raise InputError(
-            _(
+            N_(
                 "This run would need about {needed} MB of memory; the limit on this server is {limit} MB per run. "
                 "Make {settings} smaller."
-            ).format(needed=f"{estimate.megabytes:,.0f}", limit=f"{budget.max_megabytes:,.0f}", settings=size_settings)
+            ),
+            needed=f"{estimate.megabytes:,.0f}",
+            limit=f"{budget.max_megabytes:,.0f}",
+            settings=size_settings,
         )
     if estimate.seconds <= budget.max_seconds:
         return
-    limit = format_duration(budget.max_seconds)
+    limit = duration_said(budget.max_seconds)
     affordable = int(budget.max_seconds // max(estimate.seconds_per_epoch, 1e-9))
     if affordable >= 1:
-        message = _(
-            "This run would take {duration} of computing; the limit on this server is {limit} per run. Set "
-            "{epochs_setting} to at most {affordable} (now {now}), or make {settings} smaller."
-        ).format(
-            duration=format_duration(estimate.seconds),
+        message = said(
+            N_(
+                "This run would take {duration} of computing; the limit on this server is {limit} per run. Set "
+                "{epochs_setting} to at most {affordable} (now {now}), or make {settings} smaller."
+            ),
+            duration=duration_said(estimate.seconds),
             limit=limit,
             epochs_setting=epochs_setting,
             affordable=f"{affordable:,}",
@@ -238,8 +249,18 @@ def check_budget(
             settings=size_settings,
         )
     else:
-        message = _(
-            "One epoch alone would take {duration} of computing; the limit on this server is {limit} per run. "
-            "Make {settings} smaller."
-        ).format(duration=format_duration(estimate.seconds_per_epoch), limit=limit, settings=size_settings)
-    raise InputError(f"{message} {faster}" if faster else message)
+        message = said(
+            N_(
+                "One epoch alone would take {duration} of computing; the limit on this server is {limit} per run. "
+                "Make {settings} smaller."
+            ),
+            duration=duration_said(estimate.seconds_per_epoch),
+            limit=limit,
+            settings=size_settings,
+        )
+    raise InputError(sentences(message, _named(faster)) if faster else message)
+
+
+def _named(words: str | Message) -> Message:
+    """An ``N_()`` source (or words already worded, which the catalogue leaves as they are) as a message."""
+    return words if isinstance(words, Message) else said(words)

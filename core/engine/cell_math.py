@@ -16,7 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -55,7 +55,7 @@ class StepTerms:
 def rnn_step(x: Tensor, h: Tensor, w: CellWeights, nonlinearity: str = "tanh") -> StepTerms:
     """h_t = act(W_xh x_t + b_ih + W_hh h_{t-1} + b_hh)."""
     if nonlinearity not in NONLINEARITIES:
-        raise InputError(_("Unknown nonlinearity '{name}': choose tanh or relu.").format(name=nonlinearity))
+        raise InputError(N_("Unknown nonlinearity '{name}': choose tanh or relu."), name=nonlinearity)
     input_term = x @ w.weight_ih.T + w.bias_ih
     recurrent_term = h @ w.weight_hh.T + w.bias_hh
     pre_activation = input_term + recurrent_term

@@ -13,7 +13,7 @@ from core.engine.cell_math import NONLINEARITIES
 from core.engine.cells import cell_entry
 from core.engine.probes import Probe, probe
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_
 
 MAX_HIDDEN_SIZE = 512
 MAX_LAYERS = 4
@@ -43,21 +43,19 @@ class ModelConfig:
     def __post_init__(self) -> None:
         cell_entry(self.cell)  # an unknown cell is refused with the choices
         if self.nonlinearity not in NONLINEARITIES:
-            raise InputError(_("Unknown nonlinearity '{name}': choose tanh or relu.").format(name=self.nonlinearity))
+            raise InputError(N_("Unknown nonlinearity '{name}': choose tanh or relu."), name=self.nonlinearity)
         if not 1 <= int(self.hidden_size) <= MAX_HIDDEN_SIZE:
             raise InputError(
-                _("Hidden size must be between 1 and {most} (got {value}).").format(
-                    most=MAX_HIDDEN_SIZE, value=self.hidden_size
-                )
+                N_("Hidden size must be between 1 and {most} (got {value})."),
+                most=MAX_HIDDEN_SIZE,
+                value=self.hidden_size,
             )
         if not 1 <= int(self.num_layers) <= MAX_LAYERS:
             raise InputError(
-                _("Depth must be between 1 and {most} layers (got {value}).").format(
-                    most=MAX_LAYERS, value=self.num_layers
-                )
+                N_("Depth must be between 1 and {most} layers (got {value})."), most=MAX_LAYERS, value=self.num_layers
             )
         if self.input_size < 1 or self.output_size < 1:
-            raise InputError(_("The data has no features or no classes to predict."))
+            raise InputError(N_("The data has no features or no classes to predict."))
 
     @property
     def layer_sizes(self) -> list[int]:

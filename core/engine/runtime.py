@@ -9,7 +9,7 @@ from typing import TypeVar
 import torch
 
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -59,11 +59,11 @@ def resolve_device(device: str = "auto", workload: int = 0, gpu_worth_it_from: i
     """
     if device not in DEVICES:
         raise InputError(
-            _("Unknown device '{device}': choose one of {choices}.").format(device=device, choices=", ".join(DEVICES))
+            N_("Unknown device '{device}': choose one of {choices}."), device=device, choices=", ".join(DEVICES)
         )
     if device == "cuda":
         if not torch.cuda.is_available():
-            raise InputError(_("This machine has no CUDA GPU: choose 'auto' or 'cpu'."))
+            raise InputError(N_("This machine has no CUDA GPU: choose 'auto' or 'cpu'."))
         return torch.device("cuda")
     if device == "auto" and torch.cuda.is_available() and workload >= gpu_worth_it_from:
         return torch.device("cuda")

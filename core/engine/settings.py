@@ -14,7 +14,7 @@ from torch import Tensor
 
 from core.engine.objectives import OBJECTIVES
 from core.words.errors import InputError
-from core.words.i18n import N_, _
+from core.words.i18n import N_
 
 MAX_EPOCHS = 5000
 # Snapshots per run: enough to scrub through training, few enough to cost little (see the benchmark).
@@ -60,19 +60,17 @@ class TrainConfig:
     def __post_init__(self) -> None:
         if not 1 <= int(self.epochs) <= MAX_EPOCHS:
             raise InputError(
-                _("Epochs must be between 1 and {most} (got {value}).").format(
-                    most=f"{MAX_EPOCHS:,}", value=self.epochs
-                )
+                N_("Epochs must be between 1 and {most} (got {value})."), most=f"{MAX_EPOCHS:,}", value=self.epochs
             )
         check_learning_rate(self.learning_rate)
         if self.batch_size is not None and int(self.batch_size) < 1:
-            raise InputError(_("Batch size must be at least 1 (got {value}).").format(value=self.batch_size))
+            raise InputError(N_("Batch size must be at least 1 (got {value})."), value=self.batch_size)
         if int(self.validate_every) < 1:
-            raise InputError(_("Validation must happen at least every epoch (validate_every ≥ 1)."))
+            raise InputError(N_("Validation must happen at least every epoch (validate_every ≥ 1)."))
         if int(self.snapshot_every) < 1:
-            raise InputError(_("Snapshots must be taken at least every epoch (snapshot_every ≥ 1)."))
+            raise InputError(N_("Snapshots must be taken at least every epoch (snapshot_every ≥ 1)."))
         if self.clip_grad_norm is not None and not self.clip_grad_norm > 0:
-            raise InputError(_("Gradient clipping needs a positive maximum norm."))
+            raise InputError(N_("Gradient clipping needs a positive maximum norm."))
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ class SequenceData:
         if self.objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {self.objective!r}")
         if self.inputs.ndim != 3 or self.inputs.shape[0] == 0 or self.inputs.shape[1] == 0:
-            raise InputError(_("There are no training sequences: the text or series is too short for the window."))
+            raise InputError(N_("There are no training sequences: the text or series is too short for the window."))
         if len(self.targets) != len(self.inputs):
             raise ValueError("inputs and targets differ in number of sequences")
 

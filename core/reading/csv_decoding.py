@@ -12,7 +12,8 @@ import codecs
 import re
 
 from core.words.errors import InputError
-from core.words.i18n import N_, _
+from core.words.i18n import N_
+from core.words.message import Message, said, sentences
 
 SAVE_AS_CSV = N_("In Excel or LibreOffice choose File → Save As → CSV (UTF-8) and upload that file.")
 # Control characters that never appear in a text table (tab, CR and LF are fine).
@@ -35,7 +36,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     almost anything.
     """
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(_("This looks like an Excel workbook, not a CSV text file.") + " " + _(SAVE_AS_CSV))
+        raise InputError(_refused(N_("This looks like an Excel workbook, not a CSV text file.")))
     candidates: list[tuple[str, str]]
     if raw.startswith(codecs.BOM_UTF8):
         candidates = [("utf-8-sig", N_("UTF-8 (with a byte-order mark)"))]
@@ -44,9 +45,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     elif _looks_like_utf16_without_bom(raw):
         candidates = [("utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be", "UTF-16")]
     elif b"\x00" in raw:
-        raise InputError(
-            _("This file holds binary data (for example an image or a program), not text.") + " " + _(SAVE_AS_CSV)
-        )
+        raise InputError(_refused(N_("This file holds binary data (for example an image or a program), not text.")))
     else:
         candidates = [("utf-8", "UTF-8"), ("cp949", N_("CP949 / EUC-KR (Korean)")), ("cp1252", FALLBACK)]
     for codec, label in candidates:
@@ -56,13 +55,18 @@ def decode_text(raw: bytes) -> tuple[str, str]:
             continue
         sample = text[:65536]
         if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
-            raise InputError(_("This file holds binary data, not text.") + " " + _(SAVE_AS_CSV))
+            raise InputError(_refused(N_("This file holds binary data, not text.")))
         return text.lstrip("\ufeff"), label
     raise InputError(
-        _("The text encoding of this file could not be recognised (tried UTF-8, UTF-16, CP949 and Windows-1252).")
-        + " "
-        + _(SAVE_AS_CSV)
+        _refused(
+            N_("The text encoding of this file could not be recognised (tried UTF-8, UTF-16, CP949 and Windows-1252).")
+        )
     )
+
+
+def _refused(why: str) -> Message:
+    """Why the file is not read (an ``N_()`` source), then how to save it as a CSV file."""
+    return sentences(said(why), said(SAVE_AS_CSV))
 
 
 def mixed_encodings(raw: bytes, label: str) -> bool:

@@ -28,6 +28,7 @@ from core.reading.csv_cells import looks_like_date, looks_numeric
 from core.reading.csv_decoding import decode_text, mixed_encodings
 from core.words.errors import InputError
 from core.words.i18n import N_, _, ngettext
+from core.words.message import Message, said, sentences
 
 # The limits, decided here only (core.reading.series re-exports them for the page's help text).
 MAX_ROWS = 200_000
@@ -77,7 +78,7 @@ class TextTable:
     notes: list[str]
     # The note about a quote that swallowed line ends, when there is one: a later refusal ("no column holds
     # numbers", "too few rows") repeats it, because the quote is usually the real cause.
-    quote_problem: str | None = None
+    quote_problem: Message | None = None
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -123,29 +124,33 @@ def _sample_width(lines: list[str], delimiter: str) -> int:
 
 def _too_many_columns(count: int) -> InputError:
     return InputError(
-        _("The file has {count:,} columns; the limit is {limit}. Keep only the columns you need.").format(
-            count=count, limit=MAX_COLUMNS
-        )
+        N_("The file has {count:,} columns; the limit is {limit}. Keep only the columns you need."),
+        count=count,
+        limit=MAX_COLUMNS,
     )
 
 
 def _too_many_rows() -> InputError:
     return InputError(
-        _(
+        N_(
             "The file has more than {limit:,} rows, the limit here. Keep the most recent rows, "
             "or resample (for example daily instead of hourly), and upload it again."
-        ).format(limit=MAX_ROWS)
+        ),
+        limit=MAX_ROWS,
     )
 
 
 def _too_many_cells(rows: int, columns: int) -> InputError:
     """About ``rows`` rows of ``columns`` columns are more cells than ``MAX_CELLS``."""
     return InputError(
-        _(
+        N_(
             "The file has about {rows:,} rows of {columns} columns, more than {limit:,} cells (rows × columns), the "
             "limit here. Keep fewer rows (for example the most recent ones) or only the columns you need, and upload "
             "it again."
-        ).format(rows=rows, columns=columns, limit=MAX_CELLS)
+        ),
+        rows=rows,
+        columns=columns,
+        limit=MAX_CELLS,
     )
 
 
@@ -331,10 +336,13 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 def _wide_line(line: str, number: int, delimiter: str) -> InputError:
     return InputError(
-        _(
+        N_(
             "Line {line} holds about {count:,} fields, far more than the limit of {limit} columns. Keep only "
             "the columns you need and upload the file again."
-        ).format(line=number, count=line.count(delimiter) + 1, limit=MAX_COLUMNS)
+        ),
+        line=number,
+        count=line.count(delimiter) + 1,
+        limit=MAX_COLUMNS,
     )
 
 
@@ -377,30 +385,37 @@ def _parse_records(
     except csv.Error as error:  # e.g. a quote never closed makes a field longer than csv's limit
         line = line_numbers[max(1, min(reader.line_num, len(line_numbers))) - 1]
         raise InputError(
-            _("Line {line} could not be split into fields ({error}). Check the quotes on that line.").format(
-                line=line, error=error
-            )
+            N_("Line {line} could not be split into fields ({error}). Check the quotes on that line."),
+            line=line,
+            error=str(error),
         ) from error
     starts = [0, *ends[:-1]]  # index in `lines` of each row's first line
     spanning = [(start, end) for start, end in zip(starts, ends, strict=True) if end - start > 1]
     return records, [line_numbers[start] for start in starts], spanning, quotes
 
 
-def _quote_note(spanning: list[tuple[int, int]], quotes: list[int], line_numbers: list[int]) -> str:
+def _quote_note(spanning: list[tuple[int, int]], quotes: list[int], line_numbers: list[int]) -> Message:
     """What a quote that runs over line ends did; an odd count of quote marks (``quotes``: per line) means it was
     never closed."""
     start, end = spanning[-1]
     if end == len(quotes) and sum(quotes[start:end]) % 2:
         first, last = line_numbers[start], line_numbers[end - 1]
-        return _(
-            'A quote (") opened on line {first} runs over the end of the line and is never closed, so lines '
-            "{first} to {last} (the rest of the file) were read as one row. Close or remove that quote and upload "
-            "the file again."
-        ).format(first=first, last=last)
-    return _(
-        'A quote (") opened on line {lines} runs over the end of the line; the lines up to the closing quote were '
-        "read as one row. Check the quotes there."
-    ).format(lines=_line_list(line_numbers[start] for start, _end in spanning))
+        return said(
+            N_(
+                'A quote (") opened on line {first} runs over the end of the line and is never closed, so lines '
+                "{first} to {last} (the rest of the file) were read as one row. Close or remove that quote and upload "
+                "the file again."
+            ),
+            first=first,
+            last=last,
+        )
+    return said(
+        N_(
+            'A quote (") opened on line {lines} runs over the end of the line; the lines up to the closing quote '
+            "were read as one row. Check the quotes there."
+        ),
+        lines=_line_list(line_numbers[start] for start, _end in spanning),
+    )
 
 
 def _found_sentence(rows: int, columns: int) -> str:
@@ -427,13 +442,15 @@ def read_text_table(raw: bytes) -> TextTable:
 def _read_text_table(raw: bytes) -> TextTable:
     if len(raw) > MAX_BYTES:
         raise InputError(
-            _(
+            N_(
                 "The file is {size:.0f} MB; the limit is {limit} MB. "
                 "Keep fewer rows (for example the most recent ones) and upload it again."
-            ).format(size=len(raw) / 1024**2, limit=MAX_BYTES // 1024**2)
+            ),
+            size=len(raw) / 1024**2,
+            limit=MAX_BYTES // 1024**2,
         )
     if not raw.strip():
-        raise InputError(_("The file is empty. Upload a CSV file with a header row and rows of numbers below it."))
+        raise InputError(N_("The file is empty. Upload a CSV file with a header row and rows of numbers below it."))
     text, encoding = decode_text(raw)
     split = _split_lines(text, _allowed_lines)
     lines, line_numbers, comments, blanks = split.kept, split.line_numbers, split.comments, split.blanks
@@ -447,7 +464,7 @@ def _read_text_table(raw: bytes) -> TextTable:
         notes.append(_(MIXED_ENCODINGS))
     if not lines:
         raise InputError(
-            _("The file holds no data, only blank or comment lines. Upload a CSV file with rows of numbers.")
+            N_("The file holds no data, only blank or comment lines. Upload a CSV file with rows of numbers.")
         )
 
     delimiter = sniff_delimiter(_sample(lines))
@@ -463,7 +480,7 @@ def _read_text_table(raw: bytes) -> TextTable:
             ngettext("Skipped {count:,} blank line.", "Skipped {count:,} blank lines.", blanks).format(count=blanks)
         )
     if not lines:
-        raise InputError(_("The file holds no data, only blank lines. Upload a CSV file with rows of numbers."))
+        raise InputError(N_("The file holds no data, only blank lines. Upload a CSV file with rows of numbers."))
     if delimiter in DELIMITER_NOTES and any(delimiter in line for line in lines[:SNIFF_LINES]):
         notes.append(_(DELIMITER_NOTES[delimiter]))
     else:
@@ -473,24 +490,27 @@ def _read_text_table(raw: bytes) -> TextTable:
     del lines  # emptied as it was split: the rows hold the cells now
     quote_problem = _quote_note(spanning, quotes, line_numbers) if spanning else None
     if quote_problem:
-        notes.append(quote_problem)
+        notes.append(quote_problem.worded())
     has_header = _is_header(records[0], records[1:SNIFF_LINES])
     data, data_lines = (records[1:], record_lines[1:]) if has_header else (records, record_lines)
     if not data:
         raise InputError(
-            _("The file has a header row but no data rows below it.")
-            + " "
-            + (quote_problem or _("Add rows of numbers."))
+            sentences(
+                said(N_("The file has a header row but no data rows below it.")),
+                quote_problem or said(N_("Add rows of numbers.")),
+            )
         )
     width = Counter(len(row) for row in data).most_common(1)[0][0]
     if width > MAX_COLUMNS:
         raise _too_many_columns(width)
     if len(data) > MAX_ROWS:
         raise InputError(
-            _(
+            N_(
                 "The file has {count:,} data rows; the limit is {limit:,}. Keep the most recent rows, "
                 "or resample (for example daily instead of hourly)."
-            ).format(count=len(data), limit=MAX_ROWS)
+            ),
+            count=len(data),
+            limit=MAX_ROWS,
         )
     if len(data) * width > MAX_CELLS:  # a safety net: the budget was kept while the lines were split
         raise _too_many_cells(len(data), width)

@@ -26,6 +26,7 @@ from core.reading.series_gaps import (
 from core.reading.series_gaps import apply_missing_policy as apply_missing_policy
 from core.words.errors import InputError
 from core.words.i18n import N_, _, ngettext
+from core.words.message import Message, as_said, said
 
 log = logging.getLogger("rnnlab")
 
@@ -48,7 +49,7 @@ class SeriesTable:
     missing_cells: int  # NaN in the numeric columns (blank, NaN, ±inf or not a number in the file)
     missing_by_column: dict[str, int] = field(default_factory=dict)  # the same count, column by column
     constant_columns: list[str] = field(default_factory=list)  # numeric columns with one value in every filled row
-    quote_problem: str | None = None  # a quote that swallowed line ends: the likely cause of a later refusal
+    quote_problem: Message | None = None  # a quote that swallowed line ends: the likely cause of a later refusal
 
     @property
     def needs_row_order(self) -> bool:
@@ -72,18 +73,17 @@ def in_row_order(table: SeriesTable, row_order: str) -> SeriesTable:
     """
     if row_order not in ROW_ORDERS:
         raise InputError(
-            _("Unknown row order '{value}': choose one of {options}.").format(
-                value=row_order, options=", ".join(ROW_ORDERS)
-            )
+            N_("Unknown row order '{value}': choose one of {options}."), value=row_order, options=", ".join(ROW_ORDERS)
         )
     if row_order == "oldest_first":
         return table
     if not table.needs_row_order:
         raise InputError(
-            _(
+            N_(
                 "This file's rows are put in date order by its column '{name}', so the row order cannot be "
                 "chosen: choose oldest first."
-            ).format(name=table.date_column)
+            ),
+            name=table.date_column,
         )
     frame = table.frame.iloc[::-1].reset_index(drop=True)  # (rows, columns) the file's last row first
     return dataclasses.replace(table, frame=frame)
@@ -91,27 +91,55 @@ def in_row_order(table: SeriesTable, row_order: str) -> SeriesTable:
 
 def row_order_sentence(row_order: str) -> str:
     """Which end of a file without dates is read as the oldest, said as the screen reads it."""
+    return row_order_said(row_order).worded()
+
+
+def row_order_said(row_order: str) -> Message:
+    """``row_order_sentence`` kept as a message, worded where it is shown."""
     if row_order == "newest_first":
-        return _(
-            "Newest first: the rows are read from the end of the file, so the file's last row is the oldest and its "
-            "first row the newest (the note's lab reverses its stock file the same way, with xy[::-1])."
+        return said(
+            N_(
+                "Newest first: the rows are read from the end of the file, so the file's last row is the oldest and "
+                "its first row the newest (the note's lab reverses its stock file the same way, with xy[::-1])."
+            )
         )
-    return _("Oldest first: the rows are read in file order, so the file's first row is the oldest.")
+    return said(N_("Oldest first: the rows are read in file order, so the file's first row is the oldest."))
 
 
-def with_likely_cause(error: InputError, quote_problem: str | None) -> InputError:
+def with_likely_cause(error: InputError, quote_problem: Message | None) -> InputError:
     """``error`` with the quote problem appended when there is one: the learner hears cause and consequence."""
     if not quote_problem:
         return error
-    cause = quote_problem[0].lower() + quote_problem[1:]  # "A quote…" → "a quote…" (Korean has no case)
-    return InputError(_("{error} The likely cause: {cause}").format(error=error, cause=cause))
+    # "A quote…" → "a quote…" (Korean has no case), once worded.
+    return InputError(N_("{error} The likely cause: {cause}"), error=error.message, cause=FirstLower(quote_problem))
+
+
+@dataclass(frozen=True)
+class FirstLower(Message):
+    """A message worded with its first letter in lower case, to follow other words in a sentence."""
+
+    def __init__(self, message: Message) -> None:
+        object.__setattr__(self, "text", "{message}")
+        object.__setattr__(self, "values", {"message": message})
+        object.__setattr__(self, "plural", None)
+        object.__setattr__(self, "count", None)
+        object.__setattr__(self, "context", None)
+        object.__setattr__(self, "verbatim", True)
+
+    def worded(self) -> str:
+        words = super().worded()
+        return words[:1].lower() + words[1:]
 
 
 def _quote(names: Sequence[str], limit: int = 10) -> str:
+    return _quote_said(names, limit).worded()
+
+
+def _quote_said(names: Sequence[str], limit: int = 10) -> Message:
     shown = ", ".join(f"'{name}'" for name in names[:limit])
     if len(names) <= limit:
-        return shown
-    return _("{names} and {count} more").format(names=shown, count=len(names) - limit)
+        return as_said(shown)
+    return said(N_("{names} and {count} more"), names=shown, count=len(names) - limit)
 
 
 def _date_text(moment: pd.Timestamp) -> str:
@@ -133,10 +161,11 @@ def read_series(raw: bytes, filename: str = "upload.csv") -> SeriesTable:
     except Exception as error:
         log.exception("read_series failed on %r", filename)
         raise InputError(
-            _(
+            N_(
                 "'{filename}' could not be read as a table of numbers. Save it as a CSV file (UTF-8, one row "
                 "per time step, a header row with column names) and upload it again."
-            ).format(filename=filename)
+            ),
+            filename=filename,
         ) from error
 
 
@@ -191,10 +220,11 @@ def _read_numbers(table: TextTable, date_index: int | None) -> tuple[dict[str, n
 
     if not numbers:
         raise InputError(
-            _(
+            N_(
                 "No column holds numbers, so there is nothing to forecast (columns found: {names}). "
                 "Upload a table with at least one column of numbers."
-            ).format(names=_quote(table.names))
+            ),
+            names=_quote_said(table.names),
         )
     notes = []
     if separators[True]:

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from core.words.errors import InputError
-from core.words.i18n import _, ngettext
+from core.words.i18n import N_
+from core.words.message import Message, as_said, said, said_plural
 
 MISSING_POLICIES = ("drop", "fill_forward", "fill_zero")
 
@@ -29,23 +30,31 @@ class GapFill:
     rows_dropped: int = 0  # rows removed: with a gap (drop), or leading rows with no earlier value (fill forward)
     cells_filled: int = 0
 
-    def sentence(self) -> str:
+    def message(self) -> Message:
+        """What the policy did, kept as a message (worded where it is shown)."""
         if self.policy == "drop" and self.rows_dropped:
-            return _("Dropped {count:,} rows with a missing value in the chosen columns.").format(
-                count=self.rows_dropped
+            return said(
+                N_("Dropped {count:,} rows with a missing value in the chosen columns."), count=self.rows_dropped
             )
         if self.policy == "fill_zero" and self.cells_filled:
-            return _("Filled {count:,} missing cells with 0.").format(count=self.cells_filled)
+            return said(N_("Filled {count:,} missing cells with 0."), count=self.cells_filled)
         if self.policy == "fill_forward" and self.rows_dropped:
-            return _(
-                "Filled {count:,} missing cells with the last value seen before them; dropped the first {rows:,} "
-                "rows, which had no earlier value."
-            ).format(count=self.cells_filled, rows=self.rows_dropped)
-        if self.policy == "fill_forward" and self.cells_filled:
-            return _("Filled {count:,} missing cells with the last value seen before them.").format(
-                count=self.cells_filled
+            return said(
+                N_(
+                    "Filled {count:,} missing cells with the last value seen before them; dropped the first {rows:,} "
+                    "rows, which had no earlier value."
+                ),
+                count=self.cells_filled,
+                rows=self.rows_dropped,
             )
-        return _("No missing values in the chosen columns.")
+        if self.policy == "fill_forward" and self.cells_filled:
+            return said(
+                N_("Filled {count:,} missing cells with the last value seen before them."), count=self.cells_filled
+            )
+        return said(N_("No missing values in the chosen columns."))
+
+    def sentence(self) -> str:
+        return self.message().worded()
 
 
 def apply_missing_policy(frame: pd.DataFrame, columns: Sequence[str], policy: str) -> tuple[pd.DataFrame, str]:
@@ -64,16 +73,16 @@ def fill_gaps(frame: pd.DataFrame, columns: Sequence[str], policy: str) -> tuple
     """
     if policy not in MISSING_POLICIES:
         raise InputError(
-            _("Unknown missing-value policy '{policy}': choose one of {policies}.").format(
-                policy=policy, policies=", ".join(MISSING_POLICIES)
-            )
+            N_("Unknown missing-value policy '{policy}': choose one of {policies}."),
+            policy=policy,
+            policies=", ".join(MISSING_POLICIES),
         )
     columns = list(columns)
     unknown = [column for column in columns if column not in frame.columns]
     if unknown:
-        raise InputError(_("Choose at least one column of the table (unknown: {names}).").format(names=_quote(unknown)))
+        raise InputError(N_("Choose at least one column of the table (unknown: {names})."), names=_quote(unknown))
     if not columns:
-        raise InputError(_("Choose at least one column of the table (unknown: none chosen)."))
+        raise InputError(N_("Choose at least one column of the table (unknown: none chosen)."))
     result = frame.copy()
     values = result[columns].astype("float64").replace([np.inf, -np.inf], np.nan)  # (rows, columns)
     result[columns] = values
@@ -96,31 +105,34 @@ def fill_gaps(frame: pd.DataFrame, columns: Sequence[str], policy: str) -> tuple
         done = GapFill(policy, rows_dropped=int(leading.sum()), cells_filled=filled)
     if result.empty:
         raise InputError(
-            _("No rows are left once the missing values are removed. Choose other columns or fix the file.")
+            N_("No rows are left once the missing values are removed. Choose other columns or fix the file.")
         )
     return result.reset_index(drop=True), done
 
 
 def duration_text(span: pd.Timedelta) -> str:
     """9 days, 6 hours, 15 minutes: the unit the span is a whole number of, else pandas' own text."""
+    return duration_said(span).worded()
+
+
+def duration_said(span: pd.Timedelta) -> Message:
+    """``duration_text`` kept as a message, worded where it is shown."""
     for unit, seconds in (("day", 86_400), ("hour", 3_600), ("minute", 60), ("second", 1)):
         count, rest = divmod(span.total_seconds(), seconds)
         if count >= 1 and rest == 0:
             return _counted(unit, int(count))
-    return str(span)
+    return as_said(str(span))
 
 
-def _counted(unit: str, count: int) -> str:
+def _counted(unit: str, count: int) -> Message:
     """``count`` of a unit of time, in words: one whole phrase per unit (each language has its own plural)."""
     if unit == "day":
-        text = ngettext("{count:,} day", "{count:,} days", count)
-    elif unit == "hour":
-        text = ngettext("{count:,} hour", "{count:,} hours", count)
-    elif unit == "minute":
-        text = ngettext("{count:,} minute", "{count:,} minutes", count)
-    else:
-        text = ngettext("{count:,} second", "{count:,} seconds", count)
-    return text.format(count=count)
+        return said_plural("{count:,} day", "{count:,} days", count)
+    if unit == "hour":
+        return said_plural("{count:,} hour", "{count:,} hours", count)
+    if unit == "minute":
+        return said_plural("{count:,} minute", "{count:,} minutes", count)
+    return said_plural("{count:,} second", "{count:,} seconds", count)
 
 
 @dataclass(frozen=True)
@@ -133,29 +145,33 @@ class SpacingJumps:
     usual: pd.Timedelta
     largest: pd.Timedelta
 
-    def sentence(self) -> str:
-        places = ngettext("{count:,} place", "{count:,} places", self.jumps).format(count=self.jumps)
+    def message(self) -> Message:
+        """The warning kept as a message (worded where it is shown)."""
+        places = said_plural("{count:,} place", "{count:,} places", self.jumps)
         if self.jumps_before:
-            places = _("{places} (the file itself had {count:,})").format(places=places, count=self.jumps_before)
-        broke = ngettext(
+            places = said(N_("{places} (the file itself had {count:,})"), places=places, count=self.jumps_before)
+        broke = said_plural(
             "Dropping {count:,} row broke the spacing of the dates: consecutive rows are now more than {usual} "
             "apart in {places}, the largest jump {largest}.",
             "Dropping {count:,} rows broke the spacing of the dates: consecutive rows are now more than {usual} "
             "apart in {places}, the largest jump {largest}.",
             self.rows_removed,
-        ).format(
-            count=self.rows_removed,
-            usual=duration_text(self.usual),
+            usual=duration_said(self.usual),
             places=places,
-            largest=duration_text(self.largest),
+            largest=duration_said(self.largest),
         )
-        return " ".join(
-            [
-                broke,
-                _("A window there reads dates that are not consecutive as if they were."),
-                _("'Fill forward' or 'fill with 0' keeps every row."),
-            ]
+        return Message(
+            "{broke} {there} {keep}",
+            {
+                "broke": broke,
+                "there": said(N_("A window there reads dates that are not consecutive as if they were.")),
+                "keep": said(N_("'Fill forward' or 'fill with 0' keeps every row.")),
+            },
+            verbatim=True,
         )
+
+    def sentence(self) -> str:
+        return self.message().worded()
 
 
 def spacing_warning(dates_before: pd.Series, dates_after: pd.Series) -> str | None:

@@ -15,7 +15,8 @@ import pandas as pd
 
 from core.reading.validation import whole_number
 from core.words.errors import InputError
-from core.words.i18n import N_, _, ngettext
+from core.words.i18n import N_
+from core.words.message import Message, as_said, said, said_plural, sentences
 
 TRAIN_FRACTION_LIMITS = (0.1, 0.95)
 SMALLER_UNITS = N_(
@@ -68,9 +69,9 @@ def _check_train_fraction(train_fraction: float) -> None:
     low, high = TRAIN_FRACTION_LIMITS
     if not low <= train_fraction <= high:
         raise InputError(
-            _("The training share must be between {low:.0%} and {high:.0%} so that both parts have rows.").format(
-                low=low, high=high
-            )
+            N_("The training share must be between {low:.0%} and {high:.0%} so that both parts have rows."),
+            low=low,
+            high=high,
         )
 
 
@@ -93,19 +94,25 @@ def chronological_split(rows: int, train_fraction: float, window: int, horizon: 
         needed = rows_needed(train_fraction, window, horizon)
         shortest = min(window, SHORTEST_WINDOW)
         if (shortest, 1) != (window, horizon) and rows >= rows_needed(train_fraction, shortest, 1):
-            advice = _("Shorten the window or the horizon, or use a longer series.")
+            advice = said(N_("Shorten the window or the horizon, or use a longer series."))
         else:  # even the shortest settings do not fit: only more rows help
-            advice = _("Use a longer series: even a window of {shortest} and a horizon of 1 need more rows.").format(
-                shortest=shortest
+            advice = said(
+                N_("Use a longer series: even a window of {shortest} and a horizon of 1 need more rows."),
+                shortest=shortest,
             )
-        too_few = ngettext(
+        too_few = said_plural(
             "Too few rows: the series has {rows:,} row, but a window of {window} and a horizon of {horizon} with "
             "{share:.0%} for training need at least {needed:,} rows (one training and one test window).",
             "Too few rows: the series has {rows:,} rows, but a window of {window} and a horizon of {horizon} with "
             "{share:.0%} for training need at least {needed:,} rows (one training and one test window).",
             rows,
-        ).format(rows=rows, window=window, horizon=horizon, share=train_fraction, needed=needed)
-        raise InputError(f"{too_few} {advice}")
+            rows=rows,
+            window=window,
+            horizon=horizon,
+            share=train_fraction,
+            needed=needed,
+        )
+        raise InputError(sentences(too_few, advice))
     return split
 
 
@@ -119,28 +126,26 @@ def validate_target(
 ) -> ChronologicalSplit:
     """Refuse a forecast that cannot be made, before any training starts; return the split it will use."""
     _check_train_fraction(train_fraction)
-    window = whole_number(window, _("The window"), 1, 1_000_000)
-    horizon = whole_number(horizon, _("The horizon"), 1, 1_000_000)
+    window = whole_number(window, N_("The window"), 1, 1_000_000)
+    horizon = whole_number(horizon, N_("The horizon"), 1, 1_000_000)
     if target not in frame.columns or not pd.api.types.is_numeric_dtype(frame[target]):
         raise InputError(
-            _("The target '{name}' is not a numeric column of the table: choose one of its numbers.").format(
-                name=target
-            )
+            N_("The target '{name}' is not a numeric column of the table: choose one of its numbers."), name=target
         )
     for column in [target, *features]:
         if column not in frame.columns or not pd.api.types.is_numeric_dtype(frame[column]):
             raise InputError(
-                _("The feature '{name}' is not a numeric column of the table: choose one of its numbers.").format(
-                    name=column
-                )
+                N_("The feature '{name}' is not a numeric column of the table: choose one of its numbers."), name=column
             )
         gaps = int((~np.isfinite(frame[column].to_numpy(dtype="float64"))).sum())
         if gaps:
             raise InputError(
-                _(
+                N_(
                     "The column '{name}' still has {count:,} missing values: choose a missing-value policy "
                     "(drop rows, fill forward or fill with 0)."
-                ).format(name=column, count=gaps)
+                ),
+                name=column,
+                count=gaps,
             )
     # Too few rows before a constant target: one row is always "the same value in every row", but the
     # learner's real problem is the length of the file.
@@ -148,17 +153,18 @@ def validate_target(
     values = frame[target].to_numpy(dtype="float64")
     if values.min() == values.max():
         raise InputError(
-            _(
+            N_(
                 "The target column '{name}' has the same value in every row: nothing to forecast. "
                 "Choose another column."
-            ).format(name=target)
+            ),
+            name=target,
         )
     return split
 
 
-def _column_name(names: Sequence[str], column: int) -> str:
+def _column_name(names: Sequence[str], column: int) -> Message:
     """'Close' for a named column, "a column" (in words) when the scaler was fitted without names."""
-    return f"'{names[column]}'" if column < len(names) else _("a column")
+    return as_said(f"'{names[column]}'") if column < len(names) else said(N_("a column"))
 
 
 @dataclass(frozen=True)
@@ -180,11 +186,11 @@ class MinMaxScaler:
         in the message when a range is too large for floating point (near ±1.7e308, max − min overflows)."""
         values = np.asarray(train_values, dtype="float64")
         if len(values) == 0:  # before the reshape, which cannot infer the columns of zero rows
-            raise InputError(_("There are no training rows to fit the scaling on: raise the training share."))
+            raise InputError(N_("There are no training rows to fit the scaling on: raise the training share."))
         values = values.reshape(len(values), -1)  # (rows, columns)
         if not np.isfinite(values).all():
             raise InputError(
-                _("The training part has missing or infinite values: choose a missing-value policy first.")
+                N_("The training part has missing or infinite values: choose a missing-value policy first.")
             )
         minimum, maximum = values.min(axis=0), values.max(axis=0)
         with np.errstate(over="ignore"):
@@ -192,15 +198,17 @@ class MinMaxScaler:
         overflowing = np.flatnonzero(~np.isfinite(span))
         if len(overflowing):
             column = int(overflowing[0])
-            raise InputError(
-                _(
+            too_large = said(
+                N_(
                     "The values of {name} in the training rows run from {low:.3g} to {high:.3g}: that range is "
                     "larger than floating-point numbers can hold (about 1.8e308), so they cannot be scaled to 0–1 "
                     "for training."
-                ).format(name=_column_name(names, column), low=minimum[column], high=maximum[column])
-                + " "
-                + _(SMALLER_UNITS)
+                ),
+                name=_column_name(names, column),
+                low=float(minimum[column]),
+                high=float(maximum[column]),
             )
+            raise InputError(sentences(too_large, said(SMALLER_UNITS)))
         return cls(minimum=minimum, span=np.where(span > 0, span, 1.0), maximum=maximum)
 
     def transform(self, values: np.ndarray) -> np.ndarray:
@@ -215,15 +223,15 @@ class MinMaxScaler:
         beyond = ~(np.abs(scaled) <= FLOAT32_MAX)  # (rows, columns) or (rows,): inf and NaN count too
         if beyond.any():
             column = int(np.flatnonzero(beyond.reshape(len(scaled), -1).any(axis=0))[0])
-            raise InputError(
-                _(
+            too_far = said(
+                N_(
                     "Some values of {name} lie so far outside the training rows' range (scaled: beyond 3.4e38) "
                     "that the network cannot read them as numbers."
-                ).format(name=_column_name(names, column))
-                + " "
-                + _(SMALLER_UNITS)
-                + " "
-                + _("Or check the file for a misplaced value.")
+                ),
+                name=_column_name(names, column),
+            )
+            raise InputError(
+                sentences(too_far, said(SMALLER_UNITS), said(N_("Or check the file for a misplaced value.")))
             )
         return scaled.astype(np.float32)
 

@@ -471,12 +471,3 @@ def restore(run: dict, saved: SavedRun, sessions: dict[str, TrainingSession], re
         part.restore(tensors)
     for name, log in logs.items():
         read_backs[name].restore(log)
-
-
-def build_sessions(settings: Any) -> tuple[dict[str, TrainingSession], dict[str, ReadBackLog]]:
-    """The sessions (and read-back logs) a screen builds from its settings, as its page does (its registry entry's
-    ``build``)."""
-    entry = registry.screen_of(settings)
-    if entry is None or entry.build is None:
-        raise InputError(N_("Runs of this screen cannot be saved yet."))
-    return entry.build(settings)

@@ -78,3 +78,9 @@ def as_said(text: str) -> Message:
 def worded(value: Any) -> Any:
     """A message worded in the current language; any other value as it is."""
     return value.worded() if isinstance(value, Message) else value
+
+
+def sentences(*parts: Message) -> Message:
+    """Whole sentences (each a message) said one after the other, with a space between them, as one message."""
+    names = [f"part{index}" for index in range(len(parts))]
+    return Message(" ".join(f"{{{name}}}" for name in names), dict(zip(names, parts, strict=True)), verbatim=True)

@@ -99,15 +99,22 @@ REFUSALS: dict[str, Callable[[pytest.MonkeyPatch], object]] = {
 
 
 def refusal(kind: str, language: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    with speaking(language), pytest.raises(InputError) as refused:
-        REFUSALS[kind](monkeypatch)
-    return str(refused.value)
+    """The refusal raised and worded in ``language`` (an error words itself when shown)."""
+    with speaking(language):
+        with pytest.raises(InputError) as refused:
+            REFUSALS[kind](monkeypatch)
+        return str(refused.value)
 
 
 @pytest.mark.parametrize("kind", list(REFUSALS))
 def test_every_refusal_is_said_in_korean(kind, monkeypatch):
     english, korean = refusal(kind, "en", monkeypatch), refusal(kind, "ko", monkeypatch)
     assert korean != english
+    # Raised in English, kept, and shown after a switch to Korean: it rewords, nothing is read again.
+    with pytest.raises(InputError) as kept:
+        REFUSALS[kind](monkeypatch)
+    with speaking("ko"):
+        assert str(kept.value) == korean
     assert hangul_share(korean) > 0.8, korean
     assert hangul_share(english) == 0
 
@@ -158,7 +165,7 @@ def test_the_gap_policy_and_the_spacing_warning_are_korean():
 
 def test_the_cached_read_answers_each_learner_in_their_language():
     """The same bytes read first for an English learner, then for a Korean one: each gets their own words, for a
-    table (the language is part of the cache key) and for a refusal (an exception is never cached)."""
+    table (the language is part of the cache key) and for a refusal (cached as a message, worded when shown)."""
     from ui.series_data import read_cached, source_text
 
     english = read_cached(DAILY, "daily.csv", "en")
@@ -167,8 +174,10 @@ def test_the_cached_read_answers_each_learner_in_their_language():
     assert read_cached(DAILY, "daily.csv", "en") is not korean
     refused = b"name,city\nfoo,bar\n"
     for language, words in (("en", "No column holds numbers"), ("ko", "숫자가 든 열이 없어"), ("en", "No column")):
-        with pytest.raises(InputError, match=words):
-            read_cached(refused, "bad.csv", language)
+        with speaking(language):
+            with pytest.raises(InputError) as refusal:
+                read_cached(refused, "bad.csv", language)
+            assert words in str(refusal.value)
     with speaking("ko"):
         assert source_text("sample:stock_like.csv") == "내장 예제 stock_like.csv"
         assert source_text("upload:my:file.csv:0123456789abcdef") == "올린 파일 my:file.csv"

@@ -17,12 +17,12 @@ import pytest
 import core.words.i18n
 from core.engine.records import FAILED, FAILED_MESSAGE
 from core.runs.links import holds, ignored_sentence, link_text, options_by_label, read_link
-from core.saving.file import FORMAT_VERSION, build_sessions, save_run
+from core.saving.file import FORMAT_VERSION, save_run
 from core.screens.hihello.settings import HiHelloSettings
 from core.screens.registry import presets_for, training_screens
 from core.words.errors import InputError
 from core.words.i18n import _, speaking
-from tests.saving.helpers import load_run
+from tests.saving.helpers import build_sessions, load_run
 from tests.words.korean_text import has_hangul
 
 READOUTS = {"logits": "RNN output used directly as the scores (the lab)", "linear": "a linear layer on top"}

@@ -8,8 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.engine.session import TrainingSession
-from core.saving.file import MACHINE_LABEL, Machine, build_sessions, machine_of, read_settings, restore
+from core.saving.file import MACHINE_LABEL, Machine, machine_of, read_settings, restore
+from core.screens import registry
 from core.screens.long_sequences.windows import ReadBackLog
+
+
+def build_sessions(settings: Any) -> tuple[dict[str, TrainingSession], dict[str, ReadBackLog]]:
+    """The sessions (and read-back logs) a screen builds from its settings, as its page does (its registry entry's
+    ``build``): what a loaded run is restored into."""
+    return registry.screen_of(settings).build(settings)
 
 
 @dataclass

@@ -11,13 +11,13 @@ import pytest
 import torch
 
 from core.reading.series import read_series
-from core.saving.file import MAX_UNPACKED_BYTES, build_sessions, save_run
+from core.saving.file import MAX_UNPACKED_BYTES, save_run
 from core.screens.hihello.settings import HiHelloSettings
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
 from core.screens.time_series.forecasting import ForecastSettings, prepare
 from core.words.errors import InputError
-from tests.saving.helpers import load_run
+from tests.saving.helpers import build_sessions, load_run
 
 HIHELLO = HiHelloSettings(epochs=40)
 LONGSEQ = LongSequenceSettings(epochs=12, batch_size=8)  # several shuffled steps per epoch

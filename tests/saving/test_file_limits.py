@@ -16,7 +16,6 @@ import core.saving.file
 from core.runs.state import MAX_LEARNING_RATE_CHANGES, check_saveable
 from core.saving.description import MAX_JSON_DEPTH, MAX_RUN_JSON_BYTES, json_ceiling
 from core.saving.file import (
-    build_sessions,
     read_settings,
     restore,
     save_run,
@@ -24,7 +23,7 @@ from core.saving.file import (
 from core.screens.hihello.settings import HiHelloSettings
 from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
 from core.words.errors import InputError
-from tests.saving.helpers import load_run
+from tests.saving.helpers import build_sessions, load_run
 from tests.saving.test_file import HIHELLO, LONGSEQ, edited, members, packed, trained
 
 

@@ -10,6 +10,7 @@ elsewhere, is in the menu, reads its link and saves and loads its runs.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import json
 import re
@@ -20,13 +21,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.saving.file import build_sessions, save_run
+from core.saving.file import save_run
 from core.screens import registry
 from core.screens.long_sequences.settings import LongSequenceSettings
 from core.screens.registry import find, screen, screen_of, screens, training_screens
 from core.words.notes import SECTIONS
 from tests.conftest import APP, APP_TIMEOUT, live_run
-from tests.saving.helpers import load_run
+from tests.saving.helpers import build_sessions, load_run
 
 ROOT = Path(__file__).resolve().parents[2]
 # The app's source: where a screen's name may appear only in its own folder, its page and the registry.
@@ -88,6 +89,12 @@ def uses_of(name: str, tree: ast.AST) -> list[tuple[int, str]]:
     return found
 
 
+@functools.cache
+def parsed(path: Path) -> ast.AST:
+    """A source file's tree, parsed once for every name the test looks for."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("name", [name for entry in screens() for name in entry.names])
 def test_a_screens_name_appears_only_in_its_folder_its_page_and_the_registry(name):
     entry = screen(name)
@@ -97,7 +104,7 @@ def test_a_screens_name_appears_only_in_its_folder_its_page_and_the_registry(nam
         relative = path.relative_to(ROOT).as_posix()
         if relative.startswith(allowed):
             continue
-        offenders += [(relative, *use) for use in uses_of(name, ast.parse(path.read_text(encoding="utf-8")))]
+        offenders += [(relative, *use) for use in uses_of(name, parsed(path))]
     assert offenders == []
 
 

@@ -13,9 +13,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.saving.file import build_sessions, save_run
+from core.saving.file import save_run
 from core.screens.hihello.settings import HiHelloSettings
 from tests.conftest import APP, APP_TIMEOUT, live_run, setting
+from tests.saving.helpers import build_sessions
 from tests.words.korean_text import mostly_hangul
 
 PAGE, KEY = "pages/hihello.py", "hihello"

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.saving.file import build_sessions, save_run, this_machine
+from core.saving.file import save_run, this_machine
 from core.screens.hihello.settings import HiHelloSettings
 from tests.conftest import APP, APP_TIMEOUT, finish, live_run, open_screen, visit
+from tests.saving.helpers import build_sessions
 from tests.saving.test_file import comparison_halfway, edited
 from tests.words.korean_text import mostly_hangul
 from ui.links import LINK_PROMISE

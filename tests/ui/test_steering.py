@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.conftest import finish, live_run, visit
+from tests.conftest import fast_first, finish, live_run, visit
 from tests.runs.test_code import TOLERANCE, script_losses
 from tests.ui.test_links import link_of, notes, opened
 from ui.run_code_views import run_code
@@ -58,12 +58,14 @@ def test_a_reset_run_starts_at_the_steered_rate_with_no_changes_to_replay():
 
 @pytest.mark.parametrize(
     ("written", "why"),
-    [
-        ("22:0.5", "0.5 is not a learning rate this screen offers"),
-        ("22=0.03", "each change is written epoch:rate or epoch+steps:rate"),
-        ("44:3,22:0.03", "the changes are not in the order they happened"),
-        (",".join(f"{epoch}:0.03" for epoch in range(101)), "more than 100 changes"),
-    ],
+    fast_first(
+        [
+            ("22:0.5", "0.5 is not a learning rate this screen offers"),
+            ("22=0.03", "each change is written epoch:rate or epoch+steps:rate"),
+            ("44:3,22:0.03", "the changes are not in the order they happened"),
+            (",".join(f"{epoch}:0.03" for epoch in range(101)), "more than 100 changes"),
+        ]
+    ),
 )
 def test_a_forged_steering_in_a_link_is_named_in_the_note_and_the_run_trains_unsteered(written, why):
     at = opened({"hihello_rate_changes": written})

@@ -9,6 +9,8 @@ import hashlib
 import threading
 import time
 
+import pytest
+
 import core.engine.admission
 import ui.live_run
 import ui.training_views
@@ -47,6 +49,7 @@ def test_a_views_computing_waits_for_a_free_slot_and_gives_it_back(monkeypatch):
     assert admission.computing == 0 and admission.waiting == 0  # given back, out of the line
 
 
+@pytest.mark.slow  # seconds of waiting on a timer: make test runs it, make check leaves it out
 def test_the_forecasts_scores_wait_for_a_slot_when_every_slot_is_taken(monkeypatch):
     at = visit(PAGE, **{f"{KEY}_epochs_{TAG}": 20})
     run = live_run(at, KEY)

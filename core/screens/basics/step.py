@@ -19,7 +19,7 @@ from core.engine.cell_math import NONLINEARITIES, CellWeights, rnn_step
 from core.engine.cells import unroll_layer
 from core.reading.validation import MAX_SEED, whole_number
 from core.words.errors import InputError
-from core.words.i18n import _, pgettext
+from core.words.i18n import N_, _, pgettext
 
 WORD = "hello"
 VOCABULARY = ("h", "e", "l", "o")  # the seed's letters, in order of first appearance
@@ -32,9 +32,7 @@ SEQUENCE_RANGE = (2, 200)
 
 def check_nonlinearity(nonlinearity: str) -> str:
     if nonlinearity not in NONLINEARITIES:
-        raise InputError(
-            _("Unknown nonlinearity '{nonlinearity}': choose tanh or relu.").format(nonlinearity=nonlinearity)
-        )
+        raise InputError(N_("Unknown nonlinearity '{nonlinearity}': choose tanh or relu."), nonlinearity=nonlinearity)
     return nonlinearity
 
 
@@ -65,7 +63,7 @@ def seeded_rnn(
 
 def vocabulary_for(input_size: int) -> tuple[str, ...]:
     """The letters that get a one-hot dimension: the first ``input_size`` of h, e, l, o."""
-    input_size = whole_number(input_size, _("The input size d"), *SIZE_RANGE)
+    input_size = whole_number(input_size, N_("The input size d"), *SIZE_RANGE)
     return VOCABULARY[:input_size]
 
 
@@ -111,10 +109,10 @@ def one_step(
 ) -> OneStep:
     """One step of an ``nn.RNN`` on "hello" written out term by term, checked against torch."""
     vocabulary = vocabulary_for(input_size)
-    hidden_size = whole_number(hidden_size, _("The hidden size D_h"), *SIZE_RANGE)
-    seed = whole_number(seed, _("The seed"), 0, MAX_SEED)
+    hidden_size = whole_number(hidden_size, N_("The hidden size D_h"), *SIZE_RANGE)
+    seed = whole_number(seed, N_("The seed"), 0, MAX_SEED)
     nonlinearity = check_nonlinearity(nonlinearity)
-    time_step = whole_number(time_step, _("The time step t"), 1, len(WORD))
+    time_step = whole_number(time_step, N_("The time step t"), 1, len(WORD))
 
     inputs = one_hot_word(WORD, input_size).unsqueeze(0)  # (1, time, input)
     module = seeded_rnn(input_size, hidden_size, nonlinearity, seed=seed)
@@ -158,7 +156,7 @@ def one_step(
 
 def unit_arithmetic(step: OneStep, unit: int = 0) -> str:
     """LaTeX of hidden unit ``unit`` (0-based) computed by hand, numbers rounded to 3 decimals."""
-    unit = whole_number(unit, _("The hidden unit"), 0, len(step.hidden) - 1)
+    unit = whole_number(unit, N_("The hidden unit"), 0, len(step.hidden) - 1)
     i, t = unit + 1, step.time_step
 
     def num(value: float) -> str:
@@ -194,8 +192,8 @@ class Shapes:
 
 def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int = 2) -> Shapes:
     """Run nn.RNN(4, hidden_size, num_layers) on the lab's batch and read off the shapes."""
-    num_layers = whole_number(num_layers, _("The number of layers"), *LAYERS_RANGE)
-    hidden_size = whole_number(hidden_size, _("The hidden size"), *SIZE_RANGE)
+    num_layers = whole_number(num_layers, N_("The number of layers"), *LAYERS_RANGE)
+    hidden_size = whole_number(hidden_size, N_("The hidden size"), *SIZE_RANGE)
     batch = torch.stack([one_hot_word(word, len(VOCABULARY)) for word in BATCH_WORDS])  # (batch, time, input)
     if not batch_first:
         batch = batch.transpose(0, 1)  # (time, batch, input)
@@ -244,9 +242,9 @@ def rnn_shapes(batch_first: bool = True, num_layers: int = 1, hidden_size: int =
 
 def unrolled_dot(time_steps: int = 5, num_layers: int = 1, hidden_size: int = 2, batch_first: bool = True) -> str:
     """DOT source of the lab's network unrolled through time: inputs at the bottom, layers above."""
-    time_steps = whole_number(time_steps, _("The number of time steps"), 1, 8)
-    num_layers = whole_number(num_layers, _("The number of layers"), *LAYERS_RANGE)
-    hidden_size = whole_number(hidden_size, _("The hidden size"), *SIZE_RANGE)
+    time_steps = whole_number(time_steps, N_("The number of time steps"), 1, 8)
+    num_layers = whole_number(num_layers, N_("The number of layers"), *LAYERS_RANGE)
+    hidden_size = whole_number(hidden_size, N_("The hidden size"), *SIZE_RANGE)
     batch, inputs = len(BATCH_WORDS), len(VOCABULARY)
     h_shape = f"({batch}, {hidden_size})"
     out = "output[:, {t}]" if batch_first else "output[{t}]"

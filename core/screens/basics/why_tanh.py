@@ -16,7 +16,7 @@ from core.engine.cell_math import CellWeights, rnn_step
 from core.reading.validation import whole_number
 from core.screens.basics.step import RADIUS_RANGE, SEQUENCE_RANGE, SIZE_RANGE, check_nonlinearity
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,8 @@ class Collapse:
 
 def linear_collapse(size: int = 4, layers: int = 3, samples: int = 256, seed: int = 0) -> Collapse:
     """The seed's argument in numbers: linear layers collapse into one matrix, tanh layers do not."""
-    size = whole_number(size, _("The layer size"), *SIZE_RANGE)
-    layers = whole_number(layers, _("The number of layers"), 2, 6)
+    size = whole_number(size, N_("The layer size"), *SIZE_RANGE)
+    layers = whole_number(layers, N_("The number of layers"), 2, 6)
     generator = torch.Generator().manual_seed(int(seed))
     weights = [
         1.5 * torch.randn(size, size, generator=generator, dtype=torch.float64) / size**0.5 for _ in range(layers)
@@ -110,15 +110,16 @@ def gradient_through_time(
         or not low <= spectral_radius <= high
     ):
         raise InputError(
-            _("The spectral radius must be between {low} and {high} (got {value}).").format(
-                low=low, high=high, value=repr(spectral_radius)
-            )
+            N_("The spectral radius must be between {low} and {high} (got {value})."),
+            low=low,
+            high=high,
+            value=repr(spectral_radius),
         )
     nonlinearity = check_nonlinearity(nonlinearity)
-    steps = whole_number(steps, _("The sequence length T"), *SEQUENCE_RANGE)
-    hidden_size = whole_number(hidden_size, _("The hidden size"), 1, 64)
+    steps = whole_number(steps, N_("The sequence length T"), *SEQUENCE_RANGE)
+    hidden_size = whole_number(hidden_size, N_("The hidden size"), 1, 64)
     if not isinstance(input_scale, (int, float)) or not 0 < input_scale <= 10:
-        raise InputError(_("The input scale must be in (0, 10] (got {value}).").format(value=repr(input_scale)))
+        raise InputError(N_("The input scale must be in (0, 10] (got {value})."), value=repr(input_scale))
     weights, generator = random_cell(float(spectral_radius), hidden_size, seed)
     inputs = input_scale * torch.randn(steps, 1, hidden_size, generator=generator, dtype=torch.float64)
     states = [torch.zeros(1, hidden_size, dtype=torch.float64, requires_grad=True)]  # h_0 .. h_T (1, hidden)
@@ -158,7 +159,7 @@ def gradient_reading(travel: GradientTravel, distance: int = 50) -> str:
     """The chart's caption, read off the plotted numbers: does the gradient follow radius^distance?
 
     Two sentences, each one message: where radius^distance goes, then what the measured gradient does."""
-    distance = whole_number(distance, _("The distance"), 1, int(travel.distances[-1]))
+    distance = whole_number(distance, N_("The distance"), 1, int(travel.distances[-1]))
     radius, name = travel.spectral_radius, travel.nonlinearity
     norm, reference = float(travel.norms[distance]), float(travel.reference[distance])
     if radius == 1:
@@ -213,7 +214,7 @@ VANISHED_BELOW, EXPLODED_ABOVE = 0.1, 10.0
 
 def gradient_trend(travel: GradientTravel, distance: int = 50) -> str:
     """ "vanishes", "explodes" or "neither": what ‖∂h_T/∂h_t‖ does over ``distance`` steps, on the chart's numbers."""
-    distance = whole_number(distance, _("The distance"), 1, int(travel.distances[-1]))
+    distance = whole_number(distance, N_("The distance"), 1, int(travel.distances[-1]))
     norm = float(travel.norms[distance])
     if norm < VANISHED_BELOW:
         return "vanishes"

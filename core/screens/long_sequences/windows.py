@@ -26,7 +26,8 @@ from core.engine.settings import SequenceData, TrainConfig
 from core.reading.text import Vocabulary, in_running_text, validate_text
 from core.reading.validation import MAX_SEED, whole_number
 from core.words.errors import InputError
-from core.words.i18n import N_, _, ngettext
+from core.words.i18n import N_
+from core.words.message import said_plural
 
 # The lab's sentence (the study note's RNN_longseq notebook), in English whatever the page's language: it is the
 # data the network learns, not a message, so it lives with the other sample data. Same text, same runs and links.
@@ -94,13 +95,15 @@ def sliding_windows(text: str, sequence_length: int = 10, max_length: int = MAX_
     length = check_sequence_length(sequence_length)
     if text is not None and 0 < len(text) < length + 1:
         raise InputError(
-            ngettext(
+            said_plural(
                 "The text has {count} character, but a window of {length} characters needs at least {needed}: "
                 "one window plus the character it predicts. Type a longer text or choose a shorter sequence length.",
                 "The text has {count} characters, but a window of {length} characters needs at least {needed}: "
                 "one window plus the character it predicts. Type a longer text or choose a shorter sequence length.",
                 len(text),
-            ).format(count=len(text), length=length, needed=length + 1)
+                length=length,
+                needed=length + 1,
+            )
         )
     validate_text(text, "text", length + 1, max_length)
     vocabulary = Vocabulary.from_text(text)
@@ -225,7 +228,7 @@ def generate(
         raise InputError(
             N_("The prompt can only use characters of the training text. {reason}"), reason=error.message
         ) from None
-    generator = torch.Generator().manual_seed(whole_number(seed, _("The sampling seed"), 0, MAX_SEED))
+    generator = torch.Generator().manual_seed(whole_number(seed, N_("The sampling seed"), 0, MAX_SEED))
     model.eval()
     chosen, confidence = [], []
     for _step in range(int(length)):

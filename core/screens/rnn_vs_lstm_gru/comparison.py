@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from core.engine.budget import Budget, format_duration
+from core.engine.budget import Budget, duration_said
 from core.engine.cells import CELL_NAMES, cell_entry, racing_names
 from core.engine.models import ModelConfig, SequenceModel, count_parameters
 from core.engine.passes import held_out_scores
@@ -264,12 +264,10 @@ def check_sweep(settings: ComparisonSettings, gaps: Sequence[int], budget: Budge
     """The sweep's gaps, sorted; refused when they make no sense or would exceed the per-run budget."""
     gaps = sorted({int(g) for g in gaps})
     if settings.task != "memory":
-        raise InputError(_("The gap sweep needs the memory task: the other tasks have no gap."))
+        raise InputError(N_("The gap sweep needs the memory task: the other tasks have no gap."))
     if not gaps or len(gaps) > MAX_SWEEP_GAPS or gaps[0] < MIN_GAP or gaps[-1] > MAX_GAP:
         raise InputError(
-            _("Choose 1 to {most} gaps between {low} and {high}.").format(
-                most=MAX_SWEEP_GAPS, low=MIN_GAP, high=MAX_GAP
-            )
+            N_("Choose 1 to {most} gaps between {low} and {high}."), most=MAX_SWEEP_GAPS, low=MIN_GAP, high=MAX_GAP
         )
     budget = budget or Budget.from_environment()
     seconds = sum(
@@ -279,10 +277,12 @@ def check_sweep(settings: ComparisonSettings, gaps: Sequence[int], budget: Budge
     )
     if seconds > budget.max_seconds:
         raise InputError(
-            _(
+            N_(
                 "This sweep would take {duration} of computing; the limit on this server is {limit} per run. "
                 "Choose fewer or shorter gaps, or fewer training steps."
-            ).format(duration=format_duration(seconds), limit=format_duration(budget.max_seconds))
+            ),
+            duration=duration_said(seconds),
+            limit=duration_said(budget.max_seconds),
         )
     return gaps
 

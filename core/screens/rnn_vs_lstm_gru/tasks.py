@@ -25,7 +25,7 @@ from torch import Tensor
 from core.engine.cells import cell_entry, racing_names
 from core.reading.validation import MAX_SEED, whole_number
 from core.words.errors import InputError
-from core.words.i18n import _
+from core.words.i18n import N_
 
 MIN_GAP, MAX_GAP = 1, 100
 MAX_SYMBOLS = 26  # signal symbols are named A..Z
@@ -108,21 +108,19 @@ def memory_task(
     over ``num_distractors`` symbols that are never signal symbols. ``noise`` adds Gaussian noise
     of that standard deviation to every input value.
     """
-    num_sequences = whole_number(num_sequences, _("The number of sequences"), 1, MAX_SEQUENCES)
-    gap = whole_number(gap, _("The gap"), MIN_GAP, MAX_GAP)
-    num_symbols = whole_number(num_symbols, _("The number of symbols to recall"), 2, MAX_SYMBOLS)
-    num_distractors = whole_number(num_distractors, _("The number of distractor symbols"), 1, MAX_DISTRACTORS)
+    num_sequences = whole_number(num_sequences, N_("The number of sequences"), 1, MAX_SEQUENCES)
+    gap = whole_number(gap, N_("The gap"), MIN_GAP, MAX_GAP)
+    num_symbols = whole_number(num_symbols, N_("The number of symbols to recall"), 2, MAX_SYMBOLS)
+    num_distractors = whole_number(num_distractors, N_("The number of distractor symbols"), 1, MAX_DISTRACTORS)
     try:
         noise = float(noise)
     except (TypeError, ValueError):
-        raise InputError(_("The input noise must be a number, not {value}.").format(value=repr(noise))) from None
+        raise InputError(N_("The input noise must be a number, not {value}."), value=repr(noise)) from None
     if not 0.0 <= noise <= MAX_NOISE:
         raise InputError(
-            _("The input noise must be between 0 and {most}, not {value}.").format(
-                most=f"{MAX_NOISE:g}", value=f"{noise:g}"
-            )
+            N_("The input noise must be between 0 and {most}, not {value}."), most=f"{MAX_NOISE:g}", value=f"{noise:g}"
         )
-    seed = whole_number(seed, _("The seed"), 0, MAX_SEED)
+    seed = whole_number(seed, N_("The seed"), 0, MAX_SEED)
     recall_marker = bool(recall_marker)
 
     vocabulary = tuple(string.ascii_uppercase[:num_symbols]) + tuple(string.ascii_lowercase[:num_distractors])
@@ -153,19 +151,19 @@ def memory_task(
 
 def training_batch_seed(seed: int, step: int) -> int:
     """The data seed of training batch ``step`` of run ``seed`` (even numbers; tests use odd ones)."""
-    return 2 * (whole_number(seed, _("The seed"), 0, MAX_SEED) * 1_000_003 + int(step)) + 2
+    return 2 * (whole_number(seed, N_("The seed"), 0, MAX_SEED) * 1_000_003 + int(step)) + 2
 
 
 def held_out_seed(seed: int) -> int:
     """The data seed of the held-out test set of run ``seed``: odd, so never a training batch."""
-    return 2 * whole_number(seed, _("The seed"), 0, MAX_SEED) + 1
+    return 2 * whole_number(seed, N_("The seed"), 0, MAX_SEED) + 1
 
 
 def _check_sizes(cell: str, input_size: int, num_layers: int, output_size: int) -> None:
     cell_entry(cell)  # an unknown cell is refused with the choices
-    whole_number(input_size, _("The input size"), 1, 100_000)
-    whole_number(num_layers, _("The number of layers"), 1, 16)
-    whole_number(output_size, _("The output size"), 1, 100_000)
+    whole_number(input_size, N_("The input size"), 1, 100_000)
+    whole_number(num_layers, N_("The number of layers"), 1, 16)
+    whole_number(output_size, N_("The output size"), 1, 100_000)
 
 
 def parameter_count(cell: str, input_size: int, hidden_size: int, num_layers: int, output_size: int) -> int:
@@ -176,7 +174,7 @@ def parameter_count(cell: str, input_size: int, hidden_size: int, num_layers: in
     ``hidden * output + output``. Stacked single-layer modules count the same.
     """
     _check_sizes(cell, input_size, num_layers, output_size)
-    hidden_size = whole_number(hidden_size, _("The hidden size"), 1, 100_000)
+    hidden_size = whole_number(hidden_size, N_("The hidden size"), 1, 100_000)
     return _count(cell, input_size, hidden_size, num_layers, output_size)
 
 
@@ -200,7 +198,7 @@ def matched_hidden_sizes(
     LSTM's for ``base_hidden`` of 4 or more.
     """
     _check_sizes(BUDGET_CELL, input_size, num_layers, output_size)
-    base_hidden = whole_number(base_hidden, _("The hidden size"), 1, 4096)
+    base_hidden = whole_number(base_hidden, N_("The hidden size"), 1, 4096)
     budget = _count(BUDGET_CELL, input_size, base_hidden, num_layers, output_size)
     sizes = {BUDGET_CELL: base_hidden}
     cells = cells or racing_names()

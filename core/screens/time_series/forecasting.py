@@ -9,7 +9,7 @@ one"; ``forecast_beyond`` feeds the model its own predictions to go past the end
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -24,12 +24,13 @@ from core.engine.probes import probe_indices
 from core.engine.runtime import DEVICES, resolve_device
 from core.engine.session import TrainingSession
 from core.engine.settings import MAX_EPOCHS, SequenceData, TrainConfig, snapshot_every
-from core.reading.series import ROW_ORDERS, SeriesTable, in_row_order, row_order_sentence, with_likely_cause
-from core.reading.series_gaps import MISSING_POLICIES, apply_missing_policy, spacing_warning
+from core.reading.series import ROW_ORDERS, SeriesTable, in_row_order, row_order_said, with_likely_cause
+from core.reading.series_gaps import MISSING_POLICIES, fill_gaps, spacing_jumps
 from core.reading.splits import ChronologicalSplit, MinMaxScaler, validate_target
 from core.reading.validation import MAX_SEED, whole_numbers
 from core.words.errors import InputError
-from core.words.i18n import LANGUAGES, N_, current_language, speaking
+from core.words.i18n import N_
+from core.words.message import Message
 
 WINDOW_LIMITS = (2, 120)
 HORIZON_LIMITS = (1, 30)
@@ -182,18 +183,20 @@ class PreparedForecast:
     targets: Tensor  # (windows, horizon) scaled
     data: SequenceData
     probe_windows: np.ndarray  # (probes,) indices of the windows the snapshots look inside
-    # What the missing-value policy did, and what the learner should not miss (dates no longer evenly spaced), in
-    # every language the app speaks: this object lives in the run, and a switch of language must not show old words.
-    notes_by_language: Mapping[str, list[str]] = field(default_factory=dict)
-    warnings_by_language: Mapping[str, list[str]] = field(default_factory=dict)
+    # What the missing-value policy did, and what the learner should not miss (dates no longer evenly spaced), kept
+    # as messages: this object lives in the run, and they are worded when drawn, in the language of that moment.
+    note_messages: tuple[Message, ...] = ()
+    warning_messages: tuple[Message, ...] = ()
 
     @property
     def notes(self) -> list[str]:
-        return list(self.notes_by_language.get(current_language(), []))
+        """The notes in the current language."""
+        return [message.worded() for message in self.note_messages]
 
     @property
     def warnings(self) -> list[str]:
-        return list(self.warnings_by_language.get(current_language(), []))
+        """The warnings in the current language."""
+        return [message.worded() for message in self.warning_messages]
 
     def session(self, device: torch.device | None = None) -> TrainingSession:
         """A fresh training session of the settings' model on these windows."""
@@ -251,7 +254,7 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
             N_("'{column}' is not a numeric column of this table: choose among its numeric columns."), column=unknown[0]
         )
     columns = list(dict.fromkeys([settings.target, *settings.features]))
-    frame, policy_note = apply_missing_policy(table.frame, columns, settings.missing_policy)
+    frame, gap_fill = fill_gaps(table.frame, columns, settings.missing_policy)
     try:
         split = validate_target(
             frame, settings.target, settings.window, settings.horizon, settings.train_fraction, settings.features
@@ -280,16 +283,9 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
     has_dates = table.date_column is not None
     # Without dates, time steps are counted from 1 on screen, as everywhere in the app.
     times = pd.Index(frame[table.date_column]) if has_dates else pd.RangeIndex(1, len(frame) + 1)
-    notes, warnings, spoken = {}, {}, current_language()
-    for language in LANGUAGES:  # the same sentences in each language, so that a switch only changes the words
-        with speaking(language):
-            note = policy_note
-            if language != spoken:
-                note = apply_missing_policy(table.frame, columns, settings.missing_policy)[1]
-            spacing = spacing_warning(table.frame[table.date_column], frame[table.date_column]) if has_dates else None
-            # A file read backwards says so beside the run (the default, file order, is what the preview shows).
-            order = [row_order_sentence(settings.row_order)] if settings.row_order == "newest_first" else []
-        notes[language], warnings[language] = [*order, note], [spacing] if spacing else []
+    jumps = spacing_jumps(table.frame[table.date_column], frame[table.date_column]) if has_dates else None
+    # A file read backwards says so beside the run (the default, file order, is what the preview shows).
+    order = [row_order_said(settings.row_order)] if settings.row_order == "newest_first" else []
     return PreparedForecast(
         settings=settings,
         times=times,
@@ -303,8 +299,8 @@ def prepare(table: SeriesTable, settings: ForecastSettings) -> PreparedForecast:
         targets=targets,
         data=data,
         probe_windows=probes,
-        notes_by_language=notes,
-        warnings_by_language=warnings,
+        note_messages=(*order, gap_fill.message()),
+        warning_messages=(jumps.message(),) if jumps else (),
     )
 
 

@@ -18,7 +18,7 @@ from core.reading.validation import whole_number
 from core.screens.time_series.forecasting import PREDICT_BATCH, PreparedForecast, name_key
 from core.screens.time_series.metrics import mae, mape, mape_note, naive_forecast, rmse
 from core.screens.time_series.readings import moment_heading
-from core.words.i18n import _
+from core.words.i18n import N_, _
 
 MAX_FORECAST_STEPS = 365
 
@@ -228,7 +228,7 @@ def forecast_beyond(prepared: PreparedForecast, model: SequenceModel, steps: int
     rows of its next input. The future of the other features is unknown, so they are held at their
     last value (a univariate model, features = target only, avoids that assumption).
     """
-    steps = whole_number(steps, _("The number of forecast steps"), 1, MAX_FORECAST_STEPS)
+    steps = whole_number(steps, N_("The number of forecast steps"), 1, MAX_FORECAST_STEPS)
     settings = prepared.settings
     model.eval()
     device = next(model.parameters()).device

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.words.notes import section_url
-from tests.conftest import APP, APP_TIMEOUT, visit
+from tests.conftest import APP, APP_TIMEOUT, fast_first, visit
 from tests.words.korean_text import hangul_share, has_hangul, page_words
 
 PAGE = "pages/basics.py"
@@ -97,7 +97,7 @@ EXTREMES = [
 ]
 
 
-@pytest.mark.parametrize("settings", EXTREMES)
+@pytest.mark.parametrize("settings", fast_first(EXTREMES, keep=1))
 @pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
 def test_extreme_values_raise_nothing(settings, nonlinearity):
     at = visit(PAGE)

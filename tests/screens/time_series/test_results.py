@@ -11,6 +11,7 @@ import pytest
 from core.reading.series import read_series
 from core.screens.time_series.forecasting import ForecastSettings, prepare
 from core.screens.time_series.results import better_forecast, evaluate_forecast, format_number, is_price, verdict
+from core.words.message import Message
 from tests.engine.helpers import build_model
 from tests.words.korean_text import has_hangul
 
@@ -99,8 +100,8 @@ def test_the_verdict_flips_in_korean_and_a_result_speaks_the_language_it_is_read
             result.mape_note
         )  # core.screens.time_series.metrics' sentence, computed now: in Korean once it is translated
     assert result.verdict == english and result.mape_note == note and korean_note is not None
-    # The data notes are kept in every language the app speaks, and read in the current one.
-    assert set(prepared.notes_by_language) == {"en", "ko"}
+    # The data notes are kept as messages, and worded in the current language when read.
+    assert all(isinstance(message, Message) for message in prepared.note_messages)
     assert prepared.notes == ["No missing values in the chosen columns."]
     with speaking("ko"):
-        assert prepared.notes == prepared.notes_by_language["ko"]
+        assert prepared.notes != ["No missing values in the chosen columns."] and has_hangul(prepared.notes[0])
