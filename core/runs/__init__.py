@@ -1,4 +1,5 @@
-"""A run beyond the screen: links, presets, the status line, the PyTorch script, and the run file (saving and
-loading). Generic over screens: what differs per screen comes from the screen's registry entry.
+"""A run beyond its screen: links, presets (the Preset type), the status line, the PyTorch script's shared pieces, and
+a training session's state as plain data (what a saved run holds of it; the file itself is core.saving). Generic over
+screens: what differs per screen comes from the screen's own folder and registry entry.
 
 May import core.words, core.engine, core.reading and core.charts."""
