@@ -87,13 +87,14 @@ loadtest-server: $(VENV)/.installed-runtime
 figures: $(VENV)/.installed-dev
 	$(BIN)/python -m scripts.readme_figures
 
-# The catalogues: every _()/N_()/ngettext/pgettext string of the code into locales/messages.pot, then into the
+# The catalogues: every _()/N_()/ngettext/pgettext string of the code, and the lessons' words (babel.cfg maps
+# data/lessons/*.toml to core/lessons/extract.py, hence PYTHONPATH), into locales/messages.pot, then into the
 # messages.po of each language of core/words/i18n.py's LANGUAGES but English (created if missing; new entries empty,
 # removed ones dropped, never a guessed translation); translate, commit.
-I18N_SOURCES := streamlit_app.py core pages ui
+I18N_SOURCES := streamlit_app.py core pages ui data/lessons
 i18n: $(VENV)/.installed-runtime
-	$(BIN)/pybabel --quiet extract --add-location=file --sort-by-file --no-wrap --project="RNN Lab" \
-		-k ngettext:1,2 -k said_plural:1,2 -k pgettext:1c,2 -o locales/messages.pot $(I18N_SOURCES)
+	PYTHONPATH=. $(BIN)/pybabel --quiet extract -F babel.cfg --add-location=file --sort-by-file --no-wrap \
+		--project="RNN Lab" -k ngettext:1,2 -k said_plural:1,2 -k pgettext:1c,2 -o locales/messages.pot $(I18N_SOURCES)
 	languages="$$($(BIN)/python -m core.words.i18n)" && for language in $$languages; do \
 		$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete --no-wrap -i locales/messages.pot \
 			-d locales -l $$language --init-missing || exit 1; \

@@ -121,7 +121,7 @@ def test_no_import_cycles():
 
 
 # Core's packages from the bottom up: a module imports its own package and those below it, never one above.
-CORE_ORDER = ("words", "engine", "reading", "charts", "runs", "screens", "saving")
+CORE_ORDER = ("words", "engine", "reading", "charts", "runs", "screens", "lessons", "saving")
 ABOVE_CORE = ("ui", "pages", "scripts", "benchmarks", "streamlit_app")
 
 

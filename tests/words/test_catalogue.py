@@ -274,6 +274,11 @@ def _extracted() -> set[tuple[str | None, str]]:
 
         for _line, message, _comments, context in extract("python", entry, keywords={"_": None, "N_": None}):
             found.add(_key(message, context))
+    # The lessons' words, as babel.cfg maps them (core/lessons/extract.py).
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT / "data" / "lessons"), method_map=[("**.toml", "core.lessons.extract:extract_lessons")]
+    ):
+        found.add(_key(message, context))
     return found
 
 

@@ -1,0 +1,182 @@
+"""Reading lessons from their TOML files (data/lessons/<name>.toml), every part checked before any is used: an unknown
+screen (a former key is read as its key), setting, predicate or key, a value the screen's settings class refuses, a
+predicate of another screen, choices missing, listed twice or not covering the predicate's answers, a guess without a
+tolerance. Each refusal is an ``InputError`` that names the file, the step and the bad thing.
+
+The format (README, "Lessons as data")::
+
+    title = "..."                      # English; the catalogue translates it
+    [[steps]]
+    screen = "rnn_vs_lstm_gru"         # a screen's key
+    settings = { gap = 30 }            # fields of its settings class; the rest are defaults
+    outcome = "cells_beating_chance"   # a predicate of that screen (core/screens/<key>/outcomes.py)
+    [steps.question]
+    text = "..."
+    choices = [{ id = "all", text = "..." }, ...]   # or: tolerance = 10 (a number to guess)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from core.lessons.lesson import Choice, Lesson, Question, Step
+from core.lessons.predicates import PREDICATES
+from core.screens.registry import find
+from core.words.errors import InputError
+from core.words.i18n import N_
+from core.words.message import Message, as_said, said
+
+LESSONS = Path(__file__).resolve().parents[2] / "data" / "lessons"
+LESSON_KEYS = ("title", "steps")
+STEP_KEYS = ("screen", "settings", "question", "outcome")
+QUESTION_KEYS = ("text", "choices", "tolerance")
+CHOICE_KEYS = ("id", "text")
+
+
+def refuse(where: Message, problem: Message) -> InputError:
+    return InputError(said(N_("Lesson {where}: {problem}"), where=where, problem=problem))
+
+
+def known_keys(table: Mapping[str, Any], known: tuple[str, ...], where: Message, required: tuple[str, ...]) -> None:
+    for key in table:
+        if key not in known:
+            raise refuse(where, said(N_("unknown key '{key}' (known: {known})"), key=key, known=", ".join(known)))
+    for key in required:
+        if key not in table:
+            raise refuse(where, said(N_("'{key}' is missing"), key=key))
+
+
+def text_of(table: Mapping[str, Any], key: str, where: Message) -> str:
+    value = table[key]
+    if not isinstance(value, str) or not value.strip():
+        raise refuse(where, said(N_("'{key}' must be some text"), key=key))
+    return value
+
+
+def table_of(value: Any, key: str, where: Message) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise refuse(where, said(N_("'{key}' must be a table"), key=key))
+    return value
+
+
+def read_lesson(text: str, name: str) -> Lesson:
+    """The lesson ``name`` from its file's ``text``, checked whole."""
+    where = as_said(name)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise refuse(where, said(N_("the file is not valid TOML ({error})"), error=as_said(str(error)))) from None
+    known_keys(data, LESSON_KEYS, where, LESSON_KEYS)
+    title = text_of(data, "title", where)
+    steps = data["steps"]
+    if not isinstance(steps, list) or not steps:
+        raise refuse(where, said(N_("the lesson has no steps")))
+    read = tuple(
+        read_step(table_of(step, "steps", where), said(N_("{lesson}, step {step}"), lesson=name, step=number))
+        for number, step in enumerate(steps, start=1)
+    )
+    return Lesson(name, title, read)
+
+
+def read_step(table: Mapping[str, Any], where: Message) -> Step:
+    known_keys(table, STEP_KEYS, where, ("screen", "question", "outcome"))
+    name = table["screen"]
+    entry = find(name) if isinstance(name, str) else None
+    if entry is None:
+        raise refuse(where, said(N_("unknown screen '{screen}'"), screen=as_said(str(name))))
+    if entry.settings is None:
+        raise refuse(where, said(N_("the screen '{screen}' trains nothing: a step needs a run"), screen=entry.key))
+    settings = dict(table_of(table.get("settings", {}), "settings", where))
+    fields = [field.name for field in dataclasses.fields(entry.settings)]
+    for setting in settings:
+        if setting not in fields:
+            raise refuse(
+                where,
+                said(N_("the screen '{screen}' has no setting '{setting}'"), screen=entry.key, setting=setting),
+            )
+    try:
+        entry.settings(**settings)
+    except InputError as error:
+        raise refuse(where, said(N_("a setting is refused: {error}"), error=error.message)) from None
+    except (TypeError, ValueError) as error:
+        raise refuse(where, said(N_("a setting is refused: {error}"), error=as_said(str(error)))) from None
+    outcome = table["outcome"]
+    predicate = PREDICATES.get(outcome) if isinstance(outcome, str) else None
+    if predicate is None:
+        raise refuse(where, said(N_("unknown outcome '{outcome}'"), outcome=as_said(str(outcome))))
+    if predicate.screen != entry.key:
+        raise refuse(
+            where,
+            said(
+                N_("the outcome '{outcome}' belongs to the screen '{owner}', not '{screen}'"),
+                outcome=outcome,
+                owner=predicate.screen,
+                screen=entry.key,
+            ),
+        )
+    question = read_question(table_of(table["question"], "question", where), where, predicate.answers, outcome)
+    return Step(entry.key, settings, question, outcome)
+
+
+def read_question(table: Mapping[str, Any], where: Message, answers: tuple[str, ...] | None, outcome: str) -> Question:
+    known_keys(table, QUESTION_KEYS, where, ("text",))
+    text = text_of(table, "text", where)
+    if answers is None:  # the predicate gives a number: a guess
+        if "choices" in table:
+            raise refuse(where, said(N_("the outcome '{outcome}' gives a number: ask for a guess"), outcome=outcome))
+        tolerance = table.get("tolerance")
+        if tolerance is None:
+            raise refuse(where, said(N_("a number to guess needs a tolerance")))
+        if (
+            isinstance(tolerance, bool)
+            or not isinstance(tolerance, int | float)
+            or not math.isfinite(tolerance)
+            or (tolerance < 0)
+        ):
+            raise refuse(where, said(N_("the tolerance must be a number of 0 or more")))
+        return Question(text, tolerance=float(tolerance))
+    if "tolerance" in table:
+        raise refuse(where, said(N_("the outcome '{outcome}' picks a choice: give choices"), outcome=outcome))
+    listed = table.get("choices")
+    if not isinstance(listed, list) or not listed:
+        raise refuse(where, said(N_("the question has no choices")))
+    choices = []
+    for item in listed:
+        choice = table_of(item, "choices", where)
+        known_keys(choice, CHOICE_KEYS, where, CHOICE_KEYS)
+        id_, words = text_of(choice, "id", where), text_of(choice, "text", where)
+        if any(known.id == id_ for known in choices):
+            raise refuse(where, said(N_("the choice '{choice}' is listed twice"), choice=id_))
+        choices.append(Choice(id_, words))
+    for answer in answers:
+        if not any(choice.id == answer for choice in choices):
+            raise refuse(
+                where,
+                said(
+                    N_("the outcome '{outcome}' can answer '{answer}', which is no choice"),
+                    outcome=outcome,
+                    answer=answer,
+                ),
+            )
+    for choice in choices:
+        if choice.id not in answers:
+            raise refuse(
+                where,
+                said(N_("the outcome '{outcome}' never answers '{choice}'"), outcome=outcome, choice=choice.id),
+            )
+    return Question(text, tuple(choices))
+
+
+def load_lesson(path: Path) -> Lesson:
+    """The lesson in the file ``path``."""
+    return read_lesson(path.read_text(encoding="utf-8"), path.stem)
+
+
+def load_lessons(folder: Path = LESSONS) -> dict[str, Lesson]:
+    """Every lesson of ``folder``, by name, in the files' order."""
+    return {path.stem: load_lesson(path) for path in sorted(folder.glob("*.toml"))}
