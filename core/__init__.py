@@ -1,5 +1,6 @@
 """RNN Lab's pure side: torch, numpy, pandas and plotly, never streamlit. Packages by idea, each importing only those
-below it (tests/test_architecture.py holds the order): words < engine < reading < charts < runs < screens."""
+below it (tests/test_architecture.py holds the order): words < engine < reading < charts < runs < screens
+< lessons < saving."""
 
 from pathlib import Path
 
