@@ -5,14 +5,12 @@ decimal commas, exports carry ``#`` comments, blank lines and the odd short row.
 guesses one thing, and says what it guessed in a plain sentence, so the learner can check it.
 Cells stay text here; ``core.reading.series`` turns them into numbers and dates.
 
-Within a budget: the columns are counted on the first lines and the rows as the text is split, a megabyte at a
-time, so a file over a limit is refused with the limit named (``MAX_ROWS``, ``MAX_COLUMNS``, ``MAX_CELLS``) before
-the rest is split, never after building millions of small strings (measured on a 39 MB one-column file: the process
-grew by 1.6 GB in 2.9 s before it was refused; now by 73 MB in 0.1 s).
-
-One idea at ~540 lines: each guess and the sentence that says what it guessed belong together, and the
-sentences are whole messages per case (a Korean translation cannot be glued from fragments); the budget is part of
-reading, as it decides how far the lines are split; the decoding and the cell types already live apart.
+Within a budget: the columns are counted on the first lines and the rows as the text is split
+(``core.reading.csv_lines``, a megabyte at a time), so a file over a limit is refused with the limit named
+(``MAX_ROWS``, ``MAX_COLUMNS``, ``MAX_CELLS``) before the rest is split, never after building millions of small
+strings (measured on a 39 MB one-column file: the process grew by 1.6 GB in 2.9 s before it was refused; now by
+73 MB in 0.1 s). Each guess and the sentence that says what it guessed stay together here; the decoding, the
+splitting into lines and the cell types live apart.
 """
 
 from __future__ import annotations
@@ -20,10 +18,11 @@ from __future__ import annotations
 import csv
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from core.reading import csv_lines
 from core.reading.csv_cells import looks_like_date, looks_numeric
 from core.reading.csv_decoding import decode_text, mixed_encodings
 from core.words.errors import InputError
@@ -51,7 +50,6 @@ DELIMITERS = tuple(DELIMITER_NOTES)
 SNIFF_LINES = 200  # lines looked at to guess the delimiter and the header
 SNIFF_CHARACTERS = 65_536  # of each of those lines: one long line is not split whole to count its fields
 WIDE_LINE = 10 * MAX_COLUMNS  # delimiters on one line past which it is refused before csv splits it
-_CHUNK = 1 << 20  # characters split into lines at a time: the lines of a huge file are never all held at once
 
 # Warnings: notes the page shows apart, as warnings (``warnings_among``). Whole sentences without a placeholder, so a
 # note is found among the others by its words in the language it was read in.
@@ -167,83 +165,6 @@ def _allowed_lines(lines: list[str]) -> tuple[int, str]:
     if width > MAX_COLUMNS:
         raise _too_many_columns(width)
     return min(MAX_ROWS, MAX_CELLS // width) + 1, _filler(delimiter)
-
-
-def _line_count(text: str) -> int:
-    """About how many lines: their ends counted, the text not split (a C loop over it)."""
-    ends = text.count("\n") or text.count("\r")
-    return ends + (not text.endswith(("\n", "\r")))
-
-
-@dataclass(frozen=True)
-class _Lines:
-    """The lines that hold data, their line numbers in the file, what was dropped, and the comment line just above
-    the first data line (only blank lines between), which may hold the column names."""
-
-    kept: list[str]
-    line_numbers: list[int]
-    comments: int
-    blanks: int
-    comment_above: str | None
-    cut: bool = False  # more lines hold data than the budget allowed: the rest of the file was not split
-
-
-def _content_end(text: str) -> int:
-    """Where the text ends without its last line ends (a last newline ends a line, it adds no empty one)."""
-    tail = text[-4096:]
-    kept = tail.rstrip("\r\n")
-    return len(text) - (len(tail) - len(kept)) if kept else len(text.rstrip("\r\n"))
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text``, ended by \\n, \\r\\n or \\r, split about a megabyte at a time (no list of every line)."""
-    size = _content_end(text)
-    separator = "\n" if "\n" in text else "\r"
-    start = 0
-    while start < size:
-        cut = text.find(separator, min(start + _CHUNK, size), size)
-        stop = size if cut < 0 else cut
-        chunk = text[start:stop]
-        if "\r" in chunk:
-            if separator == "\n" and chunk.endswith("\r"):  # the \r of the \r\n the chunk was cut at
-                chunk = chunk[:-1]
-            chunk = chunk.replace("\r\n", "\n").replace("\r", "\n")
-        yield from chunk.split("\n")
-        start = stop + 1
-
-
-def _split_lines(text: str, allowed: Callable[[list[str]], tuple[int, str]]) -> _Lines:
-    """Drop ``#`` comment lines and blank lines; keep the original line number of every kept line.
-
-    ``allowed`` gets the first ``SNIFF_LINES`` kept lines (all of them when there are fewer) and says how many kept
-    lines the budget allows, or refuses the file; past that many, splitting stops and the result is ``cut``. It also
-    says which characters make a line of bare delimiters (",,,,", a blank row a spreadsheet left): after the first
-    lines such a line counts as blank at once (``_read_text_table`` drops those among the first lines), so a sheet
-    with thousands of them is not refused for rows it does not hold.
-    """
-    kept: list[str] = []
-    line_numbers: list[int] = []
-    comments = blanks = 0
-    comment_above = None
-    limit, filler = None, ""
-    for number, line in enumerate(_lines(text), start=1):
-        stripped = line.strip()
-        if not stripped or (filler and not line.strip(filler)):
-            blanks += 1
-        elif stripped.startswith("#"):
-            comments += 1
-            if not kept:
-                comment_above = stripped
-        else:
-            kept.append(line)
-            line_numbers.append(number)
-            if limit is None and len(kept) == SNIFF_LINES:
-                limit, filler = allowed(kept)
-            if limit is not None and len(kept) > limit:
-                return _Lines(kept, line_numbers, comments, blanks, comment_above, cut=True)
-    if limit is None and kept:  # fewer lines than the sample: checked all the same
-        limit, filler = allowed(kept)
-    return _Lines(kept, line_numbers, comments, blanks, comment_above, cut=limit is not None and len(kept) > limit)
 
 
 def _is_header(first: list[str], below: list[list[str]]) -> bool:
@@ -452,12 +373,12 @@ def _read_text_table(raw: bytes) -> TextTable:
     if not raw.strip():
         raise InputError(N_("The file is empty. Upload a CSV file with a header row and rows of numbers below it."))
     text, encoding = decode_text(raw)
-    split = _split_lines(text, _allowed_lines)
+    split = csv_lines.data_lines(text, _allowed_lines, SNIFF_LINES)
     lines, line_numbers, comments, blanks = split.kept, split.line_numbers, split.comments, split.blanks
     comment_above = split.comment_above
     if split.cut:  # over the budget, judged from the first lines: refused before the rest is split
         width = _sample_width(lines, sniff_delimiter(_sample(lines)))
-        raise _too_many_rows() if MAX_ROWS * width <= MAX_CELLS else _too_many_cells(_line_count(text), width)
+        raise _too_many_rows() if MAX_ROWS * width <= MAX_CELLS else _too_many_cells(csv_lines.line_count(text), width)
     del text, split  # the lines hold what is needed
     notes = [_("Read as {encoding} text.").format(encoding=_(encoding))]
     if mixed_encodings(raw, encoding):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.reading import csv_reading
+from core.reading import csv_lines, csv_reading
 from core.reading.series import read_series
 from tests.reading.series_helpers import notes_of, read, refused
 
@@ -166,14 +166,14 @@ def _never_parsed(monkeypatch):
 
 def _counted_lines(monkeypatch) -> list[int]:
     """Count the lines the reader splits off the text (the list holds one count, updated as it goes)."""
-    counted, lines = [0], csv_reading._lines
+    counted, lines = [0], csv_lines.lines_of
 
     def counting(text):
         for line in lines(text):
             counted[0] += 1
             yield line
 
-    monkeypatch.setattr(csv_reading, "_lines", counting)
+    monkeypatch.setattr(csv_lines, "lines_of", counting)
     return counted
 
 
@@ -244,10 +244,10 @@ def test_blank_rows_of_bare_delimiters_do_not_count_as_rows(monkeypatch):
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5, 8, 1 << 20])
 def test_lines_split_a_chunk_at_a_time_are_the_lines_of_the_whole_text(monkeypatch, chunk):
-    monkeypatch.setattr(csv_reading, "_CHUNK", chunk)
+    monkeypatch.setattr(csv_lines, "CHUNK", chunk)
     for text in ["a", "a\n", "a\nb", "a\r\nb\r\n", "a\rb\r", "a\r\n\r\nb\n\n\n", "\n\na\n", "x\ry\nz\r\n", "a\n \n"]:
         whole = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
-        assert list(csv_reading._lines(text)) == whole, text
+        assert list(csv_lines.lines_of(text)) == whole, text
 
 
 # ------------------------------------------------------------------------------------------ mixed encodings
