@@ -12,7 +12,14 @@ from ui.common import start_page
 from ui.i18n import choose_language
 from ui.replica_notice import replica_notice
 
-# The glossary is a page of the app but no screen (core.screens.registry): it comes after them.
+# The lessons and the glossary are pages of the app but no screens (core.screens.registry): the lessons walk through
+# the screens in the note's order, asking before each run, so they come first; the glossary comes after the screens.
+LESSONS = (
+    "pages/lessons.py",
+    N_("Lessons"),
+    ":material/school:",
+    N_("Predict, then check: the note's sections step by step, a question before each run, answered by the runs."),
+)
 GLOSSARY = (
     "pages/glossary.py",
     N_("Glossary"),
@@ -24,7 +31,7 @@ GLOSSARY = (
 def menu() -> list[tuple[str, str, str, str]]:
     """The pages after Home, in order: (page file, title, icon, blurb), the titles and blurbs English sources. The
     screens come from the registry, read when the app runs (a screen registered is in the menu and on the home page)."""
-    return [(entry.page, entry.title, entry.icon, entry.blurb) for entry in screens()] + [GLOSSARY]
+    return [LESSONS] + [(entry.page, entry.title, entry.icon, entry.blurb) for entry in screens()] + [GLOSSARY]
 
 
 def home() -> None:
@@ -61,8 +68,8 @@ def home() -> None:
     st.subheader(_("The screens"))
     st.markdown(
         _(
-            "New to RNNs? Start with **Basics**, then **HiHello**: the screens follow the study note's order, "
-            "each building on the one before."
+            "New to RNNs? Start with the **Lessons**: they follow the study note's order and ask you to predict "
+            "before each run. Or explore the screens yourself, from **Basics** on, each building on the one before."
         )
     )
     for path, title, icon, blurb in menu():

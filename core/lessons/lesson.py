@@ -31,6 +31,9 @@ class Step:
     settings: dict[str, object]  # only the fields the file names; the rest are the settings class's defaults
     question: Question
     outcome: str  # the predicate's name (core.lessons.predicates)
+    # The seeds the step's run is trained with, one run each, answered from all of them together: a question whose
+    # answer depends on the draw is asked over seeds. Empty: the settings' own seed, one run.
+    seeds: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ The format (README, "Lessons as data")::
     [[steps]]
     screen = "rnn_vs_lstm_gru"         # a screen's key
     settings = { gap = 30 }            # fields of its settings class; the rest are defaults
+    seeds = [0, 1, 2, 3, 4]            # optional: one run per seed, answered from all of them
     outcome = "cells_beating_chance"   # a predicate of that screen (core/screens/<key>/outcomes.py)
     [steps.question]
     text = "..."
@@ -33,7 +34,9 @@ from core.words.message import Message, as_said, said
 
 LESSONS = Path(__file__).resolve().parents[2] / "data" / "lessons"
 LESSON_KEYS = ("title", "steps")
-STEP_KEYS = ("screen", "settings", "question", "outcome")
+STEP_KEYS = ("screen", "settings", "seeds", "question", "outcome")
+# A step trains one run per seed, live on the lesson page: five seeds of the slowest step (gap 30) take ~40 s here.
+MAX_SEEDS = 5
 QUESTION_KEYS = ("text", "choices", "tolerance")
 CHOICE_KEYS = ("id", "text")
 
@@ -99,12 +102,8 @@ def read_step(table: Mapping[str, Any], where: Message) -> Step:
                 where,
                 said(N_("the screen '{screen}' has no setting '{setting}'"), screen=entry.key, setting=setting),
             )
-    try:
-        entry.settings(**settings)
-    except InputError as error:
-        raise refuse(where, said(N_("a setting is refused: {error}"), error=error.message)) from None
-    except (TypeError, ValueError) as error:
-        raise refuse(where, said(N_("a setting is refused: {error}"), error=as_said(str(error)))) from None
+    checked_settings(entry.settings, settings, where)
+    seeds = read_seeds(table.get("seeds"), entry.settings, settings, where)
     outcome = table["outcome"]
     predicate = PREDICATES.get(outcome) if isinstance(outcome, str) else None
     if predicate is None:
@@ -120,7 +119,40 @@ def read_step(table: Mapping[str, Any], where: Message) -> Step:
             ),
         )
     question = read_question(table_of(table["question"], "question", where), where, predicate.answers, outcome)
-    return Step(entry.key, settings, question, outcome)
+    return Step(entry.key, settings, question, outcome, seeds)
+
+
+def checked_settings(settings_class: type, settings: Mapping[str, Any], where: Message) -> Any:
+    """The settings class built from ``settings`` (its own checks, server side), or the refusal that names why."""
+    try:
+        return settings_class(**settings)
+    except InputError as error:
+        raise refuse(where, said(N_("a setting is refused: {error}"), error=error.message)) from None
+    except (TypeError, ValueError) as error:
+        raise refuse(where, said(N_("a setting is refused: {error}"), error=as_said(str(error)))) from None
+
+
+def read_seeds(value: Any, settings_class: type, settings: Mapping[str, Any], where: Message) -> tuple[int, ...]:
+    """The step's seeds: distinct whole numbers the screen accepts, at most ``MAX_SEEDS`` (none: one run)."""
+    if value is None:
+        return ()
+    if "seed" not in [field.name for field in dataclasses.fields(settings_class)]:
+        raise refuse(where, said(N_("this screen has no seed: a step on it cannot name seeds")))
+    if "seed" in settings:
+        raise refuse(where, said(N_("name the seed in 'settings' or the seeds in 'seeds', not both")))
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(isinstance(seed, bool) or not isinstance(seed, int) for seed in value)
+    ):
+        raise refuse(where, said(N_("'seeds' must be a list of whole numbers, e.g. [0, 1, 2, 3, 4]")))
+    if len(set(value)) != len(value):
+        raise refuse(where, said(N_("'seeds' lists a seed twice")))
+    if len(value) > MAX_SEEDS:
+        raise refuse(where, said(N_("a step trains at most {count} seeds live"), count=MAX_SEEDS))
+    for seed in value:
+        checked_settings(settings_class, {**settings, "seed": seed}, where)
+    return tuple(value)
 
 
 def read_question(table: Mapping[str, Any], where: Message, answers: tuple[str, ...] | None, outcome: str) -> Question:

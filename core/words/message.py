@@ -13,7 +13,7 @@ not in the catalogue (a file's name, a sentence an older saved run holds) as the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,5 +82,10 @@ def worded(value: Any) -> Any:
 
 def sentences(*parts: Message) -> Message:
     """Whole sentences (each a message) said one after the other, with a space between them, as one message."""
+    return joined(parts, " ")
+
+
+def joined(parts: Sequence[Message], separator: str) -> Message:
+    """Messages said one after the other with ``separator`` (kept as it is) between them, as one message."""
     names = [f"part{index}" for index in range(len(parts))]
-    return Message(" ".join(f"{{{name}}}" for name in names), dict(zip(names, parts, strict=True)), verbatim=True)
+    return Message(separator.join(f"{{{name}}}" for name in names), dict(zip(names, parts, strict=True)), verbatim=True)

@@ -32,6 +32,7 @@ PAGES = [  # path, charts drawn on a first visit
     ("long_sequences", 2),
     ("time_series", 2),
     ("rnn_vs_lstm_gru", 2),
+    ("lessons", 0),
     ("glossary", 0),
 ]
 MAIN_SHOWS_HANGUL = "() => /[\\uac00-\\ud7a3]/.test(document.querySelector('[data-testid=stMain]')?.innerText || '')"

@@ -18,8 +18,13 @@ from core.words.i18n import _, speaking
 from core.words.message import as_said
 
 SHIPPED = load_lessons()
-# Steps that train longer than ~10 s (gap 30, 300 steps of three cells: 7 s here, 12-30 s on a slower kernel).
-SLOW = {"gap_30"}
+
+
+def slow(step) -> bool:
+    """A step that trains longer than ~10 s: several seeds, or the comparison's three cells (gap 30, 300 steps of
+    three cells: 7 s here, 12-30 s on a slower kernel)."""
+    return len(step.seeds) > 1 or step.screen == "rnn_vs_lstm_gru"
+
 
 GOOD = """
 title = "A lesson"
@@ -48,10 +53,21 @@ tolerance = 10
 """
 
 
-def test_the_shipped_lessons_load():
-    assert {"gap_30", "hihello_seed_0"} <= set(SHIPPED)
-    assert all(lesson.steps for lesson in SHIPPED.values())
-    assert SHIPPED["gap_30"].steps[0].settings == {"gap": 30}  # the "Gap 30: the RNN forgets" preset's settings
+def test_the_shipped_lessons_load_in_the_notes_order():
+    assert len(SHIPPED) >= 5 and all(lesson.steps for lesson in SHIPPED.values())
+    screens = [step.screen for lesson in SHIPPED.values() for step in lesson.steps]
+    # The note's labs in order: hihello before the long sentence, the time series, then the gated cells.
+    firsts = [screens.index(key) for key in ("hihello", "long_sequences", "time_series", "rnn_vs_lstm_gru")]
+    assert firsts == sorted(firsts), screens
+    gap_30 = [step for lesson in SHIPPED.values() for step in lesson.steps if step.settings.get("gap") == 30]
+    assert gap_30 and gap_30[0].seeds == (0, 1, 2, 3, 4)  # the issue's question is answered from five seeds
+
+
+def test_seeds_are_read_and_each_is_checked():
+    lesson = read_lesson(
+        GOOD.replace("settings = { gap = 5, steps = 20 }", "settings = { gap = 5, steps = 20 }\nseeds = [3, 1]"), "good"
+    )
+    assert lesson.steps[0].seeds == (3, 1) and lesson.steps[1].seeds == ()
 
 
 def test_a_good_file_loads_with_its_former_key_and_a_guess():
@@ -87,6 +103,13 @@ BROKEN = [
     ("guess without tolerance", GOOD.replace("tolerance = 10", ""), "needs a tolerance"),
     ("negative tolerance", GOOD.replace("tolerance = 10", "tolerance = -1"), "0 or more"),
     ("choices for a number", GOOD.replace("tolerance = 10", 'choices = [{ id = "a", text = "A" }]'), "gives a number"),
+    ("seeds not a list", GOOD.replace("steps = 20 }", "steps = 20 }\nseeds = 3"), "list of whole numbers"),
+    ("seeds empty", GOOD.replace("steps = 20 }", "steps = 20 }\nseeds = []"), "list of whole numbers"),
+    ("seed not a number", GOOD.replace("steps = 20 }", 'steps = 20 }\nseeds = [0, "1"]'), "list of whole numbers"),
+    ("seed twice", GOOD.replace("steps = 20 }", "steps = 20 }\nseeds = [0, 0]"), "lists a seed twice"),
+    ("too many seeds", GOOD.replace("steps = 20 }", "steps = 20 }\nseeds = [0, 1, 2, 3, 4, 5]"), "at most 5 seeds"),
+    ("seed refused", GOOD.replace("steps = 20 }", "steps = 20 }\nseeds = [0, -1]"), "setting is refused"),
+    ("seed and seeds", GOOD.replace("steps = 20 }", "steps = 20, seed = 2 }\nseeds = [0, 1]"), "not both"),
     ("unknown question key", GOOD.replace('text = "How many?"', 'text = "How many?"\nanswer = 3'), "'answer'"),
 ]
 
@@ -139,7 +162,7 @@ def test_every_shipped_lesson_text_is_in_korean():
 
 
 STEPS = [
-    pytest.param(lesson, number, step, marks=[pytest.mark.slow] if lesson.name in SLOW else [])
+    pytest.param(lesson, number, step, marks=[pytest.mark.slow] if slow(step) else [])
     for lesson in SHIPPED.values()
     for number, step in enumerate(lesson.steps, start=1)
 ]

@@ -16,8 +16,10 @@ from tests.conftest import APP, APP_TIMEOUT
 from tests.words.korean_text import hangul_share, page_words
 
 GLOSSARY = "pages/glossary.py"  # a page of the app, no screen
-PAGES = [None, *(entry.page for entry in screens()), GLOSSARY]  # None: the home page
-CHEAP = {None, GLOSSARY, *(entry.page for entry in screens() if not entry.trains)}  # no training on the first visit
+LESSONS = "pages/lessons.py"  # a page of the app, no screen: it asks before it trains
+PAGES = [None, LESSONS, *(entry.page for entry in screens()), GLOSSARY]  # None: the home page
+# No training on the first visit:
+CHEAP = {None, LESSONS, GLOSSARY, *(entry.page for entry in screens() if not entry.trains)}
 KOREAN_SHARE = 0.8  # of the letters left: a page with a stray English paragraph falls well below
 DATA = ("hihello", "ihello")  # the learner's own word, Latin in every language
 
