@@ -11,19 +11,11 @@ import pytest
 from core.lessons.extract import extract_lessons
 from core.lessons.lesson import Outcome, Question, is_right
 from core.lessons.load import LESSONS, load_lessons, read_lesson
-from core.lessons.predicates import PREDICATES
-from core.lessons.run import run_step
 from core.words.errors import InputError
 from core.words.i18n import _, speaking
 from core.words.message import as_said
 
 SHIPPED = load_lessons()
-
-
-def slow(step) -> bool:
-    """A step that trains longer than ~10 s: several seeds, or the comparison's three cells (gap 30, 300 steps of
-    three cells: 7 s here, 12-30 s on a slower kernel)."""
-    return len(step.seeds) > 1 or step.screen == "rnn_vs_lstm_gru"
 
 
 GOOD = """
@@ -159,31 +151,6 @@ def test_every_shipped_lesson_text_is_in_korean():
                 text for step in lesson.steps for text in (step.question.text, *(c.text for c in step.question.choices))
             ]
             assert all(_(text) != text for text in texts), texts
-
-
-STEPS = [
-    pytest.param(lesson, number, step, marks=[pytest.mark.slow] if slow(step) else [])
-    for lesson in SHIPPED.values()
-    for number, step in enumerate(lesson.steps, start=1)
-]
-
-
-@pytest.mark.seeds  # the outcome is what seeded training reaches; only properties true on every outcome are asserted
-@pytest.mark.parametrize(("lesson", "number", "step"), STEPS, ids=lambda v: getattr(v, "name", str(v)))
-def test_each_step_of_each_lesson_is_answered_from_its_run(lesson, number, step):
-    outcome = run_step(step)
-    question = step.question
-    if question.is_guess:
-        assert isinstance(outcome.answer, float)
-        assert is_right(question, outcome.answer, outcome)
-        assert not is_right(question, outcome.answer + 2 * question.tolerance + 1, outcome)
-    else:
-        ids = [choice.id for choice in question.choices]
-        assert outcome.answer in ids and outcome.answer in PREDICATES[step.outcome].answers
-        assert [is_right(question, choice, outcome) for choice in ids] == [choice == outcome.answer for choice in ids]
-    assert outcome.why.worded()
-    with speaking("ko"):
-        assert outcome.why.worded() != outcome.why.text  # the why is translated
 
 
 def test_the_lessons_folder_holds_only_lessons():
