@@ -281,11 +281,13 @@ def curves(job: SeedRuns, step: Step) -> None:
         colour = cell_colour(name) if name in CELL_NAMES else ONE_CURVE
         bands[label] = (loss_bands(runs, name), colour)
     count = len(runs)
+    # The race's sessions are cells, one optimisation step per epoch of theirs (the screen's own x axis says so).
+    x_title = _("training step") if set(names) <= set(CELL_NAMES) else _("epoch")
     title = ngettext(
         "Training loss over {count} seed", "Training loss over {count} seeds: median and min–max band", count
     ).format(count=count)
     chart(
-        band_figure(bands, title=title, x_title=_("epoch"), y_title=_("training loss (log scale)")),
+        band_figure(bands, title=title, x_title=x_title, y_title=_("training loss (log scale)")),
         _(
             "The line is the median over the seeds, the shaded band runs from the lowest to the highest seed: how much "
             "the outcome depends on the draw of the initial weights."
