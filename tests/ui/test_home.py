@@ -14,7 +14,7 @@ def test_home_runs_and_introduces_the_rnn():
     assert any("W_{hh}" in latex.value for latex in at.latex)
     text = " ".join(m.value for m in at.markdown)
     assert "hidden state" in text and "vanishes" in text
-    assert "Start with **Basics**, then **HiHello**" in text  # where to begin: the study note's order
+    assert "Start with the **Lessons**" in text and "from **Basics** on" in text  # where to begin: the note's order
 
 
 def test_every_screen_opens_without_exception():
@@ -35,5 +35,6 @@ def test_home_speaks_korean():
     text = " ".join(m.value for m in at.markdown)
     assert "은닉 상태" in text and "기울기 소실" in text
     labels = [link.label for link in at.get("page_link")]
-    assert len(labels) == len(screens()) + 1 and all(has_hangul(label) for label in labels)  # and the glossary
-    assert labels[0].startswith("**기초**")
+    # The lessons first, then the screens, then the glossary.
+    assert len(labels) == len(screens()) + 2 and all(has_hangul(label) for label in labels)
+    assert labels[0].startswith("**수업**") and labels[1].startswith("**기초**")
