@@ -19,7 +19,7 @@ from core.charts.bands import band_figure
 from core.charts.style import PALETTE, cell_colour
 from core.engine.cells import CELL_NAMES, cell_entry
 from core.lessons.lesson import Lesson, Outcome, Step, is_right
-from core.lessons.load import LESSONS, load_lesson
+from core.lessons.load import LESSONS, read_folder
 from core.lessons.predicates import lesson_build
 from core.lessons.record import Entry, answer_text, as_csv, as_json, tally
 from core.lessons.run import seed_settings, step_outcome
@@ -51,15 +51,9 @@ class StepState:
 
 # -- the lessons and the link ------------------------------------------------------------------------------------
 def read_lessons() -> tuple[dict[str, Lesson], list[InputError]]:
-    """Every lesson file of data/lessons that reads whole, and the refusal of each one that does not (the page names
-    them and offers the others)."""
-    lessons, refused = {}, []
-    for path in sorted(LESSONS.glob("*.toml")):
-        try:
-            lessons[path.stem] = load_lesson(path)
-        except InputError as error:
-            refused.append(error)
-    return lessons, refused
+    """Every lesson file of data/lessons that reads whole, and the refusal of each one that does not."""
+    lessons, refused = read_folder(LESSONS)
+    return lessons, list(refused.values())
 
 
 def hidden() -> set[str]:

@@ -212,3 +212,31 @@ def load_lesson(path: Path) -> Lesson:
 def load_lessons(folder: Path = LESSONS) -> dict[str, Lesson]:
     """Every lesson of ``folder``, by name, in the files' order."""
     return {path.stem: load_lesson(path) for path in sorted(folder.glob("*.toml"))}
+
+
+def read_folder(folder: Path = LESSONS) -> tuple[dict[str, Lesson], dict[str, InputError]]:
+    """Every lesson file of ``folder`` that reads whole, by name, and the refusal of each one that does not (the
+    lesson page names those and offers the others)."""
+    lessons, refused = {}, {}
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            lessons[path.stem] = load_lesson(path)
+        except InputError as error:
+            refused[path.stem] = error
+    return lessons, refused
+
+
+def check_folder(folder: Path = LESSONS) -> list[str]:
+    """A line per lesson file of ``folder``: its steps, or the refusal that names what is wrong (what a teacher runs
+    after writing a lesson: ``python -m core.lessons.load [folder]``)."""
+    lessons, refused = read_folder(folder)
+    lines = [f"ok      {name}: {len(lesson.steps)} step(s), '{lesson.title}'" for name, lesson in lessons.items()]
+    return lines + [f"REFUSED {name}: {error}" for name, error in refused.items()]
+
+
+if __name__ == "__main__":
+    import sys
+
+    checked = check_folder(Path(sys.argv[1]) if len(sys.argv) > 1 else LESSONS)
+    print("\n".join(checked) or "no lesson files")
+    sys.exit(1 if any(line.startswith("REFUSED") for line in checked) else 0)

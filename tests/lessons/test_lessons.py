@@ -155,3 +155,12 @@ def test_every_shipped_lesson_text_is_in_korean():
 
 def test_the_lessons_folder_holds_only_lessons():
     assert sorted(path.stem for path in LESSONS.glob("*")) == sorted(SHIPPED)
+
+
+def test_a_teacher_checks_a_folder_of_lessons(tmp_path):
+    from core.lessons.load import check_folder
+
+    (tmp_path / "good.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "broken.toml").write_text('title = "x"\nsteps = []\n', encoding="utf-8")
+    lines = check_folder(tmp_path)
+    assert lines == ["ok      good: 2 step(s), 'A lesson'", "REFUSED broken: Lesson broken: the lesson has no steps"]
