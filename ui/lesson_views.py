@@ -9,6 +9,7 @@ page never shows an outcome the learner could have read before predicting.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -162,7 +163,10 @@ def seed_words(step: Step) -> str:
 def screen_link(step: Step) -> None:
     """Open the step's setup on its screen, as a link (the first seed's run), in this language."""
     entry = screen(step.screen)
-    params = {f"{entry.key}_{name}": link_text(value) for name, value in step.settings.items()}
+    # A field without a default is chosen from the data (the Time series' target and features: the page offers the
+    # table's columns under keys of their own, and its defaults on the built-in sample are the lesson's).
+    linked = {field.name for field in dataclasses.fields(entry.settings) if field.default is not dataclasses.MISSING}
+    params = {f"{entry.key}_{name}": link_text(value) for name, value in step.settings.items() if name in linked}
     if step.seeds:
         params[f"{entry.key}_seed"] = str(step.seeds[0])
     if current_language() != SOURCE_LANGUAGE or URL_PARAM in st.query_params:
