@@ -143,10 +143,10 @@ def setup_words(step: Step) -> str:
     named = ", ".join(f"{name.replace('_', ' ')} = {link_text(value)}" for name, value in step.settings.items())
     seeds = seed_words(step)
     if named:
-        return _("Set up: {settings}; every other setting at the screen's default. {seeds}").format(
-            settings=named, seeds=seeds
+        return _("Set up: {settings}; every other setting at the screen's default. {runs}").format(
+            settings=named, runs=seeds
         )
-    return _("Set up: every setting at the screen's default. {seeds}").format(seeds=seeds)
+    return _("Set up: every setting at the screen's default. {runs}").format(runs=seeds)
 
 
 def seed_words(step: Step) -> str:

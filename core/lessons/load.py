@@ -234,9 +234,16 @@ def check_folder(folder: Path = LESSONS) -> list[str]:
     return lines + [f"REFUSED {name}: {error}" for name, error in refused.items()]
 
 
+def main(arguments: list[str]) -> int:
+    """Check the lessons of a folder (the first argument, else data/lessons) and say so: exit status 1 if any file is
+    refused."""
+    folder = Path(arguments[0]) if arguments else LESSONS
+    checked = check_folder(folder)
+    print("\n".join(checked) or said(N_("No lesson files in {folder}."), folder=as_said(str(folder))).worded())
+    return 1 if any(line.startswith("REFUSED") for line in checked) else 0
+
+
 if __name__ == "__main__":
     import sys
 
-    checked = check_folder(Path(sys.argv[1]) if len(sys.argv) > 1 else LESSONS)
-    print("\n".join(checked) or "no lesson files")
-    sys.exit(1 if any(line.startswith("REFUSED") for line in checked) else 0)
+    sys.exit(main(sys.argv[1:]))
