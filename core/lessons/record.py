@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.lessons.lesson import Lesson, Question, Step
+from core.reading.csv_cells import spreadsheet_safe
 from core.words.i18n import _
 from core.words.message import Message
 
@@ -92,7 +93,9 @@ def as_csv(entries: Sequence[Entry], lessons: Mapping[str, Lesson]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows(entries, lessons))
+    # A teacher's lesson text is written as it is, but a cell a spreadsheet would run as a formula is kept as text.
+    for row in rows(entries, lessons):
+        writer.writerow({name: spreadsheet_safe(v) if isinstance(v, str) else v for name, v in row.items()})
     return out.getvalue()
 
 

@@ -70,3 +70,9 @@ def test_an_answer_of_a_lesson_no_longer_shipped_is_still_written():
 
 def test_answer_text():
     assert answer_text(GUESS, 12.5) == "12.5" and answer_text(CHOICES, "nope") == "nope"
+
+
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text():
+    lesson = Lesson("demo", "=HYPERLINK(1)", LESSON.steps)
+    parsed = list(csv.DictReader(io.StringIO(as_csv(ENTRIES[:1], {"demo": lesson}))))
+    assert parsed[0]["lesson_title"] == "'=HYPERLINK(1)"
