@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.charts import figures, loss
+from core.charts.loss import Ghost
 from core.engine.models import ModelConfig
 from core.engine.objectives import probabilities
 from core.engine.records import Snapshot
@@ -147,9 +148,10 @@ def windows_table(task, key: str) -> None:
     )
 
 
-def readback_curves(run: LiveRun[LongSequenceRun], key: str, now: ReadBack) -> None:
+def readback_curves(run: LiveRun[LongSequenceRun], key: str, now: ReadBack, ghost: Ghost | None = None) -> None:
     """Loss and read-back accuracy per epoch, each epoch's point measured in its training pass (before its update):
-    line charts, cheap enough to redraw at every tick. The accuracy's caption speaks of the epoch shown (``now``)."""
+    line charts, cheap enough to redraw at every tick. The accuracy's caption speaks of the epoch shown (``now``);
+    ``ghost``: a pinned run's loss (ui.ghost), drawn under this one's."""
     history, log = run.history, run.screen.log
     shown = (now.epoch, now.accuracy, now.position_accuracy)
     left, right = st.columns(2)
@@ -157,7 +159,10 @@ def readback_curves(run: LiveRun[LongSequenceRun], key: str, now: ReadBack) -> N
     with left:
         chart(
             loss.loss_chart(
-                loss.split_curves(epochs, history.losses), marks=learning_rate_marks(history), x_max=run.total_epochs
+                loss.split_curves(epochs, history.losses),
+                marks=learning_rate_marks(history),
+                x_max=run.total_epochs,
+                ghost=ghost,
             ),
             _("The loss falls as the windows are learned; on a log scale a flat stretch means it is stuck."),
             key=f"{key}_loss",

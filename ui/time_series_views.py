@@ -11,6 +11,7 @@ import streamlit as st
 import torch
 
 from core.charts import loss
+from core.charts.loss import Ghost
 from core.engine.rates import rate_in_force
 from core.engine.records import Snapshot, TrainingHistory
 from core.screens.time_series import figures as ff
@@ -271,8 +272,9 @@ def downloads(run: LiveRun[ForecastRun], snapshot: Snapshot, future, key: str) -
     )
 
 
-def loss_curve(run: LiveRun[ForecastRun], key: str) -> None:
-    """The loss per epoch across the page (regression has no accuracy to put beside it)."""
+def loss_curve(run: LiveRun[ForecastRun], key: str, ghost: Ghost | None = None) -> None:
+    """The loss per epoch across the page (regression has no accuracy to put beside it); ``ghost``: a pinned run's
+    loss (ui.ghost), drawn under this one's."""
     history = run.history
     chart(
         loss.loss_chart(
@@ -282,6 +284,7 @@ def loss_curve(run: LiveRun[ForecastRun], key: str) -> None:
             y_title=ff.loss_title(),
             marks=learning_rate_marks(history),
             x_max=run.total_epochs,
+            ghost=ghost,
         ),
         _("The loss falls as the network learns; on a log scale a straight fall means steady progress.")
         + " "

@@ -170,10 +170,14 @@ def learning_rate_marks(history: TrainingHistory) -> list[tuple[float, str]]:
 
 
 def learning_curves(
-    history: TrainingHistory, loss_name: str = N_("cross-entropy loss"), key: str = "", total_epochs: int | None = None
+    history: TrainingHistory,
+    loss_name: str = N_("cross-entropy loss"),
+    key: str = "",
+    total_epochs: int | None = None,
+    ghost: loss.Ghost | None = None,
 ) -> None:
     """Loss and accuracy per epoch; with ``total_epochs`` the x axis spans the whole run, so the curves grow
-    into a fixed frame while training plays."""
+    into a fixed frame while training plays; ``ghost``: a pinned run's loss under it (ui.ghost)."""
     epochs = [r.epoch for r in history.records]
     left, right = st.columns(2)
     with left:
@@ -183,6 +187,7 @@ def learning_curves(
                 quantity=loss_name,
                 marks=learning_rate_marks(history),
                 x_max=total_epochs,
+                ghost=ghost,
             ),
             _(
                 "The loss falls as the network learns; on a log scale a straight fall means steady progress, "

@@ -83,7 +83,7 @@ def band_figure(
                 y=median,
                 mode="lines",
                 line=dict(width=2.5, color=colour),
-                name=_("{label}: {median}").format(label=label, median=seeds),
+                name=f"{label}: {seeds}",
                 customdata=spread,
                 hovertemplate=(
                     f"{x_title}: %{{x}}<br>{label}<br>"

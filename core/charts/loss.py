@@ -12,6 +12,7 @@ Changing the loss chart's look, in one place (a chart style walkthrough):
 - the log axis's ticks and range: ``core.charts.axes.log_axis``;
 - behaviour of the loss chart alone (hover text, gaps, a linear axis from zero, room for a two-line y title, the
   learning-rate marks and the fixed x range through ``core.charts.figures.mark_changes``): ``loss_chart`` below.
+A pinned run (ui.ghost) is drawn as a ``Ghost``: its curves grey and dashed, under the run on screen.
 A screen never styles its loss chart itself: ``tests/charts/test_loss_chart.py`` checks that every screen's comes from
 here.
 """
@@ -43,6 +44,49 @@ class Curve:
     width: float = 2.0
 
 
+GHOST_COLOUR = PALETTE["grey"]
+
+
+@dataclass(frozen=True)
+class Ghost:
+    """A pinned run's loss, drawn grey and dashed under the curves of the run on screen: its curves (their names:
+    which line of the pinned run, translated) and a short label saying which run it was (its seed and what differed,
+    translated)."""
+
+    curves: Sequence[Curve]
+    label: str
+
+
+def ghost_traces(ghost: Ghost | None, x_title: str, log_y: bool = True) -> list[go.Scatter]:
+    """The ghost's lines: grey, dashed, thinner than a run's, under one legend entry (its label); the hover names the
+    line (a cell's, on the comparison)."""
+    if ghost is None:
+        return []
+    traces = []
+    for number, curve in enumerate(ghost.curves):
+        line = ghost.label if len(ghost.curves) == 1 else f"{ghost.label}: {curve.name}"
+        traces.append(
+            go.Scatter(
+                x=list(curve.x),
+                y=finite(curve.y, log_y),
+                name=ghost.label,
+                legendgroup="ghost",
+                showlegend=number == 0,
+                mode="lines",
+                line=dict(width=1.5, color=GHOST_COLOUR, dash="dash"),
+                opacity=0.8,
+                connectgaps=True,
+                hovertemplate=f"{x_title}: %{{x}}<br>{line}: %{{y:.4g}}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def finite(values: Sequence[float | None], log_y: bool) -> list[float | None]:
+    """The values a chart can draw: None where nothing was measured, the run diverged, or (log axis) not above 0."""
+    return [None if v is None or not np.isfinite(v) or (log_y and v <= 0) else float(v) for v in values]
+
+
 def split_curves(
     epochs: Sequence[int], losses: Sequence[float], validation_losses: Sequence[float | None] | None = None
 ) -> list[Curve]:
@@ -68,10 +112,12 @@ def loss_chart(
     y_title: str | None = None,
     marks: Sequence[tuple[float, str]] = (),
     x_max: float | None = None,
+    ghost: Ghost | None = None,
 ) -> go.Figure:
     """The loss over training: ``curves`` over a shared x axis titled ``x_title``, on a log axis (``log_axis``:
     readable ticks, at least a decade) or a linear one from zero; ``marks`` are the learner's learning-rate changes
-    (dotted lines), ``x_max`` the run's length, so the curves grow into a fixed frame while it trains.
+    (dotted lines), ``x_max`` the run's length, so the curves grow into a fixed frame while it trains; ``ghost`` a
+    pinned run's curves, drawn under the others (grey, dashed).
 
     The y title is ``quantity`` with "(log scale)" on a log axis, or ``y_title`` as given; one of two lines (joined by
     "<br>") gets a wider left margin. Words may come marked with ``N_()`` or translated: they go through ``_()``."""
@@ -82,11 +128,11 @@ def loss_chart(
         y_title = _("{quantity} (log scale)").format(quantity=quantity) if log_y else quantity
     fig = go.Figure()
     drawn: list[float | None] = []
+    for trace in ghost_traces(ghost, x_title, log_y):  # first, so the run on screen is drawn over it
+        fig.add_trace(trace)
+        drawn.extend(trace.y)
     for curve in curves:
-        y = [
-            None if v is None or not np.isfinite(v) or (log_y and v <= 0) else float(v)  # nothing to draw there
-            for v in curve.y
-        ]
+        y = finite(curve.y, log_y)  # nothing to draw where a value is None
         drawn.extend(y)
         fig.add_trace(
             go.Scatter(

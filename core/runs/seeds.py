@@ -23,9 +23,11 @@ from typing import Any
 
 import numpy as np
 
+from core.engine.budget import Budget, duration_said
 from core.engine.records import TrainingHistory
 from core.engine.session import TrainingSession
-from core.words.i18n import _
+from core.words.errors import InputError
+from core.words.i18n import N_, _
 
 SEEDS_AT_ONCE = 5  # "seeds 0-4"
 
@@ -94,6 +96,24 @@ class SeedRuns:
     def runs(self) -> list[Run]:
         """(settings, sessions) of each finished seed, in the order of the seeds."""
         return [(self.settings[index], self.sessions[index]) for index in range(self.done)]
+
+
+def check_seeds_budget(build: Build, settings: Any, seeds: Sequence[int], budget: Budget | None = None) -> None:
+    """Refuse seeds whose runs together would take longer than one run may on this server (each seed is one run of
+    these settings: the estimate of one, times the seeds), naming what to change."""
+    budget = budget or Budget.from_environment()
+    sessions, _logs = build(settings)
+    seconds = len(seeds) * sum(session.estimate().seconds for session in sessions.values())
+    if seconds > budget.max_seconds:
+        raise InputError(
+            N_(
+                "Training {count} seeds would take {duration} of computing; the limit on this server is {limit} per "
+                "run. Choose fewer epochs or steps, or a smaller network."
+            ),
+            count=len(seeds),
+            duration=duration_said(seconds),
+            limit=duration_said(budget.max_seconds),
+        )
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,19 @@ def test_the_builder_gives_cells_their_fixed_colours_and_runs_their_split_colour
     ]
     assert split.data[1].connectgaps and split.layout.yaxis.type == "log"
     assert split.data[0].hovertemplate == cells.data[0].hovertemplate.replace("RNN", "training")
+
+
+def test_a_pinned_run_is_a_grey_dashed_ghost_under_the_runs_curves():
+    from core.charts.loss import GHOST_COLOUR, Ghost
+
+    ghost = Ghost(split_curves([1, 2, 3], [1.0, 0.5, -1.0]), "pinned run (seed 3; the hidden size: 4)")
+    fig = loss_chart(split_curves([1, 2], [0.9, 0.4]), ghost=ghost, x_max=3)
+    first, run = fig.data
+    assert first.name == "pinned run (seed 3; the hidden size: 4)" and run.name == "training"
+    assert first.line.color == GHOST_COLOUR and first.line.dash == "dash" and run.line.dash is None
+    assert list(first.y) == [1.0, 0.5, None]  # nothing to draw at or below 0 on a log axis
+    assert "pinned run (seed 3; the hidden size: 4): %{y:.4g}" in first.hovertemplate
+    two = Ghost(cell_curves({"rnn": ([1], [0.6]), "gru": ([1], [0.5])}), "pinned")  # one line per cell, named
+    cells = loss_chart(cell_curves({"rnn": ([1], [0.7])}), ghost=two)
+    assert [(t.name, t.showlegend) for t in cells.data] == [("pinned", True), ("pinned", False), ("RNN", None)]
+    assert [t.hovertemplate.split("<br>")[1][:11] for t in cells.data[:2]] == ["pinned: RNN", "pinned: GRU"]

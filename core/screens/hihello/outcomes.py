@@ -13,53 +13,28 @@ from collections.abc import Sequence
 import numpy as np
 
 from core.engine.session import TrainingSession
-from core.screens.hihello.readings import outcome_of
+from core.screens.hihello.seed_readings import last_words, seeds_reading
+from core.screens.hihello.seed_readings import seeds_saying_the_target as seeds_saying_the_target_at_end
 from core.screens.hihello.settings import HiHelloSettings
 from core.words.i18n import N_
-from core.words.message import Message, as_said, said, said_plural
+from core.words.message import Message, as_said, said
 
 Run = tuple[HiHelloSettings, dict[str, TrainingSession]]
 
 
-def said_at_end(run: Run) -> tuple[str, str, int]:
-    """(what the network says after its last epoch, the target, that epoch)."""
-    settings, sessions = run
-    task, history = settings.task(), sessions["model"].history
-    # At the weights after the last epoch, as the screen's "Prediction after epoch N" reads them (a record's
-    # predictions come from its epoch's forward pass, before that epoch's update).
-    shown = outcome_of(task, history, True, history.snapshots[-1])
-    return shown.predicted or "", task.target_text, shown.epoch
-
-
-def seeds_list(seeds: Sequence[int]) -> Message:
-    return as_said(", ".join(str(seed) for seed in seeds))
-
-
 def saying_the_target(runs: Sequence[Run]) -> tuple[list[int], Message]:
-    """The seeds whose network says the whole target after its last epoch, and why (each run's last words)."""
-    said_by = [(run[0].seed, *said_at_end(run)) for run in runs]
-    right = [seed for seed, predicted, target, _epoch in said_by if predicted == target]
-    _seed, predicted, target, epoch = said_by[0]
-    if len(runs) == 1:
-        return right, said(
-            N_("After epoch {epoch} the network says '{predicted}'; the target is '{target}'."),
-            epoch=epoch,
-            predicted=as_said(predicted),
-            target=as_said(target),
-        )
-    others = "; ".join(f"'{p}' (seed {s})" for s, p, t, _e in said_by if p != t)
-    why = said_plural(
-        "After epoch {epoch} the network says '{target}' on {count} of {total} seed.",
-        "After epoch {epoch} the network says '{target}' on {count} of {total} seeds.",
-        len(runs),
-        epoch=epoch,
-        target=as_said(target),
-        count=len(right),
-        total=len(runs),
+    """The seeds whose network says the whole target after its last epoch, and why: that run's last words, or over
+    several seeds the screen's own count (core.screens.hihello.seed_readings)."""
+    right = seeds_saying_the_target_at_end(runs)
+    if len(runs) > 1:
+        return right, seeds_reading(runs)
+    settings, sessions = runs[0]
+    return right, said(
+        N_("After epoch {epoch} the network says '{predicted}'; the target is '{target}'."),
+        epoch=sessions["model"].history.records[-1].epoch,
+        predicted=as_said(last_words(runs[0])),
+        target=as_said(settings.task().target_text),
     )
-    if others:
-        why = said(N_("{counted} The others end saying: {others}."), counted=why, others=as_said(others))
-    return right, why
 
 
 def says_at_end(runs: Sequence[Run]) -> tuple[str, Message]:

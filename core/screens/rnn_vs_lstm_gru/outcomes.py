@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 from core.engine.cells import cell_entry, racing_names
 from core.engine.session import TrainingSession
-from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings, build_task, held_out_accuracy
+from core.screens.rnn_vs_lstm_gru.comparison import ComparisonSettings
+from core.screens.rnn_vs_lstm_gru.seed_readings import BEATS_CHANCE, accuracies, seeds_beating_chance, seeds_reading
 from core.words.i18n import N_
-from core.words.message import Message, as_said, joined, said
+from core.words.message import Message, as_said, said, sentences
 
-BEATS_CHANCE = 2.0  # a cell beats chance when its held-out accuracy is at least this many times the chance level
 # The answers of "which cells beat chance", by the set of cells that do.
 BEATING_CHANCE = {
     frozenset(racing_names()): "all",
@@ -28,51 +28,24 @@ OTHER = "other"  # any other set of cells
 Run = tuple[ComparisonSettings, dict[str, TrainingSession]]
 
 
-def held_out(run: Run) -> tuple[dict[str, float], float]:
-    """Each cell's held-out accuracy in one run, and the task's chance level."""
-    settings, sessions = run
-    task = build_task(settings)
-    accuracy = {cell: held_out_accuracy(sessions[cell].history, task.data) or 0.0 for cell in racing_names()}
-    return accuracy, task.chance_accuracy
-
-
 def cells_beating_chance(runs: Sequence[Run]) -> tuple[str, Message]:
     """Which cells' held-out accuracy is at least ``BEATS_CHANCE`` times the task's chance level: on the one run, or
-    on most of the seeds."""
-    measured = [held_out(run) for run in runs]
-    chance = measured[0][1]
-    threshold = BEATS_CHANCE * chance
-    beats = {cell: sum(accuracy[cell] >= threshold for accuracy, _c in measured) for cell in racing_names()}
+    on most of the seeds (counted as the screen's "Several seeds" section counts them, ``seed_readings``)."""
+    accuracy, chance = accuracies(runs)
+    beats = {cell: seeds_beating_chance(values, chance) for cell, values in accuracy.items()}
     beating = frozenset(cell for cell, count in beats.items() if 2 * count > len(runs))
     if len(runs) == 1:
-        accuracy = measured[0][0]
-        scores = ", ".join(f"{cell_entry(cell).label} {accuracy[cell]:.0%}" for cell in racing_names())
+        scores = ", ".join(f"{cell_entry(cell).label} {values[0]:.0%}" for cell, values in accuracy.items())
         why = said(
             N_("Held-out accuracy: {scores}. Chance is {chance}: a cell beats it at {threshold} or more."),
             scores=as_said(scores),
             chance=f"{chance:.1%}",
-            threshold=f"{threshold:.0%}",
+            threshold=f"{BEATS_CHANCE * chance:.0%}",
         )
     else:
-        per_cell = [
-            said(
-                N_("{cell} on {count} of {total} seeds ({low}–{high})"),
-                cell=cell_entry(cell).label,
-                count=beats[cell],
-                total=len(runs),
-                low=f"{min(accuracy[cell] for accuracy, _c in measured):.0%}",
-                high=f"{max(accuracy[cell] for accuracy, _c in measured):.0%}",
-            )
-            for cell in racing_names()
-        ]
-        why = said(
-            N_(
-                "Held-out accuracy at {threshold} or more (chance is {chance}): {per_cell}. A cell counts as beating "
-                "chance when it does on most seeds."
-            ),
-            per_cell=joined(per_cell, "; "),
-            chance=f"{chance:.1%}",
-            threshold=f"{threshold:.0%}",
+        why = sentences(
+            seeds_reading(accuracy, chance),
+            said(N_("A cell counts as beating chance when it does on most seeds.")),
         )
     return BEATING_CHANCE.get(beating, OTHER), why
 
