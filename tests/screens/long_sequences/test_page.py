@@ -18,6 +18,7 @@ SECTIONS = [
     "The sentence read back",
     "Inside one window",
     "Gradients",
+    "Which input drove each output",
     "The sentence read back, epoch by epoch",
     "Accuracy per position inside the window",
     "One neuron across the text",
