@@ -32,6 +32,7 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from core.engine.cells import CELL_NAMES
+from core.engine.what_if import parse_target
 from core.runs.links import (
     RATE_CHANGES,
     TABLE_TAG,
@@ -76,6 +77,10 @@ LINK_PROMISE = N_(
 # What the link of a screen that trains nothing (Basics) promises: the controls' values, and so the same weights.
 SETUP_PROMISE = N_("Copy it: opening it shows the same setup, with the same seed and so the same weights.")
 WHOLE_FLOAT = re.compile(r"-?[0-9]+\.0+")  # a whole number as Streamlit writes a float control's value (0.0)
+# Parameters a view keeps in the link beside the settings (``{key}_what_if``: the what-if edit shown,
+# ui.what_if_views), by suffix, with the check of their form (an InputError refuses one). The view holds the value in
+# ``view_param_key``; ``keep_view_param`` sets or clears it, and the link and the address bar follow.
+VIEW_PARAMS: dict[str, Callable[[str], object]] = {"what_if": parse_target}
 
 
 @contextmanager
@@ -165,6 +170,7 @@ def take_link(
         elif current_run(key) is None:  # a run on screen keeps the rate it is steered with
             st.session_state[rate_name] = offered[0]
     refused += _take_rate_changes(key, raw, learning_rates)
+    refused += _take_view_params(key, raw)
     for refusal in refused:
         _drop(refusal.name)
     # A refused ``lang`` (ui.i18n took it out of the URL when the session opened): noted once, by this screen.
@@ -181,7 +187,7 @@ def after_widgets(
     later = []
     for name, values in raw.items():
         field = field_of(name, key)
-        if field is None or name in refused or field in ("learning_rate", RATE_CHANGES):
+        if field is None or name in refused or field in ("learning_rate", RATE_CHANGES, *VIEW_PARAMS):
             continue
         if name not in st.session_state:
             if TABLE_TAG.search(name.removeprefix(key)):
@@ -210,6 +216,7 @@ def show_link(
     show_loaded(key, defaults, also, loaded)
     if defaults is not None:
         _carry_learning_rate(key, defaults)
+    _carry_view_params(key)
     _whole_numbers_in_url(key, _whole_number_fields(defaults, also))
     with st.sidebar:
         st.markdown(_("**Link to this setup**"))
@@ -250,6 +257,7 @@ def setup_link(
         changes = link_learning_rate(key, defaults)[1]
         if changes:
             params.append((f"{key}_{RATE_CHANGES}", changes))
+    params.extend((f"{key}_{suffix}", text) for suffix, text in view_params(key).items())
     language = current_language()
     if language != SOURCE_LANGUAGE or LANGUAGE_PARAM in st.query_params:
         params.append((LANGUAGE_PARAM, language))
@@ -306,6 +314,53 @@ def _take_rate_changes(key: str, raw: Mapping[str, list[str]], learning_rates: S
     if current_run(key) is None:
         st.session_state[pending_rate_changes_key(key)] = changes
     return []
+
+
+def view_param_key(key: str, suffix: str) -> str:
+    """Where a view's link parameter (``VIEW_PARAMS``) is held while it is shown."""
+    return f"{key}_{suffix}_in_link"
+
+
+def view_params(key: str) -> dict[str, str]:
+    """The view parameters the link carries now, by suffix."""
+    held = {suffix: st.session_state.get(view_param_key(key, suffix)) for suffix in VIEW_PARAMS}
+    return {suffix: text for suffix, text in held.items() if text}
+
+
+def keep_view_param(key: str, suffix: str, text: str | None) -> None:
+    """A view's parameter in the link from now on (``None``: out of it), and in the address bar."""
+    st.session_state[view_param_key(key, suffix)] = text
+    _carry_view_params(key)
+
+
+def _take_view_params(key: str, raw: Mapping[str, list[str]]) -> list[Refusal]:
+    """A view's parameters (``VIEW_PARAMS``) as the link brings them: their form checked here, cheaply (whether they
+    fit the run is the view's own check, with its own note), then held for the view; a refused one is noted."""
+    refused = []
+    for suffix, check in VIEW_PARAMS.items():
+        name = f"{key}_{suffix}"
+        if name not in raw:
+            continue
+        text = ",".join(raw[name])
+        try:
+            check(text)
+        except InputError as error:
+            refused.append(Refusal.of_error(name, text, error))
+            continue
+        st.session_state[view_param_key(key, suffix)] = text
+    return refused
+
+
+def _carry_view_params(key: str) -> None:
+    """The address bar carries the view parameters held now, and drops those cleared."""
+    held = view_params(key)
+    for suffix in VIEW_PARAMS:
+        name, text = f"{key}_{suffix}", held.get(suffix)
+        if st.query_params.get(name) != text:
+            if text is None:
+                _drop(name)
+            else:
+                st.query_params[name] = text
 
 
 def link_learning_rate(key: str, defaults: Any) -> tuple[float, str | None]:
