@@ -34,10 +34,14 @@ from core.words.i18n import N_, _, ngettext
 from core.words.notes import note_link
 from ui.common import chart, learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.ghost import ghost_controls
+from ui.influence_views import influence_view
 from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
+from ui.one_step_views import one_step_section
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
+from ui.seeds_views import several_seeds
 from ui.training_views import (
     current_snapshot,
     finish_the_epoch,
@@ -47,6 +51,7 @@ from ui.training_views import (
     moment_history,
     moment_note,
 )
+from ui.what_if_views import hihello_what_if
 
 start_page()  # before any word: it sets this run's language
 
@@ -235,8 +240,9 @@ def draw_live(run: LiveRun[HiHelloRun]) -> None:
     (the epoch the run stands at, while it plays or until the learner moves the control)."""
     history, task = run.history, run.screen.task
     top = st.container()  # the outcome, drawn once the epoch control below has said which epoch is shown
+    one_step_section(KEY, run)  # the next optimisation step taken apart, beside Step (ui.one_step_views)
     st.subheader(_("Learning curves"))
-    learning_curves(history, key=KEY, total_epochs=run.total_epochs)
+    learning_curves(history, key=KEY, total_epochs=run.total_epochs, ghost=ghost_controls(KEY, run, LABELS))
     now = current_snapshot(run)
     predictions_table(run, now)
 
@@ -261,6 +267,8 @@ def draw_live(run: LiveRun[HiHelloRun]) -> None:
 
     st.subheader(_("Gradients"))
     gradient_views(history, snapshot, step_labels, KEY)
+    influence_view(run, snapshot, step_labels, KEY)  # which input drove each output
+    hihello_what_if(run, snapshot, step_labels, KEY)  # one weight changed by hand on a copy
 
 
 def pairs(run: LiveRun[HiHelloRun]) -> None:
@@ -286,5 +294,6 @@ finish_the_epoch(current_run(KEY))
 run = drive(KEY, checked(values), build, draw_live, LEARNING_RATES, LABELS)
 if run is not None:
     pairs(run)
+    several_seeds(KEY, run, LABELS)
 save_or_load(KEY, build, LEARNING_RATES)
 code_section(run)

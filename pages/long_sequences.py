@@ -21,6 +21,8 @@ from core.words.i18n import N_, _
 from core.words.notes import note_link
 from ui.common import learner_errors, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.ghost import ghost_controls
+from ui.influence_views import long_sequence_influence
 from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.long_sequence_views import (
@@ -186,8 +188,9 @@ def draw_live(run: LiveRun[LongSequenceRun]) -> None:
         summary(run, LEARNING_RATES, now)
     with read_back:
         live_read_back(run, now)
-        readback_curves(run, KEY, now)
+        readback_curves(run, KEY, now, ghost_controls(KEY, run, LABELS))
     inside_section(run, snapshot, KEY)
+    long_sequence_influence(run, snapshot, KEY)  # which input drove each output
     readback_details(run, snapshot, now, KEY)
     st.session_state[f"{KEY}_moment"] = snapshot.epoch
     outside_follows(KEY, snapshot.epoch, run.playing)

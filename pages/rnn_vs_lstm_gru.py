@@ -15,13 +15,16 @@ from core.screens.rnn_vs_lstm_gru.tasks import MAX_GAP, MIN_GAP
 from core.words.i18n import N_, _
 from core.words.notes import note_link
 from ui.common import learner_errors, page_setup, start_page
-from ui.comparison_views import ComparisonRun, curves, gates, gradients, summary, sweep
+from ui.comparison_views import ComparisonRun, curves, gates, gradients, influence, summary, sweep
 from ui.controls import BIND, reset_note, seed_input, steered_learning_rate
+from ui.ghost import ghost_controls
 from ui.links import linked_settings
 from ui.live import LiveRun, drive
 from ui.run_code_views import code_section
 from ui.run_file_views import save_or_load
+from ui.seeds_views import several_seeds
 from ui.training_views import outside_drawn, outside_follows, page_runs
+from ui.what_if_views import comparison_what_if
 
 start_page()  # before any word: it sets this run's language
 
@@ -141,7 +144,7 @@ def build(settings: ComparisonSettings) -> LiveRun[ComparisonRun]:
 
 def draw_live(run: LiveRun[ComparisonRun]) -> None:
     st.subheader(_("Learning curves"))
-    curves(run, KEY)
+    curves(run, KEY, ghost_controls(KEY, run, LABELS))
     outside_follows(KEY, run.epoch, run.playing)  # the sections below show the step the status line names
 
 
@@ -163,9 +166,12 @@ if run is not None and run.history.records:
         summary(run, KEY)
         st.subheader(_("Vanishing gradients"))
         gradients(run, KEY)
+        influence(run, KEY)  # which input drove each output, per cell
         st.subheader(_("Inside the gates"))
         gates(run, KEY)
         st.subheader(_("Accuracy against the gap"))
         sweep(run, KEY)
+        comparison_what_if(run, KEY)  # one weight changed by hand on a copy, before and after
+        several_seeds(KEY, run, LABELS)
 save_or_load(KEY, build, LEARNING_RATES, DISPLAY_KEYS)
 code_section(run, settings)

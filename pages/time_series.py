@@ -28,6 +28,8 @@ from core.words.i18n import N_, _, pgettext
 from core.words.notes import note_link
 from ui.common import learner_errors, markdown_literal, page_setup, start_page
 from ui.controls import BIND, cell_select, depth_slider, reset_note, seed_input, steered_learning_rate
+from ui.ghost import ghost_controls
+from ui.influence_views import time_series_influence
 from ui.links import linked_settings
 from ui.live import LiveRun, current_run, drive, epoch_control
 from ui.run_code_views import code_section
@@ -238,11 +240,12 @@ def draw_live(run: LiveRun[ForecastRun]) -> None:
     st.caption(markdown_literal(" ".join([training_on, *prepared.notes])))
     for warning in prepared.warnings:
         st.warning(markdown_literal(warning))
-    loss_curve(run, KEY)
+    loss_curve(run, KEY, ghost_controls(KEY, run, LABELS))
     st.subheader(_("Inside the network"))
     snapshot = epoch_control(KEY, run, moment_history(run))
     moment_note(run, snapshot)
     inside(run, snapshot, KEY)
+    time_series_influence(run, snapshot, KEY)  # which input drove each output
     results(run, snapshot, KEY, lowest_learning_rate=min(LEARNING_RATES))
 
 

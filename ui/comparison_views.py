@@ -28,6 +28,7 @@ from core.screens.rnn_vs_lstm_gru.readings import (
 from core.screens.rnn_vs_lstm_gru.sweep_readings import sweep_reading
 from core.words.i18n import _, ngettext
 from ui.common import chart
+from ui.influence_views import cells_influence_view
 from ui.live import LiveRun, start_job
 from ui.training_views import computed, learning_rate_marks, moment_history
 
@@ -117,8 +118,9 @@ def at_step(step: int) -> str:
     return _("At the weights after step {step}.").format(step=step) if step else _("At the initial weights.")
 
 
-def curves(run: LiveRun[ComparisonRun], key: str) -> None:
-    """The racing cells' loss and accuracy, growing together while they train (inside the live fragment)."""
+def curves(run: LiveRun[ComparisonRun], key: str, ghost: loss.Ghost | None = None) -> None:
+    """The racing cells' loss and accuracy, growing together while they train (inside the live fragment); ``ghost``:
+    a pinned run's loss under them (ui.ghost)."""
     settings = run.settings
     histories = {cell: session.history for cell, session in run.sessions.items()}
     columns = st.columns(len(histories))
@@ -154,6 +156,7 @@ def curves(run: LiveRun[ComparisonRun], key: str) -> None:
             y_title=_("cross-entropy (log scale)"),
             marks=learning_rate_marks(run.session.history),
             x_max=run.total_epochs,
+            ghost=ghost,
         )
         chart(
             fig,
@@ -302,7 +305,7 @@ def sweep(run: LiveRun[ComparisonRun], key: str) -> None:
     if st.button(button.format(count=racers), key=f"{key}_run_sweep", disabled=run.mode == "job"):
         start_job(key, GapSweep(settings, gaps))  # an InputError (too costly, no gaps) starts nothing
         st.rerun()  # the live part starts ticking
-    if run.mode == "job":
+    if run.mode == "job" and isinstance(run.job, GapSweep):  # not while the section "Several seeds" trains
         st.caption(
             _("The sweep is training: the status line above follows it. Pause stops it; it keeps what it has done.")
         )
@@ -318,3 +321,12 @@ def sweep(run: LiveRun[ComparisonRun], key: str) -> None:
             sweep_reading(swept, accuracy, run.screen.task.chance_accuracy),
             key=f"{key}_sweep_chart",
         )
+
+
+def influence(run: LiveRun[ComparisonRun], key: str) -> None:
+    """Which input drove each output, one panel per racing cell at the moment shown (ui.influence_views), for the
+    sequence the gates show."""
+    task, results = run.screen.task, results_now(run)
+    index = st.session_state.get(f"{key}_sequence", 1) - 1 if len(task.probe_texts) > 1 else 0
+    snapshots = {cell: result.after_training for cell, result in results.items()}
+    cells_influence_view(run, snapshots, task.step_labels, key, run.settings.task == "memory", index)
