@@ -16,28 +16,25 @@ from datetime import datetime
 
 import streamlit as st
 
-from core.charts.bands import band_figure
-from core.charts.style import PALETTE, cell_colour
-from core.engine.cells import CELL_NAMES, cell_entry
 from core.lessons.lesson import Lesson, Outcome, Step, is_right
 from core.lessons.load import LESSONS, read_folder
 from core.lessons.predicates import lesson_build
 from core.lessons.record import Entry, answer_text, as_csv, as_json, tally
 from core.lessons.run import seed_settings, step_outcome
 from core.runs.links import link_text
-from core.runs.seeds import SeedRuns, loss_bands
+from core.runs.seeds import SeedRuns, check_seeds_budget
 from core.screens.registry import screen
 from core.words.errors import InputError
 from core.words.i18n import SOURCE_LANGUAGE, _, current_language, ngettext
 from ui.common import chart, learner_errors, markdown_literal
 from ui.i18n import URL_PARAM, apply_language
 from ui.live_run import LiveRun, admitted, leave_queue, tick, tick_seconds
+from ui.seeds_views import seed_views
 from ui.ticker import next_tick
 
 KEY = "lesson"  # the prefix of this page's widgets and session state
 PROGRESS, RECORD, CHOSEN, STEP, LINK_READ = (f"{KEY}_{name}" for name in ("progress", "record", "name", "step", "read"))
 HIDEABLE = ("lesson", "steps")  # what ?hide= can hide here: the lesson picker, the Previous button (all: both)
-ONE_CURVE = PALETTE["blue"]  # the colour of a curve that is no cell's (the training curve's on every screen)
 
 
 @dataclass
@@ -207,15 +204,15 @@ def ask(lesson: Lesson, number: int, step: Step, state: StepState) -> None:
 
 
 def start_runs(step: Step) -> LiveRun:
-    """The step's runs as one job (one run per seed, trained one after the other), ready for the page's ticks. The
-    first seed's run is built here too, for its cost estimate: a step over the server's budget is refused before it
-    starts, with the refusal's words."""
+    """The step's runs as one job (one run per seed, trained one after the other), ready for the page's ticks. Steps
+    whose seeds together would take longer than a run may on this server are refused before they start, with the
+    refusal's words (``check_seeds_budget``: a teacher's lesson on a small server)."""
     build, settings = lesson_build(step.screen), seed_settings(step)
-    sessions, _logs = build(settings[0])
-    estimate = next(iter(sessions.values())).check_budget()
     seeds = [getattr(each, "seed", 0) for each in settings]
+    check_seeds_budget(build, settings[0], seeds)
+    sessions, _logs = build(settings[0])  # the first seed's, for the status's estimate (the job builds its own)
     job = SeedRuns(build, settings[0], seeds)
-    run = LiveRun(settings[0], sessions, estimate, screen=None, mode="job", job=job)
+    run = LiveRun(settings[0], sessions, next(iter(sessions.values())).estimate(), screen=None, mode="job", job=job)
     run.last_tick = time.monotonic()
     return run
 
@@ -267,31 +264,13 @@ def reveal_outcome(lesson: Lesson, number: int, step: Step, state: StepState) ->
 
 
 def curves(job: SeedRuns, step: Step) -> None:
-    """The training loss over the seeds finished so far: per curve the median and the min–max band."""
-    runs = job.runs()
-    if not runs:
+    """The seeds finished so far, as the step's screen draws several seeds (ui.seeds_views): per curve the median and
+    the min-max band."""
+    if not job.runs():
         st.caption(_("The first seed is training: its curve appears when it ends."))
         return
-    names = list(runs[0][1])
-    bands = {}
-    for name in names:
-        label = cell_entry(name).label if name in CELL_NAMES else _("training loss")
-        colour = cell_colour(name) if name in CELL_NAMES else ONE_CURVE
-        bands[label] = (loss_bands(runs, name), colour)
-    count = len(runs)
-    # The race's sessions are cells, one optimisation step per epoch of theirs (the screen's own x axis says so).
-    x_title = _("training step") if set(names) <= set(CELL_NAMES) else _("epoch")
-    title = ngettext(
-        "Training loss over {count} seed", "Training loss over {count} seeds: median and min–max band", count
-    ).format(count=count)
-    chart(
-        band_figure(bands, title=title, x_title=x_title, y_title=_("training loss (log scale)")),
-        _(
-            "The line is the median over the seeds, the shaded band runs from the lowest to the highest seed: how much "
-            "the outcome depends on the draw of the initial weights."
-        ),
-        key=f"{KEY}_bands_{job.fraction:.3f}",
-    )
+    for number, (fig, caption) in enumerate(seed_views(step.screen)(job, None)):
+        chart(fig, caption, key=f"{KEY}_bands_{number}_{len(job.runs())}")
 
 
 def reveal(step: Step, state: StepState) -> None:

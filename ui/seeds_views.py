@@ -104,6 +104,38 @@ def comparison_reading(job: SeedRuns) -> Message:
     return comparison_readings.seeds_reading(per_cell, chance, held_out=job.settings[0].task == "memory")
 
 
+def loss_views(job: SeedRuns, ghosted: Ghost | None) -> list[tuple[go.Figure, str]]:
+    """Any screen's seeds: the training loss of each of its sessions, median and band (a lesson's step on a screen
+    without a section of its own: Long sequences, Time series)."""
+    runs = job.runs()
+    names = list(runs[0][1])
+    cells = set(names) <= set(CELL_NAMES)  # the race: one curve per cell, per optimisation step
+    bands = {
+        (CELL_NAMES[name] if cells else _("training loss")): (
+            loss_bands(runs, name),
+            CELL_COLORS[name] if cells else PALETTE["blue"],
+        )
+        for name in names
+    }
+    fig = band_figure(
+        bands,
+        _("Training loss over seeds"),
+        _("training step") if cells else _("epoch"),
+        _("training loss (log scale)"),
+        ghost=ghosted,
+    )
+    caption = _(
+        "The line is the median over the seeds, the shaded band runs from the lowest to the highest seed: how much "
+        "the outcome depends on the draw of the initial weights."
+    )
+    return [(fig, caption)]
+
+
+def seed_views(screen_key: str) -> Views:
+    """What a screen draws of its seeds: its own views, or the training loss of each session."""
+    return VIEWS[screen_key][0] if screen_key in VIEWS else loss_views
+
+
 VIEWS: dict[str, tuple[Views, Callable[[SeedRuns], Message]]] = {
     HIHELLO: (hihello_views, hihello_reading),
     COMPARISON: (comparison_views, comparison_reading),

@@ -212,3 +212,13 @@ def test_every_shipped_step_reveals_what_its_predicate_computes_from_the_pages_r
         assert [is_right(question, choice, outcome) for choice in ids] == [choice == outcome.answer for choice in ids]
     with speaking("ko"):
         assert outcome.why.worded() != outcome.why.text  # the why is in Korean too
+
+
+def test_a_step_over_the_servers_budget_is_refused_before_it_trains(toy_lessons, monkeypatch):
+    monkeypatch.setenv("RNNLAB_MAX_RUN_SECONDS", "0.0001")
+    at = opened({"lesson": "toy"})
+    at.radio(key="lesson_toy_1_choice").set_value("yes").run()
+    at.button(key="lesson_toy_1_lock").click().run()
+    assert not at.exception
+    assert any("Training 2 seeds would take" in e.value for e in at.error)
+    assert state(at, "toy", 1).prediction is None and state(at, "toy", 1).run is None  # nothing locked, nothing ran
