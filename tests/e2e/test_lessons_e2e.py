@@ -33,7 +33,7 @@ def test_the_gap_30_question_is_asked_first_then_answered_from_five_seeds(page, 
     lock.click()
     page.get_by_text("The runs are training").first.wait_for(timeout=30_000)
     page.get_by_text("The runs showed").first.wait_for(timeout=400_000)
-    page.wait_for_function(BAND_DRAWN.replace("{title}", "5 seeds"), timeout=60_000)
+    page.wait_for_function(BAND_DRAWN.replace("{title}", "Held-out accuracy over seeds"), timeout=60_000)
     assert page.get_by_text("You predicted").count() >= 1
     assert page.get_by_text("Only the LSTM and the GRU").count() >= 1
     assert page.get_by_text("of 5 seeds").count() >= 1  # the why counts the seeds
