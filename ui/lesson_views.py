@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import streamlit as st
@@ -44,7 +44,6 @@ class StepState:
     prediction: str | float | None = None
     run: LiveRun | None = None  # the job of training every seed, driven through the server's queue
     outcome: Outcome | None = None
-    entries: list[Entry] = field(default_factory=list)  # kept for the record, one per time it was answered
 
 
 # -- the lessons and the link ------------------------------------------------------------------------------------
@@ -209,8 +208,7 @@ def start_runs(step: Step) -> LiveRun:
     refusal's words (``check_seeds_budget``: a teacher's lesson on a small server)."""
     build, settings = lesson_build(step.screen), seed_settings(step)
     seeds = [getattr(each, "seed", 0) for each in settings]
-    check_seeds_budget(build, settings[0], seeds)
-    sessions, _logs = build(settings[0])  # the first seed's, for the status's estimate (the job builds its own)
+    sessions = check_seeds_budget(build, settings[0], seeds)  # the first seed's, untrained: the status's estimate
     job = SeedRuns(build, settings[0], seeds)
     run = LiveRun(settings[0], sessions, next(iter(sessions.values())).estimate(), screen=None, mode="job", job=job)
     run.last_tick = time.monotonic()
@@ -236,7 +234,6 @@ def train(lesson: Lesson, number: int, step: Step, state: StepState) -> None:
                 reveal_outcome(lesson, number, step, state)
             st.rerun()  # the whole page: the reveal replaces the live part
         else:
-            run.mode = "job"  # a tick that found the job finished pauses it; until then it keeps asking
             next_tick(KEY, tick_seconds(), time.monotonic_ns())
 
     st.fragment(body)()
@@ -258,7 +255,6 @@ def reveal_outcome(lesson: Lesson, number: int, step: Step, state: StepState) ->
         tuple(run.job.seeds),
         datetime.now().astimezone(),
     )
-    state.entries.append(entry)
     record().append(entry)
     leave_queue(run)
 
@@ -291,9 +287,7 @@ def reveal(step: Step, state: StepState) -> None:
 
 def again(lesson: Lesson, number: int) -> None:
     """Ask the step again, from the question (the record keeps the earlier answer)."""
-    progress = st.session_state.setdefault(PROGRESS, {})
-    old = progress.get((lesson.name, number))
-    progress[(lesson.name, number)] = StepState(entries=old.entries if old is not None else [])
+    st.session_state.setdefault(PROGRESS, {})[(lesson.name, number)] = StepState()
     for suffix in ("guess", "choice"):
         st.session_state.pop(f"{KEY}_{lesson.name}_{number}_{suffix}", None)
 

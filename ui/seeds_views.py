@@ -192,7 +192,7 @@ def seeds_drawn(key: str, run: LiveRun, job: SeedRuns, labels: Mapping[str, str]
     first)."""
     if not job.done:
         return
-    views = VIEWS[key][0]
+    views = seed_views(key)
     if not job.finished:
         st.caption(
             _("So far {done} of {total} seeds: {progress}.").format(

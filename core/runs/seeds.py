@@ -98,9 +98,12 @@ class SeedRuns:
         return [(self.settings[index], self.sessions[index]) for index in range(self.done)]
 
 
-def check_seeds_budget(build: Build, settings: Any, seeds: Sequence[int], budget: Budget | None = None) -> None:
+def check_seeds_budget(
+    build: Build, settings: Any, seeds: Sequence[int], budget: Budget | None = None
+) -> dict[str, TrainingSession]:
     """Refuse seeds whose runs together would take longer than one run may on this server (each seed is one run of
-    these settings: the estimate of one, times the seeds), naming what to change."""
+    these settings: the estimate of one, times the seeds), naming what to change. Returns the sessions it built to
+    estimate them (untrained: a caller that needs one run's estimate reads it there instead of building again)."""
     budget = budget or Budget.from_environment()
     sessions, _logs = build(settings)
     seconds = len(seeds) * sum(session.estimate().seconds for session in sessions.values())
@@ -114,6 +117,7 @@ def check_seeds_budget(build: Build, settings: Any, seeds: Sequence[int], budget
             duration=duration_said(seconds),
             limit=duration_said(budget.max_seconds),
         )
+    return sessions
 
 
 @dataclass(frozen=True)
